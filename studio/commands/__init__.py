@@ -1,0 +1,1 @@
+"""Headless subcommands of stage-studio, one module each."""

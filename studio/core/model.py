@@ -1,0 +1,156 @@
+"""The meaning of a parsed Dockerfile: plain data, no behaviour, no Qt.
+
+These names are the contract between the core and everything built on it (engine,
+UI, CLI). Offsets are character offsets into ``Document.text`` (a BOM, if present, is
+character 0); lines are 1-based. A span ``(start, end)`` is half-open.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+BaseKind = Literal["image", "stage", "scratch"]
+EdgeKind = Literal["from", "copy", "mount"]
+NodeKind = Literal["instruction", "comment", "blank", "directive", "bom"]
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace ``text[start:end]`` with ``new_text``. Edits in one list never overlap."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass
+class Flag:
+    """One ``--name[=value]`` flag of an instruction, with the span of the whole token."""
+
+    name: str  # lower-cased, without the dashes: "from", "mount", "platform"
+    value: str | None  # as written, quotes and escapes removed
+    start: int
+    end: int
+    value_start: int | None = None  # span of the value as written, for minimal edits
+    value_end: int | None = None
+
+
+@dataclass
+class Heredoc:
+    delimiter: str  # the word after << (and -), quotes removed
+    strip_tabs: bool  # <<-EOF
+    quoted: bool  # <<"EOF" / <<'EOF': no expansion inside
+    body_start: int  # first character of the body (the line after the instruction)
+    body_end: int  # end of the terminator line (including its line ending, if any)
+    line: int  # first body line
+    end_line: int  # the terminator's line
+    terminated: bool = True
+
+
+@dataclass
+class Mount:
+    """One ``RUN --mount=...`` flag, parsed into its key/value pairs."""
+
+    type: str  # "bind" (default), "cache", "tmpfs", "secret", "ssh"
+    options: dict[str, str]
+    flag: Flag
+    source_from: str | None = None  # the from= value, as written
+
+
+@dataclass
+class Node:
+    """A piece of the concrete syntax tree. Together, the nodes of a Document cover every
+    character of its text exactly once, in order."""
+
+    kind: NodeKind
+    start: int
+    end: int  # includes the line ending that closes the node, if any
+    line: int
+    end_line: int
+
+
+@dataclass
+class Instruction(Node):
+    keyword: str = ""  # upper-cased: "RUN", "FROM", ...; "" for a line that has no keyword
+    keyword_as_written: str = ""
+    keyword_start: int = 0
+    flags: list[Flag] = field(default_factory=list)
+    # The arguments after the flags as one logical line: continuations joined, comment
+    # lines inside the continuation dropped, as BuildKit sees them (before variable expansion).
+    args: str = ""
+    args_start: int = 0  # offset where the arguments (after the flags) begin in the text
+    json_form: bool = False  # exec form: ["a", "b"]
+    json_args: list[str] | None = None
+    heredocs: list[Heredoc] = field(default_factory=list)
+    mounts: list[Mount] = field(default_factory=list)
+    onbuild: Instruction | None = None  # the wrapped instruction of ONBUILD
+    stage: int | None = None  # index of the stage this instruction belongs to
+    content_end: int = 0  # end of the instruction proper (before heredoc bodies)
+
+    def flag(self, name: str) -> Flag | None:
+        for f in self.flags:
+            if f.name == name:
+                return f
+        return None
+
+
+@dataclass
+class Diagnostic:
+    severity: Severity
+    code: str  # stable, kebab or CamelCase: "duplicate-stage-name", "StageNameCasing"
+    line: int
+    message: str  # one plain-English sentence
+    start: int = 0  # span to underline
+    end: int = 0
+    end_line: int = 0
+
+
+@dataclass
+class Stage:
+    index: int
+    name: str | None  # as written; identity is name.lower()
+    base: str  # as written, e.g. "golang:${GO}"
+    base_resolved: str  # after ARG expansion (meta ARGs + build args)
+    base_kind: BaseKind
+    base_stage: int | None  # index of the stage this one is FROM, if any
+    platform: str | None  # the --platform value as written
+    line: int  # the FROM line
+    end_line: int  # last line of the stage's last instruction
+    from_instruction: Instruction
+    instructions: list[Instruction] = field(default_factory=list)  # after FROM, in order
+
+    @property
+    def key(self) -> str:
+        """The name BuildKit shows in progress: the lower-cased name, or ``stage-N``."""
+        return self.name.lower() if self.name else f"stage-{self.index}"
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name else f"#{self.index}"
+
+
+@dataclass
+class Edge:
+    """A dependency: ``source`` (stage index, or an image reference) feeds stage ``target``."""
+
+    source: int | str
+    target: int
+    kind: EdgeKind
+    line: int
+    instruction: Instruction
+    sources: list[str] = field(default_factory=list)  # COPY source paths; mount source/target
+    dest: str | None = None  # COPY destination; mount target
+    flag: Flag | None = None  # the --from / --mount flag that makes this edge (None for FROM)
+
+
+@dataclass
+class StageGraph:
+    """The stage graph for one choice of build args and target."""
+
+    stages: list[Stage]
+    edges: list[Edge]
+    target: int | None  # index of the target stage (default: the last one)
+    reachable: list[int]  # stages BuildKit would build for the target, ascending
+    external_images: list[str]  # image references that are not stages, first-seen order
+    diagnostics: list[Diagnostic]

@@ -1,0 +1,1 @@
+"""Docker Engine access: connection, build context, builds as event streams, sizes. No Qt."""

@@ -1,0 +1,45 @@
+"""Start the Qt application and open the main window."""
+from __future__ import annotations
+
+import os
+import sys
+
+from studio import APP_ID, APP_NAME, __version__
+from studio.paths import APP_ICON
+
+
+def _display_available() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def run_app(argv: list[str]) -> int:
+    if not _display_available():
+        print(
+            "stage-studio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "Run it on a desktop session, or use the headless commands "
+            "(stage-studio graph|edit|build|export FILE).",
+            file=sys.stderr,
+        )
+        return 1
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from studio.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *[a for a in argv if a.startswith("-")]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Stage Studio")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(APP_ICON)))
+    files = [a for a in argv if not a.startswith("-")]
+    window = MainWindow()
+    window.show()
+    for path in files[:1]:
+        window.open_file(path)
+    return app.exec()
