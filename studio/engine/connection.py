@@ -1,0 +1,204 @@
+"""Find and reach the Docker Engine the way the docker CLI does, without ever hanging.
+
+Resolution order (as the CLI's ``resolveContextName``): ``DOCKER_HOST`` wins, then
+``DOCKER_CONTEXT``, then ``currentContext`` in ``$DOCKER_CONFIG/config.json``; a named
+context's endpoint and TLS files come from ``$DOCKER_CONFIG/contexts``. ``DOCKER_HOST``
+itself (with ``DOCKER_TLS_VERIFY`` / ``DOCKER_CERT_PATH`` and ``ssh://``) is handled by the
+SDK's ``from_env``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT = 3.0
+API_TIMEOUT = 120  # per-request read timeout once connected (builds use their own)
+
+
+class EngineUnavailable(Exception):
+    """The engine could not be reached; the message is meant for the user."""
+
+
+@dataclass
+class EngineStatus:
+    ok: bool
+    message: str
+    server_version: str | None = None
+    api_version: str | None = None
+    os: str | None = None
+    arch: str | None = None
+    buildkit: bool = False
+    host: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Endpoint:
+    host: str | None  # None: the SDK default (the local unix socket)
+    context: str  # "default" or the docker context's name
+    tls_dir: Path | None = None  # a context's TLS material (ca.pem, cert.pem, key.pem)
+    skip_tls_verify: bool = False
+
+
+def _config_dir() -> Path:
+    return Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+
+
+def resolve_endpoint() -> Endpoint:
+    """Which engine the CLI would talk to right now."""
+    if os.environ.get("DOCKER_HOST"):
+        return Endpoint(os.environ["DOCKER_HOST"], "default")
+    name = os.environ.get("DOCKER_CONTEXT") or ""
+    if not name:
+        try:
+            config = json.loads((_config_dir() / "config.json").read_text(encoding="utf-8"))
+            name = str(config.get("currentContext") or "")
+        except (OSError, ValueError, AttributeError):
+            name = ""
+    if not name or name == "default":
+        return Endpoint(None, "default")
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    meta_file = _config_dir() / "contexts" / "meta" / digest / "meta.json"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        docker_ep = meta["Endpoints"]["docker"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EngineUnavailable(f"docker context {name!r} cannot be read ({meta_file}): {exc}") from exc
+    tls_dir = _config_dir() / "contexts" / "tls" / digest / "docker"
+    return Endpoint(docker_ep.get("Host"), name, tls_dir if tls_dir.is_dir() else None,
+                    bool(docker_ep.get("SkipTLSVerify")))
+
+
+def connect(timeout: float = DEFAULT_TIMEOUT):
+    """A ``docker.DockerClient`` for the current endpoint, checked with a ping.
+
+    ``timeout`` bounds the whole connection (version negotiation and ping run in a
+    worker thread with a hard deadline, so a black-holed host cannot block the caller);
+    the returned client keeps a long read timeout for streaming builds.
+    Raises EngineUnavailable with a readable message.
+    """
+    endpoint = resolve_endpoint()
+    outcome: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            client = _make_client(endpoint, timeout)
+            response = client.api._get(client.api._url("/_ping"), timeout=timeout)
+            response.raise_for_status()
+            client.api.timeout = API_TIMEOUT
+            outcome["client"] = client
+            outcome["headers"] = dict(response.headers)
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a status message
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=attempt, name="docker-connect", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise EngineUnavailable(f"the Docker Engine at {_where(endpoint)} did not answer within {timeout:g} s")
+    if "error" in outcome:
+        raise EngineUnavailable(_explain(outcome["error"], endpoint))
+    client = outcome["client"]
+    client._stage_studio_ping = outcome["headers"]
+    return client
+
+
+def _make_client(endpoint: Endpoint, timeout: float):
+    import docker  # lazy: the SDK pulls in requests/urllib3, not needed for --help
+
+    if endpoint.host is None or endpoint.context == "default":
+        return docker.from_env(timeout=timeout)
+    tls: Any = False
+    if endpoint.host.startswith("tcp://") and endpoint.tls_dir is not None:
+        files = {n: endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key")}
+        tls = docker.tls.TLSConfig(
+            client_cert=(str(files["cert"]), str(files["key"])) if files["cert"].exists() else None,
+            ca_cert=str(files["ca"]) if files["ca"].exists() and not endpoint.skip_tls_verify else None,
+            verify=not endpoint.skip_tls_verify)
+    return docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout)
+
+
+def _where(endpoint: Endpoint) -> str:
+    where = endpoint.host or "unix:///var/run/docker.sock"
+    return where if endpoint.context == "default" else f"{where} (context {endpoint.context})"
+
+
+def _explain(exc: BaseException, endpoint: Endpoint) -> str:
+    text = str(exc)
+    if "Permission denied" in text:
+        return f"permission denied on {_where(endpoint)}: add yourself to the docker group"
+    if any(s in text for s in ("No such file", "Connection refused", "connection refused",
+                               "FileNotFoundError", "Max retries")):
+        return f"no Docker Engine is running at {_where(endpoint)}"
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return f"cannot reach the Docker Engine at {_where(endpoint)}: {first[:300]}"
+
+
+def buildkit_available(version: dict[str, Any], ping_headers: dict[str, str]) -> bool:
+    """BuildKit needs engine >= 18.09 on Linux containers; /_ping may say so directly."""
+    if str(version.get("Os", "")).lower() == "windows":
+        return False
+    if ping_headers.get("Builder-Version") == "2":
+        return True
+    try:
+        major, minor = (int(p) for p in str(version.get("ApiVersion", "0.0")).split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (1, 39)
+
+
+def engine_status(timeout: float = DEFAULT_TIMEOUT) -> EngineStatus:
+    """A one-shot summary for status bars and ``--json``; never raises, never hangs past timeout."""
+    outcome: dict[str, EngineStatus] = {}
+
+    def probe() -> None:
+        try:
+            outcome["status"] = _probe(timeout)
+        except Exception as exc:  # noqa: BLE001
+            outcome["status"] = EngineStatus(False, f"cannot reach the Docker Engine: {exc}")
+
+    worker = threading.Thread(target=probe, name="docker-status", daemon=True)
+    worker.start()
+    worker.join(timeout + 0.5)
+    if "status" in outcome:
+        return outcome["status"]
+    host = None
+    try:
+        host = _where(resolve_endpoint())
+    except Exception:  # noqa: BLE001
+        pass
+    return EngineStatus(False, f"the Docker Engine did not answer within {timeout:g} s", host=host)
+
+
+def _probe(timeout: float) -> EngineStatus:
+    try:
+        endpoint = resolve_endpoint()
+    except EngineUnavailable as exc:
+        return EngineStatus(False, str(exc))
+    host = _where(endpoint)
+    try:
+        client = connect(timeout)
+    except EngineUnavailable as exc:
+        return EngineStatus(False, str(exc), host=host)
+    try:
+        headers = getattr(client, "_stage_studio_ping", {})
+        version = client.api._result(client.api._get(client.api._url("/version"), timeout=timeout), True)
+    except Exception as exc:  # noqa: BLE001
+        return EngineStatus(False, _explain(exc, endpoint), host=host)
+    finally:
+        client.close()
+    status = EngineStatus(
+        True, f"Docker Engine {version.get('Version', '?')} (API {version.get('ApiVersion', '?')})",
+        server_version=version.get("Version"), api_version=version.get("ApiVersion"),
+        os=version.get("Os"), arch=version.get("Arch"),
+        buildkit=buildkit_available(version, headers), host=host)
+    if not status.buildkit:
+        status.message += ", classic builder only"
+    return status
