@@ -1,0 +1,216 @@
+"""``Document``: a parsed Dockerfile, its syntax tree and stage graph; parse and reparse.
+
+Parsing is split in two so typing stays fast: ``parse`` only lexes (node extents, a
+C-speed regex pass), and the model objects (``nodes``, ``instructions``) and the stage
+graph are built on first use and cached. ``reparse`` re-lexes from the node holding
+the edit until the lexer is back in step with the old nodes, then reuses the rest
+shifted, so its cost follows the size of the change, not of the file.
+"""
+from __future__ import annotations
+
+import bisect
+from functools import cached_property
+
+from studio.core import diagnostics as diag
+from studio.core.instruction import build_node
+from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
+from studio.core.stages import build_graph
+from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_nodes
+
+
+class Document:
+    """A parsed Dockerfile. Treat it as immutable: edits make a new Document."""
+
+    def __init__(self, text: str, raw: list[RawNode], header: Header):
+        self.text = text
+        self._raw = raw
+        self._header = header
+        self.escape: str = header.escape
+        self.directives: dict[str, str] = header.directives
+        self.has_bom: bool = text.startswith("\ufeff")
+
+    def __repr__(self) -> str:
+        return f"<Document {len(self.text)} chars, {len(self._raw)} nodes>"
+
+    # -- syntax ---------------------------------------------------------------------
+    @cached_property
+    def newline(self) -> str:
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 > self.text.count("\n") else "\n"
+
+    @cached_property
+    def nodes(self) -> list[Node]:
+        text, escape = self.text, self.escape
+        return [build_node(text, raw, escape) for raw in self._raw]
+
+    @cached_property
+    def instructions(self) -> list[Instruction]:
+        return [n for n in self.nodes if n.kind == "instruction"]
+
+    @cached_property
+    def syntax_diagnostics(self) -> list[Diagnostic]:
+        """Problems found while lexing: directives and unterminated heredocs."""
+        out = [Diagnostic(diag.CODES[code], code, line, message, start, end, line)
+               for code, message, line, start, end in self._header.problems]
+        for raw in self._raw:
+            for h in raw[6] or ():
+                if not h.terminated:
+                    out.append(Diagnostic("error", "unterminated-heredoc", raw[3],
+                                          f"The heredoc <<{h.delimiter} has no terminator line {h.delimiter!r}; it runs to the end of the file.",
+                                          raw[1], raw[5], raw[3]))
+        return out
+
+    # -- meaning ----------------------------------------------------------------------
+    def graph(self, target: int | str | None = None, build_args: dict[str, str] | None = None) -> StageGraph:
+        """The stage graph for a target (default: the last stage) and build args."""
+        if target is None and not build_args:
+            return self._default_graph
+        return build_graph(self.instructions, self.syntax_diagnostics, target, build_args)
+
+    @cached_property
+    def _default_graph(self) -> StageGraph:
+        return build_graph(self.instructions, self.syntax_diagnostics)
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self._default_graph.stages
+
+    @property
+    def edges(self) -> list[Edge]:
+        return self._default_graph.edges
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self._default_graph.diagnostics
+
+    @property
+    def external_images(self) -> list[str]:
+        return self._default_graph.external_images
+
+    @property
+    def target(self) -> int | None:
+        return self._default_graph.target
+
+    @property
+    def reachable(self) -> list[int]:
+        return self._default_graph.reachable
+
+    @cached_property
+    def meta_args(self) -> dict[str, str | None]:
+        """ARGs declared before the first FROM, with their defaults (quotes removed)."""
+        from studio.core.args import dequote, parse_arg_declarations
+
+        out: dict[str, str | None] = {}
+        for ins in self.instructions:
+            if ins.keyword == "FROM":
+                break
+            if ins.keyword == "ARG":
+                for name, value in parse_arg_declarations(ins.args):
+                    out[name] = None if value is None else dequote(value)
+        return out
+
+    # -- lookups ----------------------------------------------------------------------
+    def stage(self, ref: int | str) -> Stage | None:
+        """A stage by index, or by name (case-insensitive; a digit string is an index)."""
+        stages = self.stages
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            i = int(ref)
+            return stages[i] if 0 <= i < len(stages) else None
+        low = ref.lower()
+        for st in stages:
+            if st.name and st.name.lower() == low:
+                return st
+        return None
+
+    def stage_at_line(self, line: int) -> Stage | None:
+        """The stage whose FROM .. last instruction covers ``line``."""
+        stages = self.stages
+        i = bisect.bisect_right([s.line for s in stages], line) - 1
+        if i >= 0 and stages[i].line <= line <= stages[i].end_line:
+            return stages[i]
+        return None
+
+    def instruction_at_line(self, line: int) -> Instruction | None:
+        """The instruction covering ``line``, including continuation and heredoc lines."""
+        ins = self.instructions
+        i = bisect.bisect_right(self._instruction_lines, line) - 1
+        if i >= 0 and ins[i].line <= line <= ins[i].end_line:
+            return ins[i]
+        return None
+
+    @cached_property
+    def _instruction_lines(self) -> list[int]:
+        return [i.line for i in self.instructions]
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        text, find = self.text, self.text.find
+        pos = find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return starts
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line`` (clamped to the text)."""
+        starts = self._line_starts
+        if line < 1:
+            return 0
+        if line > len(starts):
+            return len(self.text)
+        return starts[line - 1]
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of the character at ``offset``."""
+        return bisect.bisect_right(self._line_starts, max(0, offset))
+
+
+def parse(text: str) -> Document:
+    """Parse any string; never raises, and ``parse(t).text == t``."""
+    if not isinstance(text, str):
+        raise TypeError("parse() takes a str")
+    header = lex_header(text)
+    raw = list(header.nodes)
+    lex_body(text, header.pos, header.line, header.escape, raw)
+    return Document(text, raw, header)
+
+
+def apply_edits(text: str, edits: list[TextEdit]) -> str:
+    """Apply non-overlapping edits given in any order."""
+    out = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or e.end < e.start or e.end > len(text):
+            raise ValueError(f"edit {e} overlaps another edit or falls outside the text")
+        out.append(text[pos:e.start])
+        out.append(e.new_text)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def reparse(doc: Document, edit: TextEdit) -> Document:
+    """The Document for ``doc.text`` with ``edit`` applied: same result as ``parse``."""
+    old_text = doc.text
+    new_text = old_text[: edit.start] + edit.new_text + old_text[edit.end:]
+    raw, header = doc._raw, doc._header
+    first_body = len(header.nodes)
+    # Edits near the top may change parser directives (and so the escape character).
+    if len(raw) <= first_body + 1 or edit.start <= raw[first_body][2] or edit.start < header.pos:
+        return parse(new_text)
+    i = bisect.bisect_right(raw, edit.start, key=_start) - 1
+    i = max(i, first_body)
+    delta = len(edit.new_text) - (edit.end - edit.start)
+    line_delta = edit.new_text.count("\n") - old_text.count("\n", edit.start, edit.end)
+    start = raw[i]
+    out = raw[:i]
+    j = lex_body(new_text, start[1], start[3], header.escape, out,
+                 (edit.start + len(edit.new_text), raw, delta))
+    if j is not None:
+        out.extend(shift_nodes(raw[j:], delta, line_delta))
+    return Document(new_text, out, header)
+
+
+def _start(raw: RawNode) -> int:
+    return raw[1]

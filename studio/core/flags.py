@@ -1,0 +1,105 @@
+"""Instruction flags (``--from=x``, ``--mount=...``) as BuildKit reads them.
+
+``extract_flags`` mirrors BuildKit's extractBuilderFlags: leading words that start
+with ``--`` are flags (quotes and backslashes inside them are removed); a bare ``--``
+ends the flags. ``parse_mount`` reads a ``--mount`` value (comma-separated key=value
+pairs, CSV quoting) and says what is wrong with it, in plain words.
+"""
+from __future__ import annotations
+
+import csv
+import re
+
+_SPACE = re.compile(r"[ \t\n\v\f\r]*")
+_FLAG = re.compile(r"""--(?:[^ \t\n\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'(?:[^'\\]|\\[\s\S]?)*'?)*""")
+_DEQUOTE = re.compile(r"""\\([\s\S]?)|"((?:[^"\\]|\\[\s\S]?)*)"?|'((?:[^'\\]|\\[\s\S]?)*)'?""")
+_ESCAPED = re.compile(r"\\([\s\S]?)")
+
+# (name, value, start, end, value_start, value_end), positions in the joined line.
+RawFlag = tuple[str, "str | None", int, int, "int | None", "int | None"]
+
+MOUNT_TYPES = ("bind", "cache", "tmpfs", "secret", "ssh")
+SESSION_MOUNT_TYPES = ("secret", "ssh")
+_MOUNT_KEYS = {
+    "type", "id", "target", "dst", "destination", "readonly", "ro", "rw", "readwrite", "from",
+    "source", "src", "sharing", "mode", "uid", "gid", "required", "size", "env",
+}
+_BOOL_KEYS = {"readonly", "ro", "rw", "readwrite", "required"}
+
+
+def _dequote(token: str) -> str:
+    if '"' not in token and "'" not in token and "\\" not in token:
+        return token
+
+    def piece(m: re.Match[str]) -> str:
+        if m.group(2) is not None:
+            return _ESCAPED.sub(r"\1", m.group(2))
+        if m.group(3) is not None:
+            return _ESCAPED.sub(r"\1", m.group(3))
+        return m.group(1)
+
+    return _DEQUOTE.sub(piece, token)
+
+
+def extract_flags(line: str, pos: int) -> tuple[list[RawFlag], int]:
+    """The flags at ``line[pos:]`` and the index where the remaining arguments begin."""
+    flags: list[RawFlag] = []
+    while True:
+        pos = _SPACE.match(line, pos).end()
+        if not line.startswith("--", pos):
+            return flags, pos
+        m = _FLAG.match(line, pos)
+        raw = m.group()
+        if raw == "--":
+            return flags, m.end()
+        word = _dequote(raw)[2:]
+        eq = word.find("=")
+        if eq < 0:
+            flags.append((word.lower(), None, pos, m.end(), None, None))
+        else:
+            raw_eq = raw.find("=")
+            flags.append((word[:eq].lower(), word[eq + 1:], pos, m.end(), pos + raw_eq + 1, m.end()))
+        pos = m.end()
+
+
+def parse_mount(value: str) -> tuple[str, dict[str, str], list[str]]:
+    """(type, options, problems) for one ``--mount`` value. Keys are lower-cased."""
+    problems: list[str] = []
+    options: dict[str, str] = {}
+    try:
+        fields = next(csv.reader([value]), [])
+    except csv.Error as exc:
+        return "bind", {}, [f"the mount options cannot be read ({exc})"]
+    for item in fields:
+        key, eq, val = item.partition("=")
+        key = key.strip().lower()
+        if not key:
+            continue
+        if key not in _MOUNT_KEYS:
+            problems.append(f"unexpected key {key!r}")
+            continue
+        if not eq and key not in _BOOL_KEYS:
+            problems.append(f"{key!r} must be a key=value pair")
+            continue
+        options[key] = val if eq else "true"
+    mount_type = options.get("type", "bind").lower()
+    if mount_type not in MOUNT_TYPES:
+        problems.append(f"unknown mount type {mount_type!r} (use {', '.join(MOUNT_TYPES)})")
+    elif mount_type not in SESSION_MOUNT_TYPES and not any(
+            k in options for k in ("target", "dst", "destination")):
+        problems.append("the mount has no target")
+    return mount_type, options, problems
+
+
+def mount_target(options: dict[str, str]) -> str | None:
+    for key in ("target", "dst", "destination"):
+        if key in options:
+            return options[key]
+    return None
+
+
+def mount_source(options: dict[str, str]) -> str | None:
+    for key in ("source", "src"):
+        if key in options:
+            return options[key]
+    return None

@@ -1,0 +1,144 @@
+"""One instruction's logical line: continuations joined, keyword, JSON form, heredoc words.
+
+These follow BuildKit's parser so that ``Instruction.args`` is what BuildKit sees, and
+keep a map back to text offsets so every piece has a span for minimal edits.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from studio.core.flags import extract_flags
+
+# Go's unicode.IsSpace, which BuildKit uses to strip lines.
+GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+            "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
+# A shell word with its quotes and escapes kept (BuildKit's RawQuotes/RawEscapes lexer).
+_RAW_WORD = re.compile(r"""(?:[^\s"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+""")
+_HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)\Z", re.S)
+_UNQUOTE = re.compile(r"""\\([\s\S])|"((?:[^"\\]|\\[\s\S])*)"?|'([^']*)'?""")
+
+Segments = list[tuple[int, int]]  # (index in the joined line, offset in the text), ascending
+
+
+@lru_cache(maxsize=4)
+def _continuation(escape: str) -> re.Pattern[str]:
+    return re.compile(re.escape(escape) + r"[ \t]*\Z")
+
+
+def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Segments]:
+    """Join the lines of ``text[start:end]`` as BuildKit does, with an offset map."""
+    cont = _continuation(escape)
+    if text.find("\n", start, end - 1) < 0:  # one line: the common case
+        line = text[start:end]
+        if line.endswith("\n"):
+            line = line[:-2] if line.endswith("\r\n") else line[:-1]
+        elif line.endswith("\r"):
+            line = line[:-1]
+        stripped = line.lstrip(GO_SPACE)
+        lead = len(line) - len(stripped)
+        m = cont.search(stripped)
+        if m:
+            stripped = stripped[: m.start()]
+        return stripped, [(0, start + lead)]
+    parts: list[str] = []
+    segments: Segments = []
+    size = 0
+    pos = start
+    first = True
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl + 1
+        line = text[pos:stop]
+        if line.endswith("\n"):
+            line = line[:-2] if line.endswith("\r\n") else line[:-1]
+        elif line.endswith("\r") and stop == len(text):
+            line = line[:-1]
+        stripped = line.lstrip(GO_SPACE)
+        if first:
+            lead = len(line) - len(stripped)
+            line = stripped
+            first = False
+        elif not stripped or stripped[0] == "#":
+            pos = stop
+            continue
+        else:
+            lead = 0
+        m = cont.search(line)
+        if m:
+            line = line[: m.start()]
+        segments.append((size, pos + lead))
+        parts.append(line)
+        size += len(line)
+        pos = stop
+    if not segments:
+        segments.append((0, start))
+    return "".join(parts), segments
+
+
+def to_offset(segments: Segments, index: int) -> int:
+    """The text offset of character ``index`` of the joined line."""
+    best = segments[0]
+    for seg in segments:
+        if seg[0] > index:
+            break
+        best = seg
+    return best[1] + index - best[0]
+
+
+def split_keyword(joined: str, pos: int) -> tuple[str, int]:
+    """The instruction word at ``pos`` and where its arguments begin (BuildKit's split)."""
+    m = _KEYWORD.match(joined, pos)
+    return m.group(1), m.end()
+
+
+def split_json_args(args: str) -> list[str] | None:
+    """The exec-form list if ``args`` is a JSON array of strings, else None."""
+    args = args.strip(GO_SPACE)
+    if not args.startswith("["):
+        return None
+    try:
+        value = json.loads(args)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def is_json_form(joined: str, rest_at: int) -> bool:
+    _, args_at = extract_flags(joined, rest_at)
+    return split_json_args(joined[args_at:]) is not None
+
+
+def unquote(word: str) -> str:
+    """Remove shell quotes and backslash escapes from one word."""
+    if '"' not in word and "'" not in word and "\\" not in word:
+        return word
+
+    def piece(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return m.group(1)
+        if m.group(2) is not None:
+            return re.sub(r"\\([\"\\$`])", r"\1", m.group(2))
+        return m.group(3) or ""
+
+    return _UNQUOTE.sub(piece, word)
+
+
+def heredoc_words(joined: str) -> list[tuple[str, bool, bool]]:
+    """(delimiter, strip_tabs, quoted) for each ``<<WORD`` in the line, in order."""
+    found = []
+    for m in _RAW_WORD.finditer(joined):
+        h = _HEREDOC.match(m.group())
+        if not h or not h.group(3):
+            continue
+        rest = h.group(3)
+        name = unquote(rest)
+        if not name:
+            continue
+        quoted = (rest.count('"') + rest.count("'")) != (name.count('"') + name.count("'"))
+        found.append((name, h.group(2) == "-", quoted))
+    return found

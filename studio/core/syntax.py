@@ -1,0 +1,210 @@
+"""The lexer: splits Dockerfile text into top-level nodes exactly where BuildKit does.
+
+Speed matters (the editor re-lexes on every keystroke), so the lexer is one compiled
+regex per escape character that matches a whole logical instruction (continuations,
+and the comment and blank lines BuildKit skips inside them) in C. Python only runs
+per node, plus a slow path for heredocs. The output is a list of plain tuples
+(``RawNode``); ``studio.core.instruction`` turns them into model objects on demand.
+
+BuildKit rules followed (moby/buildkit frontend/dockerfile/parser/parser.go):
+lines split on ``\\n`` with one ``\\r`` before it dropped; parser directives only
+before any other line (a blank line, a non-directive comment or an unknown directive
+name ends them); a line ending in the escape character plus spaces/tabs continues;
+comment and whitespace-only lines inside a continuation are skipped; heredocs on RUN,
+COPY, ADD (also inside ONBUILD) in shell form take the following lines up to their
+terminators.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from studio.core.logical import (GO_SPACE, heredoc_words, is_json_form, logical_line,
+                                 split_keyword)
+
+_SPACE_NO_NL = GO_SPACE.replace("\n", "")
+_CLS = "[" + re.escape(_SPACE_NO_NL) + "]"
+
+# Go's RE2 \s is [\t\n\f\r ]; the directive regex is BuildKit's.
+DIRECTIVE_RE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z", re.S)
+VALID_DIRECTIVES = ("syntax", "escape", "check")
+HEREDOC_KEYWORDS = frozenset(("RUN", "COPY", "ADD"))
+
+
+class RawHeredoc(NamedTuple):
+    delimiter: str
+    strip_tabs: bool
+    quoted: bool
+    body_start: int
+    body_end: int
+    line: int
+    end_line: int
+    terminated: bool
+
+
+# A node as the lexer sees it, a plain tuple for speed (the editor re-lexes per keystroke):
+# (kind, start, end, line, end_line, content_end, heredocs or None). kind is one of
+# "instruction", "comment", "blank", "directive", "bom"; content_end is the end of the
+# instruction proper (== end unless heredoc bodies follow). Details come later.
+RawNode = tuple
+KIND, START, END, LINE, END_LINE, CONTENT_END, HEREDOCS = range(7)
+
+
+class Header(NamedTuple):
+    nodes: list[RawNode]
+    pos: int  # where the body starts
+    line: int
+    escape: str
+    directives: dict[str, str]
+    problems: list[tuple[str, str, int, int, int]]  # (code, message, line, start, end)
+
+
+@lru_cache(maxsize=4)
+def unit_regex(escape: str) -> re.Pattern[str]:
+    """One top-level unit: a blank line, a comment line, or a whole logical instruction."""
+    e = re.escape(escape)
+    return re.compile(
+        rf"(?P<b>{_CLS}*(?:\n|\Z))"
+        rf"|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
+        rf"|(?:[^\n]*{e}[ \t]*\r?\n(?:{_CLS}*(?:#[^\n]*)?\n)*)*[^\n]*(?:\n|\Z)"
+    )
+
+
+def lex_header(text: str) -> Header:
+    """The BOM and the parser directives at the very top."""
+    nodes: list[RawNode] = []
+    pos, line = 0, 1
+    if text.startswith("\ufeff"):
+        nodes.append(("bom", 0, 1, 1, 1, 1, None))
+        pos = 1
+    escape = "\\"
+    directives: dict[str, str] = {}
+    problems: list[tuple[str, str, int, int, int]] = []
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl + 1
+        content = text[pos:end].rstrip("\n")
+        if content.endswith("\r"):
+            content = content[:-1]
+        m = DIRECTIVE_RE.match(content.lstrip(GO_SPACE))
+        if not m or m.group(1).lower() not in VALID_DIRECTIVES:
+            break
+        key, value = m.group(1).lower(), m.group(2)
+        if key in directives:
+            problems.append(("duplicate-directive", f"Only one {key} parser directive can be used; this one is an error for BuildKit.", line, pos, end))
+        else:
+            directives[key] = value
+            if key == "escape":
+                if value in ("\\", "`"):
+                    escape = value
+                else:
+                    problems.append(("invalid-escape", f"The escape directive must be a backslash or a backtick, not {value!r}.", line, pos, end))
+        nodes.append(("directive", pos, end, line, line, end, None))
+        pos, line = end, line + 1
+    return Header(nodes, pos, line, escape, directives, problems)
+
+
+def lex_body(text: str, pos: int, line: int, escape: str, out: list[RawNode],
+             resync: tuple[int, list[RawNode], int] | None = None) -> int | None:
+    """Append the nodes from ``pos`` to ``out``.
+
+    With ``resync = (min_pos, old_nodes, delta)``, stop at the first node boundary at or
+    after ``min_pos`` that is also an old node's start shifted by ``delta``; return that
+    old node's index (or None when the lexer ran to the end).
+    """
+    match = unit_regex(escape).match
+    n = len(text)
+    count = text.count
+    append = out.append
+    if resync is not None:
+        min_pos, old, delta = resync
+        lo = 0
+    while pos < n:
+        if resync is not None and pos >= min_pos:
+            lo = _find_start(old, pos - delta, lo)
+            if lo < len(old) and old[lo][1] == pos - delta:
+                return lo
+        m = match(text, pos)
+        end = m.end()
+        nl = count("\n", pos, end)
+        last = line + nl - (1 if text[end - 1] == "\n" else 0)
+        if m.lastgroup == "b":
+            append(("blank", pos, end, line, last, end, None))
+        elif m.lastgroup == "c":
+            append(("comment", pos, end, line, last, end, None))
+        elif "<<" in text[pos:end]:
+            node = _lex_heredocs(text, pos, end, line, last, escape)
+            append(node)
+            end, last = node[2], node[4]
+        else:
+            append(("instruction", pos, end, line, last, end, None))
+        pos, line = end, last + 1
+    return None
+
+
+def _find_start(old: list[RawNode], target: int, lo: int) -> int:
+    """Index of the first old node starting at or after ``target`` (binary search)."""
+    hi = len(old)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if old[mid][1] < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape: str) -> RawNode:
+    """An instruction that mentions ``<<``: take its heredoc bodies, if it has any."""
+    joined, _ = logical_line(text, start, end, escape)
+    keyword, rest_at = split_keyword(joined, 0)
+    kw = keyword.upper()
+    if kw == "ONBUILD":
+        keyword, rest_at = split_keyword(joined, rest_at)
+        kw = keyword.upper()
+    if kw not in HEREDOC_KEYWORDS or is_json_form(joined, rest_at):
+        return ("instruction", start, end, line, last, end, None)
+    words = heredoc_words(joined)
+    if not words:
+        return ("instruction", start, end, line, last, end, None)
+    docs: list[RawHeredoc] = []
+    pos, cur = end, last + 1
+    n = len(text)
+    for delimiter, strip_tabs, quoted in words:
+        body_start, body_line = pos, cur
+        terminated = False
+        while pos < n:
+            nl = text.find("\n", pos)
+            stop = n if nl < 0 else nl + 1
+            candidate = text[pos:stop].rstrip("\n")
+            if candidate.endswith("\r") and nl >= 0:
+                candidate = candidate[:-1]
+            if strip_tabs:
+                candidate = candidate.lstrip("\t")
+            pos, cur = stop, cur + 1
+            if candidate == delimiter:
+                terminated = True
+                break
+        end_line = cur - 1 if pos > body_start else body_line
+        docs.append(RawHeredoc(delimiter, strip_tabs, quoted, body_start, pos, body_line, end_line, terminated))
+        if not terminated:
+            break
+    node_last = max(last, docs[-1].end_line if pos > end else last)
+    return ("instruction", start, pos, line, node_last, end, tuple(docs))
+
+
+def shift_nodes(nodes: list[RawNode], delta: int, line_delta: int) -> list[RawNode]:
+    """The same nodes, moved by ``delta`` characters and ``line_delta`` lines."""
+    if not delta and not line_delta:
+        return nodes
+    out = [(k, s + delta, e + delta, l + line_delta, el + line_delta, ce + delta, h)
+           for k, s, e, l, el, ce, h in nodes]
+    for i, node in enumerate(out):
+        if node[6] is not None:
+            docs = tuple(d._replace(body_start=d.body_start + delta, body_end=d.body_end + delta,
+                                    line=d.line + line_delta, end_line=d.end_line + line_delta)
+                         for d in node[6])
+            out[i] = node[:6] + (docs,)
+    return out
