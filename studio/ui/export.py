@@ -1,0 +1,101 @@
+"""Draw a stage graph to a PNG or SVG file, with or without a window.
+
+Export builds its own offscreen scene from the graph (optionally with the positions the
+user arranged), so a picture never shows the selection, the grid or the viewport.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from studio.core.model import StageGraph
+
+MARGIN = 24.0
+
+
+def ensure_app():
+    """A QApplication for headless use (offscreen when there is no display)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        if not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux") and not (
+                os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication([sys.argv[0] if sys.argv else "stage-studio"])
+    return app
+
+
+def build_scene(graph: StageGraph, positions: dict | None = None, expanded=None):
+    """An offscreen GraphScene for ``graph``: every box placed, nothing cached."""
+    ensure_app()
+    from studio.ui.graph.scene import GraphScene
+    from studio.ui.graph.stage_node import StageNode
+
+    scene = GraphScene(grid=False)
+    scene.cache_items = False
+    new = scene.apply_graph(graph)
+    for item in new:
+        if isinstance(item, StageNode) and expanded and item.key in expanded:
+            item.set_expanded(True)
+    scene.place(new, positions or {})
+    return scene
+
+
+def _source_rect(scene) -> QRectF:
+    rect = QRectF()
+    for item in scene.items():
+        rect = rect.united(item.sceneBoundingRect())
+    if rect.isEmpty():
+        rect = QRectF(0, 0, 200, 100)
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _render(scene, painter: QPainter, target: QRectF, source: QRectF) -> None:
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    painter.fillRect(target, scene.theme.background)
+    scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def picture_size(graph: StageGraph, scale: float = 2.0, positions: dict | None = None) -> QSize:
+    """The pixel size export_png would produce (for the CLI's message and the tests)."""
+    source = _source_rect(build_scene(graph, positions))
+    return QSize(round(source.width() * scale), round(source.height() * scale))
+
+
+def export_png(graph: StageGraph, path: str | os.PathLike, scale: float = 2.0,
+               positions: dict | None = None, expanded=None) -> bool:
+    """Write a PNG of ``graph`` at ``scale`` pixels per scene unit; False if it failed."""
+    scene = build_scene(graph, positions, expanded)
+    source = _source_rect(scene)
+    size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(scene.theme.background))
+    painter = QPainter(image)
+    _render(scene, painter, QRectF(0, 0, size.width(), size.height()), source)
+    painter.end()
+    return image.save(str(Path(path)), "PNG")
+
+
+def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | None = None, expanded=None) -> bool:
+    """Write an SVG of ``graph`` (vector: boxes, curves and real text); False if it failed."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    scene = build_scene(graph, positions, expanded)
+    source = _source_rect(scene)
+    generator = QSvgGenerator()
+    generator.setFileName(str(Path(path)))
+    generator.setSize(QSize(round(source.width()), round(source.height())))
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setTitle("Stage graph")
+    generator.setDescription("Drawn by Stage Studio")
+    painter = QPainter()
+    if not painter.begin(generator):
+        return False
+    _render(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
+    painter.end()
+    return Path(path).exists() and Path(path).stat().st_size > 0

@@ -1,0 +1,109 @@
+"""Small questions the graph asks before it emits an intent (paths of a copy, a new stage).
+
+Each function returns the answer or None when the user cancels. The view calls them
+through attributes, so tests can substitute answers without showing a modal dialog.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+STAGE_NAME = re.compile(r"^[a-z][a-z0-9._-]*$", re.IGNORECASE)
+
+
+def name_validator(parent: QWidget) -> QRegularExpressionValidator:
+    """Only characters BuildKit accepts in a stage name can be typed."""
+    return QRegularExpressionValidator(QRegularExpression(r"[A-Za-z][A-Za-z0-9._-]*"), parent)
+
+
+def split_paths(text: str) -> list[str]:
+    """Paths as a shell would split them (quotes allowed); falls back to whitespace."""
+    try:
+        return [p for p in shlex.split(text) if p]
+    except ValueError:
+        return text.split()
+
+
+def _form(parent: QWidget | None, title: str, intro: str) -> tuple[QDialog, QFormLayout, QDialogButtonBox]:
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    form = QFormLayout(dialog)
+    if intro:
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        form.addRow(label)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return dialog, form, buttons
+
+
+def ask_copy(parent: QWidget | None, source: str, target: str) -> tuple[list[str], str] | None:
+    """Which paths to copy from ``source`` into ``target``, and where to."""
+    dialog, form, buttons = _form(parent, "Copy files between stages",
+                                  f"Add <code>COPY --from={source}</code> to stage <b>{target}</b>.")
+    paths = QLineEdit(dialog)
+    paths.setPlaceholderText("/out/app /etc/config.toml")
+    dest = QLineEdit(dialog)
+    dest.setPlaceholderText("/usr/local/bin/")
+    form.addRow("Paths in the source stage:", paths)
+    form.addRow("Destination:", dest)
+    form.addRow(buttons)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setEnabled(False)
+
+    def check() -> None:
+        ok.setEnabled(bool(split_paths(paths.text())) and bool(dest.text().strip()))
+
+    paths.textChanged.connect(check)
+    dest.textChanged.connect(check)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return split_paths(paths.text()), dest.text().strip()
+
+
+def ask_new_stage(parent: QWidget | None, taken: set[str]) -> tuple[str, str] | None:
+    """A name and a base image for a new stage."""
+    dialog, form, buttons = _form(parent, "Add a stage", "")
+    name = QLineEdit(dialog)
+    name.setValidator(name_validator(name))
+    base = QLineEdit(dialog)
+    base.setPlaceholderText("alpine:3.20, scratch, or a stage name")
+    form.addRow("Name:", name)
+    form.addRow("Base image:", base)
+    hint = QLabel("")
+    form.addRow(hint)
+    form.addRow(buttons)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def check() -> None:
+        n = name.text().strip()
+        clash = n.lower() in taken
+        hint.setText("A stage with this name already exists." if clash else "")
+        ok.setEnabled(bool(STAGE_NAME.match(n)) and not clash and bool(base.text().strip()))
+
+    name.textChanged.connect(check)
+    base.textChanged.connect(check)
+    check()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return name.text().strip(), base.text().strip()
+
+
+def ask_base(parent: QWidget | None, stage: str, current: str) -> str | None:
+    """A new base image (or stage name, or scratch) for ``stage``."""
+    dialog, form, buttons = _form(parent, "Change base", f"New base for stage <b>{stage}</b>:")
+    base = QLineEdit(current, dialog)
+    base.selectAll()
+    form.addRow("FROM", base)
+    form.addRow(buttons)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    base.textChanged.connect(lambda t: ok.setEnabled(bool(t.strip()) and t.strip() != current))
+    ok.setEnabled(False)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return base.text().strip()

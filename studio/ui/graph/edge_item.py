@@ -1,0 +1,157 @@
+"""A dependency drawn as a curve from the producer's right port to the consumer's left.
+
+Styles by kind: ``from`` (inheritance) solid and thick, ``copy`` solid with a short
+label and its paths as a tooltip, ``mount`` dashed. The path, its hit shape and the
+arrow head are computed once per move (``adjust``) and reused by every paint.
+"""
+from __future__ import annotations
+
+import html
+
+import posixpath
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyle
+
+from studio.ui.graph.theme import Theme
+
+ARROW = 9.0
+
+
+def short_label(kind: str, sources: list[str]) -> str:
+    """A few characters that say what crosses a copy or mount edge."""
+    if kind == "from" or not sources:
+        return ""
+    if kind == "mount":
+        return "mount"
+    first = posixpath.basename(sources[0].rstrip("/")) or sources[0]
+    if len(first) > 18:
+        first = first[:17] + "…"
+    return first if len(sources) == 1 else f"{first} +{len(sources) - 1}"
+
+
+class EdgeItem(QGraphicsItem):
+    def __init__(self, theme: Theme, source_item, target_item, kind: str, line: int) -> None:
+        super().__init__()
+        self.theme = theme
+        self.source_item = source_item
+        self.target_item = target_item
+        self.kind = kind
+        self.line = line
+        self.sources: list[str] = []
+        self.dest: str | None = None
+        self._dimmed = False
+        self._label = ""
+        self._path = QPainterPath()
+        self._shape = QPainterPath()
+        self._arrow = QPolygonF()
+        self._label_rect = QRectF()
+        self._bounds = QRectF()
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(0 if kind == "from" else 1)
+        source_item.edges.append(self)
+        target_item.edges.append(self)
+
+    @property
+    def source_key(self) -> str:
+        return self.source_item.key
+
+    def detach(self) -> None:
+        for item in (self.source_item, self.target_item):
+            if self in item.edges:
+                item.edges.remove(self)
+
+    def set_info(self, line: int, sources: list[str], dest: str | None) -> None:
+        if (line, sources, dest) == (self.line, self.sources, self.dest):
+            return
+        self.line, self.sources, self.dest = line, list(sources), dest
+        self._label = short_label(self.kind, self.sources)
+        what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
+        tip = f"<b>{what}</b> — line {line}"
+        if self.sources:
+            tip += "<br>" + "<br>".join(html.escape(s) for s in self.sources)
+        if self.dest:
+            tip += f"<br>→ {html.escape(self.dest)}"
+        self.setToolTip(tip)
+        self.adjust()
+
+    def set_dimmed(self, on: bool) -> None:
+        if on != self._dimmed:
+            self._dimmed = on
+            self.setOpacity(0.35 if on else 1.0)
+
+    @property
+    def is_dimmed(self) -> bool:
+        return self._dimmed
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    def adjust(self) -> None:
+        """Recompute the cached curve after an end moved or changed shape."""
+        p0 = self.source_item.out_port()
+        p1 = self.target_item.in_anchor(self.line if self.kind != "from" else None)
+        p1 = QPointF(p1.x() - 2, p1.y())
+        dx = max(40.0, abs(p1.x() - p0.x()) * 0.5)
+        if p1.x() < p0.x() + 20:  # consumer left of producer: loop out and back
+            dx = max(dx, 80.0)
+        path = QPainterPath(p0)
+        path.cubicTo(QPointF(p0.x() + dx, p0.y()), QPointF(p1.x() - dx, p1.y()), p1)
+        end = QPointF(p1.x() - ARROW, p1.y())
+        self._arrow = QPolygonF([p1, QPointF(end.x(), end.y() - ARROW / 2), QPointF(end.x(), end.y() + ARROW / 2)])
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        shape = stroker.createStroke(path)
+        if self._label:
+            fm = QFontMetricsF(self.theme.small_font)
+            mid = path.pointAtPercent(0.5)
+            w = fm.horizontalAdvance(self._label) + 12
+            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
+            shape.addRect(self._label_rect)
+        else:
+            self._label_rect = QRectF()
+        self.prepareGeometryChange()
+        self._path = path
+        self._shape = shape
+        self._bounds = shape.boundingRect().united(self._arrow.boundingRect()).adjusted(-4, -4, 4, 4)
+
+    def path(self) -> QPainterPath:
+        return self._path
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def color(self):
+        th = self.theme
+        return {"from": th.edge_from, "copy": th.edge_copy, "mount": th.edge_mount}[self.kind]
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        th = self.theme
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        color = th.selection if selected else self.color()
+        width = {"from": 2.6, "copy": 1.7, "mount": 1.7}[self.kind] + (1.0 if selected else 0.0)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(color, width)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        if self.kind == "mount":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPolygon(self._arrow)
+        if self._label:
+            painter.setBrush(th.background)
+            painter.setPen(QPen(color, 1))
+            painter.drawRoundedRect(self._label_rect, 8, 8)
+            painter.setFont(th.small_font)
+            painter.setPen(color)
+            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+

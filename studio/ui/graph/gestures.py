@@ -1,0 +1,356 @@
+"""Mouse and keyboard gestures of the graph view, turned into intent signals.
+
+Kept apart from view.py so the public API stays readable. Gestures: pan (middle drag
+or space+drag), Ctrl+wheel zoom, drag from an output port to a stage (copy), drag an
+instruction row (move), chevron (expand), double-click title / F2 (rename), double-click
+base line (set base), Delete (remove), context menus.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainterPath, QPen
+from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsSimpleTextItem, QLineEdit, QMenu
+
+from studio.ui.graph.dialogs import STAGE_NAME, name_validator
+from studio.ui.graph.edge_item import EdgeItem
+from studio.ui.graph.image_node import ImageNode
+from studio.ui.graph.stage_node import StageNode
+
+
+class InlineEditor(QLineEdit):
+    """The rename box laid over a stage title; Escape cancels, Enter or focus-out commits."""
+
+    sig_cancelled = Signal()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Escape:
+            self.sig_cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class GestureMixin:
+    """Mixed into GraphView (a QGraphicsView with the sig_* signals)."""
+
+    def init_gestures(self) -> None:
+        self._pan_from: QPoint | None = None
+        self._space = False
+        self._press: dict | None = None  # what the left button went down on
+        self._ghost = None  # temporary item while dragging a connection or a row
+        self._move_start: dict = {}
+        self._editor = InlineEditor(self.viewport())
+        self._editor.setObjectName("graphRenameEditor")
+        self._editor.setValidator(name_validator(self._editor))
+        self._editor.hide()
+        self._editor_index = -1
+        self._editor.editingFinished.connect(self._commit_rename)
+        self._editor.sig_cancelled.connect(self._cancel_rename)
+
+    # ----- helpers ----------------------------------------------------------------
+    def _hit(self, pos: QPoint):
+        """(item, part, line) under a viewport position."""
+        scene_pos = self.mapToScene(pos)
+        for item in self.scene().items(scene_pos):
+            if isinstance(item, StageNode):
+                part, line = item.part_at(item.mapFromScene(scene_pos))
+                return item, part, line
+            if isinstance(item, (ImageNode, EdgeItem)):
+                return item, "body", None
+        return None, "background", None
+
+    def _stage_at(self, pos: QPoint) -> StageNode | None:
+        for item in self.scene().items(self.mapToScene(pos)):
+            if isinstance(item, StageNode):
+                return item
+        return None
+
+    def _select_only(self, item) -> None:
+        scene = self.scene()
+        scene.blockSignals(True)
+        scene.clearSelection()
+        scene.blockSignals(False)
+        item.setSelected(True)
+
+    # ----- rename -----------------------------------------------------------------
+    def start_rename(self, node: StageNode) -> None:
+        """Show the inline editor over ``node``'s title."""
+        rect = self.mapFromScene(node.mapToScene(node.title_rect())).boundingRect()
+        self._editor_index = node.index
+        self._editor.setFont(self.scene().theme.title_font)
+        self._editor.setText(node.title if not node.title.startswith("#") else "")
+        self._editor.setGeometry(rect.adjusted(-2, -2, 2, 2))
+        self._editor.setMinimumHeight(24)
+        self._editor.show()
+        self._editor.selectAll()
+        self._editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _commit_rename(self) -> None:
+        if not self._editor.isVisible():
+            return
+        text = self._editor.text().strip()
+        index = self._editor_index
+        self._editor.hide()
+        self.setFocus()
+        node = self.scene().by_index.get(index)
+        if node is not None and STAGE_NAME.match(text) and text != node.title:
+            self.sig_rename_requested.emit(index, text)
+
+    def _cancel_rename(self) -> None:
+        self._editor.hide()
+        self.setFocus()
+
+    # ----- context menu -------------------------------------------------------------
+    def build_context_menu(self, pos: QPoint) -> QMenu:
+        """The menu for whatever is under ``pos`` (viewport coordinates)."""
+        item, part, _ = self._hit(pos)
+        menu = QMenu(self)
+
+        def add(text: str, slot, shortcut: str | None = None, enabled: bool = True) -> QAction:
+            action = menu.addAction(text)
+            action.triggered.connect(slot)
+            action.setEnabled(enabled)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            return action
+
+        if isinstance(item, StageNode):
+            node = item
+            add("Rename…", lambda: self.start_rename(node), "F2")
+            add("Change base…", lambda: self._ask_base(node))
+            add("Build this stage (set as target)", lambda: self.sig_set_target_requested.emit(node.index),
+                enabled=not node.is_target)
+            if node.collapsible:
+                add("Collapse" if node.expanded else "Show all instructions", lambda: self.toggle_expanded(node))
+            menu.addSeparator()
+            add("Remove stage", lambda: self.sig_remove_stage_requested.emit(node.index), "Del")
+        elif isinstance(item, EdgeItem):
+            edge = item
+            if edge.kind == "from":
+                add("Change base…", lambda: self._ask_base(edge.target_item))
+            else:
+                add("Remove this dependency", lambda: self.sig_remove_edge_requested.emit(edge.line), "Del")
+        else:
+            add("Add stage…", lambda: self.request_add_stage())
+            menu.addSeparator()
+            add("Fit to view", self.fit_to_view, "F")
+            add("Arrange automatically", self.relayout)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.build_context_menu(event.pos()).exec(event.globalPos())
+
+    def request_add_stage(self, after: int = -1) -> None:
+        """Ask a name and base, then emit sig_add_stage_requested (toolbar / menu)."""
+        taken = {n.title.lower() for n in self.scene().by_index.values()}
+        answer = self.ask_new_stage(self, taken)
+        if answer:
+            self.sig_add_stage_requested.emit(answer[0], answer[1], after)
+
+    def _ask_base(self, node: StageNode) -> None:
+        answer = self.ask_base(self, node.title, node.base)
+        if answer and answer != node.base:
+            self.sig_set_base_requested.emit(node.index, answer)
+
+    # ----- keyboard -----------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif ctrl and key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif ctrl and key == Qt.Key.Key_0:
+            self.reset_zoom()
+        elif key == Qt.Key.Key_F and not ctrl:
+            self.fit_to_view()
+        elif key == Qt.Key.Key_F2 and self.selected_stage() is not None:
+            self.start_rename(self.selected_stage())
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._delete_selected()
+        elif key == Qt.Key.Key_Escape:
+            self._cancel_drag()
+            self.scene().clearSelection()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.viewport().unsetCursor()
+        super().keyReleaseEvent(event)
+
+    def _delete_selected(self) -> None:
+        node, edge = self.selected_stage(), self.selected_edge()
+        if node is not None:
+            self.sig_remove_stage_requested.emit(node.index)
+        elif edge is not None and edge.kind != "from":
+            self.sig_remove_edge_requested.emit(edge.line)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            self.set_zoom(self.zoom() * (1.15 ** steps), anchor_under_mouse=True)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # ----- mouse --------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        pos = event.position().toPoint()
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space):
+            self._pan_from = pos
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        if button == Qt.MouseButton.LeftButton:
+            item, part, line = self._hit(pos)
+            if isinstance(item, StageNode) and part == "out_port":
+                self._press = {"kind": "connect", "node": item, "pos": pos}
+                self._start_ghost(item.out_port())
+                event.accept()
+                return
+            if isinstance(item, StageNode) and part == "chevron":
+                self.toggle_expanded(item)
+                event.accept()
+                return
+            if isinstance(item, StageNode) and part == "row":
+                self._select_only(item)
+                self._press = {"kind": "row", "node": item, "line": line, "pos": pos, "dragging": False}
+                event.accept()
+                return
+        self._move_start = {i: i.pos() for i in self.scene().items() if isinstance(i, (StageNode, ImageNode))}
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        pos = event.position().toPoint()
+        if self._pan_from is not None:
+            delta = pos - self._pan_from
+            self._pan_from = pos
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            event.accept()
+            return
+        press = self._press
+        if press and press["kind"] == "connect":
+            self._drag_ghost(self.mapToScene(pos), self._connect_target(pos) is not None)
+            event.accept()
+            return
+        if press and press["kind"] == "row":
+            if not press["dragging"] and (pos - press["pos"]).manhattanLength() >= QApplication.startDragDistance():
+                press["dragging"] = True
+                self._start_row_ghost(press["node"], press["line"])
+            if press["dragging"]:
+                self._ghost.setPos(self.mapToScene(pos) + QPointF(8, 4))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        pos = event.position().toPoint()
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space else Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        press, self._press = self._press, None
+        if press and press["kind"] == "connect":
+            self._cancel_drag()
+            target = self._connect_target(pos, press["node"])
+            if target is not None:
+                self._finish_connect(press["node"], target)
+            event.accept()
+            return
+        if press and press["kind"] == "row":
+            self._cancel_drag()
+            if press["dragging"]:
+                self._finish_row_drop(press["node"], press["line"], pos)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        moved = [i for i, p in self._move_start.items() if i.scene() is self.scene() and i.pos() != p]
+        self._move_start = {}
+        if moved:
+            self._update_scene_rect()
+            self._refresh_minimap()
+            self.sig_positions_changed.emit()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        item, part, line = self._hit(event.position().toPoint())
+        if isinstance(item, StageNode):
+            if part == "title":
+                self.start_rename(item)
+            elif part == "base":
+                self._ask_base(item)
+            elif part == "row" and line is not None:
+                self.sig_line_activated.emit(line)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    # ----- connection and row drags ---------------------------------------------------
+    def _connect_target(self, pos: QPoint, source: StageNode | None = None) -> StageNode | None:
+        source = source or (self._press or {}).get("node")
+        node = self._stage_at(pos)
+        if node is None or source is None or node is source or node.index <= source.index:
+            return None
+        return node
+
+    def _start_ghost(self, start: QPointF) -> None:
+        self._ghost = QGraphicsPathItem()
+        self._ghost.setZValue(10)
+        self._ghost_start = start
+        self.scene().addItem(self._ghost)
+
+    def _drag_ghost(self, end: QPointF, valid: bool) -> None:
+        th = self.scene().theme
+        path = QPainterPath(self._ghost_start)
+        dx = max(40.0, abs(end.x() - self._ghost_start.x()) / 2)
+        path.cubicTo(self._ghost_start + QPointF(dx, 0), end - QPointF(dx, 0), end)
+        pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self._ghost.setPen(pen)
+        self._ghost.setPath(path)
+
+    def _start_row_ghost(self, node: StageNode, line: int) -> None:
+        text = next((t for ln, t in node.instructions if ln == line), "")
+        ghost = QGraphicsSimpleTextItem(text[:60])
+        ghost.setFont(self.scene().theme.mono_font)
+        ghost.setBrush(QColor(self.scene().theme.accent))
+        ghost.setZValue(10)
+        self.scene().addItem(ghost)
+        self._ghost = ghost
+
+    def _cancel_drag(self) -> None:
+        if self._ghost is not None:
+            self.scene().removeItem(self._ghost)
+            self._ghost = None
+
+    def _finish_connect(self, source: StageNode, target: StageNode) -> None:
+        answer = self.ask_copy(self, source.title, target.title)
+        if answer:
+            paths, dest = answer
+            self.sig_add_copy_requested.emit(source.index, target.index, list(paths), dest)
+
+    def _finish_row_drop(self, source: StageNode, line: int, pos: QPoint) -> None:
+        target = self._stage_at(pos)
+        if target is None:
+            return
+        position = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
+        if target is source:
+            current = next((i for i, (ln, _) in enumerate(source.instructions) if ln == line), -1)
+            if position in (current, current + 1):
+                return  # dropped where it already is
+        self.sig_move_instruction_requested.emit(line, target.index, position)
+
+    def event(self, event) -> bool:
+        # Tab must not move focus away while renaming; everything else as usual.
+        if event.type() == QEvent.Type.ShortcutOverride and self._editor.isVisible():
+            event.accept()
+            return True
+        return super().event(event)

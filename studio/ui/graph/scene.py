@@ -1,0 +1,249 @@
+"""The graph scene: turns a StageGraph into items and keeps them in step, in place.
+
+Items are keyed by identity (stage key, image reference, edge endpoints + kind +
+ordinal), so after a re-parse an unchanged stage keeps its item object and position
+and only the differences are touched. The scene never sees the document text.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
+from studio.ui.graph import theme as T
+from studio.ui.graph.edge_item import EdgeItem
+from studio.ui.graph.image_node import ImageNode
+from studio.ui.graph.layout import LayoutOptions, layered_layout
+from studio.ui.graph.stage_node import StageNode
+from studio.ui.graph.theme import Theme, make_theme
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+GRID = 24.0
+
+
+def instruction_text(ins: Instruction) -> str:
+    """One short line for an instruction row: keyword, the --from flag, the arguments."""
+    parts = [ins.keyword or ins.keyword_as_written or "?"]
+    for flag in ins.flags:
+        if flag.name == "from" and flag.value is not None:
+            parts.append(f"--from={flag.value}")
+    args = " ".join(ins.args.split())
+    if args:
+        parts.append(args)
+    return " ".join(parts)
+
+
+def base_text(stage: Stage, stages: list[Stage]) -> tuple[str, str]:
+    """What the base line shows and, when it differs, what was written."""
+    if stage.base_kind == "scratch":
+        return "scratch", ""
+    if stage.base_kind == "stage" and stage.base_stage is not None and stage.base_stage < len(stages):
+        shown = stages[stage.base_stage].label
+    else:
+        shown = stage.base_resolved or stage.base
+    written = stage.base if stage.base != shown else ""
+    return shown, (f"{written} → {shown}" if written else "")
+
+
+def stage_keys(stages: list[Stage]) -> list[str]:
+    """Identity of each stage: its key, made unique when names repeat (a diagnosed error)."""
+    keys, seen = [], set()
+    for st in stages:
+        key = st.key
+        if key in seen:
+            key = f"{key}#{st.index}"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def diagnostics_by_line(graph: StageGraph) -> dict[int, list[Diagnostic]]:
+    """Each diagnostic goes to the stage whose lines contain it."""
+    out: dict[int, list[Diagnostic]] = {}
+    spans = [(st.line, st.end_line, st.index) for st in graph.stages]
+    for diag in graph.diagnostics:
+        for first, last, index in spans:
+            if first <= diag.line <= max(first, last):
+                out.setdefault(index, []).append(diag)
+                break
+    return out
+
+
+class GraphScene(QGraphicsScene):
+    """Owns the items; ``apply_graph`` diffs a new graph into them."""
+
+    sig_nodes_moved = Signal()
+
+    def __init__(self, parent=None, theme: Theme | None = None, grid: bool = True) -> None:
+        super().__init__(parent)
+        self.theme = theme or make_theme()
+        self.show_grid = grid
+        self.cache_items = True
+        self.stage_items: dict[str, StageNode] = {}
+        self.by_index: dict[int, StageNode] = {}
+        self.image_items: dict[str, ImageNode] = {}
+        self.edge_map: dict[tuple, EdgeItem] = {}
+        self.graph: StageGraph | None = None
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+
+    # ----- diffing ---------------------------------------------------------------
+    def apply_graph(self, graph: StageGraph, diagnostics: dict[int, list[Diagnostic]] | None = None) -> list:
+        """Bring the items in line with ``graph``; return the items that are new."""
+        self.graph = graph
+        if diagnostics is None:
+            diagnostics = diagnostics_by_line(graph)
+        reachable = set(graph.reachable)
+        new: list = []
+        keys = stage_keys(graph.stages)
+        live_stages: dict[str, StageNode] = {}
+        self.by_index = {}
+        for st, key in zip(graph.stages, keys):
+            node = self.stage_items.get(key)
+            if node is None:
+                node = StageNode(self.theme, st.index, key)
+                self._add(node)
+                new.append(node)
+            node.index = st.index
+            live_stages[key] = node
+            self.by_index[st.index] = node
+            self._fill_stage(node, st, graph, reachable, diagnostics.get(st.index, []))
+        live_images: dict[str, ImageNode] = {}
+        for ref in graph.external_images:
+            item = self.image_items.get(ref)
+            if item is None:
+                item = ImageNode(self.theme, ref)
+                self._add(item)
+                new.append(item)
+            live_images[ref] = item
+        live_edges: dict[tuple, EdgeItem] = {}
+        ordinals: dict[tuple, int] = {}
+        for edge in graph.edges:
+            src = self._source_item(edge, live_images)
+            tgt = self.by_index.get(edge.target)
+            if src is None or tgt is None:
+                continue
+            base_key = (src.key, tgt.key, edge.kind)
+            n = ordinals.get(base_key, 0)
+            ordinals[base_key] = n + 1
+            key = (*base_key, n)
+            item = self.edge_map.get(key)
+            if item is None or item.source_item is not src or item.target_item is not tgt:
+                if item is not None:
+                    self._remove_edge(item)
+                item = EdgeItem(self.theme, src, tgt, edge.kind, edge.line)
+                self.addItem(item)
+            live_edges[key] = item
+            item.set_info(edge.line, list(edge.sources), edge.dest)
+            item.set_dimmed(edge.target not in reachable)
+        for key, item in self.edge_map.items():
+            if live_edges.get(key) is not item:
+                self._remove_edge(item)
+        for key, node in self.stage_items.items():
+            if live_stages.get(key) is not node:
+                self.removeItem(node)
+        for ref, item in self.image_items.items():
+            if live_images.get(ref) is not item:
+                self.removeItem(item)
+        self.stage_items, self.image_items, self.edge_map = live_stages, live_images, live_edges
+        for item in live_images.values():
+            consumers = [e.target_item for e in item.edges]
+            item.set_dimmed(bool(consumers) and all(c.is_skipped for c in consumers))
+        return new
+
+    def _add(self, item: QGraphicsItem) -> None:
+        if not self.cache_items:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.addItem(item)
+
+    def _source_item(self, edge: Edge, images: dict[str, ImageNode]):
+        if isinstance(edge.source, int):
+            return self.by_index.get(edge.source)
+        return images.get(edge.source)
+
+    def _remove_edge(self, item: EdgeItem) -> None:
+        item.detach()
+        if item.scene() is self:
+            self.removeItem(item)
+
+    def _fill_stage(self, node: StageNode, st: Stage, graph: StageGraph, reachable: set[int],
+                    diags: list[Diagnostic]) -> None:
+        node.set_title(st.label)
+        shown, tip = base_text(st, graph.stages)
+        node.set_base(shown, tip)
+        node.set_instructions([(ins.line, instruction_text(ins)) for ins in st.instructions])
+        node.set_target(graph.target == st.index)
+        node.set_skipped(st.index not in reachable)
+        worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
+        severity = {v: k for k, v in SEVERITY_RANK.items()}[worst]
+        node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], severity)
+
+    # ----- placement -------------------------------------------------------------
+    def all_nodes(self) -> list:
+        """Stage and image items in a reading order: each image just before its first consumer."""
+        out, seen = [], set()
+        for index in sorted(self.by_index):
+            node = self.by_index[index]
+            for edge in node.edges:
+                src = edge.source_item
+                if edge.target_item is node and isinstance(src, ImageNode) and src.key not in seen:
+                    seen.add(src.key)
+                    out.append(src)
+            out.append(node)
+        out += [i for i in self.image_items.values() if i.key not in seen]
+        return out
+
+    def place(self, new_items: list, saved: dict[str, tuple[float, float]] | None = None) -> None:
+        """Give new items a position: a saved one if known, else the layered layout's."""
+        saved = saved or {}
+        pending = []
+        for item in new_items:
+            if item.key in saved:
+                item.setPos(QPointF(*saved[item.key]))
+            else:
+                pending.append(item)
+        if not pending:
+            return
+        pending_keys = {i.key for i in pending}
+        nodes = self.all_nodes()
+        fixed = {n.key: (n.pos().x(), n.pos().y()) for n in nodes if n.key not in pending_keys}
+        sizes = {n.key: (n.box_rect().width(), n.box_rect().height()) for n in nodes}
+        anchors = {n.key: (T.HEADER_H / 2 if isinstance(n, StageNode) else T.IMAGE_H / 2) for n in nodes}
+        edges = [(e.source_item.key, e.target_item.key) for e in self.edge_map.values()]
+        pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions())
+        for item in pending:
+            item.setPos(QPointF(*pos[item.key]))
+
+    def relayout(self) -> None:
+        """Forget every position and lay the whole graph out again."""
+        self.place(self.all_nodes(), {})
+
+    def nodes_rect(self) -> QRectF:
+        rect = QRectF()
+        for item in self.all_nodes():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def node_moved(self, item) -> None:
+        self.sig_nodes_moved.emit()
+
+    # ----- looks --------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt override)
+        painter.fillRect(rect, self.theme.background)
+        scale = painter.worldTransform().m11()
+        if not self.show_grid or scale < 0.45:
+            return
+        pen = QPen(self.theme.grid, 2.0)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        x0 = int(rect.left() // GRID) * GRID
+        y0 = int(rect.top() // GRID) * GRID
+        points = []
+        y = y0
+        while y < rect.bottom():
+            x = x0
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += GRID
+            y += GRID
+        painter.drawPoints(points)

@@ -1,0 +1,441 @@
+"""One build stage drawn as a box: title, base image, instruction rows, ports, badges.
+
+The item holds no document: the scene feeds it values through setters and reads back
+only hit-test answers (which part was clicked, where a row would drop). Setters that do
+not change anything return early, so re-applying a whole graph is cheap.
+"""
+from __future__ import annotations
+
+import html
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyle
+
+from studio.ui.graph import theme as T
+from studio.ui.graph.theme import Theme, tint as _tint
+
+BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped")
+
+
+@dataclass
+class _Row:
+    line: int
+    keyword: str
+    rest: str
+    index: int  # position in the stage's instruction list; -1 for the "more" row
+
+
+def _pill(painter: QPainter, rect: QRectF, fill: QColor, text: str, fg: QColor) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+    painter.setPen(fg)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class StageNode(QGraphicsItem):
+    """A stage box. ``index`` and ``key`` identify it to the scene; nothing else does."""
+
+    def __init__(self, theme: Theme, index: int = 0, key: str = "") -> None:
+        super().__init__()
+        self.theme = theme
+        self.index = index
+        self.key = key
+        self.edges: list = []  # EdgeItems attached to this node (kept by the scene)
+        self._title = ""
+        self._base = ""
+        self._base_tip = ""
+        self._instructions: list[tuple[int, str]] = []
+        self._target = False
+        self._skipped = False
+        self._diagnostics: list[str] = []
+        self._severity = "warning"
+        self._expanded = False
+        self._state = "idle"
+        self._progress: tuple[int, int] | None = None
+        self._elapsed: float | None = None
+        self._size: tuple[str, str | None] | None = None
+        self._final = False
+        self._error: str | None = None
+        self._active_line: int | None = None
+        self._height = 0.0
+        self._rows: list[_Row] = []
+        self._title_text = ""
+        self._base_text = ""
+        self._error_text = ""
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
+        )
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(False)
+        self.setZValue(2)
+        self._relayout()
+
+    # ----- setters (the only way values get in) -------------------------------------
+    def _set(self, attr: str, value) -> bool:
+        if getattr(self, attr) == value:
+            return False
+        setattr(self, attr, value)
+        self._relayout()
+        return True
+
+    def set_title(self, text: str) -> None:
+        self._set("_title", text)
+
+    def set_base(self, text: str, tooltip: str = "") -> None:
+        if self._set("_base", text) or self._base_tip != tooltip:
+            self._base_tip = tooltip
+            self._update_tooltip()
+
+    def set_instructions(self, rows: list[tuple[int, str]]) -> None:
+        self._set("_instructions", list(rows))
+
+    def set_target(self, on: bool) -> None:
+        self._set("_target", bool(on))
+
+    def set_skipped(self, on: bool) -> None:
+        if self._set("_skipped", bool(on)):
+            self.setOpacity(0.45 if on else 1.0)
+
+    def set_diagnostics(self, messages: list[str], severity: str = "warning") -> None:
+        if self._diagnostics != list(messages) or self._severity != severity:
+            self._diagnostics = list(messages)
+            self._severity = severity
+            self._relayout()
+
+    def set_expanded(self, on: bool) -> None:
+        self._set("_expanded", bool(on))
+
+    def set_build_state(self, state: str) -> None:
+        self._set("_state", state if state in BUILD_STATES else "idle")
+
+    def set_progress(self, done: int, total: int) -> None:
+        self._set("_progress", (int(done), int(total)) if total > 0 else None)
+
+    def set_elapsed(self, seconds: float | None) -> None:
+        self._set("_elapsed", None if seconds is None else round(float(seconds), 1))
+
+    def set_size(self, text: str | None, delta_text: str | None = None) -> None:
+        self._set("_size", None if text is None else (text, delta_text))
+
+    def set_final(self, on: bool) -> None:
+        self._set("_final", bool(on))
+
+    def set_error(self, text: str | None) -> None:
+        self._set("_error", text or None)
+
+    def set_active_line(self, line: int | None) -> None:
+        self._set("_active_line", line)
+
+    # ----- read-only state (tests and the scene use these) --------------------------
+    title = property(lambda self: self._title)
+    base = property(lambda self: self._base)
+    instructions = property(lambda self: list(self._instructions))
+    is_target = property(lambda self: self._target)
+    is_skipped = property(lambda self: self._skipped)
+    diagnostics = property(lambda self: list(self._diagnostics))
+    expanded = property(lambda self: self._expanded)
+    build_state = property(lambda self: self._state)
+    error = property(lambda self: self._error)
+
+    @property
+    def collapsible(self) -> bool:
+        return len(self._instructions) > T.MAX_ROWS
+
+    # ----- geometry ---------------------------------------------------------------
+    def _has_footer(self) -> bool:
+        return self._state != "idle" or self._size is not None or self._elapsed is not None
+
+    def _relayout(self) -> None:
+        """Recompute rows, elided strings and height; called by every effective setter."""
+        th = self.theme
+        rows = [(i, line, text) for i, (line, text) in enumerate(self._instructions)]
+        if self.collapsible and not self._expanded:
+            hidden = len(rows) - (T.MAX_ROWS - 1)
+            rows = rows[: T.MAX_ROWS - 1]
+            more = _Row(-1, "", f"{hidden} more…", -1)
+        else:
+            more = None
+        mono = QFontMetricsF(th.mono_font)
+        avail = T.NODE_WIDTH - 2 * T.PAD - 4
+        self._rows = []
+        for i, line, text in rows:
+            keyword, _, rest = text.partition(" ")
+            kw_w = mono.horizontalAdvance(keyword + " ")
+            rest = mono.elidedText(rest, Qt.TextElideMode.ElideRight, max(10.0, avail - kw_w))
+            self._rows.append(_Row(line, keyword, rest, i))
+        if more:
+            self._rows.append(more)
+        title_fm = QFontMetricsF(th.title_font)
+        self._title_text = title_fm.elidedText(self._title, Qt.TextElideMode.ElideRight, self._title_room())
+        body = QFontMetricsF(th.mono_font)
+        self._base_text = body.elidedText(self._base, Qt.TextElideMode.ElideMiddle, avail - 40)
+        self._error_text = body.elidedText((self._error or "").replace("\n", " "),
+                                           Qt.TextElideMode.ElideRight, avail)
+        height = T.HEADER_H + T.BASE_H + len(self._rows) * T.ROW_H + T.PAD / 2
+        if not self._rows:
+            height += 2
+        if self._error:
+            height += T.ROW_H
+        if self._has_footer():
+            height += T.FOOTER_H
+        if height != self._height:
+            self.prepareGeometryChange()
+            self._height = height
+        self._update_tooltip()
+        self.update()
+        for edge in self.edges:
+            edge.adjust()
+
+    def _title_room(self) -> float:
+        room = T.NODE_WIDTH - 2 * T.PAD - 8
+        if self._diagnostics:
+            room -= 34
+        if self.collapsible:
+            room -= 20
+        if self._skipped:
+            room -= 60
+        return room
+
+    def _update_tooltip(self) -> None:
+        lines = [f"<b>{html.escape(self._title)}</b>", f"FROM {html.escape(self._base_tip or self._base)}"]
+        if self._target:
+            lines.append("Build target")
+        if self._skipped:
+            lines.append("Skipped: the build target does not need this stage")
+        lines += [f"<span>⚠ {html.escape(m)}</span>" for m in self._diagnostics]
+        if self._error:
+            lines.append(f"<span>✖ {html.escape(self._error)}</span>")
+        self.setToolTip("<br>".join(lines))
+
+    @property
+    def height(self) -> float:
+        return self._height
+
+    def box_rect(self) -> QRectF:
+        return QRectF(0, 0, T.NODE_WIDTH, self._height)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return QRectF(-T.PORT_R - 3, -20, T.NODE_WIDTH + 2 * T.PORT_R + 6, self._height + 24)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.box_rect(), T.RADIUS, T.RADIUS)
+        path.addEllipse(self.out_port_local(), T.PORT_R + 3, T.PORT_R + 3)
+        return path
+
+    def in_port_local(self) -> QPointF:
+        return QPointF(0, T.HEADER_H / 2)
+
+    def out_port_local(self) -> QPointF:
+        return QPointF(T.NODE_WIDTH, T.HEADER_H / 2)
+
+    def out_port(self) -> QPointF:
+        return self.mapToScene(self.out_port_local())
+
+    def in_anchor(self, line: int | None = None) -> QPointF:
+        """Where an edge made by ``line`` enters: at its row if shown, else the header."""
+        y = T.HEADER_H / 2
+        if line is not None:
+            for k, row in enumerate(self._rows):
+                if row.line == line or (row.index == -1 and self._hidden_has(line)):
+                    y = self._row_top(k) + T.ROW_H / 2
+                    break
+        return self.mapToScene(QPointF(0, y))
+
+    def _hidden_has(self, line: int) -> bool:
+        shown = {r.line for r in self._rows}
+        return any(ln == line for ln, _ in self._instructions) and line not in shown
+
+    def _row_top(self, k: int) -> float:
+        return T.HEADER_H + T.BASE_H + k * T.ROW_H
+
+    def part_at(self, local: QPointF) -> tuple[str, int | None]:
+        """What a click at ``local`` hits: ("out_port"|"chevron"|"title"|"base"|"row"|"body", line)."""
+        if (local - self.out_port_local()).manhattanLength() <= T.PORT_R + 5:
+            return "out_port", None
+        if local.y() < T.HEADER_H:
+            if self.collapsible and local.x() > T.NODE_WIDTH - T.PAD - 18:
+                return "chevron", None
+            return "title", None
+        if local.y() < T.HEADER_H + T.BASE_H:
+            return "base", None
+        k = int((local.y() - T.HEADER_H - T.BASE_H) // T.ROW_H)
+        if 0 <= k < len(self._rows):
+            row = self._rows[k]
+            return ("chevron", None) if row.index == -1 else ("row", row.line)
+        return "body", None
+
+    def drop_position(self, local_y: float) -> int:
+        """The instruction index a row dropped at ``local_y`` would take."""
+        for k, row in enumerate(self._rows):
+            if row.index == -1:
+                return len(self._instructions)
+            if local_y < self._row_top(k) + T.ROW_H / 2:
+                return row.index
+        return len(self._instructions)
+
+    def title_rect(self) -> QRectF:
+        return QRectF(T.PAD + 4, 4, T.NODE_WIDTH - 2 * T.PAD - 8, T.HEADER_H - 8)
+
+    # ----- Qt hooks ------------------------------------------------------------------
+    def itemChange(self, change, value):  # noqa: N802 (Qt override)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.adjust()
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "node_moved"):
+                scene.node_moved(self)
+        return super().itemChange(change, value)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        th = self.theme
+        w, h = T.NODE_WIDTH, self._height
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = QRectF(0, 0, w, h)
+        # soft shadow, then the card
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 60 if th.dark else 28))
+        painter.drawRoundedRect(box.translated(0, 2), T.RADIUS, T.RADIUS)
+        painter.setBrush(th.node_fill)
+        painter.drawRoundedRect(box, T.RADIUS, T.RADIUS)
+        state_color = th.state_color(self._state)
+        header = QPainterPath()
+        header.addRoundedRect(box, T.RADIUS, T.RADIUS)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, w, T.HEADER_H))
+        header = header.intersected(clip)
+        fill = th.header_fill if state_color is None else _tint(th.node_fill, state_color, 0.22)
+        painter.setBrush(fill)
+        painter.drawPath(header)
+        stripe = state_color or (th.target if self._target else th.accent)
+        painter.setBrush(stripe)
+        painter.drawPath(header.intersected(_rect_path(QRectF(0, 0, 4, T.HEADER_H))))
+        # title and header badges
+        painter.setFont(th.title_font)
+        painter.setPen(th.text)
+        painter.drawText(QRectF(T.PAD + 4, 0, w, T.HEADER_H), Qt.AlignmentFlag.AlignVCenter, self._title_text)
+        painter.setFont(th.small_font)
+        right = w - T.PAD
+        if self.collapsible:
+            self._draw_chevron(painter, QPointF(right - 7, T.HEADER_H / 2), self._expanded, th.dim_text)
+            right -= 20
+        if self._diagnostics:
+            color = th.error if self._severity == "error" else th.warning
+            rect = QRectF(right - 30, T.HEADER_H / 2 - 8, 30, 16)
+            _pill(painter, rect, color, f"! {len(self._diagnostics)}", QColor("white"))
+            right -= 34
+        if self._skipped:
+            _pill(painter, QRectF(right - 56, T.HEADER_H / 2 - 8, 56, 16), th.dim_text, "skipped", th.node_fill)
+        self._draw_flags(painter)
+        # base line
+        painter.setPen(QPen(th.border, 0))
+        painter.drawLine(QPointF(0, T.HEADER_H), QPointF(w, T.HEADER_H))
+        painter.setFont(th.mono_font)
+        painter.setPen(th.dim_text)
+        base_rect = QRectF(T.PAD + 4, T.HEADER_H, w - 2 * T.PAD, T.BASE_H)
+        painter.drawText(base_rect, Qt.AlignmentFlag.AlignVCenter, "FROM")
+        painter.setPen(th.text)
+        painter.drawText(base_rect.adjusted(38, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, self._base_text)
+        self._draw_rows(painter)
+        self._draw_footer(painter)
+        # border and ports
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pen = QPen(th.selection if selected else th.border, 2.0 if selected else 1.0)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.drawRoundedRect(box, T.RADIUS, T.RADIUS)
+        for port in (self.in_port_local(), self.out_port_local()):
+            painter.setBrush(th.node_fill)
+            painter.setPen(QPen(th.edge_from, 1.5))
+            painter.drawEllipse(port, T.PORT_R, T.PORT_R)
+
+    def _draw_flags(self, painter: QPainter) -> None:
+        th = self.theme
+        x = T.NODE_WIDTH - T.PAD
+        for on, text, color in ((self._target, "◎ TARGET", th.target), (self._final, "FINAL IMAGE", th.accent)):
+            if on:
+                rect = QRectF(x - 76, -17, 76, 15)
+                _pill(painter, rect, color, text, QColor("white"))
+                x -= 82
+
+    def _draw_chevron(self, painter: QPainter, c: QPointF, expanded: bool, color: QColor) -> None:
+        pen = QPen(color, 1.6)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        d = 3.5
+        if expanded:
+            painter.drawPolyline([c + QPointF(-d, d / 2), c + QPointF(0, -d / 2), c + QPointF(d, d / 2)])
+        else:
+            painter.drawPolyline([c + QPointF(-d, -d / 2), c + QPointF(0, d / 2), c + QPointF(d, -d / 2)])
+
+    def _draw_rows(self, painter: QPainter) -> None:
+        th = self.theme
+        mono = QFontMetricsF(th.mono_font)
+        painter.setFont(th.mono_font)
+        for k, row in enumerate(self._rows):
+            rect = QRectF(T.PAD + 4, self._row_top(k), T.NODE_WIDTH - 2 * T.PAD - 4, T.ROW_H)
+            if row.index == -1:
+                painter.setPen(th.dim_text)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, row.rest)
+                continue
+            if self._active_line is not None and row.line == self._active_line:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(_tint(th.node_fill, th.state_color("running"), 0.25))
+                painter.drawRect(QRectF(2, rect.top(), T.NODE_WIDTH - 4, T.ROW_H))
+            painter.setPen(th.accent if not self._skipped else th.dim_text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, row.keyword)
+            painter.setPen(th.text)
+            painter.drawText(rect.adjusted(mono.horizontalAdvance(row.keyword + " "), 0, 0, 0),
+                             Qt.AlignmentFlag.AlignVCenter, row.rest)
+
+    def _draw_footer(self, painter: QPainter) -> None:
+        th = self.theme
+        y = self._row_top(len(self._rows)) + T.PAD / 2 + (2 if not self._rows else 0)
+        if self._error:
+            painter.setPen(th.error)
+            painter.setFont(th.mono_font)
+            painter.drawText(QRectF(T.PAD + 4, y, T.NODE_WIDTH, T.ROW_H), Qt.AlignmentFlag.AlignVCenter,
+                             self._error_text)
+            y += T.ROW_H
+        if not self._has_footer():
+            return
+        painter.setPen(QPen(th.border, 0))
+        painter.drawLine(QPointF(0, y), QPointF(T.NODE_WIDTH, y))
+        color = th.state_color(self._state) or th.dim_text
+        if self._progress:
+            done, total = self._progress
+            frac = max(0.0, min(1.0, done / total))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRect(QRectF(0, y, T.NODE_WIDTH * frac, 3))
+        painter.setFont(th.small_font)
+        painter.setPen(color)
+        rect = QRectF(T.PAD + 4, y, T.NODE_WIDTH - 2 * T.PAD - 4, T.FOOTER_H)
+        left = self._state if self._state != "idle" else ""
+        if self._progress:
+            left += f"  {self._progress[0]}/{self._progress[1]}"
+        if self._elapsed is not None:
+            left += f"  {self._elapsed:.1f}s"
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, left.strip())
+        if self._size:
+            size, delta = self._size
+            painter.setPen(th.text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             size + (f"  ({delta})" if delta else ""))
+
+
+def _rect_path(rect: QRectF) -> QPainterPath:
+    path = QPainterPath()
+    path.addRect(rect)
+    return path
+
+
+

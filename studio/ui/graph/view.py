@@ -1,0 +1,289 @@
+"""GraphView: the node-graph pane. Public API for the main window lives here.
+
+The view shows a GraphScene, keeps it in step with each parsed StageGraph (in place),
+and turns gestures into intent signals that carry ids only; it never edits text.
+Mouse and keyboard handling is in ``gestures.GestureMixin``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel, QWidget
+
+from studio.core.model import Diagnostic, StageGraph
+from studio.ui.graph import dialogs
+from studio.ui.graph.edge_item import EdgeItem
+from studio.ui.graph.gestures import GestureMixin
+from studio.ui.graph.image_node import ImageNode
+from studio.ui.graph.minimap import Minimap
+from studio.ui.graph.scene import GraphScene
+from studio.ui.graph.stage_node import StageNode
+
+MIN_ZOOM, MAX_ZOOM = 0.08, 3.0
+ZOOM_STEP = 1.2
+
+
+class GraphView(GestureMixin, QGraphicsView):
+    sig_stage_selected = Signal(int)  # -1 = none
+    sig_edge_selected = Signal(int)  # the edge's line
+    sig_rename_requested = Signal(int, str)
+    sig_add_copy_requested = Signal(int, int, list, str)
+    sig_remove_edge_requested = Signal(int)
+    sig_remove_stage_requested = Signal(int)
+    sig_add_stage_requested = Signal(str, str, int)
+    sig_set_base_requested = Signal(int, str)
+    sig_move_instruction_requested = Signal(int, int, int)  # line, destination stage, position
+    sig_set_target_requested = Signal(int)
+    sig_positions_changed = Signal()
+    sig_line_activated = Signal(int)  # double-click on an instruction row: show this line
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("graphView")
+        self._scene = GraphScene(self)
+        self.setScene(self._scene)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.ask_copy = dialogs.ask_copy  # replaceable (tests answer without a modal dialog)
+        self.ask_new_stage = dialogs.ask_new_stage
+        self.ask_base = dialogs.ask_base
+        self._graph: StageGraph | None = None
+        self._saved: dict[str, tuple[float, float]] = {}
+        self._expanded: set[str] = set()
+        self._quiet = 0
+        self._fit_pending = False
+        self._banner = QLabel(self)
+        self._banner.setObjectName("graphStaleBanner")
+        self._banner.setText("The text has errors — showing the last graph that parsed")
+        self._banner.hide()
+        self._empty = QLabel("No stages yet.\nType FROM … in the text, or right-click here to add a stage.", self)
+        self._empty.setObjectName("graphEmptyHint")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.minimap = Minimap(self)
+        self.minimap.hide()
+        self._minimap_timer = QTimer(self, singleShot=True, interval=40)
+        self._minimap_timer.timeout.connect(self._refresh_minimap)
+        self._scene.sig_nodes_moved.connect(self._minimap_timer.start)
+        self._scene.selectionChanged.connect(self._on_selection)
+        self._style_overlays()
+        self.init_gestures()
+
+    # ----- graph -----------------------------------------------------------------
+    def set_graph(self, graph: StageGraph, diagnostics_by_stage: dict[int, list[Diagnostic]] | None = None,
+                  stale: bool = False) -> None:
+        """Show ``graph``, updating items in place. ``stale``: the text does not parse
+        cleanly now, so the last good shape stays and a banner says so."""
+        if stale and self._graph is not None:
+            self._banner.show()
+            self.place_overlays()
+            return
+        self._banner.setVisible(stale)
+        first = self._graph is None or not self._scene.by_index
+        self._graph = graph
+        self._quiet += 1
+        try:
+            new = self._scene.apply_graph(graph, diagnostics_by_stage)
+            for item in new:
+                if isinstance(item, StageNode) and item.key in self._expanded:
+                    item.set_expanded(True)
+            self._scene.place(new, self._saved)
+        finally:
+            self._quiet -= 1
+        self._empty.setVisible(not graph.stages)
+        self._update_scene_rect()
+        if first and graph.stages:
+            self._fit_pending = True
+            if self.isVisible() and self.viewport().width() > 50:
+                self.fit_to_view()
+        self._refresh_minimap()
+
+    def graph(self) -> StageGraph | None:
+        return self._graph
+
+    def stage_nodes(self) -> dict[int, StageNode]:
+        return dict(self._scene.by_index)
+
+    def image_nodes(self) -> dict[str, ImageNode]:
+        return dict(self._scene.image_items)
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._scene.edge_map.values())
+
+    def graph_scene(self) -> GraphScene:
+        return self._scene
+
+    def set_target(self, index: int | None) -> None:
+        for i, node in self._scene.by_index.items():
+            node.set_target(i == index)
+
+    def relayout(self) -> None:
+        """Lay every box out afresh (menu: Arrange)."""
+        self._scene.relayout()
+        self._update_scene_rect()
+        self._refresh_minimap()
+        self.sig_positions_changed.emit()
+
+    # ----- selection (programmatic selection emits nothing) ----------------------
+    def select_stage(self, index: int | None) -> None:
+        self._quiet += 1
+        try:
+            self._scene.clearSelection()
+            node = self._scene.by_index.get(index) if index is not None else None
+            if node is not None:
+                node.setSelected(True)
+                self.ensureVisible(node.sceneBoundingRect(), 40, 40)
+        finally:
+            self._quiet -= 1
+
+    def select_edge(self, line: int | None) -> None:
+        self._quiet += 1
+        try:
+            self._scene.clearSelection()
+            for item in self._scene.edge_map.values():
+                if line is not None and item.line == line:
+                    item.setSelected(True)
+        finally:
+            self._quiet -= 1
+
+    def selected_stage(self) -> StageNode | None:
+        for item in self._scene.selectedItems():
+            if isinstance(item, StageNode):
+                return item
+        return None
+
+    def selected_edge(self) -> EdgeItem | None:
+        for item in self._scene.selectedItems():
+            if isinstance(item, EdgeItem):
+                return item
+        return None
+
+    def _on_selection(self) -> None:
+        if self._quiet:
+            return
+        edge, node = self.selected_edge(), self.selected_stage()
+        if node is not None:
+            self.sig_stage_selected.emit(node.index)
+        elif edge is not None:
+            self.sig_edge_selected.emit(edge.line)
+        else:
+            self.sig_stage_selected.emit(-1)
+
+    # ----- positions -------------------------------------------------------------
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Box positions keyed by stage key (``build``, ``stage-2``) or ``image:<ref>``."""
+        return {n.key: (round(n.pos().x(), 1), round(n.pos().y(), 1)) for n in self._scene.all_nodes()}
+
+    def set_positions(self, positions: dict[str, tuple[float, float]]) -> None:
+        """Move known boxes there now, and remember the rest for boxes that appear later."""
+        self._saved = {str(k): (float(v[0]), float(v[1])) for k, v in positions.items()}
+        for node in self._scene.all_nodes():
+            if node.key in self._saved:
+                node.setPos(QPointF(*self._saved[node.key]))
+        self._update_scene_rect()
+        self._refresh_minimap()
+
+    def toggle_expanded(self, node: StageNode) -> None:
+        node.set_expanded(not node.expanded)
+        (self._expanded.add if node.expanded else self._expanded.discard)(node.key)
+        self._update_scene_rect()
+
+    # ----- zoom and fit --------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float, anchor_under_mouse: bool = False) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        old = self.transformationAnchor()
+        if not anchor_under_mouse:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(factor / self.zoom(), factor / self.zoom())
+        self.setTransformationAnchor(old)
+        self._refresh_minimap()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit_to_view(self) -> None:
+        self._fit_pending = False
+        rect = self._scene.nodes_rect()
+        if rect.isEmpty():
+            return
+        rect = rect.adjusted(-30, -40, 30, 30)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.0:
+            self.set_zoom(1.0)
+        elif self.zoom() < MIN_ZOOM:
+            self.set_zoom(MIN_ZOOM)
+        self.centerOn(rect.center())
+        self._refresh_minimap()
+
+    # ----- export ------------------------------------------------------------------
+    def export_png(self, path: str, scale: float = 2.0) -> bool:
+        from studio.ui.export import export_png
+
+        return export_png(self._graph, path, scale, positions=self.positions(), expanded=self._expanded)
+
+    def export_svg(self, path: str) -> bool:
+        from studio.ui.export import export_svg
+
+        return export_svg(self._graph, path, positions=self.positions(), expanded=self._expanded)
+
+    # ----- overlays -----------------------------------------------------------------
+    def _update_scene_rect(self) -> None:
+        rect = self._scene.nodes_rect()
+        if rect.isEmpty():
+            rect = QRectF(0, 0, 400, 300)
+        self.setSceneRect(rect.adjusted(-600, -400, 600, 400))
+
+    def _refresh_minimap(self) -> None:
+        rect = self._scene.nodes_rect()
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        big = not rect.isEmpty() and not seen.contains(rect)
+        self.minimap.setVisible(big)
+        if big:
+            self.minimap.refresh()
+        self.place_overlays()
+
+    def _style_overlays(self) -> None:
+        th = self._scene.theme
+        self._banner.setStyleSheet(
+            f"QLabel {{ background: {th.warning.name()}; color: black; border-radius: 11px;"
+            " padding: 3px 12px; font-weight: 600; }")
+        self._empty.setStyleSheet(f"QLabel {{ color: {th.dim_text.name()}; }}")
+
+    def place_overlays(self) -> None:
+        vp = self.viewport().geometry()
+        self._banner.adjustSize()
+        self._banner.move(vp.left() + (vp.width() - self._banner.width()) // 2, vp.top() + 10)
+        self._empty.setGeometry(vp)
+        self.minimap.move(vp.right() - self.minimap.width() - 10, vp.bottom() - self.minimap.height() - 10)
+        self.minimap.raise_()
+        self._banner.raise_()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self._fit_pending:
+            self.fit_to_view()
+        self._refresh_minimap()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._fit_pending:
+            QTimer.singleShot(0, self.fit_to_view)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt override)
+        super().scrollContentsBy(dx, dy)
+        if self.minimap.isVisible():
+            self.minimap.update()
