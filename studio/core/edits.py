@@ -1,0 +1,217 @@
+"""Graph edits as minimal text edits: every operation reads a parsed Document and
+returns the few ``TextEdit`` replacements that make the change, touching only the
+bytes it must. The caller applies them (``apply_edits``) and re-parses; the text stays
+the single source of truth.
+
+Stage operations live here; edge and instruction operations in ``edits_edges``.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from studio.core.edits_base import (
+    EditError,
+    as_case,
+    check_image,
+    check_new_name,
+    deletion,
+    describe_reference,
+    edge_reference,
+    find_named,
+    finish,
+    from_words,
+    indentation_at,
+    insertion,
+    is_blank_line,
+    keyword_case,
+    line_start_of,
+    numeric_references,
+    previous_line_start,
+    references_to,
+    resolve_stage,
+    stage_block_start,
+    stage_end,
+    stage_ref_label,
+    uses_blank_lines,
+)
+from studio.core.edits_edges import add_copy, remove_edge, remove_flag, move_instruction
+from studio.core.model import Stage, TextEdit
+
+if TYPE_CHECKING:
+    from studio.core.document import Document
+
+__all__ = [
+    "EditError",
+    "rename_stage",
+    "add_stage",
+    "remove_stage",
+    "add_copy",
+    "remove_edge",
+    "set_base",
+    "move_instruction",
+]
+
+
+def rename_stage(doc: Document, stage: int | str, new_name: str) -> list[TextEdit]:
+    """Rename a stage and every reference to it by name; numeric references stay numbers.
+    A stage without a name gets `` AS name`` after its image."""
+    st = resolve_stage(doc, stage)
+    new_name = new_name.strip() if isinstance(new_name, str) else new_name
+    check_new_name(doc, new_name, renaming=st)
+    if st.name == new_name:
+        return []
+    _refuse_image_clash(doc, st, new_name)
+    image, _, name_word = from_words(doc, st)
+    if image is None:
+        raise EditError(f"the FROM at line {st.line} names no image, so it cannot be renamed")
+    edits: list[TextEdit] = []
+    if name_word is not None:
+        edits.append(TextEdit(name_word.start, name_word.end, new_name))
+    else:
+        edits.append(TextEdit(image.end, image.end, f" {as_case(doc)} {new_name}"))
+    for ref in references_to(doc, st.index):
+        if ref.numeric:
+            continue
+        if not ref.literal:
+            raise EditError(
+                f"line {ref.line} refers to stage {stage_ref_label(st)} through "
+                f"'{ref.value}', which cannot be renamed automatically; change it by hand first"
+            )
+        edits.append(TextEdit(ref.start, ref.end, new_name))
+    return finish(edits)
+
+
+def _refuse_image_clash(doc: Document, st: Stage, new_name: str) -> None:
+    """A later ``FROM new_name`` (or any ``--from=new_name``) that now means an image
+    would silently start meaning this stage: refuse instead."""
+    low = new_name.lower()
+    for later in doc.stages[st.index + 1:]:
+        image, _, _ = from_words(doc, later)
+        if later.base_stage is None and image is not None and image.text.lower() == low:
+            raise EditError(
+                f"line {later.line} uses the image '{image.text}'; naming stage "
+                f"{stage_ref_label(st)} '{new_name}' would make it use the stage instead"
+            )
+    for edge in doc.edges:
+        if edge.kind != "from" and isinstance(edge.source, str) and edge.source.lower() == low:
+            raise EditError(
+                f"line {edge.line} copies from the image '{edge.source}'; naming stage "
+                f"{stage_ref_label(st)} '{new_name}' would change what it copies"
+            )
+
+
+def add_stage(doc: Document, name: str, base: str,
+              after: int | str | None = None) -> list[TextEdit]:
+    """Insert ``FROM base AS name`` after stage ``after`` (None: at the end), in the
+    file's own style, and keep numeric references pointing at the same stages."""
+    check_new_name(doc, name)
+    base = check_image(base)
+    stages = doc.stages
+    anchor = stages[-1] if after is None and stages else None
+    if after is not None:
+        anchor = resolve_stage(doc, after, "the stage to add after")
+    index = anchor.index + 1 if anchor is not None else 0
+    if base.lower() == name.lower():
+        raise EditError(f"stage '{name}' cannot be built FROM itself")
+    based_on = find_named(doc, base)
+    if based_on is not None and based_on.index >= index:
+        raise EditError(
+            f"stage {stage_ref_label(based_on)} comes after the new stage; a stage can "
+            "only be built FROM an earlier stage"
+        )
+    text, nl = doc.text, doc.newline
+    line = f"{keyword_case(doc, 'FROM')} {base} {as_case(doc)} {name}{nl}"
+    if anchor is None:
+        at = len(text)
+        block = (nl if text.strip() and uses_blank_lines(doc) else "") + line
+    else:
+        at = stage_end(anchor)
+        line = indentation_at(text, anchor.from_instruction.start) + line
+        block = line
+        if uses_blank_lines(doc):
+            block = nl + line
+            if at < len(text) and not is_blank_line(text, at):
+                block += nl
+    edits = [insertion(doc, at, block)]
+    for ref, target in numeric_references(doc):
+        if target >= index:
+            edits.append(TextEdit(ref.start, ref.end, str(target + 1)))
+    return finish(edits)
+
+
+def remove_stage(doc: Document, stage: int | str, cascade: bool = False) -> list[TextEdit]:
+    """Delete a stage's lines (with the comment right above it and one blank separator).
+
+    While other stages use it, refuse and name them; with ``cascade`` remove their
+    ``COPY --from`` lines and ``--mount`` flags, and rebase a stage built FROM it onto
+    its own base (as written) so that stage keeps a valid base. Later numeric
+    references are renumbered so they keep meaning the same stages."""
+    st = resolve_stage(doc, stage)
+    if len(doc.stages) == 1:
+        raise EditError(f"stage {stage_ref_label(st)} is the only stage; a Dockerfile needs one")
+    refs = [r for r in references_to(doc, st.index) if r.stage != st.index]
+    if refs and not cascade:
+        users = "; ".join(describe_reference(doc, r) for r in refs)
+        raise EditError(
+            f"stage {stage_ref_label(st)} is still used by {users}; remove those references "
+            "first, or remove it with cascade"
+        )
+    edits = [_stage_deletion(doc, st)]
+    base_word, _, _ = from_words(doc, st)
+    for ref in refs:
+        if ref.kind == "copy":
+            ins = ref.instruction
+            edits.append(deletion(doc, line_start_of(doc.text, ins.start), ins.end))
+        elif ref.kind == "mount" and ref.flag is not None:
+            edits.append(remove_flag(doc, ref.flag))
+        elif ref.kind == "from" and base_word is not None:
+            edits.append(TextEdit(ref.start, ref.end, base_word.text))
+    for ref, target in numeric_references(doc):
+        if target > st.index:
+            edits.append(TextEdit(ref.start, ref.end, str(target - 1)))
+    return finish(edits)
+
+
+def _stage_deletion(doc: Document, st: Stage) -> TextEdit:
+    text = doc.text
+    start, end = stage_block_start(doc, st), stage_end(st)
+    rest_blank = end
+    while rest_blank < len(text) and is_blank_line(text, rest_blank):
+        rest_blank = _next_line(text, rest_blank)
+    if rest_blank >= len(text):
+        # the last stage: take the blank lines above it, so the file ends where the
+        # previous stage ends
+        prev = previous_line_start(text, start)
+        while prev is not None and is_blank_line(text, prev):
+            start = prev
+            prev = previous_line_start(text, start)
+    else:
+        prev = previous_line_start(text, start)
+        if prev is None or is_blank_line(text, prev):
+            end = rest_blank
+    return deletion(doc, start, end)
+
+
+def _next_line(text: str, offset: int) -> int:
+    nl = text.find("\n", offset)
+    return len(text) if nl < 0 else nl + 1
+
+
+def set_base(doc: Document, stage: int | str, image: str) -> list[TextEdit]:
+    """Replace the image of a stage's FROM, keeping ``--platform`` and ``AS``."""
+    st = resolve_stage(doc, stage)
+    image = check_image(image)
+    named = find_named(doc, image)
+    if named is not None and named.index >= st.index:
+        what = "itself" if named is st else f"the later stage {stage_ref_label(named)}"
+        raise EditError(f"stage {stage_ref_label(st)} cannot be built FROM {what}")
+    word, _, _ = from_words(doc, st)
+    if word is None:
+        raise EditError(f"the FROM at line {st.line} names no image")
+    if word.text == image:
+        return []
+    return [TextEdit(word.start, word.end, image)]
+
+
+# ``edge_reference`` is re-exported for callers that show where an edge is written.
+__all__ += ["edge_reference"]

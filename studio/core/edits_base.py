@@ -1,0 +1,434 @@
+"""Shared ground for graph edits: the error type, stage look-up, name rules, and the
+small text helpers that let every operation touch only the bytes it must.
+
+Everything here reads a parsed ``Document`` and the raw text; nothing re-parses.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from studio.core.model import Edge, Flag, Instruction, Stage, TextEdit
+
+if TYPE_CHECKING:  # the Document class lives in the parser module
+    from studio.core.document import Document
+
+STAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9._-]*$", re.IGNORECASE)
+RESERVED_NAMES = ("scratch", "context")
+_LINE_END = ("\r\n", "\n", "\r")
+
+
+class EditError(ValueError):
+    """An operation that cannot apply. The message is shown to users as is."""
+
+
+# ---------------------------------------------------------------- stages and names
+
+
+def stage_ref_label(stage: Stage) -> str:
+    """How messages name a stage: ``'build' (line 4)`` or ``#2 (line 9)``."""
+    shown = f"'{stage.name}'" if stage.name else f"#{stage.index}"
+    return f"{shown} (line {stage.line})"
+
+
+def resolve_stage(doc: Document, ref: int | str, role: str = "stage") -> Stage:
+    """Find a stage by index, by ``"2"`` or by name (case-insensitive, as BuildKit does)."""
+    stages = doc.stages
+    if isinstance(ref, bool) or not isinstance(ref, (int, str)):
+        raise EditError(f"{role} must be a stage name or number, not {ref!r}")
+    if isinstance(ref, str):
+        wanted = ref.strip()
+        for stage in stages:
+            if stage.name and stage.name.lower() == wanted.lower():
+                return stage
+        if wanted.isdigit():
+            ref = int(wanted)
+        else:
+            raise EditError(f"no stage named '{wanted}' (stages: {_stage_list(stages)})")
+    if 0 <= ref < len(stages):
+        return stages[ref]
+    if not stages:
+        raise EditError(f"no stage #{ref}: the file has no stages")
+    raise EditError(f"no stage #{ref}: stages are numbered 0 to {len(stages) - 1}")
+
+
+def _stage_list(stages: list[Stage]) -> str:
+    if not stages:
+        return "none"
+    return ", ".join(s.name if s.name else f"#{s.index}" for s in stages)
+
+
+def find_named(doc: Document, name: str) -> Stage | None:
+    low = name.lower()
+    for stage in doc.stages:
+        if stage.name and stage.name.lower() == low:
+            return stage
+    return None
+
+
+def check_new_name(doc: Document, name: str, renaming: Stage | None = None) -> None:
+    """Refuse names BuildKit would reject or that already belong to another stage."""
+    if not isinstance(name, str) or not name:
+        raise EditError("a stage name cannot be empty")
+    if not STAGE_NAME_RE.match(name):
+        raise EditError(
+            f"'{name}' is not a valid stage name: start with a letter, then use only "
+            "letters, digits, '.', '_' or '-'"
+        )
+    if name.lower() in RESERVED_NAMES:
+        raise EditError(f"'{name}' is reserved by Docker and cannot name a stage")
+    other = find_named(doc, name)
+    if other is not None and other is not renaming:
+        raise EditError(f"a stage named '{other.name}' already exists at line {other.line}")
+
+
+def check_image(image: str, what: str = "base image") -> str:
+    if not isinstance(image, str) or not image.strip():
+        raise EditError(f"the {what} cannot be empty")
+    image = image.strip()
+    if any(ch.isspace() for ch in image):
+        raise EditError(f"the {what} '{image}' contains white space")
+    return image
+
+
+# ---------------------------------------------------------------- raw text helpers
+
+
+@dataclass(frozen=True)
+class Word:
+    """A shell-ish word of an instruction with its raw span (continuations dropped)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _continuation_end(text: str, i: int, escape: str) -> int | None:
+    """If ``text[i]`` is an escape that ends its line (``\\`` + spaces), the offset after
+    the line ending; else None."""
+    if text[i] != escape:
+        return None
+    j = i + 1
+    n = len(text)
+    while j < n and text[j] in " \t":
+        j += 1
+    if j >= n:
+        return None
+    if text.startswith("\r\n", j):
+        return j + 2
+    if text[j] in "\r\n":
+        return j + 1
+    return None
+
+
+def _skip_dropped_lines(text: str, i: int, end: int) -> int:
+    """After a continuation BuildKit drops comment lines and empty lines: skip them."""
+    while i < end:
+        j = i
+        while j < end and text[j] in " \t":
+            j += 1
+        if j < end and text[j] == "#" or j < end and text[j] in "\r\n":
+            nl = text.find("\n", j)
+            i = end if nl < 0 else nl + 1
+            continue
+        return i
+    return i
+
+
+def words(text: str, start: int, end: int, escape: str = "\\") -> list[Word]:
+    """Split ``text[start:end]`` of one instruction into whitespace-separated words."""
+    out: list[Word] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in " \t":
+            i += 1
+            continue
+        if ch in "\r\n":
+            break
+        cont = _continuation_end(text, i, escape)
+        if cont is not None:
+            i = _skip_dropped_lines(text, cont, end)
+            continue
+        w_start = i
+        parts: list[str] = []
+        while i < end and text[i] not in " \t\r\n":
+            cont = _continuation_end(text, i, escape)
+            if cont is not None:
+                break
+            parts.append(text[i])
+            i += 1
+        out.append(Word("".join(parts), w_start, i))
+    return out
+
+
+def from_words(doc: Document, stage: Stage) -> tuple[Word | None, Word | None, Word | None]:
+    """The image word, the ``AS`` word and the name word of a stage's FROM."""
+    ins = stage.from_instruction
+    ws = words(doc.text, ins.args_start, ins.content_end or ins.end, doc.escape)
+    image = ws[0] if ws else None
+    if len(ws) >= 3 and ws[1].text.lower() == "as":
+        return image, ws[1], ws[2]
+    return image, None, None
+
+
+def line_start_of(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def line_end_of(text: str, offset: int) -> int:
+    """Offset of the line ending (or end of text) of the line holding ``offset``."""
+    nl = text.find("\n", offset)
+    if nl < 0:
+        return len(text)
+    return nl - 1 if nl > 0 and text[nl - 1] == "\r" else nl
+
+
+def indentation_at(text: str, offset: int) -> str:
+    ls = line_start_of(text, offset)
+    j = ls
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return text[ls:j]
+
+
+def ends_with_line_end(text: str, offset: int) -> bool:
+    return offset > 0 and text[offset - 1] in "\r\n"
+
+
+def is_blank_line(text: str, start: int) -> bool:
+    end = line_end_of(text, start)
+    return start < len(text) and not text[start:end].strip()
+
+
+def previous_line_start(text: str, line_start: int) -> int | None:
+    """Start of the line before the one starting at ``line_start``, or None at the top."""
+    if line_start <= 0:
+        return None
+    return line_start_of(text, line_start - 1)
+
+
+def insertion(doc: Document, at: int, block: str) -> TextEdit:
+    """Insert ``block`` (whole lines ending with the file's newline) at ``at``, a line
+    start. At the end of a file that lacks a final newline the block goes after a new
+    line break and itself ends without one, so the file keeps its missing newline."""
+    text = doc.text
+    if at > 0 and not ends_with_line_end(text, at):
+        nl = doc.newline
+        return TextEdit(at, at, nl + (block[: -len(nl)] if block.endswith(nl) else block))
+    return TextEdit(at, at, block)
+
+
+def deletion(doc: Document, start: int, end: int) -> TextEdit:
+    """Delete whole lines ``[start, end)``. When they run to the end of a file with no
+    final newline, the line break before them goes too, so no newline appears."""
+    text = doc.text
+    if end >= len(text) and not ends_with_line_end(text, len(text)) and start > 0:
+        if text.startswith("\r\n", start - 2):
+            start -= 2
+        elif text[start - 1] in "\r\n":
+            start -= 1
+    return TextEdit(start, end, "")
+
+
+def finish(edits: list[TextEdit]) -> list[TextEdit]:
+    """Sort edits; merge overlapping deletions and drop edits that fall inside a
+    deletion (a renumbered reference in a removed line). Any other overlap is a bug."""
+    out: list[TextEdit] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.start == e.end and 0 or 1, -e.end)):
+        last = out[-1] if out else None
+        if last is not None and last.new_text == "" and last.start < last.end:
+            if e.new_text == "" and e.start < last.end:
+                out[-1] = TextEdit(last.start, max(last.end, e.end), "")
+                continue
+            empty = e.start == e.end
+            if (empty and last.start < e.start < last.end) or (
+                not empty and last.start <= e.start and e.end <= last.end
+            ):
+                continue
+        if last is not None and e.start < last.end:
+            raise AssertionError(f"overlapping edits {last} and {e}")
+        out.append(e)
+    return out
+
+
+# ---------------------------------------------------------------- file style
+
+
+def _mostly_lower(samples: list[str]) -> bool:
+    lower = sum(1 for s in samples if s.isalpha() and s == s.lower())
+    upper = sum(1 for s in samples if s.isalpha() and s == s.upper())
+    return lower > upper
+
+
+def keyword_case(doc: Document, keyword: str) -> str:
+    """``keyword`` in the file's own casing: lower-case if the file mostly writes
+    keywords that way (FROM keywords for FROM, every keyword otherwise)."""
+    if keyword.upper() == "FROM":
+        samples = [s.from_instruction.keyword_as_written for s in doc.stages]
+    else:
+        samples = [i.keyword_as_written for i in doc.instructions if i.keyword]
+    return keyword.lower() if _mostly_lower(samples) else keyword.upper()
+
+
+def as_case(doc: Document) -> str:
+    samples = []
+    for stage in doc.stages:
+        _, as_word, _ = from_words(doc, stage)
+        if as_word is not None:
+            samples.append(as_word.text)
+    if not samples:
+        return "as" if keyword_case(doc, "FROM") == "from" else "AS"
+    return "as" if _mostly_lower(samples) else "AS"
+
+
+def stage_block_start(doc: Document, stage: Stage) -> int:
+    """Where a stage's text begins: its FROM line, or the comment lines right above it
+    (no blank line between) that describe it."""
+    text = doc.text
+    start = line_start_of(text, stage.from_instruction.start)
+    floor = 0
+    if stage.index > 0:
+        floor = stage_end(doc.stages[stage.index - 1])
+    elif doc.instructions and doc.instructions[0] is not stage.from_instruction:
+        floor = max(i.end for i in doc.instructions if i.start < stage.from_instruction.start)
+    first_instruction = stage.from_instruction.start
+    while True:
+        prev = previous_line_start(text, start)
+        if prev is None or prev < floor:
+            return start
+        line = text[prev:line_end_of(text, prev)].strip()
+        if not line.startswith("#") or _is_directive_line(doc, prev, first_instruction):
+            return start
+        start = prev
+
+
+def _is_directive_line(doc: Document, offset: int, first_instruction: int) -> bool:
+    """Parser directives sit above every instruction; never treat them as a stage's comment."""
+    if doc.instructions and doc.instructions[0].start < first_instruction:
+        return False
+    return any(n.kind == "directive" and n.start <= offset < n.end for n in doc.nodes[:16])
+
+
+def stage_end(stage: Stage) -> int:
+    last = stage.instructions[-1] if stage.instructions else stage.from_instruction
+    return last.end
+
+
+def uses_blank_lines(doc: Document) -> bool:
+    """Whether stages are separated by blank lines (True for a file with one stage)."""
+    votes = []
+    for stage in doc.stages[1:]:
+        start = stage_block_start(doc, stage)
+        prev = previous_line_start(doc.text, start)
+        votes.append(prev is not None and is_blank_line(doc.text, prev))
+    if not votes:
+        return True
+    return sum(votes) * 2 >= len(votes)
+
+
+# ---------------------------------------------------------------- references
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place that names a stage: the written value's raw span (quotes excluded)."""
+
+    kind: str  # "from" | "copy" | "mount"
+    stage: int  # the stage that uses it
+    line: int
+    instruction: Instruction
+    value: str  # as written
+    start: int
+    end: int
+    flag: Flag | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.value.isdigit()
+
+    @property
+    def literal(self) -> bool:
+        return "$" not in self.value
+
+
+def unquote_span(text: str, start: int, end: int) -> tuple[int, int]:
+    if end - start >= 2 and text[start] in "\"'" and text[end - 1] == text[start]:
+        return start + 1, end - 1
+    return start, end
+
+
+def mount_from_span(text: str, flag: Flag) -> tuple[int, int] | None:
+    """The span of the ``from=`` value inside a ``--mount=...`` flag."""
+    if flag.value_start is None or flag.value_end is None:
+        return None
+    start, end = unquote_span(text, flag.value_start, flag.value_end)
+    i = start
+    while i <= end:
+        comma = text.find(",", i, end)
+        f_end = end if comma < 0 else comma
+        f_start, f_stop = unquote_span(text, i, f_end)
+        eq = text.find("=", f_start, f_stop)
+        if eq >= 0 and text[f_start:eq].strip().lower() == "from":
+            return unquote_span(text, eq + 1, f_stop)
+        if comma < 0:
+            return None
+        i = comma + 1
+    return None
+
+
+def edge_reference(doc: Document, edge: Edge) -> Reference | None:
+    """The written reference behind a COPY/mount edge (None for FROM edges)."""
+    if edge.flag is None or edge.kind == "from":
+        return None
+    text = doc.text
+    if edge.kind == "mount":
+        span = mount_from_span(text, edge.flag)
+    elif edge.flag.value_start is not None and edge.flag.value_end is not None:
+        span = unquote_span(text, edge.flag.value_start, edge.flag.value_end)
+    else:
+        span = None
+    if span is None:
+        return None
+    return Reference(edge.kind, edge.target, edge.line, edge.instruction,
+                     text[span[0]:span[1]], span[0], span[1], edge.flag)
+
+
+def stage_edges(doc: Document) -> list[Edge]:
+    """Edges from COPY --from and RUN --mount from= that point at a stage."""
+    return [e for e in doc.edges if e.kind != "from" and isinstance(e.source, int)]
+
+
+def references_to(doc: Document, index: int) -> list[Reference]:
+    """Every place that uses stage ``index``: FROM, COPY --from, RUN --mount from=."""
+    refs: list[Reference] = []
+    for stage in doc.stages:
+        if stage.base_stage == index and stage.index != index:
+            image, _, _ = from_words(doc, stage)
+            if image is not None:
+                refs.append(Reference("from", stage.index, stage.line, stage.from_instruction,
+                                      image.text, image.start, image.end))
+    for edge in stage_edges(doc):
+        if edge.source == index:
+            ref = edge_reference(doc, edge)
+            if ref is not None:
+                refs.append(ref)
+    refs.sort(key=lambda r: (r.start, r.kind))
+    return refs
+
+
+def numeric_references(doc: Document) -> list[tuple[Reference, int]]:
+    """Literal ``--from=N`` / ``from=N`` references with the stage index they mean."""
+    out = []
+    for edge in stage_edges(doc):
+        ref = edge_reference(doc, edge)
+        if ref is not None and ref.numeric:
+            out.append((ref, int(edge.source)))
+    return out
+
+
+def describe_reference(doc: Document, ref: Reference) -> str:
+    user = stage_ref_label(doc.stages[ref.stage])
+    what = {"from": "FROM", "copy": "COPY --from", "mount": "RUN --mount from="}[ref.kind]
+    return f"stage {user.split(' (')[0]} ({what} at line {ref.line})"

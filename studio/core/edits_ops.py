@@ -1,0 +1,112 @@
+"""Graph operations written as short strings (the CLI's ``--rename-stage OLD=NEW``,
+``--add-copy FROM:TO:SRC[:DEST]``, ...), parsed and applied one after another with a
+re-parse between them. Used by ``stage-studio edit``; usable by scripts too."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studio.core import edits as ops
+from studio.core.edits_base import STAGE_NAME_RE, EditError
+from studio.core.model import TextEdit
+
+# option name -> (metavar, help)
+OPERATIONS: dict[str, tuple[str, str]] = {
+    "rename-stage": ("OLD=NEW", "rename a stage and every reference to it"),
+    "add-stage": ("NAME=BASE[@AFTER]", "add a stage FROM BASE, after stage AFTER (default: last)"),
+    "remove-stage": ("NAME", "remove a stage (refused while others use it, unless --cascade)"),
+    "add-copy": ("FROM:TO:SRC[:DEST]", "add COPY --from=FROM SRC DEST at the end of stage TO"),
+    "remove-edge": ("LINE[@SOURCE]", "remove the COPY --from or RUN --mount edge on LINE"),
+    "set-base": ("STAGE=IMAGE", "replace the image a stage is built FROM"),
+    "move": ("LINE=STAGE[@POS]", "move the instruction on LINE into STAGE at position POS"),
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation as written: ``kind`` is an OPERATIONS key, ``value`` its argument."""
+
+    kind: str
+    value: str
+    cascade: bool = False  # for remove-stage
+
+    def describe(self) -> str:
+        return f"--{self.kind} {self.value}"
+
+
+def _split(value: str, sep: str, what: str, count: int = 1) -> list[str]:
+    parts = value.split(sep, count)
+    if len(parts) != count + 1 or not all(p.strip() for p in parts):
+        raise EditError(f"expected {what}, got '{value}'")
+    return [p.strip() for p in parts]
+
+
+def _line_number(value: str) -> int:
+    if not re.fullmatch(r"\s*\d+\s*", value):
+        raise EditError(f"expected a line number, got '{value}'")
+    return int(value)
+
+
+def _stage_tail(value: str) -> tuple[str, str | None]:
+    """Split ``X@STAGE``; an ``@`` followed by a digest (``sha256:...``) is part of X."""
+    head, sep, tail = value.rpartition("@")
+    if sep and head and (tail.isdigit() or STAGE_NAME_RE.match(tail)):
+        return head, tail
+    return value, None
+
+
+def operation_edits(doc, op: Operation) -> list[TextEdit]:  # noqa: ANN001 - a Document
+    """The text edits for one operation on a parsed document."""
+    v = op.value
+    if op.kind == "rename-stage":
+        old, new = _split(v, "=", "OLD=NEW")
+        return ops.rename_stage(doc, old, new)
+    if op.kind == "add-stage":
+        name, rest = _split(v, "=", "NAME=BASE[@AFTER]")
+        base, after = _stage_tail(rest)
+        return ops.add_stage(doc, name, base, after)
+    if op.kind == "remove-stage":
+        if not v.strip():
+            raise EditError("expected a stage name or number")
+        return ops.remove_stage(doc, v.strip(), cascade=op.cascade)
+    if op.kind == "add-copy":
+        parts = v.split(":", 3)
+        if len(parts) < 3 or not all(p.strip() for p in parts[:3]):
+            raise EditError(f"expected FROM:TO:SRC[:DEST], got '{v}'")
+        dest = parts[3] if len(parts) == 4 and parts[3] else None
+        return ops.add_copy(doc, parts[0].strip(), parts[1].strip(), [parts[2]], dest)
+    if op.kind == "remove-edge":
+        line, source = _stage_tail(v) if "@" in v else (v, None)
+        return ops.remove_edge(doc, _line_number(line), source)
+    if op.kind == "set-base":
+        stage, image = _split(v, "=", "STAGE=IMAGE")
+        return ops.set_base(doc, stage, image)
+    if op.kind == "move":
+        line, rest = _split(v, "=", "LINE=STAGE[@POS]")
+        stage, pos = rest.rsplit("@", 1) if "@" in rest else (rest, None)
+        dst = ops.resolve_stage(doc, stage.strip(), "destination stage")
+        if pos is None:
+            position = len(dst.instructions)
+            if doc.instruction_at_line(_line_number(line)) in dst.instructions:
+                position -= 1
+        else:
+            position = _line_number(pos)
+        return ops.move_instruction(doc, _line_number(line), dst.index, position)
+    raise EditError(f"unknown operation '{op.kind}'")
+
+
+def apply_operation(text: str, op: Operation) -> str:
+    from studio.core import apply_edits, parse
+
+    return apply_edits(text, operation_edits(parse(text), op))
+
+
+def apply_operations(text: str, operations: list[Operation]) -> str:
+    """Apply in order, re-parsing between; the first that cannot apply raises
+    ``EditError`` naming it, and nothing is applied."""
+    for op in operations:
+        try:
+            text = apply_operation(text, op)
+        except EditError as exc:
+            raise EditError(f"{op.describe()}: {exc}") from None
+    return text
