@@ -40,6 +40,8 @@ def run_app(argv: list[str]) -> int:
     files = [a for a in argv if not a.startswith("-")]
     window = MainWindow()
     window.show()
-    for path in files[:1]:
-        window.open_file(path)
+    if files:
+        window.open_file(files[0])  # offers back unsaved changes a crash left for it
+    else:
+        window.offer_recovery()  # an earlier session crashed with unsaved work?
     return app.exec()

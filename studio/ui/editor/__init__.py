@@ -1,0 +1,1 @@
+"""The Dockerfile text pane: editor widget, syntax highlighter, find/replace bar."""

@@ -1,0 +1,230 @@
+"""The Dockerfile text pane: a plain-text editor with a line-number gutter, the current
+line highlighted, diagnostics underlined and a span "revealed" when the graph asks."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat, QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from studio.core.model import Diagnostic
+
+SEVERITY_COLORS = {"error": "#d32f2f", "warning": "#ef8f00", "info": "#1e88e5"}
+
+
+class OffsetMap:
+    """Python offsets (code points) to QTextDocument positions (UTF-16 units) and back.
+    Identity, and free, for text without characters beyond the BMP."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.identity = text.isascii() or not text or max(text) < "\U00010000"
+
+    def to_qt(self, offset: int) -> int:
+        if self.identity:
+            return offset
+        head = self.text[:offset]
+        return offset + sum(1 for ch in head if ord(ch) > 0xFFFF)
+
+    def from_qt(self, position: int) -> int:
+        if self.identity:
+            return position
+        units = 0
+        for index, ch in enumerate(self.text):
+            if units >= position:
+                return index
+            units += 2 if ord(ch) > 0xFFFF else 1
+        return len(self.text)
+
+
+class LineNumberArea(QWidget):
+    def __init__(self, editor: TextEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(self.editor.gutter_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        self.editor.paint_gutter(event)
+
+
+class TextEditor(QPlainTextEdit):
+    """QPlainTextEdit plus the things a code editor is expected to show."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("textEditor")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10.0))
+        self.setFont(font)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
+        self.gutter = LineNumberArea(self)
+        self._diagnostic_selections: list[QTextEdit.ExtraSelection] = []
+        self._reveal_selections: list[QTextEdit.ExtraSelection] = []
+        self._find_selections: list[QTextEdit.ExtraSelection] = []
+        self.blockCountChanged.connect(self._update_gutter_width)
+        self.updateRequest.connect(self._update_gutter)
+        self.cursorPositionChanged.connect(self._refresh_selections)
+        self._update_gutter_width()
+        self._refresh_selections()
+
+    # -- gutter ---------------------------------------------------------------------------
+    def gutter_width(self) -> int:
+        digits = max(3, len(str(max(1, self.blockCount()))))
+        return 12 + self.fontMetrics().horizontalAdvance("9") * digits
+
+    def _update_gutter_width(self, *_args) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _update_gutter(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self.gutter.scroll(0, dy)
+        else:
+            self.gutter.update(0, rect.y(), self.gutter.width(), rect.height())
+        if rect.contains(self.viewport().rect()):
+            self._update_gutter_width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        area = self.contentsRect()
+        self.gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
+
+    def paint_gutter(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.gutter)
+        palette = self.palette()
+        painter.fillRect(event.rect(), palette.alternateBase())
+        current = self.textCursor().blockNumber()
+        block = self.firstVisibleBlock()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        width = self.gutter.width() - 6
+        while block.isValid() and top <= event.rect().bottom():
+            bottom = top + round(self.blockBoundingRect(block).height())
+            if block.isVisible() and bottom >= event.rect().top():
+                number = block.blockNumber()
+                color = palette.text().color() if number == current else palette.placeholderText().color()
+                painter.setPen(color)
+                painter.drawText(0, top, width, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
+            block = block.next()
+            top = bottom
+        painter.end()
+
+    # -- extra selections -----------------------------------------------------------------
+    def _refresh_selections(self) -> None:
+        line = QTextEdit.ExtraSelection()
+        line.format.setBackground(QColor(self.palette().highlight().color()).lighter(185))
+        line.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        line.cursor = self.textCursor()
+        line.cursor.clearSelection()
+        self.setExtraSelections(
+            [line, *self._reveal_selections, *self._find_selections, *self._diagnostic_selections]
+        )
+        self.gutter.update()
+
+    def line_cursor(self, line: int, end_line: int | None = None) -> QTextCursor:
+        """A cursor selecting 1-based lines ``line..end_line`` (without the last newline)."""
+        doc = self.document()
+        first = doc.findBlockByNumber(max(0, line - 1))
+        last = doc.findBlockByNumber(max(0, (end_line or line) - 1))
+        if not first.isValid():
+            first = doc.lastBlock()
+        if not last.isValid():
+            last = doc.lastBlock()
+        cursor = QTextCursor(doc)
+        cursor.setPosition(first.position())
+        cursor.setPosition(last.position() + max(0, last.length() - 1), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def span_cursor(self, start: int, end: int, offsets: OffsetMap | None = None) -> QTextCursor:
+        """A cursor selecting the Python-offset span ``start..end`` of the text."""
+        offsets = offsets or OffsetMap(self.toPlainText())
+        limit = self.document().characterCount() - 1
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(limit, offsets.to_qt(start)))
+        cursor.setPosition(min(limit, offsets.to_qt(end)), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def set_diagnostics(self, diagnostics: list[Diagnostic], offsets: OffsetMap | None = None) -> None:
+        """Underline each diagnostic's span (wavy, coloured by severity); a diagnostic
+        without a span underlines its whole line."""
+        selections = []
+        for diag in diagnostics[:500]:
+            if diag.end > diag.start:
+                cursor = self.span_cursor(diag.start, diag.end, offsets)
+            else:
+                cursor = self.line_cursor(diag.line, diag.end_line or diag.line)
+            if not cursor.hasSelection():  # an empty line: underline one character of it
+                cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(QColor(SEVERITY_COLORS.get(diag.severity, "#d32f2f")))
+            fmt.setToolTip(f"{diag.severity}: {diag.message} [{diag.code}]")
+            selection.format = fmt
+            selection.cursor = cursor
+            selections.append(selection)
+        self._diagnostic_selections = selections
+        self._refresh_selections()
+
+    def diagnostic_underlines(self) -> list[tuple[int, int, str]]:
+        """(start, end, colour name) of every underline shown: what tests look at."""
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format.underlineColor().name())
+                for s in self._diagnostic_selections]
+
+    def reveal_lines(self, line: int, end_line: int) -> None:
+        """Highlight lines ``line..end_line`` and scroll them into view, the cursor put at
+        the start of ``line`` (the caller blocks the selection echo)."""
+        cursor = self.line_cursor(line, end_line)
+        selection = QTextEdit.ExtraSelection()
+        selection.format.setBackground(QColor("#fff3c4"))
+        selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        selection.cursor = cursor
+        self._reveal_selections = [selection]
+        end = QTextCursor(cursor)
+        end.setPosition(cursor.selectionEnd())
+        self.setTextCursor(end)
+        self.ensureCursorVisible()
+        start = QTextCursor(cursor)
+        start.setPosition(cursor.selectionStart())
+        self.setTextCursor(start)
+        self.ensureCursorVisible()
+        self._refresh_selections()
+
+    def clear_reveal(self) -> None:
+        if self._reveal_selections:
+            self._reveal_selections = []
+            self._refresh_selections()
+
+    def revealed_lines(self) -> tuple[int, int] | None:
+        if not self._reveal_selections:
+            return None
+        cursor = self._reveal_selections[0].cursor
+        doc = self.document()
+        return (doc.findBlock(cursor.selectionStart()).blockNumber() + 1,
+                doc.findBlock(cursor.selectionEnd()).blockNumber() + 1)
+
+    def set_find_matches(self, cursors: list[QTextCursor]) -> None:
+        selections = []
+        for cursor in cursors[:2000]:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor("#ffe08a"))
+            selection.cursor = cursor
+            selections.append(selection)
+        self._find_selections = selections
+        self._refresh_selections()
+
+    def go_to_line(self, line: int) -> None:
+        block = self.document().findBlockByNumber(max(0, line - 1))
+        if not block.isValid():
+            block = self.document().lastBlock()
+        cursor = QTextCursor(block)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.setFocus()
+
+    def current_line(self) -> int:
+        return self.textCursor().blockNumber() + 1

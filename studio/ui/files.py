@@ -1,0 +1,260 @@
+"""Files and safety: decoding with line-ending memory, atomic saves, recent files,
+crash recovery and a watcher for changes made on disk under the editor.
+
+The editor always holds LF text without a BOM (QTextDocument's own convention). What the
+file looked like on disk (its newline, its BOM) is kept in a ``FileFormat`` so an
+unchanged document saves back to the very same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QStandardPaths, Signal
+
+BOM = "\ufeff"
+MAX_RECENT = 10
+
+
+@dataclass
+class FileFormat:
+    """How a file's text was stored on disk, to write it back the same way."""
+
+    newline: str = "\n"
+    has_bom: bool = False
+    mixed_newlines: bool = False  # saved with ``newline`` everywhere: told to the user on open
+    read_only_reason: str = ""  # non-empty: the text shown is not the file's (not UTF-8, binary)
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+    def describe(self) -> str:
+        ending = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}.get(self.newline, "LF")
+        encoding = "not UTF-8" if self.read_only else ("UTF-8 with BOM" if self.has_bom else "UTF-8")
+        return f"{encoding} · {ending}" + (" (mixed)" if self.mixed_newlines else "")
+
+
+def decode_file(data: bytes) -> tuple[str, FileFormat]:
+    """Turn a file's bytes into editor text (LF, no BOM) and the format to save it back.
+
+    Text that is not UTF-8 (or holds NUL bytes) is shown with replacement characters and
+    marked read-only: saving it would silently change bytes the user never saw.
+    """
+    fmt = FileFormat()
+    try:
+        text = data.decode("utf-8")
+        if "\x00" in text:
+            fmt.read_only_reason = "it contains NUL bytes (binary data?)"
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        fmt.read_only_reason = f"it is not valid UTF-8 (first bad byte at offset {exc.start})"
+    text = text.replace("\x00", "\ufffd")
+    if text.startswith(BOM):
+        fmt.has_bom = True
+        text = text[1:]
+    crlf = text.count("\r\n")
+    lone_cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [(crlf, "\r\n"), (lf, "\n"), (lone_cr, "\r")]
+    used = [k for k in kinds if k[0]]
+    if used:
+        fmt.newline = max(used, key=lambda k: k[0])[1]
+    # U+2029 is a paragraph break to QTextDocument: it would come back as a newline.
+    fmt.mixed_newlines = len(used) > 1 or "\u2029" in text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n")
+    return text, fmt
+
+
+def encode_text(text: str, fmt: FileFormat) -> bytes:
+    """Editor text back to file bytes in the file's own newline and BOM."""
+    if fmt.newline != "\n":
+        text = text.replace("\n", fmt.newline)
+    if fmt.has_bom:
+        text = BOM + text
+    return text.encode("utf-8")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, fsync, then rename it over: never half a
+    file, and the file keeps its permission bits."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+class RecentFiles:
+    """The Open Recent list, most recent first, kept in QSettings."""
+
+    KEY = "recentFiles"
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.settings = settings or QSettings()
+
+    def paths(self) -> list[str]:
+        value = self.settings.value(self.KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(p) for p in (value or [])]
+
+    def add(self, path: str | os.PathLike) -> None:
+        path = str(Path(path).resolve())
+        paths = [p for p in self.paths() if p != path]
+        self.settings.setValue(self.KEY, [path, *paths][:MAX_RECENT])
+
+    def remove(self, path: str) -> None:
+        self.settings.setValue(self.KEY, [p for p in self.paths() if p != path])
+
+    def clear(self) -> None:
+        self.settings.setValue(self.KEY, [])
+
+
+def recovery_dir() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or tempfile.gettempdir()) / "recovery"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class RecoveryEntry:
+    file: Path  # the recovery file itself
+    path: str | None  # the document's path, None for an untitled document
+    text: str
+    saved_at: float
+    pid: int
+
+
+class RecoveryStore:
+    """Unsaved text written aside every few seconds, keyed by a hash of the document's
+    path (or a per-window id for untitled documents). Removed on save and clean close."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = Path(directory) if directory else recovery_dir()
+
+    @staticmethod
+    def key_for(path: str | os.PathLike | None, untitled_id: str) -> str:
+        ident = str(Path(path).resolve()) if path else f"untitled:{untitled_id}"
+        return hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
+
+    def file_for(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def write(self, key: str, path: str | os.PathLike | None, text: str) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        payload = {"path": str(Path(path).resolve()) if path else None, "text": text,
+                   "saved_at": time.time(), "pid": os.getpid()}
+        atomic_write_bytes(self.file_for(key), json.dumps(payload).encode("utf-8"))
+
+    def read(self, key: str) -> RecoveryEntry | None:
+        return self._load(self.file_for(key))
+
+    def remove(self, key: str) -> None:
+        try:
+            self.file_for(key).unlink()
+        except FileNotFoundError:
+            pass
+
+    def orphans(self) -> list[RecoveryEntry]:
+        """Entries whose writer is gone (it crashed): offered back on the next start."""
+        if not self.directory.is_dir():
+            return []
+        entries = [self._load(f) for f in sorted(self.directory.glob("*.json"))]
+        return [e for e in entries if e and (e.pid == os.getpid() or not _pid_alive(e.pid))]
+
+    @staticmethod
+    def _load(file: Path) -> RecoveryEntry | None:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            return RecoveryEntry(file, data.get("path"), str(data["text"]),
+                                 float(data.get("saved_at", 0)), int(data.get("pid", 0)))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+class FileWatcher(QObject):
+    """Tells when the open file changes on disk, ignoring the editor's own saves."""
+
+    sig_changed = Signal(str)  # the file's bytes differ from what the editor knows
+    sig_removed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_changed)
+        self.path: Path | None = None
+        self.known: bytes | None = None  # bytes last read or written by the editor
+        self.paused = False
+
+    def watch(self, path: Path | None, known: bytes | None) -> None:
+        if self._watcher.files():
+            self._watcher.removePaths(self._watcher.files())
+        self.path, self.known = path, known
+        if path is not None and path.exists():
+            self._watcher.addPath(str(path))
+
+    def set_known(self, data: bytes) -> None:
+        self.known = data
+        self.rewatch()
+
+    def rewatch(self) -> None:
+        """An atomic save replaces the inode: watch the new file."""
+        if self.path is not None and self.path.exists() and str(self.path) not in self._watcher.files():
+            self._watcher.addPath(str(self.path))
+
+    def check(self) -> None:
+        """Compare the disk with what the editor knows; emit when they differ."""
+        if self.path is None or self.paused:
+            return
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            self.sig_removed.emit(str(self.path))
+            return
+        except OSError:
+            return
+        if data != self.known:
+            self.known = data
+            self.sig_changed.emit(str(self.path))
+
+    def _on_changed(self, _path: str) -> None:
+        self.rewatch()
+        self.check()

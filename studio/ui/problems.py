@@ -1,0 +1,71 @@
+"""The Problems panel: every diagnostic of the current text, clickable to its line."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QWidget
+
+from studio.core.model import Diagnostic
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_ICONS = {
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+
+
+class ProblemsPanel(QTreeWidget):
+    """One row per diagnostic (severity icon, line, message, code), in line order."""
+
+    sig_problem_activated = Signal(int)  # the 1-based line to go to
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsPanel")
+        self.setColumnCount(4)
+        self.setHeaderLabels(["", "Line", "Message", "Code"])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(2, self.header().ResizeMode.Stretch)
+        self.setColumnWidth(0, 28)
+        self.setColumnWidth(1, 56)
+        self.setColumnWidth(3, 180)
+        self.itemActivated.connect(self._activate)
+        self.itemClicked.connect(self._activate)
+        self._diagnostics: list[Diagnostic] = []
+
+    def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
+        if [(_key(d)) for d in ordered] == [_key(d) for d in self._diagnostics]:
+            return  # unchanged: keep the selection and scroll position
+        self._diagnostics = ordered
+        self.clear()
+        style = self.style()
+        items = []
+        for diag in ordered[:2000]:
+            item = QTreeWidgetItem(["", str(diag.line), diag.message, diag.code])
+            item.setIcon(0, style.standardIcon(_ICONS.get(diag.severity, _ICONS["info"])))
+            item.setToolTip(0, diag.severity)
+            item.setToolTip(2, diag.message)
+            item.setData(1, Qt.ItemDataRole.UserRole, diag.line)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            items.append(item)
+        self.addTopLevelItems(items)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self._diagnostics)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for diag in self._diagnostics:
+            counts[diag.severity] = counts.get(diag.severity, 0) + 1
+        return counts
+
+    def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.sig_problem_activated.emit(int(item.data(1, Qt.ItemDataRole.UserRole)))
+
+
+def _key(diag: Diagnostic) -> tuple:
+    return (diag.severity, diag.code, diag.line, diag.message, diag.start, diag.end)

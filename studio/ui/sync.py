@@ -1,0 +1,343 @@
+"""The controller that keeps the text and the graph in step.
+
+Text -> graph: every change to the QTextDocument restarts a short timer; when it fires
+the new text is re-parsed (incrementally, from the one edited span) and the graph view
+is given the new StageGraph. Graph -> text: the view's intent signals become core edit
+operations, whose TextEdits are applied to the QTextDocument in one edit block (one undo
+step); the re-parse then updates the graph. The graph is never edited directly.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QTextCursor
+
+from studio.core.document import parse, reparse
+from studio.core import edits as core_edits
+from studio.core.model import Diagnostic, StageGraph, TextEdit
+from studio.ui.editor.text_editor import OffsetMap, TextEditor
+
+# Errors that mean the stages the parser found may be wrong: while one is in the text,
+# the graph keeps its last good shape. Other errors on a FROM line (or before the first
+# FROM) count too, except these, which leave the stage structure intact.
+STRUCTURAL_CODES = frozenset({
+    "duplicate-directive", "invalid-escape", "unterminated-heredoc", "instruction-before-from",
+    "no-from", "invalid-from", "invalid-stage-name", "reserved-stage-name", "duplicate-stage-name",
+})
+HARMLESS_ON_FROM = frozenset({"empty-from-variable", "unknown-target", "from-same-stage", "stage-cycle"})
+HUGE_TEXT = 2_000_000  # characters: past this, re-parse less eagerly
+
+
+def editor_text(editor: TextEditor) -> str:
+    """The editor's text exactly (toPlainText would turn no-break spaces into spaces)."""
+    return editor.document().toRawText().replace("\u2029", "\n")
+
+
+def single_edit(old: str, new: str) -> TextEdit:
+    """The one span of ``old`` that was replaced to give ``new`` (common prefix and suffix
+    found by bisection on slices, so it runs at C speed even on big texts)."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit
+    while lo < hi:  # longest common prefix
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, limit - prefix
+    while lo < hi:  # longest common suffix not overlapping the prefix
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid:len(old) - lo] == new[len(new) - mid:len(new) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    suffix = lo
+    return TextEdit(prefix, len(old) - suffix, new[prefix:len(new) - suffix])
+
+
+def structure_ok(doc) -> bool:
+    """Whether the stages found in ``doc`` can be trusted (see STRUCTURAL_CODES)."""
+    errors = [d for d in doc.diagnostics if d.severity == "error"]
+    if not errors:
+        return True
+    from_lines = {stage.line for stage in doc.stages}
+    first_from = min(from_lines) if from_lines else None
+    for diag in errors:
+        if diag.code in STRUCTURAL_CODES:
+            return False
+        on_header = diag.line in from_lines or first_from is None or diag.line < first_from
+        if on_header and diag.code not in HARMLESS_ON_FROM:
+            return False
+    return True
+
+
+class SyncController(QObject):
+    """Owns the latest parsed Document and mediates every change between the panes."""
+
+    sig_document_changed = Signal(object)  # the new Document, after each re-parse
+    sig_graph_updated = Signal(object)  # the StageGraph the view now shows
+    sig_message = Signal(str)  # a short status-bar message
+    sig_edit_failed = Signal(str)  # an operation that could not apply, and why
+
+    def __init__(self, editor: TextEditor, graph_view, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.graph_view = graph_view
+        self.build_args: dict[str, str] = {}
+        self.target_key: str | None = None  # the build target: a stage's key, a view setting
+        self.document = parse("")
+        self.good_document = self.document
+        self.graph: StageGraph = self.document.graph()
+        self.good_graph = self.graph
+        self.stale = False
+        self.diagnostics: list[Diagnostic] = []
+        self.last_sync_seconds = 0.0
+        self.confirm: Callable[[str], bool] = lambda _question: False  # set by the window
+        self._echo = False  # True while we move a selection ourselves: ignore the echo
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(4)
+        self._timer.timeout.connect(self.sync_now)
+        editor.document().contentsChanged.connect(self._schedule)
+        editor.cursorPositionChanged.connect(self._on_cursor_moved)
+        self._connect_view(graph_view)
+
+    def _connect_view(self, view) -> None:
+        pairs = (
+            ("sig_stage_selected", self._on_stage_selected),
+            ("sig_edge_selected", self._on_edge_selected),
+            ("sig_rename_requested", self.rename_stage),
+            ("sig_add_copy_requested", self.add_copy),
+            ("sig_remove_edge_requested", self.remove_edge),
+            ("sig_remove_stage_requested", self.remove_stage),
+            ("sig_add_stage_requested", self.add_stage),
+            ("sig_set_base_requested", self.set_base),
+            ("sig_move_instruction_requested", self.move_instruction),
+            ("sig_set_target_requested", self.set_target),
+            ("sig_line_activated", lambda line: self._reveal(line, line)),
+        )
+        for name, slot in pairs:
+            signal = getattr(view, name, None)
+            if signal is not None:
+                signal.connect(slot)
+
+    # -- text -> graph ------------------------------------------------------------------
+    def _schedule(self) -> None:
+        self._timer.setInterval(250 if self.editor.document().characterCount() > HUGE_TEXT else 4)
+        self._timer.start()
+
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+    def sync_now(self, force: bool = False) -> None:
+        """Re-parse now if the text changed since the last parse (or ``force``)."""
+        self._timer.stop()
+        text = editor_text(self.editor)
+        old = self.document
+        if text == old.text and not force:
+            return
+        started = time.perf_counter()
+        doc = None
+        if text != old.text and old.text:
+            try:
+                doc = reparse(old, single_edit(old.text, text))
+                if doc.text != text:
+                    doc = None
+            except Exception:  # an incremental-path bug must never lose the text: full parse
+                doc = None
+        if doc is None:
+            doc = parse(text)
+        self._publish(doc)
+        self.last_sync_seconds = time.perf_counter() - started
+
+    def _graph_of(self, doc) -> StageGraph:
+        target = None
+        if self.target_key is not None:
+            for stage in doc.stages:
+                if stage.key == self.target_key:
+                    target = stage.index
+        try:
+            return doc.graph(target=target, build_args=self.build_args or None)
+        except Exception as exc:  # a core bug must not take the window down
+            self.sig_message.emit(f"Could not build the stage graph: {exc}")
+            return parse("").graph()
+
+    def _publish(self, doc) -> None:
+        self.document = doc
+        graph = self._graph_of(doc)
+        self.stale = not structure_ok(doc)
+        if self.stale:
+            shown = self.good_graph if self.good_document.stages else graph
+        else:
+            self.good_document, self.good_graph = doc, graph
+            shown = graph
+        self.diagnostics = _merge(doc.diagnostics, graph.diagnostics)
+        self.graph = shown
+        self.graph_view.set_graph(shown, diagnostics_by_stage(shown, self.diagnostics), stale=self.stale)
+        offsets = OffsetMap(doc.text)
+        self.editor.set_diagnostics(self.diagnostics, offsets)
+        self.sig_graph_updated.emit(shown)
+        self.sig_document_changed.emit(doc)
+        self._select_under_cursor()
+
+    def shown_document(self):
+        """The Document whose stages the graph shows (the last good one while stale)."""
+        return self.good_document if self.stale else self.document
+
+    # -- graph -> text ------------------------------------------------------------------
+    def apply_text_edits(self, edits: list[TextEdit]) -> None:
+        """Apply core TextEdits (offsets into the current text) as ONE undo step."""
+        if not edits:
+            return
+        offsets = OffsetMap(self.document.text)
+        cursor = QTextCursor(self.editor.document())
+        cursor.beginEditBlock()
+        for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+            cursor.setPosition(offsets.to_qt(edit.start))
+            cursor.setPosition(offsets.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(edit.new_text)
+        cursor.endEditBlock()
+        self.sync_now()
+
+    def run_operation(self, operation: Callable, *args, **kwargs) -> bool:
+        """Run a core edit operation on the current text; an EditError changes nothing
+        and is reported. Returns whether the text changed."""
+        if self.editor.isReadOnly():
+            self.sig_edit_failed.emit("This file is open read-only; the graph cannot change it.")
+            return False
+        self.sync_now()
+        if self.stale:
+            first = next((d for d in self.diagnostics if d.severity == "error"), None)
+            where = f" (line {first.line}: {first.message})" if first else ""
+            self.sig_edit_failed.emit(f"Fix the errors in the text first{where}; the graph is out of date.")
+            return False
+        try:
+            edits = operation(self.document, *args, **kwargs)
+        except core_edits.EditError as exc:
+            self.sig_edit_failed.emit(str(exc))
+            return False
+        self.apply_text_edits(edits)
+        return bool(edits)
+
+    def rename_stage(self, stage: int, new_name: str) -> bool:
+        return self.run_operation(core_edits.rename_stage, stage, new_name)
+
+    def add_copy(self, source: int, target: int, paths: list, dest: str = "") -> bool:
+        return self.run_operation(core_edits.add_copy, source, target, list(paths), dest or None)
+
+    def remove_edge(self, line: int) -> bool:
+        return self.run_operation(core_edits.remove_edge, line)
+
+    def remove_stage(self, stage: int) -> bool:
+        """Remove a stage; when others depend on it, ask before removing them too."""
+        self.sync_now()
+        cascade = False
+        if not self.stale and not self.editor.isReadOnly():
+            try:
+                core_edits.remove_stage(self.document, stage)
+            except core_edits.EditError as exc:
+                cascade = self.confirm(f"{exc}\n\nRemove it anyway, with what depends on it?")
+                if not cascade:
+                    self.sig_edit_failed.emit(str(exc))
+                    return False
+        return self.run_operation(core_edits.remove_stage, stage, cascade=cascade)
+
+    def add_stage(self, name: str, base: str, after: int = -1) -> bool:
+        return self.run_operation(core_edits.add_stage, name, base, after=None if after is None or after < 0 else after)
+
+    def set_base(self, stage: int, image: str) -> bool:
+        return self.run_operation(core_edits.set_base, stage, image)
+
+    def move_instruction(self, line: int, stage: int, position: int) -> bool:
+        return self.run_operation(core_edits.move_instruction, line, stage, position)
+
+    def set_target(self, stage: int | None) -> None:
+        """The build target is a view setting: it changes the graph, never the text."""
+        doc = self.shown_document()
+        if stage is None or stage < 0 or stage >= len(doc.stages):
+            self.target_key = None
+        else:
+            self.target_key = doc.stages[stage].key
+        self._publish(self.document)
+
+    def target_index(self) -> int | None:
+        return self.graph.target
+
+    def set_build_args(self, build_args: dict[str, str]) -> None:
+        self.build_args = dict(build_args)
+        self._publish(self.document)
+
+    # -- selection, both ways -----------------------------------------------------------
+    def _on_stage_selected(self, index: int) -> None:
+        if self._echo:
+            return
+        doc = self.shown_document()
+        if index is None or index < 0 or index >= len(doc.stages):
+            self.editor.clear_reveal()
+            return
+        stage = doc.stages[index]
+        self._reveal(stage.line, max(stage.line, stage.end_line))
+
+    def _on_edge_selected(self, line: int) -> None:
+        if self._echo:
+            return
+        inst = self.shown_document().instruction_at_line(line) if line and line > 0 else None
+        if inst is None:
+            self.editor.clear_reveal()
+            return
+        self._reveal(inst.line, inst.end_line)
+
+    def _reveal(self, line: int, end_line: int) -> None:
+        self._echo = True
+        try:
+            self.editor.reveal_lines(line, end_line)
+        finally:
+            self._echo = False
+
+    def _on_cursor_moved(self) -> None:
+        if self._echo or self.pending():
+            return
+        self.editor.clear_reveal()
+        self._select_under_cursor()
+
+    def _select_under_cursor(self) -> None:
+        """Highlight in the graph the edge or stage under the text cursor."""
+        if self.stale:
+            return
+        line = self.editor.current_line()
+        doc = self.document
+        edge = next((e for e in self.graph.edges if e.line == line and e.kind != "from"), None)
+        self._echo = True
+        try:
+            if edge is not None:
+                self.graph_view.select_edge(line)
+            else:
+                stage = doc.stage_at_line(line)
+                self.graph_view.select_stage(stage.index if stage is not None else None)
+        finally:
+            self._echo = False
+
+
+def _merge(first: list[Diagnostic], second: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    merged = []
+    for diag in [*first, *second]:
+        key = (diag.code, diag.line, diag.message)
+        if key not in seen:
+            seen.add(key)
+            merged.append(diag)
+    return merged
+
+
+def diagnostics_by_stage(graph: StageGraph, diagnostics: list[Diagnostic]) -> dict[int, list[Diagnostic]]:
+    """Each diagnostic under the stage whose lines hold it (for badges on the nodes)."""
+    result: dict[int, list[Diagnostic]] = {}
+    for diag in diagnostics:
+        for stage in graph.stages:
+            if stage.line <= diag.line <= max(stage.line, stage.end_line):
+                result.setdefault(stage.index, []).append(diag)
+                break
+    return result

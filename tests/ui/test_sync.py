@@ -1,0 +1,239 @@
+"""Two-way sync: typing updates the graph; graph gestures become minimal text edits,
+one undo step each, in the one undo history both panes share."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+TEXT = """# syntax=docker/dockerfile:1
+ARG BASE=stage-studio-test/busybox
+FROM ${BASE} AS build
+WORKDIR /src
+RUN echo hi > /out/app
+
+FROM build AS test
+RUN test -f /out/app
+
+FROM scratch AS final
+COPY --from=build /out/app /app
+"""
+
+
+def move_to_end(window) -> None:
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+
+
+def put_cursor_on_line(window, line: int) -> None:
+    block = window.editor.document().findBlockByNumber(line - 1)
+    window.editor.setTextCursor(QTextCursor(block))
+
+
+def stage_names(window) -> list[str | None]:
+    nodes = window.graph_view.stage_nodes()
+    return [window.controller.graph.stages[i].name for i in sorted(nodes)]
+
+
+def test_typing_a_from_line_adds_a_node(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    assert len(window.graph_view.stage_nodes()) == 3
+    move_to_end(window)
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "FROM stage-studio-test/busybox AS extra")
+    qtbot.waitUntil(lambda: len(window.graph_view.stage_nodes()) == 4, timeout=2000)
+    assert stage_names(window) == ["build", "test", "final", "extra"]
+    assert window.current_text() == TEXT + "FROM stage-studio-test/busybox AS extra"
+    assert window.current_document().text == window.current_text()
+
+
+def test_graph_rename_changes_only_the_names(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_rename_requested.emit(0, "compile")
+    expected = TEXT.replace("AS build", "AS compile").replace("FROM build", "FROM compile") \
+        .replace("--from=build", "--from=compile")
+    assert window.current_text() == expected
+    assert stage_names(window) == ["compile", "test", "final"]
+    assert window.isWindowModified()
+
+
+def test_graph_edge_add_and_delete_are_minimal(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_add_copy_requested.emit(1, 2, ["/out/report"], "/report")
+    added = TEXT + "COPY --from=test /out/report /report\n"
+    assert window.current_text() == added
+    assert any(e.source == 1 and e.target == 2 and e.kind == "copy" for e in window.controller.graph.edges)
+    window.graph_view.sig_remove_edge_requested.emit(11)  # COPY --from=build
+    assert window.current_text() == added.replace("COPY --from=build /out/app /app\n", "")
+    assert not any(e.source == 0 and e.target == 2 for e in window.controller.graph.edges)
+
+
+def test_graph_stage_delete_and_add(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_remove_stage_requested.emit(1)
+    removed = TEXT.replace("FROM build AS test\nRUN test -f /out/app\n\n", "")
+    assert window.current_text() == removed
+    assert stage_names(window) == ["build", "final"]
+    window.graph_view.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", -1)
+    assert window.current_text() == removed + "\nFROM stage-studio-test/busybox AS extra\n"
+    assert stage_names(window) == ["build", "final", "extra"]
+
+
+def test_graph_set_base_and_move_instruction(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_set_base_requested.emit(2, "stage-studio-test/busybox")
+    based = TEXT.replace("FROM scratch AS final", "FROM stage-studio-test/busybox AS final")
+    assert window.current_text() == based
+    window.graph_view.sig_move_instruction_requested.emit(8, 0, 1)
+    assert window.current_text() == based.replace("RUN test -f /out/app\n", "").replace(
+        "WORKDIR /src\n", "WORKDIR /src\nRUN test -f /out/app\n")
+
+
+def test_failed_edit_changes_nothing_and_says_why(open_window):
+    window, _ = open_window(TEXT)
+    failures = []
+    window.controller.sig_edit_failed.connect(failures.append)
+    window.graph_view.sig_rename_requested.emit(0, "Not A Name!")
+    assert window.current_text() == TEXT
+    assert failures and "Cannot change the graph" in window.statusBar().currentMessage()
+    assert not window.isWindowModified()
+    assert not window.editor.document().isUndoAvailable()
+
+
+def test_graph_gesture_is_one_undo_step_from_the_text_pane(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_rename_requested.emit(0, "compile")
+    assert window.current_text() != TEXT
+    window.editor.setFocus()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_text() == TEXT
+    qtbot.waitUntil(lambda: stage_names(window) == ["build", "test", "final"], timeout=2000)
+    assert not window.isWindowModified()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert "AS compile" in window.current_text()
+    qtbot.waitUntil(lambda: stage_names(window)[0] == "compile", timeout=2000)
+
+
+def test_typing_then_undo_from_the_graph_pane(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    window.activateWindow()
+    move_to_end(window)
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "# note")
+    assert window.current_text() == TEXT + "# note"
+    assert window.isWindowModified()
+    window.graph_view.setFocus()
+    qtbot.waitUntil(window.graph_view.hasFocus, timeout=2000)
+    qtbot.keyClick(window.graph_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_text() == TEXT
+    assert not window.isWindowModified()
+    window.actions_by_name["redo"].trigger()  # Edit > Redo from the menu
+    assert window.current_text() == TEXT + "# note"
+
+
+def test_typing_after_a_gesture_is_its_own_undo_step(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", -1)
+    after_gesture = window.current_text()
+    move_to_end(window)
+    qtbot.keyClicks(window.editor, "RUN true")
+    window.editor.undo()
+    assert window.current_text() == after_gesture
+    window.editor.undo()
+    assert window.current_text() == TEXT
+
+
+def test_selecting_a_node_reveals_its_lines(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    node = window.graph_view.stage_nodes()[1]
+    node.setSelected(True)  # as a click does: the view emits sig_stage_selected(1)
+    assert window.editor.current_line() == 7
+    assert window.editor.revealed_lines() == (7, 8)
+    # the text cursor moving there must not bounce a different selection back
+    assert window.graph_view.selected_stage() is node
+
+
+def test_selecting_an_edge_reveals_its_line(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_edge_selected.emit(11)
+    assert window.editor.current_line() == 11
+    assert window.editor.revealed_lines() == (11, 11)
+
+
+def test_moving_the_text_cursor_selects_in_the_graph(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    emitted = []
+    window.graph_view.sig_stage_selected.connect(emitted.append)
+    put_cursor_on_line(window, 4)
+    assert window.graph_view.selected_stage().index == 0
+    put_cursor_on_line(window, 8)
+    assert window.graph_view.selected_stage().index == 1
+    put_cursor_on_line(window, 11)  # COPY --from=build: the edge, not the stage
+    assert window.graph_view.selected_edge().line == 11
+    put_cursor_on_line(window, 1)  # before any stage
+    assert window.graph_view.selected_stage() is None and window.graph_view.selected_edge() is None
+    assert emitted == []  # programmatic selection never echoes back
+
+
+def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    nodes_before = window.graph_view.stage_nodes()
+    put_cursor_on_line(window, 7)
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    window.editor.setTextCursor(cursor)
+    for _ in range(len(" test")):
+        qtbot.keyClick(window.editor, Qt.Key.Key_Backspace)  # "FROM build AS": broken
+    qtbot.waitUntil(lambda: window.controller.stale, timeout=2000)
+    assert window.graph_view.stage_nodes() == nodes_before
+    assert stage_names(window) == ["build", "test", "final"]
+    problems = window.problems.diagnostics()
+    assert [(d.line, d.severity) for d in problems] == [(7, "error")]
+    assert window.editor.diagnostic_underlines()  # the same span is underlined in the text
+    assert "out of date" in window.stages_label.text()
+    # a gesture on a stale graph changes nothing
+    window.graph_view.sig_rename_requested.emit(0, "compile")
+    assert "AS compile" not in window.current_text()
+    # clicking the problem moves the cursor to its line
+    put_cursor_on_line(window, 1)
+    window.problems_dock.show()
+    item = window.problems.topLevelItem(0)
+    rect = window.problems.visualItemRect(item)
+    qtbot.mouseClick(window.problems.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.editor.current_line() == 7
+    # fixing the text brings the graph back to life
+    qtbot.keyClicks(window.editor, "")
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    window.editor.setTextCursor(cursor)
+    qtbot.keyClicks(window.editor, " tests")
+    qtbot.waitUntil(lambda: not window.controller.stale, timeout=2000)
+    assert stage_names(window) == ["build", "tests", "final"]
+    assert window.problems.diagnostics() == []
+
+
+def test_target_is_a_view_setting_not_a_text_edit(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_set_target_requested.emit(1)
+    assert window.current_text() == TEXT
+    assert window.controller.graph.target == 1
+    assert not window.isWindowModified()
+    assert window.controller.graph.reachable == [0, 1]
+
+
+def test_modified_state_follows_the_undo_stack(open_window, qtbot):
+    window, path = open_window(TEXT)
+    assert not window.isWindowModified()
+    move_to_end(window)
+    qtbot.keyClicks(window.editor, "X")
+    assert window.isWindowModified() and "[*]" in window.windowTitle()
+    window.editor.undo()
+    assert not window.isWindowModified()
+    qtbot.keyClicks(window.editor, "Y")
+    assert window.save()
+    assert not window.isWindowModified()
+    window.editor.undo()  # back before the save: differs from the file again
+    assert window.isWindowModified()
+    window.editor.redo()
+    assert not window.isWindowModified()
+    assert path.read_text() == TEXT + "Y"
