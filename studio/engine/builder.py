@@ -7,17 +7,21 @@ stop the build and unblocks the reader at once (a bare ``close()`` does neither)
 """
 from __future__ import annotations
 
+import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from studio.engine.events import BuildEvent, BuildResult
+from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildResult, BuildStarted,
+                                  BuildWarning, ContextReady, SizesReady, StageFinished, StageResult)
 
 Backend = Literal["auto", "buildkit", "classic"]
 MEASURE_LABEL = "io.github.stagestudio.measure"
-BUILD_LABEL = "io.github.stagestudio.build"
 DOCKERFILE_NAME = ".stage-studio.Dockerfile"
+READ_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -26,7 +30,7 @@ class BuildRequest:
 
     dockerfile_text: str
     context_dir: str
-    dockerfile_path: str | None = None  # where the text lives (for .dockerignore lookup and messages)
+    dockerfile_path: str | None = None  # where the text lives (for <file>.dockerignore and messages)
     target: str | None = None  # stage name or index as text; None: the last stage
     build_args: dict[str, str] = field(default_factory=dict)
     no_cache: bool = False
@@ -43,10 +47,15 @@ class Build:
     def __init__(self, request: BuildRequest, client=None) -> None:
         self.request = request
         self._client = client
+        self._own_client = client is None
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
-        self._socket = None
+        self._socket: Any = None
         self.result: BuildResult | None = None
+        self.backend: str | None = None
+        self.translator: Any = None
+        self.stage_map: Any = None
+        self.context_digest: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -59,15 +68,255 @@ class Build:
             sock = self._socket
         if sock is not None:
             _shutdown(sock)
+        for child in list(getattr(self, "_children", [])):  # measuring builds
+            child.cancel()
 
+    # ---- the generator -------------------------------------------------------------
     def events(self) -> Iterator[BuildEvent]:
-        raise NotImplementedError  # implemented below in the next commit
+        started = time.time()
+        try:
+            yield from self._run(started)
+        finally:
+            if self._own_client and self._client is not None:
+                try:
+                    self._client.close()
+                except Exception:  # noqa: BLE001
+                    pass
+
+    def _fail(self, started: float, failure: BuildFailed) -> Iterator[BuildEvent]:
+        self.result = BuildResult(False, None, time.time() - started, error=failure)
+        if self.stage_map is not None:
+            self.result.stages = [StageResult(s.index, s.name, "skipped") for s in self.stage_map.stages]
+        yield failure
+
+    def _run(self, started: float) -> Iterator[BuildEvent]:
+        from studio.engine import context as build_context
+        from studio.engine.mapping import StageMap
+
+        req = self.request
+        try:
+            document, graph = _parse(req)
+        except ValueError as exc:
+            yield from self._fail(started, BuildFailed(str(exc)))
+            return
+        self.stage_map = stage_map = StageMap(document, graph)
+        if not stage_map.stages:
+            yield from self._fail(started, BuildFailed("the Dockerfile has no FROM instruction, so there is nothing to build"))
+            return
+        text = req.dockerfile_text
+        self._target_key = None
+        if req.target is not None and graph.target is not None:
+            from studio.engine.sizes import named_text
+
+            text, self._target_key = named_text(document, stage_map, graph.target)
+            stage_map.by_key.setdefault(self._target_key, stage_map.stages[graph.target])
+        for diag in graph.diagnostics:
+            if diag.severity == "error":
+                yield BuildWarning(diag.message, diag.line)
+        try:
+            ctx = build_context.scan(req.context_dir, text, DOCKERFILE_NAME, req.dockerfile_path)
+        except build_context.ContextError as exc:
+            yield from self._fail(started, BuildFailed(str(exc)))
+            return
+        yield ContextReady(ctx.size, ctx.files, ctx.warning)
+        if ctx.warning:
+            yield BuildWarning(ctx.warning)
+        if self.cancelled:
+            yield from self._fail(started, BuildFailed("the build was cancelled"))
+            return
+        try:
+            client = self._connect()
+        except Exception as exc:  # noqa: BLE001 - EngineUnavailable or anything unexpected
+            yield from self._fail(started, BuildFailed(str(exc)))
+            return
+        self.backend = backend = self._choose_backend(client)
+        if backend == "buildkit":
+            from studio.engine.buildkit import BuildkitTranslator as Translator
+        else:
+            from studio.engine.classic import ClassicTranslator as Translator  # type: ignore[assignment]
+        translator = self.translator = Translator(stage_map, started)
+        yield BuildStarted(stage_map.plan(backend), backend, graph.target)
+        for info in stage_map.stages:
+            if info.index not in translator.progress.built:
+                yield translator.progress.finish(info.index, "skipped")
+
+        params = build_params(req, backend, stage_map, self._target_key)
+        yield from self._stream(client, params, ctx, translator)
+        ok = translator.failure is None and translator.image_id is not None and not self.cancelled
+        if self.cancelled and translator.failure is None:
+            translator.failure = translator._explain("the build was cancelled") if backend == "buildkit" \
+                else BuildFailed("the build was cancelled")
+            translator.failure.message = "the build was cancelled"
+        elif not ok and translator.failure is None:
+            translator.failure = BuildFailed("the engine ended the build without an image")
+        yield from translator.close(ok)
+        duration = time.time() - started
+        states = translator.progress.state
+        stages = [StageResult(s.index, s.name, states.get(s.index, "skipped")) for s in stage_map.stages]  # type: ignore[arg-type]
+        self.result = BuildResult(ok, translator.image_id if ok else None, duration, stages,
+                                  {"image_id": translator.image_id if ok else None, "size": None},
+                                  error=translator.failure)
+        if graph.target is not None and ok:
+            stages[graph.target].image_id = translator.image_id
+        if backend == "classic":
+            for index, image in getattr(translator, "stage_images", {}).items():
+                if stages[index].state in ("done", "cached"):
+                    stages[index].image_id = image
+        if not ok:
+            yield translator.failure
+            return
+        yield BuildFinished(translator.image_id, round(duration, 3))
+        if req.sizes and not self.cancelled:
+            from studio.engine.sizes import measure
+
+            yield from measure(self, client)
+            if self.result is not None:
+                yield SizesReady(self.result)
+
+    # ---- pieces --------------------------------------------------------------------
+    def _connect(self):
+        if self._client is None:
+            from studio.engine.connection import connect
+
+            self._client = connect()
+        return self._client
+
+    def _choose_backend(self, client) -> str:
+        if self.request.backend in ("buildkit", "classic"):
+            return self.request.backend
+        from studio.engine.connection import buildkit_available
+
+        headers = getattr(client, "_stage_studio_ping", None)
+        if headers is None:
+            try:
+                response = client.api._get(client.api._url("/_ping"), timeout=5)
+                headers = dict(response.headers)
+            except Exception:  # noqa: BLE001
+                headers = {}
+        version = {"ApiVersion": client.api.api_version, "Os": headers.get("OSType", "linux")}
+        return "buildkit" if buildkit_available(version, headers) else "classic"
+
+    def _stream(self, client, params: dict[str, Any], ctx, translator) -> Iterator[BuildEvent]:
+        """POST the context and translate every message until the engine closes the stream."""
+        api = client.api
+        try:
+            response = api._post(api._url("/build"), params=params, data=ctx.chunks(lambda: self.cancelled),
+                                 headers={"Content-Type": "application/x-tar"}, stream=True, timeout=None)
+        except Exception as exc:  # noqa: BLE001
+            translator.failure = BuildFailed("the build was cancelled" if self.cancelled
+                                             else f"could not send the build to the engine: {exc}")
+            return
+        try:
+            with self._lock:
+                self._socket = _response_socket(response)
+            if self.cancelled:
+                _shutdown(self._socket)
+            if response.status_code >= 400:
+                translator.failure = BuildFailed(_http_error(response))
+                return
+            for message in _messages(response):
+                yield from translator.feed(message)
+            self.context_digest = ctx.digest
+        except Exception as exc:  # noqa: BLE001 - a shut-down socket raises from deep inside urllib3
+            if not self.cancelled:
+                translator.failure = BuildFailed(f"lost the connection to the engine: {exc}")
+        finally:
+            with self._lock:
+                self._socket = None
+            response.close()
+
+
+def _parse(req: BuildRequest):
+    from studio.core import parse
+
+    document = parse(req.dockerfile_text)
+    target: Any = req.target
+    if target is not None:
+        stage = document.stage(int(target) if str(target).isdigit() else target)
+        if stage is None:
+            names = ", ".join(s.key for s in document.stages) or "none"
+            raise ValueError(f"there is no stage {target!r} to build (stages: {names})")
+        target = stage.index
+    graph = document.graph(target=target, build_args=dict(req.build_args))
+    return document, graph
+
+
+def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | None = None,
+                 extra_labels: dict[str, str] | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {"dockerfile": DOCKERFILE_NAME, "rm": "1", "forcerm": "1",
+                              "version": "2" if backend == "buildkit" else "1"}
+    if target_key:
+        params["target"] = target_key
+    if req.build_args:
+        params["buildargs"] = json.dumps(req.build_args)
+    labels = dict(req.labels)
+    labels.update(extra_labels or {})
+    if labels:
+        params["labels"] = json.dumps(labels)
+    if req.no_cache:
+        params["nocache"] = "1"
+    if req.tag and not extra_labels:
+        params["t"] = req.tag
+    if req.platform:
+        params["platform"] = req.platform
+    return params
+
+
+def _messages(response) -> Iterator[dict]:
+    """Decode the engine's JSON lines as they arrive (objects never span a newline)."""
+    buffer = b""
+    decoder = json.JSONDecoder()
+    for chunk in response.raw.stream(READ_CHUNK, decode_content=False):
+        buffer += chunk
+        if b"\n" not in buffer:
+            continue
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            yield from _decode_line(line, decoder)
+    if buffer.strip():
+        yield from _decode_line(buffer, decoder)
+
+
+def _decode_line(line: bytes, decoder: json.JSONDecoder) -> Iterator[dict]:
+    text = line.decode("utf-8", "replace").strip()
+    pos = 0
+    while pos < len(text):
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except ValueError:
+            yield {"stream": text[pos:] + "\n"}
+            return
+        if isinstance(obj, dict):
+            yield obj
+        pos = end
+        while pos < len(text) and text[pos] in " \r\t":
+            pos += 1
+
+
+def _http_error(response) -> str:
+    try:
+        return str(response.json().get("message") or response.text)
+    except ValueError:
+        return f"the engine refused the build: HTTP {response.status_code} {response.text[:300]}"
+
+
+def _response_socket(response):
+    """The socket under a streamed response (unix, tcp, tls); None when unknown (ssh)."""
+    fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
+    raw = getattr(fp, "raw", None)
+    for candidate in (getattr(raw, "_sock", None), getattr(fp, "channel", None), raw):
+        if candidate is not None and hasattr(candidate, "shutdown"):
+            return candidate
+    return None
 
 
 def _shutdown(sock) -> None:
-    import socket
-
+    if sock is None:
+        return
     try:
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
+    except (OSError, TypeError, AttributeError):
+        try:
+            sock.shutdown(2)  # paramiko channels take a plain int
+        except Exception:  # noqa: BLE001
+            pass

@@ -1,0 +1,189 @@
+"""The build context as a streamed GNU tar: measured before upload, never held in memory.
+
+The Dockerfile text is added under a private name so unsaved text can be built, a
+Dockerfile outside the context works, and the user's files are never written.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import tarfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.engine.dockerignore import IgnoreMatcher, load
+
+BLOCK = 512
+CHUNK = 256 * 1024
+LARGE_CONTEXT = 100 * 1024 * 1024
+
+
+class ContextError(Exception):
+    """The context cannot be sent (missing directory, bad .dockerignore)."""
+
+
+@dataclass
+class Entry:
+    name: str  # slash path inside the tar
+    path: Path | None  # file on disk; None for generated content
+    info: tarfile.TarInfo
+    data: bytes | None = None  # generated content
+    header: bytes = b""
+
+    @property
+    def tar_size(self) -> int:
+        return len(self.header) + _padded(self.info.size if self.info.isreg() else 0)
+
+
+@dataclass
+class BuildContext:
+    """Files to send, in walk order; ``size`` is exactly the number of bytes ``chunks()`` yields."""
+
+    context_dir: Path
+    entries: list[Entry] = field(default_factory=list)
+    ignore_file: Path | None = None
+    size: int = 0
+
+    @property
+    def files(self) -> int:
+        return sum(1 for e in self.entries if e.info.isreg())
+
+    @property
+    def warning(self) -> str | None:
+        if self.size <= LARGE_CONTEXT:
+            return None
+        hint = "" if self.ignore_file else " (there is no .dockerignore)"
+        return (f"the build context is {self.size / 1e6:.0f} MB{hint}: every build uploads it; "
+                "exclude what the build does not need in .dockerignore")
+
+    digest: str | None = None  # sha256 of the last complete stream (identifies the content)
+
+    def chunks(self, cancelled=None) -> Iterator[bytes]:
+        """The tar stream; stops with ``InterruptedError`` once ``cancelled()`` is true.
+        Sets ``digest`` once the whole stream has been produced."""
+        import hashlib
+
+        hasher = hashlib.sha256()
+        for chunk in self._chunks(cancelled):
+            hasher.update(chunk)
+            yield chunk
+        self.digest = hasher.hexdigest()
+
+    def _chunks(self, cancelled) -> Iterator[bytes]:
+        for entry in self.entries:
+            if cancelled is not None and cancelled():
+                raise InterruptedError("build cancelled while sending the context")
+            yield entry.header
+            if not entry.info.isreg():
+                continue
+            remaining = entry.info.size
+            if entry.data is not None:
+                yield entry.data
+                remaining = 0
+            else:
+                remaining = yield from _file_chunks(entry.path, remaining, cancelled)
+            if remaining:
+                yield bytes(remaining)  # the file shrank since it was measured: keep the size honest
+            pad = _padded(entry.info.size) - entry.info.size
+            if pad:
+                yield bytes(pad)
+        yield bytes(2 * BLOCK)
+
+
+def _file_chunks(path: Path | None, size: int, cancelled) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as fh:  # type: ignore[arg-type]
+            while size > 0:
+                if cancelled is not None and cancelled():
+                    raise InterruptedError("build cancelled while sending the context")
+                data = fh.read(min(CHUNK, size))
+                if not data:
+                    break
+                size -= len(data)
+                yield data
+    except OSError:
+        pass  # unreadable now: send zeros rather than a broken stream
+    return size
+
+
+def _padded(n: int) -> int:
+    return (n + BLOCK - 1) // BLOCK * BLOCK
+
+
+def _info(name: str, st: os.stat_result) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.mode = stat.S_IMODE(st.st_mode)
+    info.mtime = int(st.st_mtime)
+    info.uid = info.gid = 0  # as the CLI sends contexts: owned by root
+    info.uname = info.gname = ""
+    return info
+
+
+def _header(info: tarfile.TarInfo) -> bytes:
+    return info.tobuf(format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape")
+
+
+def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: str,
+         dockerfile_path: str | os.PathLike | None = None) -> BuildContext:
+    """Walk the context honouring .dockerignore; add the Dockerfile text as ``dockerfile_name``."""
+    root = Path(context_dir)
+    if not root.is_dir():
+        raise ContextError(f"the build context {str(root)!r} is not a directory")
+    try:
+        matcher, ignore_file = load(root, dockerfile_path)
+    except ValueError as exc:
+        raise ContextError(str(exc)) from exc
+    ctx = BuildContext(root, ignore_file=ignore_file)
+    for name, path, st in _walk(root, matcher):
+        if name == dockerfile_name:
+            continue
+        info = _info(name, st)
+        if stat.S_ISDIR(st.st_mode):
+            info.type = tarfile.DIRTYPE
+        elif stat.S_ISLNK(st.st_mode):
+            info.type = tarfile.SYMTYPE
+            info.linkname = os.readlink(path)
+        elif stat.S_ISREG(st.st_mode):
+            info.size = st.st_size
+        else:
+            continue  # sockets, fifos, devices: the CLI skips them too
+        ctx.entries.append(Entry(name, path, info))
+    data = dockerfile_text.encode("utf-8")
+    info = tarfile.TarInfo(dockerfile_name)
+    info.size, info.mode, info.mtime = len(data), 0o644, 0  # fixed: same text, same stream
+    ctx.entries.append(Entry(dockerfile_name, None, info, data))
+    for entry in ctx.entries:
+        entry.header = _header(entry.info)
+    ctx.size = sum(e.tar_size for e in ctx.entries) + 2 * BLOCK
+    return ctx
+
+
+def _walk(root: Path, matcher: IgnoreMatcher) -> Iterator[tuple[str, Path, os.stat_result]]:
+    """Depth-first in name order; the Dockerfile's and .dockerignore are always sent."""
+    stack = [("", root)]
+    while stack:
+        rel_dir, directory = stack.pop()
+        try:
+            names = sorted(os.listdir(directory), reverse=True)
+        except OSError:
+            continue
+        subdirs = []
+        for entry_name in reversed(names):
+            rel = f"{rel_dir}/{entry_name}" if rel_dir else entry_name
+            path = directory / entry_name
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if matcher.ignored(rel) and rel != ".dockerignore":
+                if is_dir and matcher.may_reinclude_below(rel):
+                    subdirs.append((rel, path))
+                continue
+            yield rel, path, st
+            if is_dir:
+                subdirs.append((rel, path))
+        # depth-first, keeping name order
+        for item in reversed(subdirs):
+            stack.append(item)

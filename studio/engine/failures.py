@@ -1,0 +1,74 @@
+"""Turn an engine error into "which stage, which line, why" for the user."""
+from __future__ import annotations
+
+import re
+
+from studio.engine.events import BuildFailed
+from studio.engine.mapping import StageMap
+
+_EXIT = re.compile(r"(?:exit code: |returned a non-zero code: )(\d+)")
+_PARSE_LINE = re.compile(r"(?:dockerfile parse error|parse error) (?:on )?line (\d+)", re.I)
+_METADATA = re.compile(r"load metadata for (\S+)")
+_PULL_HINTS = ("pull access denied", "not found", "manifest unknown", "proxyconnect",
+               "failed to do request", "no such host", "repository does not exist",
+               "failed to resolve source metadata", "connection refused")
+
+
+def exit_code(message: str) -> int | None:
+    m = _EXIT.search(message or "")
+    return int(m.group(1)) if m else None
+
+
+def explain(message: str, stage_map: StageMap, stage: int | None = None, line: int | None = None,
+            last_log: list[str] | None = None, vertex_name: str = "") -> BuildFailed:
+    """A BuildFailed whose message says what went wrong where, with a hint when we know one."""
+    message = (message or "the build failed").strip()
+    hint = ""
+    m = _PARSE_LINE.search(message)
+    if m and line is None:
+        line = int(m.group(1))
+        stage = stage_map.stage_of_line(line)
+        hint = _parse_hint(message, stage_map, line)
+    meta = _METADATA.search(vertex_name) or _METADATA.search(message)
+    if meta and line is None:
+        hits = stage_map.from_lines_for_image(meta.group(1))
+        if hits:
+            stage, line = hits[0]
+        hint = f"the base image {meta.group(1)} is not available locally and cannot be pulled"
+    elif line is None and any(h in message for h in _PULL_HINTS) and "FROM" in vertex_name.upper():
+        hint = "the base image cannot be pulled"
+    if "no active sessions" in message:
+        mounts = stage_map.session_mount_lines()
+        if mounts:
+            stage, line, kind = mounts[0]
+            hint = (f"RUN --mount=type={kind} needs a client session (the docker CLI or buildx "
+                    "provides one); builds through the plain Engine API have none")
+        else:
+            hint = "this build needs a client session, which builds through the Engine API do not have"
+    text = _first_line(message)
+    if hint:
+        text = f"{text} ({hint})"
+    if line is not None:
+        text = f"line {line}: {text}"
+    return BuildFailed(text, stage, line, exit_code(message), list(last_log or []))
+
+
+def _parse_hint(message: str, stage_map: StageMap, line: int) -> str:
+    if "Unknown flag: link" in message:
+        return "COPY --link needs a newer Dockerfile frontend than this engine has (Docker 23 or later)"
+    if "unknown instruction" in message.lower():
+        for st in stage_map.graph.stages:
+            for ins in [st.from_instruction, *st.instructions]:
+                for doc in getattr(ins, "heredocs", []) or []:
+                    if doc.line <= line <= doc.end_line or ins.line == line:
+                        return "this engine's Dockerfile frontend does not support heredocs (Docker 23 or later does)"
+    return ""
+
+
+def _first_line(message: str) -> str:
+    lines = [ln for ln in message.splitlines() if ln.strip()]
+    text = lines[0] if lines else message
+    for prefix in ("failed to solve with frontend dockerfile.v0: ", "failed to create LLB definition: ",
+                   "failed to solve: "):
+        text = text.replace(prefix, "")
+    return text[:500]

@@ -1,0 +1,260 @@
+"""Per-stage and per-layer sizes after a successful build.
+
+BuildKit exports only the target, so every other built stage is built again as a target
+(all cache hits, run concurrently) into an image labelled ``io.github.stagestudio.measure``
+that ``stage-studio prune`` removes. The classic builder already produced an image per
+stage. Sizes are what ``docker image inspect`` says; layers come from ``history``
+(newest first), aligned with the stage's instructions, the base image's own entries
+grouped as one.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+
+from studio.engine.events import BuildEvent, BuildWarning, LayerInfo, SizesStarted
+
+_KEYWORDS = {"RUN", "COPY", "ADD", "WORKDIR", "ENV", "LABEL", "ARG", "USER", "EXPOSE", "VOLUME",
+             "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "SHELL", "ONBUILD", "MAINTAINER"}
+MEASURE_NAME = "stage-studio-measure"
+
+
+def history_keyword(created_by: str) -> str:
+    """The instruction keyword behind a history entry (BuildKit or classic form)."""
+    text = (created_by or "").strip()
+    if "#(nop)" in text:
+        words = text.split("#(nop)", 1)[1].split()
+        return words[0].upper() if words else ""
+    first = text.split(None, 1)[0].upper() if text else ""
+    if first in _KEYWORDS:
+        return first
+    return "RUN"  # classic RUN: "/bin/sh -c ..." or "|2 A=1 B=2 /bin/sh -c ..."
+
+
+def named_text(document, stage_map, index: int) -> tuple[str, str]:
+    """Dockerfile text in which stage ``index`` has a name the engine accepts as a target.
+
+    Unnamed stages get `` AS <name>`` appended to their FROM line: lines, step numbers
+    and cache keys stay the same (names are not part of BuildKit's cache keys).
+    """
+    info = stage_map.stages[index]
+    text = document.text
+    if info.name:
+        return text, info.name.lower()
+    taken = {s.key for s in stage_map.stages}
+    name = f"{MEASURE_NAME}-{index}"
+    while name in taken:
+        name += "-x"
+    ins = document.stages[index].from_instruction
+    end = ins.content_end or ins.end
+    while end > ins.start and text[end - 1] in "\r\n":
+        end -= 1
+    return text[:end] + f" AS {name}" + text[end:], name
+
+
+def measure(build, client) -> Iterator[BuildEvent]:
+    """Fill ``build.result`` with sizes and layers; yields progress and warnings."""
+    from studio.engine.builder import MEASURE_LABEL
+
+    result = build.result
+    stage_map = build.stage_map
+    built = [s for s in result.stages if s.state in ("done", "cached")]
+    missing = [s.index for s in built if s.image_id is None]
+    yield SizesStarted([s.index for s in built])
+    keys = measure_keys(build) if missing else {}
+    if keys:
+        reuse = _existing_measures(client, f"{MEASURE_LABEL}.key")
+        for index in list(missing):
+            image = reuse.get(keys.get(index, ""))
+            if image:
+                result.stages[index].image_id = image
+                missing.remove(index)
+    if missing:
+        images, errors = _measuring_builds(build, client, missing, MEASURE_LABEL, keys)
+        for index, image in images.items():
+            result.stages[index].image_id = image
+        for message in errors:
+            yield BuildWarning(message)
+    api = client.api
+    base_counts: dict[str, int] = {}
+    for stage in built:
+        if stage.image_id is None:
+            continue
+        try:
+            stage.size = int(api.inspect_image(stage.image_id)["Size"])
+            history = api.history(stage.image_id)
+        except Exception as exc:  # noqa: BLE001 - an image removed meanwhile must not end the run
+            yield BuildWarning(f"cannot measure stage {stage.name or stage.index}: {exc}")
+            continue
+        root = stage_map.stages[stage_map.chain(stage.index)[0]]
+        base = root.base_resolved if root.base_kind == "image" else None
+        if base is not None and base not in base_counts:
+            base_counts[base] = _history_length(api, base)
+        stage.layers = stage_layers(stage_map, stage.index, history, base_counts.get(base, 0) if base else 0)
+    target = stage_map.target
+    if target is not None and result.stages[target].size is not None:
+        result.final = {"image_id": result.image_id, "size": result.stages[target].size}
+    else:
+        try:
+            result.final = {"image_id": result.image_id, "size": int(api.inspect_image(result.image_id)["Size"])}
+        except Exception:  # noqa: BLE001
+            pass
+    result.saved = saved_bytes(stage_map, result)
+
+
+def _history_length(api, image: str) -> int:
+    try:
+        return len(api.history(image))
+    except Exception:  # noqa: BLE001 - unknown base: fall back to counting none
+        return -1
+
+
+def stage_layers(stage_map, index: int, history: list[dict], base_count: int) -> list[LayerInfo]:
+    """Layers of one stage image, oldest first: one grouped base entry, then instructions."""
+    entries = list(reversed(history))  # oldest first
+    if base_count < 0:  # base image unknown: base entries are those not made by a Dockerfile build
+        base_count = 0
+        for entry in entries:
+            if "buildkit.dockerfile" in (entry.get("Comment") or ""):
+                break
+            base_count += 1
+    chain = stage_map.chain(index)
+    root = stage_map.stages[chain[0]]
+    layers: list[LayerInfo] = []
+    if base_count and root.base_kind == "image":
+        size = sum(int(e.get("Size") or 0) for e in entries[:base_count])
+        layers.append(LayerInfo(root.line, f"FROM {root.base_resolved}", size))
+    steps = [step for i in chain for step in stage_map.stages[i].all_steps if step.keyword not in ("FROM",)]
+    pointer = 0
+    for entry in entries[base_count:]:
+        keyword = history_keyword(entry.get("CreatedBy") or "")
+        size = int(entry.get("Size") or 0)
+        found = next((k for k in range(pointer, len(steps)) if steps[k].keyword == keyword), None)
+        if found is None:
+            layers.append(LayerInfo(None, (entry.get("CreatedBy") or "").strip()[:120], size))
+            continue
+        pointer = found + 1
+        layers.append(LayerInfo(steps[found].line, steps[found].text, size))
+    return layers
+
+
+def saved_bytes(stage_map, result) -> int | None:
+    """What builder stages cost that the final image does not carry: their own layers, plus
+    each base image they use that the final image is not built on."""
+    target = stage_map.target
+    if target is None:
+        return None
+    carried = set(stage_map.chain(target))
+    final_root = stage_map.stages[stage_map.chain(target)[0]]
+    final_base = final_root.base_resolved if final_root.base_kind == "image" else None
+    total, bases = 0, {}
+    for stage in result.stages:
+        if stage.index in carried or stage.state not in ("done", "cached"):
+            continue
+        if stage.size is None:
+            return None
+        own = {s.line for s in stage_map.stages[stage.index].all_steps if s.keyword != "FROM"}
+        total += sum(layer.size for layer in stage.layers if layer.line in own and layer.instruction[:5] != "FROM ")
+        root = stage_map.stages[stage_map.chain(stage.index)[0]]
+        if root.base_kind == "image" and root.base_resolved != final_base:
+            base_layer = next((l for l in stage.layers if l.instruction.startswith("FROM ")), None)
+            if base_layer is not None:
+                bases[root.base_resolved] = base_layer.size
+    return total + sum(bases.values())
+
+
+def measure_keys(build) -> dict[int, str]:
+    """A key per fully cached stage that names its image exactly, so a measuring image made
+    earlier can be reused: the stage's last BuildKit vertex digest (its file system), with
+    the per-upload context vertex replaced by the context's content digest, plus the text
+    of every instruction in its chain (its config), labels, build args and platform."""
+    import hashlib
+    import json
+
+    translator = build.translator
+    last = getattr(translator, "last_vertex", None)
+    context_digest = getattr(build, "context_digest", None)
+    if not last or not context_digest:
+        return {}
+    graph = translator.graph
+    memo: dict[str, str] = {}
+
+    def norm(digest: str) -> str:
+        if digest in memo:
+            return memo[digest]
+        memo[digest] = digest  # cycles cannot happen in LLB; this only guards bad input
+        name, inputs = graph.get(digest, ("", []))
+        if name == "[internal] load remote build context":
+            out = "context:" + context_digest
+        else:
+            normed = [norm(i) for i in inputs]
+            if normed == inputs:
+                out = digest
+            else:
+                text = name.split("] ", 1)[1] if name.startswith("[") and "] " in name else name
+                out = hashlib.sha256(json.dumps([text, normed]).encode()).hexdigest()
+        memo[digest] = out
+        return out
+
+    stage_map = build.stage_map
+    states = translator.progress.state
+    keys = {}
+    for info in stage_map.stages:
+        chain = stage_map.chain(info.index)
+        if any(states.get(i) != "cached" for i in chain):
+            continue  # something ran in this build: only a fresh measurement is exact
+        digest = next((last[i][1] for i in reversed(chain) if i in last), None)
+        if digest is None:
+            continue
+        texts = [f"{step.line}:{step.text}" for i in chain for step in stage_map.stages[i].all_steps]
+        req = build.request
+        blob = json.dumps([norm(digest), texts, sorted(req.labels.items()), req.platform,
+                           sorted(req.build_args.items())])
+        keys[info.index] = hashlib.sha256(blob.encode()).hexdigest()[:32]
+    return keys
+
+
+def _existing_measures(client, key_label: str) -> dict[str, str]:
+    try:
+        images = client.api.images(filters={"label": key_label})
+    except Exception:  # noqa: BLE001 - no reuse then; measuring builds still work
+        return {}
+    return {(img.get("Labels") or {}).get(key_label, ""): img["Id"] for img in images}
+
+
+def _measuring_builds(build, client, indexes: list[int], label: str,
+                      keys: dict[int, str]) -> tuple[dict[int, str], list[str]]:
+    """Build each stage as a target concurrently; returns {index: image id} and error messages."""
+    from studio.engine.builder import Build
+
+    images: dict[int, str] = {}
+    errors: list[str] = []
+    document = build.stage_map.document
+    children = []
+    for index in indexes:
+        text, key = named_text(document, build.stage_map, index)
+        request = replace(build.request, dockerfile_text=text, target=key, sizes=False, tag=None,
+                          no_cache=False, backend=build.backend or "auto",
+                          labels={**build.request.labels, label: "1",
+                                  **({f"{label}.key": keys[index]} if index in keys else {})})
+        children.append((index, Build(request, client=client)))
+    build._children = [child for _, child in children]
+    if build.cancelled:
+        return images, ["sizes were not measured: the build was cancelled"]
+
+    def run(index: int, child) -> None:
+        for _ in child.events():
+            pass
+        if child.result is not None and child.result.ok:
+            images[index] = child.result.image_id
+        else:
+            message = child.result.error.message if child.result and child.result.error else "unknown error"
+            errors.append(f"could not measure stage {build.stage_map.stages[index].key}: {message}")
+
+    threads = [threading.Thread(target=run, args=item, name=f"measure-{item[0]}", daemon=True) for item in children]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return images, errors
