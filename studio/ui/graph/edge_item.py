@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyle
 
+from studio.ui.graph import theme as T
 from studio.ui.graph.theme import Theme
 
 ARROW = 9.0
@@ -70,9 +71,9 @@ class EdgeItem(QGraphicsItem):
         what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
         tip = f"<b>{what}</b> — line {line}"
         if self.sources:
-            tip += "<br>" + "<br>".join(html.escape(s) for s in self.sources)
+            tip += "<br>" + "<br>".join(html.escape(s, quote=False) for s in self.sources)
         if self.dest:
-            tip += f"<br>→ {html.escape(self.dest)}"
+            tip += f"<br>→ {html.escape(self.dest, quote=False)}"
         self.setToolTip(tip)
         self.adjust()
 
@@ -89,11 +90,17 @@ class EdgeItem(QGraphicsItem):
     def label(self) -> str:
         return self._label
 
+    def entry_offset(self) -> float:
+        """How far below the target's header port this edge enters (for the layout)."""
+        if self.kind == "from":
+            return 0.0
+        return self.target_item.in_anchor_y(self.line) - self.target_item.in_anchor_y(None)
+
     def adjust(self) -> None:
         """Recompute the cached curve after an end moved or changed shape."""
         p0 = self.source_item.out_port()
         p1 = self.target_item.in_anchor(self.line if self.kind != "from" else None)
-        p1 = QPointF(p1.x() - 2, p1.y())
+        p1 = QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
         dx = max(40.0, abs(p1.x() - p0.x()) * 0.5)
         if p1.x() < p0.x() + 20:  # consumer left of producer: loop out and back
             dx = max(dx, 80.0)

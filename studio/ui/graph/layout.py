@@ -40,18 +40,23 @@ class Layering:
 
     layers: list[list[NodeId]]
     layer_of: dict[NodeId, int]
-    links: list[tuple[NodeId, NodeId]]  # edges split so each joins adjacent columns
+    links: list[tuple[NodeId, NodeId, float]]  # (u, v, dy) joining adjacent columns
     crossings: int
 
 
-def _clean_edges(nodes: Sequence[NodeId], edges: Iterable[tuple[NodeId, NodeId]]) -> list[tuple[NodeId, NodeId]]:
+def _split(edge: tuple) -> tuple[NodeId, NodeId, float]:
+    """(u, v) or (u, v, dy): dy is where the edge enters v, relative to v's anchor."""
+    return (edge[0], edge[1], float(edge[2])) if len(edge) > 2 else (edge[0], edge[1], 0.0)
+
+
+def _clean_edges(nodes: Sequence[NodeId], edges: Iterable[tuple]) -> list[tuple[NodeId, NodeId, float]]:
     """Drop self-loops, duplicates, unknown ends and edges that would close a cycle."""
     known = set(nodes)
     succ: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    seen: set[tuple[NodeId, NodeId]] = set()
-    for u, v in edges:
+    seen: dict[tuple[NodeId, NodeId], float] = {}
+    for u, v, dy in map(_split, edges):
         if u != v and u in known and v in known and (u, v) not in seen:
-            seen.add((u, v))
+            seen[(u, v)] = dy
             succ[u].append(v)
     # Iterative DFS in input order; an edge to a node still on the stack is a back edge.
     state: dict[NodeId, int] = {}
@@ -74,19 +79,9 @@ def _clean_edges(nodes: Sequence[NodeId], edges: Iterable[tuple[NodeId, NodeId]]
             if nxt not in state:
                 state[nxt] = 1
                 stack.append((nxt, iter(succ[nxt])))
-    order = {e: i for i, e in enumerate(_seen_order(edges))}
-    kept.sort(key=lambda e: order.get(e, 0))
-    return kept
-
-
-def _seen_order(edges: Iterable[tuple[NodeId, NodeId]]) -> list[tuple[NodeId, NodeId]]:
-    out: list[tuple[NodeId, NodeId]] = []
-    seen = set()
-    for e in edges:
-        if e not in seen:
-            seen.add(e)
-            out.append(e)
-    return out
+    order = {e: i for i, e in enumerate(seen)}
+    kept.sort(key=lambda e: order[e])
+    return [(u, v, seen[(u, v)]) for u, v in kept]
 
 
 def assign_layers(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId]]) -> dict[NodeId, int]:
@@ -94,7 +89,7 @@ def assign_layers(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId]
     its first consumer (an image used only by the final stage belongs next to it)."""
     preds: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
     succs: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    for u, v in edges:
+    for u, v, *_ in edges:
         preds[v].append(u)
         succs[u].append(v)
     layer: dict[NodeId, int] = {}
@@ -116,12 +111,15 @@ def assign_layers(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId]
     return layer
 
 
-def _count_between(upper: list[NodeId], lower: list[NodeId], links: list[tuple[NodeId, NodeId]]) -> int:
-    """Crossings between two adjacent columns: inversions, counted with a Fenwick tree."""
+def _count_between(upper: list[NodeId], lower: list[NodeId], links: list[tuple]) -> int:
+    """Crossings between two adjacent columns: inversions, counted with a Fenwick tree.
+    Edges into the same node at different ports (dy) are ordered by port."""
     up = {n: i for i, n in enumerate(upper)}
     lo = {n: i for i, n in enumerate(lower)}
-    pairs = sorted((up[u], lo[v]) for u, v in links if u in up and v in lo)
-    tree = [0] * (len(lower) + 1)
+    ends = sorted({(lo[v], dy) for u, v, dy in links if u in up and v in lo})
+    rank = {e: i for i, e in enumerate(ends)}
+    pairs = sorted((up[u], rank[(lo[v], dy)]) for u, v, dy in links if u in up and v in lo)
+    tree = [0] * (len(ends) + 1)
     crossings = 0
     seen = 0
     for _, b in pairs:
@@ -132,45 +130,46 @@ def _count_between(upper: list[NodeId], lower: list[NodeId], links: list[tuple[N
             i -= i & -i
         crossings += seen - le
         i = b + 1
-        while i <= len(lower):
+        while i <= len(ends):
             tree[i] += 1
             i += i & -i
         seen += 1
     return crossings
 
 
-def count_crossings(layers: list[list[NodeId]], links: list[tuple[NodeId, NodeId]]) -> int:
-    by_layer: dict[int, list[tuple[NodeId, NodeId]]] = {}
+def count_crossings(layers: list[list[NodeId]], links: list[tuple]) -> int:
+    """Edge crossings between adjacent columns (links join adjacent columns)."""
+    by_layer: dict[int, list[tuple]] = {}
     where = {n: i for i, col in enumerate(layers) for n in col}
-    for u, v in links:
-        by_layer.setdefault(where[u], []).append((u, v))
+    for link in links:
+        by_layer.setdefault(where[link[0]], []).append(_split(link))
     return sum(_count_between(layers[i], layers[i + 1], by_layer.get(i, [])) for i in range(len(layers) - 1))
 
 
-def build_layering(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId]], sweeps: int = 6) -> Layering:
+def build_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], sweeps: int = 6) -> Layering:
     """Columns and an order inside each column with few crossings."""
     nodes = list(dict.fromkeys(nodes))
     clean = _clean_edges(nodes, edges)
     layer_of = assign_layers(nodes, clean)
-    links: list[tuple[NodeId, NodeId]] = []
-    for i, (u, v) in enumerate(clean):
+    links: list[tuple[NodeId, NodeId, float]] = []
+    for i, (u, v, dy) in enumerate(clean):
         prev = u
         for lay in range(layer_of[u] + 1, layer_of[v]):
             d = _Dummy(i, lay)
             layer_of[d] = lay
-            links.append((prev, d))
+            links.append((prev, d, 0.0))
             prev = d
-        links.append((prev, v))
+        links.append((prev, v, dy))
     depth = max(layer_of.values(), default=-1) + 1
     layers: list[list[NodeId]] = [[] for _ in range(depth)]
     rank = {n: i for i, n in enumerate(nodes)}
     for n in sorted(layer_of, key=lambda n: (rank[n] if n in rank else len(rank) + n.edge, 0)):
         layers[layer_of[n]].append(n)
-    preds: dict[NodeId, list[NodeId]] = {n: [] for n in layer_of}
-    succs: dict[NodeId, list[NodeId]] = {n: [] for n in layer_of}
-    for u, v in links:
-        preds[v].append(u)
-        succs[u].append(v)
+    preds: dict[NodeId, list[tuple[NodeId, float]]] = {n: [] for n in layer_of}
+    succs: dict[NodeId, list[tuple[NodeId, float]]] = {n: [] for n in layer_of}
+    for u, v, dy in links:
+        preds[v].append((u, 0.0))
+        succs[u].append((v, min(abs(dy), 900.0) / 1000.0))  # lower ports sort later
 
     best = [list(col) for col in layers]
     best_cross = count_crossings(best, links)
@@ -186,7 +185,7 @@ def build_layering(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId
             col = layers[li]
             keyed = []
             for i, n in enumerate(col):
-                ps = [pos[m] for m in nbrs[n] if m in pos]
+                ps = [pos[m] + frac for m, frac in nbrs[n] if m in pos]
                 keyed.append(((sum(ps) / len(ps)) if ps else float(i), i, n))
             keyed.sort(key=lambda t: (t[0], t[1]))
             layers[li] = [n for _, _, n in keyed]
@@ -228,10 +227,10 @@ def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: di
             off.append(acc)
         offsets.append(off)
     y = {n: off for col, offs in zip(lay.layers, offsets) for n, off in zip(col, offs)}
-    nbrs: dict[NodeId, list[NodeId]] = {n: [] for n in y}
-    for u, v in lay.links:
-        nbrs[u].append(v)
-        nbrs[v].append(u)
+    nbrs: dict[NodeId, list[tuple[NodeId, float]]] = {n: [] for n in y}
+    for u, v, dy in lay.links:
+        nbrs[u].append((v, dy))  # u's anchor wants to meet v's port at y[v] + dy
+        nbrs[v].append((u, -dy))
     depth = len(lay.layers)
     for it in range(8):
         order = range(depth) if it % 2 == 0 else range(depth - 1, -1, -1)
@@ -240,7 +239,7 @@ def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: di
             targets, weights = [], []
             for n, off in zip(col, offs):
                 ns = nbrs[n]
-                t = sum(y[m] for m in ns) / len(ns) if ns else y[n]
+                t = sum(y[m] + dy for m, dy in ns) / len(ns) if ns else y[n]
                 targets.append(t - off)
                 weights.append(float(len(ns)) + (2.0 if isinstance(n, _Dummy) else 0.0) + 0.01)
             for n, z, off in zip(col, _isotonic(targets, weights), offs):
@@ -248,7 +247,7 @@ def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: di
     return y
 
 
-def _full_layout(nodes: list[NodeId], edges: Sequence[tuple[NodeId, NodeId]], sizes: dict[NodeId, Size],
+def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                  anchors: dict[NodeId, float], opts: LayoutOptions) -> dict[NodeId, tuple[float, float]]:
     lay = build_layering(nodes, edges, opts.sweeps)
     heights = {n: (sizes[n][1] if n in sizes else 0.0) for n in lay.layer_of}
@@ -270,7 +269,7 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple[NodeId, NodeId]], si
 
 
 def _is_source(n: NodeId, lay: Layering) -> bool:
-    return all(v != n for _, v in lay.links)
+    return all(link[1] != n for link in lay.links)
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float) -> bool:
@@ -278,11 +277,12 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
         a[1] < b[1] + b[3] + margin and b[1] < a[1] + a[3] + margin
 
 
-def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId]], sizes: dict[NodeId, Size],
+def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                    fixed: dict[NodeId, tuple[float, float]] | None = None,
                    anchors: dict[NodeId, float] | None = None,
                    options: LayoutOptions | None = None) -> dict[NodeId, tuple[float, float]]:
-    """Top-left position of every node. ``edges`` go producer -> consumer; ``sizes`` are
+    """Top-left position of every node. ``edges`` go producer -> consumer, as (u, v) or
+    (u, v, dy) where dy is how far below v's anchor the edge enters; ``sizes`` are
     (width, height); ``anchors`` the y of each node's port inside its box (default the
     middle); nodes in ``fixed`` keep their given position."""
     opts = options or LayoutOptions()
@@ -296,7 +296,7 @@ def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId
     placed: dict[NodeId, tuple[float, float]] = dict(fixed)
     preds: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
     succs: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    for u, v in edges:
+    for u, v, _ in map(_split, edges):
         if u in preds and v in preds and u != v:
             succs[u].append(v)
             preds[v].append(u)

@@ -98,8 +98,11 @@ class GraphScene(QGraphicsScene):
         keys = stage_keys(graph.stages)
         live_stages: dict[str, StageNode] = {}
         self.by_index = {}
+        reuse = self._unnamed_reuse(graph.stages, keys)
         for st, key in zip(graph.stages, keys):
-            node = self.stage_items.get(key)
+            node = self.stage_items.get(key) if key not in reuse else reuse[key]
+            if node is not None and node.key != key:
+                node.key = key
             if node is None:
                 node = StageNode(self.theme, st.index, key)
                 self._add(node)
@@ -150,6 +153,15 @@ class GraphScene(QGraphicsScene):
             consumers = [e.target_item for e in item.edges]
             item.set_dimmed(bool(consumers) and all(c.is_skipped for c in consumers))
         return new
+
+    def _unnamed_reuse(self, stages: list[Stage], keys: list[str]) -> dict[str, StageNode]:
+        """Unnamed stages are keyed by index, which shifts when a stage above comes or
+        goes; pair the leftover unnamed boxes with the leftover unnamed stages, in order,
+        so such a box keeps its place instead of being replaced."""
+        wanted = set(keys)
+        old = [n for k, n in self.stage_items.items() if k not in wanted and n.title.startswith("#")]
+        new = [k for st, k in zip(stages, keys) if st.name is None and k not in self.stage_items]
+        return dict(zip(new, old))
 
     def _add(self, item: QGraphicsItem) -> None:
         if not self.cache_items:
@@ -209,7 +221,7 @@ class GraphScene(QGraphicsScene):
         fixed = {n.key: (n.pos().x(), n.pos().y()) for n in nodes if n.key not in pending_keys}
         sizes = {n.key: (n.box_rect().width(), n.box_rect().height()) for n in nodes}
         anchors = {n.key: (T.HEADER_H / 2 if isinstance(n, StageNode) else T.IMAGE_H / 2) for n in nodes}
-        edges = [(e.source_item.key, e.target_item.key) for e in self.edge_map.values()]
+        edges = [(e.source_item.key, e.target_item.key, e.entry_offset()) for e in self.edge_map.values()]
         pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions())
         for item in pending:
             item.setPos(QPointF(*pos[item.key]))

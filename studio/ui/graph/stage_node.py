@@ -204,14 +204,14 @@ class StageNode(QGraphicsItem):
         return room
 
     def _update_tooltip(self) -> None:
-        lines = [f"<b>{html.escape(self._title)}</b>", f"FROM {html.escape(self._base_tip or self._base)}"]
+        lines = [f"<b>{html.escape(self._title, quote=False)}</b>", f"FROM {html.escape(self._base_tip or self._base, quote=False)}"]
         if self._target:
             lines.append("Build target")
         if self._skipped:
             lines.append("Skipped: the build target does not need this stage")
-        lines += [f"<span>⚠ {html.escape(m)}</span>" for m in self._diagnostics]
+        lines += [f"<span>⚠ {html.escape(m, quote=False)}</span>" for m in self._diagnostics]
         if self._error:
-            lines.append(f"<span>✖ {html.escape(self._error)}</span>")
+            lines.append(f"<span>✖ {html.escape(self._error, quote=False)}</span>")
         self.setToolTip("<br>".join(lines))
 
     @property
@@ -239,15 +239,16 @@ class StageNode(QGraphicsItem):
     def out_port(self) -> QPointF:
         return self.mapToScene(self.out_port_local())
 
-    def in_anchor(self, line: int | None = None) -> QPointF:
-        """Where an edge made by ``line`` enters: at its row if shown, else the header."""
-        y = T.HEADER_H / 2
+    def in_anchor_y(self, line: int | None = None) -> float:
+        """Local y where an edge made by ``line`` enters: its row if shown, else the header."""
         if line is not None:
             for k, row in enumerate(self._rows):
                 if row.line == line or (row.index == -1 and self._hidden_has(line)):
-                    y = self._row_top(k) + T.ROW_H / 2
-                    break
-        return self.mapToScene(QPointF(0, y))
+                    return self._row_top(k) + T.ROW_H / 2
+        return T.HEADER_H / 2
+
+    def in_anchor(self, line: int | None = None) -> QPointF:
+        return self.mapToScene(QPointF(0, self.in_anchor_y(line)))
 
     def _hidden_has(self, line: int) -> bool:
         shown = {r.line for r in self._rows}

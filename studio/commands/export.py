@@ -1,0 +1,56 @@
+"""``stage-studio export FILE --png|--svg OUT``: draw the stage graph to a picture, headless."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from studio.core import parse
+from studio.core.files import DockerfileReadError, read_dockerfile
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to draw")
+    out = parser.add_mutually_exclusive_group(required=True)
+    out.add_argument("--png", metavar="OUT", help="write a PNG picture to OUT")
+    out.add_argument("--svg", metavar="OUT", help="write an SVG drawing to OUT")
+    parser.add_argument("--scale", type=float, default=2.0,
+                        help="PNG pixels per graph unit (default: 2, sharp on HiDPI screens)")
+    parser.add_argument("--target", metavar="T", help="the stage to build (others are drawn as skipped)")
+    parser.add_argument("--build-arg", metavar="K=V", action="append", default=[],
+                        help="a build arg value (repeatable)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.commands.graph import parse_build_args
+
+    try:
+        text = read_dockerfile(args.file)
+        build_args = parse_build_args(args.build_arg)
+    except (DockerfileReadError, ValueError) as exc:
+        print(f"stage-studio export: {exc}", file=sys.stderr)
+        return 2
+    if not 0.1 <= args.scale <= 8:
+        print("stage-studio export: --scale must be between 0.1 and 8", file=sys.stderr)
+        return 2
+    graph = parse(text).graph(args.target, build_args)
+    if args.target is not None and graph.target is None:
+        print(f"stage-studio export: there is no stage {args.target!r} in {args.file}", file=sys.stderr)
+        return 2
+    if not graph.stages:
+        print(f"stage-studio export: {args.file} has no build stages (no FROM line); nothing to draw",
+              file=sys.stderr)
+        return 1
+    from studio.ui.export import ensure_app, export_png, export_svg
+
+    ensure_app()
+    out = args.png or args.svg
+    try:
+        ok = export_png(graph, out, args.scale) if args.png else export_svg(graph, out)
+    except OSError as exc:
+        ok = False
+        print(f"stage-studio export: {exc}", file=sys.stderr)
+    if not ok:
+        print(f"stage-studio export: could not write {out}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(graph.stages)} stages)")
+    return 0

@@ -1,0 +1,236 @@
+"""GraphView: items from a StageGraph, in-place updates, badges, selection, zoom, minimap."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from studio.core import parse
+from studio.paths import EXAMPLES
+from studio.ui.graph.edge_item import EdgeItem
+from studio.ui.graph.image_node import ImageNode
+from studio.ui.graph.stage_node import StageNode
+from studio.ui.graph.view import GraphView
+
+BE = (EXAMPLES / "build-essential-foo-bar.Dockerfile").read_text()
+MOUNTS = """FROM busybox AS tools
+RUN echo hi > /t
+FROM scratch AS data
+COPY --from=tools /t /t
+FROM tools AS final
+RUN --mount=type=bind,from=data,source=/t,target=/x cat /x
+COPY --from=nginx:1.27 /etc/nginx /etc/nginx
+"""
+
+
+@pytest.fixture
+def view(qtbot):
+    v = GraphView()
+    qtbot.addWidget(v)
+    v.resize(1100, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def show(view: GraphView, text: str, target=None) -> None:
+    view.set_graph(parse(text).graph(target))
+
+
+def test_one_node_per_stage_images_and_edges(view):
+    show(view, BE)
+    nodes = view.stage_nodes()
+    assert view.objectName() == "graphView"
+    assert sorted(nodes) == [0, 1, 2, 3]
+    assert all(isinstance(n, StageNode) for n in nodes.values())
+    assert [nodes[i].title for i in range(4)] == ["build-essential", "foo", "bar", "#3"]
+    assert nodes[1].base == "build-essential" and nodes[3].base == "alpine:3.20"
+    assert [t for _, t in nodes[0].instructions][1] == "WORKDIR /src"
+    assert set(view.image_nodes()) == {"debian:bookworm-slim", "alpine:3.20"}
+    kinds = sorted((e.line, e.kind, e.source_item.key, e.target_item.key) for e in view.edge_items())
+    assert kinds == [
+        (6, "from", "image:debian:bookworm-slim", "build-essential"), (12, "from", "build-essential", "foo"),
+        (16, "from", "build-essential", "bar"), (20, "from", "image:alpine:3.20", "stage-3"),
+        (21, "copy", "foo", "stage-3"), (22, "copy", "bar", "stage-3"),
+    ]
+    by_line = {e.line: e for e in view.edge_items()}
+    assert by_line[21].kind == "copy" and by_line[21].source_item is nodes[1] and by_line[21].target_item is nodes[3]
+    assert by_line[12].kind == "from" and by_line[12].source_item is nodes[0] and by_line[12].target_item is nodes[1]
+    assert isinstance(by_line[6].source_item, ImageNode) and by_line[6].target_item is nodes[0]
+    assert len(view.edge_items()) == 6
+    # arrows go producer -> consumer: the curve starts at the producer's output port
+    assert by_line[21].path().pointAtPercent(0) == nodes[1].out_port()
+    assert nodes[0].pos().x() < nodes[1].pos().x() < nodes[3].pos().x()
+
+
+def test_mount_and_image_copy_edges(view):
+    show(view, MOUNTS)
+    nodes = view.stage_nodes()
+    edges = {(e.kind, e.line): e for e in view.edge_items()}
+    assert edges[("mount", 6)].source_item is nodes[1] and edges[("mount", 6)].target_item is nodes[2]
+    assert isinstance(edges[("copy", 7)].source_item, ImageNode)
+    assert edges[("copy", 7)].source_item.ref == "nginx:1.27"
+    assert nodes[1].base == "scratch" and "scratch" not in view.image_nodes()
+    assert "/etc/nginx" in edges[("copy", 7)].toolTip() and edges[("copy", 4)].label == "t"
+
+
+def test_update_in_place_keeps_items_and_positions(view):
+    show(view, BE)
+    before = view.stage_nodes()
+    edges_before = {e.line: e for e in view.edge_items()}
+    before[1].setPos(before[1].pos().x() + 33, before[1].pos().y() - 50)  # the user moved foo
+    pos_before = {i: n.pos() for i, n in before.items()}
+    # a comment line shifts every later line by one; one instruction changes
+    show(view, "# hello\n" + BE.replace("RUN make bar", "RUN make bar baz"))
+    after = view.stage_nodes()
+    for i in range(4):
+        assert after[i] is before[i]
+        assert after[i].pos() == pos_before[i]
+    assert "RUN make bar baz" in [t for _, t in after[2].instructions]
+    assert {e.line for e in view.edge_items()} == {line + 1 for line in edges_before}
+    assert edges_before[21] in view.edge_items()  # same copy edge object, new line number
+    # add a stage and remove one
+    text = BE.replace("FROM build-essential AS bar\nCOPY bar/ ./\nRUN make bar\n", "")
+    text = text.replace("COPY --from=bar /src/bar /usr/local/bin/bar\n", "")
+    text += "\nFROM busybox AS extra\nRUN true\n"
+    show(view, text)
+    after = view.stage_nodes()
+    assert after[0] is before[0] and after[1] is before[1]
+    assert after[2] is before[3] and after[2].index == 2  # the final stage, re-indexed
+    assert after[3] not in before.values() and after[3].title == "extra"
+    assert before[2].scene() is None  # bar's box is gone
+    assert after[0].pos() == pos_before[0] and after[2].pos() == pos_before[3]
+    assert "busybox" in view.image_nodes()
+    assert len(view.edge_items()) == 5
+
+
+def test_target_skipped_and_diagnostic_badges(view):
+    show(view, BE, target="foo")
+    nodes = view.stage_nodes()
+    assert nodes[1].is_target and not nodes[3].is_target
+    assert nodes[2].is_skipped and nodes[3].is_skipped and not nodes[0].is_skipped
+    assert nodes[2].opacity() < 1.0 and nodes[0].opacity() == 1.0
+    assert view.image_nodes()["alpine:3.20"].is_dimmed
+    assert not view.image_nodes()["debian:bookworm-slim"].is_dimmed
+    assert "skipped" in nodes[2].toolTip().lower()
+    show(view, "FROM busybox AS a\nFROM busybox AS A\nCOPY --from=nowhere /x /y\n")
+    nodes = view.stage_nodes()
+    assert nodes[1].diagnostics, "the duplicate stage name is badged"
+    assert any("line 2" in d for d in nodes[1].diagnostics)
+    assert nodes[1].diagnostics[0].split(": ", 1)[1] in nodes[1].toolTip()
+    view.set_target(0)
+    assert nodes[0].is_target and not nodes[1].is_target
+
+
+def test_explicit_diagnostics_by_stage_and_build_setters(view):
+    from studio.core.model import Diagnostic
+
+    show(view, BE)
+    graph = parse(BE).graph()
+    view.set_graph(graph, {2: [Diagnostic("error", "x", 17, "boom")]})
+    node = view.stage_nodes()[2]
+    assert node.diagnostics == ["line 17: boom"]
+    assert view.stage_nodes()[0].diagnostics == []
+    h = node.height
+    node.set_build_state("running")
+    node.set_progress(1, 3)
+    node.set_elapsed(2.5)
+    node.set_size("12 MB", "+4 MB")
+    node.set_active_line(18)
+    assert node.build_state == "running" and node.height > h
+    node.set_error("make: *** [bar] Error 2")
+    node.set_final(True)
+    assert node.error and node.height > h
+    node.set_build_state("nonsense")
+    assert node.build_state == "idle"
+    view.grab()  # paints every state without error
+
+
+def test_stale_graph_keeps_the_last_shape_and_shows_a_banner(view):
+    show(view, BE)
+    nodes = view.stage_nodes()
+    view.set_graph(parse("FROM\n").graph(), stale=True)
+    assert view.stage_nodes() == nodes
+    assert view.findChild(type(view._banner), "graphStaleBanner").isVisible()
+    show(view, BE)
+    assert not view._banner.isVisible()
+
+
+def test_empty_graph_shows_a_hint(view):
+    show(view, "# nothing yet\n")
+    assert view.stage_nodes() == {}
+    assert view._empty.isVisible()
+
+
+def test_programmatic_selection_emits_nothing_user_selection_does(view, qtbot):
+    show(view, BE)
+    got = []
+    view.sig_stage_selected.connect(got.append)
+    view.sig_edge_selected.connect(lambda line: got.append(("edge", line)))
+    view.select_stage(2)
+    view.select_edge(21)
+    assert got == []
+    assert [e.line for e in view.edge_items() if e.isSelected()] == [21]
+    node = view.stage_nodes()[1]
+    point = view.mapFromScene(node.mapToScene(node.title_rect().center()))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert got == [1]
+    assert node.isSelected()
+
+
+def test_expand_collapse_long_stages(view, qtbot):
+    text = "FROM busybox AS long\n" + "".join(f"RUN echo {i}\n" for i in range(12))
+    show(view, text)
+    node = view.stage_nodes()[0]
+    assert node.collapsible and not node.expanded
+    short = node.height
+    chevron = view.mapFromScene(node.mapToScene(node.title_rect().right() - 2, 16))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chevron)
+    assert node.expanded and node.height > short
+    show(view, text + "RUN echo more\n")
+    assert view.stage_nodes()[0].expanded  # survives updates
+
+
+def test_zoom_keys_wheel_and_fit(view, qtbot):
+    show(view, BE)
+    view.reset_zoom()
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() == pytest.approx(1.2)
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() < 1.0
+    qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() == pytest.approx(1.0)
+    view.set_zoom(3.0)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    for node in view.stage_nodes().values():
+        assert seen.contains(node.sceneBoundingRect())
+    for _ in range(40):
+        view.zoom_out()
+    assert view.zoom() >= 0.08
+
+
+def test_minimap_appears_for_large_graphs_and_click_moves_the_view(view, qtbot):
+    text = "".join(f"FROM busybox AS s{i}\nRUN true\n" + (f"COPY --from=s{i - 1} /a /a\n" if i else "")
+                   for i in range(30))
+    show(view, text)
+    view.reset_zoom()
+    view.centerOn(view.stage_nodes()[0])
+    qtbot.waitUntil(view.minimap.isVisible, timeout=2000)
+    before = view.mapToScene(view.viewport().rect().center())
+    qtbot.mouseClick(view.minimap, Qt.MouseButton.LeftButton, pos=view.minimap.rect().center()
+                     + type(view.minimap.rect().center())(view.minimap.width() // 3, 0))
+    after = view.mapToScene(view.viewport().rect().center())
+    assert after.x() > before.x() + 100
+
+
+def test_positions_round_trip_and_saved_positions_for_later_boxes(view):
+    show(view, BE)
+    pos = view.positions()
+    assert set(pos) == {"build-essential", "foo", "bar", "stage-3", "image:debian:bookworm-slim",
+                        "image:alpine:3.20"}
+    moved = dict(pos, foo=(1234.0, 567.0), later=(5.0, 6.0))
+    view.set_positions(moved)
+    assert view.stage_nodes()[1].pos().x() == 1234.0
+    show(view, BE + "FROM busybox AS later\n")
+    assert view.positions()["later"] == (5.0, 6.0)
