@@ -12,6 +12,7 @@ import re
 
 _SPACE = re.compile(r"[ \t\n\v\f\r]*")
 _FLAG = re.compile(r"""--(?:[^ \t\n\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'(?:[^'\\]|\\[\s\S]?)*'?)*""")
+_SIMPLE_FLAG = re.compile(r"""--[^ \t\n\v\f\r"'\\]*""")
 _DEQUOTE = re.compile(r"""\\([\s\S]?)|"((?:[^"\\]|\\[\s\S]?)*)"?|'((?:[^'\\]|\\[\s\S]?)*)'?""")
 _ESCAPED = re.compile(r"\\([\s\S]?)")
 
@@ -44,11 +45,16 @@ def _dequote(token: str) -> str:
 def extract_flags(line: str, pos: int) -> tuple[list[RawFlag], int]:
     """The flags at ``line[pos:]`` and the index where the remaining arguments begin."""
     flags: list[RawFlag] = []
+    if not line.startswith("--", pos):
+        if pos >= len(line) or line[pos] not in " \t\n\v\f\r":
+            return flags, pos
     while True:
         pos = _SPACE.match(line, pos).end()
         if not line.startswith("--", pos):
             return flags, pos
-        m = _FLAG.match(line, pos)
+        m = _SIMPLE_FLAG.match(line, pos)
+        if m.end() < len(line) and line[m.end()] not in " \t\n\v\f\r":
+            m = _FLAG.match(line, pos)
         raw = m.group()
         if raw == "--":
             return flags, m.end()
@@ -66,13 +72,16 @@ def parse_mount(value: str) -> tuple[str, dict[str, str], list[str]]:
     """(type, options, problems) for one ``--mount`` value. Keys are lower-cased."""
     problems: list[str] = []
     options: dict[str, str] = {}
-    try:
-        fields = next(csv.reader([value]), [])
-    except csv.Error as exc:
-        return "bind", {}, [f"the mount options cannot be read ({exc})"]
+    if '"' in value:
+        try:
+            fields = next(csv.reader([value]), [])
+        except csv.Error as exc:
+            return "bind", {}, [f"the mount options cannot be read ({exc})"]
+    else:
+        fields = value.split(",")
     for item in fields:
         key, eq, val = item.partition("=")
-        key = key.strip().lower()
+        key = key.lower()
         if not key:
             continue
         if key not in _MOUNT_KEYS:

@@ -1,5 +1,12 @@
-"""Turn a lexed node into model objects: keyword, flags, arguments, heredocs, mounts."""
+"""Turn a lexed node into model objects: keyword, flags, arguments, heredocs, mounts.
+
+The keyword is found at once (the stage graph needs every one); flags, arguments,
+JSON form, mounts and ONBUILD's inner instruction are worked out the first time any
+of them is read (``ParsedInstruction``), so opening a big file stays fast.
+"""
 from __future__ import annotations
+
+import re
 
 from studio.core.flags import extract_flags, parse_mount
 from studio.core.logical import GO_SPACE, logical_line, split_json_args, split_keyword, to_offset
@@ -11,30 +18,78 @@ KEYWORDS = frozenset((
     "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
 ))
 JSON_KEYWORDS = frozenset(("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"))
+_LEAD = "[" + re.escape(GO_SPACE.replace("\n", "")) + "]*"
+# Leading space, then a plain keyword followed by a space/tab (or the end of the line).
+_SIMPLE_KEYWORD = re.compile(_LEAD + r"([A-Za-z]+)(?=[\t\v\f ]|\r?\n|\r?\Z)")
+
+
+class _Lazy:
+    """A field computed with the others on first read, then stored on the instance."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        obj._fill_details()
+        return obj.__dict__[self.name]
+
+
+class ParsedInstruction(Instruction):
+    """An Instruction from the parser. Same fields; some computed on first access."""
+
+    flags = _Lazy("flags")
+    args = _Lazy("args")
+    args_start = _Lazy("args_start")
+    json_form = _Lazy("json_form")
+    json_args = _Lazy("json_args")
+    mounts = _Lazy("mounts")
+    onbuild = _Lazy("onbuild")
+
+    def _fill_details(self) -> None:
+        d = self.__dict__
+        text, escape = d.pop("_source")
+        joined, segments = logical_line(text, self.start, self.content_end, escape)
+        _details(self, joined, segments, 0)
+        if self.onbuild is not None:
+            self.onbuild.heredocs = self.heredocs
+
+    def __getstate__(self):
+        if "_source" in self.__dict__:
+            self._fill_details()
+        return self.__dict__
 
 
 def build_node(text: str, raw: RawNode, escape: str) -> Node:
     kind, start, end, line, end_line, content_end, raw_docs = raw
     if kind != "instruction":
         return Node(kind, start, end, line, end_line)
-    joined, segments = logical_line(text, start, content_end, escape)
-    ins = _instruction(joined, segments, 0, start, end, line, end_line, content_end)
+    ins = ParsedInstruction.__new__(ParsedInstruction)
+    d = ins.__dict__
+    m = _SIMPLE_KEYWORD.match(text, start, content_end)
+    if m is not None:
+        keyword = m.group(1)
+        d.update(kind="instruction", start=start, end=end, line=line, end_line=end_line,
+                 keyword=keyword.upper(), keyword_as_written=keyword, keyword_start=m.start(1),
+                 heredocs=[], stage=None, content_end=content_end, _source=(text, escape))
+    else:  # an unusual first line (the keyword split by a continuation, odd spaces)
+        joined, segments = logical_line(text, start, content_end, escape)
+        keyword, _ = split_keyword(joined, 0)
+        d.update(kind="instruction", start=start, end=end, line=line, end_line=end_line,
+                 keyword=keyword.upper(), keyword_as_written=keyword,
+                 keyword_start=to_offset(segments, 0), heredocs=[], stage=None, content_end=content_end)
+        _details(ins, joined, segments, 0)
     if raw_docs:
-        heredocs = [Heredoc(*h) for h in raw_docs]
-        ins.heredocs = heredocs
-        if ins.onbuild is not None:
-            ins.onbuild.heredocs = heredocs
+        ins.heredocs = [Heredoc(*h) for h in raw_docs]
     return ins
 
 
-def _instruction(joined: str, segments: list[tuple[int, int]], at: int, start: int, end: int,
-                 line: int, end_line: int, content_end: int) -> Instruction:
-    """Build an Instruction from the joined line, starting at index ``at`` (ONBUILD's inner)."""
-    keyword, rest_at = split_keyword(joined, at)
+def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at: int) -> None:
+    """Fill flags, args, JSON form, mounts and ONBUILD's inner instruction from the joined line."""
+    _, rest_at = split_keyword(joined, at)
     single = len(segments) == 1
     base = segments[0][1] - segments[0][0]
-    kw_start = base + at if single else to_offset(segments, at)
-    upper = keyword.upper()
     raw_flags, args_at = extract_flags(joined, rest_at)
     flags = []
     for name, value, fs, fe, vs, ve in raw_flags:
@@ -45,34 +100,34 @@ def _instruction(joined: str, segments: list[tuple[int, int]], at: int, start: i
             flags.append(Flag(name, value, to_offset(segments, fs), _end_offset(segments, fe),
                               None if vs is None else to_offset(segments, vs),
                               None if ve is None else _end_offset(segments, ve)))
-    args = joined[args_at:].strip(GO_SPACE)
-    lead = len(joined) - args_at - len(joined[args_at:].lstrip(GO_SPACE))
+    tail = joined[args_at:]
+    args = tail.strip(GO_SPACE)
+    lead = len(tail) - len(tail.lstrip(GO_SPACE))
     args_start = (base + args_at + lead) if single else to_offset(segments, args_at + lead)
     if not args:
-        args_start = min(args_start, content_end)
+        args_start = min(args_start, ins.content_end)
+    upper = ins.keyword
     json_args = split_json_args(args) if upper in JSON_KEYWORDS and args.startswith("[") else None
-    ins = Instruction.__new__(Instruction)
-    ins.__dict__.update(
-        kind="instruction", start=start, end=end, line=line, end_line=end_line,
-        keyword=upper, keyword_as_written=keyword, keyword_start=kw_start, flags=flags,
-        args=args, args_start=args_start, json_form=json_args is not None, json_args=json_args,
-        heredocs=[], mounts=[], onbuild=None, stage=None, content_end=content_end,
-    )
+    mounts = []
+    onbuild = None
     if upper == "RUN":
         for flag in flags:
             if flag.name == "mount" and flag.value is not None:
-                mount_type, options, _ = parse_mount(flag.value)
-                ins.mounts.append(Mount(mount_type, options, flag, options.get("from")))
+                mount_type, options, problems = parse_mount(flag.value)
+                mounts.append(Mount(mount_type, options, flag, options.get("from"), problems))
     elif upper == "ONBUILD" and args:
         inner_at = args_at + lead
-        ins.onbuild = _instruction(joined, segments, inner_at, args_start, end, line, end_line, content_end)
-    return ins
+        keyword, _ = split_keyword(joined, inner_at)
+        onbuild = Instruction.__new__(Instruction)
+        onbuild.__dict__.update(
+            kind="instruction", start=args_start, end=ins.end, line=ins.line, end_line=ins.end_line,
+            keyword=keyword.upper(), keyword_as_written=keyword, keyword_start=args_start,
+            heredocs=[], stage=None, content_end=ins.content_end)
+        _details(onbuild, joined, segments, inner_at)
+    ins.__dict__.update(flags=flags, args=args, args_start=args_start, json_form=json_args is not None,
+                        json_args=json_args, mounts=mounts, onbuild=onbuild)
 
 
 def _end_offset(segments: list[tuple[int, int]], index: int) -> int:
     """Offset just after character ``index - 1`` (an exclusive end)."""
     return to_offset(segments, index - 1) + 1 if index > 0 else to_offset(segments, 0)
-
-
-def mount_problems(flag: Flag) -> list[str]:
-    return parse_mount(flag.value or "")[2]

@@ -14,6 +14,8 @@ from studio.core.flags import extract_flags
 # Go's unicode.IsSpace, which BuildKit uses to strip lines.
 GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
             "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_LEAD = "[" + re.escape(GO_SPACE.replace("\n", "")) + "]*"
+_LEAD_RE = re.compile(_LEAD)
 _KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
 # A shell word with its quotes and escapes kept (BuildKit's RawQuotes/RawEscapes lexer).
 _RAW_WORD = re.compile(r"""(?:[^\s"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+""")
@@ -24,57 +26,44 @@ Segments = list[tuple[int, int]]  # (index in the joined line, offset in the tex
 
 
 @lru_cache(maxsize=4)
-def _continuation(escape: str) -> re.Pattern[str]:
-    return re.compile(re.escape(escape) + r"[ \t]*\Z")
+def _gap(escape: str) -> re.Pattern[str]:
+    """What joining removes: escape, end of line, and the comment/blank lines after it."""
+    return re.compile(re.escape(escape) + r"[ \t]*\r?\n(?:" + _LEAD + r"(?:#[^\n]*)?\n)*")
 
 
 def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Segments]:
     """Join the lines of ``text[start:end]`` as BuildKit does, with an offset map."""
-    cont = _continuation(escape)
-    if text.find("\n", start, end - 1) < 0:  # one line: the common case
-        line = text[start:end]
-        if line.endswith("\n"):
-            line = line[:-2] if line.endswith("\r\n") else line[:-1]
-        elif line.endswith("\r"):
-            line = line[:-1]
-        stripped = line.lstrip(GO_SPACE)
-        lead = len(line) - len(stripped)
-        m = cont.search(stripped)
-        if m:
-            stripped = stripped[: m.start()]
-        return stripped, [(0, start + lead)]
+    stop = end
+    if stop > start and text[stop - 1] == "\n":
+        stop -= 1
+        if stop > start and text[stop - 1] == "\r":
+            stop -= 1
+    elif stop > start and stop == len(text) and text[stop - 1] == "\r":
+        stop -= 1
+    pos = _LEAD_RE.match(text, start, stop).end()
+    if text.find("\n", pos, stop) < 0:  # one line: the common case
+        line = text[pos:stop]
+        tail = line.rstrip(" \t")
+        if tail.endswith(escape):
+            line = tail[:-1]
+        return line, [(0, pos)]
     parts: list[str] = []
     segments: Segments = []
     size = 0
-    pos = start
-    first = True
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl + 1
-        line = text[pos:stop]
-        if line.endswith("\n"):
-            line = line[:-2] if line.endswith("\r\n") else line[:-1]
-        elif line.endswith("\r") and stop == len(text):
-            line = line[:-1]
-        stripped = line.lstrip(GO_SPACE)
-        if first:
-            lead = len(line) - len(stripped)
-            line = stripped
-            first = False
-        elif not stripped or stripped[0] == "#":
-            pos = stop
-            continue
-        else:
-            lead = 0
-        m = cont.search(line)
-        if m:
-            line = line[: m.start()]
-        segments.append((size, pos + lead))
+    for m in _gap(escape).finditer(text, pos, stop):
+        piece = text[pos:m.start()]
+        segments.append((size, pos))
+        parts.append(piece)
+        size += len(piece)
+        pos = m.end()
+    line = text[pos:stop]
+    stripped = line.lstrip(GO_SPACE)
+    if stripped and stripped[0] != "#" or not segments:
+        tail = line.rstrip(" \t")
+        if tail.endswith(escape):
+            line = tail[:-1]
+        segments.append((size, pos))
         parts.append(line)
-        size += len(line)
-        pos = stop
-    if not segments:
-        segments.append((0, start))
     return "".join(parts), segments
 
 

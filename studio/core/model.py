@@ -56,6 +56,7 @@ class Mount:
     options: dict[str, str]
     flag: Flag
     source_from: str | None = None  # the from= value, as written
+    problems: list[str] = field(default_factory=list)  # why the mount is malformed, if it is
 
 
 @dataclass

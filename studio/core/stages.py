@@ -15,7 +15,7 @@ from dockerfile_parse.util import WordSplitter
 
 from studio.core import diagnostics as diag
 from studio.core.args import expand, parse_arg_declarations, resolve_meta_args
-from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target, parse_mount
+from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
 from studio.core.instruction import KEYWORDS
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
 
@@ -156,12 +156,10 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags) -> None:
                 sources, dest = copy_paths(ins)
                 edges.append(Edge(source, st.index, "copy", ins.line, ins, sources, dest, flag))
     elif ins.keyword == "RUN":
-        for flag in ins.flags:
-            if flag.name != "mount":
-                continue
-            mount_type, options, problems = parse_mount(flag.value or "")
-            if problems:
-                diags.append(diag.make("malformed-mount", f"This --mount is malformed: {'; '.join(problems)}.", ins, start=flag.start, end=flag.end))
+        for mount in ins.mounts:
+            flag, mount_type, options = mount.flag, mount.type, mount.options
+            if mount.problems:
+                diags.append(diag.make("malformed-mount", f"This --mount is malformed: {'; '.join(mount.problems)}.", ins, start=flag.start, end=flag.end))
             if mount_type in SESSION_MOUNT_TYPES:
                 diags.append(diag.make("session-mount", f"--mount=type={mount_type} needs a client session, plain Engine API builds will fail.", ins, start=flag.start, end=flag.end))
             ref = options.get("from")
@@ -176,6 +174,8 @@ def copy_paths(ins: Instruction) -> tuple[list[str], str | None]:
     """COPY's source paths and destination, split with dockerfile-parse's WordSplitter."""
     if ins.json_args is not None:
         words = list(ins.json_args)
+    elif not any(c in ins.args for c in "\\'\""):
+        words = ins.args.split()
     else:
         try:
             words = list(WordSplitter(ins.args).split())
