@@ -226,6 +226,7 @@ class StageNode(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)  # the port circle overlaps the box edge
         path.addRoundedRect(self.box_rect(), T.RADIUS, T.RADIUS)
         path.addEllipse(self.out_port_local(), T.PORT_R + 3, T.PORT_R + 3)
         return path

@@ -1,0 +1,92 @@
+"""Export to PNG and SVG, in the GUI process and through ``stage-studio export``."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from PySide6.QtGui import QImage
+
+from studio.cli import main
+from studio.core import parse
+from studio.paths import EXAMPLES
+from studio.ui.export import export_png, export_svg, picture_size
+from studio.ui.graph.view import GraphView
+
+GO = EXAMPLES / "go-build-env.Dockerfile"
+BE = EXAMPLES / "build-essential-foo-bar.Dockerfile"
+
+
+def _svg_text(path) -> str:
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    return " ".join(t.strip() for t in root.itertext())
+
+
+def test_png_has_the_expected_size_and_is_not_blank(qapp, tmp_path):
+    graph = parse(BE.read_text()).graph()
+    out = tmp_path / "g.png"
+    assert export_png(graph, out, scale=1.5)
+    image = QImage(str(out))
+    expected = picture_size(graph, 1.5)
+    assert (image.width(), image.height()) == (expected.width(), expected.height())
+    assert image.width() > 800 and image.height() > 200
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 20  # boxes, text and curves, not a flat fill
+    half = tmp_path / "half.png"
+    export_png(graph, half, scale=0.75)
+    assert abs(QImage(str(half)).width() * 2 - image.width()) <= 2
+
+
+def test_svg_is_valid_xml_with_the_stage_names(qapp, tmp_path):
+    out = tmp_path / "g.svg"
+    assert export_svg(parse(BE.read_text()).graph(), out)
+    text = _svg_text(out)
+    for name in ("build-essential", "foo", "bar", "#3", "alpine:3.20", "TARGET"):
+        assert name in text
+
+
+def test_view_exports_keep_the_users_arrangement(qtbot, tmp_path):
+    view = GraphView()
+    qtbot.addWidget(view)
+    view.set_graph(parse(GO.read_text()).graph())
+    default = tmp_path / "default.png"
+    view.export_png(str(default), scale=1.0)
+    node = view.stage_nodes()[1]
+    node.setPos(node.pos().x(), node.pos().y() + 600)  # the user moved the final stage far down
+    moved = tmp_path / "moved.png"
+    assert view.export_png(str(moved), scale=1.0)
+    assert QImage(str(moved)).height() >= QImage(str(default)).height() + 400
+    assert view.export_svg(str(tmp_path / "moved.svg"))
+    assert "build-env" in _svg_text(tmp_path / "moved.svg")
+
+
+def test_cli_export_png_and_svg(qapp, tmp_path, capsys):
+    png, svg = tmp_path / "go.png", tmp_path / "go.svg"
+    assert main(["export", str(GO), "--png", str(png)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert not QImage(str(png)).isNull()
+    assert main(["export", str(GO), "--svg", str(svg), "--target", "build-env"]) == 0
+    assert "build-env" in _svg_text(svg) and "skipped" in _svg_text(svg)
+
+
+def test_cli_export_errors_are_clear(qapp, tmp_path, capsys):
+    assert main(["export", str(tmp_path / "missing"), "--png", str(tmp_path / "x.png")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    empty = tmp_path / "Dockerfile"
+    empty.write_text("# only a comment\n")
+    assert main(["export", str(empty), "--png", str(tmp_path / "x.png")]) == 1
+    assert "no build stages" in capsys.readouterr().err
+    assert main(["export", str(GO), "--png", str(tmp_path / "x.png"), "--target", "nope"]) == 2
+    assert "no stage 'nope'" in capsys.readouterr().err
+    assert main(["export", str(GO), "--png", str(tmp_path / "no" / "dir" / "x.png")]) == 1
+    assert "could not write" in capsys.readouterr().err
+
+
+def test_cli_export_runs_headless_in_a_fresh_process(tmp_path):
+    out = tmp_path / "be.png"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no DISPLAY, no QT_QPA_PLATFORM
+    proc = subprocess.run([sys.executable, "-m", "studio", "export", str(BE), "--png", str(out)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert QImage(str(out)).width() > 500

@@ -1,0 +1,180 @@
+"""Every intent signal of the graph view fires with the right ids for its gesture."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from studio.core import parse
+from studio.paths import EXAMPLES
+from studio.ui.graph import theme as T
+from studio.ui.graph.view import GraphView
+
+BE = (EXAMPLES / "build-essential-foo-bar.Dockerfile").read_text()
+
+
+@pytest.fixture
+def view(qtbot):
+    v = GraphView()
+    qtbot.addWidget(v)
+    v.resize(1200, 700)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_graph(parse(BE).graph())
+    v.reset_zoom()
+    v.fit_to_view()
+    return v
+
+
+def at(view: GraphView, node, x: float, y: float) -> QPoint:
+    """Viewport point of a position inside ``node``'s box."""
+    return view.mapFromScene(node.mapToScene(x, y))
+
+
+def record(signal) -> list:
+    got: list = []
+    signal.connect(lambda *args: got.append(args))
+    return got
+
+
+def test_f2_renames_with_real_keys(view, qtbot):
+    got = record(view.sig_rename_requested)
+    view.select_stage(1)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.findChild(type(view._editor), "graphRenameEditor")
+    assert editor.isVisible() and editor.text() == "foo"
+    qtbot.keyClicks(editor, "compile foo!")  # the space and "!" are refused by the validator
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert got == [(1, "compilefoo")]
+    assert not editor.isVisible()
+
+
+def test_escape_cancels_rename_and_same_name_emits_nothing(view, qtbot):
+    got = record(view.sig_rename_requested)
+    node = view.stage_nodes()[2]
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, node, 40, 16))
+    editor = view._editor
+    assert editor.isVisible() and editor.text() == "bar"
+    qtbot.keyClicks(editor, "zzz")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible() and got == []
+    view.start_rename(node)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert got == []
+
+
+def test_delete_key_removes_selected_stage_or_edge(view, qtbot):
+    stages = record(view.sig_remove_stage_requested)
+    edges = record(view.sig_remove_edge_requested)
+    view.select_stage(2)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert stages == [(2,)] and edges == []
+    view.select_edge(22)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert edges == [(22,)]
+    view.select_edge(12)  # a FROM edge cannot be deleted on its own
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    assert edges == [(22,)] and stages == [(2,)]
+
+
+def test_clicking_an_edge_selects_it(view, qtbot):
+    got = record(view.sig_edge_selected)
+    edge = next(e for e in view.edge_items() if e.line == 21)
+    point = view.mapFromScene(edge.path().pointAtPercent(0.25))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert got == [(21,)]
+
+
+def test_drag_from_output_port_to_a_later_stage_asks_paths(view, qtbot):
+    got = record(view.sig_add_copy_requested)
+    asked = []
+
+    def answer(parent, source, target):
+        asked.append((source, target))
+        return ["/src/foo", "/src/extra"], "/opt/"
+
+    view.ask_copy = answer
+    src, dst = view.stage_nodes()[1], view.stage_nodes()[3]
+    port = at(view, src, T.NODE_WIDTH, T.HEADER_H / 2)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=port)
+    qtbot.mouseMove(view.viewport(), pos=at(view, dst, 60, 60))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, dst, 60, 60))
+    assert asked == [("foo", "#3")]
+    assert got == [(1, 3, ["/src/foo", "/src/extra"], "/opt/")]
+    # dropping on an earlier stage (or cancelling the dialog) emits nothing
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=port)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, view.stage_nodes()[0], 60, 40))
+    view.ask_copy = lambda *a: None
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=port)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, dst, 60, 60))
+    assert len(got) == 1 and len(asked) == 1
+
+
+def test_drag_instruction_row_to_another_stage(view, qtbot):
+    got = record(view.sig_move_instruction_requested)
+    src, dst = view.stage_nodes()[1], view.stage_nodes()[2]
+    src_pos = src.pos()
+    row_y = T.HEADER_H + T.BASE_H + T.ROW_H * 1.5  # "RUN make foo" (line 14), the second row
+    start = at(view, src, 60, row_y)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view.viewport(), pos=start + QPoint(30, 30))
+    drop = at(view, dst, 60, T.HEADER_H + T.BASE_H + 2)  # top half of bar's first row
+    qtbot.mouseMove(view.viewport(), pos=drop)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=drop)
+    assert got == [(14, 2, 0)]
+    # dropping a row back where it is emits nothing
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view.viewport(), pos=start + QPoint(0, 8))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(0, 8))
+    assert len(got) == 1
+    assert src.pos() == src_pos  # dragging a row never moves the box
+
+
+def test_double_click_base_and_row(view, qtbot):
+    bases = record(view.sig_set_base_requested)
+    lines = record(view.sig_line_activated)
+    view.ask_base = lambda parent, stage, current: "alpine:3.21" if current == "alpine:3.20" else None
+    node = view.stage_nodes()[3]
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, node, 80, T.HEADER_H + 10))
+    assert bases == [(3, "alpine:3.21")]
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                      pos=at(view, node, 80, T.HEADER_H + T.BASE_H + T.ROW_H * 2.5))
+    assert lines == [(23,)]
+
+
+def test_context_menus_emit_intents(view):
+    targets = record(view.sig_set_target_requested)
+    removed = record(view.sig_remove_stage_requested)
+    edges = record(view.sig_remove_edge_requested)
+    added = record(view.sig_add_stage_requested)
+
+    def trigger(pos, text):
+        menu = view.build_context_menu(pos)
+        action = next(a for a in menu.actions() if a.text().startswith(text))
+        action.trigger()
+
+    node = view.stage_nodes()[1]
+    trigger(at(view, node, 100, 60), "Build this stage")
+    trigger(at(view, node, 100, 60), "Remove stage")
+    assert targets == [(1,)] and removed == [(1,)]
+    edge = next(e for e in view.edge_items() if e.line == 22)
+    trigger(view.mapFromScene(edge.path().pointAtPercent(0.3)), "Remove this dependency")
+    assert edges == [(22,)]
+    view.ask_new_stage = lambda parent, taken: ("test", "busybox") if "foo" in taken else None
+    trigger(QPoint(3, 3), "Add stage")
+    assert added == [("test", "busybox", -1)]
+
+
+def test_dragging_a_box_reports_positions_changed(view, qtbot):
+    got = record(view.sig_positions_changed)
+    node = view.stage_nodes()[0]
+    before = node.pos()
+    start = at(view, node, 120, T.HEADER_H / 2)  # grab the title bar
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(view.viewport(), pos=start + QPoint(10 * step, 6 * step))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(50, 30))
+    assert node.pos() != before
+    assert got == [()]
+    assert view.positions()["build-essential"] == (round(node.pos().x(), 1), round(node.pos().y(), 1))
+
