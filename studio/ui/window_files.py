@@ -119,6 +119,7 @@ class WindowFilesMixin:
             self._refresh_recent_menu()
             return False
         text, fmt = decode_file(data)
+        left_behind = self.recovery.read(self.recovery.key_for(path, ""))  # read before loading
         self._load(text, fmt, path, data)
         self.recent.add(path)
         self._refresh_recent_menu()
@@ -129,7 +130,7 @@ class WindowFilesMixin:
             name = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}[fmt.newline]
             self.show_banner(f"{path.name} mixes line endings. Nothing changes on disk unless you save; "
                              f"saving writes {name} on every line.", "warning")
-        self._offer_recovery_for_path(text)
+        self._offer_recovery_for_path(text, left_behind)
         return True
 
     def _load(self, text: str, fmt: FileFormat, path: Path | None, data: bytes | None) -> None:
@@ -256,8 +257,7 @@ class WindowFilesMixin:
             self.recovery.remove(self.recovery_key())
             self._autosaved_text = None
 
-    def _offer_recovery_for_path(self, disk_text: str) -> None:
-        entry = self.recovery.read(self.recovery_key())
+    def _offer_recovery_for_path(self, disk_text: str, entry: RecoveryEntry | None) -> None:
         if entry is None or self.read_only:
             return
         if entry.text == disk_text:

@@ -1,0 +1,234 @@
+"""Files and safety: exact byte round-trips, read-only for non-UTF-8, atomic saves,
+crash recovery, changes on disk, the unsaved-changes prompt, recent files."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from studio.paths import examples
+from studio.ui.files import decode_file, encode_text
+from studio.ui.main_window import MainWindow
+
+BODY = "FROM stage-studio-test/busybox AS build\nRUN echo hi > /out\n\nFROM scratch\nCOPY --from=build /out /out"
+
+
+def type_at_end(window, qtbot, text: str) -> None:
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    for index, part in enumerate(text.split("\n")):
+        if index:
+            qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+        qtbot.keyClicks(window.editor, part)
+
+
+@pytest.mark.parametrize("data", [
+    (BODY + "\n").replace("\n", "\r\n").encode(),  # CRLF
+    ("\ufeff" + BODY + "\n").encode(),  # BOM
+    BODY.encode(),  # no final newline
+    ("\ufeff" + BODY).replace("\n", "\r\n").encode(),  # all three
+    ("FROM x\n# non\u00a0breaking space, \u2028 and emoji 😀\n").encode(),
+    b"",
+], ids=["crlf", "bom", "no-final-newline", "bom-crlf-no-final", "odd-characters", "empty"])
+def test_open_then_save_keeps_every_byte(open_window, data):
+    window, path = open_window(data=data)
+    assert "\r" not in window.current_text() and not window.current_text().startswith("\ufeff")
+    assert not window.isWindowModified()
+    assert window.save()
+    assert path.read_bytes() == data
+
+
+def test_edits_are_saved_in_the_files_own_line_endings(open_window, qtbot):
+    data = ("\ufeff" + BODY + "\n").replace("\n", "\r\n").encode()
+    window, path = open_window(data=data)
+    assert window.format_label.text() == "UTF-8 with BOM · CRLF"
+    window.graph_view.sig_rename_requested.emit(0, "compile")
+    assert window.save()
+    assert path.read_bytes() == data.replace(b"build", b"compile")
+
+
+def test_mixed_line_endings_warn_and_normalise_only_on_save(open_window):
+    data = b"FROM a AS one\r\nRUN x\nFROM b\r\n"
+    window, path = open_window(data=data)
+    assert "mixes line endings" in window.banner_text()
+    assert window.current_text() == "FROM a AS one\nRUN x\nFROM b\n"
+    assert path.read_bytes() == data  # nothing written on open
+    assert window.save()
+    assert path.read_bytes() == b"FROM a AS one\r\nRUN x\r\nFROM b\r\n"
+    assert window.banner_text() == ""
+
+
+@pytest.mark.parametrize("data, why", [
+    (b"FROM busybox\nRUN echo caf\xe9\n", "not valid UTF-8"),
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00FROM", "NUL bytes"),
+])
+def test_non_utf8_opens_read_only_and_never_saves(open_window, data, why):
+    window, path = open_window(data=data)
+    assert window.read_only and window.editor.isReadOnly()
+    assert why in window.banner_text() and "read-only" in window.windowTitle()
+    assert "\ufffd" in window.current_text()
+    assert not window.actions_by_name["save"].isEnabled()
+    assert not window.save() and not window.save_as(path.parent / "copy")
+    assert path.read_bytes() == data and not (path.parent / "copy").exists()
+    window.graph_view.sig_add_stage_requested.emit("x", "scratch", -1)
+    assert "\ufffd" in window.current_text() and "AS x" not in window.current_text()
+
+
+def test_a_huge_file_still_opens(open_window):
+    body = "".join(f"RUN echo line {j} {'y' * 90}\n" for j in range(2000))
+    text = "".join(f"FROM stage-studio-test/busybox AS s{i}\n{body}" for i in range(30))  # 6 MB
+    window, _ = open_window(text)
+    assert window.current_text() == text
+    assert len(window.graph_view.stage_nodes()) == 30
+    assert "very large" in window.banner_text()
+
+
+def test_save_is_atomic_and_keeps_the_mode(open_window, qtbot):
+    window, path = open_window(BODY)
+    os.chmod(path, 0o640)
+    type_at_end(window, qtbot, "\n")
+    assert window.save()
+    assert path.read_text() == BODY + "\n"
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_save_as_and_new(qtbot, tmp_path, prompts):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.windowTitle().startswith("Untitled")
+    qtbot.keyClicks(window.editor, "FROM scratch AS a")
+    target = tmp_path / "out" / "Dockerfile"
+    target.parent.mkdir()
+    assert window.save_as(target)
+    assert target.read_text() == "FROM scratch AS a"
+    assert window.windowTitle().startswith("Dockerfile")
+    assert window.recent.paths()[0] == str(target.resolve())
+    assert window.new_file("")
+    assert window.path is None and window.current_text() == ""
+    assert prompts.asked == []
+
+
+def test_new_from_example_and_the_gallery(qtbot):
+    from studio.ui.gallery import ExampleGallery
+    gallery = ExampleGallery()
+    qtbot.addWidget(gallery)
+    assert gallery.listing.count() == len(examples())
+    gallery.listing.setCurrentRow(1)
+    assert gallery.preview.toPlainText() == examples()[1].read_text()
+    assert gallery.summary.text()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.new_from_example(examples()[1])
+    assert window.current_text() == examples()[1].read_text() and window.path is None
+    assert len(window.graph_view.stage_nodes()) >= 2
+
+
+def test_closing_with_unsaved_changes_asks(open_window, qtbot, prompts):
+    window, path = open_window(BODY)
+    type_at_end(window, qtbot, "\n# more")
+    prompts.answers["unsaved"] = "cancel"
+    assert not window.close()
+    assert window.isVisible() and prompts.kinds() == ["unsaved"]
+    prompts.answers["unsaved"] = "save"
+    assert window.close()
+    assert path.read_text() == BODY + "\n# more"
+
+
+def test_recovery_after_a_crash(open_window, qtbot, prompts):
+    window, path = open_window(BODY)
+    type_at_end(window, qtbot, "\nRUN echo unsaved")
+    assert window.autosave_now()
+    recovery_file = window.recovery.file_for(window.recovery_key())
+    assert recovery_file.exists()
+    window.hide()  # the process "dies": no clean close, the recovery copy stays
+    assert path.read_text() == BODY
+    prompts.answers["recover"] = "restore"
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.open_file(path)
+    assert prompts.kinds() == ["recover"]
+    assert second.current_text() == BODY + "\nRUN echo unsaved"
+    assert second.isWindowModified()
+    second.editor.undo()  # the restore is one undoable step
+    assert second.current_text() == BODY
+    second.editor.redo()
+    assert second.save()
+    assert not recovery_file.exists()
+    window.editor.document().setModified(False)
+
+
+def test_untitled_work_is_offered_back_on_the_next_start(qtbot, prompts):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    qtbot.keyClicks(first.editor, "FROM scratch AS lost")
+    assert first.autosave_now()
+    first.autosave_timer.stop()
+    prompts.answers["recover"] = "restore"
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.offer_recovery()
+    assert second.current_text() == "FROM scratch AS lost"
+    first.editor.document().setModified(False)
+
+
+def test_recovery_copy_goes_away_when_back_at_the_saved_state(open_window, qtbot):
+    window, _ = open_window(BODY)
+    type_at_end(window, qtbot, "x")
+    assert window.autosave_now()
+    file = window.recovery.file_for(window.recovery_key())
+    assert file.exists()
+    window.editor.undo()
+    assert not file.exists()
+
+
+def test_external_change_reloads_an_unmodified_file(open_window, qtbot):
+    window, path = open_window(BODY)
+    path.write_text(BODY + "\nRUN echo from-outside\n")
+    qtbot.waitUntil(lambda: "from-outside" in window.current_text(), timeout=5000)
+    assert not window.isWindowModified()
+    window.editor.undo()  # the reload itself can be undone
+    assert window.current_text() == BODY
+
+
+def test_external_change_asks_when_there_are_unsaved_changes(open_window, qtbot, prompts):
+    window, path = open_window(BODY)
+    type_at_end(window, qtbot, "\n# mine")
+    prompts.answers["reload"] = "keep"
+    path.write_text("FROM scratch AS theirs\n")
+    qtbot.waitUntil(lambda: "reload" in prompts.kinds(), timeout=5000)
+    assert window.current_text() == BODY + "\n# mine" and window.isWindowModified()
+    prompts.answers["reload"] = "reload"
+    path.write_text("FROM scratch AS theirs2\n")
+    qtbot.waitUntil(lambda: window.current_text() == "FROM scratch AS theirs2\n", timeout=5000)
+    assert not window.isWindowModified()
+
+
+def test_own_saves_do_not_look_like_external_changes(open_window, qtbot, prompts):
+    window, path = open_window(BODY)
+    type_at_end(window, qtbot, "\n")
+    assert window.save()
+    type_at_end(window, qtbot, "# after")
+    qtbot.wait(300)
+    assert prompts.asked == [] and window.current_text() == BODY + "\n# after"
+
+
+def test_recent_files_menu(open_window, tmp_path):
+    window, path = open_window(BODY)
+    other = tmp_path / "other.Dockerfile"
+    other.write_text("FROM scratch\n")
+    assert window.open_file(other)
+    assert window.recent.paths()[:2] == [str(other.resolve()), str(path.resolve())]
+    entries = [a.text() for a in window.recent_menu.actions() if a.text()]
+    assert "Dockerfile" in entries[1] and "other.Dockerfile" in entries[0]
+    window.recent_menu.actions()[1].trigger()
+    assert window.path == path
+
+
+def test_decode_and_encode_are_inverse_for_utf8():
+    for data in [b"a\r\nb\r\n", b"\xef\xbb\xbfa\nb", b"a\rb\r", b"x"]:
+        text, fmt = decode_file(data)
+        assert encode_text(text, fmt) == data
