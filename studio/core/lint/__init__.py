@@ -1,0 +1,72 @@
+"""Lint for Dockerfiles: BuildKit's ``docker build --check`` rules plus Stage Studio's own
+multi-stage and image-size rules, with explanations and safe quick fixes.
+
+    findings = lint(parse(text))
+    for f in findings:
+        print(f.line, f.severity, f.code, f.message)
+        if f.fix:
+            new_text = apply_edits(text, f.fix(doc))
+
+Rules honour BuildKit's ``# check=skip=Rule1,Rule2`` / ``skip=all`` / ``error=true``
+parser directive (skip names may also be our kebab-case codes).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from studio.core.lint import (  # noqa: F401  (importing registers the rules)
+    rules_from,
+    rules_instructions,
+    rules_size,
+    rules_stages,
+    rules_vars,
+)
+from studio.core.lint.context import CheckOptions, LintContext
+from studio.core.lint.registry import RULES, Finding, Rule, StaleFix, rule_docs
+
+if TYPE_CHECKING:
+    from studio.core.document import Document
+
+__all__ = ["lint", "Finding", "Rule", "RULES", "rule_docs", "StaleFix", "CheckOptions",
+           "check_options"]
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def check_options(doc: Document) -> CheckOptions:
+    """The file's ``# check=`` directive (directive names are case-insensitive)."""
+    directives = getattr(doc, "directives", None) or {}
+    for key, value in directives.items():
+        if str(key).lower() == "check":
+            return CheckOptions.parse(value)
+    return CheckOptions()
+
+
+def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = None,
+         enabled: set[str] | None = None) -> list[Finding]:
+    """Run the rules over ``doc`` for one target and set of build args.
+
+    ``enabled`` limits the run to those rule codes. Findings come sorted by position.
+    A rule that trips over odd input is skipped (reported as an info finding) rather
+    than breaking the caller: lint runs on every keystroke."""
+    opts = check_options(doc)
+    ctx = LintContext(doc, build_args, target)
+    findings: list[Finding] = []
+    for code, r in RULES.items():
+        if enabled is not None and code not in enabled:
+            continue
+        if opts.skip_all or code in opts.skip:
+            continue
+        ctx.current_rule = r
+        try:
+            found = list(r.check(ctx)) if r.check else []
+        except Exception as exc:  # a bug in one rule must not hide the others
+            found = [Finding("info", "lint-internal", 1,
+                             f"lint rule {code} could not run: {type(exc).__name__}: {exc}",
+                             0, 0, 1, rule=None)]
+        if opts.error and r.buildkit:
+            for f in found:
+                f.severity = "error"
+        findings.extend(found)
+    findings.sort(key=lambda f: (f.line, f.start, _ORDER.get(f.severity, 3), f.code))
+    return findings

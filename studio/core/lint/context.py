@@ -1,0 +1,169 @@
+"""What a rule sees while it runs: the document, its stage graph for the chosen target
+and build args, and small helpers that build findings and fixes the same way everywhere."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from studio.core.lint.registry import Finding, Rule, StaleFix
+from studio.core.model import Instruction, Stage, StageGraph, TextEdit
+
+if TYPE_CHECKING:
+    from studio.core.document import Document
+
+# Platform ARGs BuildKit defines before the first FROM (usable in FROM without declaring).
+PLATFORM_ARGS = frozenset({
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+})
+# Proxy ARGs every build has without declaring them.
+PROXY_ARGS = frozenset({
+    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+    "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+})
+
+
+@dataclass
+class CheckOptions:
+    """BuildKit's ``# check=skip=A,B;error=true`` parser directive."""
+
+    skip: set[str] = field(default_factory=set)
+    skip_all: bool = False
+    error: bool = False
+
+    @classmethod
+    def parse(cls, value: str | None) -> CheckOptions:
+        opts = cls()
+        if not value:
+            return opts
+        for part in value.split(";"):
+            key, eq, val = part.partition("=")
+            key = key.strip().lower()
+            if not eq:
+                continue
+            if key == "skip":
+                names = [n.strip() for n in val.split(",") if n.strip()]
+                if any(n.lower() == "all" for n in names):
+                    opts.skip_all = True
+                opts.skip.update(names)
+            elif key == "error":
+                opts.error = val.strip().lower() in ("1", "t", "true")
+        return opts
+
+
+class LintContext:
+    """Shared, lazily computed facts about one document for all rules of one run."""
+
+    def __init__(self, doc: Document, build_args: dict[str, str] | None = None,
+                 target: Any = None) -> None:
+        self.doc = doc
+        self.text: str = doc.text
+        self.escape: str = getattr(doc, "escape", "\\") or "\\"
+        self.build_args = dict(build_args or {})
+        self.target = target
+        self.current_rule: Rule | None = None
+
+    # ---------------------------------------------------------------- structure
+
+    @cached_property
+    def graph(self) -> StageGraph:
+        try:
+            return self.doc.graph(target=self.target, build_args=self.build_args or None)
+        except Exception:  # an unknown target: fall back to the default one
+            return self.doc.graph(build_args=self.build_args or None)
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.doc.stages
+
+    @cached_property
+    def meta_args(self) -> list[Instruction]:
+        """ARG instructions before the first FROM (global build args)."""
+        out = []
+        for ins in self.doc.instructions:
+            if ins.keyword == "FROM":
+                break
+            if ins.keyword == "ARG":
+                out.append(ins)
+        return out
+
+    @cached_property
+    def target_index(self) -> int | None:
+        return self.graph.target
+
+    @cached_property
+    def final_chain(self) -> list[int]:
+        """The target stage and the stages it is built FROM: their layers ship."""
+        chain: list[int] = []
+        idx = self.target_index
+        while idx is not None and idx not in chain and 0 <= idx < len(self.stages):
+            chain.append(idx)
+            idx = self.stages[idx].base_stage
+        return chain
+
+    def stage_of(self, ins: Instruction) -> Stage | None:
+        if ins.stage is None or not 0 <= ins.stage < len(self.stages):
+            return None
+        return self.stages[ins.stage]
+
+    def root_image(self, stage: Stage) -> str | None:
+        """The external image at the bottom of a stage's FROM chain (None for scratch)."""
+        seen = set()
+        while stage.base_kind == "stage" and stage.base_stage is not None:
+            if stage.index in seen:
+                return None
+            seen.add(stage.index)
+            stage = self.stages[stage.base_stage]
+        return None if stage.base_kind == "scratch" else stage.base_resolved
+
+    def stage_chain(self, stage: Stage) -> list[Stage]:
+        """The stage and its FROM ancestors, nearest first."""
+        out, seen = [stage], {stage.index}
+        while stage.base_kind == "stage" and stage.base_stage is not None:
+            stage = self.stages[stage.base_stage]
+            if stage.index in seen:
+                break
+            seen.add(stage.index)
+            out.append(stage)
+        return out
+
+    def instruction_end(self, ins: Instruction) -> int:
+        """End of an instruction's own text, without its line ending or heredoc bodies."""
+        end = ins.content_end or ins.end
+        while end > ins.start and self.text[end - 1] in "\r\n":
+            end -= 1
+        return end
+
+    def raw(self, ins: Instruction) -> str:
+        return self.text[ins.start:self.instruction_end(ins)]
+
+    # ---------------------------------------------------------------- findings
+
+    def finding(self, message: str, start: int, end: int, *, line: int | None = None,
+                edits: list[TextEdit] | None = None, fix_title: str = "",
+                rule: Rule | None = None) -> Finding:
+        """A finding of the running rule over ``text[start:end]``; ``edits`` become its
+        quick fix (offered only while the text is unchanged)."""
+        r = rule or self.current_rule
+        assert r is not None
+        doc_line = self.doc.line_of(start) if line is None else line
+        end_line = self.doc.line_of(max(start, end - 1)) if end > start else doc_line
+        fix = _frozen_fix(self.text, edits) if edits else None
+        return Finding(r.severity, r.code, doc_line, message, start, end, end_line,
+                       rule=r, fix=fix, fix_title=fix_title)
+
+    def at(self, ins: Instruction, message: str, **kw: Any) -> Finding:
+        """A finding covering one instruction (without its heredoc bodies)."""
+        return self.finding(message, ins.start, self.instruction_end(ins), line=ins.line, **kw)
+
+
+def _frozen_fix(text: str, edits: list[TextEdit]):
+    frozen = sorted(edits, key=lambda e: e.start)
+
+    def fix(doc: Any = None) -> list[TextEdit]:
+        if doc is not None and getattr(doc, "text", text) != text:
+            raise StaleFix("the text changed since this finding was made; lint again")
+        return list(frozen)
+
+    return fix

@@ -1,0 +1,107 @@
+"""Raw spans inside an instruction, so quick fixes replace exactly the bytes they mean."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studio.core.model import Instruction, TextEdit
+
+
+@dataclass(frozen=True)
+class RawWord:
+    text: str  # as written (quotes kept)
+    start: int
+    end: int
+
+
+def raw_words(text: str, start: int, end: int, escape: str = "\\") -> list[RawWord]:
+    """Whitespace-separated words of ``text[start:end]``; a line continuation (escape at
+    end of line) separates words and the comment or empty lines after it are skipped,
+    as BuildKit does. Quotes group words (``"a b"`` is one)."""
+    out: list[RawWord] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in " \t":
+            i += 1
+            continue
+        cont = _continuation(text, i, end, escape)
+        if cont is not None:
+            i = _skip_dropped(text, cont, end)
+            continue
+        if ch in "\r\n":
+            i = _skip_dropped(text, i + 1, end)
+            continue
+        w = i
+        quote = None
+        while i < end:
+            c = text[i]
+            if quote:
+                if c == quote:
+                    quote = None
+                elif c == escape and quote == '"' and i + 1 < end:
+                    i += 1
+                i += 1
+                continue
+            if c in " \t\r\n" or _continuation(text, i, end, escape) is not None:
+                break
+            if c in "'\"":
+                quote = c
+            elif c == escape and i + 1 < end:
+                i += 1
+            i += 1
+        out.append(RawWord(text[w:i], w, i))
+    return out
+
+
+def _continuation(text: str, i: int, end: int, escape: str) -> int | None:
+    if text[i] != escape:
+        return None
+    j = i + 1
+    while j < end and text[j] in " \t":
+        j += 1
+    if j >= end:
+        return j if j == end and end < len(text) and text[end] in "\r\n" else None
+    if text.startswith("\r\n", j):
+        return j + 2
+    if text[j] in "\r\n":
+        return j + 1
+    return None
+
+
+def _skip_dropped(text: str, i: int, end: int) -> int:
+    while i < end:
+        j = i
+        while j < end and text[j] in " \t":
+            j += 1
+        if j < end and (text[j] == "#" or text[j] in "\r\n"):
+            nl = text.find("\n", j)
+            i = end if nl < 0 or nl >= end else nl + 1
+            continue
+        return i
+    return i
+
+
+def instruction_words(text: str, ins: Instruction, end: int, escape: str) -> list[RawWord]:
+    """The argument words (after flags) of an instruction."""
+    return raw_words(text, ins.args_start, end, escape)
+
+
+def flag_removal(text: str, start: int, end: int) -> TextEdit:
+    """Delete a flag token and the blanks after it (``FROM --platform=x img`` -> ``FROM img``)."""
+    j = end
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return TextEdit(start, j, "")
+
+
+def find_unique(text: str, needle: str, start: int, end: int) -> int | None:
+    """Offset of ``needle`` in ``text[start:end]`` if it occurs exactly once as a word."""
+    hits = []
+    i = text.find(needle, start, end)
+    while i >= 0:
+        before = text[i - 1] if i > start else " "
+        after = text[i + len(needle)] if i + len(needle) < end else " "
+        if before in " \t\r\n\\" and after in " \t\r\n\\":
+            hits.append(i)
+        i = text.find(needle, i + 1, end)
+    return hits[0] if len(hits) == 1 else None

@@ -1,0 +1,73 @@
+"""Shared lint examples: for every rule a Dockerfile that triggers it and one that must not."""
+from __future__ import annotations
+
+# code -> (positive Dockerfile, negative Dockerfile)
+CASES: dict[str, tuple[str, str]] = {
+    "StageNameCasing": ("FROM alpine:3 AS Builder\n", "FROM alpine:3 AS builder\n"),
+    "FromAsCasing": ("FROM alpine:3 as builder\n", "from alpine:3 as builder\n"),
+    "NoEmptyContinuation": ("FROM alpine:3\nRUN echo a \\\n\n  b\n",
+                            "FROM alpine:3\nRUN echo a \\\n# a comment is fine\n  b\n"),
+    "ConsistentInstructionCasing": ("FROM alpine:3\nRUN a\nrun b\nRUN c\n",
+                                    "from alpine:3\nrun a\nrun b\n"),
+    "DuplicateStageName": ("FROM alpine:3 AS x\nFROM alpine:3 AS X\n",
+                           "FROM alpine:3 AS x\nFROM alpine:3 AS y\n"),
+    "ReservedStageName": ("FROM alpine:3 AS context\n", "FROM alpine:3 AS contexts\n"),
+    "JSONArgsRecommended": ("FROM alpine:3\nCMD my-app --serve\n",
+                            "FROM alpine:3\nSHELL [\"/bin/sh\", \"-c\"]\nCMD my-app --serve\n"),
+    "MaintainerDeprecated": ("FROM alpine:3\nMAINTAINER Ada <ada@example.com>\n",
+                             "FROM alpine:3\nLABEL org.opencontainers.image.authors=ada\n"),
+    "UndefinedArgInFrom": ("ARG VERSION=3\nFROM alpine:${VERSON}\n",
+                           "ARG VERSION=3\nFROM --platform=$BUILDPLATFORM alpine:${VERSION}\n"),
+    "WorkdirRelativePath": ("FROM alpine:3\nWORKDIR app\n",
+                            "FROM alpine:3 AS base\nWORKDIR /app\nFROM base\nWORKDIR sub\n"),
+    "UndefinedVar": ("ARG foo=1\nFROM alpine:3\nCOPY $foo .\n",
+                     "FROM alpine:3\nARG foo\nENV BAR=/x\nCOPY $foo $BAR $PATH .\n"),
+    "MultipleInstructionsDisallowed": (
+        "FROM alpine:3\nCMD [\"a\"]\nCMD [\"b\"]\n",
+        "FROM alpine:3\nHEALTHCHECK CMD [\"check\"]\nCMD [\"a\"]\nFROM alpine:3\nCMD [\"b\"]\n"),
+    "LegacyKeyValueFormat": ("FROM alpine:3\nENV DEBUG true\n",
+                             "FROM alpine:3\nENV DEBUG=true\nARG a b\n"),
+    "RedundantTargetPlatform": ("FROM --platform=$TARGETPLATFORM alpine:3\n",
+                                "FROM --platform=$BUILDPLATFORM alpine:3\n"),
+    "SecretsUsedInArgOrEnv": ("FROM alpine:3\nARG AWS_SECRET_ACCESS_KEY\n",
+                              "FROM alpine:3\nARG PUBLIC_KEY\nENV TOKEN_FILE=/run/t\n"),
+    "InvalidDefaultArgInFrom": ("ARG TAG\nFROM busybox:${TAG}\n",
+                                "ARG TAG\nARG V\nFROM busybox:stable${V}\nFROM alpine:${TAG:-3}\n"),
+    "FromPlatformFlagConstDisallowed": (
+        "FROM --platform=linux/amd64 alpine:3 AS base\n",
+        "FROM --platform=linux/amd64 alpine:3 AS build-amd64\n"),
+    "ExposeProtoCasing": ("FROM alpine:3\nEXPOSE 80/TcP\n", "FROM alpine:3\nEXPOSE 80/tcp 53/udp\n"),
+    "ExposeInvalidFormat": ("FROM alpine:3\nEXPOSE 127.0.0.1:80:80\n", "FROM alpine:3\nEXPOSE 80\n"),
+    "unused-stage": (
+        "FROM alpine:3 AS a\nFROM alpine:3 AS orphan\nFROM a\n",
+        "FROM alpine:3 AS a\nFROM alpine:3 AS test\nFROM alpine:3 AS b\nCOPY --from=b /x /x\n"
+        "FROM a\nCOPY --from=b /x /y\n"),
+    "heavy-final-image": (
+        "FROM golang:1.22\nRUN go build -o /app .\n",
+        "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM alpine:3.20\n"
+        "COPY --from=build /app /app\n"),
+    "copy-from-index": ("FROM alpine:3 AS build\nFROM alpine:3\nCOPY --from=0 /a /a\n",
+                        "FROM alpine:3 AS build\nFROM alpine:3\nCOPY --from=build /a /a\n"),
+    "copy-whole-directory": (
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o bin/app\n"
+        "FROM alpine:3.20\nCOPY --from=build /src /app\n",
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o bin/app\n"
+        "FROM alpine:3.20\nCOPY --from=build /src/bin/app /app/app\n"),
+    "package-cache": ("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+                      "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n"
+                      " && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache curl\n"
+                      "RUN pip install --no-cache-dir flask\n"),
+    "add-instead-of-copy": ("FROM alpine:3\nADD app.conf /etc/app.conf\n",
+                            "FROM alpine:3\nADD https://example.com/a.txt /a.txt\n"
+                            "ADD rootfs.tar.gz /\nCOPY app.conf /etc/\n"),
+    "unpinned-base-image": ("FROM alpine\nFROM node:latest\n",
+                            "FROM alpine:3.20 AS a\nFROM scratch\nFROM a\n"
+                            "FROM alpine@sha256:" + "a" * 64 + "\n"),
+    "secret-via-build-arg": ("FROM node:20-slim\nARG NPM_TOKEN\nRUN npm ci --token=$NPM_TOKEN\n",
+                             "FROM node:20-slim\nARG NPM_TOKEN\nRUN npm ci\n"),
+    "cleanup-in-later-layer": ("FROM debian:12\nRUN apt-get update && apt-get install -y gcc\n"
+                               "RUN rm -rf /var/lib/apt/lists/*\n",
+                               "FROM debian:12\nRUN apt-get update && apt-get install -y gcc \\\n"
+                               " && rm -rf /var/lib/apt/lists/*\n"),
+}
+

@@ -1,0 +1,118 @@
+"""Every lint rule fires on a small positive example and stays quiet on a negative one."""
+from __future__ import annotations
+
+import pytest
+
+from studio.core import parse
+from studio.core.lint import RULES, lint
+
+from lint_cases import CASES
+
+
+def codes(text: str, **kw) -> list[str]:
+    return [f.code for f in lint(parse(text), **kw)]
+
+
+def test_every_rule_has_cases():
+    assert set(CASES) == set(RULES)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_fires_on_positive_example(code):
+    found = [f for f in lint(parse(CASES[code][0])) if f.code == code]
+    assert found, f"{code} did not fire"
+    for f in found:
+        assert f.rule is RULES[code]
+        assert f.message and f.line >= 1 and f.end_line >= f.line
+        assert f.severity == RULES[code].severity
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_quiet_on_negative_example(code):
+    assert code not in codes(CASES[code][1])
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_documentation_is_complete(code):
+    r = RULES[code]
+    assert r.summary and "\n" not in r.summary
+    assert len(r.explanation) > 60 and r.example_before and r.example_after
+    assert r.example_before != r.example_after
+    assert r.buildkit == code[0].isupper()
+
+
+def test_messages_name_the_things_they_are_about():
+    msgs = {f.code: f.message for f in lint(parse(
+        "ARG V=1\nFROM alpine:${VV} as Build\nENV PAHT=/x\nCOPY $PAHTT .\nEXPOSE 80/UDP\n"))}
+    assert "Build" in msgs["StageNameCasing"]
+    assert "'as' and 'FROM'" in msgs["FromAsCasing"]
+    assert "'VV'" in msgs["UndefinedArgInFrom"] and "did you mean V?" in msgs["UndefinedArgInFrom"]
+    assert "$PAHTT" in msgs["UndefinedVar"] and "did you mean $PAHT?" in msgs["UndefinedVar"]
+    assert "80/UDP" in msgs["ExposeProtoCasing"]
+
+
+def test_findings_are_diagnostics_with_spans():
+    text = "FROM alpine:3\nEXPOSE 80 8080/TCP\n"
+    (f,) = [f for f in lint(parse(text)) if f.code == "ExposeProtoCasing"]
+    assert text[f.start:f.end] == "8080/TCP"
+    assert f.line == f.end_line == 2
+
+
+def test_undefined_var_sees_env_of_the_parent_stage_but_not_global_args():
+    text = "ARG G=1\nFROM alpine:3 AS base\nENV HOME_DIR=/h\nFROM base\nCOPY $HOME_DIR/$G .\n"
+    found = [f.message for f in lint(parse(text)) if f.code == "UndefinedVar"]
+    assert found == ["Usage of undefined variable '$G'"]
+
+
+def test_multiple_instructions_points_at_the_ignored_one():
+    text = "FROM alpine:3\nCMD [\"a\"]\nENTRYPOINT [\"e\"]\nCMD [\"b\"]\nCMD [\"c\"]\n"
+    lines = [f.line for f in lint(parse(text)) if f.code == "MultipleInstructionsDisallowed"]
+    assert lines == [2, 4]
+
+
+def test_package_cache_only_checks_stages_that_ship():
+    builder_only = ("FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n"
+                    "FROM debian:12-slim\nCOPY --from=build /usr/bin/gcc /x\n")
+    assert "package-cache" not in codes(builder_only)
+    assert "package-cache" in codes(builder_only, target="build")
+
+
+@pytest.mark.parametrize("run,expected", [
+    ("apk add curl", True), ("apk add --no-cache curl", False),
+    ("yum install -y gcc", True), ("yum install -y gcc && yum clean all", False),
+    ("dnf install -y gcc", True), ("pip3 install flask", True),
+    ("python -m pip install flask", True), ("pip install --no-cache-dir flask", False),
+    ("--mount=type=cache,target=/root/.cache/pip pip install flask", False),
+    ("--mount=type=cache,target=/var/lib/apt apt-get install -y curl", False),
+    ("echo apt-get", False),
+])
+def test_package_cache_per_package_manager(run, expected):
+    assert ("package-cache" in codes(f"FROM debian:12\nRUN {run}\n")) is expected
+
+
+def test_unpinned_base_resolves_build_args():
+    text = "ARG TAG=3.20\nFROM alpine:${TAG}\n"
+    assert "unpinned-base-image" not in codes(text)
+    assert "unpinned-base-image" in codes(text, build_args={"TAG": "latest"})
+
+
+def test_heavy_final_image_follows_the_target_and_stage_chain():
+    text = "FROM node:20 AS deps\nRUN npm ci\nFROM deps AS dev\nFROM nginx:1.27\n"
+    assert "heavy-final-image" not in codes(text)
+    assert "heavy-final-image" in codes(text, target="dev")
+    assert "heavy-final-image" not in codes("FROM node:20-slim\nCMD [\"node\"]\n")
+
+
+def test_enabled_limits_the_rules_run():
+    text = "FROM alpine AS Builder\nMAINTAINER x\n"
+    assert codes(text, enabled={"MaintainerDeprecated"}) == ["MaintainerDeprecated"]
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "# just a comment\n", "FROM\n", "RUN echo no stage\n", "FROM a AS\n",
+    "COPY --from= /a /b\n", "FROM alpine:3\nRUN <<EOF\nrm -rf /x\n", "\ufeffFROM x:1\r\nCMD a\r\n",
+    "FROM alpine:3\nEXPOSE $PORT ${X:-1}/tcp\n", "ARG ${\nFROM ${A:-}\n",
+])
+def test_odd_input_never_breaks_lint(text):
+    for f in lint(parse(text)):
+        assert f.code != "lint-internal", f.message
