@@ -1,0 +1,133 @@
+"""The text pane: highlighting (with heredoc and directive state), line numbers,
+current line, diagnostic underlines, find/replace and go to line."""
+from __future__ import annotations
+
+from studio.ui.editor.text_editor import OffsetMap
+
+TEXT = """# syntax=docker/dockerfile:1
+# escape=\\
+FROM stage-studio-test/busybox AS build
+# a comment
+RUN --mount=type=cache,target=/root echo "hello $NAME" && \\
+    echo ${OTHER}
+COPY <<EOF /etc/conf
+FROM not-an-instruction
+EOF
+RUN echo done
+"""
+
+
+def formats_of(window, line: int) -> dict[str, str]:
+    """Map each highlighted token of a line to the colour it was given."""
+    block = window.editor.document().findBlockByNumber(line - 1)
+    text = block.text()
+    return {text[f.start:f.start + f.length]: f.format.foreground().color().name()
+            for f in block.layout().formats()}
+
+
+def color(window, kind: str) -> str:
+    return window.highlighter.formats[kind].foreground().color().name()
+
+
+def test_highlighting_follows_dockerfile_structure(open_window):
+    window, _ = open_window(TEXT)
+    assert formats_of(window, 1) == {"# syntax=docker/dockerfile:1": color(window, "directive")}
+    assert formats_of(window, 3)["FROM"] == color(window, "keyword")
+    assert formats_of(window, 3)["AS"] == color(window, "as")
+    assert formats_of(window, 4) == {"# a comment": color(window, "comment")}
+    run = formats_of(window, 5)
+    assert run["RUN"] == color(window, "keyword")
+    assert run["--mount=type=cache,target=/root"] == color(window, "flag")
+    assert run['"hello '] == color(window, "string")  # a variable inside a string is a variable
+    assert run["$NAME"] == color(window, "var")
+    assert formats_of(window, 6) == {"${OTHER}": color(window, "var")}  # continuation: no keyword
+    # looks like FROM, but is heredoc content
+    assert formats_of(window, 8) == {"FROM not-an-instruction": color(window, "heredoc")}
+    assert formats_of(window, 10)["RUN"] == color(window, "keyword")  # after the terminator
+
+
+def test_heredoc_state_updates_when_the_opener_is_edited(open_window):
+    window, _ = open_window(TEXT)
+    cursor = window.editor.line_cursor(7)
+    cursor.insertText("COPY conf /etc/conf")  # no heredoc any more
+    assert formats_of(window, 8)["FROM"] == color(window, "keyword")
+
+
+def test_gutter_and_current_line(open_window):
+    window, _ = open_window(TEXT)
+    assert window.editor.gutter.width() >= window.editor.gutter_width() > 0
+    window.go_to_line(5)
+    assert window.editor.current_line() == 5
+    assert window.cursor_label.text() == "Ln 5, Col 1"
+    selections = window.editor.extraSelections()
+    assert selections[0].cursor.blockNumber() == 4  # the current-line highlight
+
+
+def test_diagnostics_are_underlined_by_severity(open_window):
+    window, _ = open_window("FROM stage-studio-test/busybox AS b\nRU x\n")
+    assert window.editor.diagnostic_underlines() == [(36, 38, "#d32f2f")]  # "RU": error, red
+
+
+def test_find_next_previous_and_case(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    bar = window.find_bar
+    window.actions_by_name["find"].trigger()
+    assert bar.isVisible() and not bar.replace_edit.isVisible()
+    qtbot.keyClicks(bar.find_edit, "echo")
+    assert bar.status.text() == "3 found"
+    cursor = window.editor.textCursor()
+    assert cursor.selectedText() == "echo" and cursor.blockNumber() == 4
+    assert bar.find_next()
+    assert window.editor.textCursor().blockNumber() == 5
+    assert bar.find_previous()
+    assert window.editor.textCursor().blockNumber() == 4
+    bar.case_box.setChecked(True)
+    bar.find_edit.setText("ECHO")
+    assert bar.status.text() == "No matches"
+    bar.close_bar()
+    assert not bar.isVisible()
+
+
+def test_replace_all_is_one_undo_step(open_window):
+    window, _ = open_window(TEXT)
+    window.actions_by_name["replace"].trigger()
+    bar = window.find_bar
+    assert bar.replace_edit.isVisible()
+    bar.find_edit.setText("echo")
+    bar.replace_edit.setText("printf")
+    assert bar.replace_all() == 3
+    assert window.current_text() == TEXT.replace("echo", "printf")
+    window.editor.undo()
+    assert window.current_text() == TEXT
+
+
+def test_replace_one_updates_the_graph(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    bar = window.find_bar
+    bar.open_find(replace=True)
+    bar.find_edit.setText("build")
+    bar.replace_edit.setText("compile")
+    bar.replace_one()
+    assert window.current_text() == TEXT.replace("AS build", "AS compile")
+    qtbot.waitUntil(lambda: window.controller.graph.stages[0].name == "compile", timeout=2000)
+
+
+def test_offsets_beyond_the_bmp():
+    text = "a😀b\nc"
+    offsets = OffsetMap(text)
+    assert [offsets.to_qt(i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 5, 6]
+    assert [offsets.from_qt(q) for q in (0, 1, 3, 4, 5, 6)] == [0, 1, 2, 3, 4, 5]
+
+
+def test_graph_edit_after_an_emoji_lands_on_the_right_bytes(open_window):
+    text = "# 😀 emoji first\nFROM stage-studio-test/busybox AS build\nFROM scratch\nCOPY --from=build /a /a\n"
+    window, _ = open_window(text)
+    window.graph_view.sig_rename_requested.emit(0, "compile")
+    assert window.current_text() == text.replace("build", "compile")
+
+
+def test_go_to_line_clamps(open_window):
+    window, _ = open_window(TEXT)
+    window.go_to_line(999)
+    assert window.editor.current_line() == window.editor.blockCount()
+    assert window.editor.textCursor().position() == window.editor.document().lastBlock().position()
