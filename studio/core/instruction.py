@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from studio.core.flags import extract_flags, parse_mount
-from studio.core.logical import GO_SPACE, logical_line, split_json_args, split_keyword, to_offset
+from studio.core.logical import (GO_SPACE, keyword_index, logical_line, split_json_args, split_keyword,
+                                 to_offset)
 from studio.core.model import Flag, Heredoc, Instruction, Mount, Node
 from studio.core.syntax import RawNode
 
@@ -78,7 +79,7 @@ def build_node(text: str, raw: RawNode, escape: str) -> Node:
         keyword, _ = split_keyword(joined, 0)
         d.update(kind="instruction", start=start, end=end, line=line, end_line=end_line,
                  keyword=keyword.upper(), keyword_as_written=keyword,
-                 keyword_start=to_offset(segments, 0), heredocs=[], stage=None, content_end=content_end)
+                 keyword_start=to_offset(segments, keyword_index(joined, 0)), heredocs=[], stage=None, content_end=content_end)
         _details(ins, joined, segments, 0)
     if raw_docs:
         ins.heredocs = [Heredoc(*h) for h in raw_docs]

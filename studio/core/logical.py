@@ -16,11 +16,13 @@ GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _LEAD = "[" + re.escape(GO_SPACE.replace("\n", "")) + "]*"
 _LEAD_RE = re.compile(_LEAD)
-_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
+_KEYWORD = re.compile(_LEAD + r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
 # A shell word with its quotes and escapes kept (BuildKit's RawQuotes/RawEscapes lexer).
 _RAW_WORD = re.compile(r"""(?:[^\s"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+""")
 _HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)\Z", re.S)
 _UNQUOTE = re.compile(r"""\\([\s\S])|"((?:[^"\\]|\\[\s\S])*)"?|'([^']*)'?""")
+
+_JSON = json.JSONDecoder()
 
 Segments = list[tuple[int, int]]  # (index in the joined line, offset in the text), ascending
 
@@ -28,7 +30,16 @@ Segments = list[tuple[int, int]]  # (index in the joined line, offset in the tex
 @lru_cache(maxsize=4)
 def _gap(escape: str) -> re.Pattern[str]:
     """What joining removes: escape, end of line, and the comment/blank lines after it."""
-    return re.compile(re.escape(escape) + r"[ \t]*\r?\n(?:" + _LEAD + r"(?:#[^\n]*)?\n)*")
+    e = re.escape(escape)
+    return re.compile(f"(?<!{e}){e}" + r"[ \t]*\r?\n(?:" + _LEAD + r"(?:#[^\n]*)?\n)*")
+
+
+def _trim_continuation(line: str, escape: str) -> str:
+    """Drop a final escape (not itself escaped) and the spaces after it."""
+    tail = line.rstrip(" \t")
+    if tail.endswith(escape) and not tail.endswith(escape + escape):
+        return tail[:-1]
+    return line
 
 
 def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Segments]:
@@ -43,9 +54,7 @@ def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Seg
     pos = _LEAD_RE.match(text, start, stop).end()
     if text.find("\n", pos, stop) < 0:  # one line: the common case
         line = text[pos:stop]
-        tail = line.rstrip(" \t")
-        if tail.endswith(escape):
-            line = tail[:-1]
+        line = _trim_continuation(line, escape)
         return line, [(0, pos)]
     parts: list[str] = []
     segments: Segments = []
@@ -59,9 +68,7 @@ def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Seg
     line = text[pos:stop]
     stripped = line.lstrip(GO_SPACE)
     if stripped and stripped[0] != "#" or not segments:
-        tail = line.rstrip(" \t")
-        if tail.endswith(escape):
-            line = tail[:-1]
+        line = _trim_continuation(line, escape)
         segments.append((size, pos))
         parts.append(line)
     return "".join(parts), segments
@@ -83,13 +90,22 @@ def split_keyword(joined: str, pos: int) -> tuple[str, int]:
     return m.group(1), m.end()
 
 
+def keyword_index(joined: str, pos: int) -> int:
+    """Where the instruction word at ``pos`` starts (after leading spaces)."""
+    return _KEYWORD.match(joined, pos).start(1)
+
+
 def split_json_args(args: str) -> list[str] | None:
-    """The exec-form list if ``args`` is a JSON array of strings, else None."""
+    """The exec-form list if ``args`` starts with a JSON array of strings, else None.
+
+    Like BuildKit (Go's json.Decoder), only the first JSON value counts; text after it
+    is ignored.
+    """
     args = args.strip(GO_SPACE)
     if not args.startswith("["):
         return None
     try:
-        value = json.loads(args)
+        value, _ = _JSON.raw_decode(args)
     except ValueError:
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):

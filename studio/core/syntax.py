@@ -9,7 +9,7 @@ per node, plus a slow path for heredocs. The output is a list of plain tuples
 BuildKit rules followed (moby/buildkit frontend/dockerfile/parser/parser.go):
 lines split on ``\\n`` with one ``\\r`` before it dropped; parser directives only
 before any other line (a blank line, a non-directive comment or an unknown directive
-name ends them); a line ending in the escape character plus spaces/tabs continues;
+name ends them); a line ending in the escape character (not itself escaped) plus spaces/tabs continues;
 comment and whitespace-only lines inside a continuation are skipped; heredocs on RUN,
 COPY, ADD (also inside ONBUILD) in shell form take the following lines up to their
 terminators.
@@ -67,7 +67,7 @@ def unit_regex(escape: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<b>{_CLS}*(?:\n|\Z))"
         rf"|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
-        rf"|(?:[^\n]*{e}[ \t]*\r?\n(?:{_CLS}*(?:#[^\n]*)?\n)*)*[^\n]*(?:\n|\Z)"
+        rf"|(?:(?:[^\n]*[^\n{e}])?{e}[ \t]*\r?\n(?:{_CLS}*(?:#[^\n]*)?\n)*)*[^\n]*(?:\n|\Z)"
     )
 
 
