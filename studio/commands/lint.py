@@ -1,0 +1,137 @@
+"""``stage-studio lint FILE [--format text|json|sarif] [--target T] [--build-arg K=V]``:
+check a Dockerfile headless. Text output reads like a compiler's
+(``FILE:LINE: severity: message [code]``); the exit status is 1 when any finding (lint
+or parser) is an error, 2 when the file cannot be read, else 0."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from studio.core import parse
+from studio.core.lint import RULES, lint, rule_docs
+from studio.core.lint.sarif import column, to_sarif
+from studio.core.model import Diagnostic
+
+PROG = "stage-studio lint"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", nargs="?", help="the Dockerfile to check")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--target", metavar="T",
+                        help="the stage to build (name or index; default: the last)")
+    parser.add_argument("--build-arg", metavar="K=V", action="append", default=[],
+                        help="a build arg value (repeatable)")
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's explanation and exit")
+    parser.add_argument("--list-rules", action="store_true", help="list every rule and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        for code, r in RULES.items():
+            kind = "buildkit" if r.buildkit else "studio"
+            print(f"{code:32} {r.severity:8} {kind:8} {r.summary}")
+        return 0
+    if args.explain:
+        if args.explain not in RULES:
+            print(f"{PROG}: no rule {args.explain!r} (see --list-rules)", file=sys.stderr)
+            return 2
+        sys.stdout.write(rule_docs(args.explain))
+        return 0
+    if not args.file:
+        print(f"{PROG}: give a Dockerfile to check", file=sys.stderr)
+        return 2
+    try:
+        text = _read(args.file)
+        build_args = _build_args(args.build_arg)
+    except (OSError, ValueError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    doc = parse(text)
+    target = args.target
+    graph = doc.graph(target, build_args or None)
+    if target is not None and graph.target is None:
+        print(f"{PROG}: there is no stage {target!r} in {args.file}", file=sys.stderr)
+        return 2
+    findings = lint(doc, build_args or None, target)
+    parser_diags = _parser_only(graph.diagnostics, findings)
+    every = sorted(list(findings) + parser_diags, key=lambda d: (d.line, d.start))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(_json(args.file, doc, every), indent=2) + "\n")
+    elif args.format == "sarif":
+        sys.stdout.write(json.dumps(to_sarif(args.file, doc, every), indent=2) + "\n")
+    else:
+        for d in every:
+            print(f"{args.file}:{d.line}: {d.severity}: {d.message} [{d.code}]")
+        counts = _counts(every)
+        if every:
+            print(f"{counts['error']} error(s), {counts['warning']} warning(s), "
+                  f"{counts['info']} note(s)", file=sys.stderr)
+    return 1 if any(d.severity == "error" for d in every) else 0
+
+
+def _norm(code: str) -> str:
+    return code.replace("-", "").replace("_", "").lower()
+
+
+def _parser_only(diags: list[Diagnostic], findings) -> list[Diagnostic]:
+    """Parser diagnostics that lint does not already report (same line and rule)."""
+    seen = {(f.line, _norm(f.code)) for f in findings}
+    return [d for d in diags if (d.line, _norm(d.code)) not in seen]
+
+
+def _counts(items) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for d in items:
+        counts[d.severity] = counts.get(d.severity, 0) + 1
+    return counts
+
+
+def _json(path: str, doc, items) -> dict:
+    out = []
+    for d in items:
+        r = getattr(d, "rule", None)
+        out.append({
+            "code": d.code, "severity": d.severity, "line": d.line,
+            "end_line": d.end_line or d.line, "column": column(doc, d), "message": d.message,
+            "source": "lint" if r is not None else "parser",
+            "rule": r.name if r is not None else None,
+            "buildkit": bool(r.buildkit) if r is not None else False,
+            "fixable": getattr(d, "fix", None) is not None,
+        })
+    return {"file": path, "findings": out, "summary": _counts(items)}
+
+
+def _build_args(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not key:
+            raise ValueError(f"--build-arg {item!r}: expected KEY=VALUE")
+        if not eq:
+            if key not in os.environ:
+                continue
+            value = os.environ[key]
+        out[key] = value
+    return out
+
+
+def _read(path: str) -> str:
+    try:
+        from studio.core.files import DockerfileReadError, read_dockerfile
+    except ImportError:  # pragma: no cover - fallback if the shared reader is missing
+        DockerfileReadError, read_dockerfile = ValueError, None  # noqa: N806
+    if read_dockerfile is not None:
+        try:
+            return read_dockerfile(path)
+        except DockerfileReadError as exc:
+            raise ValueError(str(exc)) from None
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start})") from None
