@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Benchmark the editor window on the 200-stage file: keystroke to updated graph, open
+to painted window, and memory.
+
+usage: python bench/bench_editor.py [STAGES]
+
+A keystroke is a real key event into the text pane; its time runs until the window's
+controller has re-parsed (incrementally) and handed the new graph to the view
+(``set_graph`` done), debounce timer included. The references, measured in this same
+run, are the core's full ``parse(text).graph()`` and one incremental ``reparse``.
+Budgets from the issue: keystroke median <= 16 ms, open <= 1.5 s, RSS < 400 MB.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
+
+
+def big_text(stages: int) -> str:
+    """The shared realistic generator when present, else a simple stand-in."""
+    if GENERATOR.exists():
+        spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.generate(stages)
+    return "".join(f"FROM alpine AS s{i}\nWORKDIR /src\nRUN echo step {i} && make\n"
+                   + (f"COPY --from=s{i // 2} /out /deps\n" if i else "") for i in range(stages))
+
+
+def rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    stages = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from studio.core.document import parse, reparse
+    from studio.core.model import TextEdit
+    from studio.ui.main_window import MainWindow
+
+    text = big_text(stages)
+    folder = tempfile.mkdtemp(prefix="bench-editor-")
+    path = Path(folder) / "Dockerfile"
+    path.write_text(text, encoding="utf-8")
+    rss_before = rss_mb()
+
+    parse_ms = median_ms(lambda: parse(text).graph(), 5)
+    doc = parse(text)
+    mid = text.index("echo step 3", len(text) // 2)
+    reparse_ms = median_ms(lambda: reparse(doc, TextEdit(mid, mid, "x")).graph(), 11)
+
+    started = time.perf_counter()
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    window.open_file(path)
+    app.processEvents()
+    window.repaint()  # paints synchronously: the window as the user first sees it
+    open_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    window.open_file(path)
+    app.processEvents()
+    window.repaint()
+    reopen_s = time.perf_counter() - started
+
+    editor = window.editor
+    cursor = editor.textCursor()
+    cursor.setPosition(mid)
+    editor.setTextCursor(cursor)
+    editor.setFocus()
+    updated: list[float] = []
+    window.controller.sig_graph_updated.connect(lambda _graph: updated.append(time.perf_counter()))
+
+    def keystroke(key) -> float:
+        updated.clear()
+        started = time.perf_counter()
+        if key == "back":
+            QTest.keyClick(editor, Qt.Key.Key_Backspace)
+        else:
+            QTest.keyClicks(editor, key)
+        while not updated:  # the debounce timer fires, re-parse, set_graph
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        return (updated[0] - started) * 1000
+
+    for _ in range(3):  # warm-up
+        keystroke("x")
+        keystroke("back")
+    key_ms, sync_ms = [], []
+    for _ in range(20):
+        for key in ("x", "back"):
+            key_ms.append(keystroke(key))
+            sync_ms.append(window.controller.last_sync_seconds * 1000)
+    assert window.current_text() == text, "typing and deleting must give the text back"
+    rss_after = rss_mb()
+
+    key_median = statistics.median(key_ms)
+    sync_median = statistics.median(sync_ms)
+    lines = text.count("\n")
+    print(f"editor bench: {stages} stages, {lines} lines, {len(text)} characters")
+    print(f"  reference  core parse+graph, full (median)     {parse_ms:8.1f} ms")
+    print(f"  reference  core reparse+graph, 1 char (median) {reparse_ms:8.1f} ms")
+    print(f"  keystroke -> graph updated (median)            {key_median:8.1f} ms "
+          f"({key_median / parse_ms:5.2f}x full parse; budget 16 ms: {'ok' if key_median <= 16 else 'OVER'})")
+    print(f"  keystroke -> graph updated (max of {len(key_ms)})          {max(key_ms):8.1f} ms")
+    print(f"    of which re-parse + set_graph (median)       {sync_median:8.1f} ms "
+          f"({sync_median / reparse_ms:5.2f}x core reparse)")
+    print(f"  open file to painted window (new window)       {open_s * 1000:8.1f} ms "
+          f"({open_s * 1000 / parse_ms:5.1f}x parse; budget 1500 ms: {'ok' if open_s <= 1.5 else 'OVER'})")
+    print(f"  open file again in the same window             {reopen_s * 1000:8.1f} ms")
+    print(f"  RSS before window / after typing               {rss_before:8.1f} / {rss_after:.1f} MB "
+          f"(budget 400 MB: {'ok' if rss_after < 400 else 'OVER'})")
+    window.editor.document().setModified(False)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
