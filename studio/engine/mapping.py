@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from studio.engine.events import StagePlan, StepPlan
 
 VERTEX_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
-_VERTEX_NAME = re.compile(r"^\[(?:(?P<platform>[^\s\]]+/[^\s\]]+) )?(?P<key>[^\s\]/]+) +(?P<i>\d+)/(?P<n>\d+)\] ?(?P<text>.*)$", re.S)
+_VERTEX_NAME = re.compile(r"^\[(?:(?P<platform>[^\s\]]+/[^\s\]]+) )?(?:(?P<key>[^\s\]/]+) +)? *(?P<i>\d+)/(?P<n>\d+)\] ?(?P<text>.*)$", re.S)
 _CLASSIC_STEP = re.compile(r"^Step (?P<k>\d+)/(?P<n>\d+) : ?(?P<text>.*)$", re.S)
 
 
@@ -102,7 +102,10 @@ class StageMap:
         m = _VERTEX_NAME.match(name)
         if not m:
             return []
-        info = self.by_key.get(m["key"].lower())
+        if m["key"] is None:  # a one-stage build: BuildKit leaves the stage name out
+            info = self.stages[self.target] if self.target is not None else None
+        else:
+            info = self.by_key.get(m["key"].lower())
         if info is None:
             return []
         i, n = int(m["i"]), int(m["n"])

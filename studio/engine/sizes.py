@@ -65,7 +65,10 @@ def measure(build, client) -> Iterator[BuildEvent]:
     keys = measure_keys(build) if missing else {}
     if keys:
         reuse = _existing_measures(client, f"{MEASURE_LABEL}.key")
+        states = build.translator.progress.state
         for index in list(missing):
+            if any(states.get(i) != "cached" for i in build.stage_map.chain(index)):
+                continue  # something ran in this build: only a fresh measurement is exact
             image = reuse.get(keys.get(index, ""))
             if image:
                 result.stages[index].image_id = image
@@ -165,8 +168,8 @@ def saved_bytes(stage_map, result) -> int | None:
 
 
 def measure_keys(build) -> dict[int, str]:
-    """A key per fully cached stage that names its image exactly, so a measuring image made
-    earlier can be reused: the stage's last BuildKit vertex digest (its file system), with
+    """A key per stage that names its image exactly, so a measuring image made earlier can
+    be reused when the stage was all cache hits: the stage's last BuildKit vertex digest (its file system), with
     the per-upload context vertex replaced by the context's content digest, plus the text
     of every instruction in its chain (its config), labels, build args and platform."""
     import hashlib
@@ -198,12 +201,9 @@ def measure_keys(build) -> dict[int, str]:
         return out
 
     stage_map = build.stage_map
-    states = translator.progress.state
     keys = {}
     for info in stage_map.stages:
         chain = stage_map.chain(info.index)
-        if any(states.get(i) != "cached" for i in chain):
-            continue  # something ran in this build: only a fresh measurement is exact
         digest = next((last[i][1] for i in reversed(chain) if i in last), None)
         if digest is None:
             continue
@@ -220,7 +220,10 @@ def _existing_measures(client, key_label: str) -> dict[str, str]:
         images = client.api.images(filters={"label": key_label})
     except Exception:  # noqa: BLE001 - no reuse then; measuring builds still work
         return {}
-    return {(img.get("Labels") or {}).get(key_label, ""): img["Id"] for img in images}
+    found: dict[str, str] = {}
+    for img in images:  # newest first: the latest measurement of a key wins
+        found.setdefault((img.get("Labels") or {}).get(key_label, ""), img["Id"])
+    return found
 
 
 def _measuring_builds(build, client, indexes: list[int], label: str,

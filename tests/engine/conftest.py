@@ -25,3 +25,48 @@ def docker_client():
 @pytest.fixture(scope="session")
 def busybox_image(docker_client) -> str:
     return BUSYBOX
+
+
+TEST_LABEL = "io.github.stagestudio.test"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_images():
+    """Every image the engine tests make carries TEST_LABEL; remove them all at the end."""
+    yield
+    try:
+        client = docker.from_env(timeout=60)
+        for image in client.api.images(filters={"label": f"{TEST_LABEL}=1"}):
+            try:
+                client.api.remove_image(image["Id"], force=True)
+            except docker.errors.APIError:
+                pass
+        client.close()
+    except docker.errors.DockerException:  # pragma: no cover - engine gone
+        pass
+
+
+@pytest.fixture
+def context_dir(tmp_path):
+    """A small build context: two files and a .dockerignore that excludes one of them."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "a.txt").write_text("hello\n")
+    (ctx / "secret.key").write_text("do not send\n")
+    (ctx / ".dockerignore").write_text("*.key\n")
+    return ctx
+
+
+@pytest.fixture
+def run_build(docker_client, context_dir):
+    """Run a build to the end; returns (events, result, build)."""
+    from studio.engine.builder import Build, BuildRequest
+
+    def run(text: str, context=None, **options):
+        labels = {TEST_LABEL: "1", **options.pop("labels", {})}
+        request = BuildRequest(text, str(context or context_dir), labels=labels, **options)
+        build = Build(request, client=docker_client)
+        events = list(build.events())
+        return events, build.result, build
+
+    return run

@@ -1,0 +1,258 @@
+"""``stage-studio build``: build a Dockerfile with live per-stage progress (and sizes).
+
+``--json`` prints one event per line and ends with the result object of DESIGN.md;
+otherwise a per-stage display (redrawn in place on a terminal, plain lines when piped)
+and a size table. Ctrl+C cancels the build in the engine; a second Ctrl+C quits at once.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+
+def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
+    out = {}
+    for value in values or []:
+        key, sep, val = value.partition("=")
+        if not key:
+            raise SystemExit(f"stage-studio build: bad {what} {value!r} (expected KEY=VALUE)")
+        if not sep:  # --build-arg NAME takes the value from the environment, as docker does
+            import os
+
+            if key not in os.environ:
+                continue
+            val = os.environ[key]
+        out[key] = val
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to build ('-' reads standard input)")
+    parser.add_argument("--context", metavar="DIR", help="build context (default: the Dockerfile's directory)")
+    parser.add_argument("--target", metavar="T", help="stage to build (name or index; default: the last)")
+    parser.add_argument("--build-arg", metavar="K=V", action="append", help="build argument (repeatable)")
+    parser.add_argument("--no-cache", action="store_true", help="do not use the build cache")
+    parser.add_argument("--backend", choices=("auto", "buildkit", "classic"), default="auto")
+    parser.add_argument("--sizes", action="store_true", help="measure every built stage and its layers")
+    parser.add_argument("--json", action="store_true", help="one JSON event per line, then the result")
+    parser.add_argument("--tag", "-t", metavar="NAME", help="tag the final image")
+    parser.add_argument("--platform", metavar="OS/ARCH", help="target platform, e.g. linux/amd64")
+    parser.add_argument("--label", metavar="K=V", action="append", help="image label (repeatable)")
+
+
+def _request(args: argparse.Namespace):
+    from studio.engine.builder import BuildRequest
+
+    if args.file == "-":
+        text, path, default_context = sys.stdin.read(), None, Path.cwd()
+    else:
+        path = Path(args.file)
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise SystemExit(f"stage-studio build: cannot read {args.file}: {exc.strerror or exc}") from exc
+        default_context = path.resolve().parent
+    return BuildRequest(
+        dockerfile_text=text, context_dir=str(args.context or default_context),
+        dockerfile_path=str(path) if path else None, target=args.target,
+        build_args=_pairs(args.build_arg, "--build-arg"), no_cache=args.no_cache, backend=args.backend,
+        tag=args.tag, platform=args.platform, labels=_pairs(args.label, "--label"), sizes=args.sizes)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.engine.builder import Build
+
+    build = Build(_request(args))
+    presses = []
+
+    def on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+        presses.append(signum)
+        if len(presses) > 1:
+            raise KeyboardInterrupt
+        print("\ncancelling the build...", file=sys.stderr, flush=True)
+        build.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        if args.json:
+            ok = _run_json(build)
+        else:
+            ok = run_display(build, sys.stdout)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if build.cancelled:
+        return 130
+    return 0 if ok else 1
+
+
+def _run_json(build) -> bool:
+    out = sys.stdout
+    for event in build.events():
+        if event.event == "sizes":
+            continue  # the result line that follows carries the same data
+        out.write(json.dumps(event.to_json()) + "\n")
+        out.flush()
+    result = build.result
+    if result is None:
+        return False
+    out.write(json.dumps(result.to_json()) + "\n")
+    out.flush()
+    return result.ok
+
+
+# ---- the human display ---------------------------------------------------------------
+SPINNER = "|/-\\"
+MARKS = {"done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED"}
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    value = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.2f} {unit}"
+        value /= 1000
+    return f"{n} B"
+
+
+class _Row:
+    def __init__(self, plan) -> None:
+        self.label = plan.name or f"#{plan.index}"
+        self.total = len(plan.steps)
+        self.lines = [s.line for s in plan.steps]
+        self.will_build = plan.will_build
+        self.state = "waiting" if plan.will_build else "skipped"
+        self.current = ""
+        self.done = 0
+        self.first: float | None = None
+        self.end: float | None = None
+        self.starts: dict[int, float] = {}
+
+    @property
+    def elapsed(self) -> str:
+        if self.first is None:
+            return ""
+        return f"{max(0.0, (self.end or self.first) - self.first):.1f}s"
+
+
+class Display:
+    """Per-stage progress: redrawn in place on a terminal, one line per change otherwise."""
+
+    def __init__(self, out, tty: bool) -> None:
+        self.out, self.tty = out, tty
+        self.rows: dict[int, _Row] = {}
+        self.drawn = 0
+        self.tick = 0
+        self.last_draw = 0.0
+
+    def handle(self, event) -> None:
+        kind = event.event
+        if kind == "build_started":
+            self.rows = {p.index: _Row(p) for p in event.plan}
+            self._say(f"building with {event.backend}" + (f", target {self.rows[event.target].label}"
+                                                          if event.target is not None else ""))
+        elif kind == "context":
+            self._say(f"context: {event.files} files, {human_size(event.size)}")
+        elif kind == "step_started" and event.stage in self.rows:
+            row = self.rows[event.stage]
+            row.state, row.current = "running", event.name.split("] ", 1)[-1]
+            row.first = event.time if row.first is None else row.first
+            row.starts[event.line] = event.time
+            if not self.tty:
+                pos = row.lines.index(event.line) + 1 if event.line in row.lines else "?"
+                self._say(f"[{row.label}] {pos}/{row.total} {row.current[:100]} (line {event.line})")
+        elif kind == "step_finished" and event.stage in self.rows:
+            row = self.rows[event.stage]
+            row.done = min(row.total, row.done + 1)
+            end = row.starts.get(event.line, row.first or 0.0) + event.duration
+            row.end = end if row.end is None else max(row.end, end)
+        elif kind == "step_log" and not self.tty and event.stage in self.rows:
+            for line in event.text.splitlines():
+                self._say(f"[{self.rows[event.stage].label}] | {line}")
+        elif kind == "stage_finished" and event.stage in self.rows:
+            row = self.rows[event.stage]
+            row.state = event.state
+            if not self.tty and event.state != "skipped":
+                self._say(f"[{row.label}] {MARKS[event.state]} {row.elapsed}".rstrip())
+        elif kind == "warning":
+            self._say(f"warning: {'line %d: ' % event.line if event.line else ''}{event.message}")
+        elif kind == "build_failed":
+            self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})" if event.exit_code else ""))
+            for line in event.last_log[-10:]:
+                self._say(f"    {line}")
+        elif kind == "build_finished":
+            self._say(f"built {event.image_id} in {event.duration:.1f} s")
+        elif kind == "sizes_started":
+            self._say("measuring stage sizes...")
+        self.draw()
+
+    def _say(self, text: str) -> None:
+        if self.tty:
+            self._clear()
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _clear(self) -> None:
+        if self.drawn:
+            self.out.write(f"\x1b[{self.drawn}F\x1b[J")
+            self.drawn = 0
+
+    def draw(self, force: bool = False) -> None:
+        if not self.tty or not self.rows:
+            return
+        import time
+
+        now = time.monotonic()
+        if not force and now - self.last_draw < 0.08:
+            return
+        self.last_draw = now
+        self.tick += 1
+        self._clear()
+        width = max(len(r.label) for r in self.rows.values())
+        for row in self.rows.values():
+            filled = int(10 * row.done / row.total) if row.total else 10
+            bar = "#" * filled + "-" * (10 - filled)
+            mark = SPINNER[self.tick % 4] if row.state == "running" else MARKS.get(row.state, row.state)
+            detail = row.current[:48] if row.state == "running" else ""
+            self.out.write(f" {row.label:<{width}}  [{bar}] {row.done}/{row.total}  {mark:<7} {detail}\n")
+        self.drawn = len(self.rows)
+        self.out.flush()
+
+    def finish(self) -> None:
+        self.draw(force=True)
+        self.drawn = 0
+
+
+def size_table(result) -> list[str]:
+    rows = [s for s in result.stages if s.size is not None]
+    if not rows:
+        return []
+    width = max(len(s.name or f"#{s.index}") for s in rows)
+    lines = [f" {'stage':<{width}}  {'state':<7} {'size':>10}  layers"]
+    for s in rows:
+        lines.append(f" {s.name or '#' + str(s.index):<{width}}  {s.state:<7} {human_size(s.size):>10}  {len(s.layers)}")
+        for layer in s.layers:
+            if layer.size:
+                where = f"line {layer.line}" if layer.line else "       "
+                lines.append(f"   {where:>8}  {human_size(layer.size):>10}  {layer.instruction[:70]}")
+    final = result.final or {}
+    lines.append(f" final image: {human_size(final.get('size'))} ({(final.get('image_id') or '')[:19]})")
+    if result.saved is not None:
+        lines.append(f" builder stages cost {human_size(result.saved)} that the final image does not carry")
+    return lines
+
+
+def run_display(build, out) -> bool:
+    display = Display(out, hasattr(out, "isatty") and out.isatty())
+    for event in build.events():
+        display.handle(event)
+    display.finish()
+    result = build.result
+    if result is not None and result.ok and build.request.sizes:
+        for line in size_table(result):
+            out.write(line + "\n")
+    return bool(result and result.ok)

@@ -1,0 +1,54 @@
+"""Small helpers shared by the engine build tests."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+
+def by_kind(events, kind: str) -> list:
+    return [e for e in events if e.event == kind]
+
+
+def stage_states(events) -> dict[int, str]:
+    return {e.stage: e.state for e in by_kind(events, "stage_finished")}
+
+
+def processes_running(needle: str) -> list[int]:
+    """PIDs whose command line contains ``needle`` (BuildKit's RUN processes are host processes)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if needle in cmd and "pytest" not in cmd:
+            found.append(int(pid))
+    return found
+
+
+def cancel_when(build, predicate, timeout: float = 60.0):
+    """Consume ``build.events()`` in a worker thread; cancel from this thread once an event
+    satisfies ``predicate``. Returns (events, seconds from cancel to the generator's end)."""
+    events: list = []
+    seen = threading.Event()
+    done = threading.Event()
+
+    def consume() -> None:
+        for event in build.events():
+            events.append(event)
+            if predicate(event):
+                seen.set()
+        done.set()
+
+    worker = threading.Thread(target=consume, daemon=True)
+    worker.start()
+    assert seen.wait(timeout), f"never saw the event to cancel at; got {[e.event for e in events]}"
+    time.sleep(0.3)  # let the engine really start the process
+    started = time.monotonic()
+    build.cancel()
+    assert done.wait(15), "events() did not end after cancel()"
+    return events, time.monotonic() - started
