@@ -60,7 +60,7 @@ def rename_stage(doc: Document, stage: int | str, new_name: str) -> list[TextEdi
     check_new_name(doc, new_name, renaming=st)
     if st.name == new_name:
         return []
-    _refuse_image_clash(doc, st, new_name)
+    _refuse_image_clash(doc, st.index + 1, new_name, f"naming stage {stage_ref_label(st)}")
     image, _, name_word = from_words(doc, st)
     if image is None:
         raise EditError(f"the FROM at line {st.line} names no image, so it cannot be renamed")
@@ -81,22 +81,22 @@ def rename_stage(doc: Document, stage: int | str, new_name: str) -> list[TextEdi
     return finish(edits)
 
 
-def _refuse_image_clash(doc: Document, st: Stage, new_name: str) -> None:
-    """A later ``FROM new_name`` (or any ``--from=new_name``) that now means an image
-    would silently start meaning this stage: refuse instead."""
+def _refuse_image_clash(doc: Document, first: int, new_name: str, doing: str) -> None:
+    """A ``FROM new_name`` from stage ``first`` on (or any ``--from=new_name``) that now
+    means an image would silently start meaning the stage: refuse instead."""
     low = new_name.lower()
-    for later in doc.stages[st.index + 1:]:
+    for later in doc.stages[first:]:
         image, _, _ = from_words(doc, later)
         if later.base_stage is None and image is not None and image.text.lower() == low:
             raise EditError(
-                f"line {later.line} uses the image '{image.text}'; naming stage "
-                f"{stage_ref_label(st)} '{new_name}' would make it use the stage instead"
+                f"line {later.line} uses the image '{image.text}'; {doing} "
+                f"'{new_name}' would make it use the stage instead"
             )
     for edge in doc.edges:
         if edge.kind != "from" and isinstance(edge.source, str) and edge.source.lower() == low:
             raise EditError(
-                f"line {edge.line} copies from the image '{edge.source}'; naming stage "
-                f"{stage_ref_label(st)} '{new_name}' would change what it copies"
+                f"line {edge.line} copies from the image '{edge.source}'; {doing} "
+                f"'{new_name}' would change what it copies"
             )
 
 
@@ -119,6 +119,7 @@ def add_stage(doc: Document, name: str, base: str,
             f"stage {stage_ref_label(based_on)} comes after the new stage; a stage can "
             "only be built FROM an earlier stage"
         )
+    _refuse_image_clash(doc, index, name, "adding a stage named")
     text, nl = doc.text, doc.newline
     line = f"{keyword_case(doc, 'FROM')} {base} {as_case(doc)} {name}{nl}"
     if anchor is None:
@@ -165,11 +166,23 @@ def remove_stage(doc: Document, stage: int | str, cascade: bool = False) -> list
         elif ref.kind == "mount" and ref.flag is not None:
             edits.append(remove_flag(doc, ref.flag))
         elif ref.kind == "from" and base_word is not None:
+            _check_rebase(doc, st, base_word.text, ref.stage)
             edits.append(TextEdit(ref.start, ref.end, base_word.text))
     for ref, target in numeric_references(doc):
         if target > st.index:
             edits.append(TextEdit(ref.start, ref.end, str(target - 1)))
-    return finish(edits)
+    return finish(edits, doc)
+
+
+def _check_rebase(doc: Document, removed: Stage, base: str, child: int) -> None:
+    """``FROM base`` must mean the same at the child as at the removed stage."""
+    named = find_named(doc, base)
+    if named is not None and removed.index < named.index < child:
+        raise EditError(
+            f"stage {stage_ref_label(doc.stages[child])} is built FROM {stage_ref_label(removed)}; "
+            f"rebasing it onto '{base}' would make it use stage {stage_ref_label(named)} "
+            "instead of that image, so change its base first"
+        )
 
 
 def _stage_deletion(doc: Document, st: Stage) -> TextEdit:

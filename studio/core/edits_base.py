@@ -174,7 +174,10 @@ def from_words(doc: Document, stage: Stage) -> tuple[Word | None, Word | None, W
 
 
 def line_start_of(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
+    """Start of the line holding ``offset``; on line 1 that is after a BOM, which no
+    edit may move or delete."""
+    start = text.rfind("\n", 0, offset) + 1
+    return 1 if start == 0 and text.startswith("\ufeff") and offset > 0 else start
 
 
 def line_end_of(text: str, offset: int) -> int:
@@ -204,7 +207,7 @@ def is_blank_line(text: str, start: int) -> bool:
 
 def previous_line_start(text: str, line_start: int) -> int | None:
     """Start of the line before the one starting at ``line_start``, or None at the top."""
-    if line_start <= 0:
+    if line_start <= (1 if text.startswith("\ufeff") else 0):
         return None
     return line_start_of(text, line_start - 1)
 
@@ -222,19 +225,34 @@ def insertion(doc: Document, at: int, block: str) -> TextEdit:
 
 def deletion(doc: Document, start: int, end: int) -> TextEdit:
     """Delete whole lines ``[start, end)``. When they run to the end of a file with no
-    final newline, the line break before them goes too, so no newline appears."""
+    final newline, the blank lines right above them and the line break before those go
+    too, so the file still ends without a newline (and without a trailing blank line)."""
     text = doc.text
-    if end >= len(text) and not ends_with_line_end(text, len(text)) and start > 0:
-        if text.startswith("\r\n", start - 2):
-            start -= 2
-        elif text[start - 1] in "\r\n":
-            start -= 1
+    at_line_start = start == 0 or ends_with_line_end(text, start)
+    if end >= len(text) and not ends_with_line_end(text, len(text)) and at_line_start:
+        prev = previous_line_start(text, start)
+        while prev is not None and not text[prev:start].strip():
+            start = prev
+            prev = previous_line_start(text, start)
+        if prev is not None:
+            start -= 2 if text.startswith("\r\n", start - 2) else 1
     return TextEdit(start, end, "")
 
 
-def finish(edits: list[TextEdit]) -> list[TextEdit]:
+def finish(edits: list[TextEdit], doc: Document | None = None) -> list[TextEdit]:
     """Sort edits; merge overlapping deletions and drop edits that fall inside a
-    deletion (a renumbered reference in a removed line). Any other overlap is a bug."""
+    deletion (a renumbered reference in a removed line). Any other overlap is a bug.
+    With ``doc``, merged deletions that reach the end of the file get the same care for
+    a missing final newline as one ``deletion`` does."""
+    out = _merge(edits)
+    if doc is not None and out and out[-1].new_text == "" and out[-1].end >= len(doc.text):
+        last = deletion(doc, out[-1].start, out[-1].end)
+        if last != out[-1]:
+            out = _merge(out[:-1] + [last])
+    return out
+
+
+def _merge(edits: list[TextEdit]) -> list[TextEdit]:
     out: list[TextEdit] = []
     for e in sorted(edits, key=lambda e: (e.start, e.start == e.end and 0 or 1, -e.end)):
         last = out[-1] if out else None

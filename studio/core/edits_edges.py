@@ -106,7 +106,14 @@ def remove_edge(doc: Document, line: int, source: int | str | None = None) -> li
     found = [e for e in doc.edges if e.instruction.line <= line <= e.instruction.end_line]
     if not found:
         ins = doc.instruction_at_line(line) if isinstance(line, int) else None
-        what = f"a {ins.keyword} instruction" if ins is not None and ins.keyword else "no instruction"
+        if ins is not None and ins.keyword == "FROM" and ins.stage is not None:
+            raise EditError(
+                f"line {ins.line} is the FROM of stage {stage_ref_label(doc.stages[ins.stage])}, "
+                "built from scratch; it has no edge to remove"
+            )
+        what = "no instruction"
+        if ins is not None and ins.keyword:
+            what = f"{'an' if ins.keyword[0] in 'AEIOU' else 'a'} {ins.keyword} instruction"
         raise EditError(f"line {line} has no stage edge (it holds {what})")
     if source is not None:
         found = [e for e in found if _edge_matches(doc, e, source)]
@@ -125,7 +132,7 @@ def remove_edge(doc: Document, line: int, source: int | str | None = None) -> li
     if edge.kind == "copy":
         ins = edge.instruction
         return [deletion(doc, line_start_of(doc.text, ins.start), ins.end)]
-    return finish([remove_flag(doc, e.flag) for e in found if e.flag is not None])
+    return finish([remove_flag(doc, e.flag) for e in found if e.flag is not None], doc)
 
 
 def _source_key(edge: Edge) -> str:
@@ -201,7 +208,7 @@ def move_instruction(doc: Document, line: int, to_stage: int | str,
     if not ends_with_line_end(chunk, len(chunk)):
         chunk += doc.newline
     prev: Instruction = others[position - 1] if position > 0 else dst.from_instruction
-    return finish([deletion(doc, start, ins.end), insertion(doc, prev.end, chunk)])
+    return finish([deletion(doc, start, ins.end), insertion(doc, prev.end, chunk)], doc)
 
 
 def _refuse_later_sources(doc: Document, ins: Instruction, dst: Stage) -> None:

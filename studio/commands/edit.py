@@ -1,0 +1,90 @@
+"""``stage-studio edit FILE OP... [--in-place]``: apply graph operations headless.
+
+Operations run in the order given, re-parsing between them. The result goes to
+stdout byte for byte (CRLF and BOM kept) or, with ``--in-place``, atomically back to
+the file. If any operation cannot apply, nothing is printed or written.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+import tempfile
+
+from studio.core.edits_base import EditError
+from studio.core.files import DockerfileReadError, read_dockerfile
+from studio.core.edits_ops import OPERATIONS, Operation, apply_operations
+
+
+class _Collect(argparse.Action):
+    """Keep every operation, in command-line order, in ``args.operations``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
+        found = list(getattr(namespace, "operations", None) or [])
+        found.append((self.const, values))
+        setattr(namespace, "operations", found)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to edit")
+    group = parser.add_argument_group("operations (applied in the order given)")
+    for kind, (metavar, help_text) in OPERATIONS.items():
+        group.add_argument(f"--{kind}", action=_Collect, const=kind, dest="operations",
+                           metavar=metavar, help=help_text)
+    parser.add_argument("--cascade", action="store_true",
+                        help="with --remove-stage: also remove the COPY lines and mount flags "
+                             "that use the stage, and rebase stages built FROM it")
+    parser.add_argument("--in-place", "-i", action="store_true",
+                        help="write the result back to FILE (atomically) instead of printing it")
+    parser.set_defaults(operations=[])
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.operations:
+        print("stage-studio edit: give at least one operation (see --help)", file=sys.stderr)
+        return 2
+    try:
+        text = read_dockerfile(args.file)
+    except DockerfileReadError as exc:
+        print(f"stage-studio edit: {exc}", file=sys.stderr)
+        return 2
+    ops = [Operation(kind, value, cascade=args.cascade) for kind, value in args.operations]
+    try:
+        new_text = apply_operations(text, ops)
+    except EditError as exc:
+        print(f"stage-studio edit: {exc}", file=sys.stderr)
+        return 1
+    data = new_text.encode("utf-8")
+    if not args.in_place:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        write_atomically(args.file, data)
+    except OSError as exc:
+        print(f"stage-studio edit: cannot write {args.file}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it over ``path``: readers
+    see the old file or the new one, never half of it. The file's mode is kept."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
