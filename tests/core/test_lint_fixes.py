@@ -184,3 +184,25 @@ def test_every_fix_is_local(lines, nl):
         new_text = apply_edits(text, edits)
         splice_check(text, edits, new_text)
         assert parse(new_text).text == new_text
+
+
+_fragments = st.sampled_from([
+    "FROM ", "from ", " AS ", " as ", "ARG ", "ENV ", "RUN ", "COPY ", "ADD ", "EXPOSE ",
+    "WORKDIR ", "CMD ", "ONBUILD ", "--from=", "--platform=", "--mount=type=cache,target=/x ",
+    "$", "${", "}", ":-", "\\", "\n", "\r\n", " ", "#", "# check=skip=all\n", "<<EOF\n", "EOF\n",
+    "[\"a\", ", "]", "\"", "'", "=", "0", "1", ":", "/", "alpine", "a:1", "TOKEN", "\ufeff",
+])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_fragments, st.text(max_size=3)), max_size=30))
+def test_lint_never_breaks_on_garbage(parts):
+    text = "".join(parts)
+    doc = parse(text)
+    for f in lint(doc):
+        assert f.code != "lint-internal", f.message
+        assert 1 <= f.line <= f.end_line
+        assert 0 <= f.start <= f.end <= len(text)
+        if f.fix is not None:
+            edits = f.fix(doc)
+            splice_check(text, edits, apply_edits(text, edits))

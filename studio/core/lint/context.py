@@ -63,6 +63,15 @@ class LintContext:
         self.build_args = dict(build_args or {})
         self.target = target
         self.current_rule: Rule | None = None
+        # Building the default graph is what assigns ``Instruction.stage``: do it first so
+        # every rule sees stage indexes whatever order the rules run in.
+        self._assign_stages()
+
+    def _assign_stages(self) -> None:
+        for stage in self.doc.stages:
+            for ins in [stage.from_instruction, *stage.instructions]:
+                if ins.stage is None:
+                    ins.stage = stage.index
 
     # ---------------------------------------------------------------- structure
 

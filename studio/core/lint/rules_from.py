@@ -88,7 +88,7 @@ def duplicate_stage_name(ctx: LintContext):
         key = stage.name.lower()
         if key in seen:
             yield ctx.at(stage.from_instruction,
-                         f"Duplicate stage name '{stage.name}', stage names should be unique "
+                         f'Duplicate stage name "{stage.name}", stage names should be unique '
                          f"(first used on line {seen[key].line})")
         else:
             seen[key] = stage
@@ -104,7 +104,8 @@ def reserved_stage_name(ctx: LintContext):
     for stage in ctx.stages:
         if stage.name and stage.name.lower() in RESERVED:
             yield ctx.at(stage.from_instruction,
-                         f"'{stage.name}' is reserved and should not be used as a stage name")
+                         "Stage name should not use the same name as reserved stage "
+                         f'"{stage.name}"')
 
 
 def _meta_arg_defaults(ctx: LintContext) -> tuple[set[str], dict[str, str]]:

@@ -78,8 +78,7 @@ def no_empty_continuation(ctx: LintContext):
                 edits.append(TextEdit(pos, line_end, ""))
             pos = line_end
         if edits:
-            shown = " ".join(split_words(ins.args))[:60]
-            yield ctx.at(ins, f"Empty continuation line found in: {ins.keyword} {shown}",
+            yield ctx.at(ins, "Empty continuation line",
                          edits=edits, fix_title="Delete the empty lines")
 
 
@@ -165,8 +164,8 @@ def workdir_relative_path(ctx: LintContext):
                 is_set = True
                 continue
             if not is_set and not _is_abs(path):
-                yield ctx.at(ins, f"Relative workdir '{path}' can have unexpected results if "
-                                  "the base image changes")
+                yield ctx.at(ins, f'Relative workdir "{path}" can have unexpected results '
+                                  "if the base image changes")
             is_set = True
         absolute_set[stage.index] = is_set
 
@@ -225,10 +224,13 @@ def legacy_key_value(ctx: LintContext):
                           'value" format', edits=edits, fix_title="Use key=value")
 
 
-def _expose_words(ctx: LintContext, ins: Instruction):
-    for w in instruction_words(ctx.text, ins, ctx.instruction_end(ins), ctx.escape):
-        if "$" not in w.text and not w.text.startswith(("'", '"')):
-            yield w
+def _expose_words(ctx: LintContext):
+    """Every literal port word of every EXPOSE, with its raw span."""
+    for ins in ctx.doc.instructions:
+        if ins.keyword == "EXPOSE":
+            for w in instruction_words(ctx.text, ins, ctx.instruction_end(ins), ctx.escape):
+                if "$" not in w.text and not w.text.startswith(("'", '"')):
+                    yield w
 
 
 @rule("ExposeProtoCasing", "EXPOSE protocol casing", "warning", buildkit=True,
@@ -239,17 +241,13 @@ def _expose_words(ctx: LintContext, ins: Instruction):
       lower-cases the protocol.""",
       before="EXPOSE 80/TcP", after="EXPOSE 80/tcp")
 def expose_proto_casing(ctx: LintContext):
-    for ins in ctx.doc.instructions:
-        if ins.keyword != "EXPOSE":
-            continue
-        for w in _expose_words(ctx, ins):
-            port, slash, proto = w.text.partition("/")
-            if slash and proto != proto.lower():
-                yield ctx.finding(
-                    f"Defined protocol '{w.text}' in EXPOSE instruction should be lowercase",
-                    w.start, w.end, line=ctx.doc.line_of(w.start),
-                    edits=[TextEdit(w.start + len(port) + 1, w.end, proto.lower())],
-                    fix_title=f"Write '{port}/{proto.lower()}'")
+    for w in _expose_words(ctx):
+        port, slash, proto = w.text.partition("/")
+        if slash and proto != proto.lower():
+            yield ctx.finding(
+                f"Defined protocol '{w.text}' in EXPOSE instruction should be lowercase",
+                w.start, w.end, edits=[TextEdit(w.start + len(port) + 1, w.end, proto.lower())],
+                fix_title=f"Write '{port}/{proto.lower()}'")
 
 
 @rule("ExposeInvalidFormat", "EXPOSE with host mapping", "warning", buildkit=True,
@@ -262,15 +260,11 @@ def expose_proto_casing(ctx: LintContext):
       the container port.""",
       before="EXPOSE 127.0.0.1:80:80", after="EXPOSE 80")
 def expose_invalid_format(ctx: LintContext):
-    for ins in ctx.doc.instructions:
-        if ins.keyword != "EXPOSE":
-            continue
-        for w in _expose_words(ctx, ins):
-            if ":" not in w.text:
-                continue
+    for w in _expose_words(ctx):
+        if ":" in w.text:
             container = w.text.rsplit(":", 1)[1]
             edits = [TextEdit(w.start, w.end, container)] if container else None
             yield ctx.finding(
                 "EXPOSE instruction should not define an IP address or host-port mapping, "
-                f"found '{w.text}'", w.start, w.end, line=ctx.doc.line_of(w.start),
-                edits=edits, fix_title=f"Keep only '{container}'")
+                f"found '{w.text}'", w.start, w.end, edits=edits,
+                fix_title=f"Keep only '{container}'")

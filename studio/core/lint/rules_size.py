@@ -96,15 +96,17 @@ def _problems(ctx: LintContext, ins: Instruction):
       before="RUN apt-get update && apt-get install -y curl",
       after="RUN apt-get update && apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*")
 def package_cache(ctx: LintContext):
+    for ins in _shipped_runs(ctx):
+        for message, edits, title in _problems(ctx, ins):
+            yield ctx.at(ins, message, edits=edits, fix_title=title)
+
+
+def _shipped_runs(ctx: LintContext):
+    """RUN instructions of the target stage and the stages it is built FROM."""
     chain = set(ctx.final_chain)
     for stage in ctx.stages:
-        if stage.index not in chain:
-            continue
-        for ins in stage.instructions:
-            if ins.keyword != "RUN":
-                continue
-            for message, edits, title in _problems(ctx, ins):
-                yield ctx.at(ins, message, edits=edits, fix_title=title)
+        if stage.index in chain:
+            yield from (i for i in stage.instructions if i.keyword == "RUN")
 
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst|gz|bz2|xz)$",
@@ -184,15 +186,9 @@ _REMOVAL = re.compile(r"^\s*(rm\s|apt-get\s+(?:-\S+\s+)*(?:remove|purge|clean|au
       after="FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n"
             "RUN make\n\nFROM debian:12-slim\nCOPY --from=build /src/app /app")
 def cleanup_in_later_layer(ctx: LintContext):
-    chain = set(ctx.final_chain)
-    for stage in ctx.stages:
-        if stage.index not in chain:
-            continue
-        for ins in stage.instructions:
-            if ins.keyword != "RUN":
-                continue
-            parts = [p for p in re.split(r"&&|;|\|\||\n", _command(ctx, ins)) if p.strip()]
-            if parts and all(_REMOVAL.match(p) for p in parts):
-                yield ctx.at(ins, "This RUN only deletes files, in a new layer: they still take "
-                                  "space in the earlier layer that created them. Delete them in "
-                                  "the same RUN, or build them in a separate stage")
+    for ins in _shipped_runs(ctx):
+        parts = [p for p in re.split(r"&&|;|\|\||\n", _command(ctx, ins)) if p.strip()]
+        if parts and all(_REMOVAL.match(p) for p in parts):
+            yield ctx.at(ins, "This RUN only deletes files, in a new layer: they still take "
+                              "space in the earlier layer that created them. Delete them in "
+                              "the same RUN, or build them in a separate stage")
