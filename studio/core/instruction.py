@@ -109,6 +109,9 @@ def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at:
         args_start = min(args_start, ins.content_end)
     upper = ins.keyword
     json_args = split_json_args(args) if upper in JSON_KEYWORDS and args.startswith("[") else None
+    if upper == "HEALTHCHECK":  # HEALTHCHECK CMD ["..."] is exec form too
+        sub, sub_at = split_keyword(args, 0)
+        json_args = split_json_args(args[sub_at:]) if sub.upper() == "CMD" else None
     mounts = []
     onbuild = None
     if upper == "RUN":

@@ -1,0 +1,8 @@
+ARG BASE=alpine:3.20
+FROM ${BASE} AS first
+ARG BASE
+RUN echo "$BASE"
+ARG LOCAL=1
+FROM first
+ARG LOCAL
+RUN echo $LOCAL

@@ -1,0 +1,7 @@
+# syntax=docker/dockerfile:1.7
+# check=skip=JSONArgsRecommended;error=true
+# escape=\
+
+FROM alpine
+RUN echo a \
+    b

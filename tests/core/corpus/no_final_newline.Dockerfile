@@ -1,0 +1,4 @@
+FROM alpine AS a
+RUN echo a
+FROM a
+CMD ["sh"]

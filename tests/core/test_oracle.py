@@ -1,0 +1,109 @@
+"""The parser agrees with BuildKit's own Go parser (PyPI ``dockerfile``) on a corpus.
+
+Compared: instruction keywords, first and last lines (continuations and heredoc bodies
+included), flags, exec (JSON) form and its words, heredoc delimiters, the shell-form
+argument text, ONBUILD's wrapped keyword, and the stages and edges derived from the
+oracle's commands. Not comparable: the oracle drops comments and blank lines (we keep
+them as nodes, checked by the coverage test), it has no byte offsets, and it fails on
+invalid input (an unterminated heredoc) where we return a diagnostic.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dockerfile
+import pytest
+
+from studio.core import parse
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.Dockerfile"))
+SINGLE_VALUE = {"RUN", "CMD", "ENTRYPOINT", "WORKDIR", "USER", "SHELL", "STOPSIGNAL", "MAINTAINER"}
+
+
+def read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+def test_corpus_is_large_and_varied():
+    texts = [read(p) for p in CORPUS]
+    assert len(CORPUS) >= 40
+    assert any("\r\n" in t for t in texts) and any(t.startswith("\ufeff") for t in texts)
+    assert any(not t.endswith("\n") for t in texts)
+    assert any("# escape=`" in t.splitlines()[0] for t in texts)
+    assert sum("<<" in t for t in texts) >= 4
+
+
+@pytest.fixture(params=CORPUS, ids=lambda p: p.name)
+def pair(request):
+    text = read(request.param)
+    return text, dockerfile.parse_string(text), parse(text)
+
+
+def _flag_text(flag) -> str:
+    return f"--{flag.name}" if flag.value is None else f"--{flag.name}={flag.value}"
+
+
+def test_instruction_boundaries(pair):
+    text, oracle, doc = pair
+    assert [(c.cmd.upper(), c.start_line, c.end_line) for c in oracle] == \
+           [(i.keyword, i.line, i.end_line) for i in doc.instructions]
+
+
+def test_instruction_details(pair):
+    text, oracle, doc = pair
+    for c, ins in zip(oracle, doc.instructions):
+        inner = ins.onbuild if ins.keyword == "ONBUILD" else ins
+        if ins.keyword == "ONBUILD":
+            assert (c.sub_cmd or "").upper() == inner.keyword
+        else:
+            assert [f.lower() for f in c.flags] == [_flag_text(f).lower() for f in ins.flags]
+        assert c.json == inner.json_form, c.original
+        if c.json:
+            words = list(c.value[1:]) if inner.keyword == "HEALTHCHECK" else list(c.value)
+            assert words == inner.json_args
+        elif inner.keyword in SINGLE_VALUE and not inner.heredocs:
+            assert c.value == ((inner.args,) if inner.args else ()) or c.value == (inner.args,)
+        assert [h.name for h in c.heredocs] == [h.delimiter for h in inner.heredocs]
+
+
+def _oracle_graph(oracle):
+    """Stages and edges computed from the oracle's commands with BuildKit's rules."""
+    stages, names, edges = [], {}, []
+    for c in oracle:
+        if c.cmd.upper() == "FROM":
+            base = c.value[0]
+            name = c.value[2] if len(c.value) == 3 else None
+            idx = len(stages)
+            source = names.get(base.lower(), base)
+            stages.append((idx, name, base))
+            if base.lower() != "scratch" and "$" not in base:
+                edges.append((source, idx, "from", c.start_line))
+            if name:
+                names[name.lower()] = idx
+    current = -1
+    for c in oracle:
+        cmd = c.cmd.upper()
+        if cmd == "FROM":
+            current += 1
+        refs = []
+        if cmd == "COPY":
+            refs = [(f.split("=", 1)[1], "copy") for f in c.flags if f.lower().startswith("--from=")]
+        elif cmd == "RUN":
+            for f in c.flags:
+                if f.lower().startswith("--mount="):
+                    opts = dict(kv.split("=", 1) for kv in f.split("=", 1)[1].split(",") if "=" in kv)
+                    if "from" in opts:
+                        refs.append((opts["from"], "mount"))
+        for ref, kind in refs:
+            source = int(ref) if ref.isdigit() else names.get(ref.lower(), ref)
+            edges.append((source, current, kind, c.start_line))
+    return stages, edges
+
+
+def test_stages_and_edges(pair):
+    text, oracle, doc = pair
+    stages, edges = _oracle_graph(oracle)
+    assert [(s.index, s.name, s.base) for s in doc.stages] == stages
+    ours = [(e.source, e.target, e.kind, e.line) for e in doc.edges
+            if not (e.kind == "from" and "$" in doc.stages[e.target].base)]
+    assert sorted(ours, key=repr) == sorted(edges, key=repr)
