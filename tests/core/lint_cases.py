@@ -32,7 +32,8 @@ CASES: dict[str, tuple[str, str]] = {
     "SecretsUsedInArgOrEnv": ("FROM alpine:3\nARG AWS_SECRET_ACCESS_KEY\n",
                               "FROM alpine:3\nARG PUBLIC_KEY\nENV TOKEN_FILE=/run/t\n"),
     "InvalidDefaultArgInFrom": ("ARG TAG\nFROM busybox:${TAG}\n",
-                                "ARG TAG\nARG V\nFROM busybox:stable${V}\nFROM alpine:${TAG:-3}\n"),
+                                "ARG TAG\nARG V\nFROM busybox:stable${V}\nFROM alpine:${TAG:-3}\n"
+                                "FROM img-${TARGETARCH}:1\n"),
     "FromPlatformFlagConstDisallowed": (
         "FROM --platform=linux/amd64 alpine:3 AS base\n",
         "FROM --platform=linux/amd64 alpine:3 AS build-amd64\n"),

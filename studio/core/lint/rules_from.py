@@ -11,6 +11,11 @@ from studio.core.lint.spans import flag_removal, instruction_words
 from studio.core.model import Stage, TextEdit
 
 RESERVED = ("context", "scratch")
+PLATFORM_DEFAULTS = {
+    "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
+    "TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+}
 KNOWN_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "wasip1")
 
 
@@ -111,7 +116,8 @@ def reserved_stage_name(ctx: LintContext):
 def _meta_arg_defaults(ctx: LintContext) -> tuple[set[str], dict[str, str]]:
     """Declared global ARG names, and the defaults they have (without build args)."""
     names: set[str] = set()
-    defaults: dict[str, str] = {}
+    # BuildKit predefines the platform ARGs (here: as for a linux/amd64 build).
+    defaults: dict[str, str] = dict(PLATFORM_DEFAULTS)
     for ins in ctx.meta_args:
         for key, value in key_values(ins.args, allow_legacy=False)[0]:
             names.add(key)
