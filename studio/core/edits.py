@@ -86,10 +86,9 @@ def _refuse_image_clash(doc: Document, first: int, new_name: str, doing: str) ->
     means an image would silently start meaning the stage: refuse instead."""
     low = new_name.lower()
     for later in doc.stages[first:]:
-        image, _, _ = from_words(doc, later)
-        if later.base_stage is None and image is not None and image.text.lower() == low:
+        if later.base_stage is None and later.base.lower() == low:
             raise EditError(
-                f"line {later.line} uses the image '{image.text}'; {doing} "
+                f"line {later.line} uses the image '{later.base}'; {doing} "
                 f"'{new_name}' would make it use the stage instead"
             )
     for edge in doc.edges:

@@ -136,8 +136,17 @@ def _skip_dropped_lines(text: str, i: int, end: int) -> int:
     return i
 
 
+_WORD_RE = re.compile(r"[^ \t\r\n]+")
+
+
 def words(text: str, start: int, end: int, escape: str = "\\") -> list[Word]:
     """Split ``text[start:end]`` of one instruction into whitespace-separated words."""
+    line_end = text.find("\n", start, end)
+    if line_end < 0 or line_end == end - 1:  # one physical line: the regex suffices
+        stop = end if line_end < 0 else line_end
+        found = [Word(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text, start, stop)]
+        if not found or found[-1].text[-1] != escape:
+            return found
     out: list[Word] = []
     i = start
     while i < end:
@@ -284,15 +293,17 @@ def keyword_case(doc: Document, keyword: str) -> str:
     """``keyword`` in the file's own casing: lower-case if the file mostly writes
     keywords that way (FROM keywords for FROM, every keyword otherwise)."""
     if keyword.upper() == "FROM":
-        samples = [s.from_instruction.keyword_as_written for s in doc.stages]
+        samples = [s.from_instruction.keyword_as_written for s in doc.stages[:200]]
     else:
-        samples = [i.keyword_as_written for i in doc.instructions if i.keyword]
+        samples = [i.keyword_as_written for i in doc.instructions[:400] if i.keyword]
     return keyword.lower() if _mostly_lower(samples) else keyword.upper()
 
 
 def as_case(doc: Document) -> str:
     samples = []
-    for stage in doc.stages:
+    for stage in doc.stages[:25]:
+        if stage.name is None:
+            continue
         _, as_word, _ = from_words(doc, stage)
         if as_word is not None:
             samples.append(as_word.text)
@@ -335,9 +346,10 @@ def stage_end(stage: Stage) -> int:
 
 
 def uses_blank_lines(doc: Document) -> bool:
-    """Whether stages are separated by blank lines (True for a file with one stage)."""
+    """Whether stages are separated by blank lines (True for a file with one stage).
+    The first couple of dozen stage boundaries decide; a file keeps one style."""
     votes = []
-    for stage in doc.stages[1:]:
+    for stage in doc.stages[1:25]:
         start = stage_block_start(doc, stage)
         prev = previous_line_start(doc.text, start)
         votes.append(prev is not None and is_blank_line(doc.text, prev))
@@ -436,10 +448,17 @@ def references_to(doc: Document, index: int) -> list[Reference]:
     return refs
 
 
+_NUMERIC_MOUNT_FROM = re.compile(r"(?:^|,)[\"']?from=[\"']?\d", re.IGNORECASE)
+
+
 def numeric_references(doc: Document) -> list[tuple[Reference, int]]:
     """Literal ``--from=N`` / ``from=N`` references with the stage index they mean."""
     out = []
     for edge in stage_edges(doc):
+        value = edge.flag.value if edge.flag is not None else None
+        if not value or not (value.isdigit() if edge.kind == "copy"
+                             else _NUMERIC_MOUNT_FROM.search(value)):
+            continue  # cheap filter: most references are names
         ref = edge_reference(doc, edge)
         if ref is not None and ref.numeric:
             out.append((ref, int(edge.source)))
