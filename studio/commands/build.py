@@ -124,6 +124,7 @@ class _Row:
         self.label = plan.name or f"#{plan.index}"
         self.total = len(plan.steps)
         self.lines = [s.line for s in plan.steps]
+        self.texts = {s.line: s.text for s in plan.steps}
         self.will_build = plan.will_build
         self.state = "waiting" if plan.will_build else "skipped"
         self.current = ""
@@ -159,7 +160,7 @@ class Display:
             self._say(f"context: {event.files} files, {human_size(event.size)}")
         elif kind == "step_started" and event.stage in self.rows:
             row = self.rows[event.stage]
-            row.state, row.current = "running", event.name.split("] ", 1)[-1]
+            row.state, row.current = "running", row.texts.get(event.line) or event.name
             row.first = event.time if row.first is None else row.first
             row.starts[event.line] = event.time
             if not self.tty:

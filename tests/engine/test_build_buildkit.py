@@ -163,3 +163,22 @@ def test_sizes_agree_with_image_inspect(run_build, docker_client):
     # a second measurement reuses the measuring images instead of building them again
     _, again, _ = run_build(text, backend="buildkit", sizes=True)
     assert [s.image_id for s in again.stages] == [s.image_id for s in result.stages]
+
+
+def test_engine_rejection_of_heredoc_is_shown_on_its_line(run_build):
+    text = f"FROM {BB}\nRUN <<EOF\necho from-heredoc\nEOF\n"
+    events, result, _ = run_build(text, backend="buildkit")
+    if result.ok:  # a newer engine accepts heredocs
+        assert not by_kind(events, "build_failed")
+        return
+    failure = by_kind(events, "build_failed")[0]
+    assert failure.line in (2, 3) and "heredoc" in failure.message
+
+
+def test_tag_and_labels_reach_the_image(run_build, docker_client):
+    events, result, _ = run_build(f"FROM {BB}\nRUN echo tagged > /t\n", backend="buildkit",
+                                  tag="stage-studio-test/tagged:cli", labels={"org.example.x": "y"})
+    assert result.ok
+    attrs = docker_client.api.inspect_image(result.image_id)
+    assert "stage-studio-test/tagged:cli" in attrs["RepoTags"]
+    assert attrs["Config"]["Labels"]["org.example.x"] == "y"

@@ -1,0 +1,110 @@
+"""``stage-studio build`` and ``stage-studio prune`` as a user runs them (subprocesses)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+BB = "stage-studio-test/busybox:latest"
+LABEL = ["--label", "io.github.stagestudio.test=1"]
+
+
+def cli(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "studio", *args], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **(env or {})}, **kw)
+
+
+def write(context_dir, text: str):
+    path = context_dir / "Dockerfile"
+    path.write_text(text)
+    return path
+
+
+def test_json_stream_ends_with_the_result_object(context_dir, docker_client):
+    path = write(context_dir, f"FROM {BB} AS build\nRUN echo cli > /o\nFROM scratch\nCOPY --from=build /o /o\n")
+    proc = cli("build", str(path), "--json", "--sizes", *LABEL)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert all("event" in line for line in lines)
+    kinds = [line["event"] for line in lines]
+    assert kinds[0] == "context" and "build_started" in kinds and kinds[-1] == "result"
+    result = lines[-1]
+    assert {"event", "ok", "image_id", "duration", "stages", "final"} <= set(result)
+    assert result["ok"] is True and result["image_id"].startswith("sha256:")
+    for stage in result["stages"]:
+        assert set(stage) == {"index", "name", "state", "image_id", "size", "layers"}
+        assert stage["size"] == docker_client.api.inspect_image(stage["image_id"])["Size"]
+        assert all(set(layer) == {"line", "instruction", "size"} for layer in stage["layers"])
+    assert result["final"] == {"image_id": result["image_id"], "size": 4}
+    assert result["stages"][1]["layers"] == [{"line": 4, "instruction": "COPY --from=build /o /o", "size": 4}]
+
+
+def test_failure_exits_non_zero_with_the_line(context_dir):
+    path = write(context_dir, f"FROM {BB}\nRUN exit 9\n")
+    proc = cli("build", str(path), "--no-cache", *LABEL)
+    assert proc.returncode == 1
+    assert "line 2" in proc.stdout and "exit code 9" in proc.stdout
+    proc = cli("build", str(path), "--json", "--no-cache", *LABEL)
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert proc.returncode == 1 and result["ok"] is False and result["image_id"] is None
+
+
+def test_plain_output_shows_stages_and_size_table(context_dir):
+    path = write(context_dir, f"FROM {BB} AS one\nRUN echo plain\nFROM one AS two\nRUN echo two > /two\n")
+    proc = cli("build", str(path), "--sizes", "--backend", "classic", *LABEL)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "[one] 2/2 RUN echo plain (line 2)" in out and "[two]" in out
+    assert "final image:" in out and "line 4" in out
+
+
+def test_engine_down_is_a_clear_quick_error(context_dir):
+    path = write(context_dir, f"FROM {BB}\n")
+    started = time.monotonic()
+    proc = cli("build", str(path), env={"DOCKER_HOST": "tcp://127.0.0.1:9"})
+    assert time.monotonic() - started < 10
+    assert proc.returncode == 1
+    assert "no Docker Engine is running at tcp://127.0.0.1:9" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_bad_target_and_missing_file(context_dir):
+    path = write(context_dir, f"FROM {BB} AS a\n")
+    proc = cli("build", str(path), "--target", "nope")
+    assert proc.returncode == 1 and "no stage 'nope'" in proc.stdout
+    proc = cli("build", str(context_dir / "missing"))
+    assert proc.returncode != 0 and "cannot read" in proc.stderr
+
+
+def test_ctrl_c_cancels_the_engine_build(context_dir):
+    path = write(context_dir, f"FROM {BB}\nRUN echo cli-start && sleep 30\n")
+    proc = subprocess.Popen([sys.executable, "-m", "studio", "build", str(path), "--no-cache", *LABEL],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if "cli-start" in line:
+                break
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        proc.wait(timeout=10)
+        assert time.monotonic() - started < 3
+        assert proc.returncode == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_prune_removes_measuring_images(context_dir, docker_client):
+    path = write(context_dir, f"FROM {BB} AS m\nRUN echo prune-me > /p\nFROM scratch\nCOPY --from=m /p /p\n")
+    assert cli("build", str(path), "--sizes", *LABEL).returncode == 0
+    labelled = docker_client.api.images(filters={"label": "io.github.stagestudio.measure=1"})
+    assert labelled
+    proc = cli("prune", "--json")
+    assert proc.returncode == 0, proc.stderr
+    outcome = json.loads(proc.stdout)
+    assert set(outcome["removed"]) >= {i["Id"] for i in labelled}
+    assert not docker_client.api.images(filters={"label": "io.github.stagestudio.measure=1"})
