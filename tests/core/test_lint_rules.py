@@ -117,3 +117,12 @@ def test_enabled_limits_the_rules_run():
 def test_odd_input_never_breaks_lint(text):
     for f in lint(parse(text)):
         assert f.code != "lint-internal", f.message
+
+
+def test_secret_in_a_builder_stage_is_only_informational():
+    text = ("FROM node:20-slim AS build\nARG NPM_TOKEN\nRUN npm ci --token=$NPM_TOKEN\n"
+            "FROM nginx:1.27\nCOPY --from=build /app /usr/share/nginx/html\n")
+    (f,) = [f for f in lint(parse(text)) if f.code == "secret-via-build-arg"]
+    assert f.severity == "info" and "build cache" in f.message
+    (f,) = [f for f in lint(parse(text), target="build") if f.code == "secret-via-build-arg"]
+    assert f.severity == "warning"

@@ -151,7 +151,7 @@ class LintContext:
 
     def finding(self, message: str, start: int, end: int, *, line: int | None = None,
                 edits: list[TextEdit] | None = None, fix_title: str = "",
-                rule: Rule | None = None) -> Finding:
+                rule: Rule | None = None, severity: str | None = None) -> Finding:
         """A finding of the running rule over ``text[start:end]``; ``edits`` become its
         quick fix (offered only while the text is unchanged)."""
         r = rule or self.current_rule
@@ -159,7 +159,7 @@ class LintContext:
         doc_line = self.doc.line_of(start) if line is None else line
         end_line = self.doc.line_of(max(start, end - 1)) if end > start else doc_line
         fix = _frozen_fix(self.text, edits) if edits else None
-        return Finding(r.severity, r.code, doc_line, message, start, end, end_line,
+        return Finding(severity or r.severity, r.code, doc_line, message, start, end, end_line,
                        rule=r, fix=fix, fix_title=fix_title)
 
     def at(self, ins: Instruction, message: str, **kw: Any) -> Finding:

@@ -105,11 +105,15 @@ def secrets_used_in_arg_or_env(ctx: LintContext):
       to that one RUN step only and never stores it:
       `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci` with
       `docker build --secret id=npm_token,env=NPM_TOKEN .` (or read the file
-      `/run/secrets/<id>`). Note that a secret mount needs a client session: the plain
-      Engine API (and so a build from this app) cannot supply one.""",
+      `/run/secrets/<id>`). In a builder stage that the final image does not build on,
+      the value stays out of the shipped image but still sits in that stage's layers and
+      in the build cache, so the finding is only informational there. Note that a secret
+      mount needs a client session: the plain Engine API (and so a build from this app)
+      cannot supply one.""",
       before="FROM node:20-slim\nARG NPM_TOKEN\nRUN NPM_TOKEN=$NPM_TOKEN npm ci",
       after="FROM node:20-slim\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci")
 def secret_via_build_arg(ctx: LintContext):
+    shipped = set(ctx.final_chain)
     for stage in ctx.stages:
         for i, ins in enumerate(stage.instructions):
             for key in _declared(ins):
@@ -120,10 +124,14 @@ def secret_via_build_arg(ctx: LintContext):
                 if not users:
                     continue
                 lines = ", ".join(str(r.line) for r in users)
-                secret_id = key.lower()
-                yield ctx.at(ins, f"{ins.keyword} {key} is used by RUN on line {lines}: use "
-                                  f"RUN --mount=type=secret,id={secret_id},env={key} instead "
-                                  "so the value never lands in the image")
+                advice = (f"{ins.keyword} {key} is used by RUN on line {lines}: use "
+                          f"RUN --mount=type=secret,id={key.lower()},env={key} instead")
+                if stage.index in shipped:
+                    yield ctx.at(ins, advice + " so the value never lands in the image")
+                else:
+                    yield ctx.at(ins, advice + "; this stage does not ship, but the value "
+                                      "still lands in its layers and the build cache",
+                                 severity="info")
 
 
 def _mentions(ctx: LintContext, run: Instruction, name: str) -> bool:
