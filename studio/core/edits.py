@@ -227,3 +227,9 @@ def set_base(doc: Document, stage: int | str, image: str) -> list[TextEdit]:
 
 # ``edge_reference`` is re-exported for callers that show where an edge is written.
 __all__ += ["edge_reference"]
+
+# The string form of these operations (what ``stage-studio edit`` takes), for callers
+# that script edits: ``apply_operation(text, Operation("rename-stage", "old=new"))``.
+from studio.core.edits_ops import Operation, apply_operation, apply_operations  # noqa: E402
+
+__all__ += ["Operation", "apply_operation", "apply_operations"]

@@ -280,3 +280,55 @@ def test_results_agree_with_buildkit_parser():
     assert [(c.start_line, c.end_line) for c in cmds] == [
         (i.line, i.end_line) for i in doc.instructions if i.keyword
     ]
+
+
+def test_add_stage_refuses_a_name_a_later_from_uses_as_image():
+    text = "FROM alpine AS a\nFROM tools\nCOPY --from=helper /x /x\n"
+    with pytest.raises(EditError, match="line 2 uses the image 'tools'"):
+        add_stage(parse(text), "tools", "alpine", after="a")
+    with pytest.raises(EditError, match="line 3 copies from the image 'helper'"):
+        add_stage(parse(text), "helper", "alpine")
+    # after the stage that uses it, the name is free: the earlier FROM stays an image
+    assert run(text, add_stage, "tools", "alpine").endswith("FROM alpine AS tools\n")
+
+
+def test_remove_stage_cascade_refuses_a_rebase_that_changes_meaning():
+    text = "FROM tools AS a\nFROM alpine AS tools\nFROM a AS c\n"
+    with pytest.raises(EditError, match="rebasing it onto 'tools' would make it use stage 'tools'"):
+        remove_stage(parse(text), "a", cascade=True)
+
+
+def test_numeric_mount_references_are_renumbered_too():
+    text = (
+        "FROM alpine AS a\nFROM alpine AS b\n"
+        "FROM scratch\nRUN --mount=type=bind,from=1,target=/b --mount=from=0,target=/a make\n"
+    )
+    added = run(text, add_stage, "n", "busybox", after=0)
+    assert "--mount=type=bind,from=2,target=/b --mount=from=0,target=/a" in added
+    removed = run(text.replace("from=1", "from=a"), remove_stage, "b")
+    assert removed.endswith("FROM scratch\nRUN --mount=type=bind,from=a,target=/b --mount=from=0,target=/a make\n")
+    back = run(added, remove_stage, "n")
+    assert back == text
+
+
+def test_backtick_escape_files():
+    text = (
+        "# escape=`\n"
+        "FROM mcr.microsoft.com/windows/servercore `\n"
+        "    AS build\n"
+        "RUN --mount=type=cache,target=C:\\cache `\n"
+        "    --mount=from=build,target=C:\\b `\n"
+        "    dir\n"
+    )
+    new = run(text, rename_stage, "build", "win")
+    assert new == text.replace("AS build", "AS win")  # the mount is in the stage itself: no edge
+    doc = parse(text + "FROM build AS two\n")
+    assert doc.stages[1].base_stage == 0
+    new = run(text + "FROM build AS two\n", set_base, "two", "alpine")
+    assert new.endswith("FROM alpine AS two\n")
+
+
+def test_operations_are_reachable_from_edits_module():
+    from studio.core.edits import Operation, apply_operation
+
+    assert apply_operation("FROM alpine AS a\n", Operation("rename-stage", "a=b")) == "FROM alpine AS b\n"

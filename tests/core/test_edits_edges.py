@@ -223,3 +223,21 @@ def test_moves_agree_with_buildkit_parser():
         (i.keyword, i.line, i.end_line) for i in parse(new).instructions if i.keyword
     ]
     assert [c.cmd.upper() for c in cmds] == ["FROM", "RUN", "COPY", "RUN", "RUN", "FROM", "RUN"]
+
+
+def test_add_copy_after_a_comment_line_inside_the_stage():
+    text = "FROM alpine AS a\nFROM scratch\nRUN x\n# copy the app here\n\nRUN y\n"
+    new = run(text, add_copy, "a", 1, ["/app"], after_line=4)
+    assert new == "FROM alpine AS a\nFROM scratch\nRUN x\n# copy the app here\nCOPY --from=a /app /app\n\nRUN y\n"
+
+
+def test_remove_mount_edge_in_backtick_file():
+    text = (
+        "# escape=`\n"
+        "FROM alpine AS a\n"
+        "FROM alpine\n"
+        "RUN --mount=type=cache,target=/c `\n"
+        "    --mount=from=a,target=/a `\n"
+        "    make\n"
+    )
+    assert run(text, remove_edge, 5) == text.replace("    --mount=from=a,target=/a `\n", "")
