@@ -85,7 +85,8 @@ def test_package_cache_only_checks_stages_that_ship():
     ("python -m pip install flask", True), ("pip install --no-cache-dir flask", False),
     ("--mount=type=cache,target=/root/.cache/pip pip install flask", False),
     ("--mount=type=cache,target=/var/lib/apt apt-get install -y curl", False),
-    ("echo apt-get", False),
+    ("echo apt-get", False), ("apt-get update", True),
+    ("apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*", False),
 ])
 def test_package_cache_per_package_manager(run, expected):
     assert ("package-cache" in codes(f"FROM debian:12\nRUN {run}\n")) is expected

@@ -11,6 +11,7 @@ from studio.core.lint.shellvars import key_values, split_words
 from studio.core.model import Instruction, TextEdit
 
 _APT = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b")
+_APT_UPDATE = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*update\b")
 _APK = re.compile(r"\bapk\s+(?:-\S+\s+)*add\b")
 _YUM = re.compile(r"\b(yum|dnf|microdnf)\s+(?:-\S+\s+)*install\b")
 _PIP = re.compile(r"\bpip[0-9.]*\s+(?:-\S+\s+)*install\b")
@@ -61,6 +62,11 @@ def _problems(ctx: LintContext, ins: Instruction):
     """(message, fix edits, fix title) for each package manager that leaves its cache."""
     cmd = _command(ctx, ins)
     mounts = " ".join(_cache_mounts(ins))
+    if (_APT_UPDATE.search(cmd) and not _APT.search(cmd) and "/var/lib/apt/lists" not in cmd
+            and "/var/lib/apt" not in mounts):
+        yield ("apt-get update runs in a RUN of its own: its package lists (tens of MB) stay in "
+               "this layer, and a cached copy can feed stale lists to a later install; run "
+               "update, install and 'rm -rf /var/lib/apt/lists/*' in one RUN", None, "")
     if _APT.search(cmd) and "/var/lib/apt/lists" not in cmd and "/var/lib/apt" not in mounts:
         yield ("apt-get install leaves the package lists (/var/lib/apt/lists, tens of MB) in "
                "this layer; add '&& rm -rf /var/lib/apt/lists/*' to the same RUN",
