@@ -45,11 +45,13 @@ class EdgeItem(QGraphicsItem):
         self._dimmed = False
         self._label = ""
         self._path = QPainterPath()
-        self._shape = QPainterPath()
+        self._shape: QPainterPath | None = QPainterPath()
         self._arrow = QPolygonF()
         self._label_rect = QRectF()
         self._bounds = QRectF()
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self._chunks: list = []
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setZValue(0 if kind == "from" else 1)
         source_item.edges.append(self)
         target_item.edges.append(self)
@@ -104,25 +106,24 @@ class EdgeItem(QGraphicsItem):
         dx = max(40.0, abs(p1.x() - p0.x()) * 0.5)
         if p1.x() < p0.x() + 20:  # consumer left of producer: loop out and back
             dx = max(dx, 80.0)
+        c0, c1 = QPointF(p0.x() + dx, p0.y()), QPointF(p1.x() - dx, p1.y())
         path = QPainterPath(p0)
-        path.cubicTo(QPointF(p0.x() + dx, p0.y()), QPointF(p1.x() - dx, p1.y()), p1)
+        path.cubicTo(c0, c1, p1)
         end = QPointF(p1.x() - ARROW, p1.y())
         self._arrow = QPolygonF([p1, QPointF(end.x(), end.y() - ARROW / 2), QPointF(end.x(), end.y() + ARROW / 2)])
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        shape = stroker.createStroke(path)
+        self._chunks = _split_cubic(p0, c0, c1, p1)
         if self._label:
             fm = QFontMetricsF(self.theme.small_font)
             mid = path.pointAtPercent(0.5)
             w = fm.horizontalAdvance(self._label) + 12
             self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
-            shape.addRect(self._label_rect)
         else:
             self._label_rect = QRectF()
         self.prepareGeometryChange()
         self._path = path
-        self._shape = shape
-        self._bounds = shape.boundingRect().united(self._arrow.boundingRect()).adjusted(-4, -4, 4, 4)
+        self._shape = None  # built on demand: stroking a long curve is not free
+        bounds = path.controlPointRect().united(self._arrow.boundingRect()).united(self._label_rect)
+        self._bounds = bounds.adjusted(-6, -6, 6, 6)
 
     def path(self) -> QPainterPath:
         return self._path
@@ -131,17 +132,48 @@ class EdgeItem(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            shape = stroker.createStroke(self._path)
+            if not self._label_rect.isEmpty():
+                shape.addRect(self._label_rect)
+            self._shape = shape
         return self._shape
+
+    def _visible_path(self, exposed: QRectF) -> QPainterPath:
+        """Only the pieces of the curve inside ``exposed``: a long edge crossing a small
+        repainted area is stroked over that area, not over its whole length."""
+        if len(self._chunks) == 1 or exposed.contains(self._bounds):
+            return self._path
+        path = QPainterPath()
+        last_end = None
+        for start, c0, c1, end, rect in self._chunks:
+            if not rect.intersects(exposed):
+                continue
+            if last_end is None or start != last_end:
+                path.moveTo(start)
+            path.cubicTo(c0, c1, end)
+            last_end = end
+        return path
 
     def color(self):
         th = self.theme
         return {"from": th.edge_from, "copy": th.edge_copy, "mount": th.edge_mount}[self.kind]
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        th = self.theme
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        self.draw(painter, option.exposedRect, lod, selected)
+
+    def draw(self, painter: QPainter, exposed: QRectF, lod: float, selected: bool = False) -> None:
+        """Paint in scene coordinates (the item never moves); also used by the scene to
+        draw resting edges into its cached background while boxes are dragged."""
+        th = self.theme
         color = th.selection if selected else self.color()
         width = {"from": 2.6, "copy": 1.7, "mount": 1.7}[self.kind] + (1.0 if selected else 0.0)
+        if lod < 0.3:  # zoomed far out: one-pixel lines take Qt's fast cosmetic stroker
+            width = 1.0
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(color, width)
         pen.setCosmetic(True)
@@ -150,11 +182,11 @@ class EdgeItem(QGraphicsItem):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
+        painter.drawPath(self._visible_path(exposed.adjusted(-8, -8, 8, 8)))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPolygon(self._arrow)
-        if self._label:
+        if self._label and lod >= 0.3:
             painter.setBrush(th.background)
             painter.setPen(QPen(color, 1))
             painter.drawRoundedRect(self._label_rect, 8, 8)
@@ -162,3 +194,21 @@ class EdgeItem(QGraphicsItem):
             painter.setPen(color)
             painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
 
+
+def _split_cubic(p0: QPointF, c0: QPointF, c1: QPointF, p1: QPointF, piece: float = 250.0) -> list:
+    """The cubic cut into pieces about ``piece`` long (de Casteljau), each with the
+    rectangle of its control points, so painting can skip the pieces not exposed."""
+    length = (c0 - p0).manhattanLength() + (c1 - c0).manhattanLength() + (p1 - c1).manhattanLength()
+    n = max(1, min(64, int(length / piece)))
+    chunks = []
+    a, b, c, d = p0, c0, c1, p1
+    for i in range(n):
+        t = 1.0 / (n - i)
+        ab, bc, cd = a + (b - a) * t, b + (c - b) * t, c + (d - c) * t
+        abc, bcd = ab + (bc - ab) * t, bc + (cd - bc) * t
+        mid = abc + (bcd - abc) * t
+        xs = (a.x(), ab.x(), abc.x(), mid.x())
+        ys = (a.y(), ab.y(), abc.y(), mid.y())
+        chunks.append((a, ab, abc, mid, QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))))
+        a, b, c = mid, bcd, cd
+    return chunks

@@ -224,8 +224,10 @@ class GestureMixin:
                 self._press = {"kind": "row", "node": item, "line": line, "pos": pos, "dragging": False}
                 event.accept()
                 return
-        self._move_start = {i: i.pos() for i in self.scene().items() if isinstance(i, (StageNode, ImageNode))}
         super().mousePressEvent(event)
+        if button == Qt.MouseButton.LeftButton and self.scene().mouseGrabberItem() is not None:
+            self._move_start = {i: i.pos() for i in self.scene().selectedItems()
+                                if isinstance(i, (StageNode, ImageNode))}
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
         pos = event.position().toPoint()
@@ -249,6 +251,8 @@ class GestureMixin:
                 self._ghost.setPos(self.mapToScene(pos) + QPointF(8, 4))
             event.accept()
             return
+        if self._move_start and not self.scene().dragging:
+            self.scene().set_dragging(True, list(self._move_start))
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -275,6 +279,7 @@ class GestureMixin:
         super().mouseReleaseEvent(event)
         moved = [i for i, p in self._move_start.items() if i.scene() is self.scene() and i.pos() != p]
         self._move_start = {}
+        self.scene().set_dragging(False)
         if moved:
             self._update_scene_rect()
             self._refresh_minimap()

@@ -294,7 +294,7 @@ class StageNode(QGraphicsItem):
             scene = self.scene()
             if scene is not None and hasattr(scene, "node_moved"):
                 scene.node_moved(self)
-        return super().itemChange(change, value)
+        return value  # what the base class returns; calling it from Python leaks a bool ref
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         th = self.theme

@@ -50,6 +50,7 @@ class GraphView(GestureMixin, QGraphicsView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.ask_copy = dialogs.ask_copy  # replaceable (tests answer without a modal dialog)
         self.ask_new_stage = dialogs.ask_new_stage
         self.ask_base = dialogs.ask_base
