@@ -72,6 +72,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.controller = SyncController(self.editor, self.graph_view, self)
         self.controller.confirm = lambda question: self.prompt("confirm", APP_NAME, question, ("yes", "no")) == "yes"
         self.controller.sig_document_changed.connect(self._on_document_changed)
+        self.controller.sig_diagnostics_changed.connect(self._refresh_problems)
+        self.problems.sig_fix_requested.connect(self.controller.apply_fix)
         self.controller.sig_edit_failed.connect(self._on_edit_failed)
         self.controller.sig_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         positions_changed = getattr(self.graph_view, "sig_positions_changed", None)
@@ -148,18 +150,21 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         cursor = self.editor.textCursor()
         self.cursor_label.setText(f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}")
 
-    def _on_document_changed(self, doc) -> None:
+    def _refresh_problems(self) -> None:
         self.problems.set_diagnostics(self.controller.diagnostics)
-        self.highlighter.set_escape(getattr(doc, "escape", "\\") or "\\")
         counts = self.problems.counts()
+        self.problems_dock.setWindowTitle(
+            f"Problems ({counts['error']} errors, {counts['warning']} warnings)" if any(counts.values()) else "Problems")
+
+    def _on_document_changed(self, doc) -> None:
+        self._refresh_problems()
+        self.highlighter.set_escape(getattr(doc, "escape", "\\") or "\\")
         graph = self.controller.graph
         target = graph.stages[graph.target].label if graph.target is not None and graph.stages else "—"
         text = f"{len(graph.stages)} stages · target {target}"
         if self.controller.stale:
             text += " · graph out of date"
         self.stages_label.setText(text)
-        self.problems_dock.setWindowTitle(
-            f"Problems ({counts['error']} errors, {counts['warning']} warnings)" if any(counts.values()) else "Problems")
 
     def _on_edit_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Cannot change the graph: {message}", 10000)

@@ -1,8 +1,8 @@
 """The Problems panel: every diagnostic of the current text, clickable to its line."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QMenu, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
 from studio.core.model import Diagnostic
 
@@ -18,6 +18,7 @@ class ProblemsPanel(QTreeWidget):
     """One row per diagnostic (severity icon, line, message, code), in line order."""
 
     sig_problem_activated = Signal(int)  # the 1-based line to go to
+    sig_fix_requested = Signal(object)  # a lint Finding whose quick fix the user chose
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,8 @@ class ProblemsPanel(QTreeWidget):
         self.setColumnWidth(3, 180)
         self.itemActivated.connect(self._activate)
         self.itemClicked.connect(self._activate)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self._diagnostics: list[Diagnostic] = []
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
@@ -45,7 +48,8 @@ class ProblemsPanel(QTreeWidget):
         style = self.style()
         items = []
         for diag in ordered[:2000]:
-            item = QTreeWidgetItem(["", str(diag.line), diag.message, diag.code])
+            fix = getattr(diag, "fix_title", "") if getattr(diag, "fix", None) else ""
+            item = QTreeWidgetItem(["", str(diag.line), diag.message + (f"  (fix: {fix})" if fix else ""), diag.code])
             item.setIcon(0, style.standardIcon(_ICONS.get(diag.severity, _ICONS["info"])))
             item.setToolTip(0, diag.severity)
             item.setToolTip(2, diag.message)
@@ -62,6 +66,23 @@ class ProblemsPanel(QTreeWidget):
         for diag in self._diagnostics:
             counts[diag.severity] = counts.get(diag.severity, 0) + 1
         return counts
+
+    def fixable(self, row: int):
+        """The diagnostic of ``row`` if it carries a quick fix, else None."""
+        diag = self._diagnostics[row] if 0 <= row < len(self._diagnostics) else None
+        return diag if diag is not None and getattr(diag, "fix", None) is not None else None
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        if item is None:
+            return
+        row = self.indexOfTopLevelItem(item)
+        menu = QMenu(self)
+        menu.addAction("Go to Line", lambda: self._activate(item))
+        diag = self.fixable(row)
+        if diag is not None:
+            menu.addAction(f"Apply Fix: {diag.fix_title or 'quick fix'}", lambda: self.sig_fix_requested.emit(diag))
+        menu.exec(self.viewport().mapToGlobal(pos))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.sig_problem_activated.emit(int(item.data(1, Qt.ItemDataRole.UserRole)))

@@ -27,7 +27,8 @@ STRUCTURAL_CODES = frozenset({
     "no-from", "invalid-from", "invalid-stage-name", "reserved-stage-name", "duplicate-stage-name",
 })
 HARMLESS_ON_FROM = frozenset({"empty-from-variable", "unknown-target", "from-same-stage", "stage-cycle"})
-HUGE_TEXT = 2_000_000  # characters: past this, re-parse less eagerly
+HUGE_TEXT = 2_000_000  # characters: past this, re-parse less eagerly and do not lint
+LINT_IDLE_MS = 300  # lint runs once typing pauses: it never delays the graph
 
 
 def editor_text(editor: TextEditor) -> str:
@@ -81,6 +82,7 @@ class SyncController(QObject):
     sig_graph_updated = Signal(object)  # the StageGraph the view now shows
     sig_message = Signal(str)  # a short status-bar message
     sig_edit_failed = Signal(str)  # an operation that could not apply, and why
+    sig_diagnostics_changed = Signal()  # ``diagnostics`` changed without a re-parse (lint)
 
     def __init__(self, editor: TextEditor, graph_view, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +103,12 @@ class SyncController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(4)
         self._timer.timeout.connect(self.sync_now)
+        self.lint_enabled = True
+        self.lint_findings: list[Diagnostic] = []  # of the text as it was when lint last ran
+        self._lint_timer = QTimer(self)
+        self._lint_timer.setSingleShot(True)
+        self._lint_timer.setInterval(LINT_IDLE_MS)
+        self._lint_timer.timeout.connect(self.run_lint)
         editor.document().contentsChanged.connect(self._schedule)
         editor.cursorPositionChanged.connect(self._on_cursor_moved)
         self._connect_view(graph_view)
@@ -174,14 +182,46 @@ class SyncController(QObject):
         else:
             self.good_document, self.good_graph = doc, graph
             shown = graph
-        self.diagnostics = _merge(doc.diagnostics, graph.diagnostics)
+        self.diagnostics = _merge(doc.diagnostics, graph.diagnostics, self.lint_findings)
         self.graph = shown
         self.graph_view.set_graph(shown, diagnostics_by_stage(shown, self.diagnostics), stale=self.stale)
-        offsets = OffsetMap(doc.text)
-        self.editor.set_diagnostics(self.diagnostics, offsets)
+        self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(shown)
         self.sig_document_changed.emit(doc)
         self._select_under_cursor()
+        if self.lint_enabled and len(doc.text) <= HUGE_TEXT:
+            self._lint_timer.start()
+
+    def run_lint(self) -> None:
+        """Add the lint findings (BuildKit checks, size rules) to the diagnostics."""
+        self._lint_timer.stop()
+        self.sync_now()
+        doc = self.document
+        try:
+            from studio.core.lint import lint
+            target = self.graph.target if not self.stale else None
+            findings = list(lint(doc, self.build_args or None, target))
+        except Exception as exc:  # lint is advice: its failure must not disturb editing
+            findings = []
+            self.sig_message.emit(f"Lint could not run: {exc}")
+        self.lint_findings = findings
+        self.diagnostics = _merge(doc.diagnostics, self._graph_of(doc).diagnostics, findings)
+        self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
+        self.sig_diagnostics_changed.emit()
+
+    def apply_fix(self, finding) -> bool:
+        """Apply a lint finding's quick fix as one undo step (if the text still fits it)."""
+        if self.editor.isReadOnly() or getattr(finding, "fix", None) is None:
+            return False
+        self.sync_now()
+        try:
+            edits = finding.fix(self.document)
+        except Exception as exc:  # StaleFix or a rule bug: the text moved on
+            self.sig_edit_failed.emit(f"This fix no longer applies ({exc}); the problems list is being refreshed.")
+            self.run_lint()
+            return False
+        self.apply_text_edits(edits)
+        return bool(edits)
 
     def shown_document(self):
         """The Document whose stages the graph shows (the last good one while stale)."""
@@ -308,23 +348,28 @@ class SyncController(QObject):
         if self.stale:
             return
         line = self.editor.current_line()
-        doc = self.document
         edge = next((e for e in self.graph.edges if e.line == line and e.kind != "from"), None)
+        view = self.graph_view
         self._echo = True
         try:
             if edge is not None:
-                self.graph_view.select_edge(line)
+                shown = view.selected_edge()
+                if shown is None or shown.line != line or view.selected_stage() is not None:
+                    view.select_edge(line)
             else:
-                stage = doc.stage_at_line(line)
-                self.graph_view.select_stage(stage.index if stage is not None else None)
+                stage = self.document.stage_at_line(line)
+                index = stage.index if stage is not None else None
+                shown = view.selected_stage()
+                if (shown.index if shown is not None else None) != index or view.selected_edge() is not None:
+                    view.select_stage(index)
         finally:
             self._echo = False
 
 
-def _merge(first: list[Diagnostic], second: list[Diagnostic]) -> list[Diagnostic]:
+def _merge(*lists: list[Diagnostic]) -> list[Diagnostic]:
     seen = set()
     merged = []
-    for diag in [*first, *second]:
+    for diag in (d for items in lists for d in items):
         key = (diag.code, diag.line, diag.message)
         if key not in seen:
             seen.add(key)
