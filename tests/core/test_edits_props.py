@@ -312,3 +312,39 @@ def test_move_instruction(text, data):
     assert edge_keys(new_doc) == retarget
     assert Counter(i.keyword for i in new_doc.instructions) == Counter(i.keyword for i in doc.instructions)
     oracle_agrees(new, new_doc)
+
+
+KEYWORDS = ["FROM ", "FROM ", "from ", "COPY ", "RUN ", "ONBUILD ", "ARG B=build", "# c", "# escape=`",
+            "EOF", "", "  ", "\ufeff", "  RUN "]
+FRAGMENTS = ["AS ", "as ", "alpine ", "build ", "scratch ", "COPY ", "--from=build ", "--from=0 ",
+             "--mount=from=1,target=/x ", "--platform=x ", "/a ", "\\\n", "`\n", "\n", "# c\n",
+             "<<EOF\n", '"', "=", " ", "\t", "${B}", "Build "]
+odd_lines = st.builds(lambda k, rest: k + "".join(rest), st.sampled_from(KEYWORDS),
+                      st.lists(st.sampled_from(FRAGMENTS), max_size=6))
+odd_files = st.builds(lambda lines, nl, end: nl.join(lines) + end, st.lists(odd_lines, max_size=12),
+                      st.sampled_from(["\n", "\r\n"]), st.sampled_from(["", "\n", "\r\n"]))
+
+
+@settings(max_examples=250, deadline=None)
+@given(odd_files, st.data())
+def test_any_text_any_operation_only_edit_errors(text, data):
+    """Broken and odd files: an operation applies cleanly or raises EditError."""
+    doc = parse(text)
+    ref = st.one_of(st.integers(-1, 4), st.sampled_from(["build", "0", "x", ""]))
+    line = st.integers(0, text.count("\n") + 2)
+    which = data.draw(st.integers(0, 6))
+    call = [
+        lambda: rename_stage(doc, data.draw(ref), data.draw(st.sampled_from(["new", "build", "x y"]))),
+        lambda: add_stage(doc, "new", data.draw(st.sampled_from(["alpine", "build", ""])),
+                          data.draw(st.one_of(st.none(), ref))),
+        lambda: remove_stage(doc, data.draw(ref), cascade=data.draw(st.booleans())),
+        lambda: add_copy(doc, data.draw(ref), data.draw(ref), ["/a"], data.draw(st.sampled_from([None, "/d"])),
+                         data.draw(st.one_of(st.none(), line))),
+        lambda: remove_edge(doc, data.draw(line), data.draw(st.one_of(st.none(), ref))),
+        lambda: set_base(doc, data.draw(ref), data.draw(st.sampled_from(["busybox", "build", " "]))),
+        lambda: move_instruction(doc, data.draw(line), data.draw(ref), data.draw(st.integers(-1, 3))),
+    ][which]
+    edits = attempt(call)
+    if edits is not None:
+        new = apply_edits(text, edits)
+        assert parse(new).text == new
