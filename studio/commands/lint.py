@@ -10,7 +10,9 @@ import os
 import sys
 
 from studio.core import parse
-from studio.core.lint import RULES, lint, rule_docs
+from studio.core.files import DockerfileReadError, read_dockerfile
+from studio.commands.edit import write_atomically
+from studio.core.lint import RULES, fix_all, lint, rule_docs
 from studio.core.lint.sarif import column, to_sarif
 from studio.core.model import Diagnostic
 
@@ -25,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the stage to build (name or index; default: the last)")
     parser.add_argument("--build-arg", metavar="K=V", action="append", default=[],
                         help="a build arg value (repeatable)")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply every safe quick fix to FILE (written atomically), then "
+                             "report what is left")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's explanation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list every rule and exit")
 
@@ -50,8 +55,18 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
-    doc = parse(text)
     target = args.target
+    if args.fix and parse(text).graph(target, build_args or None).target is not None:
+        new_text, fixed = fix_all(text, build_args or None, target)
+        if fixed:
+            try:
+                write_atomically(args.file, new_text.encode("utf-8"))
+            except OSError as exc:
+                print(f"{PROG}: cannot write {args.file}: {exc}", file=sys.stderr)
+                return 2
+            text = new_text
+        print(f"fixed {len(fixed)} problem(s) in {args.file}", file=sys.stderr)
+    doc = parse(text)
     graph = doc.graph(target, build_args or None)
     if target is not None and graph.target is None:
         print(f"{PROG}: there is no stage {target!r} in {args.file}", file=sys.stderr)
@@ -101,8 +116,17 @@ def _json(path: str, doc, items) -> dict:
             "rule": r.name if r is not None else None,
             "buildkit": bool(r.buildkit) if r is not None else False,
             "fixable": getattr(d, "fix", None) is not None,
+            "fix": _fix_json(d),
         })
     return {"file": path, "findings": out, "summary": _counts(items)}
+
+
+def _fix_json(d) -> dict | None:
+    fix = getattr(d, "fix", None)
+    if fix is None:
+        return None
+    return {"title": d.fix_title,
+            "edits": [{"start": e.start, "end": e.end, "new_text": e.new_text} for e in fix()]}
 
 
 def _build_args(items: list[str]) -> dict[str, str]:
@@ -121,17 +145,6 @@ def _build_args(items: list[str]) -> dict[str, str]:
 
 def _read(path: str) -> str:
     try:
-        from studio.core.files import DockerfileReadError, read_dockerfile
-    except ImportError:  # pragma: no cover - fallback if the shared reader is missing
-        DockerfileReadError, read_dockerfile = ValueError, None  # noqa: N806
-    if read_dockerfile is not None:
-        try:
-            return read_dockerfile(path)
-        except DockerfileReadError as exc:
-            raise ValueError(str(exc)) from None
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+        return read_dockerfile(path)
+    except DockerfileReadError as exc:
+        raise ValueError(str(exc)) from None

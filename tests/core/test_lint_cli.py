@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -161,6 +162,17 @@ def validate_sarif(log) -> list[str]:
             for key in ("startLine", "endLine", "startColumn"):
                 need(isinstance(region.get(key), int) and region[key] >= 1, f"region.{key}")
             need(region.get("endLine", 0) >= region.get("startLine", 0), "endLine >= startLine")
+        for fix in res.get("fixes", []):
+            need(_is_str(fix.get("description", {}).get("text")), "fix.description.text")
+            for change in fix.get("artifactChanges", []) or [None]:
+                need(isinstance(change, dict) and _is_str(
+                    change.get("artifactLocation", {}).get("uri")), "fix artifactLocation.uri")
+                for rep in (change or {}).get("replacements", []) or [None]:
+                    region = (rep or {}).get("deletedRegion", {})
+                    need(isinstance(region.get("charOffset"), int) and region["charOffset"] >= 0
+                         and isinstance(region.get("charLength"), int), "deletedRegion")
+                    need(isinstance((rep or {}).get("insertedContent", {}).get("text"), str),
+                         "insertedContent.text")
     return problems
 
 
@@ -183,7 +195,7 @@ def test_sarif_output_is_valid_and_complete(tmp_path, capsys):
     assert by_rule["DuplicateStageName"]["level"] == "error"
     assert by_rule["MaintainerDeprecated"]["level"] == "warning"
     expose = by_rule["ExposeProtoCasing"]["locations"][0]["physicalLocation"]
-    assert expose["artifactLocation"]["uri"] == path
+    assert expose["artifactLocation"]["uri"] == Path(path).as_uri()
     assert expose["region"]["startLine"] == 4 and expose["region"]["startColumn"] == 8
     rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["ExposeProtoCasing"]["helpUri"].startswith("https://docs.docker.com/")
@@ -200,3 +212,47 @@ def test_crlf_and_bom_files(tmp_path, capsys, fmt):
     code, out, _, _ = run(tmp_path, capsys, "\ufeffFROM alpine:3.20 as b\r\nCMD a\r\n",
                           "--format", fmt)
     assert code == 0 and "FromAsCasing" in out
+
+
+def test_sarif_fixes_rebuild_the_fixed_text(tmp_path, capsys):
+    text = "FROM alpine:3.20 as b\nEXPOSE 80/TCP\n"
+    _, out, _, _ = run(tmp_path, capsys, text, "--format", "sarif")
+    log = json.loads(out)
+    assert validate_sarif(log) == []
+    (res,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "ExposeProtoCasing"]
+    (rep,) = res["fixes"][0]["artifactChanges"][0]["replacements"]
+    start, length = rep["deletedRegion"]["charOffset"], rep["deletedRegion"]["charLength"]
+    assert text[:start] + rep["insertedContent"]["text"] + text[start + length:] == \
+        "FROM alpine:3.20 as b\nEXPOSE 80/tcp\n"
+
+
+def test_sarif_uri_of_a_relative_path(tmp_path, capsys, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Dockerfile").write_text("FROM alpine\n")
+    monkeypatch.chdir(tmp_path)
+    main(["lint", "sub/Dockerfile", "--format", "sarif"])
+    log = json.loads(capsys.readouterr().out)
+    loc = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "sub/Dockerfile"
+
+
+def test_json_carries_fix_edits(tmp_path, capsys):
+    _, out, _, _ = run(tmp_path, capsys, "FROM alpine:3.20 as b\n", "--format", "json")
+    (f,) = json.loads(out)["findings"]
+    assert f["fixable"] and f["fix"]["title"] == "Write 'AS'"
+    assert f["fix"]["edits"] == [{"start": 17, "end": 19, "new_text": "AS"}]
+
+
+def test_fix_option_rewrites_the_file_and_reports_the_rest(tmp_path, capsys):
+    text = "FROM alpine:3.20 as Build\nMAINTAINER me\nFROM alpine\nCOPY --from=0 /a /a\n"
+    code, out, err, path = run(tmp_path, capsys, text, "--fix")
+    new = Path(path).read_text()
+    assert new == ('FROM alpine:3.20 AS build\nLABEL org.opencontainers.image.authors="me"\n'
+                   "FROM alpine\nCOPY --from=build /a /a\n")
+    assert "fixed 4 problem(s)" in err
+    assert out.splitlines() == [f"{path}:3: warning: Base image 'alpine' has no tag, so it means "
+                                "'latest', which changes over time; pin a version tag (e.g. "
+                                "alpine:<version>) or a digest [unpinned-base-image]"]
+    assert code == 0
+    code, out, err, _ = run(tmp_path, capsys, new, "--fix")
+    assert "fixed 0 problem(s)" in err and Path(path).read_text() == new

@@ -27,8 +27,8 @@ from studio.core.lint.registry import RULES, Finding, Rule, StaleFix, rule_docs
 if TYPE_CHECKING:
     from studio.core.document import Document
 
-__all__ = ["lint", "Finding", "Rule", "RULES", "rule_docs", "StaleFix", "CheckOptions",
-           "check_options"]
+__all__ = ["lint", "fix_all", "Finding", "Rule", "RULES", "rule_docs", "StaleFix",
+           "CheckOptions", "check_options"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -70,3 +70,26 @@ def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = 
         findings.extend(found)
     findings.sort(key=lambda f: (f.line, f.start, _ORDER.get(f.severity, 3), f.code))
     return findings
+
+
+def fix_all(text: str, build_args: dict[str, str] | None = None, target: Any = None,
+            enabled: set[str] | None = None, max_rounds: int = 200) -> tuple[str, list[Finding]]:
+    """Apply every safe quick fix, one at a time (re-parsing and re-linting in between,
+    so fixes never overlap). Returns the new text and the findings that were fixed."""
+    from studio.core import apply_edits, parse
+
+    fixed: list[Finding] = []
+    tried: set[tuple[str, int, str]] = set()
+    for _ in range(max_rounds):
+        doc = parse(text)
+        todo = [f for f in lint(doc, build_args, target, enabled)
+                if f.fix is not None and (f.code, f.line, f.message) not in tried]
+        if not todo:
+            break
+        finding = todo[0]
+        tried.add((finding.code, finding.line, finding.message))
+        new_text = apply_edits(text, finding.fix(doc))
+        if new_text != text:
+            text = new_text
+            fixed.append(finding)
+    return text, fixed

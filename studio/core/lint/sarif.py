@@ -2,6 +2,8 @@
 read. One run, one tool ("stage-studio"), every rule described once."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from studio.core.lint.registry import RULES, Rule
@@ -43,8 +45,30 @@ def column(doc: Any, d: Any) -> int:
         return 1
 
 
+def artifact_uri(path: str) -> str:
+    """A file URI for an absolute path, a relative reference (with /) otherwise."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return path.replace(os.sep, "/")
+
+
+def _sarif_fix(uri: str, title: str, edits: list) -> dict[str, Any]:
+    """A SARIF fix: character-offset replacements in the one artifact."""
+    return {
+        "description": {"text": title},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri},
+            "replacements": [{
+                "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                "insertedContent": {"text": e.new_text},
+            } for e in edits],
+        }],
+    }
+
+
 def to_sarif(path: str, doc: Any, items: list) -> dict[str, Any]:
     """A SARIF log for findings and parser diagnostics of the file at ``path``."""
+    uri = artifact_uri(path)
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results = []
@@ -53,17 +77,21 @@ def to_sarif(path: str, doc: Any, items: list) -> dict[str, Any]:
         if d.code not in index:
             index[d.code] = len(rules)
             rules.append(_rule_entry(d.code, rule, d.severity))
-        results.append({
+        result = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
             "level": _LEVEL.get(d.severity, "warning"),
             "message": {"text": d.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": path.replace("\\", "/")},
+                "artifactLocation": {"uri": uri},
                 "region": {"startLine": d.line, "endLine": max(d.end_line or d.line, d.line),
                            "startColumn": column(doc, d)},
             }}],
-        })
+        }
+        fix = getattr(d, "fix", None)
+        if fix is not None:
+            result["fixes"] = [_sarif_fix(uri, d.fix_title or "Quick fix", fix())]
+        results.append(result)
     return {
         "version": SARIF_VERSION,
         "$schema": SARIF_SCHEMA,
