@@ -5,16 +5,25 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from PySide6.QtGui import QImage
 
 from studio.cli import main
+from graph_samples import BUILD_ESSENTIAL, GO
 from studio.core import parse
-from studio.paths import EXAMPLES
 from studio.ui.export import export_png, export_svg, picture_size
 from studio.ui.graph.view import GraphView
 
-GO = EXAMPLES / "go-build-env.Dockerfile"
-BE = EXAMPLES / "build-essential-foo-bar.Dockerfile"
+
+
+@pytest.fixture
+def files(tmp_path):
+    """The two sample Dockerfiles written to disk, for the CLI."""
+    go, be = tmp_path / "go.Dockerfile", tmp_path / "be.Dockerfile"
+    go.write_text(GO)
+    be.write_text(BUILD_ESSENTIAL)
+    return go, be
 
 
 def _svg_text(path) -> str:
@@ -24,7 +33,7 @@ def _svg_text(path) -> str:
 
 
 def test_png_has_the_expected_size_and_is_not_blank(qapp, tmp_path):
-    graph = parse(BE.read_text()).graph()
+    graph = parse(BUILD_ESSENTIAL).graph()
     out = tmp_path / "g.png"
     assert export_png(graph, out, scale=1.5)
     image = QImage(str(out))
@@ -40,7 +49,7 @@ def test_png_has_the_expected_size_and_is_not_blank(qapp, tmp_path):
 
 def test_svg_is_valid_xml_with_the_stage_names(qapp, tmp_path):
     out = tmp_path / "g.svg"
-    assert export_svg(parse(BE.read_text()).graph(), out)
+    assert export_svg(parse(BUILD_ESSENTIAL).graph(), out)
     text = _svg_text(out)
     for name in ("build-essential", "foo", "bar", "#3", "alpine:3.20", "TARGET"):
         assert name in text
@@ -49,7 +58,7 @@ def test_svg_is_valid_xml_with_the_stage_names(qapp, tmp_path):
 def test_view_exports_keep_the_users_arrangement(qtbot, tmp_path):
     view = GraphView()
     qtbot.addWidget(view)
-    view.set_graph(parse(GO.read_text()).graph())
+    view.set_graph(parse(GO).graph())
     default = tmp_path / "default.png"
     view.export_png(str(default), scale=1.0)
     node = view.stage_nodes()[1]
@@ -61,32 +70,35 @@ def test_view_exports_keep_the_users_arrangement(qtbot, tmp_path):
     assert "build-env" in _svg_text(tmp_path / "moved.svg")
 
 
-def test_cli_export_png_and_svg(qapp, tmp_path, capsys):
+def test_cli_export_png_and_svg(qapp, tmp_path, capsys, files):
+    go, _ = files
     png, svg = tmp_path / "go.png", tmp_path / "go.svg"
-    assert main(["export", str(GO), "--png", str(png)]) == 0
+    assert main(["export", str(go), "--png", str(png)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert not QImage(str(png)).isNull()
-    assert main(["export", str(GO), "--svg", str(svg), "--target", "build-env"]) == 0
+    assert main(["export", str(go), "--svg", str(svg), "--target", "build-env"]) == 0
     assert "build-env" in _svg_text(svg) and "skipped" in _svg_text(svg)
 
 
-def test_cli_export_errors_are_clear(qapp, tmp_path, capsys):
+def test_cli_export_errors_are_clear(qapp, tmp_path, capsys, files):
+    go, _ = files
     assert main(["export", str(tmp_path / "missing"), "--png", str(tmp_path / "x.png")]) == 2
     assert "no such file" in capsys.readouterr().err
     empty = tmp_path / "Dockerfile"
     empty.write_text("# only a comment\n")
     assert main(["export", str(empty), "--png", str(tmp_path / "x.png")]) == 1
     assert "no build stages" in capsys.readouterr().err
-    assert main(["export", str(GO), "--png", str(tmp_path / "x.png"), "--target", "nope"]) == 2
+    assert main(["export", str(go), "--png", str(tmp_path / "x.png"), "--target", "nope"]) == 2
     assert "no stage 'nope'" in capsys.readouterr().err
-    assert main(["export", str(GO), "--png", str(tmp_path / "no" / "dir" / "x.png")]) == 1
+    assert main(["export", str(go), "--png", str(tmp_path / "no" / "dir" / "x.png")]) == 1
     assert "could not write" in capsys.readouterr().err
 
 
-def test_cli_export_runs_headless_in_a_fresh_process(tmp_path):
+def test_cli_export_runs_headless_in_a_fresh_process(tmp_path, files):
+    _, be = files
     out = tmp_path / "be.png"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no DISPLAY, no QT_QPA_PLATFORM
-    proc = subprocess.run([sys.executable, "-m", "studio", "export", str(BE), "--png", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "studio", "export", str(be), "--png", str(out)],
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert QImage(str(out)).width() > 500

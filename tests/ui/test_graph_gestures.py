@@ -4,12 +4,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from graph_samples import BUILD_ESSENTIAL as BE
 from studio.core import parse
-from studio.paths import EXAMPLES
 from studio.ui.graph import theme as T
 from studio.ui.graph.view import GraphView
 
-BE = (EXAMPLES / "build-essential-foo-bar.Dockerfile").read_text()
 
 
 @pytest.fixture

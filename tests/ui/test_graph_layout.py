@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import random
 
+from graph_samples import BUILD_ESSENTIAL
 from studio.core import parse
-from studio.paths import EXAMPLES
 from studio.ui.graph.layout import assign_layers, build_layering, count_crossings, layered_layout
 
 SIZE = (200.0, 100.0)
@@ -22,7 +22,7 @@ def _overlap(a, b) -> bool:
 
 
 def test_build_essential_example_has_no_crossings_and_flows_left_to_right():
-    nodes, edges = _graph_shape((EXAMPLES / "build-essential-foo-bar.Dockerfile").read_text())
+    nodes, edges = _graph_shape(BUILD_ESSENTIAL)
     lay = build_layering(nodes, edges)
     assert lay.crossings == 0
     assert count_crossings(lay.layers, lay.links) == 0

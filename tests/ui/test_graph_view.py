@@ -4,14 +4,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from graph_samples import BUILD_ESSENTIAL as BE
 from studio.core import parse
-from studio.paths import EXAMPLES
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.stage_node import StageNode
 from studio.ui.graph.view import GraphView
 
-BE = (EXAMPLES / "build-essential-foo-bar.Dockerfile").read_text()
 MOUNTS = """FROM busybox AS tools
 RUN echo hi > /t
 FROM scratch AS data
