@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from studio.core import parse
 from studio.core.files import DockerfileReadError, read_dockerfile
 from studio.commands.edit import write_atomically
+from studio.commands.graph import parse_build_args
 from studio.core.lint import RULES, fix_all, lint, rule_docs
 from studio.core.lint.sarif import column, to_sarif
 from studio.core.model import Diagnostic
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         text = _read(args.file)
-        build_args = _build_args(args.build_arg)
+        build_args = parse_build_args(args.build_arg)
     except (OSError, ValueError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
@@ -127,20 +127,6 @@ def _fix_json(d) -> dict | None:
         return None
     return {"title": d.fix_title,
             "edits": [{"start": e.start, "end": e.end, "new_text": e.new_text} for e in fix()]}
-
-
-def _build_args(items: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items:
-        key, eq, value = item.partition("=")
-        if not key:
-            raise ValueError(f"--build-arg {item!r}: expected KEY=VALUE")
-        if not eq:
-            if key not in os.environ:
-                continue
-            value = os.environ[key]
-        out[key] = value
-    return out
 
 
 def _read(path: str) -> str:
