@@ -1,0 +1,96 @@
+"""The window around the panes: menus and shortcuts, panes, graph positions per file,
+the status bar, and the surface other panels use."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel
+
+from studio.ui.graph import positions as positions_module
+from studio.ui.main_window import MainWindow
+
+TEXT = "FROM stage-studio-test/busybox AS build\nRUN echo hi > /out\n\nFROM scratch\nCOPY --from=build /out /out\n"
+
+
+def menu_titles(window) -> dict[str, list[str]]:
+    out = {}
+    for action in window.menuBar().actions():
+        out[action.text().replace("&", "")] = [a.text().replace("&", "") for a in action.menu().actions() if a.text()]
+    return out
+
+
+def test_menus_and_standard_shortcuts(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    menus = menu_titles(window)
+    assert list(menus) == ["File", "Edit", "View", "Graph"]
+    for entry in ("New", "New from Example…", "Open…", "Open Recent", "Save", "Save As…",
+                  "Export Graph as PNG…", "Export Graph as SVG…", "Quit"):
+        assert entry in menus["File"]
+    for entry in ("Undo", "Redo", "Cut", "Copy", "Paste", "Find…", "Replace…", "Go to Line…"):
+        assert entry in menus["Edit"]
+    assert {"Fit Graph", "Zoom In", "Zoom Out", "Show Graph", "Show Text", "Panels"} <= set(menus["View"])
+    assert {"Add Stage…", "Set as Build Target", "Remove Stage", "Remove Edge at Cursor"} <= set(menus["Graph"])
+    shortcuts = {name: a.shortcut() for name, a in window.actions_by_name.items()}
+    assert shortcuts["save"] == QKeySequence(QKeySequence.StandardKey.Save)
+    assert shortcuts["undo"] == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert shortcuts["open"] == QKeySequence(QKeySequence.StandardKey.Open)
+    assert shortcuts["find"] == QKeySequence(QKeySequence.StandardKey.Find)
+    assert shortcuts["replace"] == QKeySequence("Ctrl+H")
+    assert window.windowTitle() == "Untitled[*] — Stage Studio"
+
+
+def test_toggling_panes_never_hides_both(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_name["show_graph"].setChecked(False)
+    assert not window.graph_view.isVisible() and window.text_pane.isVisible()
+    window.actions_by_name["show_text"].setChecked(False)
+    assert window.graph_view.isVisible()
+    assert window.actions_by_name["show_graph"].isChecked()
+
+
+def test_graph_menu_acts_on_the_stage_under_the_cursor(open_window):
+    window, _ = open_window(TEXT)
+    window.go_to_line(2)
+    window.actions_by_name["set_target"].trigger()
+    assert window.controller.graph.target == 0 and window.current_text() == TEXT
+    window.go_to_line(5)
+    window.actions_by_name["remove_edge"].trigger()
+    assert window.current_text() == TEXT.replace("COPY --from=build /out /out\n", "")
+
+
+def test_graph_positions_are_kept_per_file(open_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(positions_module, "default_directory", lambda: tmp_path / "positions")
+    window, path = open_window(TEXT)
+    node = window.graph_view.stage_nodes()[0]
+    node.setPos(node.pos().x() + 123, node.pos().y() + 45)
+    moved = window.graph_view.positions()
+    window.graph_view.sig_positions_changed.emit()  # as the view does at the end of a drag
+    assert positions_module.load(path)["build"] == moved["build"]
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    assert second.open_file(path)
+    assert second.graph_view.positions()["build"] == moved["build"]
+
+
+def test_surface_for_other_panels(open_window, qtbot):
+    window, path = open_window(TEXT)
+    assert window.path == path
+    assert window.current_text() == TEXT
+    qtbot.keyClicks(window.editor, "# x")
+    doc = window.current_document()  # parses pending keystrokes first
+    assert doc.text == window.current_text() and window.document is doc
+    assert window.controller.target_index() == 1
+    dock = window.add_dock("Build", QLabel("build panel"), Qt.DockWidgetArea.RightDockWidgetArea)
+    assert isinstance(dock, QDockWidget) and dock.toggleViewAction() in window.panels_menu.actions()
+
+
+def test_status_bar_tells_stages_cursor_and_format(open_window):
+    window, _ = open_window(data=TEXT.replace("\n", "\r\n").encode())
+    assert window.stages_label.text() == "2 stages · target #1"
+    assert window.format_label.text() == "UTF-8 · CRLF"
+    window.go_to_line(4)
+    assert window.cursor_label.text() == "Ln 4, Col 1"
