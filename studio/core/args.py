@@ -14,7 +14,7 @@ import re
 from dockerfile_parse.util import WordSplitter
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_BRACED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])((?:[^{}\\]|\\.)*))?\}", re.S)
+_BRACED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+?])?")
 
 
 def parse_arg_declarations(args: str) -> list[tuple[str, str | None]]:
@@ -26,6 +26,9 @@ def parse_arg_declarations(args: str) -> list[tuple[str, str | None]]:
         words = args.split()
     for word in words:
         key, eq, value = word.partition("=")
+        for quote in "\"'":  # "K=v w": the opening quote belongs to the value too
+            if key.count(quote) % 2:
+                value = quote + value
         key = dequote(key)
         if key:
             out.append((key, value if eq else None))
@@ -80,21 +83,41 @@ def _dollar(word: str, i: int, values: dict[str, str | None]) -> tuple[str, int]
     if m:
         return values.get(m.group()) or "", m.end()
     m = _BRACED.match(word, i + 1)
-    if not m:
+    close = _closing_brace(word, m.end()) if m else -1
+    if close < 0:
         return "$", i + 1
-    name, op, arg = m.group(1), m.group(2), m.group(3) or ""
+    name, op, arg = m.group(1), m.group(2), word[m.end():close]
+    end = close + 1
     value = values.get(name)
     is_set = value is not None
     non_empty = bool(value)
     if op is None:
-        return value or "", m.end()
+        return value or "", end
     present = non_empty if op.startswith(":") else is_set
     kind = op[-1]
     if kind == "-":
-        return (value or "") if present else expand(arg, values), m.end()
+        return (value or "") if present else expand(arg, values), end
     if kind == "+":
-        return expand(arg, values) if present else "", m.end()
-    return value or "", m.end()  # "?": BuildKit fails the build when unset; keep it empty
+        return expand(arg, values) if present else "", end
+    return value or "", end  # "?": BuildKit fails the build when unset; keep it empty
+
+
+def _closing_brace(word: str, pos: int) -> int:
+    """Index of the ``}`` that closes a ``${`` (nested ``${...}`` allowed), or -1."""
+    depth = 0
+    while pos < len(word):
+        ch = word[pos]
+        if ch == "\\":
+            pos += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return pos
+            depth -= 1
+        pos += 1
+    return -1
 
 
 def resolve_meta_args(declared: list[tuple[str, str | None]],

@@ -120,7 +120,7 @@ def _check_name(stage: Stage, seen: dict[str, int], diags: list[Diagnostic]) -> 
     if not STAGE_NAME.match(lower):
         diags.append(diag.make("invalid-stage-name", f"Stage name {name!r} is invalid: it must start with a letter and use only letters, digits, '.', '_' and '-'.", frm, start=start, end=end))
     elif lower in RESERVED_NAMES:
-        diags.append(diag.make("reserved-stage-name", f"{name!r} is a reserved name and cannot name a stage.", frm, start=start, end=end))
+        diags.append(diag.make("reserved-stage-name", f"The name {name!r} is reserved by BuildKit and cannot name a stage.", frm, start=start, end=end))
     if lower in seen:
         first = seen[lower]
         diags.append(diag.make("duplicate-stage-name", f"Stage name {name!r} is already used by stage {first}; names are case-insensitive.", frm, start=start, end=end))

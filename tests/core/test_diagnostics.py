@@ -1,0 +1,81 @@
+"""Every diagnostic the parser and stage graph report: code, severity, line and span."""
+from __future__ import annotations
+
+import pytest
+
+from studio.core import parse
+from studio.core.diagnostics import CODES
+
+CASES = [
+    # (code, text, line, underlined text)
+    ("duplicate-stage-name", "FROM a AS x\nFROM b AS X\n", 2, "X"),
+    ("invalid-stage-name", "FROM a AS 1bad\n", 1, "1bad"),
+    ("invalid-stage-name", "FROM a AS b@d\n", 1, "b@d"),
+    ("reserved-stage-name", "FROM a AS scratch\n", 1, "scratch"),
+    ("reserved-stage-name", "FROM a AS Context\n", 1, "Context"),
+    ("unknown-stage-index", "FROM a\nCOPY --from=5 /a /b\n", 2, "--from=5"),
+    ("from-same-stage", "FROM a AS x\nCOPY --from=x /a /b\n", 2, "--from=x"),
+    ("from-same-stage", "FROM a\nCOPY --from=0 /a /b\n", 2, "--from=0"),
+    ("from-later-stage", "FROM a AS x\nCOPY --from=y /a /b\nFROM b AS y\n", 2, "--from=y"),
+    ("stage-cycle", "FROM a AS x\nCOPY --from=y /a /b\nFROM b AS y\nCOPY --from=x /a /b\n", 3, "FROM b AS y\n"),
+    ("stage-cycle", "FROM a AS x\nRUN --mount=from=y,target=/y ls\nFROM x AS y\n", 3, "FROM x AS y\n"),
+    ("unknown-instruction", "FROM a\nFOO bar\n", 2, "FOO"),
+    ("unterminated-heredoc", "FROM a\nRUN <<EOF\necho\n", 2, "RUN <<EOF\n"),
+    ("instruction-before-from", "ENV A=1\nFROM a\n", 1, "ENV A=1\n"),
+    ("no-from", "ARG A\n", 1, "ARG A\n"),
+    ("no-from", "", 1, ""),
+    ("malformed-mount", "FROM a\nRUN --mount=type=cache echo\n", 2, "--mount=type=cache"),
+    ("malformed-mount", "FROM a\nRUN --mount=type=foo,target=/x echo\n", 2, "--mount=type=foo,target=/x"),
+    ("malformed-mount", "FROM a\nRUN --mount=type=bind,bogus=1,target=/x echo\n", 2, "--mount=type=bind,bogus=1,target=/x"),
+    ("malformed-mount", "FROM a\nRUN --mount=type=bind,target echo\n", 2, "--mount=type=bind,target"),
+    ("session-mount", "FROM a\nRUN --mount=type=secret,id=x cat\n", 2, "--mount=type=secret,id=x"),
+    ("session-mount", "FROM a\nRUN --mount=type=ssh ssh-add -l\n", 2, "--mount=type=ssh"),
+    ("duplicate-directive", "# escape=`\n# escape=\\\nFROM a\n", 2, "# escape=\\\n"),
+    ("invalid-escape", "# escape=x\nFROM a\n", 1, "# escape=x\n"),
+    ("invalid-from", "FROM a b\n", 1, "FROM a b\n"),
+    ("invalid-from", "FROM\n", 1, "FROM\n"),
+    ("empty-from-variable", "FROM $NOPE\n", 1, "FROM $NOPE\n"),
+]
+
+
+@pytest.mark.parametrize("code,text,line,span", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_diagnostic(code, text, line, span):
+    doc = parse(text)
+    found = [d for d in doc.diagnostics if d.code == code]
+    assert len(found) == 1, doc.diagnostics
+    d = found[0]
+    assert d.severity == CODES[code]
+    assert d.line == line
+    assert text[d.start:d.end] == span
+    assert d.message.endswith(".") and (d.message[0].isupper() or d.message.startswith("--"))
+
+
+def test_every_code_is_exercised():
+    assert {c[0] for c in CASES} | {"unknown-target"} == set(CODES)
+
+
+def test_unknown_target_is_reported_for_that_graph_only():
+    doc = parse("FROM a AS one\n")
+    graph = doc.graph(target="two")
+    assert graph.target is None and graph.reachable == []
+    assert [d.code for d in graph.diagnostics] == ["unknown-target"]
+    assert doc.diagnostics == []
+
+
+def test_session_mount_is_not_an_error_and_says_why():
+    d = parse("FROM a\nRUN --mount=type=secret,id=npm npm ci\n").diagnostics[0]
+    assert d.severity == "info"
+    assert "needs a client session, plain Engine API builds will fail" in d.message
+
+
+def test_clean_files_have_no_diagnostics():
+    text = ("# syntax=docker/dockerfile:1\nARG V=1\nFROM alpine:${V} AS build\n"
+            "RUN --mount=type=cache,target=/c make\nFROM scratch\nCOPY --from=build /a /b\n")
+    assert parse(text).diagnostics == []
+
+
+def test_onbuild_from_is_not_an_edge_or_error():
+    doc = parse("FROM a AS x\nONBUILD COPY --from=nothere /a /b\nONBUILD COPY --from=7 /a /b\n")
+    assert [e.kind for e in doc.edges] == ["from"]
+    assert doc.diagnostics == []
+    assert doc.instructions[1].onbuild.flag("from").value == "nothere"
