@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studio.core import apply_edits, parse
-from studio.core.lint import RULES, StaleFix, fix_all, lint
+from studio.core.lint import RULES, StaleFix, fix_all, lint, suppress_edits
 from lint_cases import CASES
 
 
@@ -205,3 +205,21 @@ def test_lint_never_breaks_on_garbage(parts):
         if f.fix is not None:
             edits = f.fix(doc)
             splice_check(text, edits, apply_edits(text, edits))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("FROM alpine as b\n", "# check=skip=FromAsCasing\nFROM alpine as b\n"),
+    ("\ufeffFROM alpine as b\r\n", "\ufeff# check=skip=FromAsCasing\r\nFROM alpine as b\r\n"),
+    ("# syntax=docker/dockerfile:1\n#  check = skip=A ; error=true\nFROM alpine as b\n",
+     "# syntax=docker/dockerfile:1\n#  check = skip=A,FromAsCasing;error=true\nFROM alpine as b\n"),
+    ("# check=error=true\nFROM alpine as b\n",
+     "# check=skip=FromAsCasing;error=true\nFROM alpine as b\n"),
+])
+def test_suppress_adds_the_rule_to_the_check_directive(text, expected):
+    doc = parse(text)
+    edits = suppress_edits(doc, "FromAsCasing")
+    new = apply_edits(text, edits)
+    assert new == expected
+    splice_check(text, edits, new)
+    assert "FromAsCasing" not in {f.code for f in lint(parse(new))}
+    assert suppress_edits(parse(new), "FromAsCasing") == []

@@ -21,14 +21,14 @@ from studio.core.lint import (  # noqa: F401  (importing registers the rules)
     rules_stages,
     rules_vars,
 )
-from studio.core.lint.context import CheckOptions, LintContext
+from studio.core.lint.context import CheckOptions, LintContext, suppress_edits
 from studio.core.lint.registry import RULES, Finding, Rule, StaleFix, rule_docs
 
 if TYPE_CHECKING:
     from studio.core.document import Document
 
 __all__ = ["lint", "fix_all", "Finding", "Rule", "RULES", "rule_docs", "StaleFix",
-           "CheckOptions", "check_options"]
+           "CheckOptions", "check_options", "suppress_edits"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 

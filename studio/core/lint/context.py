@@ -2,6 +2,7 @@
 and build args, and small helpers that build findings and fixes the same way everywhere."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,37 @@ class CheckOptions:
             elif key == "error":
                 opts.error = val.strip().lower() in ("1", "t", "true")
         return opts
+
+
+_CHECK_LINE = re.compile(r"^#\s*check\s*=\s*(.*?)\s*$", re.IGNORECASE)
+
+
+def suppress_edits(doc: Document, code: str) -> list[TextEdit]:
+    """Text edits that add ``code`` to the file's ``# check=skip=`` directive (creating the
+    directive at the top if there is none), so BuildKit and lint both stop reporting it."""
+    for node in doc.nodes:
+        if node.kind != "directive":
+            continue
+        raw = doc.text[node.start:node.end].rstrip("\r\n")
+        m = _CHECK_LINE.match(raw)
+        if not m:
+            continue
+        value = m.group(1)
+        parts = [p for p in value.split(";") if p.strip()]
+        for i, part in enumerate(parts):
+            key, _, names = part.partition("=")
+            if key.strip().lower() == "skip":
+                listed = [n.strip() for n in names.split(",") if n.strip()]
+                if code in listed or "all" in listed:
+                    return []
+                parts[i] = f"{key.strip()}={','.join(listed + [code])}"
+                break
+        else:
+            parts.insert(0, f"skip={code}")
+        start = node.start + m.start(1)
+        return [TextEdit(start, start + len(value), ";".join(p.strip() for p in parts))]
+    at = 1 if doc.text.startswith("\ufeff") else 0
+    return [TextEdit(at, at, f"# check=skip={code}{doc.newline}")]
 
 
 class LintContext:
