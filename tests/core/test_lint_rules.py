@@ -127,3 +127,13 @@ def test_secret_in_a_builder_stage_is_only_informational():
     assert f.severity == "info" and "build cache" in f.message
     (f,) = [f for f in lint(parse(text), target="build") if f.code == "secret-via-build-arg"]
     assert f.severity == "warning"
+
+
+@pytest.mark.parametrize("base,advice", [
+    ("node:20", "node:20-slim"), ("python:3.12-bookworm", "python:3.12-slim"),
+    ("openjdk:17-jdk", "eclipse-temurin:17-jre"), ("rust:1.79", "scratch"),
+    ("docker.io/library/golang:1.22", "distroless"),
+])
+def test_heavy_final_image_names_a_lighter_base(base, advice):
+    (f,) = [f for f in lint(parse(f"FROM {base}\nCMD [\"x\"]\n")) if f.code == "heavy-final-image"]
+    assert base in f.message and advice in f.message

@@ -40,22 +40,27 @@ _RUNTIMES = {"node": "Node.js with build tools", "python": "Python with compiler
 
 
 def heavy_image(ref: str) -> tuple[str, str] | None:
-    """If ``ref`` is a heavy build image: (what it carries, advice); else None."""
+    """If ``ref`` is a heavy build image: (what it carries, advice naming a lighter base);
+    else None."""
     repo, tag, _ = split_ref(ref)
     name = short_name(repo)
     tag = (tag or "latest").lower()
+    version = re.match(r"^\d+(?:\.\d+)*", tag)
     if name in _COMPILED:
         return _COMPILED[name], ("build in a separate stage and copy only the result into a "
                                  "small runtime image (alpine, distroless or scratch)")
     if name in _JDK or name.endswith("/openjdk"):
         if "jre" in tag:
             return None
-        return "a full JDK", "run on a JRE image (e.g. eclipse-temurin:21-jre) and build in a separate stage"
+        major = version.group().split(".")[0] if version else "21"
+        return "a full JDK", (f"run on a JRE image (e.g. eclipse-temurin:{major}-jre) and "
+                              "build in a separate stage")
     if name in _RUNTIMES:
         if "slim" in tag or "alpine" in tag:
             return None
-        return _RUNTIMES[name], (f"run on {name}:<version>-slim and build what needs "
-                                 "compilers in a separate stage")
+        slim = f"{name}:{version.group()}-slim" if version else f"{name}:<version>-slim"
+        return _RUNTIMES[name], (f"run on {slim} and build what needs compilers in a "
+                                 "separate stage")
     return None
 
 
