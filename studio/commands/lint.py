@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.list_rules:
-        for code, r in RULES.items():
+        for code, r in sorted(RULES.items(), key=lambda item: not item[1].buildkit):
             kind = "buildkit" if r.buildkit else "studio"
             print(f"{code:32} {r.severity:8} {kind:8} {r.summary}")
         return 0

@@ -84,7 +84,7 @@ def rule_docs(code: str) -> str:
         f"{r.summary}\n\n{r.explanation}\n\n"
         f"Before:\n\n```dockerfile\n{r.example_before}\n```\n\n"
         f"After:\n\n```dockerfile\n{r.example_after}\n```\n"
-        + (f"More: {r.url}\n" if r.url else "")
+        + (f"\nMore: {r.url}\n" if r.url else "")
     )
 
 
