@@ -62,7 +62,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.splitter.addWidget(text_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 520])
+        self.splitter.setSizes([720, 560])
         self.setCentralWidget(self.splitter)
 
         self.problems = ProblemsPanel(self)
@@ -87,6 +87,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.editor.document().modificationChanged.connect(self._update_title)
         self.editor.cursorPositionChanged.connect(self._update_cursor_label)
         self.resize(1280, 800)
+        self.resizeDocks([self.problems_dock], [120], Qt.Orientation.Vertical)
         self._on_file_loaded()
         self._on_document_changed(self.controller.document)
 

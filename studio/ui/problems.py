@@ -38,11 +38,13 @@ class ProblemsPanel(QTreeWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self._diagnostics: list[Diagnostic] = []
+        self._diagnostics_shown = False
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
-        if [(_key(d)) for d in ordered] == [_key(d) for d in self._diagnostics]:
+        if self._diagnostics_shown and [_key(d) for d in ordered] == [_key(d) for d in self._diagnostics]:
             return  # unchanged: keep the selection and scroll position
+        self._diagnostics_shown = True
         self._diagnostics = ordered
         self.clear()
         style = self.style()
@@ -56,6 +58,10 @@ class ProblemsPanel(QTreeWidget):
             item.setData(1, Qt.ItemDataRole.UserRole, diag.line)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             items.append(item)
+        if not items:  # say so, rather than show an empty box
+            placeholder = QTreeWidgetItem(["", "", "No problems found.", ""])
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            items.append(placeholder)
         self.addTopLevelItems(items)
 
     def diagnostics(self) -> list[Diagnostic]:
@@ -85,7 +91,9 @@ class ProblemsPanel(QTreeWidget):
         menu.exec(self.viewport().mapToGlobal(pos))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        self.sig_problem_activated.emit(int(item.data(1, Qt.ItemDataRole.UserRole)))
+        line = item.data(1, Qt.ItemDataRole.UserRole)
+        if line is not None:
+            self.sig_problem_activated.emit(int(line))
 
 
 def _key(diag: Diagnostic) -> tuple:

@@ -116,7 +116,8 @@ class TextEditor(QPlainTextEdit):
     # -- extra selections -----------------------------------------------------------------
     def _refresh_selections(self) -> None:
         line = QTextEdit.ExtraSelection()
-        line.format.setBackground(QColor(self.palette().highlight().color()).lighter(185))
+        base = self.palette().base().color()
+        line.format.setBackground(QColor("#f2f5fa") if base.lightness() > 128 else base.lighter(125))
         line.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         line.cursor = self.textCursor()
         line.cursor.clearSelection()
@@ -179,19 +180,22 @@ class TextEditor(QPlainTextEdit):
         """Highlight lines ``line..end_line`` and scroll them into view, the cursor put at
         the start of ``line`` (the caller blocks the selection echo)."""
         cursor = self.line_cursor(line, end_line)
+        end = cursor.selectionEnd()
+        if end < self.document().characterCount() - 1:
+            end += 1  # through the newline, so the band spans the last line's full width
+        band = QTextCursor(self.document())
+        band.setPosition(cursor.selectionStart())
+        band.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         selection = QTextEdit.ExtraSelection()
         selection.format.setBackground(QColor("#fff3c4"))
         selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        selection.cursor = cursor
+        selection.cursor = band
         self._reveal_selections = [selection]
-        end = QTextCursor(cursor)
-        end.setPosition(cursor.selectionEnd())
-        self.setTextCursor(end)
-        self.ensureCursorVisible()
-        start = QTextCursor(cursor)
-        start.setPosition(cursor.selectionStart())
-        self.setTextCursor(start)
-        self.ensureCursorVisible()
+        for position in (cursor.selectionEnd(), cursor.selectionStart()):  # show all, then the top
+            moved = QTextCursor(cursor)
+            moved.setPosition(position)
+            self.setTextCursor(moved)
+            self.ensureCursorVisible()
         self._refresh_selections()
 
     def clear_reveal(self) -> None:
@@ -204,8 +208,9 @@ class TextEditor(QPlainTextEdit):
             return None
         cursor = self._reveal_selections[0].cursor
         doc = self.document()
-        return (doc.findBlock(cursor.selectionStart()).blockNumber() + 1,
-                doc.findBlock(cursor.selectionEnd()).blockNumber() + 1)
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        last = doc.findBlock(max(start, end - 1))
+        return doc.findBlock(start).blockNumber() + 1, last.blockNumber() + 1
 
     def set_find_matches(self, cursors: list[QTextCursor]) -> None:
         selections = []
