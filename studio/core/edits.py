@@ -30,7 +30,7 @@ from studio.core.edits_base import (
     references_to,
     resolve_stage,
     stage_block_start,
-    stage_end,
+    stage_tail_end,
     stage_ref_label,
     uses_blank_lines,
 )
@@ -125,7 +125,7 @@ def add_stage(doc: Document, name: str, base: str,
         at = len(text)
         block = (nl if text.strip() and uses_blank_lines(doc) else "") + line
     else:
-        at = stage_end(anchor)
+        at = stage_tail_end(doc, anchor)
         line = indentation_at(text, anchor.from_instruction.start) + line
         block = line
         if uses_blank_lines(doc):
@@ -186,7 +186,7 @@ def _check_rebase(doc: Document, removed: Stage, base: str, child: int) -> None:
 
 def _stage_deletion(doc: Document, st: Stage) -> TextEdit:
     text = doc.text
-    start, end = stage_block_start(doc, st), stage_end(st)
+    start, end = stage_block_start(doc, st), stage_tail_end(doc, st)
     rest_blank = end
     while rest_blank < len(text) and is_blank_line(text, rest_blank):
         rest_blank = _next_line(text, rest_blank)

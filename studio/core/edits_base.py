@@ -345,6 +345,19 @@ def stage_end(stage: Stage) -> int:
     return last.end
 
 
+def stage_tail_end(doc: Document, stage: Stage) -> int:
+    """End of a stage's text including comment lines right after its last instruction
+    (up to a blank line or the comments that introduce the next stage)."""
+    text = doc.text
+    pos = stage_end(stage)
+    nxt = stage.index + 1
+    limit = stage_block_start(doc, doc.stages[nxt]) if nxt < len(doc.stages) else len(text)
+    while pos < limit and text[pos:line_end_of(text, pos)].lstrip(" \t").startswith("#"):
+        nl = text.find("\n", pos)
+        pos = len(text) if nl < 0 else nl + 1
+    return pos
+
+
 def uses_blank_lines(doc: Document) -> bool:
     """Whether stages are separated by blank lines (True for a file with one stage).
     The first couple of dozen stage boundaries decide; a file keeps one style."""

@@ -332,3 +332,27 @@ def test_operations_are_reachable_from_edits_module():
     from studio.core.edits import Operation, apply_operation
 
     assert apply_operation("FROM alpine AS a\n", Operation("rename-stage", "a=b")) == "FROM alpine AS b\n"
+
+
+def test_trailing_comments_stay_with_their_stage():
+    text = "FROM alpine AS a\nRUN y\n# still about a\n\n# about b\nFROM a AS b\n"
+    assert run(text, add_stage, "n", "busybox", after="a") == (
+        "FROM alpine AS a\nRUN y\n# still about a\n\nFROM busybox AS n\n\n# about b\nFROM a AS b\n"
+    )
+    assert run(text.replace("FROM a AS b", "FROM alpine AS b"), remove_stage, "a") == (
+        "# about b\nFROM alpine AS b\n"
+    )
+    no_blank = "FROM alpine AS a\nRUN y\n# about b\nFROM alpine AS b\nFROM b AS c\n"
+    assert run(no_blank, add_stage, "n", "busybox", after="a") == (
+        "FROM alpine AS a\nRUN y\nFROM busybox AS n\n# about b\nFROM alpine AS b\nFROM b AS c\n"
+    )
+
+
+def test_references_through_variables_are_not_renamed_blindly():
+    text = "ARG SRC=build\nFROM alpine AS build\nFROM ${SRC} AS next\n"
+    assert parse(text).stages[1].base_stage == 0
+    with pytest.raises(EditError, match="line 3 refers to stage 'build' .line 2. through '.{SRC}'"):
+        rename_stage(parse(text), "build", "compile")
+    copy = "ARG S=build\nFROM alpine AS build\nFROM scratch\nCOPY --from=$S /a /a\n"
+    with pytest.raises(EditError, match="line 4 .* through '.S'"):
+        rename_stage(parse(copy), "build", "compile")
