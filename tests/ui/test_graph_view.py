@@ -154,6 +154,26 @@ def test_stale_graph_keeps_the_last_shape_and_shows_a_banner(view):
     assert not view._banner.isVisible()
 
 
+def test_stale_update_changes_only_the_badges(view):
+    from studio.core.model import Diagnostic
+
+    show(view, BE)
+    graph = view.graph()
+    broken = parse(BE.replace("FROM alpine:3.20", "FROM")).graph()
+    view.set_graph(broken, {1: [Diagnostic("error", "x", 12, "half-typed")]}, stale=True)
+    assert view.graph() is graph and len(view.stage_nodes()) == 4
+    assert view.stage_nodes()[1].diagnostics == ["line 12: half-typed"]
+
+
+def test_selecting_a_stage_fades_unrelated_edges(view):
+    show(view, BE)
+    view.select_stage(1)
+    faded = {e.line for e in view.edge_items() if e.opacity() < 0.5}
+    assert faded == {6, 16, 20, 22}  # foo's own edges (12 in, 21 out) stay clear
+    view.select_stage(None)
+    assert all(e.opacity() == 1.0 for e in view.edge_items())
+
+
 def test_empty_graph_shows_a_hint(view):
     show(view, "# nothing yet\n")
     assert view.stage_nodes() == {}

@@ -11,7 +11,7 @@ import html
 import posixpath
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyle
 
 from studio.ui.graph import theme as T
@@ -43,6 +43,7 @@ class EdgeItem(QGraphicsItem):
         self.sources: list[str] = []
         self.dest: str | None = None
         self._dimmed = False
+        self._faded = False
         self._label = ""
         self._path = QPainterPath()
         self._shape: QPainterPath | None = QPainterPath()
@@ -80,9 +81,21 @@ class EdgeItem(QGraphicsItem):
         self.adjust()
 
     def set_dimmed(self, on: bool) -> None:
+        """Dimmed: the build target does not need the stage this edge feeds."""
         if on != self._dimmed:
             self._dimmed = on
-            self.setOpacity(0.35 if on else 1.0)
+            self._update_opacity()
+
+    def set_faded(self, on: bool) -> None:
+        """Faded: another box is selected and this edge does not touch it."""
+        if on != self._faded:
+            self._faded = on
+            self._update_opacity()
+
+    def _update_opacity(self) -> None:
+        self.setOpacity((0.35 if self._dimmed else 1.0) * (0.25 if self._faded else 1.0))
+        base = 0.0 if self.kind == "from" else 1.0
+        self.setZValue(base - 0.5 if self._faded else base)
 
     @property
     def is_dimmed(self) -> bool:
@@ -174,6 +187,8 @@ class EdgeItem(QGraphicsItem):
         width = {"from": 2.6, "copy": 1.7, "mount": 1.7}[self.kind] + (1.0 if selected else 0.0)
         if lod < 0.3:  # zoomed far out: one-pixel lines take Qt's fast cosmetic stroker
             width = 1.0
+            color = QColor(color)
+            color.setAlpha(150)  # and many of them overlap: let the structure show through
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(color, width)
         pen.setCosmetic(True)

@@ -70,6 +70,12 @@ def diagnostics_by_line(graph: StageGraph) -> dict[int, list[Diagnostic]]:
     return out
 
 
+def _badge(node: StageNode, diags: list[Diagnostic]) -> None:
+    worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
+    severity = {v: k for k, v in SEVERITY_RANK.items()}[worst]
+    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], severity)
+
+
 class GraphScene(QGraphicsScene):
     """Owns the items; ``apply_graph`` diffs a new graph into them."""
 
@@ -88,6 +94,15 @@ class GraphScene(QGraphicsScene):
         self.edge_map: dict[tuple, EdgeItem] = {}
         self.graph: StageGraph | None = None
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.selectionChanged.connect(self._focus_selection)
+
+    def _focus_selection(self) -> None:
+        """The edges of the selected boxes stand out; the others fade (in a big graph
+        this is how one stage's dependencies become readable)."""
+        chosen = {id(i) for i in self.selectedItems() if isinstance(i, (StageNode, ImageNode))}
+        fade = bool(chosen)
+        for edge in self.edge_map.values():
+            edge.set_faded(fade and id(edge.source_item) not in chosen and id(edge.target_item) not in chosen)
 
     # ----- diffing ---------------------------------------------------------------
     def apply_graph(self, graph: StageGraph, diagnostics: dict[int, list[Diagnostic]] | None = None) -> list:
@@ -154,6 +169,7 @@ class GraphScene(QGraphicsScene):
         for item in live_images.values():
             consumers = [e.target_item for e in item.edges]
             item.set_dimmed(bool(consumers) and all(c.is_skipped for c in consumers))
+        self._focus_selection()
         return new
 
     def _unnamed_reuse(self, stages: list[Stage], keys: list[str]) -> dict[str, StageNode]:
@@ -188,9 +204,12 @@ class GraphScene(QGraphicsScene):
         node.set_instructions([(ins.line, instruction_text(ins)) for ins in st.instructions])
         node.set_target(graph.target == st.index)
         node.set_skipped(st.index not in reachable)
-        worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
-        severity = {v: k for k, v in SEVERITY_RANK.items()}[worst]
-        node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], severity)
+        _badge(node, diags)
+
+    def apply_diagnostics(self, diagnostics: dict[int, list[Diagnostic]]) -> None:
+        """Update only the diagnostic badges (the shape stays as it is)."""
+        for index, node in self.by_index.items():
+            _badge(node, diagnostics.get(index, []))
 
     # ----- placement -------------------------------------------------------------
     def all_nodes(self) -> list:

@@ -392,7 +392,7 @@ class StageNode(QGraphicsItem):
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(_tint(th.node_fill, th.state_color("running"), 0.25))
                 painter.drawRect(QRectF(2, rect.top(), T.NODE_WIDTH - 4, T.ROW_H))
-            painter.setPen(th.accent if not self._skipped else th.dim_text)
+            painter.setPen(th.keyword if not self._skipped else th.dim_text)
             painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, row.keyword)
             painter.setPen(th.text)
             painter.drawText(rect.adjusted(mono.horizontalAdvance(row.keyword + " "), 0, 0, 0),

@@ -55,6 +55,7 @@ class Theme:
     text: QColor
     dim_text: QColor
     accent: QColor
+    keyword: QColor
     selection: QColor
     image_fill: QColor
     edge_from: QColor
@@ -108,6 +109,7 @@ def make_theme(palette: QPalette | None = None) -> Theme:
         text=text,
         dim_text=tint(text, node_fill, 0.45),
         accent=accent,
+        keyword=accent if not dark else tint(accent, QColor("white"), 0.35),
         selection=accent,
         image_fill=tint(background, node_fill, 0.55),
         edge_from=tint(text, background, 0.35),

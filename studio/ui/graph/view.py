@@ -81,8 +81,11 @@ class GraphView(GestureMixin, QGraphicsView):
         """Show ``graph``, updating items in place. ``stale``: the text does not parse
         cleanly now, so the last good shape stays and a banner says so."""
         if stale and self._graph is not None:
+            # keep the shape; only the badges follow the (new) diagnostics
             self._banner.show()
             self.place_overlays()
+            if diagnostics_by_stage is not None:
+                self._scene.apply_diagnostics(diagnostics_by_stage)
             return
         self._banner.setVisible(stale)
         first = self._graph is None or not self._scene.by_index
