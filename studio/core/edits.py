@@ -15,8 +15,6 @@ from studio.core.edits_base import (
     check_image,
     check_new_name,
     deletion,
-    describe_reference,
-    edge_reference,
     find_named,
     finish,
     from_words,
@@ -25,16 +23,20 @@ from studio.core.edits_base import (
     is_blank_line,
     keyword_case,
     line_start_of,
-    numeric_references,
     previous_line_start,
-    references_to,
     resolve_stage,
     stage_block_start,
-    stage_tail_end,
     stage_ref_label,
+    stage_tail_end,
     uses_blank_lines,
 )
-from studio.core.edits_edges import add_copy, remove_edge, remove_flag, move_instruction
+from studio.core.edits_edges import add_copy, move_instruction, remove_edge, remove_flag
+from studio.core.edits_refs import (
+    describe_reference,
+    edge_reference,
+    numeric_references,
+    references_to,
+)
 from studio.core.model import Stage, TextEdit
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ __all__ = [
     "remove_edge",
     "set_base",
     "move_instruction",
+    "edge_reference",  # where an edge's stage reference is written (for highlighting)
+    "resolve_stage",
 ]
 
 
@@ -224,9 +228,6 @@ def set_base(doc: Document, stage: int | str, image: str) -> list[TextEdit]:
         return []
     return [TextEdit(word.start, word.end, image)]
 
-
-# ``edge_reference`` is re-exported for callers that show where an edge is written.
-__all__ += ["edge_reference"]
 
 # The string form of these operations (what ``stage-studio edit`` takes), for callers
 # that script edits: ``apply_operation(text, Operation("rename-stage", "old=new"))``.

@@ -17,7 +17,6 @@ from studio.core.edits_base import (
     keyword_case,
     line_start_of,
     resolve_stage,
-    stage_end,
     stage_ref_label,
 )
 from studio.core.model import Edge, Flag, Instruction, Stage, TextEdit
