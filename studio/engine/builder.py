@@ -56,6 +56,8 @@ class Build:
         self.translator: Any = None
         self.stage_map: Any = None
         self.context_digest: str | None = None
+        self._host: str | None = None  # endpoint of the light socket client, when used
+        self._ping: dict[str, str] = {}
 
     @property
     def cancelled(self) -> bool:
@@ -169,23 +171,54 @@ class Build:
         if req.sizes and not self.cancelled:
             from studio.engine.sizes import measure
 
-            yield from measure(self, client)
+            yield from measure(self, self.engine_api())
             if self.result is not None:
                 yield SizesReady(self.result)
 
     # ---- pieces --------------------------------------------------------------------
     def _connect(self):
-        if self._client is None:
-            from studio.engine.connection import connect
+        """The SDK client, or None when the build goes over the light socket client."""
+        if self._client is not None:
+            return self._client
+        from studio.engine import rawhttp
+        from studio.engine.connection import EngineUnavailable, resolve_endpoint
 
-            self._client = connect()
+        endpoint = resolve_endpoint()
+        if endpoint.tls_dir is None and rawhttp.supported(endpoint.host):
+            self._host = endpoint.host
+            try:
+                response = rawhttp.request(endpoint.host, "GET", "/_ping", timeout=3)
+                response.text()
+                response.close()
+            except OSError as exc:
+                from studio.engine.connection import _explain
+
+                raise EngineUnavailable(_explain(exc, endpoint)) from exc
+            self._ping = response.headers
+            return None
+        from studio.engine.connection import connect
+
+        self._client = connect()
         return self._client
+
+    def engine_api(self):
+        """JSON calls for the size pass: the SDK's ``client.api`` or the light socket client."""
+        if self._client is not None:
+            return self._client.api
+        from studio.engine.rawhttp import LightAPI
+
+        return LightAPI(self._host)
 
     def _choose_backend(self, client) -> str:
         if self.request.backend in ("buildkit", "classic"):
             return self.request.backend
         from studio.engine.connection import buildkit_available
 
+        if client is None:
+            headers = self._ping
+            version = {"ApiVersion": headers.get("api-version", "0.0"), "Os": headers.get("ostype", "linux")}
+            return "buildkit" if buildkit_available(version, {"Builder-Version": headers.get("builder-version", "")}) \
+                else "classic"
         headers = getattr(client, "_stage_studio_ping", None)
         if headers is None:
             try:
@@ -196,34 +229,53 @@ class Build:
         version = {"ApiVersion": client.api.api_version, "Os": headers.get("OSType", "linux")}
         return "buildkit" if buildkit_available(version, headers) else "classic"
 
+    def _remember_socket(self, sock) -> None:
+        with self._lock:
+            self._socket = sock
+        if self.cancelled:
+            _shutdown(sock)
+
+    def _post(self, client, params: dict[str, Any], ctx):
+        """Start the build request; returns (status, body chunk iterator, closer, error text getter)."""
+        body = ctx.chunks(lambda: self.cancelled)
+        headers = {"Content-Type": "application/x-tar"}
+        if client is None:
+            from studio.engine import rawhttp
+
+            response = rawhttp.request(self._host, "POST", "/build", params, body=body, length=ctx.size,
+                                       headers=headers, on_socket=self._remember_socket)
+            return response.status_code, response.chunks(), response.close, response.text
+        api = client.api
+        response = api._post(api._url("/build"), params=params, data=body, headers=headers,
+                             stream=True, timeout=None)
+        self._remember_socket(_response_socket(response))
+        return (response.status_code, response.raw.stream(READ_CHUNK, decode_content=False),
+                response.close, lambda: _http_error(response))
+
     def _stream(self, client, params: dict[str, Any], ctx, translator) -> Iterator[BuildEvent]:
         """POST the context and translate every message until the engine closes the stream."""
-        api = client.api
         try:
-            response = api._post(api._url("/build"), params=params, data=ctx.chunks(lambda: self.cancelled),
-                                 headers={"Content-Type": "application/x-tar"}, stream=True, timeout=None)
-        except Exception as exc:  # noqa: BLE001
+            status, chunks, close, error_text = self._post(client, params, ctx)
+        except Exception as exc:  # noqa: BLE001 - includes a cancel during the upload
+            with self._lock:
+                self._socket = None
             translator.failure = BuildFailed("the build was cancelled" if self.cancelled
                                              else f"could not send the build to the engine: {exc}")
             return
         try:
-            with self._lock:
-                self._socket = _response_socket(response)
-            if self.cancelled:
-                _shutdown(self._socket)
-            if response.status_code >= 400:
-                translator.failure = BuildFailed(_http_error(response))
+            if status >= 400:
+                translator.failure = BuildFailed(_error_message(error_text()))
                 return
-            for message in _messages(response):
+            for message in _messages(chunks):
                 yield from translator.feed(message)
             self.context_digest = ctx.digest
-        except Exception as exc:  # noqa: BLE001 - a shut-down socket raises from deep inside urllib3
+        except Exception as exc:  # noqa: BLE001 - a shut-down socket raises from deep inside
             if not self.cancelled:
                 translator.failure = BuildFailed(f"lost the connection to the engine: {exc}")
         finally:
             with self._lock:
                 self._socket = None
-            response.close()
+            close()
 
 
 def _parse(req: BuildRequest):
@@ -262,11 +314,11 @@ def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | N
     return params
 
 
-def _messages(response) -> Iterator[dict]:
+def _messages(chunks: Iterator[bytes]) -> Iterator[dict]:
     """Decode the engine's JSON lines as they arrive (objects never span a newline)."""
     buffer = b""
     decoder = json.JSONDecoder()
-    for chunk in response.raw.stream(READ_CHUNK, decode_content=False):
+    for chunk in chunks:
         buffer += chunk
         if b"\n" not in buffer:
             continue
@@ -294,10 +346,14 @@ def _decode_line(line: bytes, decoder: json.JSONDecoder) -> Iterator[dict]:
 
 
 def _http_error(response) -> str:
+    return response.text
+
+
+def _error_message(body: str) -> str:
     try:
-        return str(response.json().get("message") or response.text)
-    except ValueError:
-        return f"the engine refused the build: HTTP {response.status_code} {response.text[:300]}"
+        return str(json.loads(body).get("message") or body)
+    except (ValueError, AttributeError):
+        return f"the engine refused the build: {body[:300]}"
 
 
 def _response_socket(response):

@@ -53,7 +53,7 @@ def named_text(document, stage_map, index: int) -> tuple[str, str]:
     return text[:end] + f" AS {name}" + text[end:], name
 
 
-def measure(build, client) -> Iterator[BuildEvent]:
+def measure(build, api) -> Iterator[BuildEvent]:
     """Fill ``build.result`` with sizes and layers; yields progress and warnings."""
     from studio.engine.builder import MEASURE_LABEL
 
@@ -64,7 +64,7 @@ def measure(build, client) -> Iterator[BuildEvent]:
     yield SizesStarted([s.index for s in built])
     keys = measure_keys(build) if missing else {}
     if keys:
-        reuse = _existing_measures(client, f"{MEASURE_LABEL}.key")
+        reuse = _existing_measures(api, f"{MEASURE_LABEL}.key")
         states = build.translator.progress.state
         for index in list(missing):
             if any(states.get(i) != "cached" for i in build.stage_map.chain(index)):
@@ -74,12 +74,11 @@ def measure(build, client) -> Iterator[BuildEvent]:
                 result.stages[index].image_id = image
                 missing.remove(index)
     if missing:
-        images, errors = _measuring_builds(build, client, missing, MEASURE_LABEL, keys)
+        images, errors = _measuring_builds(build, missing, MEASURE_LABEL, keys)
         for index, image in images.items():
             result.stages[index].image_id = image
         for message in errors:
             yield BuildWarning(message)
-    api = client.api
     base_counts: dict[str, int] = {}
     for stage in built:
         if stage.image_id is None:
@@ -215,9 +214,9 @@ def measure_keys(build) -> dict[int, str]:
     return keys
 
 
-def _existing_measures(client, key_label: str) -> dict[str, str]:
+def _existing_measures(api, key_label: str) -> dict[str, str]:
     try:
-        images = client.api.images(filters={"label": key_label})
+        images = api.images(filters={"label": key_label})
     except Exception:  # noqa: BLE001 - no reuse then; measuring builds still work
         return {}
     found: dict[str, str] = {}
@@ -226,7 +225,7 @@ def _existing_measures(client, key_label: str) -> dict[str, str]:
     return found
 
 
-def _measuring_builds(build, client, indexes: list[int], label: str,
+def _measuring_builds(build, indexes: list[int], label: str,
                       keys: dict[int, str]) -> tuple[dict[int, str], list[str]]:
     """Build each stage as a target concurrently; returns {index: image id} and error messages."""
     from studio.engine.builder import Build
@@ -241,7 +240,7 @@ def _measuring_builds(build, client, indexes: list[int], label: str,
                           no_cache=False, backend=build.backend or "auto",
                           labels={**build.request.labels, label: "1",
                                   **({f"{label}.key": keys[index]} if index in keys else {})})
-        children.append((index, Build(request, client=client)))
+        children.append((index, Build(request, client=build._client)))
     build._children = [child for _, child in children]
     if build.cancelled:
         return images, ["sizes were not measured: the build was cancelled"]
