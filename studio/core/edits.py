@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from studio.core.edits_base import (
     EditError,
+    StageInUseError,
     as_case,
     check_image,
     check_new_name,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EditError",
+    "StageInUseError",
     "rename_stage",
     "add_stage",
     "remove_stage",
@@ -156,9 +158,9 @@ def remove_stage(doc: Document, stage: int | str, cascade: bool = False) -> list
     refs = [r for r in references_to(doc, st.index) if r.stage != st.index]
     if refs and not cascade:
         users = "; ".join(describe_reference(doc, r) for r in refs)
-        raise EditError(
+        raise StageInUseError(
             f"stage {stage_ref_label(st)} is still used by {users}; remove those references "
-            "first, or remove it with cascade"
+            "first, or remove it with cascade", sorted({r.line for r in refs})
         )
     edits = [_stage_deletion(doc, st)]
     base_word, _, _ = from_words(doc, st)

@@ -23,6 +23,15 @@ class EditError(ValueError):
     """An operation that cannot apply. The message is shown to users as is."""
 
 
+class StageInUseError(EditError):
+    """``remove_stage`` without cascade on a stage others use; ``users`` lists the
+    lines that use it, so a UI can offer the cascade."""
+
+    def __init__(self, message: str, users: list[int]):
+        super().__init__(message)
+        self.users = users
+
+
 # ---------------------------------------------------------------- stages and names
 
 

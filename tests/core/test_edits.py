@@ -5,7 +5,7 @@ import dockerfile
 import pytest
 
 from studio.core import apply_edits, parse
-from studio.core.edits import EditError, add_stage, remove_stage, rename_stage, set_base
+from studio.core.edits import EditError, StageInUseError, add_stage, remove_stage, rename_stage, set_base
 
 
 def run(text: str, op, *args, **kwargs) -> str:
@@ -205,8 +205,9 @@ def test_remove_unused_stage_with_its_comment_and_renumber():
 
 
 def test_remove_used_stage_is_refused_naming_users():
-    with pytest.raises(EditError) as info:
+    with pytest.raises(StageInUseError) as info:
         remove_stage(parse(CHAIN), "a")
+    assert info.value.users == [8, 13]
     message = str(info.value)
     assert "'a' (line 1)" in message
     assert "stage 'c' (FROM at line 8)" in message
