@@ -97,6 +97,8 @@ def test_fix_results(text, code, expected):
 
 @pytest.mark.parametrize("text,code", [
     ("FROM a:1\nCMD echo $HOME | grep x\n", "JSONArgsRecommended"),
+    ("FROM a:1\nCMD exec app\n", "JSONArgsRecommended"),
+    ("FROM a:1\nENTRYPOINT DEBUG=1 app\n", "JSONArgsRecommended"),
     ("FROM a:1\nENV A \"quoted value\"\n", "LegacyKeyValueFormat"),
     ("FROM debian:12\nRUN apt-get install -y curl; \n", "package-cache"),
     ("FROM a:1\nADD --checksum=sha256:abc x /x\n", None),

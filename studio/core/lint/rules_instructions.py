@@ -83,6 +83,9 @@ def no_empty_continuation(ctx: LintContext):
 
 
 _SIMPLE_WORD = re.compile(r"^[A-Za-z0-9_./:@%+=,-]+$")
+# Shell built-ins have no program to exec, so they cannot move to the exec form.
+_BUILTINS = frozenset({"exec", "cd", "export", "source", ".", "set", "eval", "ulimit",
+                       "umask", "trap", "alias", "unset", "shift", "read", "wait", "exit"})
 
 
 @rule("JSONArgsRecommended", "JSON arguments for CMD/ENTRYPOINT", "warning", buildkit=True,
@@ -107,7 +110,8 @@ def json_args_recommended(ctx: LintContext):
             continue
         words = ins.args.split()
         edits = None
-        if ins.end_line == ins.line and all(_SIMPLE_WORD.match(w) for w in words):
+        if (ins.end_line == ins.line and all(_SIMPLE_WORD.match(w) for w in words)
+                and words[0] not in _BUILTINS and "=" not in words[0]):
             end = ctx.instruction_end(ins)
             edits = [TextEdit(ins.args_start, end, json.dumps(words))]
         yield ctx.at(ins, f"JSON arguments recommended for {ins.keyword} to prevent "
