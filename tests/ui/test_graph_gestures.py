@@ -95,6 +95,8 @@ def test_drag_from_output_port_to_a_later_stage_asks_paths(view, qtbot):
     view.ask_copy = answer
     src, dst = view.stage_nodes()[1], view.stage_nodes()[3]
     port = at(view, src, T.NODE_WIDTH, T.HEADER_H / 2)
+    qtbot.mouseMove(view.viewport(), pos=port)
+    assert view.viewport().cursor().shape() == Qt.CursorShape.CrossCursor  # "drag from here"
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=port)
     qtbot.mouseMove(view.viewport(), pos=at(view, dst, 60, 60))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, dst, 60, 60))
@@ -119,8 +121,12 @@ def test_drag_instruction_row_to_another_stage(view, qtbot):
     qtbot.mouseMove(view.viewport(), pos=start + QPoint(30, 30))
     drop = at(view, dst, 60, T.HEADER_H + T.BASE_H + 2)  # top half of bar's first row
     qtbot.mouseMove(view.viewport(), pos=drop)
+    line = view._drop_line
+    assert line is not None and line.isVisible()
+    assert abs(line.line().y1() - dst.mapToScene(0, T.HEADER_H + T.BASE_H).y()) < 0.5  # above bar's first row
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=drop)
     assert got == [(14, 2, 0)]
+    assert line.scene() is None  # the indicator goes away with the drag
     # dropping a row back where it is emits nothing
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(view.viewport(), pos=start + QPoint(0, 8))
@@ -159,9 +165,12 @@ def test_context_menus_emit_intents(view):
     edge = next(e for e in view.edge_items() if e.line == 22)
     trigger(view.mapFromScene(edge.path().pointAtPercent(0.3)), "Remove this dependency")
     assert edges == [(22,)]
-    view.ask_new_stage = lambda parent, taken: ("test", "busybox") if "foo" in taken else None
+    view.ask_new_stage = lambda parent, taken, base="": ("test", base or "busybox") if "foo" in taken else None
     trigger(QPoint(3, 3), "Add stage")
     assert added == [("test", "busybox", -1)]
+    image = view.image_nodes()["alpine:3.20"]
+    trigger(view.mapFromScene(image.mapToScene(image.box_rect().center())), "New stage from this image")
+    assert added[-1] == ("test", "alpine:3.20", -1)
 
 
 def test_dragging_a_box_reports_positions_changed(view, qtbot):

@@ -66,12 +66,12 @@ def ask_copy(parent: QWidget | None, source: str, target: str) -> tuple[list[str
     return split_paths(paths.text()), dest.text().strip()
 
 
-def ask_new_stage(parent: QWidget | None, taken: set[str]) -> tuple[str, str] | None:
+def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "") -> tuple[str, str] | None:
     """A name and a base image for a new stage."""
     dialog, form, buttons = _form(parent, "Add a stage", "")
     name = QLineEdit(dialog)
     name.setValidator(name_validator(name))
-    base = QLineEdit(dialog)
+    base = QLineEdit(base_text, dialog)
     base.setPlaceholderText("alpine:3.20, scratch, or a stage name")
     form.addRow("Name:", name)
     form.addRow("Base image:", base)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainterPath, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsSimpleTextItem, QLineEdit, QMenu
+from PySide6.QtWidgets import (QApplication, QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem, QLineEdit,
+                               QMenu)
 
 from studio.ui.graph.dialogs import STAGE_NAME, name_validator
 from studio.ui.graph.edge_item import EdgeItem
@@ -37,6 +38,8 @@ class GestureMixin:
         self._space = False
         self._press: dict | None = None  # what the left button went down on
         self._ghost = None  # temporary item while dragging a connection or a row
+        self._drop_line = None  # where a dragged row would land
+        self._over_port = False
         self._move_start: dict = {}
         self._editor = InlineEditor(self.viewport())
         self._editor.setObjectName("graphRenameEditor")
@@ -129,6 +132,9 @@ class GestureMixin:
                 add("Change base…", lambda: self._ask_base(edge.target_item))
             else:
                 add("Remove this dependency", lambda: self.sig_remove_edge_requested.emit(edge.line), "Del")
+        elif isinstance(item, ImageNode):
+            ref = item.ref
+            add("New stage from this image…", lambda: self.request_add_stage(base=ref))
         else:
             add("Add stage…", lambda: self.request_add_stage())
             menu.addSeparator()
@@ -139,10 +145,10 @@ class GestureMixin:
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.build_context_menu(event.pos()).exec(event.globalPos())
 
-    def request_add_stage(self, after: int = -1) -> None:
+    def request_add_stage(self, after: int = -1, base: str = "") -> None:
         """Ask a name and base, then emit sig_add_stage_requested (toolbar / menu)."""
         taken = {n.title.lower() for n in self.scene().by_index.values()}
-        answer = self.ask_new_stage(self, taken)
+        answer = self.ask_new_stage(self, taken, base)
         if answer:
             self.sig_add_stage_requested.emit(answer[0], answer[1], after)
 
@@ -249,8 +255,11 @@ class GestureMixin:
                 self._start_row_ghost(press["node"], press["line"])
             if press["dragging"]:
                 self._ghost.setPos(self.mapToScene(pos) + QPointF(8, 4))
+                self._show_drop_line(pos)
             event.accept()
             return
+        if not event.buttons() and not self._space:
+            self._hover_cursor(pos)
         if self._move_start and not self.scene().dragging:
             self.scene().set_dragging(True, list(self._move_start))
         super().mouseMoveEvent(event)
@@ -331,10 +340,43 @@ class GestureMixin:
         self.scene().addItem(ghost)
         self._ghost = ghost
 
+    def _show_drop_line(self, pos: QPoint) -> None:
+        """A line in the box under the mouse where the dragged row would land."""
+        target = self._stage_at(pos)
+        if self._drop_line is None:
+            self._drop_line = QGraphicsLineItem()
+            pen = QPen(self.scene().theme.accent, 2)
+            pen.setCosmetic(True)
+            self._drop_line.setPen(pen)
+            self._drop_line.setZValue(10)
+            self.scene().addItem(self._drop_line)
+        if target is None:
+            self._drop_line.hide()
+            return
+        position = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
+        y = target.drop_line_y(position)
+        a, b = target.mapToScene(QPointF(6, y)), target.mapToScene(QPointF(target.box_rect().width() - 6, y))
+        self._drop_line.setLine(a.x(), a.y(), b.x(), b.y())
+        self._drop_line.show()
+
+    def _hover_cursor(self, pos: QPoint) -> None:
+        """A cross over an output port says "drag from here to copy files"."""
+        item, part, _ = self._hit(pos)
+        over_port = isinstance(item, StageNode) and part == "out_port"
+        if over_port != self._over_port:
+            self._over_port = over_port
+            if over_port:
+                self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+            else:
+                self.viewport().unsetCursor()
+
     def _cancel_drag(self) -> None:
-        if self._ghost is not None:
-            self.scene().removeItem(self._ghost)
-            self._ghost = None
+        for name in ("_ghost", "_drop_line"):
+            item = getattr(self, name)
+            if item is not None:
+                if item.scene() is self.scene():
+                    self.scene().removeItem(item)
+                setattr(self, name, None)
 
     def _finish_connect(self, source: StageNode, target: StageNode) -> None:
         answer = self.ask_copy(self, source.title, target.title)

@@ -283,6 +283,13 @@ class StageNode(QGraphicsItem):
                 return row.index
         return len(self._instructions)
 
+    def drop_line_y(self, position: int) -> float:
+        """Local y of the insertion line shown while a row is dragged to ``position``."""
+        for k, row in enumerate(self._rows):
+            if row.index == position or row.index == -1:
+                return self._row_top(k)
+        return self._row_top(len(self._rows))
+
     def title_rect(self) -> QRectF:
         return QRectF(T.PAD + 4, 4, T.NODE_WIDTH - 2 * T.PAD - 8, T.HEADER_H - 8)
 
