@@ -12,9 +12,8 @@ from studio.core import parse
 from studio.core.files import DockerfileReadError, read_dockerfile
 from studio.commands.edit import write_atomically
 from studio.commands.graph import parse_build_args
-from studio.core.lint import RULES, fix_all, lint, rule_docs
+from studio.core.lint import RULES, fix_all, lint, parser_only, rule_docs
 from studio.core.lint.sarif import column, to_sarif
-from studio.core.model import Diagnostic
 
 PROG = "stage-studio lint"
 
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: there is no stage {target!r} in {args.file}", file=sys.stderr)
         return 2
     findings = lint(doc, build_args or None, target)
-    parser_diags = _parser_only(graph.diagnostics, findings)
+    parser_diags = parser_only(graph.diagnostics, findings)
     every = sorted(list(findings) + parser_diags, key=lambda d: (d.line, d.start))
     if args.format == "json":
         sys.stdout.write(json.dumps(_json(args.file, doc, every), indent=2) + "\n")
@@ -86,16 +85,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"{counts['error']} error(s), {counts['warning']} warning(s), "
                   f"{counts['info']} note(s)", file=sys.stderr)
     return 1 if any(d.severity == "error" for d in every) else 0
-
-
-def _norm(code: str) -> str:
-    return code.replace("-", "").replace("_", "").lower()
-
-
-def _parser_only(diags: list[Diagnostic], findings) -> list[Diagnostic]:
-    """Parser diagnostics that lint does not already report (same line and rule)."""
-    seen = {(f.line, _norm(f.code)) for f in findings}
-    return [d for d in diags if (d.line, _norm(d.code)) not in seen]
 
 
 def _counts(items) -> dict[str, int]:

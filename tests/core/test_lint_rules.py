@@ -137,3 +137,14 @@ def test_secret_in_a_builder_stage_is_only_informational():
 def test_heavy_final_image_names_a_lighter_base(base, advice):
     (f,) = [f for f in lint(parse(f"FROM {base}\nCMD [\"x\"]\n")) if f.code == "heavy-final-image"]
     assert base in f.message and advice in f.message
+
+
+def test_parser_only_drops_what_lint_already_reports():
+    from studio.core.lint import parser_only
+
+    doc = parse("FROM alpine:3.20 AS x\nFROM alpine:3.20 AS X\nRUN <<EOF\nnever ends\n")
+    findings = lint(doc)
+    assert any(f.code == "DuplicateStageName" for f in findings)
+    kept = parser_only(doc.diagnostics, findings)
+    assert all(d.code.replace("-", "").lower() != "duplicatestagename" for d in kept)
+    assert any(d.code == "unterminated-heredoc" for d in kept)

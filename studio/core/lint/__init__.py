@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from studio.core.document import Document
 
 __all__ = ["lint", "fix_all", "Finding", "Rule", "RULES", "rule_docs", "StaleFix",
-           "CheckOptions", "check_options", "suppress_edits"]
+           "CheckOptions", "check_options", "suppress_edits", "parser_only"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -93,3 +93,15 @@ def fix_all(text: str, build_args: dict[str, str] | None = None, target: Any = N
             text = new_text
             fixed.append(finding)
     return text, fixed
+
+
+def _norm(code: str) -> str:
+    return code.replace("-", "").replace("_", "").lower()
+
+
+def parser_only(diagnostics: list, findings: list[Finding]) -> list:
+    """The parser diagnostics lint does not already report (same line, same rule whatever
+    its spelling: ``duplicate-stage-name`` is ``DuplicateStageName``), so a problems list
+    can show both without repeating itself."""
+    seen = {(f.line, _norm(f.code)) for f in findings}
+    return [d for d in diagnostics if (d.line, _norm(d.code)) not in seen]
