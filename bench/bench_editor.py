@@ -12,7 +12,6 @@ Budgets from the issue: keystroke median <= 16 ms, open <= 1.5 s, RSS < 400 MB.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import statistics
 import sys
@@ -22,19 +21,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
-
-
-def big_text(stages: int) -> str:
-    """The shared realistic generator when present, else a simple stand-in."""
-    if GENERATOR.exists():
-        spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.generate(stages)
-    return "".join(f"FROM alpine AS s{i}\nWORKDIR /src\nRUN echo step {i} && make\n"
-                   + (f"COPY --from=s{i // 2} /out /deps\n" if i else "") for i in range(stages))
+from bench_graph import big_text  # noqa: E402  (the shared 200-stage generator, or a stand-in)
 
 
 def rss_mb() -> float:

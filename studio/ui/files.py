@@ -82,8 +82,9 @@ def encode_text(text: str, fmt: FileFormat) -> bytes:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync, then rename it over: never half a
-    file, and the file keeps its permission bits."""
-    path = Path(path)
+    file, and the file keeps its permission bits. A symlink is followed (its target is
+    replaced, the link stays)."""
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

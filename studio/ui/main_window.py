@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget,
 )
@@ -38,6 +38,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowIcon(QIcon(str(APP_ICON)))
+        self.setAcceptDrops(True)  # drop a Dockerfile anywhere on the window to open it
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.editor = TextEditor(self)
         self.highlighter = DockerfileHighlighter(self.editor.document())
@@ -255,6 +256,26 @@ class MainWindow(WindowFilesMixin, QMainWindow):
             return False
         self.statusBar().showMessage(f"Exported the graph to {path}", 5000)
         return True
+
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        mime = event.mimeData()
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+        return files[0] if files else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        path = self._dropped_file(event)
+        if path:
+            event.acceptProposedAction()
+            self.open_file(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.maybe_save():

@@ -232,3 +232,16 @@ def test_decode_and_encode_are_inverse_for_utf8():
     for data in [b"a\r\nb\r\n", b"\xef\xbb\xbfa\nb", b"a\rb\r", b"x"]:
         text, fmt = decode_file(data)
         assert encode_text(text, fmt) == data
+
+
+def test_saving_through_a_symlink_keeps_the_link(qtbot, tmp_path):
+    real = tmp_path / "real.Dockerfile"
+    real.write_text(BODY)
+    link = tmp_path / "Dockerfile"
+    link.symlink_to(real)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_file(link)
+    type_at_end(window, qtbot, "\n")
+    assert window.save()
+    assert link.is_symlink() and real.read_text() == BODY + "\n"

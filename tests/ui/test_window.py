@@ -94,3 +94,27 @@ def test_status_bar_tells_stages_cursor_and_format(open_window):
     assert window.format_label.text() == "UTF-8 · CRLF"
     window.go_to_line(4)
     assert window.cursor_label.text() == "Ln 4, Col 1"
+
+
+def test_dropping_a_file_opens_it(open_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window, _ = open_window(TEXT)
+    other = tmp_path / "dropped.Dockerfile"
+    other.write_text("FROM scratch AS dropped\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    assert not window.editor.canInsertFromMimeData(mime)  # not pasted as a path
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.path == other and window.current_text() == "FROM scratch AS dropped\n"
+
+
+def test_export_graph_from_the_window(open_window, tmp_path):
+    window, _ = open_window(TEXT)
+    png, svg = tmp_path / "g.png", tmp_path / "g.svg"
+    assert window.export_graph("png", png) and window.export_graph("svg", svg)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in svg.read_bytes() and b"build" in svg.read_bytes()

@@ -2,7 +2,7 @@
 line highlighted, diagnostics underlined and a span "revealed" when the graph asks."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QMimeData, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat, QTextCursor,
     QTextFormat,
@@ -71,6 +71,12 @@ class TextEditor(QPlainTextEdit):
         self.cursorPositionChanged.connect(self._refresh_selections)
         self._update_gutter_width()
         self._refresh_selections()
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt override)
+        """Dropped files are for the window to open, not paths to paste into the text."""
+        if source.hasUrls() and any(url.isLocalFile() for url in source.urls()):
+            return False
+        return super().canInsertFromMimeData(source)
 
     # -- gutter ---------------------------------------------------------------------------
     def gutter_width(self) -> int:
