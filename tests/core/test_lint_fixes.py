@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studio.core import apply_edits, parse
-from studio.core.lint import RULES, StaleFix, fix_all, lint, suppress_edits
+from studio.core.lint import StaleFix, fix_all, lint, suppress_edits
 from lint_cases import CASES
 
 

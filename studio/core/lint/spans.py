@@ -59,8 +59,8 @@ def _continuation(text: str, i: int, end: int, escape: str) -> int | None:
     j = i + 1
     while j < end and text[j] in " \t":
         j += 1
-    if j >= end:
-        return j if j == end and end < len(text) and text[end] in "\r\n" else None
+    if j >= end:  # an escape at the very end of the instruction continues nothing
+        return None
     if text.startswith("\r\n", j):
         return j + 2
     if text[j] in "\r\n":
@@ -93,15 +93,3 @@ def flag_removal(text: str, start: int, end: int) -> TextEdit:
         j += 1
     return TextEdit(start, j, "")
 
-
-def find_unique(text: str, needle: str, start: int, end: int) -> int | None:
-    """Offset of ``needle`` in ``text[start:end]`` if it occurs exactly once as a word."""
-    hits = []
-    i = text.find(needle, start, end)
-    while i >= 0:
-        before = text[i - 1] if i > start else " "
-        after = text[i + len(needle)] if i + len(needle) < end else " "
-        if before in " \t\r\n\\" and after in " \t\r\n\\":
-            hits.append(i)
-        i = text.find(needle, i + 1, end)
-    return hits[0] if len(hits) == 1 else None
