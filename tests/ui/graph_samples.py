@@ -1,5 +1,5 @@
 """Dockerfiles shared by the graph tests, frozen here so edits to the gallery
-examples never move the line numbers the tests check."""
+examples never move the line numbers the tests check, and the view they are shown in."""
 
 # The shared "build-essential -> foo/bar -> final" shape (issue 5's example).
 BUILD_ESSENTIAL = """\
@@ -44,3 +44,15 @@ COPY --from=build-env /out/app /usr/local/bin/app
 USER nobody
 ENTRYPOINT ["/usr/local/bin/app"]
 """
+
+
+def shown_view(qtbot, width: int = 1100, height: int = 700):
+    """A GraphView on screen (offscreen), ready for mouse and key events."""
+    from studio.ui.graph.view import GraphView
+
+    view = GraphView()
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    return view

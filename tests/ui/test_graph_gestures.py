@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from graph_samples import BUILD_ESSENTIAL as BE
+from graph_samples import shown_view
 from studio.core import parse
 from studio.ui.graph import theme as T
 from studio.ui.graph.view import GraphView
@@ -13,11 +14,7 @@ from studio.ui.graph.view import GraphView
 
 @pytest.fixture
 def view(qtbot):
-    v = GraphView()
-    qtbot.addWidget(v)
-    v.resize(1200, 700)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 1200, 700)
     v.set_graph(parse(BE).graph())
     v.reset_zoom()
     v.fit_to_view()

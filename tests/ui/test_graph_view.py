@@ -5,8 +5,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from graph_samples import BUILD_ESSENTIAL as BE
+from graph_samples import shown_view
 from studio.core import parse
-from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.stage_node import StageNode
 from studio.ui.graph.view import GraphView
@@ -23,12 +23,7 @@ COPY --from=nginx:1.27 /etc/nginx /etc/nginx
 
 @pytest.fixture
 def view(qtbot):
-    v = GraphView()
-    qtbot.addWidget(v)
-    v.resize(1100, 700)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return shown_view(qtbot)
 
 
 def show(view: GraphView, text: str, target=None) -> None:

@@ -3,33 +3,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyle
+from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
+from studio.ui.graph.node_item import NodeItem
 from studio.ui.graph.theme import Theme
 
 
-class ImageNode(QGraphicsItem):
+class ImageNode(NodeItem):
     """Identified by its image reference (``ref``); it only ever feeds stages."""
 
     def __init__(self, theme: Theme, ref: str) -> None:
-        super().__init__()
-        self.theme = theme
+        super().__init__(theme, "image:" + ref)
         self.ref = ref
-        self.key = "image:" + ref
-        self.edges: list = []
         self._dimmed = False
         fm = QFontMetricsF(theme.mono_font)
         self._width = max(T.IMAGE_MIN_W, min(T.IMAGE_MAX_W, fm.horizontalAdvance(ref) + 44))
         self._text = fm.elidedText(ref, Qt.TextElideMode.ElideMiddle, self._width - 40)
         self.setToolTip(f"Image <b>{ref}</b> (not a stage of this Dockerfile)")
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-        )
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setZValue(2)
 
     @property
     def width(self) -> float:
@@ -54,9 +45,6 @@ class ImageNode(QGraphicsItem):
     def out_port_local(self) -> QPointF:
         return QPointF(self._width, T.IMAGE_H / 2)
 
-    def out_port(self) -> QPointF:
-        return self.mapToScene(self.out_port_local())
-
     def part_at(self, local: QPointF) -> tuple[str, None]:
         return "body", None
 
@@ -67,15 +55,6 @@ class ImageNode(QGraphicsItem):
         path = QPainterPath()
         path.addRoundedRect(self.box_rect(), T.IMAGE_H / 2, T.IMAGE_H / 2)
         return path
-
-    def itemChange(self, change, value):  # noqa: N802 (Qt override)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.adjust()
-            scene = self.scene()
-            if scene is not None and hasattr(scene, "node_moved"):
-                scene.node_moved(self)
-        return value  # what the base class returns; calling it from Python leaks a bool ref
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         th = self.theme

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyle
+from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
+from studio.ui.graph.node_item import NodeItem
 from studio.ui.graph.theme import Theme, tint as _tint
 
 BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped")
@@ -36,15 +37,12 @@ def _pill(painter: QPainter, rect: QRectF, fill: QColor, text: str, fg: QColor) 
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
-class StageNode(QGraphicsItem):
+class StageNode(NodeItem):
     """A stage box. ``index`` and ``key`` identify it to the scene; nothing else does."""
 
     def __init__(self, theme: Theme, index: int = 0, key: str = "") -> None:
-        super().__init__()
-        self.theme = theme
+        super().__init__(theme, key)
         self.index = index
-        self.key = key
-        self.edges: list = []  # EdgeItems attached to this node (kept by the scene)
         self._title = ""
         self._base = ""
         self._base_tip = ""
@@ -66,15 +64,6 @@ class StageNode(QGraphicsItem):
         self._title_text = ""
         self._base_text = ""
         self._error_text = ""
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-            | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
-        )
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setAcceptHoverEvents(False)
-        self.setZValue(2)
         self._relayout()
 
     # ----- setters (the only way values get in) -------------------------------------
@@ -237,9 +226,6 @@ class StageNode(QGraphicsItem):
     def out_port_local(self) -> QPointF:
         return QPointF(T.NODE_WIDTH, T.HEADER_H / 2)
 
-    def out_port(self) -> QPointF:
-        return self.mapToScene(self.out_port_local())
-
     def in_anchor_y(self, line: int | None = None) -> float:
         """Local y where an edge made by ``line`` enters: its row if shown, else the header."""
         if line is not None:
@@ -293,16 +279,7 @@ class StageNode(QGraphicsItem):
     def title_rect(self) -> QRectF:
         return QRectF(T.PAD + 4, 4, T.NODE_WIDTH - 2 * T.PAD - 8, T.HEADER_H - 8)
 
-    # ----- Qt hooks ------------------------------------------------------------------
-    def itemChange(self, change, value):  # noqa: N802 (Qt override)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.adjust()
-            scene = self.scene()
-            if scene is not None and hasattr(scene, "node_moved"):
-                scene.node_moved(self)
-        return value  # what the base class returns; calling it from Python leaks a bool ref
-
+    # ----- painting -----------------------------------------------------------------
     def paint(self, painter: QPainter, option, widget=None) -> None:
         th = self.theme
         w, h = T.NODE_WIDTH, self._height
