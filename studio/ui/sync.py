@@ -99,6 +99,7 @@ class SyncController(QObject):
         self.last_sync_seconds = 0.0
         self.confirm: Callable[[str], bool] = lambda _question: False  # set by the window
         self._echo = False  # True while we move a selection ourselves: ignore the echo
+        self._fresh = True  # the next parse is of a newly loaded text
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(4)
@@ -173,18 +174,28 @@ class SyncController(QObject):
             self.sig_message.emit(f"Could not build the stage graph: {exc}")
             return parse("").graph()
 
+    def reset(self) -> None:
+        """Forget the previous text's last good graph, lint and target (a file was opened)."""
+        self._fresh = True
+        self.target_key = None
+        self.lint_findings = []
+
     def _publish(self, doc) -> None:
         self.document = doc
         graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
-        if self.stale:
+        fresh, self._fresh = self._fresh, False
+        if self.stale and not fresh:
             shown = self.good_graph if self.good_document.stages else graph
-        else:
+        else:  # a newly opened text always shows its own shape, even if broken
             self.good_document, self.good_graph = doc, graph
             shown = graph
         self.diagnostics = _merge(doc.diagnostics, graph.diagnostics, self.lint_findings)
         self.graph = shown
-        self.graph_view.set_graph(shown, diagnostics_by_stage(shown, self.diagnostics), stale=self.stale)
+        by_stage = diagnostics_by_stage(shown, self.diagnostics)
+        if fresh and self.stale:
+            self.graph_view.set_graph(shown, by_stage, stale=False)  # replace the old file's shape
+        self.graph_view.set_graph(shown, by_stage, stale=self.stale)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(shown)
         self.sig_document_changed.emit(doc)
@@ -263,7 +274,13 @@ class SyncController(QObject):
         return bool(edits)
 
     def rename_stage(self, stage: int, new_name: str) -> bool:
-        return self.run_operation(core_edits.rename_stage, stage, new_name)
+        doc = self.shown_document()
+        old_key = doc.stages[stage].key if 0 <= stage < len(doc.stages) else None
+        changed = self.run_operation(core_edits.rename_stage, stage, new_name)
+        if changed and old_key is not None and old_key == self.target_key:
+            self.target_key = new_name.lower()  # the target follows its stage
+            self._publish(self.document)
+        return changed
 
     def add_copy(self, source: int, target: int, paths: list, dest: str = "") -> bool:
         return self.run_operation(core_edits.add_copy, source, target, list(paths), dest or None)

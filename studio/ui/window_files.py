@@ -145,7 +145,7 @@ class WindowFilesMixin:
         self.editor.setReadOnly(fmt.read_only)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
-        self.controller.target_key = None
+        self.controller.reset()
         self.controller.sync_now(force=True)
         self.watcher.watch(path, data)
         self._on_file_loaded()

@@ -254,3 +254,21 @@ def test_lint_findings_join_the_problems_and_fixes_are_one_undo_step(open_window
     assert "FromAsCasing" not in [d.code for d in window.problems.diagnostics()]
     window.editor.undo()
     assert window.current_text() == text
+
+
+def test_opening_a_broken_file_shows_its_own_shape(open_window, tmp_path):
+    window, _ = open_window(TEXT)
+    broken = tmp_path / "broken.Dockerfile"
+    broken.write_text("FROM stage-studio-test/busybox AS one\nRUN true\nFROM scratch AS\n")
+    assert window.open_file(broken)
+    assert window.controller.stale
+    assert stage_names(window) == ["one", None]  # not the previous file's three stages
+    assert [d.code for d in window.problems.diagnostics() if d.severity == "error"] == ["invalid-from"]
+
+
+def test_the_target_follows_a_renamed_stage(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_set_target_requested.emit(1)
+    window.graph_view.sig_rename_requested.emit(1, "check")
+    assert window.controller.graph.target == 1
+    assert window.controller.graph.stages[1].name == "check"
