@@ -66,7 +66,9 @@ def build_menus(window: MainWindow) -> None:
 
     view_menu = bar.addMenu("&View")
     graph = window.graph_view
-    _add(window, view_menu, "fit", "&Fit Graph", graph.fit_to_view, "Ctrl+0")
+    _add(window, view_menu, "fit", "&Fit Graph", graph.fit_to_view, "Ctrl+Shift+F",
+         "Show the whole graph (F with the graph focused)")
+    _add(window, view_menu, "actual_size", "&Actual Size", graph.reset_zoom, "Ctrl+0")
     _add(window, view_menu, "zoom_in", "Zoom &In", lambda: _zoom(window, 1.2), Key.ZoomIn)
     _add(window, view_menu, "zoom_out", "Zoom &Out", lambda: _zoom(window, 1 / 1.2), Key.ZoomOut)
     view_menu.addSeparator()
@@ -142,6 +144,10 @@ def _ask_add_stage(window: MainWindow) -> None:
 
 
 def _ask_rename(window: MainWindow) -> None:
+    node = window.graph_view.selected_stage() if window.graph_view.hasFocus() else None
+    if node is not None:  # in the graph: rename in place on the box
+        window.graph_view.start_rename(node)
+        return
     stage = current_stage(window)
     if stage is None:
         return _with_stage(window, lambda _i: None)
