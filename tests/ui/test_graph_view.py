@@ -97,6 +97,14 @@ def test_update_in_place_keeps_items_and_positions(view):
     assert len(view.edge_items()) == 5
 
 
+def test_an_unnamed_stage_keeps_its_box_when_a_stage_above_goes(view):
+    show(view, "FROM busybox AS a\nFROM scratch\n")
+    box = view.stage_nodes()[1]
+    show(view, "FROM scratch\n")
+    assert view.stage_nodes()[0] is box and box.scene() is view.graph_scene()
+    assert view.positions().keys() == {"stage-0"}
+
+
 def test_target_skipped_and_diagnostic_badges(view):
     show(view, BE, target="foo")
     nodes = view.stage_nodes()

@@ -159,8 +159,9 @@ class GraphScene(QGraphicsScene):
         for key, item in self.edge_map.items():
             if live_edges.get(key) is not item:
                 self._remove_edge(item)
-        for key, node in self.stage_items.items():
-            if live_stages.get(key) is not node:
+        alive = {id(n) for n in live_stages.values()}  # a reused box may have a new key
+        for node in self.stage_items.values():
+            if id(node) not in alive:
                 self.removeItem(node)
         for ref, item in self.image_items.items():
             if live_images.get(ref) is not item:
