@@ -263,10 +263,11 @@ def finish(edits: list[TextEdit], doc: Document | None = None) -> list[TextEdit]
     With ``doc``, merged deletions that reach the end of the file get the same care for
     a missing final newline as one ``deletion`` does."""
     out = _merge(edits)
-    if doc is not None and out and out[-1].new_text == "" and out[-1].end >= len(doc.text):
+    while doc is not None and out and out[-1].new_text == "" and out[-1].end >= len(doc.text):
         last = deletion(doc, out[-1].start, out[-1].end)
-        if last != out[-1]:
-            out = _merge(out[:-1] + [last])
+        if last == out[-1]:
+            break
+        out = _merge(out[:-1] + [last])
     return out
 
 
@@ -275,7 +276,7 @@ def _merge(edits: list[TextEdit]) -> list[TextEdit]:
     for e in sorted(edits, key=lambda e: (e.start, e.start == e.end and 0 or 1, -e.end)):
         last = out[-1] if out else None
         if last is not None and last.new_text == "" and last.start < last.end:
-            if e.new_text == "" and e.start < last.end:
+            if e.new_text == "" and e.start < e.end and e.start <= last.end:
                 out[-1] = TextEdit(last.start, max(last.end, e.end), "")
                 continue
             empty = e.start == e.end

@@ -124,11 +124,18 @@ def stage_refs(doc):
 
 
 def oracle_agrees(new: str, doc) -> None:
+    """BuildKit's parser sees the same instructions, FROM lines and stage flags."""
     cmds = dockerfile.parse_string(new)
-    assert sum(c.cmd.upper() == "FROM" for c in cmds) == len(doc.stages)
     assert [(c.start_line, c.end_line) for c in cmds] == [
         (i.line, i.end_line) for i in doc.instructions if i.keyword
     ]
+    froms = [c.value for c in cmds if c.cmd.upper() == "FROM"]
+    assert [(v[0], v[2] if len(v) == 3 else None) for v in froms] == [(s.base, s.name) for s in doc.stages]
+    flags = [f for c in cmds if c.cmd.upper() in ("COPY", "RUN") for f in c.flags
+             if f.startswith(("--from=", "--mount="))]
+    ours = [f"--{f.name}={f.value}" for i in doc.instructions if i.keyword in ("COPY", "RUN")
+            for f in i.flags if f.name in ("from", "mount")]
+    assert flags == ours
 
 
 def attempt(op, *args, **kwargs):
@@ -162,6 +169,7 @@ def test_rename(text, data):
         new_name if s.index == st_index else s.name for s in doc.stages]
     assert edge_keys(new_doc) == edge_keys(doc)
     assert [s.base_stage for s in new_doc.stages] == [s.base_stage for s in doc.stages]
+    oracle_agrees(new_doc.text, new_doc)
 
 
 @SETTINGS
@@ -240,6 +248,7 @@ def test_add_copy(text, data):
     added = edge_keys(new_doc) - edge_keys(doc)
     assert added == Counter({(doc.stage(source).index, doc.stage(target).index, "copy"): 1})
     assert not edge_keys(doc) - edge_keys(new_doc)
+    oracle_agrees(new_doc.text, new_doc)
 
 
 @SETTINGS
@@ -265,6 +274,7 @@ def test_remove_edge(text, data):
         assert set(gone) == {(on_line[0].source, on_line[0].target, "mount")}
         assert all("--mount" in text[e.start:e.end] for e in edits)
     assert len(new_doc.stages) == len(doc.stages)
+    oracle_agrees(new_doc.text, new_doc)
 
 
 @SETTINGS
@@ -282,6 +292,7 @@ def test_set_base(text, data):
     assert [(s.name, s.platform) for s in new_doc.stages] == [(s.name, s.platform) for s in doc.stages]
     same = lambda d: Counter(key for key in edge_keys(d).elements() if key[1] != k or key[2] != "from")
     assert same(new_doc) == same(doc)
+    oracle_agrees(new_doc.text, new_doc)
 
 
 @SETTINGS
