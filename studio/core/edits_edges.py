@@ -32,8 +32,7 @@ def add_copy(doc: Document, source: int | str, target: int | str, paths: list[st
     """Add ``COPY --from=SOURCE PATH... DEST`` to ``target``: at its end, or after the
     instruction (or comment) on ``after_line``. ``dest`` defaults to the single path."""
     tgt = resolve_stage(doc, target, "target stage")
-    if isinstance(source, str) and any(c in source for c in _IMAGE_CHARS) \
-            and find_named(doc, source) is None:
+    if _is_image(doc, source):
         source_text = source.strip()
     else:
         src = resolve_stage(doc, source, "source stage")
@@ -49,6 +48,15 @@ def add_copy(doc: Document, source: int | str, target: int | str, paths: list[st
     at, indent = _copy_anchor(doc, tgt, after_line)
     line = f"{indent}{keyword_case(doc, 'COPY')} --from={source_text} {args}{doc.newline}"
     return [insertion(doc, at, line)]
+
+
+def _is_image(doc: Document, source: int | str) -> bool:
+    """An image source: not a stage, and written like an image reference or already
+    used as one in the file (``alpine`` in ``FROM alpine``)."""
+    if not isinstance(source, str) or not source.strip() or find_named(doc, source) is not None:
+        return False
+    source = source.strip()
+    return any(c in source for c in _IMAGE_CHARS) or source in doc.external_images
 
 
 def _copy_arguments(paths: list[str], dest: str | None) -> str:

@@ -59,6 +59,11 @@ def test_add_copy_keeps_crlf_and_missing_final_newline():
 def test_add_copy_from_an_image():
     assert run(TWO, add_copy, "nginx:1.27", 1, ["/etc/nginx"]).endswith(
         "COPY --from=nginx:1.27 /etc/nginx /etc/nginx\n")
+    # an image the file already uses needs no tag to be recognised
+    new = run(TWO, add_copy, "alpine", 1, ["/etc/os-release"])
+    assert ("alpine", 1, "copy") in {(e.source, e.target, e.kind) for e in parse(new).edges}
+    with pytest.raises(EditError, match="no stage named 'alpin'"):
+        add_copy(parse(TWO), "alpin", 1, ["/x"])
 
 
 @pytest.mark.parametrize(
