@@ -142,6 +142,9 @@ def test_double_click_base_and_row(view, qtbot):
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
                       pos=at(view, node, 80, T.HEADER_H + T.BASE_H + T.ROW_H * 2.5))
     assert lines == [(23,)]
+    view.select_stage(2)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert lines == [(23,), (16,)]  # Enter reveals the stage's FROM line
 
 
 def test_context_menus_emit_intents(view):
@@ -183,3 +186,46 @@ def test_dragging_a_box_reports_positions_changed(view, qtbot):
     assert got == [()]
     assert view.positions()["build-essential"] == (round(node.pos().x(), 1), round(node.pos().y(), 1))
 
+
+
+def test_pan_with_middle_button_and_space_drag(view, qtbot):
+    view.reset_zoom()
+    view.centerOn(view.stage_nodes()[1])
+    h = view.horizontalScrollBar()
+    start = h.value()
+    middle = view.viewport().rect().center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.MiddleButton, pos=middle)
+    qtbot.mouseMove(view.viewport(), pos=middle + QPoint(-120, 0))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.MiddleButton, pos=middle + QPoint(-120, 0))
+    assert h.value() == start + 120
+    positions = view.positions()
+    qtbot.keyPress(view, Qt.Key.Key_Space)
+    spot = at(view, view.stage_nodes()[1], 100, 60)  # even on a box, space+drag pans
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.mouseMove(view.viewport(), pos=spot + QPoint(50, 0))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=spot + QPoint(50, 0))
+    qtbot.keyRelease(view, Qt.Key.Key_Space)
+    assert h.value() == start + 70
+    assert view.positions() == positions  # nothing moved
+
+
+def test_ctrl_wheel_zooms_plain_wheel_scrolls(view, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    view.reset_zoom()
+
+    def wheel(delta: int, mods) -> None:
+        centre = QPointF(view.viewport().rect().center())
+        event = QWheelEvent(centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                            QPoint(0, delta), Qt.MouseButton.NoButton, mods, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(view.viewport(), event)
+
+    wheel(120, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() == pytest.approx(1.15)
+    wheel(-240, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() == pytest.approx(1.15 / 1.15 ** 2)
+    v = view.verticalScrollBar().value()
+    wheel(-120, Qt.KeyboardModifier.NoModifier)
+    assert view.verticalScrollBar().value() > v and view.zoom() == pytest.approx(1 / 1.15)

@@ -174,6 +174,8 @@ class GestureMixin:
             self.fit_to_view()
         elif key == Qt.Key.Key_F2 and self.selected_stage() is not None:
             self.start_rename(self.selected_stage())
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected_stage() is not None:
+            self.sig_line_activated.emit(self.selected_stage().line)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self._delete_selected()
         elif key == Qt.Key.Key_Escape:

@@ -200,6 +200,7 @@ class GraphScene(QGraphicsScene):
     def _fill_stage(self, node: StageNode, st: Stage, graph: StageGraph, reachable: set[int],
                     diags: list[Diagnostic]) -> None:
         node.set_title(st.label)
+        node.set_line(st.line)
         shown, tip = base_text(st, graph.stages)
         node.set_base(shown, tip)
         node.set_instructions([(ins.line, instruction_text(ins)) for ins in st.instructions])

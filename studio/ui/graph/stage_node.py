@@ -43,6 +43,7 @@ class StageNode(NodeItem):
     def __init__(self, theme: Theme, index: int = 0, key: str = "") -> None:
         super().__init__(theme, key)
         self.index = index
+        self.line = 0
         self._title = ""
         self._base = ""
         self._base_tip = ""
@@ -73,6 +74,10 @@ class StageNode(NodeItem):
         setattr(self, attr, value)
         self._relayout()
         return True
+
+    def set_line(self, line: int) -> None:
+        """The stage's FROM line (Enter on a selected box reveals it in the text)."""
+        self.line = line
 
     def set_title(self, text: str) -> None:
         self._set("_title", text)
