@@ -77,8 +77,8 @@ def operation_edits(doc, op: Operation) -> list[TextEdit]:  # noqa: ANN001 - a D
         dest = parts[3] if len(parts) == 4 and parts[3] else None
         return ops.add_copy(doc, parts[0].strip(), parts[1].strip(), [parts[2]], dest)
     if op.kind == "remove-edge":
-        line, source = _stage_tail(v) if "@" in v else (v, None)
-        return ops.remove_edge(doc, _line_number(line), source)
+        line, _, source = v.partition("@")  # the source may be an image: nginx@sha256:...
+        return ops.remove_edge(doc, _line_number(line), source.strip() or None)
     if op.kind == "set-base":
         stage, image = _split(v, "=", "STAGE=IMAGE")
         return ops.set_base(doc, stage, image)

@@ -357,3 +357,10 @@ def test_references_through_variables_are_not_renamed_blindly():
     copy = "ARG S=build\nFROM alpine AS build\nFROM scratch\nCOPY --from=$S /a /a\n"
     with pytest.raises(EditError, match="line 4 .* through '.S'"):
         rename_stage(parse(copy), "build", "compile")
+
+
+def test_directives_right_above_the_first_stage_stay():
+    text = "# syntax=docker/dockerfile:1\n# escape=\\\nFROM alpine AS a\nFROM busybox AS b\n"
+    assert run(text, remove_stage, "a") == "# syntax=docker/dockerfile:1\n# escape=\\\nFROM busybox AS b\n"
+    described = "# the builder\nFROM alpine AS a\nFROM busybox AS b\n"
+    assert run(described, remove_stage, "a") == "FROM busybox AS b\n"

@@ -110,5 +110,8 @@ def test_operation_strings():
     assert "FROM alpine@sha256:abc AS a\nFROM busybox@sha256:def AS b\nFROM scratch" in new
     new = apply_operations(text, [Operation("remove-edge", "3@a")])
     assert new == "FROM alpine@sha256:abc AS a\nFROM scratch\n"
+    images = "FROM alpine\nRUN --mount=from=nginx:1.27,target=/n --mount=from=busybox@sha256:1,target=/b x\n"
+    assert apply_operations(images, [Operation("remove-edge", "2@busybox@sha256:1")]) == (
+        "FROM alpine\nRUN --mount=from=nginx:1.27,target=/n x\n")
     with pytest.raises(EditError, match="--move 3=1@9: position 9 is out of range"):
         apply_operations(text, [Operation("move", "3=1@9")])
