@@ -12,7 +12,7 @@ import bisect
 from functools import cached_property
 
 from studio.core import diagnostics as diag
-from studio.core.instruction import build_node
+from studio.core.instruction import build_nodes
 from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
 from studio.core.stages import build_graph
 from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_nodes
@@ -40,8 +40,7 @@ class Document:
 
     @cached_property
     def nodes(self) -> list[Node]:
-        text, escape = self.text, self.escape
-        return [build_node(text, raw, escape) for raw in self._raw]
+        return build_nodes(self.text, self._raw, self.escape)
 
     @cached_property
     def instructions(self) -> list[Instruction]:

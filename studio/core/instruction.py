@@ -24,6 +24,9 @@ _LEAD = "[" + re.escape(GO_SPACE.replace("\n", "")) + "]*"
 _SIMPLE_KEYWORD = re.compile(_LEAD + r"([A-Za-z]+)(?=[\t\v\f ]|\r?\n|\r?\Z)")
 
 
+_new = object.__new__
+
+
 class _Lazy:
     """A field computed with the others on first read, then stored on the instance."""
 
@@ -62,27 +65,46 @@ class ParsedInstruction(Instruction):
         return self.__dict__
 
 
-def build_node(text: str, raw: RawNode, escape: str) -> Node:
-    kind, start, end, line, end_line, content_end, raw_docs = raw
-    if kind != "instruction":
-        return Node(kind, start, end, line, end_line)
-    ins = ParsedInstruction.__new__(ParsedInstruction)
-    d = ins.__dict__
-    m = _SIMPLE_KEYWORD.match(text, start, content_end)
-    if m is not None:
+def build_nodes(text: str, raws: list[RawNode], escape: str) -> list[Node]:
+    """Model objects for lexed nodes (one tight loop: this runs on every file open)."""
+    out: list[Node] = []
+    append = out.append
+    match = _SIMPLE_KEYWORD.match
+    source = (text, escape)
+    new = _new
+    for kind, start, end, line, end_line, content_end, raw_docs in raws:
+        if kind != "instruction":
+            node = new(Node)
+            node.__dict__ = {"kind": kind, "start": start, "end": end, "line": line, "end_line": end_line}
+            append(node)
+            continue
+        m = match(text, start, content_end)
+        if m is None:  # an unusual first line (the keyword split by a continuation, odd spaces)
+            append(_unusual_instruction(text, start, end, line, end_line, content_end, raw_docs, escape))
+            continue
+        ins = new(ParsedInstruction)
         keyword = m.group(1)
-        d.update(kind="instruction", start=start, end=end, line=line, end_line=end_line,
-                 keyword=keyword.upper(), keyword_as_written=keyword, keyword_start=m.start(1),
-                 heredocs=[], stage=None, content_end=content_end, _source=(text, escape))
-    else:  # an unusual first line (the keyword split by a continuation, odd spaces)
-        joined, segments = logical_line(text, start, content_end, escape)
-        keyword, _ = split_keyword(joined, 0)
-        d.update(kind="instruction", start=start, end=end, line=line, end_line=end_line,
-                 keyword=keyword.upper(), keyword_as_written=keyword,
-                 keyword_start=to_offset(segments, keyword_index(joined, 0)), heredocs=[], stage=None, content_end=content_end)
-        _details(ins, joined, segments, 0)
-    if raw_docs:
-        ins.heredocs = [Heredoc(*h) for h in raw_docs]
+        ins.__dict__ = {"kind": "instruction", "start": start, "end": end, "line": line, "end_line": end_line,
+                        "keyword": keyword.upper(), "keyword_as_written": keyword, "keyword_start": m.start(1),
+                        "heredocs": [Heredoc(*h) for h in raw_docs] if raw_docs else [],
+                        "stage": None, "content_end": content_end, "_source": source}
+        append(ins)
+    return out
+
+
+def _unusual_instruction(text: str, start: int, end: int, line: int, end_line: int, content_end: int,
+                         raw_docs, escape: str) -> Instruction:
+    ins = _new(ParsedInstruction)
+    joined, segments = logical_line(text, start, content_end, escape)
+    keyword, _ = split_keyword(joined, 0)
+    ins.__dict__ = {"kind": "instruction", "start": start, "end": end, "line": line, "end_line": end_line,
+                    "keyword": keyword.upper(), "keyword_as_written": keyword,
+                    "keyword_start": to_offset(segments, keyword_index(joined, 0)),
+                    "heredocs": [Heredoc(*h) for h in raw_docs] if raw_docs else [],
+                    "stage": None, "content_end": content_end}
+    _details(ins, joined, segments, 0)
+    if ins.onbuild is not None:
+        ins.onbuild.heredocs = ins.heredocs
     return ins
 
 

@@ -64,10 +64,14 @@ class Header(NamedTuple):
 def unit_regex(escape: str) -> re.Pattern[str]:
     """One top-level unit: a blank line, a comment line, or a whole logical instruction."""
     e = re.escape(escape)
+    # A continuation line: a single escape (not a run of them) + spaces/tabs at the end.
+    # Possessive parts keep the match free of backtracking, so a line costs one scan.
+    cont = rf"(?:[^\n{e}]++|{e}{{2,}}+|{e}(?![ \t]*\r?\n))*+{e}[ \t]*\r?\n"
+    skipped = rf"(?:{_CLS}*+(?:#[^\n]*+)?\n)*+"
     return re.compile(
         rf"(?P<b>{_CLS}*(?:\n|\Z))"
         rf"|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
-        rf"|(?:(?:[^\n]*[^\n{e}])?{e}[ \t]*\r?\n(?:{_CLS}*(?:#[^\n]*)?\n)*)*[^\n]*(?:\n|\Z)"
+        rf"|(?:{cont}{skipped})*+[^\n]*+(?:\n|\Z)"
     )
 
 
@@ -114,34 +118,65 @@ def lex_body(text: str, pos: int, line: int, escape: str, out: list[RawNode],
     after ``min_pos`` that is also an old node's start shifted by ``delta``; return that
     old node's index (or None when the lexer ran to the end).
     """
+    if resync is None:
+        _lex_to_end(text, pos, line, escape, out)
+        return None
     match = unit_regex(escape).match
     n = len(text)
-    count = text.count
-    append = out.append
-    if resync is not None:
-        min_pos, old, delta = resync
-        lo = 0
+    min_pos, old, delta = resync
+    lo = 0
     while pos < n:
-        if resync is not None and pos >= min_pos:
+        if pos >= min_pos:
             lo = _find_start(old, pos - delta, lo)
             if lo < len(old) and old[lo][1] == pos - delta:
                 return lo
-        m = match(text, pos)
-        end = m.end()
-        nl = count("\n", pos, end)
-        last = line + nl - (1 if text[end - 1] == "\n" else 0)
-        if m.lastgroup == "b":
-            append(("blank", pos, end, line, last, end, None))
-        elif m.lastgroup == "c":
-            append(("comment", pos, end, line, last, end, None))
-        elif "<<" in text[pos:end]:
-            node = _lex_heredocs(text, pos, end, line, last, escape)
-            append(node)
-            end, last = node[2], node[4]
-        else:
-            append(("instruction", pos, end, line, last, end, None))
-        pos, line = end, last + 1
+        node = _unit(text, match(text, pos), line, escape)
+        out.append(node)
+        pos, line = node[2], node[4] + 1
     return None
+
+
+def _unit(text: str, m: re.Match[str], line: int, escape: str) -> RawNode:
+    pos, end = m.span()
+    last = line + text.count("\n", pos, end) - (text[end - 1] == "\n")
+    kind = m.lastgroup
+    if kind == "b":
+        return ("blank", pos, end, line, last, end, None)
+    if kind == "c":
+        return ("comment", pos, end, line, last, end, None)
+    if text.find("<<", pos, end) >= 0:
+        return _lex_heredocs(text, pos, end, line, last, escape)
+    return ("instruction", pos, end, line, last, end, None)
+
+
+def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode]) -> None:
+    """The whole-file loop, kept tight: one regex scan, one tuple per node."""
+    regex = unit_regex(escape)
+    n = len(text)
+    count, find = text.count, text.find
+    append = out.append
+    while pos < n:
+        for m in regex.finditer(text, pos):
+            pos, end = m.span()
+            if pos == n:
+                return
+            last = line + count("\n", pos, end) - (text[end - 1] == "\n")
+            kind = m.lastgroup
+            if kind == "b":
+                append(("blank", pos, end, line, last, end, None))
+            elif kind == "c":
+                append(("comment", pos, end, line, last, end, None))
+            elif find("<<", pos, end) < 0:
+                append(("instruction", pos, end, line, last, end, None))
+            else:
+                node = _lex_heredocs(text, pos, end, line, last, escape)
+                append(node)
+                if node[2] != end:  # heredoc bodies taken: restart the scan after them
+                    pos, line = node[2], node[4] + 1
+                    break
+            line = last + 1
+        else:
+            return
 
 
 def _find_start(old: list[RawNode], target: int, lo: int) -> int:

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Parser speed, as ratios against references measured in the same run.
+
+usage: python bench/bench_parse.py [STAGES]   (default 200 stages, about 6,800 lines)
+
+1. Full parse vs dockerfile-parse's ``DockerfileParser.structure`` on the same text.
+   ``parse()`` lexes (node extents and lines); the rows below it add building every
+   node (keywords, heredocs), every instruction's details (flags, args, JSON, mounts;
+   computed on first access) and the stage graph, so each cost is visible.
+   Both sides are timed alternately (best of 15) so load from other processes hits both.
+2. ``reparse`` after a one-character edit, and its ratio to a full parse.
+3. Linear time: seconds per MB at 1, 5 and 10 MB, and the 10 MB / 1 MB ratio.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dockerfile_parse import DockerfileParser  # noqa: E402
+
+from studio.core import TextEdit, parse, reparse  # noqa: E402
+
+GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
+
+
+def generate(stages: int) -> str:
+    """The shared benchmark file, or a similar one when the shared generator is absent."""
+    if GENERATOR.exists():
+        spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.generate(stages)
+    out = ["# syntax=docker/dockerfile:1", "ARG BASE=alpine:3.20", ""]
+    for i in range(stages):
+        out.append(f"FROM {'${BASE}' if i < 5 else f's{i - 1}'} AS s{i}")
+        out += [f"RUN --mount=type=cache,target=/c \\\n    echo {i} {j} && \\\n    true" for j in range(8)]
+        out += [f"COPY --from=s{max(0, i - 1)} /out /deps/{i}", 'CMD ["app"]', ""]
+    return "\n".join(out) + "\n"
+
+
+def best(fn, repeat: int = 9) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def structure_fn(text: str):
+    parser = DockerfileParser(fileobj=io.BytesIO(b""))
+    parser.content = text  # set once; .structure re-reads and splits every time
+    return lambda: parser.structure
+
+
+def interleaved(ref_fn, fn, repeat: int = 15) -> tuple[float, float]:
+    """Best times of the reference and ours, measured in alternation."""
+    ref, ours = [], []
+    for _ in range(repeat):
+        for store, f in ((ref, ref_fn), (ours, fn)):
+            t0 = time.perf_counter()
+            f()
+            store.append(time.perf_counter() - t0)
+    return min(ref), min(ours)
+
+
+def full(text: str) -> None:
+    doc = parse(text)
+    for ins in doc.instructions:
+        ins.args  # noqa: B018 - forces the lazy details
+    doc.stages  # noqa: B018
+
+
+def main() -> None:
+    stages = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    text = generate(stages)
+    print(f"file: {stages} stages, {text.count(chr(10))} lines, {len(text) / 1024:.0f} KiB")
+
+    ref_fn = structure_fn(text)
+    rows = [
+        ("parse() (lex: nodes' extents and lines)", lambda: parse(text)),
+        ("parse() + nodes (keywords, heredocs)", lambda: parse(text).nodes),
+        ("parse() + every instruction's details", lambda: [i.args for i in parse(text).instructions]),
+        ("parse() + details + stage graph", lambda: full(text)),
+    ]
+    print("\n1. full parse vs dockerfile-parse .structure")
+    whole = None
+    for label, fn in rows:
+        ref, t = interleaved(ref_fn, fn)
+        whole = whole or t
+        print(f"   {label:<42} {t * 1000:7.2f} ms vs {ref * 1000:6.2f} ms   ratio {t / ref:5.2f}")
+
+    doc = parse(text)
+    at = text.index("echo step 3 of 100") if "echo step 3 of 100" in text else len(text) // 2
+    edit = TextEdit(at, at, "x")
+    samples = []
+    for _ in range(200):
+        t0 = time.perf_counter()
+        reparse(doc, edit)
+        samples.append(time.perf_counter() - t0)
+    rep = statistics.median(samples)
+    new = reparse(doc, edit)
+    t0 = time.perf_counter()
+    new.stages  # noqa: B018
+    graph_after = time.perf_counter() - t0
+    print("\n2. reparse after a one-character edit (median of 200)")
+    print(f"   reparse                                    {rep * 1000:7.3f} ms   ratio to full parse() {rep / whole:5.3f}")
+    print(f"   then the stage graph of the new Document   {graph_after * 1000:7.2f} ms")
+
+    print("\n3. linear time")
+    per_mb: dict[int, tuple[float, float]] = {}
+    for mb in (1, 5, 10):
+        big = generate(max(1, int(stages * mb * 2**20 / len(text))))
+        size = len(big) / 2**20
+        lex = best(lambda: parse(big), repeat=3) / size
+        t = best(lambda: full(big), repeat=3) / size
+        per_mb[mb] = (lex, t)
+        print(f"   {size:5.1f} MB: parse() {lex:6.3f} s/MB; with details and graph {t:6.3f} s/MB")
+    print(f"   s/MB at 10 MB over s/MB at 1 MB (1.00 = linear): parse() {per_mb[10][0] / per_mb[1][0]:.2f}, "
+          f"with details and graph {per_mb[10][1] / per_mb[1][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
