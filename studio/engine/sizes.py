@@ -79,21 +79,30 @@ def measure(build, api) -> Iterator[BuildEvent]:
             result.stages[index].image_id = image
         for message in errors:
             yield BuildWarning(message)
-    base_counts: dict[str, int] = {}
+    calls = {}  # every engine call at once: they are independent round trips
+    for stage in built:
+        if stage.image_id is not None:
+            calls[("inspect", stage.image_id)] = (api.inspect_image, stage.image_id)
+            calls[("history", stage.image_id)] = (api.history, stage.image_id)
+    bases = {info.base_resolved for info in stage_map.stages if info.base_kind == "image"}
+    for base in bases:
+        calls[("history", base)] = (api.history, base)
+    answers = _concurrently(calls)
     for stage in built:
         if stage.image_id is None:
             continue
-        try:
-            stage.size = int(api.inspect_image(stage.image_id)["Size"])
-            history = api.history(stage.image_id)
-        except Exception as exc:  # noqa: BLE001 - an image removed meanwhile must not end the run
-            yield BuildWarning(f"cannot measure stage {stage.name or stage.index}: {exc}")
+        inspected, history = answers.get(("inspect", stage.image_id)), answers.get(("history", stage.image_id))
+        if isinstance(inspected, Exception) or isinstance(history, Exception) or inspected is None:
+            problem = inspected if isinstance(inspected, Exception) else history
+            yield BuildWarning(f"cannot measure stage {stage.name or stage.index}: {problem}")
             continue
+        stage.size = int(inspected["Size"])
         root = stage_map.stages[stage_map.chain(stage.index)[0]]
-        base = root.base_resolved if root.base_kind == "image" else None
-        if base is not None and base not in base_counts:
-            base_counts[base] = _history_length(api, base)
-        stage.layers = stage_layers(stage_map, stage.index, history, base_counts.get(base, 0) if base else 0)
+        base_count = 0
+        if root.base_kind == "image":
+            base_history = answers.get(("history", root.base_resolved))
+            base_count = -1 if isinstance(base_history, Exception) or base_history is None else len(base_history)
+        stage.layers = stage_layers(stage_map, stage.index, history, base_count)
     target = stage_map.target
     if target is not None and result.stages[target].size is not None:
         result.final = {"image_id": result.image_id, "size": result.stages[target].size}
@@ -105,11 +114,22 @@ def measure(build, api) -> Iterator[BuildEvent]:
     result.saved = saved_bytes(stage_map, result)
 
 
-def _history_length(api, image: str) -> int:
-    try:
-        return len(api.history(image))
-    except Exception:  # noqa: BLE001 - unknown base: fall back to counting none
-        return -1
+def _concurrently(calls: dict) -> dict:
+    """Run ``{key: (function, argument)}`` in threads; exceptions come back as values."""
+    answers: dict = {}
+
+    def run(key, function, argument) -> None:
+        try:
+            answers[key] = function(argument)
+        except Exception as exc:  # noqa: BLE001 - the caller reports it per stage
+            answers[key] = exc
+
+    threads = [threading.Thread(target=run, args=(key, *call), daemon=True) for key, call in calls.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
 
 
 def stage_layers(stage_map, index: int, history: list[dict], base_count: int) -> list[LayerInfo]:
