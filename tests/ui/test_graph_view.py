@@ -56,6 +56,14 @@ def test_one_node_per_stage_images_and_edges(view):
     assert nodes[0].pos().x() < nodes[1].pos().x() < nodes[3].pos().x()
 
 
+def test_a_new_edge_between_boxes_that_stay_put_is_drawn(view):
+    show(view, "FROM busybox AS a\nFROM busybox AS b\n")
+    show(view, "FROM busybox AS a\nFROM a AS b\n")  # no box moves, one FROM edge appears
+    (edge,) = [e for e in view.edge_items() if e.kind == "from" and e.source_item.key == "a"]
+    assert not edge.path().isEmpty() and "line 2" in edge.toolTip()
+    assert edge.path().pointAtPercent(1).x() < view.stage_nodes()[1].pos().x()
+
+
 def test_mount_and_image_copy_edges(view):
     show(view, MOUNTS)
     nodes = view.stage_nodes()

@@ -39,7 +39,7 @@ class EdgeItem(QGraphicsItem):
         self.source_item = source_item
         self.target_item = target_item
         self.kind = kind
-        self.line = line
+        self.line = -1  # set_info below fills these (and draws the curve) the first time
         self.sources: list[str] = []
         self.dest: str | None = None
         self._dimmed = False
@@ -50,12 +50,14 @@ class EdgeItem(QGraphicsItem):
         self._arrow = QPolygonF()
         self._label_rect = QRectF()
         self._bounds = QRectF()
-        self._chunks: list = []
+        self._curve: tuple | None = None
+        self._chunks: list | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setZValue(0 if kind == "from" else 1)
         source_item.edges.append(self)
         target_item.edges.append(self)
+        self.set_info(line, [], None)
 
     @property
     def source_key(self) -> str:
@@ -124,7 +126,8 @@ class EdgeItem(QGraphicsItem):
         path.cubicTo(c0, c1, p1)
         end = QPointF(p1.x() - ARROW, p1.y())
         self._arrow = QPolygonF([p1, QPointF(end.x(), end.y() - ARROW / 2), QPointF(end.x(), end.y() + ARROW / 2)])
-        self._chunks = _split_cubic(p0, c0, c1, p1)
+        self._curve = (p0, c0, c1, p1)
+        self._chunks = None  # cut into pieces at the first paint that needs them
         if self._label:
             fm = QFontMetricsF(self.theme.small_font)
             mid = path.pointAtPercent(0.5)
@@ -157,7 +160,11 @@ class EdgeItem(QGraphicsItem):
     def _visible_path(self, exposed: QRectF) -> QPainterPath:
         """Only the pieces of the curve inside ``exposed``: a long edge crossing a small
         repainted area is stroked over that area, not over its whole length."""
-        if len(self._chunks) == 1 or exposed.contains(self._bounds):
+        if exposed.contains(self._bounds):
+            return self._path
+        if self._chunks is None:
+            self._chunks = _split_cubic(*self._curve) if self._curve else []
+        if len(self._chunks) <= 1:
             return self._path
         path = QPainterPath()
         last_end = None

@@ -26,12 +26,16 @@ class LayoutOptions:
     sweeps: int = 6
 
 
-@dataclass(frozen=True)
-class _Dummy:
-    """A point where a long edge crosses a column."""
+class _Dummy(tuple):
+    """A point where a long edge crosses a column: (edge number, layer). A tuple
+    subclass so hashing stays in C (there are thousands of these in big files)."""
 
-    edge: int
-    layer: int
+    def __new__(cls, edge: int, layer: int) -> "_Dummy":
+        return super().__new__(cls, (edge, layer))
+
+    @property
+    def edge(self) -> int:
+        return self[0]
 
 
 @dataclass
@@ -142,7 +146,7 @@ def count_crossings(layers: list[list[NodeId]], links: list[tuple]) -> int:
     by_layer: dict[int, list[tuple]] = {}
     where = {n: i for i, col in enumerate(layers) for n in col}
     for link in links:
-        by_layer.setdefault(where[link[0]], []).append(_split(link))
+        by_layer.setdefault(where[link[0]], []).append(link if len(link) == 3 else _split(link))
     return sum(_count_between(layers[i], layers[i + 1], by_layer.get(i, [])) for i in range(len(layers) - 1))
 
 
@@ -258,18 +262,15 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
         col_x.append(x)
         x += max((sizes[n][0] for n in col if n in sizes), default=0.0) + opts.layer_gap
     top = min((ys[n] - anch[n] for n in nodes), default=0.0)
+    fed = {link[1] for link in lay.links}
+    widths = [max((sizes[m][0] for m in col if m in sizes), default=0.0) for col in lay.layers]
     out = {}
     for n in nodes:
         col = lay.layer_of[n]
-        width = max((sizes[m][0] for m in lay.layers[col] if m in sizes), default=0.0)
         # sources sit flush right against their consumers' column; the rest flush left
-        dx = width - sizes[n][0] if col + 1 < len(lay.layers) and _is_source(n, lay) else 0.0
+        dx = widths[col] - sizes[n][0] if col + 1 < len(lay.layers) and n not in fed else 0.0
         out[n] = (round(col_x[col] + dx, 1), round(ys[n] - anch[n] - top, 1))
     return out
-
-
-def _is_source(n: NodeId, lay: Layering) -> bool:
-    return all(link[1] != n for link in lay.links)
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float) -> bool:
