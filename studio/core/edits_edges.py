@@ -73,12 +73,14 @@ def _copy_arguments(paths: list[str], dest: str | None) -> str:
         dest += "/"  # BuildKit requires a directory destination for several sources
     words = paths + [dest]
     for w in words:
-        if not isinstance(w, str) or not w.strip():
+        if not isinstance(w, str):
+            raise EditError(f"a path must be text, not {w!r}")
+        if not w.strip():
             raise EditError("a path to copy cannot be empty")
         if any(c in w for c in "\r\n"):
             raise EditError(f"the path {w!r} contains a line break")
     if any(any(c.isspace() or c in "\"'\\" for c in w) for w in words):
-        return json.dumps(words)  # exec form keeps spaces and quotes literal
+        return json.dumps(words, ensure_ascii=False)  # exec form keeps spaces and quotes
     return " ".join(words)
 
 
@@ -98,7 +100,7 @@ def _copy_anchor(doc: Document, tgt: Stage, after_line: int | None) -> tuple[int
     ins = doc.instruction_at_line(after_line)
     if ins is tgt.from_instruction:
         return ins.end, indent
-    if ins is not None and ins in body:
+    if ins is not None and any(i is ins for i in body):
         return ins.end, indentation_at(text, ins.start)
     return doc.line_start(after_line + 1) if after_line < _line_count(doc) else len(text), indent
 
@@ -110,9 +112,11 @@ def _line_count(doc: Document) -> int:
 def remove_edge(doc: Document, line: int, source: int | str | None = None) -> list[TextEdit]:
     """Remove the edge written on ``line``: the whole COPY instruction, or the one
     ``--mount`` flag of a RUN. A FROM edge is refused (use ``set_base``)."""
+    if isinstance(line, bool) or not isinstance(line, int):
+        raise EditError(f"a line number is needed, not {line!r}")
     found = [e for e in doc.edges if e.instruction.line <= line <= e.instruction.end_line]
     if not found:
-        ins = doc.instruction_at_line(line) if isinstance(line, int) else None
+        ins = doc.instruction_at_line(line)
         if ins is not None and ins.keyword == "FROM" and ins.stage is not None:
             raise EditError(
                 f"line {ins.line} is the FROM of stage {stage_ref_label(doc.stages[ins.stage])}, "
@@ -187,7 +191,8 @@ def move_instruction(doc: Document, line: int, to_stage: int | str,
     """Move the instruction on ``line`` (with its continuations and heredoc bodies) so it
     becomes instruction number ``position`` (0 = right after FROM) of ``to_stage``."""
     stages = doc.stages  # building the graph also tells each instruction its stage
-    ins = doc.instruction_at_line(line) if isinstance(line, int) else None
+    valid = isinstance(line, int) and not isinstance(line, bool)
+    ins = doc.instruction_at_line(line) if valid else None
     if ins is None or not ins.keyword:
         raise EditError(f"line {line} holds no instruction to move")
     if ins.stage is None:
@@ -207,7 +212,7 @@ def move_instruction(doc: Document, line: int, to_stage: int | str,
             f"{len(others) + 1} instructions, so use 0 to {len(others)}"
         )
     _refuse_later_sources(doc, ins, dst)
-    if home is dst and home.instructions.index(ins) == position:
+    if home is dst and next(n for n, i in enumerate(home.instructions) if i is ins) == position:
         return []
     text = doc.text
     start = line_start_of(text, ins.start)

@@ -88,7 +88,8 @@ def operation_edits(doc, op: Operation) -> list[TextEdit]:  # noqa: ANN001 - a D
         dst = ops.resolve_stage(doc, stage.strip(), "destination stage")
         if pos is None:
             position = len(dst.instructions)
-            if doc.instruction_at_line(_line_number(line)) in dst.instructions:
+            moving = doc.instruction_at_line(_line_number(line))
+            if any(i is moving for i in dst.instructions):
                 position -= 1
         else:
             position = _line_number(pos)

@@ -342,14 +342,15 @@ def test_any_text_any_operation_only_edit_errors(text, data):
     """Broken and odd files: an operation applies cleanly or raises EditError."""
     doc = parse(text)
     ref = st.one_of(st.integers(-1, 4), st.sampled_from(["build", "0", "x", ""]))
-    line = st.integers(0, text.count("\n") + 2)
+    line = st.one_of(st.integers(0, text.count("\n") + 2), st.sampled_from(["2", None, 1.5, True]))
     which = data.draw(st.integers(0, 6))
     call = [
         lambda: rename_stage(doc, data.draw(ref), data.draw(st.sampled_from(["new", "build", "x y"]))),
         lambda: add_stage(doc, "new", data.draw(st.sampled_from(["alpine", "build", ""])),
                           data.draw(st.one_of(st.none(), ref))),
         lambda: remove_stage(doc, data.draw(ref), cascade=data.draw(st.booleans())),
-        lambda: add_copy(doc, data.draw(ref), data.draw(ref), ["/a"], data.draw(st.sampled_from([None, "/d"])),
+        lambda: add_copy(doc, data.draw(ref), data.draw(ref), data.draw(st.sampled_from([["/a"], [], None, [3]])),
+                         data.draw(st.sampled_from([None, "/d"])),
                          data.draw(st.one_of(st.none(), line))),
         lambda: remove_edge(doc, data.draw(line), data.draw(st.one_of(st.none(), ref))),
         lambda: set_base(doc, data.draw(ref), data.draw(st.sampled_from(["busybox", "build", " "]))),
