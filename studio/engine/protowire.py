@@ -35,17 +35,27 @@ def fields(buf: bytes) -> Iterator[tuple[int, int, int | bytes]]:
     """Yield ``(field number, wire type, value)``; LENGTH values are bytes, others ints."""
     pos, end = 0, len(buf)
     while pos < end:
-        key, pos = _varint(buf, pos)
+        key = buf[pos]  # one-byte keys and lengths are the common case: skip the loop
+        if key < 0x80:
+            pos += 1
+        else:
+            key, pos = _varint(buf, pos)
         number, wire = key >> 3, key & 7
-        if wire == VARINT:
-            value, pos = _varint(buf, pos)
-            yield number, wire, value
-        elif wire == LENGTH:
-            size, pos = _varint(buf, pos)
+        if wire == LENGTH:
+            if pos >= end:
+                raise WireError("truncated field")
+            size = buf[pos]
+            if size < 0x80:
+                pos += 1
+            else:
+                size, pos = _varint(buf, pos)
             if pos + size > end:
                 raise WireError("truncated field")
             yield number, wire, buf[pos:pos + size]
             pos += size
+        elif wire == VARINT:
+            value, pos = _varint(buf, pos)
+            yield number, wire, value
         elif wire == FIXED64:
             pos += 8
             yield number, wire, int.from_bytes(buf[pos - 8:pos], "little")
@@ -117,73 +127,40 @@ class StatusResponse:
     warnings: list[VertexWarning] = field(default_factory=list)
 
 
-def _vertex(buf: bytes) -> Vertex:
-    v = Vertex()
-    for number, _, value in fields(buf):
-        if number == 1:
-            v.digest = _text(value)
-        elif number == 2:
-            v.inputs.append(_text(value))
-        elif number == 3:
-            v.name = _text(value)
-        elif number == 4:
-            v.cached = bool(value)
-        elif number == 5 and isinstance(value, bytes):
-            v.started = _timestamp(value)
-        elif number == 6 and isinstance(value, bytes):
-            v.completed = _timestamp(value)
-        elif number == 7:
-            v.error = _text(value)
-    return v
+# field number -> (attribute, how to read it), per message type
+_VERTEX = {1: ("digest", "str"), 2: ("inputs", "strs"), 3: ("name", "str"), 4: ("cached", "bool"),
+           5: ("started", "time"), 6: ("completed", "time"), 7: ("error", "str")}
+_STATUS = {1: ("id", "str"), 2: ("vertex", "str"), 3: ("name", "str"), 4: ("current", "int"),
+           5: ("total", "int"), 8: ("completed", "time")}
+_LOG = {1: ("vertex", "str"), 3: ("stream", "int"), 4: ("msg", "bytes")}  # timestamps unused
+_WARNING = {1: ("vertex", "str"), 2: ("level", "int"), 3: ("short", "str"), 4: ("detail", "strs")}
 
 
-def _status(buf: bytes) -> VertexStatus:
-    s = VertexStatus()
-    for number, _, value in fields(buf):
-        if number == 1:
-            s.id = _text(value)
-        elif number == 2:
-            s.vertex = _text(value)
-        elif number == 3:
-            s.name = _text(value)
-        elif number == 4:
-            s.current = int(value)  # type: ignore[arg-type]
-        elif number == 5:
-            s.total = int(value)  # type: ignore[arg-type]
-        elif number == 8 and isinstance(value, bytes):
-            s.completed = _timestamp(value)
-    return s
+def _message(cls, spec: dict[int, tuple[str, str]], buf: bytes):
+    obj = cls()
+    for number, wire, value in fields(buf):
+        entry = spec.get(number)
+        if entry is None:
+            continue
+        attr, kind = entry
+        is_bytes = isinstance(value, bytes)
+        if kind == "str":
+            setattr(obj, attr, _text(value))
+        elif kind == "strs":
+            getattr(obj, attr).append(_text(value))
+        elif kind == "bytes" and is_bytes:
+            setattr(obj, attr, value)
+        elif kind == "time" and is_bytes:
+            setattr(obj, attr, _timestamp(value))
+        elif kind == "bool" and not is_bytes:
+            setattr(obj, attr, bool(value))
+        elif kind == "int" and not is_bytes:
+            setattr(obj, attr, int(value))
+    return obj
 
 
-def _log(buf: bytes) -> VertexLog:
-    log = VertexLog()
-    for number, _, value in fields(buf):
-        if number == 1:
-            log.vertex = _text(value)
-        elif number == 2 and isinstance(value, bytes):
-            log.timestamp = _timestamp(value)
-        elif number == 3:
-            log.stream = int(value)  # type: ignore[arg-type]
-        elif number == 4 and isinstance(value, bytes):
-            log.msg = value
-    return log
-
-
-def _warning(buf: bytes) -> VertexWarning:
-    w = VertexWarning()
-    for number, _, value in fields(buf):
-        if number == 1:
-            w.vertex = _text(value)
-        elif number == 2:
-            w.level = int(value)  # type: ignore[arg-type]
-        elif number == 3:
-            w.short = _text(value)
-        elif number == 4:
-            w.detail.append(_text(value))
-    return w
-
-
-_PARTS = {1: ("vertexes", _vertex), 2: ("statuses", _status), 3: ("logs", _log), 4: ("warnings", _warning)}
+_PARTS = {1: ("vertexes", Vertex, _VERTEX), 2: ("statuses", VertexStatus, _STATUS),
+          3: ("logs", VertexLog, _LOG), 4: ("warnings", VertexWarning, _WARNING)}
 
 
 def decode_status(data: bytes) -> StatusResponse:
@@ -192,7 +169,7 @@ def decode_status(data: bytes) -> StatusResponse:
     for number, wire, value in fields(data):
         part = _PARTS.get(number)
         if part is not None and wire == LENGTH:
-            getattr(response, part[0]).append(part[1](value))  # type: ignore[arg-type]
+            getattr(response, part[0]).append(_message(part[1], part[2], value))  # type: ignore[arg-type]
     return response
 
 
