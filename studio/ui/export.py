@@ -36,7 +36,11 @@ def build_scene(graph: StageGraph, positions: dict | None = None, expanded=None)
     from studio.ui.graph.scene import GraphScene
     from studio.ui.graph.stage_node import StageNode
 
-    scene = GraphScene(grid=False)
+    from studio.ui.graph.theme import make_theme
+
+    theme = make_theme()
+    theme.cosmetic = False
+    scene = GraphScene(theme=theme, grid=False)
     scene.cache_items = False
     new = scene.apply_graph(graph)
     for item in new:

@@ -198,7 +198,7 @@ class EdgeItem(QGraphicsItem):
             color.setAlpha(150)  # and many of them overlap: let the structure show through
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(color, width)
-        pen.setCosmetic(True)
+        pen.setCosmetic(th.cosmetic)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         if self.kind == "mount":
             pen.setStyle(Qt.PenStyle.DashLine)

@@ -64,7 +64,7 @@ class ImageNode(NodeItem):
         r = T.IMAGE_H / 2
         painter.setBrush(th.image_fill)
         pen = QPen(th.selection if selected else th.border, 2.0 if selected else 1.0)
-        pen.setCosmetic(True)
+        pen.setCosmetic(th.cosmetic)
         if not selected:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)

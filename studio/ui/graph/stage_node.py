@@ -340,7 +340,7 @@ class StageNode(NodeItem):
         # border and ports
         painter.setBrush(Qt.BrushStyle.NoBrush)
         pen = QPen(th.selection if selected else th.border, 2.0 if selected else 1.0)
-        pen.setCosmetic(True)
+        pen.setCosmetic(th.cosmetic)
         painter.setPen(pen)
         painter.drawRoundedRect(box, T.RADIUS, T.RADIUS)
         for port in (self.in_port_local(), self.out_port_local()):

@@ -68,6 +68,9 @@ class Theme:
     body_font: QFont
     mono_font: QFont
     small_font: QFont
+    # Screen pens keep their pixel width at any zoom (crisp on HiDPI); an exported
+    # picture scales them with everything else so lines keep their weight.
+    cosmetic: bool = True
 
     def state_color(self, state: str) -> QColor | None:
         hue = STATE_HUES.get(state)
