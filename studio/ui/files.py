@@ -4,6 +4,12 @@ crash recovery and a watcher for changes made on disk under the editor.
 The editor always holds LF text without a BOM (QTextDocument's own convention). What the
 file looked like on disk (its newline, its BOM) is kept in a ``FileFormat`` so an
 unchanged document saves back to the very same bytes.
+
+Mixed line endings (some CRLF, some LF, a lone CR, or U+2029, which QTextDocument turns
+into a line break) cannot survive that round trip. Such a file opens normally with a
+warning banner; nothing is written unless the user saves, and saving writes the file's
+majority ending on every line. Text that is not UTF-8 (or holds NUL bytes) opens
+read-only, shown with replacement characters, and cannot be saved at all.
 """
 from __future__ import annotations
 

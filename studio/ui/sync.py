@@ -18,15 +18,10 @@ from studio.core.document import parse, reparse
 from studio.core import edits as core_edits
 from studio.core.model import Diagnostic, StageGraph, TextEdit
 from studio.ui.editor.text_editor import OffsetMap, TextEditor
+from studio.ui.sync_rules import diagnostics_by_stage, merge_diagnostics, single_edit, structure_ok
 
-# Errors that mean the stages the parser found may be wrong: while one is in the text,
-# the graph keeps its last good shape. Other errors on a FROM line (or before the first
-# FROM) count too, except these, which leave the stage structure intact.
-STRUCTURAL_CODES = frozenset({
-    "duplicate-directive", "invalid-escape", "unterminated-heredoc", "instruction-before-from",
-    "no-from", "invalid-from", "invalid-stage-name", "reserved-stage-name", "duplicate-stage-name",
-})
-HARMLESS_ON_FROM = frozenset({"empty-from-variable", "unknown-target", "from-same-stage", "stage-cycle"})
+__all__ = ["SyncController", "editor_text", "single_edit", "structure_ok"]
+
 HUGE_TEXT = 2_000_000  # characters: past this, re-parse less eagerly and do not lint
 LINT_IDLE_MS = 300  # lint runs once typing pauses: it never delays the graph
 
@@ -34,45 +29,6 @@ LINT_IDLE_MS = 300  # lint runs once typing pauses: it never delays the graph
 def editor_text(editor: TextEditor) -> str:
     """The editor's text exactly (toPlainText would turn no-break spaces into spaces)."""
     return editor.document().toRawText().replace("\u2029", "\n")
-
-
-def single_edit(old: str, new: str) -> TextEdit:
-    """The one span of ``old`` that was replaced to give ``new`` (common prefix and suffix
-    found by bisection on slices, so it runs at C speed even on big texts)."""
-    limit = min(len(old), len(new))
-    lo, hi = 0, limit
-    while lo < hi:  # longest common prefix
-        mid = (lo + hi + 1) // 2
-        if old[lo:mid] == new[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    prefix = lo
-    lo, hi = 0, limit - prefix
-    while lo < hi:  # longest common suffix not overlapping the prefix
-        mid = (lo + hi + 1) // 2
-        if old[len(old) - mid:len(old) - lo] == new[len(new) - mid:len(new) - lo]:
-            lo = mid
-        else:
-            hi = mid - 1
-    suffix = lo
-    return TextEdit(prefix, len(old) - suffix, new[prefix:len(new) - suffix])
-
-
-def structure_ok(doc) -> bool:
-    """Whether the stages found in ``doc`` can be trusted (see STRUCTURAL_CODES)."""
-    errors = [d for d in doc.diagnostics if d.severity == "error"]
-    if not errors:
-        return True
-    from_lines = {stage.line for stage in doc.stages}
-    first_from = min(from_lines) if from_lines else None
-    for diag in errors:
-        if diag.code in STRUCTURAL_CODES:
-            return False
-        on_header = diag.line in from_lines or first_from is None or diag.line < first_from
-        if on_header and diag.code not in HARMLESS_ON_FROM:
-            return False
-    return True
 
 
 class SyncController(QObject):
@@ -190,7 +146,7 @@ class SyncController(QObject):
         else:  # a newly opened text always shows its own shape, even if broken
             self.good_document, self.good_graph = doc, graph
             shown = graph
-        self.diagnostics = _merge(doc.diagnostics, graph.diagnostics, self.lint_findings)
+        self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint_findings)
         self.graph = shown
         by_stage = diagnostics_by_stage(shown, self.diagnostics)
         if fresh and self.stale:
@@ -216,7 +172,7 @@ class SyncController(QObject):
             findings = []
             self.sig_message.emit(f"Lint could not run: {exc}")
         self.lint_findings = findings
-        self.diagnostics = _merge(doc.diagnostics, self._graph_of(doc).diagnostics, findings)
+        self.diagnostics = merge_diagnostics(doc.diagnostics, self._graph_of(doc).diagnostics, findings)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_diagnostics_changed.emit()
 
@@ -381,25 +337,3 @@ class SyncController(QObject):
                     view.select_stage(index)
         finally:
             self._echo = False
-
-
-def _merge(*lists: list[Diagnostic]) -> list[Diagnostic]:
-    seen = set()
-    merged = []
-    for diag in (d for items in lists for d in items):
-        key = (diag.code, diag.line, diag.message)
-        if key not in seen:
-            seen.add(key)
-            merged.append(diag)
-    return merged
-
-
-def diagnostics_by_stage(graph: StageGraph, diagnostics: list[Diagnostic]) -> dict[int, list[Diagnostic]]:
-    """Each diagnostic under the stage whose lines hold it (for badges on the nodes)."""
-    result: dict[int, list[Diagnostic]] = {}
-    for diag in diagnostics:
-        for stage in graph.stages:
-            if stage.line <= diag.line <= max(stage.line, stage.end_line):
-                result.setdefault(stage.index, []).append(diag)
-                break
-    return result

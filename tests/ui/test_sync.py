@@ -272,3 +272,14 @@ def test_the_target_follows_a_renamed_stage(open_window):
     window.graph_view.sig_rename_requested.emit(1, "check")
     assert window.controller.graph.target == 1
     assert window.controller.graph.stages[1].name == "check"
+
+
+def test_a_blank_document_takes_stages_from_the_graph(qtbot):
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.controller.stale
+    window.graph_view.sig_add_stage_requested.emit("base", "stage-studio-test/busybox", -1)
+    assert window.current_text() == "FROM stage-studio-test/busybox AS base\n"
+    assert stage_names(window) == ["base"]

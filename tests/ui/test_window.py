@@ -23,7 +23,7 @@ def test_menus_and_standard_shortcuts(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     menus = menu_titles(window)
-    assert list(menus) == ["File", "Edit", "View", "Graph"]
+    assert list(menus)[:4] == ["File", "Edit", "View", "Graph"]  # (a Build menu may follow)
     for entry in ("New", "New from Example…", "Open…", "Open Recent", "Save", "Save As…",
                   "Export Graph as PNG…", "Export Graph as SVG…", "Quit"):
         assert entry in menus["File"]

@@ -1,0 +1,78 @@
+"""The rules the sync controller applies: what counts as a broken structure, the one
+span an edit replaced, and how diagnostics are merged and grouped per stage. Pure
+functions over core objects and strings."""
+from __future__ import annotations
+
+from studio.core.model import Diagnostic, StageGraph, TextEdit
+
+# Errors that mean the stages the parser found may be wrong: while one is in the text,
+# the graph keeps its last good shape. Other errors on a FROM line (or before the first
+# FROM) count too, except these, which leave the stage structure intact.
+STRUCTURAL_CODES = frozenset({
+    "duplicate-directive", "invalid-escape", "unterminated-heredoc", "instruction-before-from",
+    "invalid-from", "invalid-stage-name", "reserved-stage-name", "duplicate-stage-name",
+})
+HARMLESS_ON_FROM = frozenset({"empty-from-variable", "unknown-target", "from-same-stage", "stage-cycle"})
+
+
+def single_edit(old: str, new: str) -> TextEdit:
+    """The one span of ``old`` that was replaced to give ``new`` (common prefix and suffix
+    found by bisection on slices, so it runs at C speed even on big texts)."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit
+    while lo < hi:  # longest common prefix
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, limit - prefix
+    while lo < hi:  # longest common suffix not overlapping the prefix
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid:len(old) - lo] == new[len(new) - mid:len(new) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    suffix = lo
+    return TextEdit(prefix, len(old) - suffix, new[prefix:len(new) - suffix])
+
+
+def structure_ok(doc) -> bool:
+    """Whether the stages found in ``doc`` can be trusted (see STRUCTURAL_CODES)."""
+    errors = [d for d in doc.diagnostics if d.severity == "error"]
+    if not errors:
+        return True
+    from_lines = {stage.line for stage in doc.stages}
+    first_from = min(from_lines) if from_lines else None
+    for diag in errors:
+        if diag.code == "no-from":  # nothing to build yet (a new file): the empty graph is right
+            continue
+        if diag.code in STRUCTURAL_CODES:
+            return False
+        on_header = diag.line in from_lines or first_from is None or diag.line < first_from
+        if on_header and diag.code not in HARMLESS_ON_FROM:
+            return False
+    return True
+
+
+def merge_diagnostics(*lists: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    merged = []
+    for diag in (d for items in lists for d in items):
+        key = (diag.code, diag.line, diag.message)
+        if key not in seen:
+            seen.add(key)
+            merged.append(diag)
+    return merged
+
+
+def diagnostics_by_stage(graph: StageGraph, diagnostics: list[Diagnostic]) -> dict[int, list[Diagnostic]]:
+    """Each diagnostic under the stage whose lines hold it (for badges on the nodes)."""
+    result: dict[int, list[Diagnostic]] = {}
+    for diag in diagnostics:
+        for stage in graph.stages:
+            if stage.line <= diag.line <= max(stage.line, stage.end_line):
+                result.setdefault(stage.index, []).append(diag)
+                break
+    return result
