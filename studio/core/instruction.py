@@ -53,11 +53,15 @@ class ParsedInstruction(Instruction):
 
     def _fill_details(self) -> None:
         d = self.__dict__
-        text, escape = d.pop("_source")
+        source = d.get("_source")
+        if source is None:  # already filled (two threads may both fill: same values)
+            return
+        text, escape = source
         joined, segments = logical_line(text, self.start, self.content_end, escape)
         _details(self, joined, segments, 0)
-        if self.onbuild is not None:
-            self.onbuild.heredocs = self.heredocs
+        if d["onbuild"] is not None:
+            d["onbuild"].heredocs = self.heredocs
+        d.pop("_source", None)
 
     def __getstate__(self):
         if "_source" in self.__dict__:
@@ -111,30 +115,41 @@ def _unusual_instruction(text: str, start: int, end: int, line: int, end_line: i
 def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at: int) -> None:
     """Fill flags, args, JSON form, mounts and ONBUILD's inner instruction from the joined line."""
     _, rest_at = split_keyword(joined, at)
-    single = len(segments) == 1
     base = segments[0][1] - segments[0][0]
-    raw_flags, args_at = extract_flags(joined, rest_at)
-    flags = []
-    for name, value, fs, fe, vs, ve in raw_flags:
-        if single:
-            flags.append(Flag(name, value, base + fs, base + fe,
-                              None if vs is None else base + vs, None if ve is None else base + ve))
-        else:
-            flags.append(Flag(name, value, to_offset(segments, fs), _end_offset(segments, fe),
-                              None if vs is None else to_offset(segments, vs),
-                              None if ve is None else _end_offset(segments, ve)))
+    # Offsets before the second joined line map with one addition; later ones search.
+    first_end = segments[1][0] if len(segments) > 1 else len(joined) + 1
+    flags: list[Flag] = []
+    if joined.startswith("--", rest_at):
+        raw_flags, args_at = extract_flags(joined, rest_at)
+        for name, value, fs, fe, vs, ve in raw_flags:
+            flag = _new(Flag)
+            if fe <= first_end:
+                flag.__dict__ = {"name": name, "value": value, "start": base + fs, "end": base + fe,
+                                 "value_start": None if vs is None else base + vs,
+                                 "value_end": None if ve is None else base + ve}
+            else:
+                flag.__dict__ = {"name": name, "value": value, "start": to_offset(segments, fs),
+                                 "end": _end_offset(segments, fe),
+                                 "value_start": None if vs is None else to_offset(segments, vs),
+                                 "value_end": None if ve is None else _end_offset(segments, ve)}
+            flags.append(flag)
+    else:
+        args_at = rest_at
     tail = joined[args_at:]
-    args = tail.strip(GO_SPACE)
-    lead = len(tail) - len(tail.lstrip(GO_SPACE))
-    args_start = (base + args_at + lead) if single else to_offset(segments, args_at + lead)
+    stripped = tail.lstrip(GO_SPACE)
+    args = stripped.rstrip(GO_SPACE)
+    at_args = args_at + len(tail) - len(stripped)
+    args_start = base + at_args if at_args < first_end else to_offset(segments, at_args)
     if not args:
         args_start = min(args_start, ins.content_end)
     upper = ins.keyword
-    json_args = split_json_args(args) if upper in JSON_KEYWORDS and args.startswith("[") else None
-    if upper == "HEALTHCHECK":  # HEALTHCHECK CMD ["..."] is exec form too
+    json_args = None
+    if args.startswith("[") and upper in JSON_KEYWORDS:
+        json_args = split_json_args(args)
+    elif upper == "HEALTHCHECK":  # HEALTHCHECK CMD ["..."] is exec form too
         sub, sub_at = split_keyword(args, 0)
         json_args = split_json_args(args[sub_at:]) if sub.upper() == "CMD" else None
-    mounts = []
+    mounts: list[Mount] = []
     onbuild = None
     if upper == "RUN":
         for flag in flags:
@@ -142,14 +157,13 @@ def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at:
                 mount_type, options, problems = parse_mount(flag.value)
                 mounts.append(Mount(mount_type, options, flag, options.get("from"), problems))
     elif upper == "ONBUILD" and args:
-        inner_at = args_at + lead
-        keyword, _ = split_keyword(joined, inner_at)
-        onbuild = Instruction.__new__(Instruction)
-        onbuild.__dict__.update(
-            kind="instruction", start=args_start, end=ins.end, line=ins.line, end_line=ins.end_line,
-            keyword=keyword.upper(), keyword_as_written=keyword, keyword_start=args_start,
-            heredocs=[], stage=None, content_end=ins.content_end)
-        _details(onbuild, joined, segments, inner_at)
+        keyword, _ = split_keyword(joined, at_args)
+        onbuild = _new(Instruction)
+        onbuild.__dict__ = {
+            "kind": "instruction", "start": args_start, "end": ins.end, "line": ins.line,
+            "end_line": ins.end_line, "keyword": keyword.upper(), "keyword_as_written": keyword,
+            "keyword_start": args_start, "heredocs": [], "stage": None, "content_end": ins.content_end}
+        _details(onbuild, joined, segments, at_args)
     ins.__dict__.update(flags=flags, args=args, args_start=args_start, json_form=json_args is not None,
                         json_args=json_args, mounts=mounts, onbuild=onbuild)
 

@@ -222,12 +222,12 @@ def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape:
             if candidate == delimiter:
                 terminated = True
                 break
-        end_line = cur - 1 if pos > body_start else body_line
-        docs.append(RawHeredoc(delimiter, strip_tabs, quoted, body_start, pos, body_line, end_line, terminated))
+        if pos == body_start:  # nothing left in the file: an empty body on the last line
+            body_line = cur - 1
+        docs.append(RawHeredoc(delimiter, strip_tabs, quoted, body_start, pos, body_line, cur - 1, terminated))
         if not terminated:
             break
-    node_last = max(last, docs[-1].end_line if pos > end else last)
-    return ("instruction", start, pos, line, node_last, end, tuple(docs))
+    return ("instruction", start, pos, line, cur - 1, end, tuple(docs))
 
 
 def shift_nodes(nodes: list[RawNode], delta: int, line_delta: int) -> list[RawNode]:
