@@ -78,6 +78,9 @@ class Build:
         started = time.time()
         try:
             yield from self._run(started)
+        except Exception as exc:  # noqa: BLE001 - a bug must end the build with a message, not a traceback
+            self.cancel()
+            yield from self._fail(started, BuildFailed(f"the build stopped unexpectedly: {type(exc).__name__}: {exc}"))
         finally:
             if self._own_client and self._client is not None:
                 try:
