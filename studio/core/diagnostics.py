@@ -10,6 +10,7 @@ CODES: dict[str, Severity] = {
     "duplicate-directive": "error",
     "invalid-escape": "error",
     "unterminated-heredoc": "error",
+    "empty-continuation-line": "warning",
     "unknown-instruction": "error",
     "instruction-before-from": "error",
     "no-from": "error",
@@ -39,6 +40,6 @@ def make(code: str, message: str, node: Node | None = None, *, line: int | None 
         start = node.start if node is not None else 0
     if end is None:
         end = getattr(node, "content_end", 0) or (node.end if node is not None else 0)
-        end = max(end, start)
+    end = max(end, start)
     return Diagnostic(severity, code, line, message, start, end,
                       node.end_line if node is not None and line == first else line)

@@ -9,13 +9,20 @@ shifted, so its cost follows the size of the change, not of the file.
 from __future__ import annotations
 
 import bisect
+import re
 from functools import cached_property
 
 from studio.core import diagnostics as diag
 from studio.core.instruction import build_nodes
+from studio.core.logical import GO_SPACE
 from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
 from studio.core.stages import build_graph
 from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_nodes
+
+
+# A whitespace-only line after the first line of an instruction: BuildKit skips it
+# inside a continuation but warns that this will become an error.
+_EMPTY_CONTINUATION_LINE = re.compile(r"\n[" + re.escape(GO_SPACE.replace("\n", "")) + r"]*\n")
 
 
 class Document:
@@ -48,15 +55,28 @@ class Document:
 
     @cached_property
     def syntax_diagnostics(self) -> list[Diagnostic]:
-        """Problems found while lexing: directives and unterminated heredocs."""
+        """Problems found while lexing: directives, heredocs, empty continuation lines."""
         out = [Diagnostic(diag.CODES[code], code, line, message, start, end, line)
                for code, message, line, start, end in self._header.problems]
-        for raw in self._raw:
-            for h in raw[6] or ():
+        text = self.text
+        search = _EMPTY_CONTINUATION_LINE.search
+        for kind, start, end, line, end_line, content_end, docs in self._raw:
+            if kind != "instruction" or end_line == line:
+                continue
+            for h in docs or ():
                 if not h.terminated:
-                    out.append(Diagnostic("error", "unterminated-heredoc", raw[3],
-                                          f"The heredoc <<{h.delimiter} has no terminator line {h.delimiter!r}; it runs to the end of the file.",
-                                          raw[1], raw[5], raw[3]))
+                    out.append(diag.make("unterminated-heredoc", f"The heredoc <<{h.delimiter} has no terminator line {h.delimiter!r}; it runs to the end of the file.",
+                                         None, line=line, start=start, end=content_end))
+            m = search(text, start, content_end)
+            if m is not None:
+                at, stop = m.start() + 1, m.end()
+            else:  # a whitespace-only last line at the very end of the file
+                at = text.rfind("\n", start, content_end) + 1
+                stop = content_end
+                if not (content_end == len(text) and 0 < at < stop and not text[at:stop].strip(GO_SPACE)):
+                    continue
+            out.append(diag.make("empty-continuation-line", "An empty line inside a continued instruction is deprecated and will become an error in BuildKit; remove it.",
+                                 None, line=line + text.count("\n", start, at), start=at, end=stop))
         return out
 
     # -- meaning ----------------------------------------------------------------------
