@@ -264,3 +264,28 @@ def test_positions_round_trip_and_saved_positions_for_later_boxes(view):
     assert view.stage_nodes()[1].pos().x() == 1234.0
     show(view, BE + "FROM busybox AS later\n")
     assert view.positions()["later"] == (5.0, 6.0)
+
+
+def test_opening_another_file_lays_it_out_afresh(view):
+    show(view, BE)
+    view.stage_nodes()[1].setPos(5000, 5000)  # foo was far away in the old file
+    other = BE.replace("AS bar", "AS baz").replace("--from=bar", "--from=baz")
+    show(view, other)  # the new file also has a "foo": its box is reused...
+    view.set_positions({})  # ...but the new file has no saved arrangement
+    fresh = GraphView()
+    fresh.set_graph(parse(other).graph())
+    assert view.positions() == fresh.positions()
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert all(seen.contains(n.sceneBoundingRect()) for n in view.stage_nodes().values())
+    fresh.deleteLater()
+    zoom = view.zoom()
+    view.set_positions(view.positions())  # after a save the same arrangement comes back: no jump
+    assert view.zoom() == zoom
+
+
+def test_clear_forgets_everything(view):
+    show(view, BE)
+    view.clear()
+    assert view.stage_nodes() == {} and view.edge_items() == [] and view.graph() is None
+    show(view, BE)
+    assert len(view.stage_nodes()) == 4

@@ -184,13 +184,29 @@ class GraphView(GestureMixin, QGraphicsView):
         return {n.key: (round(n.pos().x(), 1), round(n.pos().y(), 1)) for n in self._scene.all_nodes()}
 
     def set_positions(self, positions: dict[str, tuple[float, float]]) -> None:
-        """Move known boxes there now, and remember the rest for boxes that appear later."""
+        """A file's saved arrangement: boxes named in it move there, the others are laid
+        out around them, and keys not shown yet wait for their boxes. If anything moved,
+        the view fits the graph (a newly opened file is seen whole)."""
         self._saved = {str(k): (float(v[0]), float(v[1])) for k, v in positions.items()}
-        for node in self._scene.all_nodes():
+        nodes = self._scene.all_nodes()
+        before = [(n.pos().x(), n.pos().y()) for n in nodes]
+        for node in nodes:
             if node.key in self._saved:
                 node.setPos(QPointF(*self._saved[node.key]))
+        self._scene.place([n for n in nodes if n.key not in self._saved], self._saved)
         self._update_scene_rect()
+        if nodes and before != [(n.pos().x(), n.pos().y()) for n in nodes]:
+            self.fit_to_view()
         self._refresh_minimap()
+
+    def clear(self) -> None:
+        """Forget the shown graph (before showing another file): the next set_graph lays
+        everything out afresh and fits it."""
+        self._scene.apply_graph(StageGraph([], [], None, [], [], []))
+        self._graph = None
+        self._saved = {}
+        self._expanded.clear()
+        self._banner.hide()
 
     def toggle_expanded(self, node: StageNode) -> None:
         node.set_expanded(not node.expanded)
