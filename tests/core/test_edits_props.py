@@ -208,9 +208,11 @@ def test_remove_stage(text, data):
     new = check_edits(text, edits)
     new_doc = parse(new)
     k = doc.stage(ref).index
+    removed = doc.stages[k]
+    for e in edits:  # deletions, renumbered references, or a rebased FROM
+        assert e.new_text == "" or text[e.start:e.end].isdigit() or e.new_text == removed.base
     assert len(new_doc.stages) == len(doc.stages) - 1
     assert [s.name for s in new_doc.stages] == [s.name for s in doc.stages if s.index != k]
-    removed = doc.stages[k]
     shift = (lambda i: i - 1 if isinstance(i, int) and i > k else i)
     expect: Counter = Counter()
     for e in doc.edges:
@@ -288,6 +290,8 @@ def test_set_base(text, data):
         return
     new_doc = parse(check_edits(text, edits))
     k = doc.stage(ref).index
+    unchanged = image == doc.stages[k].base
+    assert [text[e.start:e.end] for e in edits] == ([] if unchanged else [doc.stages[k].base])
     assert new_doc.stages[k].base == image
     assert [(s.name, s.platform) for s in new_doc.stages] == [(s.name, s.platform) for s in doc.stages]
     same = lambda d: Counter(key for key in edge_keys(d).elements() if key[1] != k or key[2] != "from")
@@ -315,7 +319,12 @@ def test_move_instruction(text, data):
     new_doc = parse(new)
     moved = doc.instruction_at_line(line)
     k = doc.stage(dest).index
-    if edits:
+    if edits:  # one deletion around the instruction, one insertion of its very text
+        assert len(edits) == 2 and sorted(bool(e.new_text) for e in edits) == [False, True]
+        body = text[moved.start:moved.end]
+        cut = next(e for e in edits if not e.new_text)
+        assert body in text[cut.start:cut.end] and not text[cut.start:cut.end].replace(body, "").strip()
+        assert next(e for e in edits if e.new_text).new_text.strip() == body.strip()
         assert " ".join(new_doc.stages[k].instructions[position].args.split()) == \
             " ".join(moved.args.split())
     retarget = Counter(
