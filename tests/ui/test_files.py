@@ -245,3 +245,12 @@ def test_saving_through_a_symlink_keeps_the_link(qtbot, tmp_path):
     type_at_end(window, qtbot, "\n")
     assert window.save()
     assert link.is_symlink() and real.read_text() == BODY + "\n"
+
+
+def test_a_failed_save_says_why_and_keeps_the_changes(open_window, qtbot, prompts, tmp_path):
+    window, path = open_window(BODY)
+    type_at_end(window, qtbot, "\n# keep me")
+    assert not window.save_as(tmp_path / "no-such-folder" / "Dockerfile")
+    assert prompts.kinds() == ["info"] and "Could not save" in prompts.asked[0][1]
+    assert window.isWindowModified() and window.path == path
+    assert window.current_text() == BODY + "\n# keep me"
