@@ -12,6 +12,7 @@ import re
 
 _SPACE = re.compile(r"[ \t\n\v\f\r]*")
 _FLAG = re.compile(r"""--(?:[^ \t\n\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'(?:[^'\\]|\\[\s\S]?)*'?)*""")
+_PLAIN_FLAG = re.compile(r"""--([^ \t\n\v\f\r"'\\=]*)(?:=([^ \t\n\v\f\r"'\\]*))?(?=[ \t\n\v\f\r]|\Z)""")
 _SIMPLE_FLAG = re.compile(r"""--[^ \t\n\v\f\r"'\\]*""")
 _DEQUOTE = re.compile(r"""\\([\s\S]?)|"((?:[^"\\]|\\[\s\S]?)*)"?|'((?:[^'\\]|\\[\s\S]?)*)'?""")
 _ESCAPED = re.compile(r"\\([\s\S]?)")
@@ -48,16 +49,24 @@ def extract_flags(line: str, pos: int) -> tuple[list[RawFlag], int]:
     if not line.startswith("--", pos):
         if pos >= len(line) or line[pos] not in " \t\n\v\f\r":
             return flags, pos
+    n = len(line)
     while True:
         pos = _SPACE.match(line, pos).end()
         if not line.startswith("--", pos):
             return flags, pos
+        m = _PLAIN_FLAG.match(line, pos)  # no quotes or escapes: the common case
+        if m is not None:
+            name, value = m.group(1), m.group(2)
+            if not name and value is None:  # a bare "--" ends the flags
+                return flags, m.end()
+            end = m.end()
+            flags.append((name.lower(), value, pos, end, None if value is None else m.start(2), None if value is None else end))
+            pos = end
+            continue
         m = _SIMPLE_FLAG.match(line, pos)
-        if m.end() < len(line) and line[m.end()] not in " \t\n\v\f\r":
+        if m.end() < n and line[m.end()] not in " \t\n\v\f\r":
             m = _FLAG.match(line, pos)
         raw = m.group()
-        if raw == "--":
-            return flags, m.end()
         word = _dequote(raw)[2:]
         eq = word.find("=")
         if eq < 0:

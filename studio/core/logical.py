@@ -30,8 +30,8 @@ Segments = list[tuple[int, int]]  # (index in the joined line, offset in the tex
 @lru_cache(maxsize=4)
 def _gap(escape: str) -> re.Pattern[str]:
     """What joining removes: escape, end of line, and the comment/blank lines after it."""
-    e = re.escape(escape)
-    return re.compile(f"(?<!{e}){e}" + r"[ \t]*\r?\n(?:" + _LEAD + r"(?:#[^\n]*)?\n)*")
+    e = re.escape(escape)  # the literal first lets the regex engine skip ahead fast
+    return re.compile(f"{e}(?<!{e}{e})" + r"[ \t]*+\r?\n(?:" + _LEAD + r"+(?:#[^\n]*+)?\n)*+")
 
 
 def _trim_continuation(line: str, escape: str) -> str:
