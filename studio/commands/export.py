@@ -4,8 +4,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from studio.core import parse
-from studio.core.files import DockerfileReadError, read_dockerfile
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,20 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.commands.graph import parse_build_args
+    from studio.commands.graph import load_graph
 
-    try:
-        text = read_dockerfile(args.file)
-        build_args = parse_build_args(args.build_arg)
-    except (DockerfileReadError, ValueError) as exc:
-        print(f"stage-studio export: {exc}", file=sys.stderr)
-        return 2
     if not 0.1 <= args.scale <= 8:
         print("stage-studio export: --scale must be between 0.1 and 8", file=sys.stderr)
         return 2
-    graph = parse(text).graph(args.target, build_args)
-    if args.target is not None and graph.target is None:
-        print(f"stage-studio export: there is no stage {args.target!r} in {args.file}", file=sys.stderr)
+    graph = load_graph(args, "export")
+    if graph is None:
         return 2
     if not graph.stages:
         print(f"stage-studio export: {args.file} has no build stages (no FROM line); nothing to draw",
