@@ -5,7 +5,6 @@ import argparse
 import sys
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the Dockerfile to draw")
     out = parser.add_mutually_exclusive_group(required=True)
