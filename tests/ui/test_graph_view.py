@@ -113,6 +113,16 @@ def test_an_unnamed_stage_keeps_its_box_when_a_stage_above_goes(view):
     assert view.positions().keys() == {"stage-0"}
 
 
+def test_a_renamed_stage_keeps_its_box(view):
+    show(view, BE)
+    foo = view.stage_nodes()[1]
+    foo.setPos(777, 888)
+    show(view, BE.replace("AS foo", "AS compile").replace("--from=foo", "--from=compile"))
+    assert view.stage_nodes()[1] is foo and foo.title == "compile" and foo.pos().x() == 777
+    assert view.positions()["compile"] == (777.0, 888.0) and "foo" not in view.positions()
+    assert {e.line for e in view.edge_items() if e.source_item is foo or e.target_item is foo} == {12, 21}
+
+
 def test_target_skipped_and_diagnostic_badges(view):
     show(view, BE, target="foo")
     nodes = view.stage_nodes()

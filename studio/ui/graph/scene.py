@@ -115,7 +115,7 @@ class GraphScene(QGraphicsScene):
         keys = stage_keys(graph.stages)
         live_stages: dict[str, StageNode] = {}
         self.by_index = {}
-        reuse = self._unnamed_reuse(graph.stages, keys)
+        reuse = self._reuse(graph.stages, keys)
         for st, key in zip(graph.stages, keys):
             node = self.stage_items.get(key) if key not in reuse else reuse[key]
             if node is not None and node.key != key:
@@ -173,14 +173,24 @@ class GraphScene(QGraphicsScene):
         self._focus_selection()
         return new
 
-    def _unnamed_reuse(self, stages: list[Stage], keys: list[str]) -> dict[str, StageNode]:
-        """Unnamed stages are keyed by index, which shifts when a stage above comes or
-        goes; pair the leftover unnamed boxes with the leftover unnamed stages, in order,
-        so such a box keeps its place instead of being replaced."""
+    def _reuse(self, stages: list[Stage], keys: list[str]) -> dict[str, StageNode]:
+        """Boxes to keep for stages whose key changed. A renamed stage keeps its box
+        (same index, new name); unnamed stages, keyed by an index that shifts when a
+        stage above comes or goes, pair up with the leftover unnamed boxes in order."""
         wanted = set(keys)
-        old = [n for k, n in self.stage_items.items() if k not in wanted and n.title.startswith("#")]
-        new = [k for st, k in zip(stages, keys) if st.name is None and k not in self.stage_items]
-        return dict(zip(new, old))
+        old = [n for k, n in self.stage_items.items() if k not in wanted]
+        new = [(st, k) for st, k in zip(stages, keys) if k not in self.stage_items]
+        out: dict[str, StageNode] = {}
+        by_index = {n.index: n for n in old}
+        for st, key in new:
+            node = by_index.get(st.index)
+            if node is not None and (st.name is not None) == (not node.title.startswith("#")):
+                out[key] = node
+                old.remove(node)
+        rest_old = [n for n in old if n.title.startswith("#")]
+        rest_new = [k for st, k in new if k not in out and st.name is None]
+        out.update(zip(rest_new, rest_old))
+        return out
 
     def _add(self, item: QGraphicsItem) -> None:
         if not self.cache_items:
