@@ -91,6 +91,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.resizeDocks([self.problems_dock], [120], Qt.Orientation.Vertical)
         self._on_file_loaded()
         self._on_document_changed(self.controller.document)
+        from studio.ui.build import install_build_ui  # the build bar, log and charts docks
+        self.build_controller = install_build_ui(self)
 
     # -- surface for other panels -------------------------------------------------------
     @property

@@ -66,6 +66,7 @@ class TextEditor(QPlainTextEdit):
         self._diagnostic_selections: list[QTextEdit.ExtraSelection] = []
         self._reveal_selections: list[QTextEdit.ExtraSelection] = []
         self._find_selections: list[QTextEdit.ExtraSelection] = []
+        self._build_selections: list[QTextEdit.ExtraSelection] = []
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self.cursorPositionChanged.connect(self._refresh_selections)
@@ -128,7 +129,8 @@ class TextEditor(QPlainTextEdit):
         line.cursor = self.textCursor()
         line.cursor.clearSelection()
         self.setExtraSelections(
-            [line, *self._reveal_selections, *self._find_selections, *self._diagnostic_selections]
+            [line, *self._build_selections, *self._reveal_selections, *self._find_selections,
+             *self._diagnostic_selections]
         )
         self.gutter.update()
 
@@ -227,6 +229,25 @@ class TextEditor(QPlainTextEdit):
             selections.append(selection)
         self._find_selections = selections
         self._refresh_selections()
+
+    def set_build_marks(self, active_lines: list[int], failed_line: int | None = None) -> None:
+        """Tint the lines a build runs now (blue) and the line it failed on (red)."""
+        dark = self.palette().base().color().lightnessF() < 0.5
+        active, failed = ("#1f3b5c", "#5c2626") if dark else ("#d6e6fb", "#f9d4d2")
+        selections = []
+        for line, color in [*((n, active) for n in active_lines[:50]), *(((failed_line, failed),) if failed_line else ())]:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor(color))
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = self.line_cursor(line)
+            selections.append(selection)
+        self._build_selections = selections
+        self._refresh_selections()
+
+    def build_marks(self) -> list[tuple[int, str]]:
+        """(line, colour name) of every build mark shown: what tests look at."""
+        return [(s.cursor.block().blockNumber() + 1, s.format.background().color().name())
+                for s in self._build_selections]
 
     def go_to_line(self, line: int) -> None:
         block = self.document().findBlockByNumber(max(0, line - 1))

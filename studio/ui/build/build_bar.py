@@ -1,0 +1,141 @@
+"""The build toolbar: what to build and how, the Build / Rebuild / Cancel buttons, and
+the engine badge. It holds choices only; the controller reads them when a build starts.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMenu, QToolBar, QToolButton, QWidget
+
+from studio.ui.build.engine_indicator import EngineIndicator
+
+BACKENDS = (("Auto", "auto"), ("BuildKit", "buildkit"), ("Classic", "classic"))
+
+
+class BuildBar(QToolBar):
+    sig_args_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Build", parent)
+        self.setObjectName("buildBar")
+        self.setMovable(False)
+        self.build_action = QAction("▶ Build", self)
+        self.build_action.setObjectName("action_build")
+        self.build_action.setToolTip("Build the text as shown (Ctrl+B)")
+        self.rebuild_action = QAction("↻ Rebuild", self)
+        self.rebuild_action.setObjectName("action_rebuild")
+        self.rebuild_action.setToolTip("Build again without the cache (Ctrl+Shift+B)")
+        self.cancel_action = QAction("■ Cancel", self)
+        self.cancel_action.setObjectName("action_cancel_build")
+        self.cancel_action.setToolTip("Stop the build in the engine (Esc)")
+        self.cancel_action.setEnabled(False)
+        self.addAction(self.build_action)
+        self.addAction(self.rebuild_action)
+        self.addAction(self.cancel_action)
+        self.addSeparator()
+        self.addWidget(QLabel(" Target ", self))
+        self.target_combo = QComboBox(self)
+        self.target_combo.setObjectName("buildTarget")
+        self.target_combo.setMinimumContentsLength(12)
+        self.target_combo.setToolTip("Stage to build; the file's target (its last stage) unless you pick another")
+        self.addWidget(self.target_combo)
+        self.args_button = QToolButton(self)
+        self.args_button.setObjectName("buildArgsButton")
+        self.args_button.setText("Args…")
+        self.args_button.setToolTip("Build arguments (remembered for this file)")
+        self.args_button.clicked.connect(self.sig_args_requested)
+        self.addWidget(self.args_button)
+        self.no_cache_action = QAction("No cache", self)
+        self.no_cache_action.setCheckable(True)
+        self.no_cache_action.setToolTip("Do not use the build cache")
+        self.addAction(self.no_cache_action)
+        self.sizes_action = QAction("Measure sizes", self)
+        self.sizes_action.setCheckable(True)
+        self.sizes_action.setChecked(True)
+        self.sizes_action.setToolTip("After a build, measure every stage's image and layers")
+        self.addAction(self.sizes_action)
+        self.backend_combo = QComboBox(self)
+        self.backend_combo.setObjectName("buildBackend")
+        for text, value in BACKENDS:
+            self.backend_combo.addItem(text, value)
+        self.backend_combo.setToolTip("Builder: BuildKit when the engine has it (Auto), or force one")
+        self.addWidget(self.backend_combo)
+        self.context_button = QToolButton(self)
+        self.context_button.setObjectName("buildContextButton")
+        self.context_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.context_button.clicked.connect(self.choose_context)
+        menu = QMenu(self.context_button)
+        menu.addAction("Choose Folder…", self.choose_context)
+        menu.addAction("Use the Dockerfile's Folder", lambda: self.set_context_override(None))
+        self.context_button.setMenu(menu)
+        self.addWidget(self.context_button)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        self.addWidget(spacer)
+        self.engine = EngineIndicator(self)
+        self.addWidget(self.engine)
+        self.context_override: str | None = None
+        self.default_context: str | None = None
+        self._update_context_button()
+
+    # ---- target -------------------------------------------------------------------
+    def set_stages(self, stages: list, default_index: int | None) -> None:
+        """Offer every stage; keep the user's pick if that stage still exists."""
+        current = self.target_combo.currentData()
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        default = next((s for s in stages if s.index == default_index), None)
+        self.target_combo.addItem(f"{default.label} (file's target)" if default else "(last stage)", None)
+        for stage in stages:
+            value = stage.name or str(stage.index)
+            self.target_combo.addItem(stage.label, value)
+        row = self.target_combo.findData(current) if current is not None else 0
+        self.target_combo.setCurrentIndex(max(0, row))
+        self.target_combo.blockSignals(False)
+
+    def target(self) -> str | None:
+        return self.target_combo.currentData()
+
+    def set_target(self, value: str | None) -> None:
+        self.target_combo.setCurrentIndex(max(0, self.target_combo.findData(value)))
+
+    # ---- other choices ------------------------------------------------------------
+    def backend(self) -> str:
+        return self.backend_combo.currentData() or "auto"
+
+    def set_args_count(self, count: int) -> None:
+        self.args_button.setText(f"Args ({count})…" if count else "Args…")
+
+    def set_default_context(self, path: str | None) -> None:
+        self.default_context = path
+        self._update_context_button()
+
+    def set_context_override(self, path: str | None) -> None:
+        self.context_override = path
+        self._update_context_button()
+
+    def context_dir(self) -> str | None:
+        return self.context_override or self.default_context
+
+    def choose_context(self) -> None:
+        start = self.context_dir() or str(Path.home())
+        path = QFileDialog.getExistingDirectory(self, "Build Context Folder", start)
+        if path:
+            self.set_context_override(path)
+
+    def _update_context_button(self) -> None:
+        path = self.context_dir()
+        name = Path(path).name or path if path else "temporary folder"
+        self.context_button.setText(f"Context: {name}")
+        self.context_button.setToolTip(f"Build context: {path or 'an empty temporary folder (untitled file)'}"
+                                       + ("\n(chosen by you)" if self.context_override else ""))
+
+    def set_running(self, running: bool) -> None:
+        self.build_action.setEnabled(not running)
+        self.rebuild_action.setEnabled(not running)
+        self.cancel_action.setEnabled(running)
+        for widget in (self.target_combo, self.args_button, self.backend_combo, self.context_button):
+            widget.setEnabled(not running)

@@ -1,0 +1,131 @@
+"""What every build chart shares: palette-derived colours, a size axis, hover/click lookup.
+
+Why: the four charts (sizes, layers, timeline, history) must look alike in light and
+dark palettes, and each needs "which bar is under the mouse" for hover and click.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
+
+from studio.ui.build.units import human_size
+from studio.ui.graph.theme import STATE_HUES, tint
+
+FINAL_HUE = "#e8590c"
+STAGE_HUE = "#3b82f6"
+GHOST_ALPHA = 70
+
+
+class SizeAxis(pg.AxisItem):
+    """Tick labels in human units (kB, MB) for values in bytes."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
+        return [human_size(v * scale) if v >= 0 else "" for v in values]
+
+
+class SecondsAxis(pg.AxisItem):
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
+        return [f"{v * scale:g} s" for v in values]
+
+
+def palette_colors() -> dict[str, QColor]:
+    pal = QGuiApplication.palette()
+    base = pal.color(QPalette.ColorRole.Base)
+    text = pal.color(QPalette.ColorRole.Text)
+    return {"background": base, "text": text, "grid": tint(base, text, 0.15),
+            "dim": tint(text, base, 0.45)}
+
+
+def is_dark() -> bool:
+    return QGuiApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+def state_brush(state: str, cached: bool = False) -> QBrush:
+    """Solid for work done now; pale and hatched for cache hits."""
+    color = QColor(STATE_HUES.get(state, STAGE_HUE))
+    if cached:
+        brush = QBrush(QColor(color.red(), color.green(), color.blue(), 150), Qt.BrushStyle.BDiagPattern)
+        return brush
+    return QBrush(color)
+
+
+class BuildChart(pg.PlotWidget):
+    """A PlotWidget themed from the palette, with a title and bar hit-testing helpers."""
+
+    sig_line_activated = Signal(int)
+
+    def __init__(self, title: str, parent: QWidget | None = None, axis_items: dict | None = None) -> None:
+        super().__init__(parent, axisItems=axis_items or {})
+        self.setObjectName(type(self).__name__)
+        self.setMinimumSize(220, 160)
+        self.title = title
+        colors = palette_colors()
+        self.setBackground(colors["background"])
+        item = self.getPlotItem()
+        item.setTitle(f'<span style="font-weight:600">{title}</span>', color=colors["text"], size="10pt")
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(colors["grid"]))
+            axis.setTextPen(pg.mkPen(colors["text"]))
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        self.setMouseEnabled(False, False)
+        self.text_color = colors["text"]
+        self.dim_color = colors["dim"]
+        self.hover = pg.TextItem("", color=colors["text"], fill=pg.mkBrush(tint(colors["background"], colors["text"], 0.08)),
+                                 border=pg.mkPen(colors["grid"]), anchor=(0, 1))
+        self.hover.setZValue(50)
+        self.hover.hide()
+        self.addItem(self.hover, ignoreBounds=True)
+        self.empty = pg.TextItem("", color=colors["dim"], anchor=(0.5, 0.5))
+        self.addItem(self.empty, ignoreBounds=True)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def show_empty(self, text: str) -> None:
+        self.empty.setText(text)
+        self.empty.setPos(0.5, 0.5)
+        self.setXRange(0, 1, padding=0)
+        self.setYRange(0, 1, padding=0)
+        self.empty.show()
+
+    def hide_empty(self) -> None:
+        self.empty.hide()
+
+    # ---- hit testing (subclasses say what a hit means) -------------------------------
+    def hit(self, point: QPointF) -> int | None:  # noqa: ARG002 - overridden
+        """The index of the bar at ``point`` (view coordinates), or None."""
+        return None
+
+    def describe(self, index: int) -> str:  # noqa: ARG002 - overridden
+        return ""
+
+    def line_of(self, index: int) -> int | None:  # noqa: ARG002 - overridden
+        return None
+
+    def _on_mouse_moved(self, scene_pos) -> None:
+        vb = self.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self.hover.hide()
+            return
+        point = vb.mapSceneToView(scene_pos)
+        index = self.hit(point)
+        if index is None:
+            self.hover.hide()
+            return
+        self.hover.setText(self.describe(index))
+        self.hover.setPos(point)
+        self.hover.show()
+
+    def _on_mouse_clicked(self, event) -> None:
+        vb = self.getPlotItem().getViewBox()
+        index = self.hit(vb.mapSceneToView(event.scenePos()))
+        if index is not None:
+            self.activate(index)
+
+    def activate(self, index: int) -> None:
+        line = self.line_of(index)
+        if line is not None:
+            self.sig_line_activated.emit(line)

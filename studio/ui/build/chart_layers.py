@@ -1,0 +1,85 @@
+"""Chart 2: the selected stage's layers, one bar per instruction.
+
+Hover names the instruction and its size; a click jumps to its line in the text. With a
+baseline pinned, ghost bars show the same instruction's size in the baseline.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from studio.ui.build.chart_base import GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
+from studio.ui.build.units import delta_size, human_size
+
+BASE_HUE = "#8a94a6"
+
+
+class LayersChart(BuildChart):
+    def __init__(self, parent=None) -> None:
+        super().__init__("Layers", parent, {"left": SizeAxis("left")})
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.ghosts = pg.BarGraphItem(x=[], height=[], width=0.85)
+        self.ghosts.setZValue(-1)
+        self.addItem(self.ghosts)
+        self.addItem(self.bars)
+        self.stage_label = ""
+        self.layers: list = []  # LayerInfo shown, oldest first
+        self.values: list[int] = []
+        self.ghost_values: list[int | None] = []
+        self.show_empty("Select a built stage to see its layers")
+
+    def set_stage(self, stage, baseline_stage=None) -> None:
+        """``stage``: a StageRecord with layers (None clears)."""
+        self.layers = list(stage.layers) if stage is not None else []
+        self.values = [int(layer.size) for layer in self.layers]
+        self.stage_label = stage.label if stage is not None else ""
+        self.getPlotItem().setTitle(f'<span style="font-weight:600">Layers of {self.stage_label}</span>'
+                                    if stage is not None else '<span style="font-weight:600">Layers</span>',
+                                    color=self.text_color, size="10pt")
+        if not self.layers:
+            self.bars.setOpts(x=[], height=[])
+            self.ghosts.setOpts(x=[], height=[])
+            self.ghost_values = []
+            self.show_empty("Select a built stage to see its layers" if stage is None
+                            else "No layers measured for this stage")
+            return
+        self.hide_empty()
+        old = list(baseline_stage.layers) if baseline_stage is not None else []
+        self.ghost_values = []
+        for layer in self.layers:
+            match = next((o for o in old if o.instruction == layer.instruction), None)
+            if match is not None:
+                old.remove(match)
+            self.ghost_values.append(int(match.size) if match is not None else None)
+        xs = list(range(len(self.layers)))
+        brushes = [QBrush(QColor(BASE_HUE if layer.instruction.startswith("FROM ") else STAGE_HUE))
+                   for layer in self.layers]
+        self.bars.setOpts(x=xs, height=self.values, width=0.6, brushes=brushes, pens=[pg.mkPen(None)] * len(xs))
+        gx = [x for x, g in zip(xs, self.ghost_values) if g is not None]
+        gh = [g for g in self.ghost_values if g is not None]
+        self.ghosts.setOpts(x=gx, height=gh, width=0.85, brush=pg.mkBrush(QColor(120, 120, 120, GHOST_ALPHA)),
+                            pen=pg.mkPen(QColor(120, 120, 120, 140), style=Qt.PenStyle.DashLine))
+        ticks = [(x, f"L{layer.line}" if layer.line else "·") for x, layer in zip(xs, self.layers)]
+        self.getPlotItem().getAxis("bottom").setTicks([ticks])
+        top = max(self.values + gh + [1])
+        self.setXRange(-0.6, len(xs) - 0.4, padding=0)
+        self.setYRange(0, top * 1.15, padding=0)
+
+    def hit(self, point: QPointF) -> int | None:
+        index = round(point.x())
+        if 0 <= index < len(self.values) and abs(point.x() - index) <= 0.45:
+            return index
+        return None
+
+    def describe(self, index: int) -> str:
+        layer = self.layers[index]
+        where = f"line {layer.line}: " if layer.line else ""
+        text = f"{where}{layer.instruction[:90]}\n{human_size(layer.size)}"
+        ghost = self.ghost_values[index] if index < len(self.ghost_values) else None
+        if ghost is not None:
+            text += f" (baseline {human_size(ghost)}, {delta_size(layer.size - ghost)})"
+        return text
+
+    def line_of(self, index: int) -> int | None:
+        return self.layers[index].line if 0 <= index < len(self.layers) else None

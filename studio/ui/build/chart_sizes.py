@@ -1,0 +1,124 @@
+"""Chart 1: every built stage's image size beside the final image, and what that saved.
+
+The final image is orange; builder stages blue. A hatched "one stage" bar stacks the
+final image and what the builder stages cost (``BuildResult.saved``), so the saving of
+the multi-stage build is visible, and annotated. With a baseline pinned, pale ghost
+bars show the baseline's sizes behind the current ones, with the change written above.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from studio.ui.build.chart_base import FINAL_HUE, GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
+from studio.ui.build.units import delta_size, human_size
+
+
+class StageSizesChart(BuildChart):
+    def __init__(self, parent=None) -> None:
+        super().__init__("Stage sizes <span style='color:#e8590c'>■ final image</span>", parent,
+                         {"left": SizeAxis("left")})
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.55)
+        self.ghosts = pg.BarGraphItem(x=[], height=[], width=0.8)
+        self.ghosts.setZValue(-1)
+        self.addItem(self.ghosts)
+        self.addItem(self.bars)
+        self.labels: list[str] = []
+        self.values: list[int] = []  # bytes, per bar (the "one stage" bar included last)
+        self.kinds: list[str] = []  # "stage" | "final" | "single"
+        self.ghost_values: list[int | None] = []
+        self.saved: int | None = None
+        self._texts: list[pg.TextItem] = []
+        self.show_empty("Build to see stage sizes")
+
+    def set_record(self, record, baseline=None) -> None:
+        for item in self._texts:
+            self.removeItem(item)
+        self._texts = []
+        self.labels, self.values, self.kinds, self.ghost_values = [], [], [], []
+        if record is None:
+            self.bars.setOpts(x=[], height=[])
+            self.ghosts.setOpts(x=[], height=[])
+            self.show_empty("Build to see stage sizes")
+            return
+        target = record.target
+        measured = [s for s in record.stages if s.size is not None]
+        order = [s for s in measured if s.index != target] + [s for s in measured if s.index == target]
+        for stage in order:
+            final = stage.index == target
+            self.labels.append(stage.label)
+            self.values.append(stage.size)
+            self.kinds.append("final" if final else "stage")
+            old = baseline.stage(stage.identity) if baseline is not None else None
+            self.ghost_values.append(old.size if old is not None else None)
+        self.saved = record.saved
+        if record.saved and record.final_size is not None and target is not None:
+            self.labels.append("as one stage")
+            self.values.append(record.final_size + record.saved)
+            self.kinds.append("single")
+            self.ghost_values.append(None)
+        if not self.values:
+            self.bars.setOpts(x=[], height=[])
+            self.ghosts.setOpts(x=[], height=[])
+            self.show_empty("No sizes measured (turn on “Measure sizes”)")
+            return
+        self.hide_empty()
+        xs = list(range(len(self.values)))
+        brushes = [self._brush(kind) for kind in self.kinds]
+        self.bars.setOpts(x=xs, height=self.values, width=0.55, brushes=brushes,
+                          pens=[pg.mkPen(QColor(b.color()).darker(130)) for b in brushes])
+        ghost_x = [x for x, g in zip(xs, self.ghost_values) if g is not None]
+        ghost_h = [g for g in self.ghost_values if g is not None]
+        self.ghosts.setOpts(x=ghost_x, height=ghost_h, width=0.8,
+                            brush=pg.mkBrush(QColor(120, 120, 120, GHOST_ALPHA)),
+                            pen=pg.mkPen(QColor(120, 120, 120, 140), style=Qt.PenStyle.DashLine))
+        top = max(self.values + [g for g in ghost_h])
+        for x, value, ghost in zip(xs, self.values, self.ghost_values):
+            text = human_size(value)
+            if ghost is not None:
+                text += f"\n{delta_size(value - ghost)}"
+            self._label(text, x, max(value, ghost or 0), self.text_color)
+        if self.saved and record.final_size is not None:
+            self._label(f"multi-stage saved {human_size(self.saved)}", len(xs) - 0.7, top * 1.32,
+                        QColor(FINAL_HUE), bold=True, anchor=(1, 0))
+        self.getPlotItem().getAxis("bottom").setTicks([[(x, _short(l)) for x, l in zip(xs, self.labels)]])
+        self.setXRange(-0.6, len(xs) - 0.4, padding=0)
+        self.setYRange(0, top * 1.4, padding=0)
+
+    def _brush(self, kind: str) -> QBrush:
+        if kind == "final":
+            return QBrush(QColor(FINAL_HUE))
+        if kind == "single":
+            return QBrush(QColor(FINAL_HUE), Qt.BrushStyle.BDiagPattern)
+        return QBrush(QColor(STAGE_HUE))
+
+    def _label(self, text: str, x: float, y: float, color, bold: bool = False, anchor=(0.5, 1)) -> None:
+        item = pg.TextItem(text, color=color, anchor=anchor)
+        font = item.textItem.font()
+        font.setBold(bold)
+        font.setPointSizeF(max(6.5, font.pointSizeF() - (0 if bold else 1.5)))
+        item.setFont(font)
+        item.setPos(x, y)
+        self.addItem(item)
+        self._texts.append(item)
+
+    # ---- hover ------------------------------------------------------------------
+    def hit(self, point: QPointF) -> int | None:
+        index = round(point.x())
+        if 0 <= index < len(self.values) and abs(point.x() - index) <= 0.4 and 0 <= point.y() <= self.values[index]:
+            return index
+        return None
+
+    def describe(self, index: int) -> str:
+        text = f"{self.labels[index]}: {human_size(self.values[index])}"
+        ghost = self.ghost_values[index]
+        if ghost is not None:
+            text += f"\nbaseline {human_size(ghost)} ({delta_size(self.values[index] - ghost)})"
+        if self.kinds[index] == "single":
+            text += "\nthe final image plus what the builder stages cost"
+        return text
+
+
+def _short(label: str, limit: int = 16) -> str:
+    return label if len(label) <= limit else label[:limit - 1] + "…"

@@ -1,0 +1,249 @@
+"""BuildController: turns the build bar's choices into a Build, runs it off the GUI thread,
+and paints its progress on the graph, the text, the log and the charts.
+
+Why one controller: the widgets stay views (setters only); every decision about what a
+build event means for the window is made here, in one place.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from studio.engine.builder import Build, BuildRequest
+from studio.ui.build.history import BuildHistory, deltas
+from studio.ui.build.session import BuildSession
+from studio.ui.build.units import delta_duration, delta_size, human_duration, human_size
+from studio.ui.build.worker import BuildRunner
+
+GUI_LABEL = "io.github.stagestudio.gui"
+TICK_MS = 200
+
+
+def delta_text(delta) -> str | None:
+    parts = [p for p in (delta_size(delta.size), delta_duration(delta.time)) if p] if delta else []
+    return " · ".join(parts) or None
+
+
+class BuildController(QObject):
+    sig_started = Signal()
+    sig_finished = Signal(object)  # BuildResult (or None)
+
+    def __init__(self, window, bar, log_panel, charts, banner) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bar = bar
+        self.log = log_panel
+        self.charts = charts
+        self.banner = banner
+        self.history = BuildHistory()
+        self.runner = BuildRunner(self)
+        self.runner.sig_batch.connect(self._on_batch)
+        self.runner.sig_done.connect(self._on_done)
+        self.session: BuildSession | None = None
+        self.build: Build | None = None
+        self.last_result = None
+        self.extra_labels: dict[str, str] = {}  # tests label their images
+        self.build_args: dict[str, str] = {}
+        self._temp_context: str | None = None
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+        self._build_key: str | None = None
+        self.make_build = Build  # (request, client=None) -> a Build; benchmarks feed synthetic streams
+
+    # ---- requests -----------------------------------------------------------------
+    def file_key(self) -> str | None:
+        path = getattr(self.window, "path", None)
+        return str(path) if path else None
+
+    def context_dir(self) -> str:
+        chosen = self.bar.context_dir()
+        if chosen:
+            return chosen
+        if self._temp_context is None or not Path(self._temp_context).is_dir():
+            self._temp_context = tempfile.mkdtemp(prefix="stage-studio-context-")
+        return self._temp_context
+
+    def prepare(self, no_cache: bool = False) -> BuildRequest:
+        """The request for the text as shown now (unsaved edits included); no side effects
+        beyond making an empty temporary context for an untitled file."""
+        path = getattr(self.window, "path", None)
+        return BuildRequest(
+            dockerfile_text=self.window.current_text(), context_dir=self.context_dir(),
+            dockerfile_path=str(path) if path else None, target=self.bar.target(),
+            build_args=dict(self.build_args), no_cache=no_cache or self.bar.no_cache_action.isChecked(),
+            backend=self.bar.backend(), labels={GUI_LABEL: "1", **self.extra_labels},  # type: ignore[arg-type]
+            sizes=self.bar.sizes_action.isChecked())
+
+    # ---- start / cancel -----------------------------------------------------------
+    def running(self) -> bool:
+        return self.runner.running()
+
+    def start(self, no_cache: bool = False, client=None) -> bool:
+        if self.running():
+            return False
+        request = self.prepare(no_cache)
+        self.build = self.make_build(request, client=client)
+        self.session = BuildSession()
+        self._build_key = self.file_key()
+        self.last_result = None
+        self._reset_marks()
+        self.banner.hide()
+        self.log.set_session(self.session)
+        dock = getattr(self.window, "build_log_dock", None)
+        if dock is not None and dock.toggleViewAction().isChecked():
+            dock.raise_()
+        self.bar.set_running(True)
+        where = "" if getattr(self.window, "path", None) else " (untitled: context is an empty temporary folder)"
+        self._status(f"Building{where}…")
+        self.runner.start(self.build)
+        self._tick.start()
+        self.sig_started.emit()
+        return True
+
+    def cancel(self) -> None:
+        if self.running():
+            self._status("Cancelling the build…")
+            self.runner.cancel()
+
+    # ---- progress -----------------------------------------------------------------
+    def _nodes(self) -> dict:
+        return self.window.graph_view.stage_nodes()
+
+    def _reset_marks(self) -> None:
+        for node in self._nodes().values():
+            node.set_build_state("idle")
+            node.set_progress(0, 0)
+            node.set_elapsed(None)
+            node.set_size(None)
+            node.set_final(False)
+            node.set_error(None)
+            node.set_active_line(None)
+        self._set_marks([], None)
+
+    def _set_marks(self, active: list[int], failed: int | None) -> None:
+        """Tint the running and failed lines in the text (only when they change)."""
+        if (active, failed) != getattr(self, "_marks", None):
+            self._marks = (active, failed)
+            self.window.editor.set_build_marks(active, failed)
+
+    def _on_batch(self, events: list) -> None:
+        session = self.session
+        if session is None:
+            return
+        had_plan = bool(session.stages)
+        changed, new_lines = session.apply(events)
+        if not had_plan and session.stages:
+            self.log.stages_known()
+        nodes = self._nodes()
+        for index in changed:
+            self._paint_stage(index, nodes.get(index))
+        if new_lines:
+            self.log.append(new_lines)
+        self._set_marks(session.active_lines(), session.failed_line())
+        if session.measuring:
+            self._status("Measuring stage sizes…")
+
+    def _paint_stage(self, index: int, node) -> None:
+        stage = self.session.stages.get(index) if self.session else None
+        if node is None or stage is None:
+            return
+        node.set_build_state(stage.state)
+        node.set_progress(stage.done, stage.total if stage.will_build else 0)
+        node.set_elapsed(self.session.elapsed(index))
+        node.set_active_line(stage.active_line)
+        node.set_error(stage.error if stage.state == "failed" else None)
+
+    def _on_tick(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        nodes = self._nodes()
+        for index, stage in session.stages.items():
+            if stage.running and index in nodes:
+                nodes[index].set_elapsed(session.elapsed(index))
+        self.charts.show_live(session)
+        running = sum(1 for s in session.stages.values() if s.running)
+        finished = sum(1 for s in session.stages.values() if s.state in ("done", "cached", "failed"))
+        built = sum(1 for s in session.stages.values() if s.will_build)
+        if not session.finished:
+            self._status(f"Building… {finished}/{built} stages done, {running} running · {human_duration(session.now())}")
+
+    # ---- the end ------------------------------------------------------------------
+    def _on_done(self, build) -> None:
+        self._tick.stop()
+        session = self.session
+        result = build.result if build is not None else None
+        self.last_result = result
+        self.bar.set_running(False)
+        if session is None:
+            return
+        if result is not None and session.result is None:
+            session.result = result
+        self._set_marks([], session.failed_line())
+        nodes = self._nodes()
+        for index in session.stages:
+            self._paint_stage(index, nodes.get(index))
+            if index in nodes:
+                nodes[index].set_active_line(None)
+        record = self.history.add(self._build_key, session, result)
+        self.show_record(record)
+        if result is not None and result.ok:
+            size = result.final.get("size")
+            self._status(f"Built in {human_duration(result.duration)}"
+                         + (f" · final image {human_size(size)}" if size is not None else "")
+                         + (f" · multi-stage saved {human_size(result.saved)}" if result.saved else ""))
+        else:
+            self._show_failure(session, build)
+        self.sig_finished.emit(result)
+
+    def show_record(self, record) -> None:
+        """Sizes and deltas on the boxes; sizes, layers, timeline and history in the charts."""
+        baseline = self.history.baseline(self._build_key)
+        changes = deltas(record, baseline)
+        nodes = self._nodes()
+        for stage in record.stages:
+            node = nodes.get(stage.index)
+            if node is None:
+                continue
+            if stage.size is not None:
+                node.set_size(human_size(stage.size), delta_text(changes.get(stage.index)))
+            node.set_final(stage.index == record.target and record.ok)
+        self.charts.show_record(record, baseline, self.history.records(self._build_key))
+
+    def _show_failure(self, session: BuildSession, build) -> None:
+        failure = session.failure or (build.result.error if build is not None and build.result else None)
+        cancelled = build is not None and build.cancelled
+        if cancelled:
+            self._status("Build cancelled")
+            self._reset_marks()
+            return
+        message = failure.message if failure is not None else "the build failed"
+        stage = session.failed_stage()
+        self.banner.show_failure(message, stage, session.failed_line(),
+                                 session.stages[stage].label if stage in session.stages else None)
+        self._status("Build failed")
+
+    # ---- compare ------------------------------------------------------------------
+    def pin_baseline(self) -> bool:
+        key = self.file_key()
+        record = self.history.latest(key)
+        if record is None:
+            self._status("Build once first: the latest build becomes the baseline.")
+            return False
+        self.history.pin(key, record)
+        self._status(f"Build {record.label} is the baseline; later builds show changes against it.")
+        self.show_record(record)
+        return True
+
+    def clear_baseline(self) -> None:
+        key = self.file_key()
+        self.history.pin(key, None)
+        record = self.history.latest(key)
+        if record is not None:
+            self.show_record(record)
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 0 if text.endswith("…") else 10000)

@@ -1,0 +1,52 @@
+"""A red strip over the text after a failed build: the error, and links to its log and line.
+
+Why: the error must be one click from the log lines that explain it, and from its line.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+STYLE = "background:#fdecea; color:#8a1c1c; border-bottom:1px solid #f5c2c0; padding:4px 8px;"
+DARK_STYLE = "background:#4a1f1f; color:#ffd7d5; border-bottom:1px solid #6e2b2b; padding:4px 8px;"
+
+
+class FailureBanner(QLabel):
+    sig_show_log = Signal(int)  # stage index (-1: the engine's log)
+    sig_go_to_line = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("buildFailureBanner")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.linkActivated.connect(self._on_link)
+        self.stage: int | None = None
+        self.line: int | None = None
+        self.message = ""
+        self.hide()
+
+    def show_failure(self, message: str, stage: int | None, line: int | None, stage_label: str | None) -> None:
+        self.stage, self.line, self.message = stage, line, message
+        dark = self.palette().window().color().lightnessF() < 0.5
+        self.setStyleSheet(DARK_STYLE if dark else STYLE)
+        link = "color:#ffb3ae" if dark else "color:#b3261e"
+        where = f" in <b>{html.escape(stage_label)}</b>" if stage_label else ""
+        links = [f'<a style="{link}" href="log">Show log</a>']
+        if line:
+            links.append(f'<a style="{link}" href="line">Go to line {line}</a>')
+        links.append(f'<a style="{link}" href="close">Dismiss</a>')
+        self.setText(f"✖ Build failed{where}: {html.escape(message[:400])}&nbsp;&nbsp;" + " · ".join(links))
+        self.show()
+
+    def _on_link(self, href: str) -> None:
+        if href == "log":
+            self.sig_show_log.emit(self.stage if self.stage is not None else -1)
+        elif href == "line" and self.line:
+            self.sig_go_to_line.emit(self.line)
+        elif href == "close":
+            self.hide()

@@ -1,0 +1,123 @@
+"""This session's builds per file, a pinned baseline, and deltas against it. No Qt.
+
+Why keyed by stage identity: after an edit, indexes may shift; a named stage keeps its
+name (case-insensitive, as BuildKit matches), an unnamed one is known by its position.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from studio.ui.build.session import BuildSession
+
+
+def stage_identity(index: int, name: str | None) -> str:
+    return name.lower() if name else f"#{index}"
+
+
+@dataclass
+class StageRecord:
+    index: int
+    name: str | None
+    state: str
+    size: int | None = None
+    duration: float | None = None
+    layers: list = field(default_factory=list)  # LayerInfo
+
+    @property
+    def identity(self) -> str:
+        return stage_identity(self.index, self.name)
+
+    @property
+    def label(self) -> str:
+        return self.name or f"stage {self.index}"
+
+
+@dataclass
+class BuildRecord:
+    number: int
+    when: float
+    ok: bool
+    duration: float | None
+    target: int | None
+    final_size: int | None
+    saved: int | None
+    stages: list[StageRecord]
+    steps: list = field(default_factory=list)  # StepRun, for the timeline
+
+    def stage(self, identity: str) -> StageRecord | None:
+        return next((s for s in self.stages if s.identity == identity), None)
+
+    @property
+    def label(self) -> str:
+        return f"#{self.number}"
+
+
+def record_from(session: BuildSession, result, number: int) -> BuildRecord:
+    """Freeze a finished build: states and times from the session, sizes from the result."""
+    by_index = {s.index: s for s in (result.stages if result is not None else [])}
+    stages = []
+    for index, run in sorted(session.stages.items()):
+        res = by_index.get(index)
+        stages.append(StageRecord(index, run.name, res.state if res is not None else run.state,
+                                  res.size if res is not None else None, session.elapsed(index, session.now()),
+                                  list(res.layers) if res is not None else []))
+    final = result.final.get("size") if result is not None else None
+    return BuildRecord(number, time.time(), bool(result and result.ok), result.duration if result else None,
+                       session.target, final, getattr(result, "saved", None), stages, list(session.steps))
+
+
+@dataclass
+class Delta:
+    size: int | None
+    time: float | None
+
+
+def deltas(record: BuildRecord, baseline: BuildRecord | None) -> dict[int, Delta]:
+    """Per stage index of ``record``: size and time change against the same stage in ``baseline``."""
+    out: dict[int, Delta] = {}
+    if baseline is None:
+        return out
+    for stage in record.stages:
+        old = baseline.stage(stage.identity)
+        if old is None:
+            continue
+        size = stage.size - old.size if stage.size is not None and old.size is not None else None
+        took = stage.duration - old.duration if stage.duration is not None and old.duration is not None else None
+        if size is not None or took is not None:
+            out[stage.index] = Delta(size, took)
+    return out
+
+
+class BuildHistory:
+    """Builds of this session, per file (``None`` for untitled), newest last."""
+
+    def __init__(self, limit: int = 50) -> None:
+        self.limit = limit
+        self._records: dict[str | None, list[BuildRecord]] = {}
+        self._baseline: dict[str | None, BuildRecord] = {}
+        self._count = 0
+
+    def add(self, key: str | None, session: BuildSession, result) -> BuildRecord:
+        self._count += 1
+        record = record_from(session, result, self._count)
+        records = self._records.setdefault(key, [])
+        records.append(record)
+        del records[:-self.limit]
+        return record
+
+    def records(self, key: str | None) -> list[BuildRecord]:
+        return list(self._records.get(key, []))
+
+    def latest(self, key: str | None) -> BuildRecord | None:
+        records = self._records.get(key)
+        return records[-1] if records else None
+
+    def pin(self, key: str | None, record: BuildRecord | None) -> None:
+        if record is None:
+            self._baseline.pop(key, None)
+        else:
+            self._baseline[key] = record
+
+    def baseline(self, key: str | None) -> BuildRecord | None:
+        return self._baseline.get(key)

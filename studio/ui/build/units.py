@@ -1,0 +1,51 @@
+"""Human units for sizes and times, as the docker CLI shows them (decimal: 1 kB = 1000 B).
+
+Why decimal: users compare our numbers with ``docker images``, which uses these units.
+"""
+from __future__ import annotations
+
+_UNITS = ("kB", "MB", "GB", "TB")
+
+
+def human_size(n: int | float | None) -> str:
+    """``1980000`` -> ``"1.98 MB"``; three significant digits; ``None`` -> ``"—"``."""
+    if n is None:
+        return "—"
+    value = float(abs(n))
+    sign = "-" if n < 0 else ""
+    if value < 1000:
+        return f"{sign}{value:.0f} B"
+    for unit in _UNITS:
+        value /= 1000
+        if value < 999.5 or unit == _UNITS[-1]:
+            digits = 2 if value < 9.995 else 1 if value < 99.95 else 0
+            return f"{sign}{value:.{digits}f} {unit}"
+    return f"{sign}{value:.0f} TB"  # pragma: no cover - the loop always returns
+
+
+def delta_size(n: int | None) -> str | None:
+    """Signed change: ``"+100 kB"``, ``"−1.20 MB"``, ``"±0 B"``; ``None`` when unknown."""
+    if n is None:
+        return None
+    if n == 0:
+        return "±0 B"
+    text = human_size(abs(n))
+    return ("+" if n > 0 else "−") + text
+
+
+def human_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = max(0.0, float(seconds))
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def delta_duration(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    if abs(seconds) < 0.05:
+        return "±0.0 s"
+    return ("+" if seconds > 0 else "−") + human_duration(abs(seconds))

@@ -1,0 +1,111 @@
+"""Pure pieces of the build UI: units, ANSI handling, the session fold, history deltas."""
+from __future__ import annotations
+
+from studio.engine.events import (BuildFailed, BuildFinished, BuildResult, BuildStarted, LayerInfo, SizesReady,
+                                  StageFinished, StagePlan, StageResult, StepFinished, StepLog, StepPlan,
+                                  StepStarted)
+from studio.ui.build.ansi import ansi_to_html, strip_ansi
+from studio.ui.build.history import BuildHistory, deltas
+from studio.ui.build.session import GENERAL, BuildSession
+from studio.ui.build.units import delta_duration, delta_size, human_duration, human_size
+
+
+def test_sizes_read_like_docker_images():
+    assert human_size(0) == "0 B"
+    assert human_size(999) == "999 B"
+    assert human_size(1000) == "1.00 kB"
+    assert human_size(100_000) == "100 kB"
+    assert human_size(1_984_230) == "1.98 MB"
+    assert human_size(12_345_678) == "12.3 MB"
+    assert human_size(999_999) == "1.00 MB"  # never "1000 kB"
+    assert human_size(None) == "—"
+    assert delta_size(100_000) == "+100 kB"
+    assert delta_size(-1_200_000) == "−1.20 MB"
+    assert delta_size(0) == "±0 B"
+    assert delta_size(None) is None
+
+
+def test_durations():
+    assert human_duration(0.04) == "0.0 s"
+    assert human_duration(12.34) == "12.3 s"
+    assert human_duration(125) == "2 min 05 s"
+    assert delta_duration(0.4) == "+0.4 s"
+    assert delta_duration(-1.25) == "−1.2 s"
+    assert delta_duration(0.01) == "±0.0 s"
+
+
+def test_ansi_is_stripped_or_rendered():
+    coloured = "\x1b[1;31merror\x1b[0m: bad \x1b[38;5;46mthing\x1b[39m <x>"
+    assert strip_ansi(coloured) == "error: bad thing <x>"
+    html = ansi_to_html(coloured)
+    assert "\x1b" not in html
+    assert '<span style="color:#cd3131;font-weight:bold">error</span>' in html
+    assert "color:#00ff00" in html  # xterm-256 colour 46
+    assert "&lt;x&gt;" in html
+    assert strip_ansi("\x1b]0;title\x07plain\x1b[2K") == "plain"
+
+
+def _plan():
+    return [StagePlan(0, "build", "build", [StepPlan(1, "FROM x"), StepPlan(2, "RUN a"), StepPlan(3, "RUN b")], True),
+            StagePlan(1, "unused", "unused", [StepPlan(5, "FROM scratch")], False),
+            StagePlan(2, None, "stage-2", [StepPlan(7, "FROM x"), StepPlan(8, "COPY --from=build / /")], True)]
+
+
+def test_session_folds_progress_logs_and_failure():
+    session = BuildSession(max_log_lines=3)
+    changed, _ = session.apply([BuildStarted(_plan(), "buildkit", 2)])
+    assert changed == {0, 1, 2}
+    assert [s.state for s in session.stages.values()] == ["queued", "skipped", "queued"]
+    changed, lines = session.apply([
+        StepStarted(0, 2, "[build 2/3] RUN a", 0.5),
+        StepLog(0, 2, "stdout", "one\ntwo\nthr"),
+        StepLog(0, 2, "stdout", "ee\nfour\nfive\n"),
+        StepLog(None, None, "stdout", "engine says hi\n"),
+        StepStarted(2, 8, "[stage-2 2/2] COPY", 0.6),
+    ])
+    assert changed == {0, 2}
+    assert session.stages[0].state == "running" and session.stages[2].state == "running"
+    assert session.active_lines() == [2, 8]  # parallel stages run together
+    assert lines[0] == ["one", "two", "three", "four", "five"]
+    assert lines[GENERAL] == ["engine says hi"]
+    assert session.log_lines(0) == ["three", "four", "five"]  # capped, oldest dropped
+    assert session.dropped(0) == 2
+    session.apply([StepFinished(0, 2, False, 1.5, "exit code: 3"),
+                   BuildFailed("line 2: RUN a failed", stage=0, line=2, exit_code=3)])
+    assert session.stages[0].state == "failed"
+    assert session.stages[0].done == 1
+    assert session.failed_line() == 2 and session.failed_stage() == 0
+    assert session.log_lines(0)[-1] == "ERROR: line 2: RUN a failed (exit code 3)"
+    assert session.active_lines() == []
+    assert session.elapsed(0) == 1.5
+    assert session.steps[0].start == 0.5 and session.steps[0].end == 2.0
+
+
+def _finished_session(sizes: dict[int, int], run_time: float) -> tuple[BuildSession, BuildResult]:
+    session = BuildSession()
+    session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "RUN a", 0.0),
+                   StepFinished(0, 2, False, run_time), StageFinished(0, "done"),
+                   StepStarted(2, 8, "COPY", run_time), StepFinished(2, 8, False, 0.5), StageFinished(2, "done"),
+                   BuildFinished("sha256:x", run_time + 0.5)])
+    stages = [StageResult(0, "build", "done", "sha256:a", sizes[0], [LayerInfo(2, "RUN a", sizes[0])]),
+              StageResult(1, "unused", "skipped"),
+              StageResult(2, None, "done", "sha256:x", sizes[2], [LayerInfo(8, "COPY --from=build / /", sizes[2])])]
+    result = BuildResult(True, "sha256:x", run_time + 0.5, stages, {"image_id": "sha256:x", "size": sizes[2]}, saved=7)
+    session.apply([SizesReady(result)])
+    return session, result
+
+
+def test_history_keeps_builds_per_file_and_compares_with_the_baseline():
+    history = BuildHistory()
+    first = history.add("/a/Dockerfile", *_finished_session({0: 1000, 2: 500}, 1.0))
+    assert history.add(None, *_finished_session({0: 1, 2: 1}, 1.0)).number == 2
+    assert deltas(first, history.baseline("/a/Dockerfile")) == {}
+    history.pin("/a/Dockerfile", first)
+    second = history.add("/a/Dockerfile", *_finished_session({0: 101_000, 2: 500}, 2.5))
+    changes = deltas(second, history.baseline("/a/Dockerfile"))
+    assert changes[0].size == 100_000 and abs(changes[0].time - 1.5) < 1e-9
+    assert changes[2].size == 0
+    assert 1 not in changes  # skipped in both: nothing measured
+    assert [r.number for r in history.records("/a/Dockerfile")] == [1, 3]
+    assert second.final_size == 500 and second.saved == 7
+    assert second.stage("build").size == 101_000 and second.stage("#2").size == 500

@@ -1,0 +1,181 @@
+"""Build UI widgets without an engine: the batching worker, log panel, engine badge,
+build args, and the build bar's choices turned into a request."""
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QSettings
+
+from studio.engine.connection import EngineStatus
+from studio.engine.events import BuildFinished, BuildStarted, StagePlan, StepLog, StepPlan
+from studio.ui.build.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
+from studio.ui.build.engine_indicator import EngineIndicator, EngineWatcher
+from studio.ui.build.log_panel import BuildLogPanel
+from studio.ui.build.session import GENERAL, BuildSession
+from studio.ui.build.worker import BuildRunner
+
+
+class FakeBuild:
+    """Yields a plan and ``lines`` log lines, in chunks, as fast as it can; cancellable."""
+
+    def __init__(self, lines: int, chunk: int = 50, pause: float = 0.0) -> None:
+        self.lines, self.chunk, self.pause = lines, chunk, pause
+        self._cancelled = threading.Event()
+        self.result = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def events(self):
+        yield BuildStarted([StagePlan(0, "chatty", "chatty", [StepPlan(1, "FROM x"), StepPlan(2, "RUN y")], True)],
+                           "buildkit", 0)
+        for start in range(0, self.lines, self.chunk):
+            if self.cancelled:
+                return
+            yield StepLog(0, 2, "stdout", "".join(f"line {i}\n" for i in range(start, min(self.lines, start + self.chunk))))
+            if self.pause:
+                time.sleep(self.pause)
+        yield BuildFinished("sha256:x", 0.1)
+
+
+def test_worker_hands_events_over_in_batches_and_finishes(qtbot):
+    runner = BuildRunner()
+    batches: list[list] = []
+    runner.sig_batch.connect(batches.append)
+    build = FakeBuild(20_000)
+    with qtbot.waitSignal(runner.sig_done, timeout=20_000) as done:
+        runner.start(build)
+    assert done.args == [build]
+    events = [e for batch in batches for e in batch]
+    assert len(events) == 1 + 20_000 // 50 + 1
+    assert len(batches) < len(events) / 5  # batched, not one hand-over per event
+    session = BuildSession()
+    session.apply(events)
+    assert session.stages[0].log[-1] == "line 19999"
+    assert not runner.running()
+
+
+def test_worker_cancel_stops_the_generator(qtbot):
+    runner = BuildRunner()
+    build = FakeBuild(10**9, chunk=10, pause=0.001)
+    with qtbot.waitSignal(runner.sig_done, timeout=10_000):
+        runner.start(build)
+        qtbot.wait(100)
+        runner.cancel()
+    assert build.cancelled and not runner.running()
+
+
+def test_log_panel_filters_caps_searches_and_says_it_truncated(qtbot):
+    panel = BuildLogPanel(max_lines=100)
+    qtbot.addWidget(panel)
+    session = BuildSession(max_log_lines=100)
+    panel.set_session(session)
+    session.apply([BuildStarted([StagePlan(0, "a", "a", [StepPlan(1, "FROM x")], True),
+                                 StagePlan(1, "b", "b", [StepPlan(3, "FROM x")], True)], "buildkit", 1)])
+    panel.stages_known()
+    assert [panel.filter_combo.itemText(i) for i in range(panel.filter_combo.count())] == \
+        ["All stages", "a", "b", "Engine (no stage)"]
+    _, lines = session.apply([StepLog(0, 1, "stdout", "".join(f"a{i}\n" for i in range(250))),
+                              StepLog(1, 3, "stdout", "\x1b[31mred b\x1b[0m\n")])
+    panel.append(lines)
+    shown = panel.text().splitlines()
+    assert len(shown) == 100 and shown[-1] == "[b] red b"  # colours rendered, escapes gone
+    assert "\x1b" not in panel.text()
+    panel.set_filter(0)
+    assert panel.text().splitlines() == [f"a{i}" for i in range(150, 250)]
+    assert panel.notice.isVisibleTo(panel) and "150 earlier lines" in panel.notice.text()
+    panel.set_filter(1)
+    assert panel.text() == "red b" and not panel.notice.isVisibleTo(panel)
+    panel.set_filter(0)
+    panel.search.setText("a199")
+    assert panel.find_next() and panel.view.textCursor().selectedText() == "a199"
+    panel.search.setText("nowhere")
+    assert not panel.find_next()
+    panel.copy()
+    from PySide6.QtGui import QGuiApplication
+    assert QGuiApplication.clipboard().text().splitlines()[-1] == "a249"
+    panel.set_filter(GENERAL)
+    assert panel.text() == ""
+
+
+def test_engine_badge_follows_the_engine_coming_and_going(qtbot):
+    answers = [EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", server_version="20.10.24+dfsg1",
+                            api_version="1.41", buildkit=True, host="unix:///var/run/docker.sock"),
+               EngineStatus(False, "no Docker Engine is running at unix:///var/run/docker.sock")]
+    calls = []
+
+    def probe():
+        calls.append(threading.current_thread().name)
+        return answers[0]
+
+    watcher = EngineWatcher(interval_ms=50, probe=probe)
+    badge = EngineIndicator()
+    qtbot.addWidget(badge)
+    watcher.sig_status.connect(badge.show_status)
+    assert badge.connected is None and "Looking" in badge.toolTip()
+    watcher.start()
+    qtbot.waitUntil(lambda: badge.connected is True, timeout=3000)
+    assert "20.10.24" in badge.text() and "BuildKit" in badge.text()
+    assert all(name == "engine-status" for name in calls)  # never probed on the GUI thread
+    answers.reverse()
+    qtbot.waitUntil(lambda: badge.connected is False, timeout=3000)
+    assert "No engine" in badge.text() and "no Docker Engine is running" in badge.toolTip()
+    watcher.stop()
+
+
+def test_build_args_are_remembered_per_file(qtbot, tmp_path):
+    QSettings().remove("buildArgs")
+    from studio.core import parse
+
+    doc = parse("ARG VERSION=1\nFROM scratch\nARG MODE\nARG VERSION\n")
+    assert declared_args(doc) == ["VERSION", "MODE"]
+    dialog = BuildArgsDialog({"MODE": "fast"}, declared_args(doc))
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    dialog.table.item(1, 1).setText("2")  # VERSION
+    assert dialog.values() == {"MODE": "fast", "VERSION": "2"}
+    first, second = tmp_path / "a" / "Dockerfile", tmp_path / "b" / "Dockerfile"
+    save_build_args(first, dialog.values())
+    assert load_build_args(first) == {"MODE": "fast", "VERSION": "2"}
+    assert load_build_args(second) == {}
+
+
+def test_bar_choices_make_the_request(open_window, tmp_path):
+    window, path = open_window("FROM scratch AS one\nCOPY a /a\n\nFROM scratch AS two\nCOPY b /b\n")
+    controller, bar = window.build_controller, window.build_bar
+    labels = [bar.target_combo.itemText(i) for i in range(bar.target_combo.count())]
+    assert labels == ["two (file's target)", "one", "two"]
+    window.editor.appendPlainText("LABEL unsaved=1")  # not saved: the request has it anyway
+    bar.set_target("one")
+    bar.backend_combo.setCurrentIndex(2)
+    bar.no_cache_action.setChecked(True)
+    controller.build_args = {"A": "1"}
+    request = controller.prepare()
+    assert request.dockerfile_text.endswith("LABEL unsaved=1\n") or request.dockerfile_text.endswith("LABEL unsaved=1")
+    assert request.context_dir == str(path.parent.resolve())
+    assert (request.target, request.backend, request.no_cache, request.sizes) == ("one", "classic", True, True)
+    assert request.build_args == {"A": "1"} and request.dockerfile_path == str(path)
+    assert path.read_text() == "FROM scratch AS one\nCOPY a /a\n\nFROM scratch AS two\nCOPY b /b\n"
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    bar.set_context_override(str(other))
+    assert controller.prepare().context_dir == str(other)
+    assert "elsewhere" in bar.context_button.text()
+
+
+def test_untitled_file_builds_in_an_empty_temporary_context(qtbot):
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.editor.setPlainText("FROM scratch\n")
+    request = window.build_controller.prepare()
+    assert request.dockerfile_path is None
+    import os
+    assert os.path.isdir(request.context_dir) and os.listdir(request.context_dir) == []
+    assert "temporary" in window.build_bar.context_button.text()
