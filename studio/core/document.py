@@ -84,11 +84,21 @@ class Document:
         """The stage graph for a target (default: the last stage) and build args."""
         if target is None and not build_args:
             return self._default_graph
-        return build_graph(self.instructions, self.syntax_diagnostics, target, build_args)
+        return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args))
 
     @cached_property
     def _default_graph(self) -> StageGraph:
-        return build_graph(self.instructions, self.syntax_diagnostics)
+        return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics))
+
+    def _trimmed(self, graph: StageGraph) -> StageGraph:
+        """Underline spans end before the line break (unless that is all they hold)."""
+        text = self.text
+        for d in graph.diagnostics:
+            end = d.end
+            while end > d.start + 1 and text[end - 1] in "\r\n":
+                end -= 1
+            d.end = end
+        return graph
 
     @property
     def stages(self) -> list[Stage]:

@@ -7,7 +7,7 @@ from studio.core import parse
 from studio.core.diagnostics import CODES
 
 CASES = [
-    # (code, text, line, underlined text)
+    # (code, text, line, underlined text: up to the line break unless it is all there is)
     ("duplicate-stage-name", "FROM a AS x\nFROM b AS X\n", 2, "X"),
     ("invalid-stage-name", "FROM a AS 1bad\n", 1, "1bad"),
     ("invalid-stage-name", "FROM a AS b@d\n", 1, "b@d"),
@@ -17,15 +17,15 @@ CASES = [
     ("from-same-stage", "FROM a AS x\nCOPY --from=x /a /b\n", 2, "--from=x"),
     ("from-same-stage", "FROM a\nCOPY --from=0 /a /b\n", 2, "--from=0"),
     ("from-later-stage", "FROM a AS x\nCOPY --from=y /a /b\nFROM b AS y\n", 2, "--from=y"),
-    ("stage-cycle", "FROM a AS x\nCOPY --from=y /a /b\nFROM b AS y\nCOPY --from=x /a /b\n", 3, "FROM b AS y\n"),
-    ("stage-cycle", "FROM a AS x\nRUN --mount=from=y,target=/y ls\nFROM x AS y\n", 3, "FROM x AS y\n"),
+    ("stage-cycle", "FROM a AS x\nCOPY --from=y /a /b\nFROM b AS y\nCOPY --from=x /a /b\n", 3, "FROM b AS y"),
+    ("stage-cycle", "FROM a AS x\nRUN --mount=from=y,target=/y ls\nFROM x AS y\n", 3, "FROM x AS y"),
     ("unknown-instruction", "FROM a\nFOO bar\n", 2, "FOO"),
-    ("unterminated-heredoc", "FROM a\nRUN <<EOF\necho\n", 2, "RUN <<EOF\n"),
+    ("unterminated-heredoc", "FROM a\nRUN <<EOF\necho\n", 2, "RUN <<EOF"),
     ("empty-continuation-line", "FROM a\nRUN a \\\n\n  b\n", 3, "\n"),
-    ("empty-continuation-line", "FROM a\nRUN a \\\n  # c\n \t\n  b\n", 4, " \t\n"),
+    ("empty-continuation-line", "FROM a\nRUN a \\\n  # c\n \t\n  b\n", 4, " \t"),
     ("empty-continuation-line", "FROM a\nRUN a \\\n   ", 3, "   "),
-    ("instruction-before-from", "ENV A=1\nFROM a\n", 1, "ENV A=1\n"),
-    ("no-from", "ARG A\n", 1, "ARG A\n"),
+    ("instruction-before-from", "ENV A=1\nFROM a\n", 1, "ENV A=1"),
+    ("no-from", "ARG A\n", 1, "ARG A"),
     ("no-from", "", 1, ""),
     ("malformed-mount", "FROM a\nRUN --mount=type=cache echo\n", 2, "--mount=type=cache"),
     ("malformed-mount", "FROM a\nRUN --mount=type=foo,target=/x echo\n", 2, "--mount=type=foo,target=/x"),
@@ -33,11 +33,11 @@ CASES = [
     ("malformed-mount", "FROM a\nRUN --mount=type=bind,target echo\n", 2, "--mount=type=bind,target"),
     ("session-mount", "FROM a\nRUN --mount=type=secret,id=x cat\n", 2, "--mount=type=secret,id=x"),
     ("session-mount", "FROM a\nRUN --mount=type=ssh ssh-add -l\n", 2, "--mount=type=ssh"),
-    ("duplicate-directive", "# escape=`\n# escape=\\\nFROM a\n", 2, "# escape=\\\n"),
-    ("invalid-escape", "# escape=x\nFROM a\n", 1, "# escape=x\n"),
-    ("invalid-from", "FROM a b\n", 1, "FROM a b\n"),
-    ("invalid-from", "FROM\n", 1, "FROM\n"),
-    ("empty-from-variable", "FROM $NOPE\n", 1, "FROM $NOPE\n"),
+    ("duplicate-directive", "# escape=`\n# escape=\\\nFROM a\n", 2, "# escape=\\"),
+    ("invalid-escape", "# escape=x\nFROM a\n", 1, "# escape=x"),
+    ("invalid-from", "FROM a b\n", 1, "FROM a b"),
+    ("invalid-from", "FROM\n", 1, "FROM"),
+    ("empty-from-variable", "FROM $NOPE\n", 1, "FROM $NOPE"),
 ]
 
 
