@@ -5,7 +5,8 @@ included), flags, exec (JSON) form and its words, heredoc delimiters, the shell-
 argument text, ONBUILD's wrapped keyword, and the stages and edges derived from the
 oracle's commands. Not comparable: the oracle drops comments and blank lines (we keep
 them as nodes, checked by the coverage test), it has no byte offsets, and it fails on
-invalid input (an unterminated heredoc) where we return a diagnostic.
+invalid input (an unterminated heredoc) where we return a diagnostic. HEALTHCHECK's exec
+form is compared without the oracle's leading "CMD" word.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studio.core import parse
 
@@ -107,3 +110,30 @@ def test_stages_and_edges(pair):
     ours = [(e.source, e.target, e.kind, e.line) for e in doc.edges
             if not (e.kind == "from" and "$" in doc.stages[e.target].base)]
     assert sorted(ours, key=repr) == sorted(edges, key=repr)
+
+
+# Generated files: the same comparison on line soups full of edge cases.
+SOUP = st.sampled_from([
+    "RUN a", "RUN a \\", "RUN a\\\\", "  \\", "\\", " # c", "#c \\", "", "  ", "\t", "RUN <<EOF",
+    "RUN <<-EOF cat <<'B'", "EOF", "\tEOF", "B", "echo hi", "COPY --from=x a b", "FROM x AS y",
+    "ONBUILD RUN <<EOF", 'RUN ["a", "<<EOF"]', "# escape=`", "RUN a `", "# syntax=x", "x \\ ",
+    "run b", "RUN a\r", "ENV A=1 \\", "  b=2", "RUN cat <<EOF > /x", "COPY <<A <<B /d/", "\u00a0RUN x",
+    "RUN --mount=type=cache,target=/x \\", 'COPY --chown="a b" x y', "RUN -- echo", 'CMD ["a"] \\',
+    "\x0bRUN y", "RUN a \\ \t", "RUN 2<<EOF cat", "CMD [1]", 'RUN echo "a \\', "FOO",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(SOUP, min_size=1, max_size=14), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_generated_files_match_buildkit(lines, newline, final_newline):
+    text = newline.join(lines) + (newline if final_newline else "")
+    try:
+        oracle = dockerfile.parse_string(text)
+    except dockerfile.GoParseError:
+        return  # BuildKit rejects it (an unterminated heredoc); we report a diagnostic instead
+    doc = parse(text)
+    assert [((c.cmd or "").upper(), c.start_line, c.end_line, c.json) for c in oracle] == \
+           [(i.keyword, i.line, i.end_line, (i.onbuild or i).json_form) for i in doc.instructions]
+    for c, ins in zip(oracle, doc.instructions):
+        if ins.keyword in ("RUN", "CMD") and not c.json and not ins.heredocs:
+            assert c.value == ((ins.args,) if ins.args else ())
