@@ -181,12 +181,11 @@ class MainWindow(WindowFilesMixin, QMainWindow):
             action = getattr(self, "actions_by_name", {}).get(name)
             if action is not None:
                 action.setEnabled(save_enabled)
-        self.load_positions()
         self._update_title()
         self._update_cursor_label()
 
     def _on_file_saved(self) -> None:
-        self.save_positions()
+        self.save_positions()  # under the (maybe new) path
         self._on_file_loaded()
 
     def _refresh_recent_menu(self) -> None:
@@ -252,9 +251,13 @@ class MainWindow(WindowFilesMixin, QMainWindow):
                 return False
         exporter = getattr(self.graph_view, f"export_{kind}")
         try:
-            exporter(str(path))
+            written = exporter(str(path)) is not False
         except OSError as exc:
-            self.statusBar().showMessage(f"Could not export the graph: {exc}", 8000)
+            written, reason = False, str(exc)
+        else:
+            reason = "the file could not be written"
+        if not written:
+            self.statusBar().showMessage(f"Could not export the graph to {path}: {reason}", 8000)
             return False
         self.statusBar().showMessage(f"Exported the graph to {path}", 5000)
         return True

@@ -131,10 +131,12 @@ class SyncController(QObject):
             return parse("").graph()
 
     def reset(self) -> None:
-        """Forget the previous text's last good graph, lint and target (a file was opened)."""
+        """Forget the previous text's last good graph, lint and target (a file was opened);
+        the view forgets its boxes, so the next graph is laid out afresh and fitted."""
         self._fresh = True
         self.target_key = None
         self.lint_findings = []
+        self.graph_view.clear()
 
     def _publish(self, doc) -> None:
         self.document = doc
@@ -149,8 +151,6 @@ class SyncController(QObject):
         self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint_findings)
         self.graph = shown
         by_stage = diagnostics_by_stage(shown, self.diagnostics)
-        if fresh and self.stale:
-            self.graph_view.set_graph(shown, by_stage, stale=False)  # replace the old file's shape
         self.graph_view.set_graph(shown, by_stage, stale=self.stale)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(shown)

@@ -146,6 +146,7 @@ class WindowFilesMixin:
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
         self.controller.reset()
+        self.load_positions()  # before the first graph: laid out once, around saved boxes
         self.controller.sync_now(force=True)
         self.watcher.watch(path, data)
         self._on_file_loaded()
