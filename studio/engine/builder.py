@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildResult, BuildStarted,
-                                  BuildWarning, ContextReady, SizesReady, StageFinished, StageResult)
+                                  BuildWarning, ContextReady, SizesReady, StageResult)
 
 Backend = Literal["auto", "buildkit", "classic"]
 MEASURE_LABEL = "io.github.stagestudio.measure"
@@ -149,24 +149,13 @@ class Build:
         yield from self._stream(client, params, ctx, translator)
         ok = translator.failure is None and translator.image_id is not None and not self.cancelled
         if self.cancelled and translator.failure is None:
-            translator.failure = translator._explain("the build was cancelled") if backend == "buildkit" \
-                else BuildFailed("the build was cancelled")
-            translator.failure.message = "the build was cancelled"
+            translator.failure = translator.explain("the build was cancelled")
+            translator.failure.message = "the build was cancelled"  # where it stood, without the hint
         elif not ok and translator.failure is None:
             translator.failure = BuildFailed("the engine ended the build without an image")
         yield from translator.close(ok)
         duration = time.time() - started
-        states = translator.progress.state
-        stages = [StageResult(s.index, s.name, states.get(s.index, "skipped")) for s in stage_map.stages]  # type: ignore[arg-type]
-        self.result = BuildResult(ok, translator.image_id if ok else None, duration, stages,
-                                  {"image_id": translator.image_id if ok else None, "size": None},
-                                  error=translator.failure)
-        if graph.target is not None and ok:
-            stages[graph.target].image_id = translator.image_id
-        if backend == "classic":
-            for index, image in getattr(translator, "stage_images", {}).items():
-                if stages[index].state in ("done", "cached"):
-                    stages[index].image_id = image
+        self.result = self._result(ok, duration, translator, graph.target)
         if not ok:
             yield translator.failure
             return
@@ -179,6 +168,19 @@ class Build:
                 yield SizesReady(self.result)
 
     # ---- pieces --------------------------------------------------------------------
+    def _result(self, ok: bool, duration: float, translator, target: int | None) -> BuildResult:
+        states = translator.progress.state
+        image = translator.image_id if ok else None
+        stages = [StageResult(s.index, s.name, states.get(s.index, "skipped"))  # type: ignore[arg-type]
+                  for s in self.stage_map.stages]
+        if target is not None and ok:
+            stages[target].image_id = image
+        for index, stage_image in getattr(translator, "stage_images", {}).items():  # classic only
+            if stages[index].state in ("done", "cached"):
+                stages[index].image_id = stage_image
+        return BuildResult(ok, image, duration, stages, {"image_id": image, "size": None},
+                           error=translator.failure)
+
     def _connect(self):
         """The SDK client, or None when the build goes over the light socket client."""
         if self._client is not None:

@@ -130,7 +130,7 @@ class BuildkitTranslator:
         if "error" in message or "errorDetail" in message:
             detail = message.get("errorDetail") or {}
             text = message.get("error") or detail.get("message") or "the build failed"
-            self.failure = self._explain(text)
+            self.failure = self.explain(text)
             return []
         if message.get("stream"):
             return [StepLog(None, None, "stdout", str(message["stream"]))]
@@ -185,7 +185,8 @@ class BuildkitTranslator:
             return [StepLog(None, None, stream, text)]  # type: ignore[arg-type]
         return [StepLog(s.stage, s.line, stream, text) for s in steps]  # type: ignore[arg-type]
 
-    def _explain(self, text: str) -> BuildFailed:
+    def explain(self, text: str) -> BuildFailed:
+        """A failure placed on the step that failed (or was running), with its last log lines."""
         state = self.failed_vertex
         if state is None:  # e.g. cancelled: blame the step that was running
             state = next((v for v in self.vertices.values() if v.started and not v.finished and v.steps), None)

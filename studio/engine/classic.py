@@ -37,6 +37,12 @@ class ClassicTranslator:
             if info.index in self.progress.built:
                 self.progress.expect(info.index, [s.line for s in info.all_steps])
 
+    def explain(self, text: str) -> BuildFailed:
+        """A failure placed on the step that was running, with its last log lines."""
+        step = self.current
+        return failures.explain(text, self.map, step.stage if step else None, step.line if step else None,
+                                list(self.log), step.text if step else "")
+
     def _now(self) -> float:
         return round(time.time() - self.t0, 3)
 
@@ -45,9 +51,7 @@ class ClassicTranslator:
             detail = message.get("errorDetail") or {}
             text = message.get("error") or detail.get("message") or "the build failed"
             step = self.current
-            self.failure = failures.explain(text, self.map, step.stage if step else None,
-                                            step.line if step else None, list(self.log),
-                                            step.text if step else "")
+            self.failure = self.explain(text)
             out = self._end_step(error=text)
             if step is not None:
                 out.append(self.progress.finish(step.stage, "failed"))

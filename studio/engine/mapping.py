@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from studio.engine.events import StagePlan, StepPlan
 
@@ -162,15 +163,12 @@ class StageMap:
         if not m:
             return None
         k, n = int(m["k"]), int(m["n"])
-        flat = self.classic_steps_cache
+        flat = self._classic_flat
         return k, n, flat[k - 1] if 1 <= k <= len(flat) else None
 
-    @property
-    def classic_steps_cache(self) -> list[Step | None]:
-        cached = getattr(self, "_classic_cache", None)
-        if cached is None:
-            cached = self._classic_cache = self.classic_steps()
-        return cached
+    @cached_property
+    def _classic_flat(self) -> list[Step | None]:
+        return self.classic_steps()
 
     # ---- lines ---------------------------------------------------------------------
     def stage_of_line(self, line: int) -> int | None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from helpers import by_kind, cancel_when, processes_running, stage_states
 from studio.engine.builder import Build, BuildRequest
 
@@ -39,10 +37,8 @@ def test_multi_stage_events_parallel_stages_and_skipped_stage(run_build):
     end = {e.stage: run[e.stage].time + e.duration for e in by_kind(events, "step_finished") if e.line in (2, 4)}
     assert run[0].time < end[1] and run[1].time < end[0]
     assert min(end.values()) - max(r.time for r in run.values()) > 0.5
-    logs = {e.text.strip() for e in by_kind(events, "step_log")}
     assert by_kind(events, "build_finished")[0].image_id == result.image_id
     assert result.stages[3].image_id == result.image_id
-    assert not logs or all(isinstance(t, str) for t in logs)
 
 
 def test_rebuild_reports_cached_steps(run_build):
@@ -117,7 +113,7 @@ def test_target_unnamed_stage_and_build_args(run_build, docker_client):
 
 
 def test_cancel_stops_the_engine_build(docker_client, context_dir):
-    text = f"FROM {BB}\nRUN echo start && sleep 30 && echo end\n"
+    text = f"FROM {BB}\nRUN echo start && sleep 37 && echo end\n"
     build = Build(BuildRequest(text, str(context_dir), backend="buildkit", no_cache=True,
                                labels={"io.github.stagestudio.test": "1"}), client=docker_client)
     events, took = cancel_when(build, lambda e: e.event == "step_log" and "start" in e.text)
@@ -125,10 +121,10 @@ def test_cancel_stops_the_engine_build(docker_client, context_dir):
     assert not build.result.ok and build.result.error.message == "the build was cancelled"
     assert by_kind(events, "build_failed")
     deadline = time.monotonic() + 5
-    while processes_running("sleep 30") and time.monotonic() < deadline:
+    while processes_running("sleep 37") and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not processes_running("sleep 30"), "the RUN process outlived the cancel"
-    assert not [c for c in docker_client.containers.list(all=True) if "sleep 30" in str(c.attrs.get("Cmd"))]
+    assert not processes_running("sleep 37"), "the RUN process outlived the cancel"
+    assert not [c for c in docker_client.api.containers(all=True) if "sleep 37" in (c.get("Command") or "")]
 
 
 def test_cancel_before_start_never_builds(docker_client, context_dir):

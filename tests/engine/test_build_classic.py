@@ -67,7 +67,7 @@ def test_classic_target_stops_after_it(run_build):
 
 
 def test_classic_cancel_leaves_no_container(docker_client, context_dir):
-    text = f"FROM {BB}\nRUN echo start && sleep 30\n"
+    text = f"FROM {BB}\nRUN echo start && sleep 38\n"
     build = Build(BuildRequest(text, str(context_dir), backend="classic", no_cache=True,
                                labels={"io.github.stagestudio.test": "1"}), client=docker_client)
     _, took = cancel_when(build, lambda e: e.event == "step_log" and "start" in e.text)
@@ -75,7 +75,7 @@ def test_classic_cancel_leaves_no_container(docker_client, context_dir):
     deadline = time.monotonic() + 10
     leftovers = ["x"]
     while leftovers and time.monotonic() < deadline:
-        leftovers = [c.id for c in docker_client.containers.list(all=True)
-                     if "sleep 30" in " ".join(c.attrs["Config"].get("Cmd") or [])]
+        leftovers = [c["Id"] for c in docker_client.api.containers(all=True)  # one call: no inspect race
+                     if "sleep 38" in (c.get("Command") or "")]
         time.sleep(0.2)
     assert not leftovers, "the classic build's container survived the cancel"

@@ -80,7 +80,7 @@ def test_bad_target_and_missing_file(context_dir):
 
 
 def test_ctrl_c_cancels_the_engine_build(context_dir):
-    path = write(context_dir, f"FROM {BB}\nRUN echo cli-start && sleep 30\n")
+    path = write(context_dir, f"FROM {BB}\nRUN echo cli-start && sleep 36\n")
     proc = subprocess.Popen([sys.executable, "-m", "studio", "build", str(path), "--no-cache", *LABEL],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

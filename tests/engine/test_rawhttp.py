@@ -70,7 +70,7 @@ def test_not_http_is_an_error(tmp_path):
 def test_light_client_builds_and_cancels_against_the_engine(docker_client, context_dir, monkeypatch):
     monkeypatch.delenv("DOCKER_HOST", raising=False)
     monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
-    text = "FROM stage-studio-test/busybox:latest\nRUN echo light-start && sleep 30\n"
+    text = "FROM stage-studio-test/busybox:latest\nRUN echo light-start && sleep 39\n"
     build = Build(BuildRequest(text, str(context_dir), no_cache=True, labels={"io.github.stagestudio.test": "1"}))
     events, took = cancel_when(build, lambda e: e.event == "step_log" and "light-start" in e.text)
     assert build._host is None and build._client is None  # the SDK was not used
