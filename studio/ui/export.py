@@ -30,7 +30,7 @@ def ensure_app():
     return app
 
 
-def build_scene(graph: StageGraph, positions: dict | None = None, expanded=None):
+def build_scene(graph: StageGraph, positions: dict | None = None, expanded=None, routes: dict | None = None):
     """An offscreen GraphScene for ``graph``: every box placed, nothing cached."""
     ensure_app()
     from studio.ui.graph.scene import GraphScene
@@ -47,6 +47,8 @@ def build_scene(graph: StageGraph, positions: dict | None = None, expanded=None)
         if isinstance(item, StageNode) and expanded and item.key in expanded:
             item.set_expanded(True)
     scene.place(new, positions or {})
+    if routes:
+        scene.set_routes(routes)
     return scene
 
 
@@ -72,9 +74,10 @@ def picture_size(graph: StageGraph, scale: float = 2.0, positions: dict | None =
 
 
 def export_png(graph: StageGraph, path: str | os.PathLike, scale: float = 2.0,
-               positions: dict | None = None, expanded=None) -> bool:
-    """Write a PNG of ``graph`` at ``scale`` pixels per scene unit; False if it failed."""
-    scene = build_scene(graph, positions, expanded)
+               positions: dict | None = None, expanded=None, routes: dict | None = None) -> bool:
+    """Write a PNG of ``graph`` at ``scale`` pixels per scene unit; False if it failed.
+    ``positions``, ``expanded`` and ``routes`` carry over what the user sees in the view."""
+    scene = build_scene(graph, positions, expanded, routes)
     source = _source_rect(scene)
     size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
@@ -85,11 +88,12 @@ def export_png(graph: StageGraph, path: str | os.PathLike, scale: float = 2.0,
     return image.save(str(Path(path)), "PNG")
 
 
-def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | None = None, expanded=None) -> bool:
+def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | None = None, expanded=None,
+               routes: dict | None = None) -> bool:
     """Write an SVG of ``graph`` (vector: boxes, curves and real text); False if it failed."""
     from PySide6.QtSvg import QSvgGenerator
 
-    scene = build_scene(graph, positions, expanded)
+    scene = build_scene(graph, positions, expanded, routes)
     source = _source_rect(scene)
     generator = QSvgGenerator()
     generator.setFileName(str(Path(path)))

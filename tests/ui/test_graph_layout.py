@@ -107,3 +107,22 @@ def test_sixty_stage_file_lays_out_left_to_right():
     assert len(pos) == len(nodes) == 61
     for u, v in edges:
         assert pos[u][0] < pos[v][0]
+
+
+def test_long_edges_get_routes_through_the_columns_they_cross():
+    nodes = ["a", "b", "c", "d"]
+    edges = [("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]
+    sizes = {n: SIZE for n in nodes}
+    routes: dict = {}
+    pos = layered_layout(nodes, edges, sizes, routes=routes)
+    assert set(routes) == {("a", "d")}
+    points = routes[("a", "d")]
+    assert len(points) == 4  # a left and a right end in each of the two columns between
+    xs = [x for x, _ in points]
+    assert xs == sorted(xs) and xs[0] == pos["b"][0] and xs[-1] == pos["c"][0] + SIZE[0]
+    for x, y in points:  # the runs pass beside the boxes, never through them
+        for n in ("b", "c"):
+            assert not (pos[n][1] - 5 < y < pos[n][1] + SIZE[1] + 5)
+    fixed_routes: dict = {}
+    layered_layout(nodes, edges, sizes, fixed={"a": (0, 0)}, routes=fixed_routes)
+    assert fixed_routes == {}  # only a full layout knows where the runs go

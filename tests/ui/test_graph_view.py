@@ -64,6 +64,20 @@ def test_a_new_edge_between_boxes_that_stay_put_is_drawn(view):
     assert edge.path().pointAtPercent(1).x() < view.stage_nodes()[1].pos().x()
 
 
+def test_long_edges_follow_their_route_until_an_end_moves(view):
+    show(view, "FROM busybox AS tools\nFROM scratch AS data\nCOPY --from=tools /t /t\n"
+               "FROM tools AS final\nCOPY --from=data /t /t\n")
+    nodes = view.stage_nodes()
+    (edge,) = [e for e in view.edge_items() if e.kind == "from" and e.target_item is nodes[2]]
+    assert edge.has_route()
+    box = nodes[1].sceneBoundingRect()
+    samples = [edge.path().pointAtPercent(k / 50) for k in range(51)]
+    assert not any(box.contains(p) for p in samples)  # it goes around "data", not through it
+    nodes[2].setPos(nodes[2].pos().x() + 40, nodes[2].pos().y() + 300)
+    assert not edge.has_route()
+    assert edge.path().pointAtPercent(1).y() == pytest.approx(nodes[2].in_anchor().y())
+
+
 def test_mount_and_image_copy_edges(view):
     show(view, MOUNTS)
     nodes = view.stage_nodes()

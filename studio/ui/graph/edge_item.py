@@ -50,8 +50,10 @@ class EdgeItem(QGraphicsItem):
         self._arrow = QPolygonF()
         self._label_rect = QRectF()
         self._bounds = QRectF()
-        self._curve: tuple | None = None
+        self._curves: list[tuple] = []
         self._chunks: list | None = None
+        self._route: list[QPointF] = []
+        self._route_ends: tuple[QPointF, QPointF] | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setZValue(0 if kind == "from" else 1)
@@ -113,24 +115,48 @@ class EdgeItem(QGraphicsItem):
             return 0.0
         return self.target_item.in_anchor_y(self.line) - self.target_item.in_anchor_y(None)
 
-    def adjust(self) -> None:
-        """Recompute the cached curve after an end moved or changed shape."""
+    def set_route(self, points: list[tuple[float, float]]) -> None:
+        """Waypoints from the layout (where this edge crosses the columns between its
+        ends). They hold while both ends stay where they were; moving either end drops
+        them and the edge becomes a single curve again."""
+        self._route = [QPointF(x, y) for x, y in points]
+        self._route_ends = self._ends() if self._route else None
+        self.adjust()
+
+    def has_route(self) -> bool:
+        return bool(self._route)
+
+    def route(self) -> list[tuple[float, float]]:
+        return [(p.x(), p.y()) for p in self._route]
+
+    def _ends(self) -> tuple[QPointF, QPointF]:
         p0 = self.source_item.out_port()
         p1 = self.target_item.in_anchor(self.line if self.kind != "from" else None)
-        p1 = QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
-        dx = max(40.0, abs(p1.x() - p0.x()) * 0.5)
-        if p1.x() < p0.x() + 20:  # consumer left of producer: loop out and back
-            dx = max(dx, 80.0)
-        c0, c1 = QPointF(p0.x() + dx, p0.y()), QPointF(p1.x() - dx, p1.y())
+        return p0, QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
+
+    def adjust(self) -> None:
+        """Recompute the cached curve after an end moved or changed shape."""
+        p0, p1 = self._ends()
+        if self._route and self._route_ends != (p0, p1):
+            self._route, self._route_ends = [], None
+        points = [p0, *self._route, p1]
+        curves = []
+        for a, b in zip(points, points[1:]):
+            dx = max(40.0 if len(points) == 2 else 20.0, abs(b.x() - a.x()) * 0.5)
+            if b.x() < a.x() + 20:  # consumer left of producer: loop out and back
+                dx = max(dx, 80.0)
+            curves.append((a, QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b))
         path = QPainterPath(p0)
-        path.cubicTo(c0, c1, p1)
+        for _, c0, c1, b in curves:
+            path.cubicTo(c0, c1, b)
         end = QPointF(p1.x() - ARROW, p1.y())
         self._arrow = QPolygonF([p1, QPointF(end.x(), end.y() - ARROW / 2), QPointF(end.x(), end.y() + ARROW / 2)])
-        self._curve = (p0, c0, c1, p1)
+        self._curves = curves
         self._chunks = None  # cut into pieces at the first paint that needs them
         if self._label:
             fm = QFontMetricsF(self.theme.small_font)
-            mid = path.pointAtPercent(0.5)
+            a, c0, c1, b = curves[-1]  # near the consumer, where a reader looks for it
+            mid = (a + c0 * 3 + c1 * 3 + b) / 8  # the last piece's midpoint
             w = fm.horizontalAdvance(self._label) + 12
             self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
         else:
@@ -163,7 +189,7 @@ class EdgeItem(QGraphicsItem):
         if exposed.contains(self._bounds):
             return self._path
         if self._chunks is None:
-            self._chunks = _split_cubic(*self._curve) if self._curve else []
+            self._chunks = [c for curve in self._curves for c in _split_cubic(*curve)]
         if len(self._chunks) <= 1:
             return self._path
         path = QPainterPath()

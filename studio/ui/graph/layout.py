@@ -11,7 +11,7 @@ in ``fixed`` keep their positions; only the others are placed, next to their nei
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Sequence
 
 NodeId = Hashable
@@ -46,6 +46,7 @@ class Layering:
     layer_of: dict[NodeId, int]
     links: list[tuple[NodeId, NodeId, float]]  # (u, v, dy) joining adjacent columns
     crossings: int
+    edges: list[tuple[NodeId, NodeId, float]] = field(default_factory=list)  # kept, acyclic
 
 
 def _split(edge: tuple) -> tuple[NodeId, NodeId, float]:
@@ -196,7 +197,7 @@ def build_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], sweeps: int 
         cross = count_crossings(layers, links)
         if cross < best_cross:
             best, best_cross = [list(col) for col in layers], cross
-    return Layering(best, layer_of, links, best_cross)
+    return Layering(best, layer_of, links, best_cross, clean)
 
 
 def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
@@ -252,7 +253,8 @@ def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: di
 
 
 def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
-                 anchors: dict[NodeId, float], opts: LayoutOptions) -> dict[NodeId, tuple[float, float]]:
+                 anchors: dict[NodeId, float], opts: LayoutOptions,
+                 routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
     lay = build_layering(nodes, edges, opts.sweeps)
     heights = {n: (sizes[n][1] if n in sizes else 0.0) for n in lay.layer_of}
     anch = {n: anchors.get(n, heights[n] / 2) for n in lay.layer_of}
@@ -270,6 +272,13 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
         # sources sit flush right against their consumers' column; the rest flush left
         dx = widths[col] - sizes[n][0] if col + 1 < len(lay.layers) and n not in fed else 0.0
         out[n] = (round(col_x[col] + dx, 1), round(ys[n] - anch[n] - top, 1))
+    if routes is not None:
+        # where each long edge crosses the columns between its ends (the dummies)
+        for d in sorted((n for n in lay.layer_of if isinstance(n, _Dummy)), key=lambda d: d[1]):
+            u, v, _ = lay.edges[d.edge]
+            col = lay.layer_of[d]
+            y = round(ys[d] - top, 1)  # straight through the column, bending only between columns
+            routes.setdefault((u, v), []).extend([(round(col_x[col], 1), y), (round(col_x[col] + widths[col], 1), y)])
     return out
 
 
@@ -281,17 +290,22 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
 def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                    fixed: dict[NodeId, tuple[float, float]] | None = None,
                    anchors: dict[NodeId, float] | None = None,
-                   options: LayoutOptions | None = None) -> dict[NodeId, tuple[float, float]]:
+                   options: LayoutOptions | None = None,
+                   routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
     """Top-left position of every node. ``edges`` go producer -> consumer, as (u, v) or
     (u, v, dy) where dy is how far below v's anchor the edge enters; ``sizes`` are
     (width, height); ``anchors`` the y of each node's port inside its box (default the
-    middle); nodes in ``fixed`` keep their given position."""
+    middle); nodes in ``fixed`` keep their given position.
+
+    ``routes``, if given and nothing is fixed, receives for every edge that spans
+    several columns where it should cross them: {(u, v): [(x, y), ...]}, the left and
+    right end of a horizontal run through each column in between."""
     opts = options or LayoutOptions()
     nodes = list(dict.fromkeys(nodes))
     sizes = {n: sizes.get(n, (0.0, 0.0)) for n in nodes}
     anchors = dict(anchors or {})
     fixed = {n: p for n, p in (fixed or {}).items() if n in sizes}
-    full = _full_layout(nodes, edges, sizes, anchors, opts)
+    full = _full_layout(nodes, edges, sizes, anchors, opts, routes if not fixed else None)
     if not fixed:
         return full
     placed: dict[NodeId, tuple[float, float]] = dict(fixed)

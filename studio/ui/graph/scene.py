@@ -255,9 +255,23 @@ class GraphScene(QGraphicsScene):
         sizes = {n.key: (n.box_rect().width(), n.box_rect().height()) for n in nodes}
         anchors = {n.key: (T.HEADER_H / 2 if isinstance(n, StageNode) else T.IMAGE_H / 2) for n in nodes}
         edges = [(e.source_item.key, e.target_item.key, e.entry_offset()) for e in self.edge_map.values()]
-        pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions())
+        routes: dict = {}
+        pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions(), routes)
         for item in pending:
             item.setPos(QPointF(*pos[item.key]))
+        for edge in self.edge_map.values():  # only a full layout gives routes
+            route = routes.get((edge.source_item.key, edge.target_item.key))
+            if route:
+                edge.set_route(route)
+
+    def routes(self) -> dict[tuple, list[tuple[float, float]]]:
+        """The layout's waypoints of the edges that still follow them, by edge key."""
+        return {key: e.route() for key, e in self.edge_map.items() if e.has_route()}
+
+    def set_routes(self, routes: dict[tuple, list[tuple[float, float]]]) -> None:
+        for key, points in routes.items():
+            if key in self.edge_map:
+                self.edge_map[key].set_route(points)
 
     def relayout(self) -> None:
         """Forget every position and lay the whole graph out again."""

@@ -253,12 +253,17 @@ class GraphView(GestureMixin, QGraphicsView):
     def export_png(self, path: str, scale: float = 2.0) -> bool:
         from studio.ui.export import export_png
 
-        return export_png(self._graph, path, scale, positions=self.positions(), expanded=self._expanded)
+        return export_png(self._graph, path, scale, positions=self.positions(), expanded=self._expanded_keys(),
+                          routes=self._scene.routes())
 
     def export_svg(self, path: str) -> bool:
         from studio.ui.export import export_svg
 
-        return export_svg(self._graph, path, positions=self.positions(), expanded=self._expanded)
+        return export_svg(self._graph, path, positions=self.positions(), expanded=self._expanded_keys(),
+                          routes=self._scene.routes())
+
+    def _expanded_keys(self) -> set[str]:
+        return {n.key for n in self._scene.by_index.values() if n.expanded}
 
     # ----- overlays -----------------------------------------------------------------
     def _update_scene_rect(self) -> None:
