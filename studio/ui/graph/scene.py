@@ -6,6 +6,8 @@ and only the differences are touched. The scene never sees the document text.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
@@ -24,11 +26,17 @@ GRID = 24.0
 
 def instruction_text(ins: Instruction) -> str:
     """One short line for an instruction row: keyword, the --from flag, the arguments."""
-    parts = [ins.keyword or ins.keyword_as_written or "?"]
-    for flag in ins.flags:
-        if flag.name == "from" and flag.value is not None:
-            parts.append(f"--from={flag.value}")
-    args = " ".join(ins.args.split())
+    source = next((f.value for f in ins.flags if f.name == "from" and f.value is not None), None)
+    return _row_text(ins.keyword or ins.keyword_as_written or "?", source, ins.args)
+
+
+@lru_cache(maxsize=8192)
+def _row_text(keyword: str, source: str | None, args: str) -> str:
+    # cached: after a one-character edit every other row is the same text again
+    parts = [keyword]
+    if source is not None:
+        parts.append(f"--from={source}")
+    args = " ".join(args.split())
     if args:
         parts.append(args)
     return " ".join(parts)
