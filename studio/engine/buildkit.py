@@ -62,23 +62,39 @@ class StageProgress:
         self.state[stage] = state
         return StageFinished(stage, state, image_id)  # type: ignore[arg-type]
 
-    def close(self, ok: bool, final_image: str | None, failed_stage: int | None) -> list[BuildEvent]:
-        """Finish every stage not yet finished, in index order."""
+    def close(self, ok: bool, final_image: str | None, failed_stage: int | None,
+              now: float = 0.0) -> list[BuildEvent]:
+        """Finish every stage not yet finished, in index order. After a success, steps the
+        engine never reported (their results came from the cache, so it skipped them) are
+        reported cached, so every built stage ends with all its steps accounted for."""
         out: list[BuildEvent] = []
         target = self.stage_map.target
         for info in self.stage_map.stages:
             i = info.index
+            if ok and i in self.built:
+                out.extend(self._settle(info, now))
             if i in self.state:
                 continue
             if i not in self.built:
                 out.append(self.finish(i, "skipped"))
             elif ok:
-                out.append(self.finish(i, "cached" if self.cached.get(i, True) and i in self.started else "done",
-                                       final_image if i == target else None))
+                parent = info.base_stage if info.base_kind == "stage" else None
+                cached = self.cached.get(i, True) and (parent is None or self.state.get(parent) == "cached")
+                out.append(self.finish(i, "cached" if cached else "done", final_image if i == target else None))
             elif i == failed_stage or i in self.started:
                 out.append(self.finish(i, "failed"))
             else:
                 out.append(self.finish(i, "skipped"))
+        return out
+
+    def _settle(self, info, now: float) -> list[BuildEvent]:
+        lines = self.pending.get(info.index) or set()
+        out: list[BuildEvent] = []
+        for step in info.all_steps:
+            if step.line in lines:
+                out.append(StepStarted(info.index, step.line, step.text, now))
+                out.append(StepFinished(info.index, step.line, True, 0.0))
+        lines.clear()
         return out
 
 
@@ -198,4 +214,4 @@ class BuildkitTranslator:
 
     def close(self, ok: bool) -> list[BuildEvent]:
         failed_stage = self.failure.stage if self.failure else None
-        return self.progress.close(ok, self.image_id, failed_stage)
+        return self.progress.close(ok, self.image_id, failed_stage, self._rel(None))

@@ -122,4 +122,4 @@ class ClassicTranslator:
     def close(self, ok: bool) -> list[BuildEvent]:
         out = self._end_step() if ok else []
         failed_stage = self.failure.stage if self.failure else None
-        return out + self.progress.close(ok, self.image_id, failed_stage)
+        return out + self.progress.close(ok, self.image_id, failed_stage, self._now())

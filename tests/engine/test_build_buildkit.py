@@ -178,3 +178,15 @@ def test_tag_and_labels_reach_the_image(run_build, docker_client):
     attrs = docker_client.api.inspect_image(result.image_id)
     assert "stage-studio-test/tagged:cli" in attrs["RepoTags"]
     assert attrs["Config"]["Labels"]["org.example.x"] == "y"
+
+
+def test_platform_option_reaches_the_engine(run_build, docker_client):
+    events, result, _ = run_build(f"FROM {BB} AS p\nRUN echo platform > /p\n", backend="buildkit",
+                                  platform="linux/amd64")
+    assert result.ok, result.error
+    attrs = docker_client.api.inspect_image(result.image_id)
+    assert (attrs["Os"], attrs["Architecture"]) == ("linux", "amd64")
+    assert {(e.stage, e.line) for e in by_kind(events, "step_started")} == {(0, 1), (0, 2)}
+    events, result, _ = run_build(f"FROM {BB}\nRUN true\n", backend="buildkit", platform="linux/s390x")
+    assert not result.ok  # no s390x variant of the offline image: the engine says so, no crash
+    assert by_kind(events, "build_failed")[0].message
