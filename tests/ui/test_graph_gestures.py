@@ -229,3 +229,16 @@ def test_ctrl_wheel_zooms_plain_wheel_scrolls(view, qtbot):
     v = view.verticalScrollBar().value()
     wheel(-120, Qt.KeyboardModifier.NoModifier)
     assert view.verticalScrollBar().value() > v and view.zoom() == pytest.approx(1 / 1.15)
+
+
+def test_arrow_keys_walk_the_graph(view, qtbot):
+    got = record(view.sig_stage_selected)
+    view.select_stage(1)  # foo
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # back to the nearest producer of the final stage
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # build-essential's producer is an image: stays
+    assert [g[0] for g in got] == [3, 1, 0]
+    view.select_stage(1)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert got[-1] == (2,) and view.selected_stage().index == 2

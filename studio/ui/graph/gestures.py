@@ -18,6 +18,9 @@ from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.stage_node import StageNode
 
 
+ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+
 class InlineEditor(QLineEdit):
     """The rename box laid over a stage title; Escape cancels, Enter or focus-out commits."""
 
@@ -176,6 +179,8 @@ class GestureMixin:
             self.start_rename(self.selected_stage())
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected_stage() is not None:
             self.sig_line_activated.emit(self.selected_stage().line)
+        elif key in ARROWS and not ctrl and self.selected_stage() is not None:
+            self._step_selection(key)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self._delete_selected()
         elif key == Qt.Key.Key_Escape:
@@ -191,6 +196,27 @@ class GestureMixin:
             self._space = False
             self.viewport().unsetCursor()
         super().keyReleaseEvent(event)
+
+    def _step_selection(self, key) -> None:
+        """Arrow keys walk the graph: left to a producer, right to a consumer, up and
+        down to the nearest box above or below."""
+        node = self.selected_stage()
+        here = node.sceneBoundingRect().center()
+        if key == Qt.Key.Key_Left:
+            options = [e.source_item for e in node.edges if e.target_item is node]
+        elif key == Qt.Key.Key_Right:
+            options = [e.target_item for e in node.edges if e.source_item is node]
+        else:
+            below = key == Qt.Key.Key_Down
+            options = [n for n in self.scene().by_index.values() if n is not node
+                       and (n.sceneBoundingRect().center().y() > here.y()) == below
+                       and n.sceneBoundingRect().center().y() != here.y()]
+        options = [n for n in options if isinstance(n, StageNode)]
+        if not options:
+            return
+        best = min(options, key=lambda n: (n.sceneBoundingRect().center() - here).manhattanLength())
+        self._select_only(best)
+        self.ensureVisible(best.sceneBoundingRect(), 40, 40)
 
     def _delete_selected(self) -> None:
         node, edge = self.selected_stage(), self.selected_edge()
