@@ -47,7 +47,16 @@ class Document:
 
     @cached_property
     def nodes(self) -> list[Node]:
-        return build_nodes(self.text, self._raw, self.escape)
+        # After reparse, the nodes before the edit are the old Document's (same values).
+        prefix = self.__dict__.pop("_reused_nodes", None) or []
+        rest = build_nodes(self.text, self._raw[len(prefix):], self.escape)
+        stage = sum(1 for n in prefix if n.kind == "instruction" and n.keyword == "FROM") - 1
+        for node in rest:  # Instruction.stage: the index of the FROM above it
+            if node.kind == "instruction":
+                if node.keyword == "FROM":
+                    stage += 1
+                node.stage = stage if stage >= 0 else None
+        return prefix + rest
 
     @cached_property
     def instructions(self) -> list[Instruction]:
@@ -238,7 +247,11 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
                  (edit.start + len(edit.new_text), raw, delta))
     if j is not None:
         out.extend(shift_nodes(raw[j:], delta, line_delta))
-    return Document(new_text, out, header)
+    new_doc = Document(new_text, out, header)
+    old_nodes = doc.__dict__.get("nodes")
+    if old_nodes is not None and i > 0:
+        new_doc._reused_nodes = old_nodes[:i]
+    return new_doc
 
 
 def _start(raw: RawNode) -> int:

@@ -100,7 +100,9 @@ def test_reparse_equals_parse(text, data):
 def test_reparse_of_one_character_keeps_far_nodes():
     text = "".join(f"FROM alpine AS s{i}\nRUN echo {i} \\\n  && true\n\n" for i in range(50))
     doc = parse(text)
+    doc.stages  # the editor has looked at the graph: nodes are built
     at = text.index("echo 25")
     new = reparse(doc, TextEdit(at, at, "x"))
     assert all(a is b for a, b in zip(new._raw[:40], doc._raw[:40]))  # reused, not re-lexed
+    assert all(a is b for a, b in zip(new.nodes[:40], doc.nodes[:40]))  # and not rebuilt
     _same(new, parse(new.text))
