@@ -3,20 +3,20 @@
 Kept apart from view.py so the public API stays readable. Gestures: pan (middle drag
 or space+drag), Ctrl+wheel zoom, drag from an output port to a stage (copy), drag an
 instruction row (move), chevron (expand), double-click title / F2 (rename), double-click
-base line (set base), Delete (remove), context menus.
+base line (set base), Delete (remove), arrow keys (walk), context menus. The two
+drags that create intents live in drags.py.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainterPath, QPen
-from PySide6.QtWidgets import (QApplication, QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem, QLineEdit,
-                               QMenu)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
 from studio.ui.graph.dialogs import STAGE_NAME, name_validator
+from studio.ui.graph.drags import DragMixin
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.stage_node import StageNode
-
 
 ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 
@@ -33,16 +33,13 @@ class InlineEditor(QLineEdit):
         super().keyPressEvent(event)
 
 
-class GestureMixin:
+class GestureMixin(DragMixin):
     """Mixed into GraphView (a QGraphicsView with the sig_* signals)."""
 
     def init_gestures(self) -> None:
         self._pan_from: QPoint | None = None
         self._space = False
         self._press: dict | None = None  # what the left button went down on
-        self._ghost = None  # temporary item while dragging a connection or a row
-        self._drop_line = None  # where a dragged row would land
-        self._over_port = False
         self._move_start: dict = {}
         self._editor = InlineEditor(self.viewport())
         self._editor.setObjectName("graphRenameEditor")
@@ -63,12 +60,6 @@ class GestureMixin:
             if isinstance(item, (ImageNode, EdgeItem)):
                 return item, "body", None
         return None, "background", None
-
-    def _stage_at(self, pos: QPoint) -> StageNode | None:
-        for item in self.scene().items(self.mapToScene(pos)):
-            if isinstance(item, StageNode):
-                return item
-        return None
 
     def _select_only(self, item) -> None:
         scene = self.scene()
@@ -334,94 +325,6 @@ class GestureMixin:
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
-
-    # ----- connection and row drags ---------------------------------------------------
-    def _connect_target(self, pos: QPoint, source: StageNode | None = None) -> StageNode | None:
-        source = source or (self._press or {}).get("node")
-        node = self._stage_at(pos)
-        if node is None or source is None or node is source or node.index <= source.index:
-            return None
-        return node
-
-    def _start_ghost(self, start: QPointF) -> None:
-        self._ghost = QGraphicsPathItem()
-        self._ghost.setZValue(10)
-        self._ghost_start = start
-        self.scene().addItem(self._ghost)
-
-    def _drag_ghost(self, end: QPointF, valid: bool) -> None:
-        th = self.scene().theme
-        path = QPainterPath(self._ghost_start)
-        dx = max(40.0, abs(end.x() - self._ghost_start.x()) / 2)
-        path.cubicTo(self._ghost_start + QPointF(dx, 0), end - QPointF(dx, 0), end)
-        pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self._ghost.setPen(pen)
-        self._ghost.setPath(path)
-
-    def _start_row_ghost(self, node: StageNode, line: int) -> None:
-        text = next((t for ln, t in node.instructions if ln == line), "")
-        ghost = QGraphicsSimpleTextItem(text[:60])
-        ghost.setFont(self.scene().theme.mono_font)
-        ghost.setBrush(QColor(self.scene().theme.accent))
-        ghost.setZValue(10)
-        self.scene().addItem(ghost)
-        self._ghost = ghost
-
-    def _show_drop_line(self, pos: QPoint) -> None:
-        """A line in the box under the mouse where the dragged row would land."""
-        target = self._stage_at(pos)
-        if self._drop_line is None:
-            self._drop_line = QGraphicsLineItem()
-            pen = QPen(self.scene().theme.accent, 2)
-            pen.setCosmetic(True)
-            self._drop_line.setPen(pen)
-            self._drop_line.setZValue(10)
-            self.scene().addItem(self._drop_line)
-        if target is None:
-            self._drop_line.hide()
-            return
-        position = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
-        y = target.drop_line_y(position)
-        a, b = target.mapToScene(QPointF(6, y)), target.mapToScene(QPointF(target.box_rect().width() - 6, y))
-        self._drop_line.setLine(a.x(), a.y(), b.x(), b.y())
-        self._drop_line.show()
-
-    def _hover_cursor(self, pos: QPoint) -> None:
-        """A cross over an output port says "drag from here to copy files"."""
-        item, part, _ = self._hit(pos)
-        over_port = isinstance(item, StageNode) and part == "out_port"
-        if over_port != self._over_port:
-            self._over_port = over_port
-            if over_port:
-                self.viewport().setCursor(Qt.CursorShape.CrossCursor)
-            else:
-                self.viewport().unsetCursor()
-
-    def _cancel_drag(self) -> None:
-        for name in ("_ghost", "_drop_line"):
-            item = getattr(self, name)
-            if item is not None:
-                if item.scene() is self.scene():
-                    self.scene().removeItem(item)
-                setattr(self, name, None)
-
-    def _finish_connect(self, source: StageNode, target: StageNode) -> None:
-        answer = self.ask_copy(self, source.title, target.title)
-        if answer:
-            paths, dest = answer
-            self.sig_add_copy_requested.emit(source.index, target.index, list(paths), dest)
-
-    def _finish_row_drop(self, source: StageNode, line: int, pos: QPoint) -> None:
-        target = self._stage_at(pos)
-        if target is None:
-            return
-        position = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
-        if target is source:
-            current = next((i for i, (ln, _) in enumerate(source.instructions) if ln == line), -1)
-            if position in (current, current + 1):
-                return  # dropped where it already is
-        self.sig_move_instruction_requested.emit(line, target.index, position)
 
     def event(self, event) -> bool:
         # Tab must not move focus away while renaming; everything else as usual.
