@@ -38,7 +38,7 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     for st in stages:
         if st.base_kind == "stage":
             edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
-        elif st.base_kind == "image":
+        elif st.base_kind == "image" and st.base_resolved:
             edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
         for ins in st.instructions:
             _instruction_edges(ins, st, stages, by_name, values, edges, diags)

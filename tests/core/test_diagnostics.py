@@ -77,6 +77,13 @@ def test_clean_files_have_no_diagnostics():
     assert parse(text).diagnostics == []
 
 
+def test_an_empty_base_makes_no_edge():
+    for text in ("FROM $NOPE\n", "FROM\n"):
+        doc = parse(text)
+        assert doc.edges == [] and doc.external_images == []
+        assert doc.stages[0].base_resolved == ""
+
+
 def test_onbuild_from_is_not_an_edge_or_error():
     doc = parse("FROM a AS x\nONBUILD COPY --from=nothere /a /b\nONBUILD COPY --from=7 /a /b\n")
     assert [e.kind for e in doc.edges] == ["from"]
