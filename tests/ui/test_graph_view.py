@@ -313,3 +313,22 @@ def test_clear_forgets_everything(view):
     assert view.stage_nodes() == {} and view.edge_items() == [] and view.graph() is None
     show(view, BE)
     assert len(view.stage_nodes()) == 4
+
+
+def test_theme_follows_light_and_dark_palettes(qapp):
+    from PySide6.QtGui import QColor, QPalette
+
+    from studio.ui.graph.theme import make_theme
+
+    light, dark = QPalette(), QPalette()
+    light.setColor(QPalette.ColorRole.Window, QColor("#f4f4f4"))
+    light.setColor(QPalette.ColorRole.WindowText, QColor("#111111"))
+    light.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    dark.setColor(QPalette.ColorRole.Window, QColor("#2b2d31"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1f22"))
+    a, b = make_theme(light), make_theme(dark)
+    assert not a.dark and b.dark
+    assert a.node_fill.lightnessF() > 0.8 > 0.3 > b.node_fill.lightnessF()
+    for theme in (a, b):  # text stays readable on its card
+        assert abs(theme.text.lightnessF() - theme.node_fill.lightnessF()) > 0.5
