@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 from studio.core.flags import extract_flags
 
@@ -27,15 +26,20 @@ _JSON = json.JSONDecoder()
 Segments = list[tuple[int, int]]  # (index in the joined line, offset in the text), ascending
 
 
-@lru_cache(maxsize=4)
 def _gap(escape: str) -> re.Pattern[str]:
     """What joining removes: escape, end of line, and the comment/blank lines after it."""
     e = re.escape(escape)  # the literal first lets the regex engine skip ahead fast
     return re.compile(f"{e}(?<!{e}{e})" + r"[ \t]*+\r?\n(?:" + _LEAD + r"+(?:#[^\n]*+)?\n)*+")
 
 
+_GAPS = {"\\": _gap("\\"), "`": _gap("`")}
+
+
 def _trim_continuation(line: str, escape: str) -> str:
     """Drop a final escape (not itself escaped) and the spaces after it."""
+    last = line[-1:]
+    if last != escape and last != " " and last != "\t":
+        return line
     tail = line.rstrip(" \t")
     if tail.endswith(escape) and not tail.endswith(escape + escape):
         return tail[:-1]
@@ -53,13 +57,11 @@ def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Seg
         stop -= 1
     pos = _LEAD_RE.match(text, start, stop).end()
     if text.find("\n", pos, stop) < 0:  # one line: the common case
-        line = text[pos:stop]
-        line = _trim_continuation(line, escape)
-        return line, [(0, pos)]
+        return _trim_continuation(text[pos:stop], escape), [(0, pos)]
     parts: list[str] = []
     segments: Segments = []
     size = 0
-    for m in _gap(escape).finditer(text, pos, stop):
+    for m in _GAPS[escape].finditer(text, pos, stop):
         piece = text[pos:m.start()]
         segments.append((size, pos))
         parts.append(piece)
