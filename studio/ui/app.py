@@ -39,6 +39,7 @@ def run_app(argv: list[str]) -> int:
     app.setWindowIcon(QIcon(str(APP_ICON)))
     files = [a for a in argv if not a.startswith("-")]
     window = MainWindow()
+    window.restore_layout()
     window.show()
     if files:
         window.open_file(files[0])  # offers back unsaved changes a crash left for it

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget,
@@ -282,8 +282,30 @@ class MainWindow(WindowFilesMixin, QMainWindow):
             event.acceptProposedAction()
             self.open_file(path)
 
+    # -- window layout across sessions ---------------------------------------------------
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/splitter", self.splitter.saveState())
+
+    def restore_layout(self) -> bool:
+        """Size, docks and pane split as the user left them (the app calls this at start)."""
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is None:
+            return False
+        self.restoreGeometry(geometry)
+        state, split = settings.value("window/state"), settings.value("window/splitter")
+        if state is not None:
+            self.restoreState(state)
+        if split is not None:
+            self.splitter.restoreState(split)
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.maybe_save():
+            self.save_layout()
             self.save_positions()
             self._close_cleanly()
             event.accept()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 
-from studio.core.document import parse, reparse
+from studio.core.document import apply_edits, parse, reparse
 from studio.core import edits as core_edits
 from studio.core.model import Diagnostic, StageGraph, TextEdit
 from studio.ui.editor.text_editor import OffsetMap, TextEditor
@@ -207,7 +207,10 @@ class SyncController(QObject):
             cursor.setPosition(offsets.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
             cursor.insertText(edit.new_text)
         cursor.endEditBlock()
+        expected = apply_edits(self.document.text, edits)
         self.sync_now()
+        if self.document.text != expected:  # Qt normalised something (a stray CR, U+2029)
+            self.sig_message.emit("The edit was applied, but Qt changed some characters of it; check the text.")
 
     def run_operation(self, operation: Callable, *args, **kwargs) -> bool:
         """Run a core edit operation on the current text; an EditError changes nothing

@@ -3,6 +3,7 @@ temporary place, and a test that leaves a visible top-level window behind fails.
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QSettings
 
 from studio.ui import files as files_module
 from studio.ui.window_files import WindowFilesMixin
@@ -34,6 +35,8 @@ def prompts(monkeypatch, tmp_path) -> PromptRecorder:
                         lambda self, kind, title, message, choices: recorder(self, kind, title, message, choices))
     monkeypatch.setattr(WindowFilesMixin, "ask_path", lambda self, mode: None)
     monkeypatch.setattr(files_module, "recovery_dir", lambda: tmp_path / "recovery")
+    # recent files and window layout: a fresh settings store per test
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return recorder
 
 

@@ -118,3 +118,23 @@ def test_export_graph_from_the_window(open_window, tmp_path):
     assert window.export_graph("png", png) and window.export_graph("svg", svg)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in svg.read_bytes() and b"build" in svg.read_bytes()
+
+
+def test_window_layout_is_restored_next_time(qtbot):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 500)
+    first.splitter.setSizes([300, 700])
+    first.problems_dock.hide()
+    size = (first.size().width(), first.size().height())
+    assert size[1] == 500
+    assert first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.restore_layout()
+    second.show()
+    assert (second.size().width(), second.size().height()) == size
+    assert not second.problems_dock.isVisible()
+    sizes = second.splitter.sizes()
+    assert sizes[0] < sizes[1]
