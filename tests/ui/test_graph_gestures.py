@@ -130,6 +130,14 @@ def test_drag_instruction_row_to_another_stage(view, qtbot):
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(0, 8))
     assert len(got) == 1
     assert src.pos() == src_pos  # dragging a row never moves the box
+    # within a box: COPY (line 13, row 0) dropped below RUN (row 1) ends up as row 1
+    first = at(view, src, 60, T.HEADER_H + T.BASE_H + T.ROW_H / 2)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseMove(view.viewport(), pos=first + QPoint(0, 12))
+    bottom = at(view, src, 60, T.HEADER_H + T.BASE_H + T.ROW_H * 1.9)
+    qtbot.mouseMove(view.viewport(), pos=bottom)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=bottom)
+    assert got[-1] == (13, 1, 1)
 
 
 def test_double_click_base_and_row(view, qtbot):
@@ -165,6 +173,15 @@ def test_context_menus_emit_intents(view):
     edge = next(e for e in view.edge_items() if e.line == 22)
     trigger(view.mapFromScene(edge.path().pointAtPercent(0.3)), "Remove this dependency")
     assert edges == [(22,)]
+    row = at(view, node, 100, T.HEADER_H + T.BASE_H + T.ROW_H / 2)  # foo's first row, line 13
+    moves = record(view.sig_move_instruction_requested)
+    menu = view.build_context_menu(row)
+    assert not next(a for a in menu.actions() if a.text() == "Move up").isEnabled()
+    trigger(row, "Move down")
+    assert moves == [(13, 1, 1)]
+    second = at(view, node, 100, T.HEADER_H + T.BASE_H + T.ROW_H * 1.5)
+    trigger(second, "Move up")
+    assert moves[-1] == (14, 1, 0)
     view.ask_new_stage = lambda parent, taken, base="": ("test", base or "busybox") if "foo" in taken else None
     trigger(QPoint(3, 3), "Add stage")
     assert added == [("test", "busybox", -1)]

@@ -103,9 +103,19 @@ class DragMixin:
         target = self._stage_at(pos)
         if target is None:
             return
-        position = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
+        gap = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
+        self.emit_move(source, line, target, gap)
+
+    def emit_move(self, source: StageNode, line: int, target: StageNode, gap: int) -> None:
+        """Ask to move the row ``line`` of ``source`` into the ``gap`` (the index of the
+        row it goes before, as the box shows now) of ``target``. The signal carries the
+        index the instruction will have afterwards (0 = right after FROM), as the core's
+        move_instruction expects; a move onto itself emits nothing."""
+        position = gap
         if target is source:
             current = next((i for i, (ln, _) in enumerate(source.instructions) if ln == line), -1)
-            if position in (current, current + 1):
-                return  # dropped where it already is
+            if gap > current:
+                position -= 1  # the row leaves its old place above the gap
+            if position == current:
+                return
         self.sig_move_instruction_requested.emit(line, target.index, position)

@@ -99,7 +99,7 @@ class GestureMixin(DragMixin):
     # ----- context menu -------------------------------------------------------------
     def build_context_menu(self, pos: QPoint) -> QMenu:
         """The menu for whatever is under ``pos`` (viewport coordinates)."""
-        item, part, _ = self._hit(pos)
+        item, part, line = self._hit(pos)
         menu = QMenu(self)
 
         def add(text: str, slot, shortcut: str | None = None, enabled: bool = True) -> QAction:
@@ -110,6 +110,13 @@ class GestureMixin(DragMixin):
                 action.setShortcut(QKeySequence(shortcut))
             return action
 
+        if isinstance(item, StageNode) and part == "row":
+            node, rows = item, [ln for ln, _ in item.instructions]
+            at = rows.index(line)
+            add("Show in text", lambda: self.sig_line_activated.emit(line))
+            add("Move up", lambda: self.emit_move(node, line, node, at - 1), enabled=at > 0)
+            add("Move down", lambda: self.emit_move(node, line, node, at + 2), enabled=at + 1 < len(rows))
+            menu.addSeparator()
         if isinstance(item, StageNode):
             node = item
             add("Rename…", lambda: self.start_rename(node), "F2")

@@ -32,7 +32,7 @@ class GraphView(GestureMixin, QGraphicsView):
     sig_remove_stage_requested = Signal(int)
     sig_add_stage_requested = Signal(str, str, int)
     sig_set_base_requested = Signal(int, str)
-    sig_move_instruction_requested = Signal(int, int, int)  # line, destination stage, position
+    sig_move_instruction_requested = Signal(int, int, int)  # line, stage, its index there afterwards
     sig_set_target_requested = Signal(int)
     sig_positions_changed = Signal()
     sig_line_activated = Signal(int)  # double-click on an instruction row: show this line
