@@ -59,17 +59,18 @@ class BuildChart(pg.PlotWidget):
     def __init__(self, title: str, parent: QWidget | None = None, axis_items: dict | None = None) -> None:
         super().__init__(parent, axisItems=axis_items or {})
         self.setObjectName(type(self).__name__)
-        self.setMinimumSize(220, 160)
+        self.setMinimumSize(150, 150)
         self.title = title
         colors = palette_colors()
         self.setBackground(colors["background"])
         item = self.getPlotItem()
-        item.setTitle(f'<span style="font-weight:600">{title}</span>', color=colors["text"], size="10pt")
+        item.setTitle(f'<span style="font-weight:600">{title}</span>', color=colors["text"], size="9pt")
         for name in ("left", "bottom"):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(colors["grid"]))
             axis.setTextPen(pg.mkPen(colors["text"]))
         item.hideButtons()
+        item.layout.setContentsMargins(2, 4, 12, 2)
         item.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.text_color = colors["text"]
@@ -85,14 +86,30 @@ class BuildChart(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     def show_empty(self, text: str) -> None:
+        """No data: a hint in the middle and no meaningless tick labels."""
         self.empty.setText(text)
         self.empty.setPos(0.5, 0.5)
         self.setXRange(0, 1, padding=0)
         self.setYRange(0, 1, padding=0)
+        for name in ("left", "bottom"):
+            self.getPlotItem().getAxis(name).setTicks([[], []])
         self.empty.show()
 
     def hide_empty(self) -> None:
+        if self.empty.isVisible():
+            for name in ("left", "bottom"):
+                self.getPlotItem().getAxis(name).setTicks(None)
         self.empty.hide()
+
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.getPlotItem().setTitle(f'<span style="font-weight:600">{title}</span>', color=self.text_color, size="9pt")
+
+    def px_per_unit(self) -> float:
+        """Horizontal pixels per view unit (to decide whether labels fit)."""
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        return vb.width() / max(1e-9, x1 - x0)
 
     # ---- hit testing (subclasses say what a hit means) -------------------------------
     def hit(self, point: QPointF) -> int | None:  # noqa: ARG002 - overridden
@@ -116,7 +133,11 @@ class BuildChart(pg.PlotWidget):
             self.hover.hide()
             return
         self.hover.setText(self.describe(index))
-        self.hover.setPos(point)
+        (x0, x1), (y0, y1) = vb.viewRange()
+        left_half = point.x() < (x0 + x1) / 2
+        top = y0 if vb.yInverted() else y1
+        self.hover.setAnchor((1, 0) if left_half else (0, 0))  # the corner away from the pointer
+        self.hover.setPos(x1 if left_half else x0, top)
         self.hover.show()
 
     def _on_mouse_clicked(self, event) -> None:

@@ -14,7 +14,7 @@ from studio.ui.build.units import human_size
 
 class HistoryChart(BuildChart):
     def __init__(self, parent=None) -> None:
-        super().__init__("Size over builds", parent, {"left": SizeAxis("left")})
+        super().__init__("History", parent, {"left": SizeAxis("left")})
         self.curve = pg.PlotDataItem([], [], pen=pg.mkPen(QColor(FINAL_HUE), width=2), symbol="o",
                                      symbolSize=7, symbolBrush=QColor(FINAL_HUE), symbolPen=None)
         self.addItem(self.curve)

@@ -5,6 +5,8 @@ baseline pinned, ghost bars show the same instruction's size in the baseline.
 """
 from __future__ import annotations
 
+import textwrap
+
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -34,9 +36,7 @@ class LayersChart(BuildChart):
         self.layers = list(stage.layers) if stage is not None else []
         self.values = [int(layer.size) for layer in self.layers]
         self.stage_label = stage.label if stage is not None else ""
-        self.getPlotItem().setTitle(f'<span style="font-weight:600">Layers of {self.stage_label}</span>'
-                                    if stage is not None else '<span style="font-weight:600">Layers</span>',
-                                    color=self.text_color, size="10pt")
+        self.set_title(f"Layers of {self.stage_label}" if stage is not None else "Layers")
         if not self.layers:
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])
@@ -75,10 +75,11 @@ class LayersChart(BuildChart):
     def describe(self, index: int) -> str:
         layer = self.layers[index]
         where = f"line {layer.line}: " if layer.line else ""
-        text = f"{where}{layer.instruction[:90]}\n{human_size(layer.size)}"
+        wrapped = textwrap.wrap(f"{where}{layer.instruction}", 28, max_lines=3, placeholder=" …")
+        text = "\n".join(wrapped) + f"\n{human_size(layer.size)}"
         ghost = self.ghost_values[index] if index < len(self.ghost_values) else None
         if ghost is not None:
-            text += f" (baseline {human_size(ghost)}, {delta_size(layer.size - ghost)})"
+            text += f"\nbaseline {human_size(ghost)} ({delta_size(layer.size - ghost)})"
         return text
 
     def line_of(self, index: int) -> int | None:

@@ -17,8 +17,7 @@ from studio.ui.build.units import delta_size, human_size
 
 class StageSizesChart(BuildChart):
     def __init__(self, parent=None) -> None:
-        super().__init__("Stage sizes <span style='color:#e8590c'>■ final image</span>", parent,
-                         {"left": SizeAxis("left")})
+        super().__init__("Stage sizes", parent, {"left": SizeAxis("left")})
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.55)
         self.ghosts = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.ghosts.setZValue(-1)
@@ -54,7 +53,7 @@ class StageSizesChart(BuildChart):
             self.ghost_values.append(old.size if old is not None else None)
         self.saved = record.saved
         if record.saved and record.final_size is not None and target is not None:
-            self.labels.append("as one stage")
+            self.labels.append("one stage")
             self.values.append(record.final_size + record.saved)
             self.kinds.append("single")
             self.ghost_values.append(None)
@@ -74,17 +73,23 @@ class StageSizesChart(BuildChart):
                             brush=pg.mkBrush(QColor(120, 120, 120, GHOST_ALPHA)),
                             pen=pg.mkPen(QColor(120, 120, 120, 140), style=Qt.PenStyle.DashLine))
         top = max(self.values + [g for g in ghost_h])
-        for x, value, ghost in zip(xs, self.values, self.ghost_values):
-            text = human_size(value)
-            if ghost is not None:
-                text += f"\n{delta_size(value - ghost)}"
-            self._label(text, x, max(value, ghost or 0), self.text_color)
-        if self.saved and record.final_size is not None:
-            self._label(f"multi-stage saved {human_size(self.saved)}", len(xs) - 0.7, top * 1.32,
-                        QColor(FINAL_HUE), bold=True, anchor=(1, 0))
-        self.getPlotItem().getAxis("bottom").setTicks([[(x, _short(l)) for x, l in zip(xs, self.labels)]])
         self.setXRange(-0.6, len(xs) - 0.4, padding=0)
-        self.setYRange(0, top * 1.4, padding=0)
+        roomy = self.px_per_unit() >= 52
+        for x, value, ghost, kind in zip(xs, self.values, self.ghost_values, self.kinds):
+            text = human_size(value) if roomy or kind == "final" else ""
+            if ghost is not None and roomy:
+                text += f"\n{delta_size(value - ghost)}"
+            if kind == "final":
+                text = "final\n" + text
+            if text:
+                self._label(text, x, max(value, ghost or 0),
+                            QColor(FINAL_HUE) if kind == "final" else self.text_color, bold=kind == "final")
+        if self.saved and record.final_size is not None:
+            self._label(f"multi-stage saved {human_size(self.saved)}", len(xs) - 0.45, top * 1.38,
+                        QColor(FINAL_HUE), bold=True, anchor=(1, 0))
+        limit = max(4, int(self.px_per_unit() / 7))
+        self.getPlotItem().getAxis("bottom").setTicks([[(x, _short(l, limit)) for x, l in zip(xs, self.labels)]])
+        self.setYRange(0, top * 1.45, padding=0)
 
     def _brush(self, kind: str) -> QBrush:
         if kind == "final":
@@ -97,7 +102,7 @@ class StageSizesChart(BuildChart):
         item = pg.TextItem(text, color=color, anchor=anchor)
         font = item.textItem.font()
         font.setBold(bold)
-        font.setPointSizeF(max(6.5, font.pointSizeF() - (0 if bold else 1.5)))
+        font.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
         item.setFont(font)
         item.setPos(x, y)
         self.addItem(item)

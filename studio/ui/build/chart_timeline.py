@@ -29,6 +29,7 @@ class TimelineChart(BuildChart):
         self.starts: list[float] = []
         self.widths: list[float] = []
         self.slowest: int | None = None
+        self.slowest_note = ""
         self.show_empty("The timeline appears while a build runs")
 
     def set_steps(self, stages: list[tuple[int, str]], steps: list, now: float | None = None) -> None:
@@ -54,12 +55,12 @@ class TimelineChart(BuildChart):
                           height=ROW_HEIGHT, brushes=brushes, pens=pens)
         self.getPlotItem().getAxis("left").setTicks([[(row, label[:14]) for row, (_i, label) in enumerate(stages)]])
         end = max(a + w for a, w in zip(self.starts, self.widths))
-        title = "Timeline"
+        note = ""
         if self.slowest is not None:
             step = self.steps[self.slowest]
-            title += f" · slowest: line {step.line}, {human_duration(step.duration)}"
-        self.getPlotItem().setTitle(f'<span style="font-weight:600">{title}</span>', color=self.text_color,
-                                    size="10pt")
+            note = f"slowest: line {step.line}, {human_duration(step.duration)}"
+        self.slowest_note = note
+        self.getPlotItem().setLabel("bottom", note, color=self.dim_color)
         self.setXRange(0, max(end * 1.04, 0.1), padding=0)
         self.setYRange(-0.6, max(0, len(stages) - 1) + 0.6, padding=0)
 

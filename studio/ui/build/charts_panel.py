@@ -25,10 +25,11 @@ class ChartsPanel(QWidget):
         self.timeline = TimelineChart(self)
         self.history = HistoryChart(self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        for chart, stretch in ((self.sizes, 3), (self.layers, 3), (self.timeline, 4), (self.history, 2)):
+        for chart, stretch in ((self.sizes, 4), (self.layers, 3), (self.timeline, 3), (self.history, 2)):
             splitter.addWidget(chart)
             splitter.setStretchFactor(splitter.indexOf(chart), stretch)
             chart.sig_line_activated.connect(self.sig_line_activated)
+        splitter.setSizes([330, 280, 280, 170])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

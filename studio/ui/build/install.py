@@ -43,7 +43,7 @@ def install(window) -> BuildController:
         window.splitDockWidget(problems, window.charts_dock, Qt.Orientation.Horizontal)
         window.tabifyDockWidget(problems, window.build_log_dock)
         problems.raise_()  # Problems stays the visible tab until a build starts
-        window.resizeDocks([problems, window.charts_dock], [460, 820], Qt.Orientation.Horizontal)
+        window.resizeDocks([problems, window.charts_dock], [340, 940], Qt.Orientation.Horizontal)
         window.resizeDocks([window.charts_dock], [260], Qt.Orientation.Vertical)
 
     _actions(window, bar, controller)

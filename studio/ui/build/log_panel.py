@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QToolButton, QVBoxLayout, QWidget)
 
 from studio.ui.build.ansi import ansi_to_html, has_ansi, strip_ansi
@@ -29,9 +29,13 @@ class BuildLogPanel(QWidget):
         self.max_lines = max_lines
         self.filter_combo = QComboBox(self)
         self.filter_combo.setObjectName("logStageFilter")
-        self.filter_combo.setMinimumContentsLength(14)
+        self.filter_combo.setMinimumContentsLength(9)
+        self.filter_combo.setToolTip("Show the log of one stage, or of all stages")
         self.filter_combo.currentIndexChanged.connect(self._on_filter)
-        self.colours = QCheckBox("Colours", self)
+        self.colours = QToolButton(self)
+        self.colours.setText("ANSI")
+        self.colours.setCheckable(True)
+        self.colours.setAutoRaise(True)
         self.colours.setChecked(True)
         self.colours.setToolTip("Render ANSI colours (off: strip them)")
         self.colours.toggled.connect(lambda _on: self.refill())
@@ -57,7 +61,6 @@ class BuildLogPanel(QWidget):
         self.view.setFont(font)
         top = QHBoxLayout()
         top.setContentsMargins(4, 2, 4, 2)
-        top.addWidget(QLabel("Stage:", self))
         top.addWidget(self.filter_combo)
         top.addWidget(self.search, 1)
         top.addWidget(self.colours)

@@ -154,6 +154,9 @@ class BuildSession:
             stage.image_id = event.image_id
         if event.state in ("done", "cached"):
             stage.done = stage.total
+        if event.state != "skipped":
+            took = self.elapsed(event.stage)
+            self._push(event.stage, [f"── {event.state}" + (f" in {took:.1f} s" if took else "")])
         changed.add(event.stage)
 
     def _on_step_log(self, event, changed) -> None:
