@@ -153,6 +153,9 @@ def test_double_click_base_and_row(view, qtbot):
     view.select_stage(2)
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert lines == [(23,), (16,)]  # Enter reveals the stage's FROM line
+    image = view.image_nodes()["alpine:3.20"]
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, image, 40, 16))
+    assert lines[-1] == (20,)  # an image reveals the line that uses it
 
 
 def test_context_menus_emit_intents(view):

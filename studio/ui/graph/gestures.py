@@ -322,6 +322,10 @@ class GestureMixin(DragMixin):
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 (Qt override)
         item, part, line = self._hit(event.position().toPoint())
+        if isinstance(item, ImageNode) and item.edges:
+            self.sig_line_activated.emit(min(e.line for e in item.edges))  # where it is first used
+            event.accept()
+            return
         if isinstance(item, StageNode):
             if part == "title":
                 self.start_rename(item)
