@@ -49,7 +49,7 @@ class SyncController(QObject):
         self.document = parse("")
         self.good_document = self.document
         self.graph: StageGraph = self.document.graph()
-        self.good_graph = self.graph
+        self.good_graph = self.current_graph = self.graph  # shown / last good / of the text now
         self.stale = False
         self.diagnostics: list[Diagnostic] = []
         self.last_sync_seconds = 0.0
@@ -140,7 +140,7 @@ class SyncController(QObject):
 
     def _publish(self, doc) -> None:
         self.document = doc
-        graph = self._graph_of(doc)
+        graph = self.current_graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
         fresh, self._fresh = self._fresh, False
         if self.stale and not fresh:
@@ -172,7 +172,7 @@ class SyncController(QObject):
             findings = []
             self.sig_message.emit(f"Lint could not run: {exc}")
         self.lint_findings = findings
-        self.diagnostics = merge_diagnostics(doc.diagnostics, self._graph_of(doc).diagnostics, findings)
+        self.diagnostics = merge_diagnostics(doc.diagnostics, self.current_graph.diagnostics, findings)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_diagnostics_changed.emit()
 
