@@ -92,7 +92,7 @@ def bench_builds(repeat: int) -> dict[str, float]:
         timed(ours + ["--no-cache"], env)
         first_sizes = timed(ours + ["--sizes"], env)
         plain, sized = [], []
-        for _ in range(repeat * 3):
+        for _ in range(repeat * 4):
             plain.append(timed(ours, env))
             sized.append(timed(ours + ["--sizes"], env))
     plain_m, sized_m = min(plain), min(sized)
