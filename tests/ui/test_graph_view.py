@@ -119,6 +119,17 @@ def test_update_in_place_keeps_items_and_positions(view):
     assert len(view.edge_items()) == 5
 
 
+def test_a_removed_stage_that_comes_back_returns_to_its_place(view):
+    show(view, BE)
+    bar = view.stage_nodes()[2]
+    bar.setPos(-700, 900)
+    without = BE.replace("FROM build-essential AS bar\nCOPY bar/ ./\nRUN make bar\n", "")
+    show(view, without.replace("COPY --from=bar /src/bar /usr/local/bin/bar\n", ""))
+    assert "bar" not in view.positions()
+    show(view, BE)  # undo
+    assert view.positions()["bar"] == (-700.0, 900.0)
+
+
 def test_an_unnamed_stage_keeps_its_box_when_a_stage_above_goes(view):
     show(view, "FROM busybox AS a\nFROM scratch\n")
     box = view.stage_nodes()[1]

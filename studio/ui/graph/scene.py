@@ -101,6 +101,7 @@ class GraphScene(QGraphicsScene):
         self.image_items: dict[str, ImageNode] = {}
         self.edge_map: dict[tuple, EdgeItem] = {}
         self.graph: StageGraph | None = None
+        self.departed: dict[str, tuple[float, float]] = {}  # last place of removed boxes
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.selectionChanged.connect(self._focus_selection)
 
@@ -168,12 +169,11 @@ class GraphScene(QGraphicsScene):
             if live_edges.get(key) is not item:
                 self._remove_edge(item)
         alive = {id(n) for n in live_stages.values()}  # a reused box may have a new key
-        for node in self.stage_items.values():
-            if id(node) not in alive:
-                self.removeItem(node)
-        for ref, item in self.image_items.items():
-            if live_images.get(ref) is not item:
-                self.removeItem(item)
+        gone = [n for n in self.stage_items.values() if id(n) not in alive]
+        gone += [i for r, i in self.image_items.items() if live_images.get(r) is not i]
+        for item in gone:
+            self.departed[item.key] = (item.pos().x(), item.pos().y())
+            self.removeItem(item)
         self.stage_items, self.image_items, self.edge_map = live_stages, live_images, live_edges
         for item in live_images.values():
             consumers = [e.target_item for e in item.edges]
@@ -251,8 +251,10 @@ class GraphScene(QGraphicsScene):
         saved = saved or {}
         pending = []
         for item in new_items:
-            if item.key in saved:
-                item.setPos(QPointF(*saved[item.key]))
+            # a box that was just removed and comes back (undo) returns to its place
+            spot = self.departed.pop(item.key, None) or saved.get(item.key)
+            if spot is not None:
+                item.setPos(QPointF(*spot))
             else:
                 pending.append(item)
         if not pending:
@@ -283,6 +285,7 @@ class GraphScene(QGraphicsScene):
 
     def relayout(self) -> None:
         """Forget every position and lay the whole graph out again."""
+        self.departed.clear()
         self.place(self.all_nodes(), {})
 
     def nodes_rect(self) -> QRectF:

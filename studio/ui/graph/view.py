@@ -189,6 +189,7 @@ class GraphView(GestureMixin, QGraphicsView):
         the view fits the graph (a newly opened file is seen whole)."""
         self._saved = {str(k): (float(v[0]), float(v[1])) for k, v in positions.items()}
         nodes = self._scene.all_nodes()
+        self._scene.departed.clear()  # another file's arrangement: nothing comes back
         before = [(n.pos().x(), n.pos().y()) for n in nodes]
         for node in nodes:
             if node.key in self._saved:
@@ -203,6 +204,7 @@ class GraphView(GestureMixin, QGraphicsView):
         """Forget the shown graph (before showing another file): the next set_graph lays
         everything out afresh and fits it."""
         self._scene.apply_graph(StageGraph([], [], None, [], [], []))
+        self._scene.departed.clear()
         self._graph = None
         self._saved = {}
         self._expanded.clear()
