@@ -31,8 +31,8 @@ class ProblemsPanel(QTreeWidget):
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(2, self.header().ResizeMode.Stretch)
         self.setColumnWidth(0, 28)
-        self.setColumnWidth(1, 56)
-        self.setColumnWidth(3, 180)
+        self.setColumnWidth(1, 44)
+        self.setColumnWidth(3, 130)
         self.itemActivated.connect(self._activate)
         self.itemClicked.connect(self._activate)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -59,10 +59,12 @@ class ProblemsPanel(QTreeWidget):
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             items.append(item)
         if not items:  # say so, rather than show an empty box
-            placeholder = QTreeWidgetItem(["", "", "No problems found.", ""])
+            placeholder = QTreeWidgetItem(["No problems found."])
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             items.append(placeholder)
         self.addTopLevelItems(items)
+        if not ordered:
+            items[0].setFirstColumnSpanned(True)
 
     def diagnostics(self) -> list[Diagnostic]:
         return list(self._diagnostics)
