@@ -283,3 +283,33 @@ def test_a_blank_document_takes_stages_from_the_graph(qtbot):
     window.graph_view.sig_add_stage_requested.emit("base", "stage-studio-test/busybox", -1)
     assert window.current_text() == "FROM stage-studio-test/busybox AS base\n"
     assert stage_names(window) == ["base"]
+
+
+def test_random_edits_keep_text_document_and_graph_in_step(open_window):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    from studio.core.document import parse
+
+    window, _ = open_window(TEXT)
+    pieces = st.sampled_from(["FROM a AS x\n", "COPY --from=build /a /b\n", "RUN <<EOF\n", "EOF\n", "\\\n",
+                              "\n", "AS ", "build", "#", "😀", "--mount=from=test,target=/t ", ""])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.floats(0, 1), st.floats(0, 1), pieces)
+    def edit(at, length, piece):
+        text = window.current_text()
+        start = int(at * len(text))
+        end = min(len(text), start + int(length * 12))
+        cursor = window.editor.textCursor()
+        cursor.setPosition(len(text[:start].encode("utf-16-le")) // 2)
+        cursor.setPosition(len(text[:end].encode("utf-16-le")) // 2, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(piece)
+        window.controller.sync_now()
+        expected = text[:start] + piece + text[end:]
+        assert window.current_text() == expected == window.controller.document.text
+        fresh = parse(expected)
+        assert [(s.name, s.line) for s in window.controller.document.stages] == [(s.name, s.line) for s in fresh.stages]
+        if not window.controller.stale:
+            assert len(window.graph_view.stage_nodes()) == len(fresh.stages)
+
+    edit()
