@@ -77,8 +77,12 @@ class StageMap:
 
     # ---- plans ---------------------------------------------------------------------
     def plan(self, backend: str) -> list[StagePlan]:
-        built = self.classic_built() if backend == "classic" else self.reachable
-        return [StagePlan(s.index, s.name, s.key, [StepPlan(p.line, p.text) for p in s.all_steps],
+        """Per stage, the steps that will get events: every instruction for the classic
+        builder; for BuildKit the ones it numbers (FROM <image>, RUN, COPY, ADD, WORKDIR)."""
+        classic = backend == "classic"
+        built = self.classic_built() if classic else self.reachable
+        return [StagePlan(s.index, s.name, s.key,
+                          [StepPlan(p.line, p.text) for p in (s.all_steps if classic else s.vertex_steps)],
                           s.index in built) for s in self.stages]
 
     def classic_built(self) -> set[int]:

@@ -52,3 +52,12 @@ def cancel_when(build, predicate, timeout: float = 60.0):
     build.cancel()
     assert done.wait(15), "events() did not end after cancel()"
     return events, time.monotonic() - started
+
+
+def assert_every_planned_step_reported(events) -> None:
+    """The GUI's contract: each planned step of a built stage starts and finishes once."""
+    plan = by_kind(events, "build_started")[0].plan
+    planned = sorted((p.index, s.line) for p in plan if p.will_build for s in p.steps)
+    started = sorted((e.stage, e.line) for e in by_kind(events, "step_started"))
+    finished = sorted((e.stage, e.line) for e in by_kind(events, "step_finished"))
+    assert started == planned and finished == planned

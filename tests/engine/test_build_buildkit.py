@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from helpers import by_kind, cancel_when, processes_running, stage_states
+from helpers import assert_every_planned_step_reported, by_kind, cancel_when, processes_running, stage_states
 from studio.engine.builder import Build, BuildRequest
 
 BB = "stage-studio-test/busybox:latest"
@@ -32,6 +32,7 @@ def test_multi_stage_events_parallel_stages_and_skipped_stage(run_build):
     assert {(0, 1), (0, 2), (1, 3), (1, 4), (3, 7), (3, 8), (3, 9)} <= steps
     assert not any(stage == 2 for stage, _ in steps)
     assert stage_states(events) == {0: "done", 1: "done", 2: "skipped", 3: "done"}
+    assert_every_planned_step_reported(events)
     # the two independent sleeping RUN steps ran at the same time
     run = {e.stage: e for e in by_kind(events, "step_started") if e.line in (2, 4)}
     end = {e.stage: run[e.stage].time + e.duration for e in by_kind(events, "step_finished") if e.line in (2, 4)}
@@ -50,6 +51,7 @@ def test_rebuild_reports_cached_steps(run_build):
     assert [e.cached for e in by_kind(events, "step_finished") if e.line in (2, 4)] == [True, True]
     assert stage_states(events) == {0: "cached", 1: "cached"}
     assert second.image_id == first.image_id
+    assert_every_planned_step_reported(events)
 
 
 def test_failing_run_maps_to_its_line_with_exit_code_and_log(run_build):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from helpers import by_kind, cancel_when, stage_states
+from helpers import assert_every_planned_step_reported, by_kind, cancel_when, stage_states
 from studio.engine.builder import Build, BuildRequest
 
 BB = "stage-studio-test/busybox:latest"
@@ -28,6 +28,7 @@ def test_classic_builds_every_stage_in_order_with_stage_images(run_build, docker
     order = [(e.stage, e.line) for e in by_kind(events, "step_started")]
     assert order == [(0, 2), (0, 3), (0, 4), (1, 5), (1, 6), (2, 7), (2, 8)]
     assert stage_states(events) == {0: "done", 1: "done", 2: "done"}
+    assert_every_planned_step_reported(events)
     finished = {e.stage: e.image_id for e in by_kind(events, "stage_finished")}
     assert all(finished[i] and finished[i].startswith("sha256:") for i in range(3))
     assert finished[2] == result.image_id
