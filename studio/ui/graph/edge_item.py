@@ -75,6 +75,7 @@ class EdgeItem(QGraphicsItem):
             return
         self.line, self.sources, self.dest = line, list(sources), dest
         self._label = short_label(self.kind, self.sources)
+        self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(self._label) + 12
         what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
         tip = f"<b>{what}</b> — line {line}"
         if self.sources:
@@ -154,10 +155,9 @@ class EdgeItem(QGraphicsItem):
         self._curves = curves
         self._chunks = None  # cut into pieces at the first paint that needs them
         if self._label:
-            fm = QFontMetricsF(self.theme.small_font)
             a, c0, c1, b = curves[-1]  # near the consumer, where a reader looks for it
             mid = (a + c0 * 3 + c1 * 3 + b) / 8  # the last piece's midpoint
-            w = fm.horizontalAdvance(self._label) + 12
+            w = self._label_width
             self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
         else:
             self._label_rect = QRectF()
@@ -218,6 +218,9 @@ class EdgeItem(QGraphicsItem):
         th = self.theme
         color = th.selection if selected else self.color()
         width = {"from": 2.6, "copy": 1.7, "mount": 1.7}[self.kind] + (1.0 if selected else 0.0)
+        scene = self.scene()
+        if scene is not None and getattr(scene, "dragging", False) and not selected:
+            width = 1.0  # repainted every frame of a drag: Qt's fast one-pixel stroker
         if lod < 0.3:  # zoomed far out: one-pixel lines take Qt's fast cosmetic stroker
             width = 1.0
             color = QColor(color)
@@ -248,6 +251,9 @@ def _split_cubic(p0: QPointF, c0: QPointF, c1: QPointF, p1: QPointF, piece: floa
     rectangle of its control points, so painting can skip the pieces not exposed."""
     length = (c0 - p0).manhattanLength() + (c1 - c0).manhattanLength() + (p1 - c1).manhattanLength()
     n = max(1, min(64, int(length / piece)))
+    if n == 1:  # short (every piece of a routed edge is): one chunk, no arithmetic
+        xs, ys = (p0.x(), c0.x(), c1.x(), p1.x()), (p0.y(), c0.y(), c1.y(), p1.y())
+        return [(p0, c0, c1, p1, QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))]
     chunks = []
     a, b, c, d = p0, c0, c1, p1
     for i in range(n):

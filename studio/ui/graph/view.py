@@ -19,7 +19,7 @@ from studio.ui.graph.minimap import Minimap
 from studio.ui.graph.scene import GraphScene
 from studio.ui.graph.stage_node import StageNode
 
-MIN_ZOOM, MAX_ZOOM = 0.08, 3.0
+MIN_ZOOM, MAX_ZOOM = 0.03, 3.0
 ZOOM_STEP = 1.2
 
 
