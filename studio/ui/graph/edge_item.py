@@ -45,6 +45,7 @@ class EdgeItem(QGraphicsItem):
         self._dimmed = False
         self._faded = False
         self._label = ""
+        self._label_width = 0.0
         self._path = QPainterPath()
         self._shape: QPainterPath | None = QPainterPath()
         self._arrow = QPolygonF()
