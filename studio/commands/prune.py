@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"removed": removed, "bytes": size, "dry_run": args.dry_run, "errors": errors}))
     else:
         verb = "would remove" if args.dry_run else "removed"
-        print(f"{verb} {len(removed)} measuring image(s), {size} bytes")
+        print(f"{verb} {len(removed)} measuring image(s) ({size} bytes counted per image; "
+              "layers shared with other images stay)")
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
     return 1 if errors else 0
