@@ -7,7 +7,7 @@ import uuid
 
 import docker
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from studio.ui.build.units import human_size
 
@@ -97,7 +97,7 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
     charts = window.build_charts
     # (1) stage sizes: the same bytes as the engine's result, final image last, plus the saving
     measured = {s.name or f"stage {s.index}": s.size for s in result.stages if s.size is not None}
-    assert dict(zip(charts.sizes.labels, charts.sizes.values)) == {**measured, "one stage": result.final["size"] + result.saved}
+    assert dict(zip(charts.sizes.labels, charts.sizes.values)) == {**measured, "1 stage": result.final["size"] + result.saved}
     assert list(charts.sizes.bars.opts["height"]) == charts.sizes.values
     assert charts.sizes.kinds[-2:] == ["final", "single"] and charts.sizes.saved == result.saved == 350_000 + 2 * 33  # dd files + id files
     # (2) layers of the selected stage, one bar per instruction; hover and click
@@ -173,7 +173,9 @@ def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, 
     node = window.graph_view.stage_nodes()[0]
     assert node.build_state == "running"
     assert window.editor.build_marks() == [(2, "#d6e6fb")]
-    window.build_bar.cancel_action.trigger()  # what Esc and the Cancel button do
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Escape)  # the Cancel button's shortcut
     qtbot.waitUntil(lambda: not controller.running(), timeout=15_000)
     qtbot.waitUntil(lambda: not _sleepers(f"sleep {seconds}"), timeout=5_000)
     assert {c.id for c in docker_client.containers.list()} <= containers_before
@@ -181,6 +183,18 @@ def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, 
     assert node.build_state == "idle" and window.editor.build_marks() == []
     assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
     assert not window.build_banner.isVisibleTo(window)
+
+
+def test_closing_the_window_stops_its_build(qtbot, build_window):
+    seconds = 900 + int(uuid.uuid4().int % 90)
+    window, _path = build_window(f"FROM {BUSYBOX}\nRUN echo start && sleep {seconds}\n")
+    controller = window.build_controller
+    assert controller.start()
+    qtbot.waitUntil(lambda: bool(_sleepers(f"sleep {seconds}")), timeout=60_000)
+    window.close()
+    qtbot.waitUntil(lambda: not controller.running(), timeout=15_000)
+    qtbot.waitUntil(lambda: not _sleepers(f"sleep {seconds}"), timeout=5_000)
+    assert controller.build.cancelled
 
 
 def test_gui_stays_responsive_during_a_chatty_build(qtbot, build_window):

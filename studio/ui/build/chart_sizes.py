@@ -29,7 +29,7 @@ class StageSizesChart(BuildChart):
         self.ghost_values: list[int | None] = []
         self.saved: int | None = None
         self._texts: list[pg.TextItem] = []
-        self.show_empty("Build to see stage sizes")
+        self.show_empty("Sizes appear after a build")
 
     def set_record(self, record, baseline=None) -> None:
         for item in self._texts:
@@ -39,7 +39,7 @@ class StageSizesChart(BuildChart):
         if record is None:
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])
-            self.show_empty("Build to see stage sizes")
+            self.show_empty("Sizes appear after a build")
             return
         target = record.target
         measured = [s for s in record.stages if s.size is not None]
@@ -53,7 +53,7 @@ class StageSizesChart(BuildChart):
             self.ghost_values.append(old.size if old is not None else None)
         self.saved = record.saved
         if record.saved and record.final_size is not None and target is not None:
-            self.labels.append("one stage")
+            self.labels.append("1 stage")
             self.values.append(record.final_size + record.saved)
             self.kinds.append("single")
             self.ghost_values.append(None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -55,7 +55,26 @@ def install(window) -> BuildController:
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(controller.cancel)
+    window.installEventFilter(_CancelOnClose(controller, window))
     return controller
+
+
+class _CancelOnClose(QObject):
+    """A window that really closes (the save prompt may refuse) stops its build in the engine."""
+
+    def __init__(self, controller: BuildController, window) -> None:
+        super().__init__(window)
+        self.controller = controller
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Close and self.controller.running():
+            QTimer.singleShot(0, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if not self.window.isVisible():
+            self.controller.cancel()
 
 
 def _actions(window, bar: BuildBar, controller: BuildController) -> None:
