@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio import APP_NAME
@@ -155,19 +154,10 @@ class WindowFilesMixin:
 
     def _replace_all_text(self, text: str) -> None:
         """Replace the text as one undo step, touching only the span that differs."""
-        old = editor_text(self.editor)
-        edit = single_edit(old, text)
-        if edit.start == edit.end and not edit.new_text:
-            return
-        from studio.ui.editor.text_editor import OffsetMap
-        offsets = OffsetMap(old)
-        cursor = QTextCursor(self.editor.document())
-        cursor.beginEditBlock()
-        cursor.setPosition(offsets.to_qt(edit.start))
-        cursor.setPosition(offsets.to_qt(edit.end), QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(edit.new_text)
-        cursor.endEditBlock()
         self.controller.sync_now()
+        edit = single_edit(self.controller.document.text, text)
+        if edit.start != edit.end or edit.new_text:
+            self.controller.apply_text_edits([edit])
 
     # -- save ---------------------------------------------------------------------------
     def save(self) -> bool:
