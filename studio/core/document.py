@@ -113,12 +113,13 @@ class Document:
         if target is None and not build_args:
             return self._default_graph
         with gc_paused():
-            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args))
+            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
+                                                   self.escape))
 
     @cached_property
     def _default_graph(self) -> StageGraph:
         with gc_paused():
-            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics))
+            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, escape=self.escape))
 
     def _trimmed(self, graph: StageGraph) -> StageGraph:
         """Underline spans end before the line break (unless that is all they hold)."""

@@ -24,7 +24,8 @@ RESERVED_NAMES = ("scratch", "context")
 
 
 def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagnostic],
-                target: int | str | None = None, build_args: dict[str, str] | None = None) -> StageGraph:
+                target: int | str | None = None, build_args: dict[str, str] | None = None,
+                escape: str = "\\") -> StageGraph:
     """Compute the stage graph for one target and set of build args."""
     diags = list(syntax_diagnostics)
     declared, stage_lists = _split_stages(instructions, diags)
@@ -41,7 +42,7 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
         elif st.base_kind == "image" and st.base_resolved:
             edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
         for ins in st.instructions:
-            _instruction_edges(ins, st, stages, by_name, values, edges, diags)
+            _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape)
     _check_cycles(stages, edges, diags)
     chosen = _choose_target(stages, target, diags)
     reachable = _reachable(stages, edges, chosen)
@@ -147,13 +148,13 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
     return idx
 
 
-def _instruction_edges(ins, st, stages, by_name, values, edges, diags) -> None:
+def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -> None:
     if ins.keyword == "COPY":
         flag = ins.flag("from")
         if flag is not None and flag.value:
             source = _resolve_ref(expand(flag.value, values), st, stages, by_name, ins, flag, diags)
             if source is not None:
-                sources, dest = copy_paths(ins)
+                sources, dest = copy_paths(ins, escape)
                 edges.append(Edge(source, st.index, "copy", ins.line, ins, sources, dest, flag))
     elif ins.keyword == "RUN":
         for mount in ins.mounts:
@@ -170,12 +171,19 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags) -> None:
                                       [mount_source(options) or "/"], mount_target(options), flag))
 
 
-def copy_paths(ins: Instruction) -> tuple[list[str], str | None]:
-    """COPY's source paths and destination, split with dockerfile-parse's WordSplitter."""
+def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | None]:
+    """COPY's source paths and destination.
+
+    Words are split with dockerfile-parse's WordSplitter (quotes, backslash escapes);
+    with ``# escape=`` ` `` backslashes are plain path characters (Windows paths), so
+    only quotes and backtick escapes are removed.
+    """
     if ins.json_args is not None:
         words = list(ins.json_args)
-    elif not any(c in ins.args for c in "\\'\""):
+    elif not any(c in ins.args for c in "\\'\"`"):
         words = ins.args.split()
+    elif escape == "`":
+        words = [_BACKTICK_UNQUOTE.sub(_unquote_piece, w) for w in _BACKTICK_WORD.findall(ins.args)]
     else:
         try:
             words = list(WordSplitter(ins.args).split())
@@ -184,6 +192,18 @@ def copy_paths(ins: Instruction) -> tuple[list[str], str | None]:
     if len(words) < 2:
         return words, None
     return words[:-1], words[-1]
+
+
+_BACKTICK_WORD = re.compile(r"""(?:[^\s"'`]|`[\s\S]|"(?:[^"`]|`[\s\S])*"?|'[^']*'?)+""")
+_BACKTICK_UNQUOTE = re.compile(r"""`([\s\S])|"((?:[^"`]|`[\s\S])*)"?|'([^']*)'?""")
+
+
+def _unquote_piece(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    if m.group(2) is not None:
+        return re.sub(r"`([\s\S])", r"\1", m.group(2))
+    return m.group(3) or ""
 
 
 def _check_cycles(stages: list[Stage], edges: list[Edge], diags: list[Diagnostic]) -> None:

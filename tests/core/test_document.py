@@ -153,3 +153,11 @@ def test_keyword_split_across_a_continuation():
     text = "FROM a\nRU\\\nN echo hi\n"
     ins = parse(text).instructions[1]
     assert ins.keyword == "RUN" and ins.args == "echo hi" and ins.keyword_start == 7
+
+
+def test_copy_paths_keep_backslashes_with_backtick_escape():
+    text = '# escape=`\nFROM a AS b\nFROM c\nCOPY --from=b C:\\app "C:\\my dir\\x" D:\\out\\\n'
+    edge = parse(text).edges[-1]
+    assert edge.sources == ["C:\\app", "C:\\my dir\\x"] and edge.dest == "D:\\out\\"
+    edge = parse('FROM a AS b\nFROM c\nCOPY --from=b "my file" a\\ b /d/\n').edges[-1]
+    assert edge.sources == ["my file", "a b"] and edge.dest == "/d/"
