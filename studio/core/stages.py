@@ -151,8 +151,9 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
 def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -> None:
     if ins.keyword == "COPY":
         flag = ins.flag("from")
-        if flag is not None and flag.value:
-            source = _resolve_ref(expand(flag.value, values), st, stages, by_name, ins, flag, diags)
+        ref = expand(flag.value, values) if flag is not None and flag.value else ""
+        if ref:  # (a variable that expands to nothing names no source)
+            source = _resolve_ref(ref, st, stages, by_name, ins, flag, diags)
             if source is not None:
                 sources, dest = copy_paths(ins, escape)
                 edges.append(Edge(source, st.index, "copy", ins.line, ins, sources, dest, flag))
@@ -163,9 +164,9 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -
                 diags.append(diag.make("malformed-mount", f"This --mount is malformed: {'; '.join(mount.problems)}.", ins, start=flag.start, end=flag.end))
             if mount_type in SESSION_MOUNT_TYPES:
                 diags.append(diag.make("session-mount", f"--mount=type={mount_type} needs a client session, plain Engine API builds will fail.", ins, start=flag.start, end=flag.end))
-            ref = options.get("from")
+            ref = expand(options.get("from") or "", values)
             if ref:
-                source = _resolve_ref(expand(ref, values), st, stages, by_name, ins, flag, diags)
+                source = _resolve_ref(ref, st, stages, by_name, ins, flag, diags)
                 if source is not None:
                     edges.append(Edge(source, st.index, "mount", ins.line, ins,
                                       [mount_source(options) or "/"], mount_target(options), flag))
