@@ -37,6 +37,11 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
         hint = f"the base image {meta.group(1)} is not available locally and cannot be pulled"
     elif line is None and any(h in message for h in _PULL_HINTS) and "FROM" in vertex_name.upper():
         hint = "the base image cannot be pulled"
+    syntax = (getattr(stage_map.document, "directives", None) or {}).get("syntax")
+    if syntax and line is None and ("frontend gateway" in message or syntax.split(":")[0] in message):
+        line = _directive_line(stage_map.document)
+        hint = (f"the '# syntax={syntax}' line asks the engine to pull that Dockerfile frontend, which "
+                "failed; without the line the engine uses its built-in frontend")
     if "no active sessions" in message:
         mounts = stage_map.session_mount_lines()
         if mounts:
@@ -51,6 +56,14 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
     if line is not None:
         text = f"line {line}: {text}"
     return BuildFailed(text, stage, line, exit_code(message), list(last_log or []))
+
+
+def _directive_line(document) -> int | None:
+    text = getattr(document, "text", "")
+    for node in getattr(document, "nodes", []):
+        if node.kind == "directive" and "syntax" in text[node.start:node.end].lower():
+            return node.line
+    return None
 
 
 def _parse_hint(message: str, stage_map: StageMap, line: int) -> str:
@@ -68,7 +81,7 @@ def _parse_hint(message: str, stage_map: StageMap, line: int) -> str:
 def _first_line(message: str) -> str:
     lines = [ln for ln in message.splitlines() if ln.strip()]
     text = lines[0] if lines else message
-    for prefix in ("failed to solve with frontend dockerfile.v0: ", "failed to create LLB definition: ",
-                   "failed to solve: "):
+    for prefix in ("failed to solve with frontend dockerfile.v0: ", "failed to solve with frontend gateway.v0: ",
+                   "failed to create LLB definition: ", "failed to solve: "):
         text = text.replace(prefix, "")
     return text[:500]

@@ -192,3 +192,12 @@ def test_platform_option_reaches_the_engine(run_build, docker_client):
     events, result, _ = run_build(f"FROM {BB}\nRUN true\n", backend="buildkit", platform="linux/s390x")
     assert not result.ok  # no s390x variant of the offline image: the engine says so, no crash
     assert by_kind(events, "build_failed")[0].message
+
+
+def test_unpullable_syntax_frontend_is_blamed_on_the_directive(run_build):
+    text = f"# syntax=docker/dockerfile:1.4\nFROM {BB}\nRUN true\n"
+    events, result, _ = run_build(text, backend="buildkit")
+    if result.ok:  # an engine that has that frontend cached
+        return
+    failure = by_kind(events, "build_failed")[0]
+    assert failure.line == 1 and "syntax=docker/dockerfile:1.4" in failure.message
