@@ -275,6 +275,20 @@ def test_zoom_keys_wheel_and_fit(view, qtbot):
     assert view.zoom() >= 0.03
 
 
+def test_zoom_bar_buttons_and_level(view, qtbot):
+    show(view, BE)
+    bar = view.findChild(type(view.zoom_bar), "graphZoomBar")
+    view.reset_zoom()
+    assert bar.isVisible() and bar.level_button.text() == "100%"
+    qtbot.mouseClick(bar.in_button, Qt.MouseButton.LeftButton)
+    assert view.zoom() == pytest.approx(1.2) and bar.level_button.text() == "120%"
+    qtbot.mouseClick(bar.level_button, Qt.MouseButton.LeftButton)
+    assert view.zoom() == pytest.approx(1.0)
+    qtbot.mouseClick(bar.out_button, Qt.MouseButton.LeftButton)
+    assert bar.level_button.text() == "83%"
+    assert view.viewport().geometry().contains(bar.geometry())
+
+
 def test_minimap_appears_for_large_graphs_and_click_moves_the_view(view, qtbot):
     text = "".join(f"FROM busybox AS s{i}\nRUN true\n" + (f"COPY --from=s{i - 1} /a /a\n" if i else "")
                    for i in range(30))

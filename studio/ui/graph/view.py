@@ -18,6 +18,7 @@ from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.minimap import Minimap
 from studio.ui.graph.scene import GraphScene
 from studio.ui.graph.stage_node import StageNode
+from studio.ui.graph.zoom_bar import ZoomBar
 
 MIN_ZOOM, MAX_ZOOM = 0.03, 3.0
 ZOOM_STEP = 1.2
@@ -68,6 +69,7 @@ class GraphView(GestureMixin, QGraphicsView):
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.minimap = Minimap(self)
         self.minimap.hide()
+        self.zoom_bar = ZoomBar(self)
         self._minimap_timer = QTimer(self, singleShot=True, interval=40)
         self._minimap_timer.timeout.connect(self._refresh_minimap)
         self._scene.sig_nodes_moved.connect(self._minimap_timer.start)
@@ -275,6 +277,9 @@ class GraphView(GestureMixin, QGraphicsView):
         self.setSceneRect(rect.adjusted(-600, -400, 600, 400))
 
     def _refresh_minimap(self) -> None:
+        """Bring the overlays up to date: minimap (shown when the graph does not fit),
+        zoom level, positions."""
+        self.zoom_bar.show_zoom(self.zoom())
         rect = self._scene.nodes_rect()
         seen = self.mapToScene(self.viewport().rect()).boundingRect()
         big = not rect.isEmpty() and not seen.contains(rect)
@@ -296,6 +301,7 @@ class GraphView(GestureMixin, QGraphicsView):
         self._banner.move(vp.left() + (vp.width() - self._banner.width()) // 2, vp.top() + 10)
         self._empty.setGeometry(vp)
         self.minimap.move(vp.right() - self.minimap.width() - 10, vp.bottom() - self.minimap.height() - 10)
+        self.zoom_bar.move(vp.left() + 10, vp.bottom() - self.zoom_bar.height() - 10)
         self.minimap.raise_()
         self._banner.raise_()
 
