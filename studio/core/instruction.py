@@ -155,7 +155,10 @@ def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at:
         for flag in flags:
             if flag.name == "mount" and flag.value is not None:
                 mount_type, options, problems = parse_mount(flag.value)
-                mounts.append(Mount(mount_type, options, flag, options.get("from"), problems))
+                mount = _new(Mount)
+                mount.__dict__ = {"type": mount_type, "options": options, "flag": flag,
+                                  "source_from": options.get("from"), "problems": problems}
+                mounts.append(mount)
     elif upper == "ONBUILD" and args:
         keyword, _ = split_keyword(joined, at_args)
         onbuild = _new(Instruction)
