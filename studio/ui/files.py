@@ -21,10 +21,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QStandardPaths, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QStandardPaths, QTimer, Signal
 
 BOM = "\ufeff"
 MAX_RECENT = 10
+SETTLE_MS = 120  # a change on disk is looked at once the writer has been quiet this long
 
 
 @dataclass
@@ -227,6 +228,11 @@ class FileWatcher(QObject):
         super().__init__(parent)
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._on_changed)
+        # Writers often truncate then write, or delete then create: look once it settles.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._on_settled)
         self.path: Path | None = None
         self.known: bytes | None = None  # bytes last read or written by the editor
         self.paused = False
@@ -263,5 +269,8 @@ class FileWatcher(QObject):
             self.sig_changed.emit(str(self.path))
 
     def _on_changed(self, _path: str) -> None:
+        self._settle.start()
+
+    def _on_settled(self) -> None:
         self.rewatch()
         self.check()

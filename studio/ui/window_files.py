@@ -312,6 +312,9 @@ class WindowFilesMixin:
         self._replace_all_text(text)
         self.editor.document().setModified(False)
         self.watcher.watch(self.path, data)
+        self.hide_banner()
+        if fmt.read_only:
+            self.show_banner(f"{self.path.name} is open read-only: {fmt.read_only_reason}.", "error")
         self.statusBar().showMessage(f"Reloaded {self.path.name}: it changed on disk.", 6000)
         self._on_file_loaded()
         return True

@@ -254,3 +254,15 @@ def test_a_failed_save_says_why_and_keeps_the_changes(open_window, qtbot, prompt
     assert prompts.kinds() == ["info"] and "Could not save" in prompts.asked[0][1]
     assert window.isWindowModified() and window.path == path
     assert window.current_text() == BODY + "\n# keep me"
+
+
+def test_a_file_rewritten_in_two_steps_reloads_once_settled(open_window, qtbot):
+    window, path = open_window(BODY)
+    path.write_text("")  # a writer that truncates first...
+    with path.open("a") as fh:  # ...then writes
+        fh.write("FROM scratch AS rewritten\n")
+    qtbot.waitUntil(lambda: window.current_text() == "FROM scratch AS rewritten\n", timeout=5000)
+    qtbot.wait(200)
+    assert window.banner_text() == ""
+    window.editor.undo()  # one reload, not an empty file and then another
+    assert window.current_text() == BODY
