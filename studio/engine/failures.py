@@ -35,8 +35,9 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
         if hits:
             stage, line = hits[0]
         hint = f"the base image {meta.group(1)} is not available locally and cannot be pulled"
-    elif line is None and any(h in message for h in _PULL_HINTS) and "FROM" in vertex_name.upper():
-        hint = "the base image cannot be pulled"
+    elif any(h in message for h in _PULL_HINTS) and vertex_name.upper().startswith("FROM "):
+        image = vertex_name.split()[1] if len(vertex_name.split()) > 1 else "the base image"
+        hint = f"the base image {image} is not available locally and cannot be pulled"
     syntax = (getattr(stage_map.document, "directives", None) or {}).get("syntax")
     if syntax and line is None and ("frontend gateway" in message or syntax.split(":")[0] in message):
         line = _directive_line(stage_map.document)

@@ -80,3 +80,13 @@ def test_classic_cancel_leaves_no_container(docker_client, context_dir):
                      if "sleep 38" in (c.get("Command") or "")]
         time.sleep(0.2)
     assert not leftovers, "the classic build's container survived the cancel"
+
+
+def test_classic_unknown_base_and_mount_are_shown_on_their_lines(run_build):
+    text = f"FROM {BB} AS ok\nRUN true\nFROM stage-studio-test/does-not-exist:2\nRUN true\n"
+    events, result, _ = run_build(text, backend="classic")
+    failure = by_kind(events, "build_failed")[0]
+    assert (failure.stage, failure.line) == (1, 3) and "does-not-exist" in failure.message
+    events, result, _ = run_build(f"FROM {BB}\nRUN true\nRUN --mount=type=cache,target=/c true\n", backend="classic")
+    failure = by_kind(events, "build_failed")[0]
+    assert failure.line == 3 and "BuildKit" in failure.message
