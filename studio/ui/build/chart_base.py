@@ -21,11 +21,19 @@ GHOST_ALPHA = 70
 class SizeAxis(pg.AxisItem):
     """Tick labels in human units (kB, MB) for values in bytes."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)  # the units are in the tick labels already
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
         return [human_size(v * scale) if v >= 0 else "" for v in values]
 
 
 class SecondsAxis(pg.AxisItem):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
         return [f"{v * scale:g} s" for v in values]
 

@@ -24,7 +24,7 @@ class HistoryChart(BuildChart):
         self.addItem(self.baseline_line, ignoreBounds=True)
         self.numbers: list[int] = []
         self.sizes: list[int] = []
-        self.show_empty("No builds yet")
+        self.show_empty("No sizes yet")
 
     def set_records(self, records: list, baseline=None) -> None:
         points = [(r.number, r.final_size) for r in records if r.final_size is not None]
@@ -37,7 +37,7 @@ class HistoryChart(BuildChart):
         else:
             self.baseline_line.hide()
         if not points:
-            self.show_empty("No measured builds yet")
+            self.show_empty("No sizes yet")
             return
         self.hide_empty()
         self.getPlotItem().getAxis("bottom").setTicks([[(n, f"#{n}") for n in self.numbers]])

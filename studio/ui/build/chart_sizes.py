@@ -60,7 +60,8 @@ class StageSizesChart(BuildChart):
         if not self.values:
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])
-            self.show_empty("No sizes measured (turn on “Measure sizes”)")
+            self.show_empty("No sizes: the build failed" if not record.ok
+                            else "No sizes measured (turn on “Measure sizes”)")
             return
         self.hide_empty()
         xs = list(range(len(self.values)))

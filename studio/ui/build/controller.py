@@ -59,9 +59,15 @@ class BuildController(QObject):
         return str(path) if path else None
 
     def context_dir(self) -> str:
-        chosen = self.bar.context_dir()
-        if chosen:
-            return chosen
+        """The folder chosen in the bar, else the Dockerfile's folder, else an empty temporary one."""
+        if self.bar.context_override:
+            return self.bar.context_override
+        path = getattr(self.window, "path", None)
+        if path:
+            folder = str(Path(path).resolve().parent)
+            if folder != self.bar.default_context:  # e.g. saved under a new name since
+                self.bar.set_default_context(folder)
+            return folder
         if self._temp_context is None or not Path(self._temp_context).is_dir():
             self._temp_context = tempfile.mkdtemp(prefix="stage-studio-context-")
         return self._temp_context

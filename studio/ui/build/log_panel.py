@@ -175,7 +175,9 @@ class BuildLogPanel(QWidget):
 
     def scroll_to_end(self) -> None:
         self.view.moveCursor(QTextCursor.MoveOperation.End)
+        self.view.moveCursor(QTextCursor.MoveOperation.StartOfBlock)  # no sideways jump on long lines
         self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().maximum())
+        self.view.horizontalScrollBar().setValue(0)
 
     def text(self) -> str:
         return self.view.toPlainText()
