@@ -102,3 +102,12 @@ def test_cli_export_runs_headless_in_a_fresh_process(tmp_path, files):
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert QImage(str(out)).width() > 500
+
+
+def test_view_export_without_a_graph_writes_an_empty_picture(qtbot, tmp_path):
+    view = GraphView()
+    qtbot.addWidget(view)
+    assert view.export_png(str(tmp_path / "empty.png"))
+    assert not QImage(str(tmp_path / "empty.png")).isNull()
+    assert view.export_svg(str(tmp_path / "empty.svg"))
+    ET.parse(tmp_path / "empty.svg")

@@ -255,16 +255,21 @@ class GraphView(GestureMixin, QGraphicsView):
 
     # ----- export ------------------------------------------------------------------
     def export_png(self, path: str, scale: float = 2.0) -> bool:
+        """The graph as the user arranged it, to a PNG (False if it could not be written)."""
         from studio.ui.export import export_png
 
-        return export_png(self._graph, path, scale, positions=self.positions(), expanded=self._expanded_keys(),
-                          routes=self._scene.routes())
+        return export_png(self._shown_graph(), path, scale, **self._arrangement())
 
     def export_svg(self, path: str) -> bool:
         from studio.ui.export import export_svg
 
-        return export_svg(self._graph, path, positions=self.positions(), expanded=self._expanded_keys(),
-                          routes=self._scene.routes())
+        return export_svg(self._shown_graph(), path, **self._arrangement())
+
+    def _shown_graph(self) -> StageGraph:
+        return self._graph if self._graph is not None else StageGraph([], [], None, [], [], [])
+
+    def _arrangement(self) -> dict:
+        return {"positions": self.positions(), "expanded": self._expanded_keys(), "routes": self._scene.routes()}
 
     def _expanded_keys(self) -> set[str]:
         return {n.key for n in self._scene.by_index.values() if n.expanded}
