@@ -19,6 +19,7 @@ class Minimap(QWidget):
     def __init__(self, view: QGraphicsView) -> None:
         super().__init__(view)
         self.setObjectName("graphMinimap")
+        self.setAccessibleName("Graph overview")
         self._view = view
         self._rects: list[tuple[QRectF, bool]] = []  # scene rect, is a stage
         self._world = QRectF()

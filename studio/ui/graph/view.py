@@ -41,6 +41,9 @@ class GraphView(GestureMixin, QGraphicsView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("graphView")
+        self.setAccessibleName("Stage graph")
+        self.setAccessibleDescription("Each build stage is a box; arrows show FROM, COPY --from and "
+                                      "RUN --mount dependencies. Arrow keys move between stages.")
         self._scene = GraphScene(self)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
