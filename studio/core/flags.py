@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import re
 
+from studio.core.words import unquote
+
 _SPACE = re.compile(r"[ \t\n\v\f\r]*")
 _FLAG = re.compile(r"""--(?:[^ \t\n\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'(?:[^'\\]|\\[\s\S]?)*'?)*""")
 _PLAIN_FLAG = re.compile(r"""--([^ \t\n\v\f\r"'\\=]*)(?:=([^ \t\n\v\f\r"'\\]*))?(?=[ \t\n\v\f\r]|\Z)""")
 _SIMPLE_FLAG = re.compile(r"""--[^ \t\n\v\f\r"'\\]*""")
-_DEQUOTE = re.compile(r"""\\([\s\S]?)|"((?:[^"\\]|\\[\s\S]?)*)"?|'((?:[^'\\]|\\[\s\S]?)*)'?""")
-_ESCAPED = re.compile(r"\\([\s\S]?)")
 
 # (name, value, start, end, value_start, value_end), positions in the joined line.
 RawFlag = tuple[str, "str | None", int, int, "int | None", "int | None"]
@@ -27,20 +27,6 @@ _MOUNT_KEYS = {
     "source", "src", "sharing", "mode", "uid", "gid", "required", "size", "env",
 }
 _BOOL_KEYS = {"readonly", "ro", "rw", "readwrite", "required"}
-
-
-def _dequote(token: str) -> str:
-    if '"' not in token and "'" not in token and "\\" not in token:
-        return token
-
-    def piece(m: re.Match[str]) -> str:
-        if m.group(2) is not None:
-            return _ESCAPED.sub(r"\1", m.group(2))
-        if m.group(3) is not None:
-            return _ESCAPED.sub(r"\1", m.group(3))
-        return m.group(1)
-
-    return _DEQUOTE.sub(piece, token)
 
 
 def extract_flags(line: str, pos: int) -> tuple[list[RawFlag], int]:
@@ -67,7 +53,7 @@ def extract_flags(line: str, pos: int) -> tuple[list[RawFlag], int]:
         if m.end() < n and line[m.end()] not in " \t\n\v\f\r":
             m = _FLAG.match(line, pos)
         raw = m.group()
-        word = _dequote(raw)[2:]
+        word = unquote(raw, single_quote_escapes=True)[2:]
         eq = word.find("=")
         if eq < 0:
             flags.append((word.lower(), None, pos, m.end(), None, None))

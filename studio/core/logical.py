@@ -9,6 +9,7 @@ import json
 import re
 
 from studio.core.flags import extract_flags
+from studio.core.words import raw_words, unquote
 
 # Go's unicode.IsSpace, which BuildKit uses to strip lines.
 GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
@@ -16,10 +17,7 @@ GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 _LEAD = "[" + re.escape(GO_SPACE.replace("\n", "")) + "]*"
 _LEAD_RE = re.compile(_LEAD)
 _KEYWORD = re.compile(_LEAD + r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
-# A shell word with its quotes and escapes kept (BuildKit's RawQuotes/RawEscapes lexer).
-_RAW_WORD = re.compile(r"""(?:[^\s"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'[^']*'?)+""")
 _HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)\Z", re.S)
-_UNQUOTE = re.compile(r"""\\([\s\S])|"((?:[^"\\]|\\[\s\S])*)"?|'([^']*)'?""")
 
 _JSON = json.JSONDecoder()
 
@@ -120,26 +118,11 @@ def is_json_form(joined: str, rest_at: int) -> bool:
     return split_json_args(joined[args_at:]) is not None
 
 
-def unquote(word: str) -> str:
-    """Remove shell quotes and backslash escapes from one word."""
-    if '"' not in word and "'" not in word and "\\" not in word:
-        return word
-
-    def piece(m: re.Match[str]) -> str:
-        if m.group(1) is not None:
-            return m.group(1)
-        if m.group(2) is not None:
-            return re.sub(r"\\([\"\\$`])", r"\1", m.group(2))
-        return m.group(3) or ""
-
-    return _UNQUOTE.sub(piece, word)
-
-
 def heredoc_words(joined: str) -> list[tuple[str, bool, bool]]:
     """(delimiter, strip_tabs, quoted) for each ``<<WORD`` in the line, in order."""
     found = []
-    for m in _RAW_WORD.finditer(joined):
-        h = _HEREDOC.match(m.group())
+    for word in raw_words(joined):
+        h = _HEREDOC.match(word)
         if not h or not h.group(3):
             continue
         rest = h.group(3)

@@ -18,6 +18,7 @@ from studio.core.args import expand, parse_arg_declarations, resolve_meta_args
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
 from studio.core.instruction import KEYWORDS
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
+from studio.core.words import raw_words, unquote
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*\Z")
 RESERVED_NAMES = ("scratch", "context")
@@ -184,7 +185,7 @@ def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | N
     elif not any(c in ins.args for c in "\\'\"`"):
         words = ins.args.split()
     elif escape == "`":
-        words = [_BACKTICK_UNQUOTE.sub(_unquote_piece, w) for w in _BACKTICK_WORD.findall(ins.args)]
+        words = [unquote(w, "`") for w in raw_words(ins.args, "`")]
     else:
         try:
             words = list(WordSplitter(ins.args).split())
@@ -193,18 +194,6 @@ def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | N
     if len(words) < 2:
         return words, None
     return words[:-1], words[-1]
-
-
-_BACKTICK_WORD = re.compile(r"""(?:[^\s"'`]|`[\s\S]|"(?:[^"`]|`[\s\S])*"?|'[^']*'?)+""")
-_BACKTICK_UNQUOTE = re.compile(r"""`([\s\S])|"((?:[^"`]|`[\s\S])*)"?|'([^']*)'?""")
-
-
-def _unquote_piece(m: re.Match[str]) -> str:
-    if m.group(1) is not None:
-        return m.group(1)
-    if m.group(2) is not None:
-        return re.sub(r"`([\s\S])", r"\1", m.group(2))
-    return m.group(3) or ""
 
 
 def _check_cycles(stages: list[Stage], edges: list[Edge], diags: list[Diagnostic]) -> None:
