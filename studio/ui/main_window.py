@@ -162,7 +162,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
 
     def _on_document_changed(self, doc) -> None:
         self._refresh_problems()
-        self.highlighter.set_escape(getattr(doc, "escape", "\\") or "\\")
+        self.editor.escape = getattr(doc, "escape", "\\") or "\\"
+        self.highlighter.set_escape(self.editor.escape)
         graph = self.controller.graph
         target = graph.stages[graph.target].label if graph.target is not None and graph.stages else "—"
         text = f"{len(graph.stages)} stages · target {target}"

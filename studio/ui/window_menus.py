@@ -63,6 +63,7 @@ def build_menus(window: MainWindow) -> None:
     _add(window, edit_menu, "find_next", "Find &Next", window.find_bar.find_next, "F3")
     _add(window, edit_menu, "find_previous", "Find Pre&vious", window.find_bar.find_previous, "Shift+F3")
     _add(window, edit_menu, "go_to_line", "&Go to Line…", window.ask_go_to_line, "Ctrl+G")
+    _add(window, edit_menu, "toggle_comment", "Toggle &Comment", editor.toggle_comment, "Ctrl+/")
 
     view_menu = bar.addMenu("&View")
     graph = window.graph_view

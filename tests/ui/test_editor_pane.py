@@ -131,3 +131,52 @@ def test_go_to_line_clamps(open_window):
     window.go_to_line(999)
     assert window.editor.current_line() == window.editor.blockCount()
     assert window.editor.textCursor().position() == window.editor.document().lastBlock().position()
+
+
+def test_enter_indents_continuations(open_window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextCursor
+
+    window, _ = open_window("FROM stage-studio-test/busybox\n")
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+    qtbot.keyClicks(window.editor, "RUN echo a && \\")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.editor, "echo b && \\")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.editor, "echo c")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.editor, "USER nobody")
+    assert window.current_text() == ("FROM stage-studio-test/busybox\nRUN echo a && \\\n    echo b && \\\n"
+                                     "    echo c\nUSER nobody")
+
+
+def test_indentation_rules():
+    from studio.ui.editor.editing import indent_after
+
+    assert indent_after("RUN a \\", None) == "    "
+    assert indent_after("    b \\", "RUN a \\") == "    "
+    assert indent_after("    c", "    b \\") == ""
+    assert indent_after("  # note", None) == "  "
+    assert indent_after("RUN a `", None, escape="`") == "    "
+    assert indent_after("RUN a \\\\", None) == ""  # an escaped escape does not continue
+
+
+def test_toggle_comment_is_one_undo_step(open_window):
+    from PySide6.QtGui import QTextCursor
+
+    text = "FROM a AS b\n  RUN x\n\nRUN y\n"
+    window, _ = open_window(text)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(len("FROM a AS b\n  RUN x\n\nRU"), QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    window.actions_by_name["toggle_comment"].trigger()
+    assert window.current_text() == "# FROM a AS b\n  # RUN x\n\n# RUN y\n"
+    window.actions_by_name["toggle_comment"].trigger()
+    assert window.current_text() == text
+    window.editor.undo()
+    assert window.current_text() == "# FROM a AS b\n  # RUN x\n\n# RUN y\n"
+    window.editor.undo()
+    assert window.current_text() == text

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QRect, QSize, Qt
 from PySide6.QtGui import (
-    QColor, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat, QTextCursor,
-    QTextFormat,
+    QColor, QFontDatabase, QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat,
+    QTextCursor, QTextFormat,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from studio.core.model import Diagnostic
+from studio.ui.editor.editing import newline_with_indent, toggle_comment
 
 SEVERITY_COLORS = {"error": "#d32f2f", "warning": "#ef8f00", "info": "#1e88e5"}
 
@@ -57,6 +58,7 @@ class TextEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("textEditor")
+        self.escape = "\\"  # the file's escape character (``# escape=``), for continuations
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(max(font.pointSizeF(), 10.0))
         self.setFont(font)
@@ -72,6 +74,18 @@ class TextEditor(QPlainTextEdit):
         self.cursorPositionChanged.connect(self._refresh_selections)
         self._update_gutter_width()
         self._refresh_selections()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        # Shift+Enter too: QPlainTextEdit would insert U+2028, which has no place in a Dockerfile
+        plain = not (event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier))
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and not self.isReadOnly():
+            newline_with_indent(self, self.escape)  # continuation lines indent themselves
+            return
+        super().keyPressEvent(event)
+
+    def toggle_comment(self) -> None:
+        if not self.isReadOnly():
+            toggle_comment(self)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt override)
         """Dropped files are for the window to open, not paths to paste into the text."""
