@@ -44,8 +44,9 @@ class BuildRequest:
 class Build:
     """One build. Iterate ``events()`` once; ``result`` is set when it ends."""
 
-    def __init__(self, request: BuildRequest, client=None) -> None:
+    def __init__(self, request: BuildRequest, client=None, send_context: bool = True) -> None:
         self.request = request
+        self._send_context = send_context  # False: the Dockerfile alone (measuring builds that need no files)
         self._client = client
         self._own_client = client is None
         self._lock = threading.Lock()
@@ -119,7 +120,8 @@ class Build:
             if diag.severity == "error":
                 yield BuildWarning(diag.message, diag.line)
         try:
-            ctx = build_context.scan(req.context_dir, text, DOCKERFILE_NAME, req.dockerfile_path)
+            ctx = build_context.scan(req.context_dir, text, DOCKERFILE_NAME, req.dockerfile_path,
+                                     files=self._send_context)
         except build_context.ContextError as exc:
             yield from self._fail(started, BuildFailed(str(exc)))
             return

@@ -125,9 +125,12 @@ def _header(info: tarfile.TarInfo) -> bytes:
 
 
 def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: str,
-         dockerfile_path: str | os.PathLike | None = None) -> BuildContext:
-    """Walk the context honouring .dockerignore; add the Dockerfile text as ``dockerfile_name``."""
+         dockerfile_path: str | os.PathLike | None = None, files: bool = True) -> BuildContext:
+    """Walk the context honouring .dockerignore; add the Dockerfile text as ``dockerfile_name``.
+    ``files=False`` sends the Dockerfile alone (for builds that read nothing from the context)."""
     root = Path(context_dir)
+    if not files:
+        return _finish(BuildContext(root), dockerfile_text, dockerfile_name)
     if not root.is_dir():
         raise ContextError(f"the build context {str(root)!r} is not a directory")
     try:
@@ -149,6 +152,10 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
         else:
             continue  # sockets, fifos, devices: the CLI skips them too
         ctx.entries.append(Entry(name, path, info))
+    return _finish(ctx, dockerfile_text, dockerfile_name)
+
+
+def _finish(ctx: BuildContext, dockerfile_text: str, dockerfile_name: str) -> BuildContext:
     data = dockerfile_text.encode("utf-8")
     info = tarfile.TarInfo(dockerfile_name)
     info.size, info.mode, info.mtime = len(data), 0o644, 0  # fixed: same text, same stream

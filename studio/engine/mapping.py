@@ -100,6 +100,29 @@ class StageMap:
             current = self.stages[current].base_stage if self.stages[current].base_kind == "stage" else None
         return out[::-1]
 
+    def uses_context(self, index: int) -> bool:
+        """Whether building stage ``index`` reads the build context (COPY/ADD without
+        --from, or a RUN bind mount without from=), anywhere in its dependencies."""
+        seen: set[int] = set()
+        todo = [index]
+        while todo:
+            current = todo.pop()
+            if current in seen or not 0 <= current < len(self.graph.stages):
+                continue
+            seen.add(current)
+            stage = self.graph.stages[current]
+            if stage.base_kind == "stage" and stage.base_stage is not None:
+                todo.append(stage.base_stage)
+            for ins in stage.instructions:
+                if ins.keyword in ("COPY", "ADD") and ins.flag("from") is None:
+                    return True
+                for mount in getattr(ins, "mounts", None) or []:
+                    if mount.type == "bind" and not mount.source_from:
+                        return True
+            todo.extend(e.source for e in self.graph.edges
+                        if e.target == current and isinstance(e.source, int))
+        return False
+
     # ---- BuildKit vertex names -----------------------------------------------------
     def vertex_steps(self, name: str) -> list[Step]:
         """The step(s) a vertex stands for: the named one plus identical steps of other

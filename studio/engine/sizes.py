@@ -260,7 +260,8 @@ def _measuring_builds(build, indexes: list[int], label: str,
                           no_cache=False, backend=build.backend or "auto",
                           labels={**build.request.labels, label: "1",
                                   **({f"{label}.key": keys[index]} if index in keys else {})})
-        children.append((index, Build(request, client=build._client)))
+        children.append((index, Build(request, client=build._client,
+                                      send_context=build.stage_map.uses_context(index))))
     build._children = [child for _, child in children]
     if build.cancelled:
         return images, ["sizes were not measured: the build was cancelled"]

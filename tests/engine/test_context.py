@@ -85,3 +85,9 @@ def test_cancel_stops_the_stream(context_dir):
     ctx = scan(context_dir, "FROM scratch\n", NAME)
     with pytest.raises(InterruptedError):
         list(ctx.chunks(lambda: True))
+
+
+def test_dockerfile_only_context(context_dir):
+    ctx = scan(context_dir, "FROM scratch\n", NAME, files=False)
+    names = tarfile.open(fileobj=io.BytesIO(_tar(ctx)[0])).getnames()
+    assert names == [NAME] and ctx.files == 1
