@@ -93,10 +93,3 @@ def test_recorded_failure_names_line_exit_code_and_log():
     assert "before" in failure.last_log and "err" in failure.last_log
     assert {e.stage: e.state for e in events if e.event == "stage_finished"} == {0: "failed"}
 
-
-def test_which_stages_read_the_context():
-    doc = parse("FROM a AS one\nRUN true\nFROM a AS two\nCOPY x /x\nFROM one AS three\nCOPY --from=two /x /x\n"
-                "FROM a AS four\nRUN --mount=type=bind,target=/src true\nFROM a AS five\n"
-                "RUN --mount=type=bind,from=one,target=/o true\n")
-    stage_map = StageMap(doc, doc.graph())
-    assert [stage_map.uses_context(i) for i in range(5)] == [False, True, True, True, False]
