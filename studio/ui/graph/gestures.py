@@ -8,7 +8,7 @@ drags that create intents live in drags.py.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
@@ -336,10 +336,3 @@ class GestureMixin(DragMixin):
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
-
-    def event(self, event) -> bool:
-        # Tab must not move focus away while renaming; everything else as usual.
-        if event.type() == QEvent.Type.ShortcutOverride and self._editor.isVisible():
-            event.accept()
-            return True
-        return super().event(event)
