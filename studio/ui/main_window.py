@@ -19,7 +19,6 @@ from studio.paths import APP_ICON
 from studio.ui.editor.find_replace import FindReplaceBar
 from studio.ui.editor.highlighter import DockerfileHighlighter
 from studio.ui.editor.text_editor import TextEditor
-from studio.ui.files import atomic_write_bytes  # noqa: F401 (kept importable from here)
 from studio.ui.graph.view import GraphView
 from studio.ui.problems import ProblemsPanel
 from studio.ui.sync import SyncController, editor_text
@@ -77,9 +76,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.problems.sig_fix_requested.connect(self.controller.apply_fix)
         self.controller.sig_edit_failed.connect(self._on_edit_failed)
         self.controller.sig_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        positions_changed = getattr(self.graph_view, "sig_positions_changed", None)
-        if positions_changed is not None:
-            positions_changed.connect(self.save_positions)
+        self.graph_view.sig_positions_changed.connect(self.save_positions)
 
         self._init_status_bar()
         self._init_files()
@@ -157,8 +154,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
     def _refresh_problems(self) -> None:
         self.problems.set_diagnostics(self.controller.diagnostics)
         counts = self.problems.counts()
-        self.problems_dock.setWindowTitle(
-            f"Problems ({counts['error']} errors, {counts['warning']} warnings)" if any(counts.values()) else "Problems")
+        parts = [_count(counts[kind], kind) for kind in ("error", "warning", "info") if counts[kind]]
+        self.problems_dock.setWindowTitle(f"Problems ({', '.join(parts)})" if parts else "Problems")
 
     def _on_document_changed(self, doc) -> None:
         self._refresh_problems()
@@ -312,6 +309,10 @@ class MainWindow(WindowFilesMixin, QMainWindow):
             event.accept()
         else:
             event.ignore()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _positions_store():

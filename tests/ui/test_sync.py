@@ -191,6 +191,7 @@ def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot)
     assert [(d.line, d.code) for d in errors] == [(7, "invalid-from")]
     assert window.editor.diagnostic_underlines()  # the same span is underlined in the text
     assert "out of date" in window.stages_label.text()
+    assert window.problems_dock.windowTitle().startswith("Problems (1 error")
     # a gesture on a stale graph changes nothing
     window.graph_view.sig_rename_requested.emit(0, "compile")
     assert "AS compile" not in window.current_text()
