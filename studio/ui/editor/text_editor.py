@@ -26,18 +26,13 @@ class OffsetMap:
     def to_qt(self, offset: int) -> int:
         if self.identity:
             return offset
-        head = self.text[:offset]
-        return offset + sum(1 for ch in head if ord(ch) > 0xFFFF)
+        return len(self.text[:offset].encode("utf-16-le")) // 2  # C speed, even on big texts
 
     def from_qt(self, position: int) -> int:
         if self.identity:
             return position
-        units = 0
-        for index, ch in enumerate(self.text):
-            if units >= position:
-                return index
-            units += 2 if ord(ch) > 0xFFFF else 1
-        return len(self.text)
+        units = self.text.encode("utf-16-le")[: 2 * max(0, position)]
+        return len(units.decode("utf-16-le", errors="ignore"))  # a split pair counts as before it
 
 
 class LineNumberArea(QWidget):
