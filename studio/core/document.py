@@ -67,15 +67,9 @@ class Document:
     def nodes(self) -> list[Node]:
         # After reparse, the nodes before the edit are the old Document's (same values).
         prefix = self.__dict__.pop("_reused_nodes", None) or []
-        with gc_paused():
-            rest = build_nodes(self.text, self._raw[len(prefix):], self.escape)
         stage = sum(1 for n in prefix if n.kind == "instruction" and n.keyword == "FROM") - 1
-        for node in rest:  # Instruction.stage: the index of the FROM above it
-            if node.kind == "instruction":
-                if node.keyword == "FROM":
-                    stage += 1
-                node.stage = stage if stage >= 0 else None
-        return prefix + rest
+        with gc_paused():
+            return prefix + build_nodes(self.text, self._raw[len(prefix):], self.escape, stage)
 
     @cached_property
     def instructions(self) -> list[Instruction]:
@@ -88,7 +82,7 @@ class Document:
                for code, message, line, start, end in self._header.problems]
         text = self.text
         search = _EMPTY_CONTINUATION_LINE.search
-        for kind, start, end, line, end_line, content_end, docs in self._raw:
+        for kind, start, end, line, end_line, content_end, docs, _ in self._raw:
             if kind != "instruction" or end_line == line:
                 continue
             for h in docs or ():

@@ -69,29 +69,43 @@ class ParsedInstruction(Instruction):
         return self.__dict__
 
 
-def build_nodes(text: str, raws: list[RawNode], escape: str) -> list[Node]:
-    """Model objects for lexed nodes (one tight loop: this runs on every file open)."""
+def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1) -> list[Node]:
+    """Model objects for lexed nodes (one tight loop: this runs on every file open).
+
+    ``stage`` is the index of the stage the first node is in (-1: before any FROM);
+    each instruction's ``stage`` is the index of the FROM above it.
+    """
     out: list[Node] = []
     append = out.append
     match = _SIMPLE_KEYWORD.match
     source = (text, escape)
     new = _new
-    for kind, start, end, line, end_line, content_end, raw_docs in raws:
+    for kind, start, end, line, end_line, content_end, raw_docs, kw in raws:
         if kind != "instruction":
             node = new(Node)
             node.__dict__ = {"kind": kind, "start": start, "end": end, "line": line, "end_line": end_line}
             append(node)
             continue
-        m = match(text, start, content_end)
-        if m is None:  # an unusual first line (the keyword split by a continuation, odd spaces)
-            append(_unusual_instruction(text, start, end, line, end_line, content_end, raw_docs, escape))
-            continue
+        if kw:  # the lexer saw a plain keyword at the start of the line
+            keyword, kw_start = text[start:start + kw], start
+        else:
+            m = match(text, start, content_end)
+            if m is None:  # an unusual first line (the keyword split by a continuation, odd spaces)
+                ins = _unusual_instruction(text, start, end, line, end_line, content_end, raw_docs, escape)
+                if ins.keyword == "FROM":
+                    stage += 1
+                ins.stage = stage if stage >= 0 else None
+                append(ins)
+                continue
+            keyword, kw_start = m.group(1), m.start(1)
+        upper = keyword.upper()
+        if upper == "FROM":
+            stage += 1
         ins = new(ParsedInstruction)
-        keyword = m.group(1)
         ins.__dict__ = {"kind": "instruction", "start": start, "end": end, "line": line, "end_line": end_line,
-                        "keyword": keyword.upper(), "keyword_as_written": keyword, "keyword_start": m.start(1),
+                        "keyword": upper, "keyword_as_written": keyword, "keyword_start": kw_start,
                         "heredocs": [Heredoc(*h) for h in raw_docs] if raw_docs else [],
-                        "stage": None, "content_end": content_end, "_source": source}
+                        "stage": stage if stage >= 0 else None, "content_end": content_end, "_source": source}
         append(ins)
     return out
 

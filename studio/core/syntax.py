@@ -44,11 +44,12 @@ class RawHeredoc(NamedTuple):
 
 
 # A node as the lexer sees it, a plain tuple for speed (the editor re-lexes per keystroke):
-# (kind, start, end, line, end_line, content_end, heredocs or None). kind is one of
-# "instruction", "comment", "blank", "directive", "bom"; content_end is the end of the
-# instruction proper (== end unless heredoc bodies follow). Details come later.
+# (kind, start, end, line, end_line, content_end, heredocs or None, keyword_length).
+# kind is one of "instruction", "comment", "blank", "directive", "bom"; content_end is
+# the end of the instruction proper (== end unless heredoc bodies follow);
+# keyword_length > 0 when the line starts with a plain keyword (text[start:start+n]).
 RawNode = tuple
-KIND, START, END, LINE, END_LINE, CONTENT_END, HEREDOCS = range(7)
+KIND, START, END, LINE, END_LINE, CONTENT_END, HEREDOCS, KEYWORD_LENGTH = range(8)
 
 
 class Header(NamedTuple):
@@ -71,7 +72,7 @@ def unit_regex(escape: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<b>{_CLS}*(?:\n|\Z))"
         rf"|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
-        rf"|(?:{cont}{skipped})*+[^\n]*+(?:\n|\Z)"
+        rf"|(?:(?P<k>[A-Za-z]++)(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{cont}{skipped})*+[^\n]*+(?:\n|\Z)"
     )
 
 
@@ -80,7 +81,7 @@ def lex_header(text: str) -> Header:
     nodes: list[RawNode] = []
     pos, line = 0, 1
     if text.startswith("\ufeff"):
-        nodes.append(("bom", 0, 1, 1, 1, 1, None))
+        nodes.append(("bom", 0, 1, 1, 1, 1, None, 0))
         pos = 1
     escape = "\\"
     directives: dict[str, str] = {}
@@ -105,7 +106,7 @@ def lex_header(text: str) -> Header:
                     escape = value
                 else:
                     problems.append(("invalid-escape", f"The escape directive must be a backslash or a backtick, not {value!r}.", line, pos, end))
-        nodes.append(("directive", pos, end, line, line, end, None))
+        nodes.append(("directive", pos, end, line, line, end, None, 0))
         pos, line = end, line + 1
     return Header(nodes, pos, line, escape, directives, problems)
 
@@ -138,43 +139,45 @@ def lex_body(text: str, pos: int, line: int, escape: str, out: list[RawNode],
 
 def _unit(text: str, m: re.Match[str], line: int, escape: str) -> RawNode:
     pos, end = m.span()
-    last = line + text.count("\n", pos, end) - (text[end - 1] == "\n")
+    last = line + text.count("\n", pos, end - 1)
     kind = m.lastgroup
     if kind == "b":
-        return ("blank", pos, end, line, last, end, None)
+        return ("blank", pos, end, line, last, end, None, 0)
     if kind == "c":
-        return ("comment", pos, end, line, last, end, None)
+        return ("comment", pos, end, line, last, end, None, 0)
+    kw = m.end("k") - pos if kind == "k" else 0
     if text.find("<<", pos, end) >= 0:
-        return _lex_heredocs(text, pos, end, line, last, escape)
-    return ("instruction", pos, end, line, last, end, None)
+        return _lex_heredocs(text, pos, end, line, last, escape, kw)
+    return ("instruction", pos, end, line, last, end, None, kw)
 
 
 def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode]) -> None:
     """The whole-file loop, kept tight: one regex scan, one tuple per node."""
     regex = unit_regex(escape)
-    n = len(text)
     count, find = text.count, text.find
     append = out.append
-    while pos < n:
-        for m in regex.finditer(text, pos):
-            pos, end = m.span()
-            if pos == n:
+    while True:
+        for m in regex.finditer(text, pos):  # matches are contiguous: each starts at pos
+            end = m.end()
+            if end == pos:  # the empty match at the end of the text
                 return
-            last = line + count("\n", pos, end) - (text[end - 1] == "\n")
+            last = line + count("\n", pos, end - 1)  # the node's own final newline is not a new line
             kind = m.lastgroup
-            if kind == "b":
-                append(("blank", pos, end, line, last, end, None))
-            elif kind == "c":
-                append(("comment", pos, end, line, last, end, None))
-            elif find("<<", pos, end) < 0:
-                append(("instruction", pos, end, line, last, end, None))
+            if kind == "k" or kind is None:
+                kw = m.end("k") - pos if kind else 0
+                if find("<<", pos, end) < 0:
+                    append(("instruction", pos, end, line, last, end, None, kw))
+                else:
+                    node = _lex_heredocs(text, pos, end, line, last, escape, kw)
+                    append(node)
+                    if node[2] != end:  # heredoc bodies taken: restart the scan after them
+                        pos, line = node[2], node[4] + 1
+                        break
+            elif kind == "b":
+                append(("blank", pos, end, line, last, end, None, 0))
             else:
-                node = _lex_heredocs(text, pos, end, line, last, escape)
-                append(node)
-                if node[2] != end:  # heredoc bodies taken: restart the scan after them
-                    pos, line = node[2], node[4] + 1
-                    break
-            line = last + 1
+                append(("comment", pos, end, line, last, end, None, 0))
+            pos, line = end, last + 1
         else:
             return
 
@@ -191,7 +194,7 @@ def _find_start(old: list[RawNode], target: int, lo: int) -> int:
     return lo
 
 
-def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape: str) -> RawNode:
+def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape: str, kw_len: int) -> RawNode:
     """An instruction that mentions ``<<``: take its heredoc bodies, if it has any."""
     joined, _ = logical_line(text, start, end, escape)
     keyword, rest_at = split_keyword(joined, 0)
@@ -200,10 +203,10 @@ def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape:
         keyword, rest_at = split_keyword(joined, rest_at)
         kw = keyword.upper()
     if kw not in HEREDOC_KEYWORDS or is_json_form(joined, rest_at):
-        return ("instruction", start, end, line, last, end, None)
+        return ("instruction", start, end, line, last, end, None, kw_len)
     words = heredoc_words(joined)
     if not words:
-        return ("instruction", start, end, line, last, end, None)
+        return ("instruction", start, end, line, last, end, None, kw_len)
     docs: list[RawHeredoc] = []
     pos, cur = end, last + 1
     n = len(text)
@@ -227,19 +230,19 @@ def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape:
         docs.append(RawHeredoc(delimiter, strip_tabs, quoted, body_start, pos, body_line, cur - 1, terminated))
         if not terminated:
             break
-    return ("instruction", start, pos, line, cur - 1, end, tuple(docs))
+    return ("instruction", start, pos, line, cur - 1, end, tuple(docs), kw_len)
 
 
 def shift_nodes(nodes: list[RawNode], delta: int, line_delta: int) -> list[RawNode]:
     """The same nodes, moved by ``delta`` characters and ``line_delta`` lines."""
     if not delta and not line_delta:
         return nodes
-    out = [(k, s + delta, e + delta, l + line_delta, el + line_delta, ce + delta, h)
-           for k, s, e, l, el, ce, h in nodes]
+    out = [(k, s + delta, e + delta, l + line_delta, el + line_delta, ce + delta, h, kw)
+           for k, s, e, l, el, ce, h, kw in nodes]
     for i, node in enumerate(out):
         if node[6] is not None:
             docs = tuple(d._replace(body_start=d.body_start + delta, body_end=d.body_end + delta,
                                     line=d.line + line_delta, end_line=d.end_line + line_delta)
                          for d in node[6])
-            out[i] = node[:6] + (docs,)
+            out[i] = node[:6] + (docs, node[7])
     return out
