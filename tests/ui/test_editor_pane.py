@@ -66,6 +66,8 @@ def test_gutter_and_current_line(open_window):
 def test_diagnostics_are_underlined_by_severity(open_window):
     window, _ = open_window("FROM stage-studio-test/busybox AS b\nRU x\n")
     assert window.editor.diagnostic_underlines() == [(36, 38, "#d32f2f")]  # "RU": error, red
+    assert "Unknown instruction" in window.editor.diagnostic_at(37)  # the hover tooltip
+    assert window.editor.diagnostic_at(10) == ""
 
 
 def test_find_next_previous_and_case(open_window, qtbot):

@@ -2,12 +2,12 @@
 line highlighted, diagnostics underlined and a span "revealed" when the graph asks."""
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMimeData, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor, QFontDatabase, QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat,
     QTextCursor, QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from studio.core.model import Diagnostic
 from studio.ui.editor.editing import newline_with_indent, toggle_comment
@@ -187,6 +187,22 @@ class TextEditor(QPlainTextEdit):
             selections.append(selection)
         self._diagnostic_selections = selections
         self._refresh_selections()
+
+    def diagnostic_at(self, position: int) -> str:
+        """The messages of the underlines covering a document position ('' if none)."""
+        return "\n".join(s.format.toolTip() for s in self._diagnostic_selections
+                         if s.cursor.selectionStart() <= position < max(s.cursor.selectionEnd(), s.cursor.selectionStart() + 1))
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip:  # hovering an underline tells what is wrong
+            point = self.viewport().mapFromGlobal(event.globalPos())
+            text = self.diagnostic_at(self.cursorForPosition(point).position())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
     def diagnostic_underlines(self) -> list[tuple[int, int, str]]:
         """(start, end, colour name) of every underline shown: what tests look at."""
