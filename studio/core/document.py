@@ -1,10 +1,12 @@
 """``Document``: a parsed Dockerfile, its syntax tree and stage graph; parse and reparse.
 
-Parsing is split in two so typing stays fast: ``parse`` only lexes (node extents, a
-C-speed regex pass), and the model objects (``nodes``, ``instructions``) and the stage
-graph are built on first use and cached. ``reparse`` re-lexes from the node holding
-the edit until the lexer is back in step with the old nodes, then reuses the rest
-shifted, so its cost follows the size of the change, not of the file.
+Work is done when it is first needed, so typing stays fast in big files: ``parse``
+only lexes (node extents and lines, one C-speed regex pass); ``nodes`` and
+``instructions`` (keywords, heredocs) and the stage graph are built on first use and
+cached; an instruction's flags, arguments, JSON form and mounts are computed the first
+time one of them is read. ``reparse`` re-lexes from the node holding the edit until
+the lexer is back in step with the old nodes, shifts the rest, and reuses the old
+Document's built nodes before the edit, so its cost follows the change, not the file.
 """
 from __future__ import annotations
 
@@ -248,6 +250,8 @@ def apply_edits(text: str, edits: list[TextEdit]) -> str:
 def reparse(doc: Document, edit: TextEdit) -> Document:
     """The Document for ``doc.text`` with ``edit`` applied: same result as ``parse``."""
     old_text = doc.text
+    if not 0 <= edit.start <= edit.end <= len(old_text):
+        raise ValueError(f"edit {edit} falls outside the text ({len(old_text)} characters)")
     new_text = old_text[: edit.start] + edit.new_text + old_text[edit.end:]
     raw, header = doc._raw, doc._header
     first_body = len(header.nodes)
