@@ -46,10 +46,6 @@ def palette_colors() -> dict[str, QColor]:
             "dim": tint(text, base, 0.45)}
 
 
-def is_dark() -> bool:
-    return QGuiApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
-
-
 def state_brush(state: str, cached: bool = False) -> QBrush:
     """Solid for work done now; pale and hatched for cache hits."""
     color = QColor(STATE_HUES.get(state, STAGE_HUE))

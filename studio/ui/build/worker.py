@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 DRAIN_MS = 33
 BUDGET_S = 0.012  # at most this much folding per tick; the rest waits for the next tick
+LOG_BYTES_PER_TICK = 64 * 1024  # log text handed over per tick (about 2 MB/s, far above what BuildKit sends)
 _DONE = object()
 
 
@@ -74,13 +75,19 @@ class BuildRunner(QObject):
         batch: list = []
         done = False
         queue = self._queue
+        log_bytes = 0
         while queue:
             item = queue.popleft()
             if item is _DONE:
                 done = True
                 break
             batch.append(item)
-            if len(batch) % 256 == 0 and time.perf_counter() - started > BUDGET_S / 2:
+            text = getattr(item, "text", None)
+            if text is not None:
+                log_bytes += len(text)
+                if log_bytes > LOG_BYTES_PER_TICK:
+                    break
+            if len(batch) % 64 == 0 and time.perf_counter() - started > BUDGET_S / 2:
                 break
         if batch:
             self.sig_batch.emit(batch)
@@ -96,11 +103,3 @@ class BuildRunner(QObject):
             self._thread.join(timeout=1.0)
             self._thread = None
         self.sig_done.emit(build)
-
-    def wait(self, timeout: float = 30.0) -> bool:
-        """Block until the worker thread ends (tests and shutdown); drains nothing."""
-        thread = self._thread
-        if thread is None:
-            return True
-        thread.join(timeout)
-        return not thread.is_alive()
