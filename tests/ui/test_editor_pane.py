@@ -2,6 +2,8 @@
 current line, diagnostic underlines, find/replace and go to line."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from studio.ui.editor.text_editor import OffsetMap
 
 TEXT = """# syntax=docker/dockerfile:1
@@ -86,8 +88,8 @@ def test_find_next_previous_and_case(open_window, qtbot):
     bar.case_box.setChecked(True)
     bar.find_edit.setText("ECHO")
     assert bar.status.text() == "No matches"
-    bar.close_bar()
-    assert not bar.isVisible()
+    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Escape)
+    assert not bar.isVisible() and window.focusWidget() is window.editor
 
 
 def test_replace_all_is_one_undo_step(open_window):

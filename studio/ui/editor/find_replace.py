@@ -1,8 +1,8 @@
 """The find/replace bar under the text pane (Ctrl+F / Ctrl+H)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget,
 )
@@ -47,8 +47,8 @@ class FindReplaceBar(QWidget):
         self.case_box.toggled.connect(self._on_pattern_changed)
         self.find_edit.returnPressed.connect(self.find_next)
         self.replace_edit.returnPressed.connect(self.replace_one)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_bar,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for field in (self.find_edit, self.replace_edit):
+            field.installEventFilter(self)  # Esc closes the bar, before any window shortcut
         self.hide()
 
     def _button(self, text: str, tip: str, slot) -> QToolButton:
@@ -58,6 +58,16 @@ class FindReplaceBar(QWidget):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        escape = getattr(event, "key", lambda: None)() == Qt.Key.Key_Escape
+        if escape and event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # ours: a window-wide Esc (e.g. cancel a build) must not take it
+            return True
+        if escape and event.type() == QEvent.Type.KeyPress:
+            self.close_bar()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- showing ------------------------------------------------------------------------
     def open_find(self, replace: bool = False) -> None:
