@@ -179,3 +179,17 @@ def test_untitled_file_builds_in_an_empty_temporary_context(qtbot):
     import os
     assert os.path.isdir(request.context_dir) and os.listdir(request.context_dir) == []
     assert "temporary" in window.build_bar.context_button.text()
+
+
+def test_a_build_without_an_engine_says_so_and_returns_to_idle(open_window, qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
+    window, _path = open_window("FROM scratch\nCOPY a /a\n")
+    controller = window.build_controller
+    assert controller.start()
+    assert not window.build_bar.build_action.isEnabled() and window.build_bar.cancel_action.isEnabled()
+    qtbot.waitUntil(lambda: not controller.running(), timeout=15_000)
+    assert controller.last_result is not None and not controller.last_result.ok
+    banner = window.build_banner
+    assert banner.isVisibleTo(window) and "no Docker Engine is running" in banner.message
+    assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
+    assert window.build_log.text().splitlines()[-1].startswith("ERROR: no Docker Engine is running")
