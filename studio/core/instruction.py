@@ -63,6 +63,14 @@ class ParsedInstruction(Instruction):
             d["onbuild"].heredocs = self.heredocs
         d.pop("_source", None)
 
+    def surely_flagless(self) -> bool:
+        """True when the instruction has no flags, found cheaply (no ``--`` in its text)
+        so the stage graph can skip working out the details of plain RUN/COPY lines."""
+        source = self.__dict__.get("_source")
+        if source is None:
+            return not self.flags
+        return source[0].find("--", self.start, self.content_end) < 0
+
     def __getstate__(self):
         if "_source" in self.__dict__:
             self._fill_details()

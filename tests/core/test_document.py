@@ -161,3 +161,12 @@ def test_copy_paths_keep_backslashes_with_backtick_escape():
     assert edge.sources == ["C:\\app", "C:\\my dir\\x"] and edge.dest == "D:\\out\\"
     edge = parse('FROM a AS b\nFROM c\nCOPY --from=b "my file" a\\ b /d/\n').edges[-1]
     assert edge.sources == ["my file", "a b"] and edge.dest == "/d/"
+
+
+def test_graph_leaves_plain_instructions_unexamined_until_read():
+    doc = parse("FROM a AS b\nRUN make all\nCOPY --from=b /x /y\n")
+    assert len(doc.edges) == 2
+    run = doc.instructions[1]
+    assert "flags" not in vars(run)  # the graph did not need its details
+    assert run.args == "make all" and run.flags == [] and run.stage == 0
+    assert "flags" in vars(doc.instructions[2])
