@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -214,12 +215,14 @@ class Display:
         self.tick += 1
         self._clear()
         width = max(len(r.label) for r in self.rows.values())
+        columns = shutil.get_terminal_size((100, 24)).columns
         for row in self.rows.values():
             filled = int(10 * row.done / row.total) if row.total else 10
             bar = "#" * filled + "-" * (10 - filled)
             mark = SPINNER[self.tick % 4] if row.state == "running" else MARKS.get(row.state, row.state)
-            detail = row.current[:48] if row.state == "running" else ""
-            self.out.write(f" {row.label:<{width}}  [{bar}] {row.done}/{row.total}  {mark:<7} {detail}\n")
+            detail = row.current if row.state == "running" else ""
+            line = f" {row.label:<{width}}  [{bar}] {row.done}/{row.total}  {mark:<7} {row.elapsed:>6}  {detail}"
+            self.out.write(line[:columns - 1].rstrip() + "\n")  # never wrap: the redraw counts lines
         self.drawn = len(self.rows)
         self.out.flush()
 

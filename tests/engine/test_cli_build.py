@@ -108,3 +108,27 @@ def test_prune_removes_measuring_images(context_dir, docker_client):
     outcome = json.loads(proc.stdout)
     assert set(outcome["removed"]) >= {i["Id"] for i in labelled}
     assert not docker_client.api.images(filters={"label": "io.github.stagestudio.measure=1"})
+
+
+def test_terminal_display_redraws_one_line_per_stage(monkeypatch):
+    import io
+
+    from studio.commands.build import Display
+    from studio.engine.events import (BuildStarted, StageFinished, StagePlan, StepFinished, StepPlan,
+                                      StepStarted)
+
+    monkeypatch.setenv("COLUMNS", "50")
+    out = io.StringIO()
+    display = Display(out, tty=True)
+    plan = [StagePlan(0, "build", "build", [StepPlan(1, "FROM busybox"), StepPlan(2, "RUN " + "x" * 80)], True),
+            StagePlan(1, None, "stage-1", [StepPlan(3, "FROM scratch")], False)]
+    for event in [BuildStarted(plan, "buildkit", 0), StepStarted(0, 1, "[build 1/2] FROM", 0.0),
+                  StepFinished(0, 1, True, 0.0), StepStarted(0, 2, "[build 2/2] RUN", 0.1),
+                  StepFinished(0, 2, False, 1.5), StageFinished(0, "done"), StageFinished(1, "skipped")]:
+        display.handle(event)
+        display.last_draw = 0.0  # no throttling in the test
+    display.finish()
+    final = out.getvalue().split("\x1b[J")[-1].splitlines()
+    assert len(final) == 2 and all(len(line) < 50 for line in final)
+    assert "build" in final[0] and "2/2" in final[0] and "done" in final[0] and "1.6s" in final[0]
+    assert "#1" in final[1] and "skipped" in final[1]
