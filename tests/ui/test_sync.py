@@ -314,3 +314,16 @@ def test_random_edits_keep_text_document_and_graph_in_step(open_window):
             assert len(window.graph_view.stage_nodes()) == len(fresh.stages)
 
     edit()
+
+
+def test_removing_a_stage_others_need_asks_first(open_window, prompts):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_remove_stage_requested.emit(0)  # "test" and "final" use "build"
+    assert prompts.kinds() == ["confirm"] and window.current_text() == TEXT
+    assert "Cannot change the graph" in window.statusBar().currentMessage()
+    prompts.answers["confirm"] = "yes"
+    window.graph_view.sig_remove_stage_requested.emit(0)
+    assert "AS build" not in window.current_text()
+    assert "build" not in [s.name for s in window.controller.graph.stages]
+    window.editor.undo()  # the cascade is one undo step too
+    assert window.current_text() == TEXT
