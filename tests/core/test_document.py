@@ -164,9 +164,9 @@ def test_copy_paths_keep_backslashes_with_backtick_escape():
 
 
 def test_graph_leaves_plain_instructions_unexamined_until_read():
-    doc = parse("FROM a AS b\nRUN make all\nCOPY --from=b /x /y\n")
-    assert len(doc.edges) == 2
-    run = doc.instructions[1]
+    doc = parse("FROM a AS b\nFROM c\nRUN make all\nCOPY --from=b /x /y\n")
+    assert [e.kind for e in doc.edges] == ["from", "from", "copy"]
+    run = doc.instructions[2]
     assert "flags" not in vars(run)  # the graph did not need its details
-    assert run.args == "make all" and run.flags == [] and run.stage == 0
-    assert "flags" in vars(doc.instructions[2])
+    assert run.args == "make all" and run.flags == [] and run.stage == 1
+    assert "flags" in vars(doc.instructions[3])
