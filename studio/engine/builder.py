@@ -58,6 +58,7 @@ class Build:
         self.stage_map: Any = None
         self.context_digest: str | None = None
         self._host: str | None = None  # endpoint of the light socket client, when used
+        self._target_key: str | None = None  # the engine's name for the target stage
         self._ping: dict[str, str] = {}
 
     @property
