@@ -46,7 +46,8 @@ class ExampleGallery(QDialog):
         self.preview.setReadOnly(True)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.preview.setFont(self.font())
-        self._highlighter = DockerfileHighlighter(self.preview.document())
+        dark = self.preview.palette().base().color().lightness() < 128
+        self._highlighter = DockerfileHighlighter(self.preview.document(), dark=dark)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -40,7 +40,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.setAcceptDrops(True)  # drop a Dockerfile anywhere on the window to open it
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.editor = TextEditor(self)
-        self.highlighter = DockerfileHighlighter(self.editor.document())
+        self.highlighter = DockerfileHighlighter(self.editor.document(), dark=self.editor.is_dark())
         self.graph_view = GraphView(self)
         self.find_bar = FindReplaceBar(self.editor, self)
         self.banner = QLabel(self)

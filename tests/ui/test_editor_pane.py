@@ -184,3 +184,20 @@ def test_toggle_comment_is_one_undo_step(open_window):
     assert window.current_text() == "# FROM a AS b\n  # RUN x\n\n# RUN y\n"
     window.editor.undo()
     assert window.current_text() == text
+
+
+def test_dark_backgrounds_get_their_own_colours(qtbot):
+    from PySide6.QtGui import QColor, QPalette
+
+    from studio.ui.editor.highlighter import DockerfileHighlighter
+    from studio.ui.editor.text_editor import TextEditor
+
+    editor = TextEditor()
+    qtbot.addWidget(editor)
+    palette = editor.palette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    editor.setPalette(palette)
+    assert editor.is_dark()
+    light = DockerfileHighlighter(editor.document()).formats["keyword"].foreground().color()
+    dark = DockerfileHighlighter(editor.document(), dark=True).formats["keyword"].foreground().color()
+    assert dark.lightness() > light.lightness()

@@ -36,26 +36,42 @@ def _fmt(color: str, bold: bool = False, italic: bool = False, background: str |
     return fmt
 
 
+# kind: (foreground, options) for light and for dark editor backgrounds
+LIGHT = {
+    "keyword": ("#1f5fbf", {"bold": True}),
+    "flag": ("#8a3fb8", {}),
+    "string": ("#2e7d32", {}),
+    "var": ("#c25e00", {}),
+    "comment": ("#7a7a7a", {"italic": True}),
+    "directive": ("#b0006e", {"italic": True}),
+    "heredoc": ("#00607a", {"background": "#eef6f8"}),
+    "heredoc_marker": ("#00607a", {"bold": True}),
+    "as": ("#1f5fbf", {"bold": True}),
+    "escape": ("#9e9e9e", {}),
+}
+DARK = {
+    "keyword": ("#6cb6ff", {"bold": True}),
+    "flag": ("#d2a8ff", {}),
+    "string": ("#8ddb8c", {}),
+    "var": ("#f69d50", {}),
+    "comment": ("#8b949e", {"italic": True}),
+    "directive": ("#f47ebf", {"italic": True}),
+    "heredoc": ("#76e3ea", {"background": "#1b2b34"}),
+    "heredoc_marker": ("#76e3ea", {"bold": True}),
+    "as": ("#6cb6ff", {"bold": True}),
+    "escape": ("#6e7681", {}),
+}
+
+
 class DockerfileHighlighter(QSyntaxHighlighter):
     """Colours instructions, flags, strings, variables, comments, heredoc bodies and
     parser directives. The escape character follows the file's ``# escape=`` directive
     (the sync controller sets ``escape`` from the parsed Document)."""
 
-    def __init__(self, document: QTextDocument) -> None:
+    def __init__(self, document: QTextDocument, dark: bool = False) -> None:
         super().__init__(document)
         self.escape = "\\"
-        self.formats = {
-            "keyword": _fmt("#1f5fbf", bold=True),
-            "flag": _fmt("#8a3fb8"),
-            "string": _fmt("#2e7d32"),
-            "var": _fmt("#c25e00"),
-            "comment": _fmt("#7a7a7a", italic=True),
-            "directive": _fmt("#b0006e", italic=True),
-            "heredoc": _fmt("#00607a", background="#eef6f8"),
-            "heredoc_marker": _fmt("#00607a", bold=True),
-            "as": _fmt("#1f5fbf", bold=True),
-            "escape": _fmt("#9e9e9e"),
-        }
+        self.formats = {kind: _fmt(*spec[:1], **spec[1]) for kind, spec in (DARK if dark else LIGHT).items()}
         self._stacks: list[tuple[tuple[str, bool], ...]] = []  # heredoc stacks by state id
         self._stack_ids: dict[tuple[tuple[str, bool], ...], int] = {}
 

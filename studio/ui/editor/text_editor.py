@@ -70,6 +70,9 @@ class TextEditor(QPlainTextEdit):
         self._update_gutter_width()
         self._refresh_selections()
 
+    def is_dark(self) -> bool:
+        return self.palette().base().color().lightness() < 128
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         # Shift+Enter too: QPlainTextEdit would insert U+2028, which has no place in a Dockerfile
         plain = not (event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier))
@@ -133,7 +136,7 @@ class TextEditor(QPlainTextEdit):
     def _refresh_selections(self) -> None:
         line = QTextEdit.ExtraSelection()
         base = self.palette().base().color()
-        line.format.setBackground(QColor("#f2f5fa") if base.lightness() > 128 else base.lighter(125))
+        line.format.setBackground(base.lighter(125) if self.is_dark() else QColor("#f2f5fa"))
         line.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         line.cursor = self.textCursor()
         line.cursor.clearSelection()
@@ -220,7 +223,7 @@ class TextEditor(QPlainTextEdit):
         band.setPosition(cursor.selectionStart())
         band.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         selection = QTextEdit.ExtraSelection()
-        selection.format.setBackground(QColor("#fff3c4"))
+        selection.format.setBackground(QColor("#fff3c4" if not self.is_dark() else "#4a4120"))
         selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         selection.cursor = band
         self._reveal_selections = [selection]
@@ -249,7 +252,7 @@ class TextEditor(QPlainTextEdit):
         selections = []
         for cursor in cursors[:2000]:
             selection = QTextEdit.ExtraSelection()
-            selection.format.setBackground(QColor("#ffe08a"))
+            selection.format.setBackground(QColor("#ffe08a" if not self.is_dark() else "#6b5a17"))
             selection.cursor = cursor
             selections.append(selection)
         self._find_selections = selections
