@@ -298,6 +298,13 @@ class WindowFilesMixin:
                 return
         self.reload_from_disk()
 
+    def revert(self) -> bool:
+        """File > Revert to Saved: the file as on disk, as one undoable step."""
+        if self.path is None:
+            self.statusBar().showMessage("This document has never been saved: nothing to revert to.", 6000)
+            return False
+        return self.reload_from_disk()
+
     def reload_from_disk(self) -> bool:
         if self.path is None:
             return False

@@ -39,6 +39,7 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addSeparator()
     _add(window, file_menu, "save", "&Save", window.save, Key.Save)
     _add(window, file_menu, "save_as", "Save &As…", window.save_as, "Ctrl+Shift+S")
+    _add(window, file_menu, "revert", "Re&vert to Saved", window.revert, tip="Reload the file from disk (undoable)")
     file_menu.addSeparator()
     _add(window, file_menu, "export_png", "Export Graph as &PNG…", lambda: window.export_graph("png"))
     _add(window, file_menu, "export_svg", "Export Graph as S&VG…", lambda: window.export_graph("svg"))

@@ -266,3 +266,12 @@ def test_a_file_rewritten_in_two_steps_reloads_once_settled(open_window, qtbot):
     assert window.banner_text() == ""
     window.editor.undo()  # one reload, not an empty file and then another
     assert window.current_text() == BODY
+
+
+def test_revert_to_saved_is_undoable(open_window, qtbot):
+    window, _ = open_window(BODY)
+    type_at_end(window, qtbot, "\n# scratch that")
+    window.actions_by_name["revert"].trigger()
+    assert window.current_text() == BODY and not window.isWindowModified()
+    window.editor.undo()
+    assert window.current_text() == BODY + "\n# scratch that"
