@@ -262,7 +262,9 @@ class GraphScene(QGraphicsScene):
         pending_keys = {i.key for i in pending}
         nodes = self.all_nodes()
         fixed = {n.key: (n.pos().x(), n.pos().y()) for n in nodes if n.key not in pending_keys}
-        sizes = {n.key: (n.box_rect().width(), n.box_rect().height()) for n in nodes}
+        # Stage boxes grow during a build (a status footer, an error row): lay them out at
+        # that height so a build never makes neighbours overlap.
+        sizes = {n.key: (n.box_rect().width(), n.box_rect().height() + _build_room(n)) for n in nodes}
         anchors = {n.key: (T.HEADER_H / 2 if isinstance(n, StageNode) else T.IMAGE_H / 2) for n in nodes}
         edges = [(e.source_item.key, e.target_item.key, e.entry_offset()) for e in self.edge_map.values()]
         routes: dict = {}
@@ -351,3 +353,11 @@ class GraphScene(QGraphicsScene):
                 painter.setOpacity(edge.opacity())
                 edge.draw(painter, rect, lod, edge.isSelected())
         painter.setOpacity(1.0)
+
+
+def _build_room(node) -> float:
+    """How much taller ``node`` can get once a build reports on it."""
+    if not isinstance(node, StageNode):
+        return 0.0
+    room = 0.0 if node._has_footer() else T.FOOTER_H
+    return room + (0.0 if node.error else T.ROW_H)
