@@ -90,6 +90,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self._on_document_changed(self.controller.document)
         from studio.ui.build import install_build_ui  # the build bar, log and charts docks
         self.build_controller = install_build_ui(self)
+        from studio.ui.teach import install_teach_ui  # Explain panel, walk-through, lint actions
+        self.teach = install_teach_ui(self)
 
     # -- surface for other panels -------------------------------------------------------
     @property

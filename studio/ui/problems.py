@@ -39,6 +39,7 @@ class ProblemsPanel(QTreeWidget):
         self.customContextMenuRequested.connect(self._context_menu)
         self._diagnostics: list[Diagnostic] = []
         self._diagnostics_shown = False
+        self.menu_hooks: list = []  # callables (menu, diagnostic) adding entries to the context menu
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
@@ -90,6 +91,8 @@ class ProblemsPanel(QTreeWidget):
         diag = self.fixable(row)
         if diag is not None:
             menu.addAction(f"Apply Fix: {diag.fix_title or 'quick fix'}", lambda: self.sig_fix_requested.emit(diag))
+        for hook in self.menu_hooks:
+            hook(menu, self._diagnostics[row] if 0 <= row < len(self._diagnostics) else None)
         menu.exec(self.viewport().mapToGlobal(pos))
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -57,9 +57,17 @@ def structure_ok(doc) -> bool:
 
 
 def merge_diagnostics(*lists: list[Diagnostic]) -> list[Diagnostic]:
+    """All diagnostics once each; a parser diagnostic that a lint finding repeats under
+    its own spelling (duplicate-stage-name / DuplicateStageName) is left to the finding."""
+    from studio.core.lint import Finding, parser_only
+
+    everything = [d for items in lists for d in items]
+    findings = [d for d in everything if isinstance(d, Finding)]
+    if findings:
+        everything = parser_only([d for d in everything if not isinstance(d, Finding)], findings) + findings
     seen = set()
     merged = []
-    for diag in (d for items in lists for d in items):
+    for diag in everything:
         key = (diag.code, diag.line, diag.message)
         if key not in seen:
             seen.add(key)

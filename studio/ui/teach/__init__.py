@@ -1,0 +1,82 @@
+"""The teaching side of the window: the Explain panel, the classroom walk-through, large
+fonts for a projector, and what a user does with lint findings (explain, quick fix,
+disable for this file). ``install_teach_ui(window)`` wires them all into a MainWindow.
+
+Menus: View > Explain Panel (Ctrl+3), View > Large Fonts (Ctrl+Shift+L),
+Help > Explain This Build (F5), Help > Explain Lint Finding at Cursor (Ctrl+F1).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from studio.ui.teach.explain_panel import ExplainPanel
+from studio.ui.teach.large_fonts import LargeFonts
+from studio.ui.teach.lint_integration import LintActions, RuleDialog
+from studio.ui.teach.walkthrough import Walkthrough
+
+__all__ = ["TeachUI", "install_teach_ui", "ExplainPanel", "Walkthrough", "LintActions", "RuleDialog",
+           "LargeFonts"]
+
+
+class TeachUI(QObject):
+    """Holds the teaching parts of one window (``window.teach``)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.explain = ExplainPanel(window)
+        self.explain_dock = window.add_dock("Explain", self.explain, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.explain_dock.hide()  # View > Explain Panel; the window state remembers the choice
+        self.explain_dock.visibilityChanged.connect(self._on_explain_shown)
+        self.walkthrough = Walkthrough(window, self.explain)
+        self.lint = LintActions(window)
+        self.large_fonts = LargeFonts(window, self.explain, self.walkthrough.panel)
+        self._menus()
+
+    def _action(self, name: str, text: str, shortcut: str, slot, tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(f"action_{name}")
+        action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        registry = getattr(self.window, "actions_by_name", None)
+        if registry is not None:
+            registry[name] = action
+        return action
+
+    def _menus(self) -> None:
+        window = self.window
+        view_menu = getattr(window, "view_menu", None) or window.menuBar().addMenu("&View")
+        toggle = self.explain_dock.toggleViewAction()
+        toggle.setText("E&xplain Panel")
+        toggle.setShortcut(QKeySequence("Ctrl+3"))
+        toggle.setObjectName("action_explain_panel")
+        large = self._action("large_fonts", "&Large Fonts (Projector)", "Ctrl+Shift+L",
+                             lambda on: self.large_fonts.set_enabled(on),
+                             "Bigger text in the text pane, the explanations and the graph")
+        large.setCheckable(True)
+        view_menu.addSeparator()
+        view_menu.addAction(toggle)
+        view_menu.addAction(large)
+        help_menu = window.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("explain_build", "Explain This &Build", "F5",
+                                         lambda: self.walkthrough.start(),
+                                         "Walk through the stages in build order (arrow keys; Esc ends)"))
+        help_menu.addAction(self._action("explain_finding", "Explain Lint &Finding at Cursor", "Ctrl+F1",
+                                         lambda: self.lint.explain_at_cursor()))
+        window.help_menu = help_menu
+
+    def _on_explain_shown(self, visible: bool) -> None:
+        if visible and self.explain.index is None:
+            node = self.window.graph_view.selected_stage()
+            if node is not None:
+                self.explain.show_stage(node.index)
+            else:
+                self.explain._follow_cursor()
+
+
+def install_teach_ui(window) -> TeachUI:
+    teach = TeachUI(window)
+    window.teach = teach
+    return teach

@@ -1,0 +1,209 @@
+"""Classroom mode: "Explain this build" steps through the stages in build order, one at a
+time, with the box emphasised in the graph, its lines lit in the text and the explanation
+shown large. Right/Space/PageDown go on, Left/PageUp go back, Esc ends.
+
+The keys are caught window-wide while a walk-through runs (an application event filter
+that only looks at key presses for the main window), so they work whichever pane has
+focus, as a presenter with a clicker expects; other windows and dialogs are untouched.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QApplication, QGraphicsPathItem, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from studio.core.explain import walkthrough
+
+NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown}
+PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_PageUp}
+END_KEYS = {Qt.Key.Key_Escape}
+HALO_COLOUR = "#f59f00"
+LARGE_POINTS = 15.0
+
+
+class WalkthroughPanel(QWidget):
+    """The view: which step, the explanation in large type, and the three buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("walkthroughPanel")
+        self.step_label = QLabel(self)
+        self.step_label.setObjectName("walkthroughStep")
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("walkthroughBrowser")
+        self.browser.document().setDocumentMargin(14)
+        self.browser.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.previous_button = QPushButton("◀ Previous", self)
+        self.next_button = QPushButton("Next ▶", self)
+        self.end_button = QPushButton("End", self)
+        hint = QLabel("← → · Space · PgUp/PgDn · Esc ends", self)
+        hint.setStyleSheet("color: gray;")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous_button)
+        buttons.addWidget(self.next_button)
+        buttons.addStretch(1)
+        buttons.addWidget(hint)
+        buttons.addStretch(1)
+        buttons.addWidget(self.end_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.step_label)
+        layout.addWidget(self.browser, 1)
+        layout.addLayout(buttons)
+        self.set_scale(1.0)
+
+    def set_scale(self, factor: float) -> None:
+        font = QFont(self.browser.font())
+        font.setPointSizeF(LARGE_POINTS * factor)
+        self.browser.setFont(font)
+        self.browser.document().setDefaultFont(font)
+        label = QFont(self.step_label.font())
+        label.setPointSizeF(11.0 * factor)
+        label.setBold(True)
+        self.step_label.setFont(label)
+
+
+class Walkthrough(QObject):
+    """The controller: the order of the steps and what each step does to the window."""
+
+    sig_step = Signal(int, int)  # position in the walk, stage index
+    sig_ended = Signal()
+
+    def __init__(self, window, explain_panel) -> None:
+        super().__init__(window)
+        self.window = window
+        self.explain = explain_panel
+        self.panel = WalkthroughPanel(window)
+        self.dock = window.add_dock("Walk-through", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock.hide()
+        self.order: list[int] = []
+        self.position = -1
+        self._halo: QGraphicsPathItem | None = None
+        self.panel.next_button.clicked.connect(self.next)
+        self.panel.previous_button.clicked.connect(self.previous)
+        self.panel.end_button.clicked.connect(self.end)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility)
+
+    @property
+    def active(self) -> bool:
+        return self.position >= 0
+
+    def current_stage(self) -> int | None:
+        return self.order[self.position] if self.active else None
+
+    # -- steering ------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Begin at the first stage BuildKit would build. False when there is nothing to show."""
+        self.window.current_document()  # pending keystrokes parsed first
+        graph = self.window.controller.graph
+        if not graph.stages:
+            self.window.statusBar().showMessage("There are no stages to explain yet.", 6000)
+            return False
+        self.order = [exp.index for exp in walkthrough(graph, self.explain.costs())]
+        self.dock.show()
+        self.dock.raise_()
+        QApplication.instance().installEventFilter(self)
+        self.go(0)
+        return True
+
+    def go(self, position: int) -> None:
+        if not self.order:
+            return
+        self.position = max(0, min(position, len(self.order) - 1))
+        index = self.order[self.position]
+        graph = self.window.controller.graph
+        total = len(self.order)
+        name = graph.stages[index].label if index < len(graph.stages) else f"stage {index}"
+        self.panel.step_label.setText(f"Step {self.position + 1} of {total}: {name}")
+        self.panel.browser.setHtml(self.explain.html_for(index))
+        self.panel.previous_button.setEnabled(self.position > 0)
+        self.panel.next_button.setEnabled(self.position < total - 1)
+        view = self.window.graph_view
+        view.select_stage(index)
+        view.sig_stage_selected.emit(index)  # the controller lights the lines, the panel follows
+        self._emphasise(index)
+        self.sig_step.emit(self.position, index)
+
+    def next(self) -> None:
+        if self.active and self.position < len(self.order) - 1:
+            self.go(self.position + 1)
+
+    def previous(self) -> None:
+        if self.active and self.position > 0:
+            self.go(self.position - 1)
+
+    def end(self) -> None:
+        if not self.active:
+            return
+        self.position = -1
+        QApplication.instance().removeEventFilter(self)
+        self._clear_halo()
+        self.dock.hide()
+        self.sig_ended.emit()
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if not visible and self.active and not self.dock.isVisible():
+            self.end()  # the user closed the dock: the walk is over
+
+    # -- keys ----------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) or not self.active:
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self.window:
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        key = event.key()
+        if key not in NEXT_KEYS | PREVIOUS_KEYS | END_KEYS:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # ours, not a window shortcut's (Esc would cancel a build)
+            return True
+        if key in NEXT_KEYS:
+            self.next()
+        elif key in PREVIOUS_KEYS:
+            self.previous()
+        else:
+            self.end()
+        return True
+
+    # -- emphasis --------------------------------------------------------------------------
+    def _emphasise(self, index: int) -> None:
+        self._clear_halo()
+        node = self.window.graph_view.stage_nodes().get(index)
+        if node is None:
+            return
+        rect: QRectF = node.sceneBoundingRect().adjusted(-7, -7, 7, 7)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 12, 12)
+        halo = QGraphicsPathItem(path)
+        colour = QColor(HALO_COLOUR)
+        pen = QPen(colour, 5)
+        pen.setCosmetic(True)
+        halo.setPen(pen)
+        colour.setAlpha(40)
+        halo.setBrush(colour)
+        halo.setZValue(node.zValue() - 0.5)
+        halo.setData(0, "walkthrough-halo")
+        node.scene().addItem(halo)
+        self._halo = halo
+        self.window.graph_view.centerOn(node)
+
+    def halo(self) -> QGraphicsPathItem | None:
+        return self._halo if self._halo is not None and _alive(self._halo) else None
+
+    def _clear_halo(self) -> None:
+        halo, self._halo = self._halo, None
+        if halo is not None and _alive(halo) and halo.scene() is not None:
+            halo.scene().removeItem(halo)
+
+
+def _alive(item) -> bool:
+    try:
+        import shiboken6
+        return shiboken6.isValid(item)
+    except ImportError:  # pragma: no cover - shiboken ships with PySide6
+        return True

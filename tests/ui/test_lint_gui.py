@@ -1,0 +1,109 @@
+"""Lint in the window: findings in the Problems panel, on the text and on the right box;
+quick fixes and "Disable rule for this file" as single undo steps; the rule dialog."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
+
+from studio.core.lint import RULES
+from studio.ui.sync_rules import single_edit
+
+CASING = ("FROM stage-studio-test/busybox:1 AS tools\nRUN echo tools\n\n"
+          "FROM stage-studio-test/busybox:1 as build\nRUN echo hi\n\n"
+          "FROM scratch\nCOPY --from=build /bin/sh /sh\nCOPY --from=tools /bin/ls /ls\n")
+
+
+def linted(open_window, text):
+    window, path = open_window(text)
+    window.controller.run_lint()  # what the idle timer does once typing pauses
+    return window, path
+
+
+def finding(window, code):
+    return next(d for d in window.problems.diagnostics() if d.code == code)
+
+
+def test_findings_show_in_problems_on_the_text_and_on_their_box(open_window):
+    window, _ = linted(open_window, CASING)
+    found = finding(window, "FromAsCasing")
+    assert found.line == 4
+    nodes = window.graph_view.stage_nodes()
+    assert any("FromAsCasing" in m or "casing" in m for m in nodes[1].diagnostics)  # the "build" box
+    assert not any("casing" in m for m in nodes[0].diagnostics + nodes[2].diagnostics)
+    spans = {(start, end) for start, end, _colour in window.editor.diagnostic_underlines()}
+    assert (found.start, found.end) in spans
+
+
+def test_a_parser_diagnostic_lint_repeats_is_listed_once(open_window):
+    text = "FROM stage-studio-test/busybox:1 AS a\nRUN true\nFROM scratch AS a\n"
+    window, _ = linted(open_window, text)
+    on_line_3 = [d.code for d in window.problems.diagnostics() if d.line == 3]
+    assert on_line_3.count("DuplicateStageName") + on_line_3.count("duplicate-stage-name") == 1
+
+
+def test_quick_fix_changes_only_its_span_and_ctrl_z_restores_the_exact_text(open_window, qtbot):
+    window, _ = linted(open_window, CASING)
+    found = finding(window, "FromAsCasing")
+    assert window.teach.lint.quick_fix(found)
+    after = window.current_text()
+    span = single_edit(CASING, after)
+    assert (CASING[span.start:span.end], span.new_text) == ("as", "AS")
+    assert "FromAsCasing" not in [d.code for d in window.problems.diagnostics()]
+    window.editor.setFocus()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_text() == CASING
+
+
+def test_disabling_a_rule_adds_the_check_skip_directive_and_undo_removes_it(open_window, qtbot):
+    window, _ = linted(open_window, CASING)
+    assert window.teach.lint.disable_rule("FromAsCasing")
+    assert window.current_text() == "# check=skip=FromAsCasing\n" + CASING
+    assert "FromAsCasing" not in [d.code for d in window.problems.diagnostics()]
+    assert not any("casing" in m for m in window.graph_view.stage_nodes()[1].diagnostics)
+    window.editor.undo()
+    assert window.current_text() == CASING
+
+
+def test_disabling_a_second_rule_extends_the_existing_directive(open_window):
+    text = "# check=skip=FromAsCasing\n" + CASING.replace("AS tools", "AS Tools")
+    window, _ = linted(open_window, text)
+    code = "StageNameCasing"
+    assert code in [d.code for d in window.problems.diagnostics()]
+    assert window.teach.lint.disable_rule(code)
+    assert window.current_text().splitlines()[0] == f"# check=skip=FromAsCasing,{code}"
+    assert code not in [d.code for d in window.problems.diagnostics()]
+
+
+def test_problems_menu_offers_explain_and_disable_and_the_dialog_explains_the_rule(open_window):
+    window, _ = linted(open_window, CASING)
+    found = finding(window, "FromAsCasing")
+    menu = QMenu()
+    for hook in window.problems.menu_hooks:
+        hook(menu, found)
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts == ["Explain FromAsCasing…", "Disable FromAsCasing for This File"]
+    dialog = window.teach.lint.explain(found)
+    try:
+        shown = dialog.browser.toPlainText()
+        rule = RULES["FromAsCasing"]
+        assert rule.name in shown and "Line 4" in shown
+        assert rule.example_before.splitlines()[0].strip() in shown
+        assert rule.example_after.splitlines()[0].strip() in shown
+        assert dialog.fix_button.isVisibleTo(dialog)
+        dialog.fix_button.click()  # the dialog's quick fix is the same one undo step
+        assert window.current_text() == CASING.replace(" as build", " AS build")
+        window.editor.undo()
+        assert window.current_text() == CASING
+    finally:
+        dialog.close()
+
+
+def test_explain_at_cursor_finds_the_lint_finding_on_the_line(open_window):
+    window, _ = linted(open_window, CASING)
+    window.go_to_line(4)
+    window.actions_by_name["explain_finding"].trigger()
+    dialog = window.teach.lint.dialog
+    try:
+        assert dialog is not None and dialog.code == "FromAsCasing" and dialog.isVisible()
+    finally:
+        dialog.close()

@@ -1,0 +1,118 @@
+"""The teaching parts of the window: the Explain panel, the classroom walk-through and
+large fonts (pytest-qt, offscreen). The build-numbers test is in test_teach_build.py."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from studio.core import parse
+from studio.core.explain import build_order
+
+TEXT = """FROM stage-studio-test/busybox:latest AS toolchain
+RUN mkdir -p /toolchain
+
+FROM toolchain AS build
+WORKDIR /src
+RUN echo app > /out.txt
+
+FROM stage-studio-test/busybox:latest AS docs
+RUN echo docs > /docs.txt
+
+FROM scratch AS lonely
+COPY --from=docs /docs.txt /
+
+FROM scratch
+COPY --from=build /out.txt /app/out.txt
+COPY --from=docs /docs.txt /app/docs.txt
+"""
+
+
+def explain_window(open_window, text=TEXT):
+    window, path = open_window(text)
+    window.teach.explain_dock.toggleViewAction().trigger()  # View > Explain Panel
+    assert window.teach.explain_dock.isVisible()
+    return window, window.teach.explain
+
+
+def test_selecting_a_box_explains_its_base_consumers_and_paths(open_window, qtbot):
+    window, panel = explain_window(open_window)
+    node = window.graph_view.stage_nodes()[2]  # "docs"
+    node.setSelected(True)  # as a click does: the view reports the selection
+    assert panel.index == 2
+    text = panel.text()
+    assert "docs starts from the image stage-studio-test/busybox:latest" in text
+    assert "lonely copies /docs.txt out of it (line 12)" in text
+    assert "#4 copies /docs.txt out of it (line 16)" in text
+    assert "runs echo docs > /docs.txt" in text
+    assert "The target (#4) needs it" in text
+
+
+def test_the_panel_follows_the_text_cursor_and_says_when_the_target_skips_a_stage(open_window):
+    window, panel = explain_window(open_window)
+    window.go_to_line(12)  # inside "lonely"
+    assert panel.index == 3
+    window.go_to_line(9)
+    assert panel.index == 2
+    window.go_to_line(15)
+    assert panel.index == 4
+    panel.show_stage(3)
+    assert "skipped" in panel.text() and "BuildKit skips it" in panel.text()
+    panel.show_stage(1)
+    assert "build starts from stage toolchain" in panel.text()
+    assert "Build with sizes" in panel.text()  # no build yet: no numbers, a hint instead
+
+
+def test_walkthrough_visits_stages_in_build_order_selecting_each_box(open_window, qtbot):
+    window, _panel = explain_window(open_window)
+    walk = window.teach.walkthrough
+    expected = build_order(parse(TEXT).graph())
+    expected += [i for i in range(5) if i not in expected]  # skipped stages come last
+    window.actions_by_name["explain_build"].trigger()
+    assert walk.active and walk.dock.isVisible()
+    window.editor.setFocus()  # the keys work whichever pane has focus
+    seen = []
+    for step in range(5):
+        index = walk.current_stage()
+        seen.append(index)
+        selected = window.graph_view.selected_stage()
+        assert selected is not None and selected.index == index
+        halo = walk.halo()
+        assert halo is not None and halo.sceneBoundingRect().contains(selected.sceneBoundingRect())
+        stage = window.controller.graph.stages[index]
+        assert window.editor.revealed_lines()[0] == stage.line
+        assert f"Step {step + 1} of 5" in walk.panel.step_label.text()
+        assert stage.label in walk.panel.browser.toPlainText()
+        key = (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown)[step % 3]
+        qtbot.keyClick(window.focusWidget(), key)
+    assert seen == expected
+    assert window.current_text() == TEXT  # Space and the arrows never reached the text
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_PageUp)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Left)
+    assert walk.current_stage() == expected[2]
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)
+    assert not walk.active and not walk.dock.isVisible() and walk.halo() is None
+    qtbot.keyClick(window.editor, Qt.Key.Key_Right)  # arrows are the editor's again
+    assert window.current_text() == TEXT
+
+
+def test_large_fonts_scale_text_explanations_and_graph_and_switch_back(open_window):
+    window, panel = explain_window(open_window)
+    walk_panel = window.teach.walkthrough.panel
+    before = (window.editor.font().pointSizeF(), panel.browser.font().pointSizeF(),
+              walk_panel.browser.font().pointSizeF(), window.graph_view.zoom())
+    action = window.actions_by_name["large_fonts"]
+    action.trigger()
+    assert action.isChecked()
+    after = (window.editor.font().pointSizeF(), panel.browser.font().pointSizeF(),
+             walk_panel.browser.font().pointSizeF(), window.graph_view.zoom())
+    for old, new in zip(before, after):
+        assert new >= old * 1.5
+    action.trigger()
+    restored = (window.editor.font().pointSizeF(), panel.browser.font().pointSizeF(),
+                walk_panel.browser.font().pointSizeF(), window.graph_view.zoom())
+    assert restored == before or all(abs(a - b) < 1e-6 for a, b in zip(restored, before))
+
+
+def test_an_empty_file_has_nothing_to_walk_through(open_window):
+    window, _ = open_window("")
+    assert not window.teach.walkthrough.start()
+    assert not window.teach.walkthrough.active
