@@ -11,7 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import (
-    QApplication, QGraphicsPathItem, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QGraphicsPathItem, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
+    QWidget,
 )
 
 from studio.core.explain import walkthrough
@@ -21,6 +22,7 @@ PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_PageUp}
 END_KEYS = {Qt.Key.Key_Escape}
 HALO_COLOUR = "#f59f00"
 LARGE_POINTS = 15.0
+WALK_WIDTH = 520  # pixels: the explanation stays readable at large type
 
 
 class WalkthroughPanel(QWidget):
@@ -81,6 +83,7 @@ class Walkthrough(QObject):
         self.order: list[int] = []
         self.position = -1
         self._halo: QGraphicsPathItem | None = None
+        self._hidden: list = []  # docks moved aside for the walk, shown again at the end
         self.panel.next_button.clicked.connect(self.next)
         self.panel.previous_button.clicked.connect(self.previous)
         self.panel.end_button.clicked.connect(self.end)
@@ -102,8 +105,11 @@ class Walkthrough(QObject):
             self.window.statusBar().showMessage("There are no stages to explain yet.", 6000)
             return False
         self.order = [exp.index for exp in walkthrough(graph, self.explain.costs())]
+        self._make_room()
         self.dock.show()
         self.dock.raise_()
+        self.window.resizeDocks([self.dock], [max(self.dock.width(), WALK_WIDTH)], Qt.Orientation.Horizontal)
+        self.window.graph_view.fit_to_view()
         QApplication.instance().installEventFilter(self)
         self.go(0)
         return True
@@ -141,7 +147,21 @@ class Walkthrough(QObject):
         QApplication.instance().removeEventFilter(self)
         self._clear_halo()
         self.dock.hide()
+        for dock in self._hidden:
+            dock.show()
+        self._hidden = []
         self.sig_ended.emit()
+
+    def _make_room(self) -> None:
+        """The walk-through takes the right-hand column: docks there step aside until it ends."""
+        if self.active:
+            return
+        window = self.window
+        self._hidden = [d for d in window.findChildren(QDockWidget)
+                        if d is not self.dock and d.isVisible() and not d.isFloating()
+                        and window.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea]
+        for dock in self._hidden:
+            dock.hide()
 
     def _on_dock_visibility(self, visible: bool) -> None:
         if not visible and self.active and not self.dock.isVisible():
@@ -190,7 +210,7 @@ class Walkthrough(QObject):
         halo.setData(0, "walkthrough-halo")
         node.scene().addItem(halo)
         self._halo = halo
-        self.window.graph_view.centerOn(node)
+        self.window.graph_view.ensureVisible(rect, 60, 60)
 
     def halo(self) -> QGraphicsPathItem | None:
         return self._halo if self._halo is not None and _alive(self._halo) else None
