@@ -230,17 +230,10 @@ class MainWindow(WindowFilesMixin, QMainWindow):
 
     def new_from_example(self, path: str | Path | None = None) -> bool:
         """New untitled document starting from an example (the gallery picks one)."""
-        if path is None:
-            from studio.ui.gallery import ExampleGallery
-            gallery = ExampleGallery(self)
-            if not gallery.exec():
-                return False
-            text = gallery.chosen_text()
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-        if text is None:
-            return False
-        return self.new_file(text)
+        if path is None:  # the teaching gallery (gallery.json: pairs side by side, "Open Both")
+            from studio.ui.teach.pair_gallery import open_from_gallery
+            return open_from_gallery(self)
+        return self.new_file(Path(path).read_text(encoding="utf-8"))
 
     def export_graph(self, kind: str, path: str | Path | None = None) -> bool:
         if path is None:
