@@ -107,3 +107,28 @@ def test_explain_at_cursor_finds_the_lint_finding_on_the_line(open_window):
         assert dialog is not None and dialog.code == "FromAsCasing" and dialog.isVisible()
     finally:
         dialog.close()
+
+
+def test_lint_runs_once_typing_pauses_and_badges_the_right_box_of_a_200_stage_file(open_window, qtbot):
+    text = "".join(f"FROM stage-studio-test/busybox:1 AS s{i}\nRUN echo {i}\n" for i in range(200))
+    window, _ = open_window(text)
+    controller = window.controller
+    with qtbot.waitSignal(controller.sig_diagnostics_changed, timeout=5000):
+        pass  # the first lint of the opened file
+    assert not any("casing" in m for node in window.graph_view.stage_nodes().values() for m in node.diagnostics)
+    line = 2 * 150 + 1  # stage 150's FROM line
+    window.go_to_line(line)
+    cursor = window.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.EndOfBlock)
+    cursor.movePosition(cursor.MoveOperation.PreviousWord, cursor.MoveMode.MoveAnchor, 2)
+    window.editor.setTextCursor(cursor)
+    window.editor.setFocus()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(window.editor, "as")
+    assert not any(d.code == "FromAsCasing" for d in controller.lint_findings)  # lint waits for a pause
+    with qtbot.waitSignal(controller.sig_diagnostics_changed, timeout=5000):
+        pass
+    assert "as s150" in window.current_text().splitlines()[line - 1]
+    badged = [i for i, node in window.graph_view.stage_nodes().items() if any("casing" in m for m in node.diagnostics)]
+    assert badged == [150]

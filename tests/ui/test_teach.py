@@ -68,6 +68,7 @@ def test_walkthrough_visits_stages_in_build_order_selecting_each_box(open_window
     expected += [i for i in range(5) if i not in expected]  # skipped stages come last
     window.actions_by_name["explain_build"].trigger()
     assert walk.active and walk.dock.isVisible()
+    assert not window.teach.explain_dock.isVisible()  # the walk takes the right-hand column
     window.editor.setFocus()  # the keys work whichever pane has focus
     seen = []
     for step in range(5):
@@ -90,6 +91,7 @@ def test_walkthrough_visits_stages_in_build_order_selecting_each_box(open_window
     assert walk.current_stage() == expected[2]
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)
     assert not walk.active and not walk.dock.isVisible() and walk.halo() is None
+    assert window.teach.explain_dock.isVisible()  # back as it was
     qtbot.keyClick(window.editor, Qt.Key.Key_Right)  # arrows are the editor's again
     assert window.current_text() == TEXT
 
