@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from studio.core import diagnostics as diag
-from studio.core.instruction import build_nodes
+from studio.core.instruction import DetailCache, build_nodes
 from studio.core.logical import GO_SPACE
 from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
 from studio.core.stages import build_graph
@@ -48,8 +48,10 @@ def gc_paused():
 class Document:
     """A parsed Dockerfile. Treat it as immutable: edits make a new Document."""
 
-    def __init__(self, text: str, raw: list[RawNode], header: Header):
+    def __init__(self, text: str, raw: list[RawNode], header: Header, cache: DetailCache | None = None):
         self.text = text
+        self._cache = DetailCache() if cache is None else cache
+        self._cache.grow(len(raw))
         self._raw = raw
         self._header = header
         self.escape: str = header.escape
@@ -71,7 +73,7 @@ class Document:
         prefix = self.__dict__.pop("_reused_nodes", None) or []
         stage = sum(1 for n in prefix if n.kind == "instruction" and n.keyword == "FROM") - 1
         with gc_paused():
-            return prefix + build_nodes(self.text, self._raw[len(prefix):], self.escape, stage)
+            return prefix + build_nodes(self.text, self._raw[len(prefix):], self.escape, stage, self._cache)
 
     @cached_property
     def instructions(self) -> list[Instruction]:
@@ -268,7 +270,7 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
                  (edit.start + len(edit.new_text), raw, delta))
     if j is not None:
         out.extend(shift_nodes(raw[j:], delta, line_delta))
-    new_doc = Document(new_text, out, header)
+    new_doc = Document(new_text, out, header, doc._cache)
     old_nodes = doc.__dict__.get("nodes")
     if old_nodes is not None and i > 0:
         new_doc._reused_nodes = old_nodes[:i]

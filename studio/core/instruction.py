@@ -7,8 +7,9 @@ of them is read (``ParsedInstruction``), so opening a big file stays fast.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from studio.core.flags import extract_flags, parse_mount
+from studio.core.flags import SESSION_MOUNT_TYPES, extract_flags, parse_mount
 from studio.core.logical import (GO_SPACE, keyword_index, logical_line, split_json_args, split_keyword,
                                  to_offset)
 from studio.core.model import Flag, Heredoc, Instruction, Mount, Node
@@ -40,6 +41,33 @@ class _Lazy:
         return obj.__dict__[self.name]
 
 
+class DetailCache:
+    """Instruction details by instruction text, with offsets relative to the instruction's
+    start, shared by a Document and the Documents reparsed from it.
+
+    After an edit, the instructions after it only moved: their details come from here
+    (a dict lookup and a few small objects) instead of being worked out again. Holds one
+    escape character's results (a change of escape re-parses from scratch).
+    """
+
+    __slots__ = ("texts", "quiet_lines", "limit")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, tuple] = {}
+        self.quiet_lines: dict[str, bool] = {}  # RUN/COPY first line -> no edge, no diagnostic
+        self.limit = 4096
+
+    def store(self, key: str, entry: tuple) -> None:
+        texts = self.texts
+        if len(texts) >= self.limit:  # stale entries from many edits: start afresh
+            texts.clear()
+        texts[key] = entry
+
+    def grow(self, instructions: int) -> None:
+        """Room for every instruction of a file (plus the edits to come)."""
+        self.limit = max(self.limit, 2 * instructions + 1024)
+
+
 class ParsedInstruction(Instruction):
     """An Instruction from the parser. Same fields; some computed on first access."""
 
@@ -56,20 +84,47 @@ class ParsedInstruction(Instruction):
         source = d.get("_source")
         if source is None:  # already filled (two threads may both fill: same values)
             return
-        text, escape = source
-        joined, segments = logical_line(text, self.start, self.content_end, escape)
-        _details(self, joined, segments, 0)
-        if d["onbuild"] is not None:
-            d["onbuild"].heredocs = self.heredocs
+        text, escape, cache = source
+        start = self.start
+        key = text[start:self.content_end]
+        entry = cache.texts.get(key)
+        if entry is not None:
+            _materialize(d, entry, start)
+        else:
+            joined, segments = logical_line(text, start, self.content_end, escape)
+            _details(self, joined, segments, 0)
+            if d["onbuild"] is not None:
+                d["onbuild"].heredocs = self.heredocs
+            else:
+                cache.store(key, _relative(d, start))
         d.pop("_source", None)
 
-    def surely_flagless(self) -> bool:
-        """True when the instruction has no flags, found cheaply (no ``--`` in its text)
-        so the stage graph can skip working out the details of plain RUN/COPY lines."""
+    def surely_quiet(self) -> bool:
+        """True when this RUN or COPY surely makes no edge and no diagnostic in the stage
+        graph: no flags, or only plain flags on its first line that name no other stage
+        or image (``--mount=type=cache,target=/c``, ``--chown=1``). Found from the first
+        line alone, cached, so the graph can skip the details of most lines."""
         source = self.__dict__.get("_source")
         if source is None:
-            return not self.flags
-        return source[0].find("--", self.start, self.content_end) < 0
+            return False
+        text, escape, cache = source
+        start, end = self.start, self.content_end
+        at = text.find("--", start, end)
+        if at < 0:
+            return True
+        eol = text.find("\n", start, end)
+        if eol < 0:
+            eol = end
+        elif text.find("--", eol, end) >= 0:  # flags may go on past the first line
+            return False
+        key = text[start:eol]
+        lines = cache.quiet_lines
+        quiet = lines.get(key)
+        if quiet is None:
+            if len(lines) >= cache.limit:
+                lines.clear()
+            quiet = lines[key] = _quiet_first_line(key, escape, self.keyword)
+        return quiet
 
     def __getstate__(self):
         if "_source" in self.__dict__:
@@ -77,7 +132,8 @@ class ParsedInstruction(Instruction):
         return self.__dict__
 
 
-def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1) -> list[Node]:
+def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1,
+                cache: DetailCache | None = None) -> list[Node]:
     """Model objects for lexed nodes (one tight loop: this runs on every file open).
 
     ``stage`` is the index of the stage the first node is in (-1: before any FROM);
@@ -86,7 +142,7 @@ def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1) ->
     out: list[Node] = []
     append = out.append
     match = _SIMPLE_KEYWORD.match
-    source = (text, escape)
+    source = (text, escape, DetailCache() if cache is None else cache)
     new = _new
     for kind, start, end, line, end_line, content_end, raw_docs, kw in raws:
         if kind != "instruction":
@@ -191,6 +247,66 @@ def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at:
         _details(onbuild, joined, segments, at_args)
     ins.__dict__.update(flags=flags, args=args, args_start=args_start, json_form=json_args is not None,
                         json_args=json_args, mounts=mounts, onbuild=onbuild)
+
+
+def _relative(d: dict, start: int) -> tuple:
+    """A cache entry for filled details: offsets relative to the instruction's start."""
+    flags = d["flags"]
+    rel_flags = tuple((f.name, f.value, f.start - start, f.end - start,
+                       None if f.value_start is None else f.value_start - start,
+                       None if f.value_end is None else f.value_end - start) for f in flags)
+    mounts = tuple((next(i for i, f in enumerate(flags) if f is m.flag), m.type, dict(m.options), tuple(m.problems))
+                   for m in d["mounts"])
+    json_args = d["json_args"]
+    return (rel_flags, d["args"], d["args_start"] - start, None if json_args is None else tuple(json_args), mounts)
+
+
+def _materialize(d: dict, entry: tuple, start: int) -> None:
+    """Fill details from a cache entry for an instruction starting at ``start``."""
+    rel_flags, args, args_at, json_args, rel_mounts = entry
+    flags = []
+    new = _new
+    for name, value, s, e, vs, ve in rel_flags:
+        flag = new(Flag)
+        flag.__dict__ = {"name": name, "value": value, "start": start + s, "end": start + e,
+                         "value_start": None if vs is None else start + vs,
+                         "value_end": None if ve is None else start + ve}
+        flags.append(flag)
+    mounts = []
+    for i, mount_type, options, problems in rel_mounts:
+        mount = new(Mount)
+        mount.__dict__ = {"type": mount_type, "options": dict(options), "flag": flags[i],
+                          "source_from": options.get("from"), "problems": list(problems)}
+        mounts.append(mount)
+    d.update(flags=flags, args=args, args_start=start + args_at, json_form=json_args is not None,
+             json_args=None if json_args is None else list(json_args), mounts=mounts, onbuild=None)
+
+
+@lru_cache(maxsize=4)
+def _quick_flags(escape: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A first line that is a keyword and plain flags (no quotes, no escapes), then
+    something that is not a flag; and one such flag."""
+    e = re.escape(escape)
+    flag = rf"""--([^\s"'\\{e}=]+)(?:=([^\s"'\\{e}]*))?(?=[ \t]|\r?\Z)"""
+    line = re.compile(_LEAD + rf"[A-Za-z]+((?:[ \t]+{flag})++)[ \t\v\f\r]*+(?!--)")
+    return line, re.compile(flag)
+
+
+def _quiet_first_line(line: str, escape: str, keyword: str) -> bool:
+    """See ``ParsedInstruction.surely_quiet``; ``line`` holds every flag of the instruction."""
+    whole, one = _quick_flags(escape)
+    m = whole.match(line)
+    if m is None:
+        return False
+    for f in one.finditer(line, m.start(1), m.end(1)):
+        name, value = f.group(1).lower(), f.group(2)
+        if keyword == "COPY" and name == "from":
+            return False
+        if keyword == "RUN" and name == "mount" and value is not None:
+            mount_type, options, problems = parse_mount(value)
+            if problems or mount_type in SESSION_MOUNT_TYPES or "from" in options:
+                return False
+    return keyword in ("RUN", "COPY")
 
 
 def _end_offset(segments: list[tuple[int, int]], index: int) -> int:

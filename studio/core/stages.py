@@ -150,8 +150,10 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
 
 
 def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -> None:
-    if getattr(ins, "surely_flagless", None) is not None and ins.surely_flagless():
-        return  # no --from, no --mount: no edge, nothing to check
+    if ins.keyword != "COPY" and ins.keyword != "RUN":
+        return
+    if getattr(ins, "surely_quiet", None) is not None and ins.surely_quiet():
+        return  # no --from, no mount from elsewhere, nothing to check: the details can wait
     if ins.keyword == "COPY":
         flag = ins.flag("from")
         ref = expand(flag.value, values) if flag is not None and flag.value else ""

@@ -1,0 +1,110 @@
+"""Shortcuts the parser takes for speed give the same answers as the long way.
+
+The stage graph skips the details of RUN/COPY lines whose first line shows only plain
+flags that name nothing (``surely_quiet``); details of instructions that only moved come
+from a cache shared along a chain of reparsed Documents. Both must be invisible.
+"""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studio.core import TextEdit, apply_edits, parse, reparse
+
+FLAG_LINES = st.sampled_from([
+    "FROM alpine AS a", "FROM scratch AS b", "FROM a", "# escape=`", "",
+    "RUN --mount=type=cache,target=/c make", "RUN --mount=type=cache,target=/c \\", "    make",
+    "    --mount=from=a,target=/m ls", "  # --mount=from=a", "RUN --mount=from=a,target=/m \\",
+    "RUN --mount=type=secret,id=s cat", "RUN --mount=type=cache make", "RUN --mount=type=bogus,target=/t x",
+    "RUN --mount=type=cache,target=/c --mount=from=b,target=/d ls", "RUN --network=none --mount=target=/x ls",
+    'RUN --mount="type=bind,from=a,target=/q" ls', "RUN --mount=type=cache,target=/c`", "RUN --mount=from=a`",
+    "RUN --mount=target=/x\\", "RUN --mount=target=/x -- --mount=from=a,target=/y ls", "RUN --mount",
+    "RUN --mount=target=/x \v--mount=from=a,target=/y ls", "RUN --mount=target=/x \r--mount=from=a,target=/y ls",
+    "COPY --chown=1 /a /b", "COPY --chown=1 --from=a /a /b", "COPY --link \\", "  --from=a /x /y",
+    "COPY --FROM=0 /a /b", "COPY --from= /a /b", "COPY --from=a\\", "copy --chmod=7 --from=${X} a b",
+    "ONBUILD COPY --from=a /x /y", "RUN --mount=type=ssh ssh x", "RUN --mount=ro,target=/r,from=nginx ls",
+    "COPY --from=nginx:1 /etc /etc", "RUN --MOUNT=FROM=a,target=/z ls",
+])
+NEWLINE = st.sampled_from(["\n", "\r\n"])
+
+
+@st.composite
+def flag_files(draw) -> str:
+    lines = draw(st.lists(FLAG_LINES, min_size=1, max_size=14))
+    if draw(st.integers(0, 4)):  # mostly inside a stage, where flags make edges
+        lines.insert(0, "FROM alpine AS a")
+    return draw(NEWLINE).join(lines) + "\n"
+
+
+def _graph(doc):
+    return doc.stages, doc.edges, doc.diagnostics, doc.reachable, doc.external_images
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(flag_files())
+def test_graph_without_details_equals_graph_with_every_detail(text):
+    lazy = parse(text)
+    eager = parse(text)
+    for ins in eager.instructions:
+        ins.args  # noqa: B018 - work out every instruction's details first
+    assert _graph(lazy) == _graph(eager)
+    assert lazy.nodes == eager.nodes
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(flag_files(), st.data())
+def test_details_of_moved_instructions_match_a_fresh_parse(text, data):
+    doc = parse(text)
+    for ins in doc.instructions:
+        ins.args  # noqa: B018 - the cache now holds every instruction
+    for _ in range(3):
+        start = data.draw(st.integers(0, len(doc.text)))
+        end = data.draw(st.integers(start, min(len(doc.text), start + 6)))
+        edit = TextEdit(start, end, data.draw(st.sampled_from(["", "x", "\n", "--", " \\\n", "FROM a\n"])))
+        new = reparse(doc, edit)
+        fresh = parse(apply_edits(doc.text, [edit]))
+        assert new.nodes == fresh.nodes
+        assert _graph(new) == _graph(fresh)
+        doc = new
+
+
+def test_flag_spans_follow_an_edit_before_them():
+    text = "FROM a AS b\nRUN echo 1\nFROM c\nCOPY --from=b /x /y\n"
+    doc = parse(text)
+    assert doc.edges[-1].flag.value == "b"
+    new = reparse(doc, TextEdit(text.index("1"), text.index("1") + 1, "12345"))
+    flag = new.edges[-1].flag
+    assert new.text[flag.start:flag.end] == "--from=b"
+    assert new.text[flag.value_start:flag.value_end] == "b"
+    assert new.edges[-1].line == 4 and new.instructions[-1].args_start == new.text.index("/x")
+
+
+def test_identical_lines_share_work_but_not_objects():
+    text = "FROM a AS b\nFROM c\n" + "RUN --mount=from=b,target=/m ls\n" * 3
+    doc = parse(text)
+    mounts = [ins.mounts[0] for ins in doc.instructions[2:]]
+    assert [m.flag.start for m in mounts] == [text.index("--mount", 19 + 32 * k) for k in range(3)]
+    assert mounts[0].options == mounts[1].options and mounts[0].options is not mounts[1].options
+    assert [(e.source, e.line) for e in doc.edges[2:]] == [(0, 3), (0, 4), (0, 5)]
+
+
+TRICKY = [
+    "RUN --mount=type=cache,target=/c \\\n    --mount=from=a,target=/m ls\n",  # flags go on
+    "RUN --mount=type=cache,target=/c \\\n  # note\n  --mount=type=secret,id=s cat\n",
+    "RUN --mount=type=cache,target=/c \\\n\n    --mount=type=bogus,target=/t x\n",
+    "COPY --link \\\n  --from=a /x /y\n",
+    "RUN --mount=target=/x \v--mount=from=a,target=/y ls\n",
+    "RUN --mount=target=/x \r--mount=from=a,target=/y ls\n",
+    "RUN --mount=target=/x\\\n,from=a ls\n",
+    "COPY --chown=1\\\n --from=a /x /y\n",
+]
+
+
+def test_flags_past_the_first_line_are_seen():
+    for rest in TRICKY:
+        text = "FROM alpine AS a\nFROM b\n" + rest
+        lazy, eager = parse(text), parse(text)
+        for ins in eager.instructions:
+            ins.args  # noqa: B018
+        assert _graph(lazy) == _graph(eager), rest
+        assert lazy.edges[2:] or lazy.diagnostics, rest  # each one makes an edge or a diagnostic
