@@ -35,9 +35,12 @@ def explain_window(open_window, text=TEXT):
 
 def test_selecting_a_box_explains_its_base_consumers_and_paths(open_window, qtbot):
     window, panel = explain_window(open_window)
-    node = window.graph_view.stage_nodes()[2]  # "docs"
-    node.setSelected(True)  # as a click does: the view reports the selection
-    assert panel.index == 2
+    view = window.graph_view
+    node = view.stage_nodes()[2]  # "docs"
+    qtbot.wait(20)  # the first fit of the graph happens once the window is laid out
+    point = view.mapFromScene(node.mapToScene(node.title_rect().center()))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert view.selected_stage() is node and panel.index == 2
     text = panel.text()
     assert "docs starts from the image stage-studio-test/busybox:latest" in text
     assert "lonely copies /docs.txt out of it (line 12)" in text
