@@ -112,19 +112,18 @@ def test_save_as_and_new(qtbot, tmp_path, prompts):
     assert prompts.asked == []
 
 
-def test_new_from_example_and_the_gallery(qtbot):
-    from studio.ui.gallery import ExampleGallery
-    gallery = ExampleGallery()
-    qtbot.addWidget(gallery)
-    assert gallery.listing.count() == len(examples())
-    gallery.listing.setCurrentRow(1)
-    assert gallery.preview.toPlainText() == examples()[1].read_text()
-    assert gallery.summary.text()
+def test_new_from_example(qtbot):
+    from studio.ui.gallery import example_summary, example_title
+
+    go = next(p for p in examples() if p.name == "go-build-env.Dockerfile")
+    assert example_title(go) == "Go build env"
+    assert example_summary(go.read_text()).startswith("The classic Go multi-stage build.")
     window = MainWindow()
     qtbot.addWidget(window)
-    assert window.new_from_example(examples()[1])
-    assert window.current_text() == examples()[1].read_text() and window.path is None
+    assert window.new_from_example(go)
+    assert window.current_text() == go.read_text() and window.path is None
     assert len(window.graph_view.stage_nodes()) >= 2
+    assert not window.isWindowModified()
 
 
 def test_closing_with_unsaved_changes_asks(open_window, qtbot, prompts):
