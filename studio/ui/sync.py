@@ -60,6 +60,7 @@ class SyncController(QObject):
         self.confirm: Callable[[str], bool] = lambda _question: False  # set by the window
         self._echo = False  # True while we move a selection ourselves: ignore the echo
         self._fresh = True  # the next parse is of a newly loaded text
+        self._edge_lines: tuple[StageGraph | None, set[int]] = (None, set())
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -329,7 +330,9 @@ class SyncController(QObject):
         if self.stale:
             return
         line = self.editor.current_line()
-        edge = next((e for e in self.graph.edges if e.line == line and e.kind != "from"), None)
+        if self._edge_lines[0] is not self.graph:  # lines holding COPY/mount edges, per graph
+            self._edge_lines = (self.graph, {e.line for e in self.graph.edges if e.kind != "from"})
+        edge = line if line in self._edge_lines[1] else None
         view = self.graph_view
         self._echo = True
         try:
