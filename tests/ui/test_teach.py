@@ -84,6 +84,10 @@ def test_walkthrough_visits_stages_in_build_order_selecting_each_box(open_window
         stage = window.controller.graph.stages[index]
         assert window.editor.revealed_lines()[0] == stage.line
         assert f"Step {step + 1} of 5" in walk.panel.step_label.text()
+        route = walk.panel.route.text()
+        names = [window.controller.graph.stages[i].label for i in expected]
+        assert [route.index(name) for name in names] == sorted(route.index(name) for name in names)
+        assert "lonely (skipped)" in route
         assert stage.label in walk.panel.browser.toPlainText()
         key = (Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_PageDown)[step % 3]
         qtbot.keyClick(window.focusWidget(), key)

@@ -15,6 +15,8 @@ from studio.ui.teach.large_fonts import LargeFonts
 from studio.ui.teach.lint_integration import LintActions, RuleDialog
 from studio.ui.teach.walkthrough import Walkthrough
 
+EXPLAIN_WIDTH = 400  # pixels: room for a readable paragraph
+
 __all__ = ["TeachUI", "install_teach_ui", "ExplainPanel", "Walkthrough", "LintActions", "RuleDialog",
            "LargeFonts"]
 
@@ -68,6 +70,9 @@ class TeachUI(QObject):
         window.help_menu = help_menu
 
     def _on_explain_shown(self, visible: bool) -> None:
+        dock = self.explain_dock
+        if visible and not dock.isFloating() and dock.width() < EXPLAIN_WIDTH * 0.8:
+            self.window.resizeDocks([dock], [EXPLAIN_WIDTH], Qt.Orientation.Horizontal)
         if visible and self.explain.index is None:
             node = self.window.graph_view.selected_stage()
             if node is not None:

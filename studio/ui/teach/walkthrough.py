@@ -8,6 +8,8 @@ focus, as a presenter with a clicker expects; other windows and dialogs are unto
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import (
@@ -33,6 +35,10 @@ class WalkthroughPanel(QWidget):
         self.setObjectName("walkthroughPanel")
         self.step_label = QLabel(self)
         self.step_label.setObjectName("walkthroughStep")
+        self.route = QLabel(self)  # every step, the current one marked: where we are in the build
+        self.route.setObjectName("walkthroughRoute")
+        self.route.setWordWrap(True)
+        self.route.setTextFormat(Qt.TextFormat.RichText)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("walkthroughBrowser")
         self.browser.document().setDocumentMargin(14)
@@ -52,6 +58,7 @@ class WalkthroughPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.step_label)
+        layout.addWidget(self.route)
         layout.addWidget(self.browser, 1)
         layout.addLayout(buttons)
         self.set_scale(1.0)
@@ -65,6 +72,9 @@ class WalkthroughPanel(QWidget):
         label.setPointSizeF(11.0 * factor)
         label.setBold(True)
         self.step_label.setFont(label)
+        route = QFont(self.route.font())
+        route.setPointSizeF(10.0 * factor)
+        self.route.setFont(route)
 
 
 class Walkthrough(QObject):
@@ -123,6 +133,7 @@ class Walkthrough(QObject):
         total = len(self.order)
         name = graph.stages[index].label if index < len(graph.stages) else f"stage {index}"
         self.panel.step_label.setText(f"Step {self.position + 1} of {total}: {name}")
+        self.panel.route.setText(route_html(graph, self.order, self.position))
         self.panel.browser.setHtml(self.explain.html_for(index))
         self.panel.previous_button.setEnabled(self.position > 0)
         self.panel.next_button.setEnabled(self.position < total - 1)
@@ -219,6 +230,24 @@ class Walkthrough(QObject):
         halo, self._halo = self._halo, None
         if halo is not None and _alive(halo) and halo.scene() is not None:
             halo.scene().removeItem(halo)
+
+
+def route_html(graph, order: list[int], position: int) -> str:
+    """The walk as one line, "toolchain → build → app", the current step highlighted and
+    the stages the target skips greyed."""
+    parts = []
+    for at, index in enumerate(order):
+        name = html.escape(graph.stages[index].label) if index < len(graph.stages) else f"stage {index}"
+        skipped = index not in graph.reachable
+        if skipped:
+            name += " (skipped)"
+        if at == position:
+            parts.append(f"<span style='background:{HALO_COLOUR}; color:black; font-weight:600;'>&nbsp;{name}&nbsp;</span>")
+        elif skipped:
+            parts.append(f"<span style='color:gray; font-style:italic;'>{name}</span>")
+        else:
+            parts.append(name)
+    return " → ".join(parts)
 
 
 def _alive(item) -> bool:
