@@ -26,7 +26,7 @@ from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_node
 
 # A whitespace-only line after the first line of an instruction: BuildKit skips it
 # inside a continuation but warns that this will become an error.
-_EMPTY_CONTINUATION_LINE = re.compile(r"\n[" + re.escape(GO_SPACE.replace("\n", "")) + r"]*\n")
+_EMPTY_CONTINUATION_LINE = re.compile(r"\n(?=[" + re.escape(GO_SPACE.replace("\n", "")) + r"]*\n)")
 
 
 @contextmanager
@@ -84,26 +84,41 @@ class Document:
         """Problems found while lexing: directives, heredocs, empty continuation lines."""
         out = [Diagnostic(diag.CODES[code], code, line, message, start, end, line)
                for code, message, line, start, end in self._header.problems]
-        text = self.text
-        search = _EMPTY_CONTINUATION_LINE.search
-        for kind, start, end, line, end_line, content_end, docs, _ in self._raw:
-            if kind != "instruction" or end_line == line:
+        text, raw = self.text, self._raw
+        found: dict[int, list[Diagnostic]] = {}  # node index -> its problems, in order
+        if "<<" in text:
+            for i, (kind, start, end, line, end_line, content_end, docs, _) in enumerate(raw):
+                if docs and end_line != line:
+                    for h in docs:
+                        if not h.terminated:
+                            found.setdefault(i, []).append(diag.make("unterminated-heredoc", f"The heredoc <<{h.delimiter} has no terminator line {h.delimiter!r}; it runs to the end of the file.",
+                                                                     None, line=line, start=start, end=content_end))
+        # Whitespace-only lines anywhere (few), then the instruction each falls in, if any.
+        seen: set[int] = set()
+        for m in _EMPTY_CONTINUATION_LINE.finditer(text):
+            at = m.start() + 1
+            i = bisect.bisect_right(raw, at - 1, key=_start) - 1
+            if i < 0 or i in seen:
                 continue
-            for h in docs or ():
-                if not h.terminated:
-                    out.append(diag.make("unterminated-heredoc", f"The heredoc <<{h.delimiter} has no terminator line {h.delimiter!r}; it runs to the end of the file.",
-                                         None, line=line, start=start, end=content_end))
-            m = search(text, start, content_end)
-            if m is not None:
-                at, stop = m.start() + 1, m.end()
-            else:  # a whitespace-only last line at the very end of the file
-                at = text.rfind("\n", start, content_end) + 1
-                stop = content_end
-                if not (content_end == len(text) and 0 < at < stop and not text[at:stop].strip(GO_SPACE)):
-                    continue
-            out.append(diag.make("empty-continuation-line", "An empty line inside a continued instruction is deprecated and will become an error in BuildKit; remove it.",
-                                 None, line=line + text.count("\n", start, at), start=at, end=stop))
+            kind, start, _, line, end_line, content_end, _, _ = raw[i]
+            stop = text.index("\n", at) + 1
+            if kind == "instruction" and end_line != line and stop <= content_end:
+                seen.add(i)
+                found.setdefault(i, []).append(self._empty_line(line, start, at, stop))
+        last = len(raw) - 1
+        if last >= 0 and last not in seen:  # a whitespace-only last line at the very end of the file
+            kind, start, _, line, end_line, content_end, _, _ = raw[last]
+            at = text.rfind("\n", start, content_end) + 1
+            if (kind == "instruction" and end_line != line and content_end == len(text) and 0 < at < content_end
+                    and not text[at:content_end].strip(GO_SPACE)):
+                found.setdefault(last, []).append(self._empty_line(line, start, at, content_end))
+        for i in sorted(found):
+            out.extend(found[i])
         return out
+
+    def _empty_line(self, line: int, start: int, at: int, stop: int) -> Diagnostic:
+        return diag.make("empty-continuation-line", "An empty line inside a continued instruction is deprecated and will become an error in BuildKit; remove it.",
+                         None, line=line + self.text.count("\n", start, at), start=at, end=stop)
 
     # -- meaning ----------------------------------------------------------------------
     def graph(self, target: int | str | None = None, build_args: dict[str, str] | None = None) -> StageGraph:
@@ -112,12 +127,13 @@ class Document:
             return self._default_graph
         with gc_paused():
             return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
-                                                   self.escape))
+                                             self.escape, self.text, self._cache))
 
     @cached_property
     def _default_graph(self) -> StageGraph:
         with gc_paused():
-            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, escape=self.escape))
+            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, escape=self.escape,
+                                             text=self.text, cache=self._cache))
 
     def _trimmed(self, graph: StageGraph) -> StageGraph:
         """Underline spans end before the line break (unless that is all they hold)."""

@@ -50,11 +50,13 @@ class DetailCache:
     escape character's results (a change of escape re-parses from scratch).
     """
 
-    __slots__ = ("texts", "quiet_lines", "limit")
+    __slots__ = ("texts", "quiet_lines", "stages", "results", "limit")
 
     def __init__(self) -> None:
         self.texts: dict[str, tuple] = {}
         self.quiet_lines: dict[str, bool] = {}  # RUN/COPY first line -> no edge, no diagnostic
+        self.stages: dict[str, tuple] = {}  # stage text -> which lines the graph must look at
+        self.results: dict[int, tuple] = {}  # stage index -> its part of the last graph built
         self.limit = 4096
 
     def store(self, key: str, entry: tuple) -> None:
@@ -62,6 +64,11 @@ class DetailCache:
         if len(texts) >= self.limit:  # stale entries from many edits: start afresh
             texts.clear()
         texts[key] = entry
+
+    def store_stage(self, key: str, found: tuple) -> None:
+        if len(self.stages) >= self.limit:
+            self.stages.clear()
+        self.stages[key] = found
 
     def grow(self, instructions: int) -> None:
         """Room for every instruction of a file (plus the edits to come)."""
@@ -105,8 +112,11 @@ class ParsedInstruction(Instruction):
         or image (``--mount=type=cache,target=/c``, ``--chown=1``). Found from the first
         line alone, cached, so the graph can skip the details of most lines."""
         source = self.__dict__.get("_source")
-        if source is None:
-            return False
+        if source is None:  # details known: the same test on them
+            if self.keyword == "COPY":
+                return self.flag("from") is None
+            return self.keyword == "RUN" and not any(
+                m.problems or m.type in SESSION_MOUNT_TYPES or "from" in m.options for m in self.mounts)
         text, escape, cache = source
         start, end = self.start, self.content_end
         at = text.find("--", start, end)

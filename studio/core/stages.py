@@ -16,7 +16,7 @@ from dockerfile_parse.util import WordSplitter
 from studio.core import diagnostics as diag
 from studio.core.args import expand, parse_arg_declarations, resolve_meta_args
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
-from studio.core.instruction import KEYWORDS
+from studio.core.instruction import KEYWORDS, DetailCache
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
 from studio.core.words import raw_words, unquote
 
@@ -26,24 +26,75 @@ RESERVED_NAMES = ("scratch", "context")
 
 def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagnostic],
                 target: int | str | None = None, build_args: dict[str, str] | None = None,
-                escape: str = "\\") -> StageGraph:
-    """Compute the stage graph for one target and set of build args."""
+                escape: str = "\\", text: str | None = None, cache: DetailCache | None = None) -> StageGraph:
+    """Compute the stage graph for one target and set of build args.
+
+    With the Document's ``text`` and ``cache``, which instructions of a stage need a look
+    (RUN/COPY lines whose flags may name a source, unknown keywords) is remembered by the
+    stage's text, so after an edit only the edited stage is scanned line by line.
+    """
     diags = list(syntax_diagnostics)
-    declared, stage_lists = _split_stages(instructions, diags)
+    froms = [i for i, ins in enumerate(instructions) if ins.keyword == "FROM"]
+    declared = _before_first_from(instructions[:froms[0]] if froms else instructions, diags)
+    if not froms:
+        at = instructions[-1] if instructions else None
+        diags.append(diag.make("no-from", "There is no FROM instruction, so there is nothing to build.", at,
+                               line=at.end_line if at else 1))
     values = resolve_meta_args(declared, build_args)
-    stages = _make_stages(stage_lists, values, diags)
+    groups = [instructions[f:g] for f, g in zip(froms, froms[1:] + [len(instructions)])]
+    heads = [_from_words(group[0]) for group in groups]
+    # What a stage's results depend on besides its own lines: every stage name (FROM and
+    # --from lookups, labels in messages) and the meta ARG values.
+    context = (tuple(head[1] for head in heads), tuple(values.items()))
+    kept = cache.results if cache is not None else None
+    stages: list[Stage] = []
+    reused: list[tuple | None] = []
+    stage_diags: list[list[Diagnostic]] = []
+    seen: dict[str, int] = {}
+    for index, group in enumerate(groups):
+        prev = kept.get(index) if kept is not None else None
+        if (prev is not None and prev[0] is group[0] and prev[1] is group[-1] and prev[2] == len(group)
+                and prev[3] == context):  # the same lines as in the last graph: same results
+            stages.append(prev[4])
+            reused.append(prev)
+            stage_diags.append(prev[6])
+        else:
+            found: list[Diagnostic] = []
+            stages.append(_make_stage(index, group, heads[index], values, seen, found))
+            reused.append(None)
+            stage_diags.append(found)
+        name = heads[index][1]
+        if name is not None:
+            seen[name.lower()] = index
     by_name: dict[str, int] = {}
     for st in stages:
         if st.name:
             by_name[st.name.lower()] = st.index  # later duplicates win for --from lookups
     edges: list[Edge] = []
-    for st in stages:
+    for st, group, prev, found in zip(stages, groups, reused, stage_diags):
+        if prev is not None:
+            edges.extend(prev[5])
+            diags.extend(found)
+            continue
+        stage_edges: list[Edge] = []
         if st.base_kind == "stage":
-            edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
+            stage_edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
         elif st.base_kind == "image" and st.base_resolved:
-            edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
-        for ins in st.instructions:
-            _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape)
+            stage_edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
+        look, unknown = _needs_a_look(group, text, cache)
+        rest = st.instructions
+        for r in unknown:
+            _unknown_instruction(rest[r], found)
+        for r in look:
+            _instruction_edges(rest[r], st, stages, by_name, values, stage_edges, found, escape)
+        edges.extend(stage_edges)
+        diags.extend(found)
+        if kept is not None:
+            kept[st.index] = (group[0], group[-1], len(group), context, st, stage_edges, found)
+    if kept is not None:
+        for index in list(kept):  # (list() copies at once: safe if another thread builds a graph)
+            if index >= len(groups):
+                kept.pop(index, None)
     _check_cycles(stages, edges, diags)
     chosen = _choose_target(stages, target, diags)
     reachable = _reachable(stages, edges, chosen)
@@ -55,61 +106,82 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     return StageGraph(stages, edges, chosen, reachable, external, diags)
 
 
-def _split_stages(instructions: list[Instruction], diags: list[Diagnostic]):
+def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic]) -> list[tuple[str, str | None]]:
+    """The meta ARGs, and a diagnostic for anything else before the first FROM."""
     declared: list[tuple[str, str | None]] = []
-    stage_lists: list[list[Instruction]] = []
     for ins in instructions:
         kw = ins.keyword
-        if kw not in KEYWORDS:
-            word = ins.keyword_as_written or ins.args
-            diags.append(diag.make("unknown-instruction", f"Unknown instruction {word!r}: BuildKit will refuse this file.", ins,
-                                   end=ins.keyword_start + len(ins.keyword_as_written) if ins.keyword_as_written else None))
-        if kw == "FROM":
-            stage_lists.append([ins])
-        elif stage_lists:
-            stage_lists[-1].append(ins)
-        elif kw == "ARG":
+        if kw == "ARG":
             declared.extend(parse_arg_declarations(ins.args))
         elif kw in KEYWORDS:
             diags.append(diag.make("instruction-before-from", f"{kw} comes before the first FROM; only ARG may.", ins))
-    if not stage_lists:
-        at = instructions[-1] if instructions else None
-        diags.append(diag.make("no-from", "There is no FROM instruction, so there is nothing to build.", at,
-                               line=at.end_line if at else 1))
-    return declared, stage_lists
+        else:
+            _unknown_instruction(ins, diags)
+    return declared
 
 
-def _make_stages(stage_lists, values, diags) -> list[Stage]:
-    stages: list[Stage] = []
-    seen: dict[str, int] = {}
-    for index, group in enumerate(stage_lists):
-        frm, rest = group[0], group[1:]
-        words = frm.args.split()
-        base = words[0] if words else ""
-        name = None
-        if len(words) == 3 and words[1].lower() == "as":
-            name = words[2]
-        elif len(words) != 1:
-            diags.append(diag.make("invalid-from", "FROM takes an image and optionally 'AS name'.", frm))
-        resolved = expand(base, values) if base else ""
-        if base and not resolved:
-            diags.append(diag.make("empty-from-variable", f"The base {base!r} expands to an empty name; declare the ARG before the first FROM or pass it as a build arg.", frm))
-        kind, base_stage = "image", None
-        if resolved.lower() == "scratch":
-            kind = "scratch"
-        elif resolved.lower() in seen:
-            kind, base_stage = "stage", seen[resolved.lower()]
-        platform = frm.flag("platform")
-        for ins in group:
-            ins.stage = index
-        last = rest[-1] if rest else frm
-        stage = Stage(index, name, base, resolved, kind, base_stage,
-                      platform.value if platform else None, frm.line, last.end_line, frm, rest)
-        if name is not None:
-            _check_name(stage, seen, diags)
-            seen[name.lower()] = index
-        stages.append(stage)
-    return stages
+def _unknown_instruction(ins: Instruction, diags: list[Diagnostic]) -> None:
+    word = ins.keyword_as_written or ins.args
+    diags.append(diag.make("unknown-instruction", f"Unknown instruction {word!r}: BuildKit will refuse this file.", ins,
+                           end=ins.keyword_start + len(ins.keyword_as_written) if ins.keyword_as_written else None))
+
+
+def _needs_a_look(group: list[Instruction], text: str | None, cache: DetailCache | None):
+    """Indices (in the stage's instructions after FROM) of the RUN/COPY lines that may
+    make an edge or a diagnostic, and of the unknown instructions; cached by stage text."""
+    key = None
+    if cache is not None and text is not None:
+        key = text[group[0].start:group[-1].end]
+        found = cache.stages.get(key)
+        if found is not None:
+            return found
+    look: list[int] = []
+    unknown: list[int] = []
+    for r, ins in enumerate(group[1:]):
+        kw = ins.keyword
+        if kw == "RUN" or kw == "COPY":
+            quiet = getattr(ins, "surely_quiet", None)
+            if quiet is None or not quiet():
+                look.append(r)
+        elif kw not in KEYWORDS:
+            unknown.append(r)
+    found = (tuple(look), tuple(unknown))
+    if key is not None:
+        cache.store_stage(key, found)
+    return found
+
+
+def _from_words(frm: Instruction) -> tuple[str, str | None, bool]:
+    """(base, name or None, well formed) of a FROM line."""
+    words = frm.args.split()
+    if len(words) == 3 and words[1].lower() == "as":
+        return words[0], words[2], True
+    return (words[0] if words else ""), None, len(words) == 1
+
+
+def _make_stage(index: int, group: list[Instruction], head: tuple[str, str | None, bool],
+                values: dict[str, str | None], seen: dict[str, int], diags: list[Diagnostic]) -> Stage:
+    """The Stage for a FROM and its lines; ``seen``: names of the stages before it."""
+    frm, rest = group[0], group[1:]
+    base, name, well_formed = head
+    if not well_formed:
+        diags.append(diag.make("invalid-from", "FROM takes an image and optionally 'AS name'.", frm))
+    resolved = expand(base, values) if base else ""
+    if base and not resolved:
+        diags.append(diag.make("empty-from-variable", f"The base {base!r} expands to an empty name; declare the ARG before the first FROM or pass it as a build arg.", frm))
+    kind, base_stage = "image", None
+    if resolved.lower() == "scratch":
+        kind = "scratch"
+    elif resolved.lower() in seen:
+        kind, base_stage = "stage", seen[resolved.lower()]
+    platform = frm.flag("platform")
+    # (each instruction's ``stage`` was set when the nodes were built: the FROMs above it)
+    last = rest[-1] if rest else frm
+    stage = Stage(index, name, base, resolved, kind, base_stage,
+                  platform.value if platform else None, frm.line, last.end_line, frm, rest)
+    if name is not None:
+        _check_name(stage, seen, diags)
+    return stage
 
 
 def _check_name(stage: Stage, seen: dict[str, int], diags: list[Diagnostic]) -> None:
@@ -150,10 +222,6 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
 
 
 def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -> None:
-    if ins.keyword != "COPY" and ins.keyword != "RUN":
-        return
-    if getattr(ins, "surely_quiet", None) is not None and ins.surely_quiet():
-        return  # no --from, no mount from elsewhere, nothing to check: the details can wait
     if ins.keyword == "COPY":
         flag = ins.flag("from")
         ref = expand(flag.value, values) if flag is not None and flag.value else ""

@@ -108,3 +108,33 @@ def test_flags_past_the_first_line_are_seen():
             ins.args  # noqa: B018
         assert _graph(lazy) == _graph(eager), rest
         assert lazy.edges[2:] or lazy.diagnostics, rest  # each one makes an edge or a diagnostic
+
+
+def _empty_lines_one_by_one(doc) -> list[tuple[int, int, int]]:
+    """The plain way: look inside each continued instruction for its first whitespace-only line."""
+    text, out = doc.text, []
+    for ins in doc.instructions:
+        if ins.end_line == ins.line:
+            continue
+        lines = text[ins.start:ins.content_end].split("\n")
+        at = ins.start
+        for k, piece in enumerate(lines):
+            is_last = k == len(lines) - 1
+            if k and not piece.strip(" \t\r\v\f\x85\xa0\u3000") and (not is_last or ins.content_end == len(text) and piece):
+                out.append((ins.line + k, at, at + len(piece) + (0 if is_last else 1)))
+                break
+            at += len(piece) + 1
+    return out
+
+
+WS_LINES = st.lists(st.sampled_from(["RUN a \\", "  b", "", "  ", "\t", " # c", "FROM x", "RUN <<EOF", "EOF",
+                                     "COPY x y \\", "\u3000"]), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(WS_LINES, st.booleans())
+def test_empty_continuation_lines_found_by_one_scan_match_a_scan_per_instruction(lines, final_newline):
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    doc = parse(text)
+    got = [(d.line, d.start, d.end) for d in doc.syntax_diagnostics if d.code == "empty-continuation-line"]
+    assert [(line, start) for line, start, _ in got] == [(line, start) for line, start, _ in _empty_lines_one_by_one(doc)]
