@@ -7,14 +7,12 @@ the file. If any operation cannot apply, nothing is printed or written.
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
-import tempfile
+from pathlib import Path
 
 from studio.core.edits_base import EditError
-from studio.core.files import DockerfileReadError, read_dockerfile
 from studio.core.edits_ops import OPERATIONS, Operation, apply_operations
+from studio.core.files import DockerfileReadError, atomic_write_bytes, read_dockerfile
 
 
 class _Collect(argparse.Action):
@@ -69,22 +67,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``: readers
-    see the old file or the new one, never half of it. The file's mode is kept."""
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target) or "."
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Replace ``path`` atomically (see studio.core.files.atomic_write_bytes)."""
+    atomic_write_bytes(Path(path), data)
