@@ -221,7 +221,11 @@ class GraphScene(QGraphicsScene):
         node.set_line(st.line)
         shown, tip = base_text(st, graph.stages)
         node.set_base(shown, tip)
-        node.set_instructions([(ins.line, instruction_text(ins)) for ins in st.instructions])
+        if getattr(node, "_rows_from", None) is not st.instructions:
+            # The core hands back the same list for a stage an edit did not touch:
+            # its rows are already right, and recomputing them is the costly part.
+            node.set_instructions([(ins.line, instruction_text(ins)) for ins in st.instructions])
+            node._rows_from = st.instructions
         node.set_target(graph.target == st.index)
         node.set_skipped(st.index not in reachable)
         _badge(node, diags)
