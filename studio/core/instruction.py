@@ -50,12 +50,13 @@ class DetailCache:
     escape character's results (a change of escape re-parses from scratch).
     """
 
-    __slots__ = ("texts", "quiet_lines", "stages", "results", "limit")
+    __slots__ = ("texts", "quiet_lines", "stages", "froms", "results", "limit")
 
     def __init__(self) -> None:
         self.texts: dict[str, tuple] = {}
         self.quiet_lines: dict[str, bool] = {}  # RUN/COPY first line -> no edge, no diagnostic
         self.stages: dict[str, tuple] = {}  # stage text -> which lines the graph must look at
+        self.froms: dict[str, tuple] = {}  # FROM text -> (base, name, well formed)
         self.results: dict[int, tuple] = {}  # stage index -> its part of the last graph built
         self.limit = 4096
 
@@ -68,6 +69,7 @@ class DetailCache:
     def store_stage(self, key: str, found: tuple) -> None:
         if len(self.stages) >= self.limit:
             self.stages.clear()
+            self.froms.clear()
         self.stages[key] = found
 
     def grow(self, instructions: int) -> None:

@@ -42,27 +42,30 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
                                line=at.end_line if at else 1))
     values = resolve_meta_args(declared, build_args)
     groups = [instructions[f:g] for f, g in zip(froms, froms[1:] + [len(instructions)])]
-    heads = [_from_words(group[0]) for group in groups]
+    heads = [_from_words(group[0], text, cache) for group in groups]
     # What a stage's results depend on besides its own lines: every stage name (FROM and
     # --from lookups, labels in messages) and the meta ARG values.
     context = (tuple(head[1] for head in heads), tuple(values.items()))
     kept = cache.results if cache is not None else None
     stages: list[Stage] = []
-    reused: list[tuple | None] = []
-    stage_diags: list[list[Diagnostic]] = []
+    parts: list[tuple | None] = []  # per stage: its edges and diagnostics, if known already
     seen: dict[str, int] = {}
     for index, group in enumerate(groups):
         prev = kept.get(index) if kept is not None else None
-        if (prev is not None and prev[0] is group[0] and prev[1] is group[-1] and prev[2] == len(group)
-                and prev[3] == context):  # the same lines as in the last graph: same results
-            stages.append(prev[4])
-            reused.append(prev)
-            stage_diags.append(prev[6])
-        else:
+        part = None
+        if prev is not None and prev[2] == len(group) and prev[3] == context:
+            if prev[0] is group[0] and prev[1] is group[-1]:  # the very lines of the last graph
+                part = prev[4:7]
+            elif text is not None and prev[7] == text[group[0].start:group[-1].end]:  # moved only
+                part = _moved(prev, group)
+                kept[index] = (group[0], group[-1], len(group), context) + part + prev[7:]
+        if part is None:
             found: list[Diagnostic] = []
             stages.append(_make_stage(index, group, heads[index], values, seen, found))
-            reused.append(None)
-            stage_diags.append(found)
+            parts.append((None, None, found))
+        else:
+            stages.append(part[0])
+            parts.append(part)
         name = heads[index][1]
         if name is not None:
             seen[name.lower()] = index
@@ -71,26 +74,14 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
         if st.name:
             by_name[st.name.lower()] = st.index  # later duplicates win for --from lookups
     edges: list[Edge] = []
-    for st, group, prev, found in zip(stages, groups, reused, stage_diags):
-        if prev is not None:
-            edges.extend(prev[5])
-            diags.extend(found)
-            continue
-        stage_edges: list[Edge] = []
-        if st.base_kind == "stage":
-            stage_edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
-        elif st.base_kind == "image" and st.base_resolved:
-            stage_edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
-        look, unknown = _needs_a_look(group, text, cache)
-        rest = st.instructions
-        for r in unknown:
-            _unknown_instruction(rest[r], found)
-        for r in look:
-            _instruction_edges(rest[r], st, stages, by_name, values, stage_edges, found, escape)
+    for st, group, (_, stage_edges, found) in zip(stages, groups, parts):
+        if stage_edges is None:
+            stage_edges, refs = _stage_edges(st, group, stages, by_name, values, found, escape, text, cache)
+            if kept is not None:
+                key = text[group[0].start:group[-1].end] if text is not None else None
+                kept[st.index] = (group[0], group[-1], len(group), context, st, stage_edges, found, key, refs)
         edges.extend(stage_edges)
         diags.extend(found)
-        if kept is not None:
-            kept[st.index] = (group[0], group[-1], len(group), context, st, stage_edges, found)
     if kept is not None:
         for index in list(kept):  # (list() copies at once: safe if another thread builds a graph)
             if index >= len(groups):
@@ -104,6 +95,45 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
             external.append(e.source)
     diags.sort(key=lambda d: (d.line, d.start))
     return StageGraph(stages, edges, chosen, reachable, external, diags)
+
+
+def _stage_edges(st: Stage, group, stages, by_name, values, found, escape, text, cache):
+    """A stage's edges (its FROM, then its lines in order), diagnostics into ``found``, and
+    for each edge (its instruction's index in ``group``, its flag's index or -1)."""
+    edges: list[Edge] = []
+    refs: list[tuple[int, int]] = []
+    if st.base_kind == "stage":
+        edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
+    elif st.base_kind == "image" and st.base_resolved:
+        edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
+    refs.extend((0, -1) for _ in edges)
+    look, unknown = _needs_a_look(group, text, cache)
+    rest = st.instructions
+    for r in unknown:
+        _unknown_instruction(rest[r], found)
+    for r in look:
+        ins = rest[r]
+        _instruction_edges(ins, st, stages, by_name, values, edges, found, escape)
+        for e in edges[len(refs):]:
+            refs.append((r + 1, next(k for k, f in enumerate(ins.flags) if f is e.flag)))
+    return edges, refs
+
+
+def _moved(prev: tuple, group: list[Instruction]) -> tuple[Stage, list[Edge], list[Diagnostic]]:
+    """A stage's results from the last graph, for the same lines now elsewhere in the text."""
+    old, old_edges, old_diags, refs = prev[4], prev[5], prev[6], prev[8]
+    shift, lines = group[0].start - prev[0].start, group[0].line - prev[0].line
+    frm, rest = group[0], group[1:]
+    stage = Stage(old.index, old.name, old.base, old.base_resolved, old.base_kind, old.base_stage, old.platform,
+                  frm.line, old.end_line + lines, frm, rest)
+    edges = []
+    for e, (r, k) in zip(old_edges, refs):
+        ins = group[r]
+        edges.append(Edge(e.source, e.target, e.kind, ins.line, ins, list(e.sources), e.dest,
+                          None if k < 0 else ins.flags[k]))
+    diags = [Diagnostic(d.severity, d.code, d.line + lines, d.message, d.start + shift, d.end + shift,
+                        d.end_line + lines) for d in old_diags]
+    return stage, edges, diags
 
 
 def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic]) -> list[tuple[str, str | None]]:
@@ -151,12 +181,23 @@ def _needs_a_look(group: list[Instruction], text: str | None, cache: DetailCache
     return found
 
 
-def _from_words(frm: Instruction) -> tuple[str, str | None, bool]:
-    """(base, name or None, well formed) of a FROM line."""
+def _from_words(frm: Instruction, text: str | None, cache: DetailCache | None) -> tuple[str, str | None, bool]:
+    """(base, name or None, well formed) of a FROM line; cached by its text, so a FROM
+    that only moved needs no details."""
+    key = None
+    if cache is not None and text is not None and "args" not in vars(frm):
+        key = text[frm.start:frm.content_end]
+        found = cache.froms.get(key)
+        if found is not None:
+            return found
     words = frm.args.split()
     if len(words) == 3 and words[1].lower() == "as":
-        return words[0], words[2], True
-    return (words[0] if words else ""), None, len(words) == 1
+        found = words[0], words[2], True
+    else:
+        found = (words[0] if words else ""), None, len(words) == 1
+    if key is not None:
+        cache.froms[key] = found
+    return found
 
 
 def _make_stage(index: int, group: list[Instruction], head: tuple[str, str | None, bool],

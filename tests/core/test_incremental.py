@@ -138,3 +138,22 @@ def test_empty_continuation_lines_found_by_one_scan_match_a_scan_per_instruction
     doc = parse(text)
     got = [(d.line, d.start, d.end) for d in doc.syntax_diagnostics if d.code == "empty-continuation-line"]
     assert [(line, start) for line, start, _ in got] == [(line, start) for line, start, _ in _empty_lines_one_by_one(doc)]
+
+
+def test_stages_after_an_edit_are_moved_not_stale():
+    text = ("FROM alpine AS a\nRUN echo 1\n"
+            "FROM a AS b\nCOPY --from=c /x /y\nRUN --mount=type=secret,id=s cat\n"
+            "FROM scratch AS c\nCOPY --from=a /p /q\nRUN --mount=from=b,target=/m,bogus=1 ls\n")
+    doc = parse(text)
+    assert doc.stages and doc.diagnostics  # the editor showed the graph of the old text
+    at = text.index("echo 1") + len("echo 1")
+    for edit in (TextEdit(at, at, " 2\nRUN true"), TextEdit(at, at + 1, "")):
+        new = reparse(doc, edit)
+        fresh = parse(new.text)
+        assert _graph(new) == _graph(fresh)
+        ids = {id(i) for i in new.instructions}
+        assert all(id(e.instruction) in ids for e in new.edges)  # this Document's own objects
+        assert all(any(e.flag is f for f in e.instruction.flags) for e in new.edges if e.flag is not None)
+        for d in new.diagnostics:
+            assert new.line_of(d.start) == d.line
+        doc = new
