@@ -11,6 +11,7 @@ Document's built nodes before the edit, so its cost follows the change, not the 
 from __future__ import annotations
 
 import bisect
+import operator
 import gc
 import re
 from contextlib import contextmanager
@@ -71,7 +72,11 @@ class Document:
     def nodes(self) -> list[Node]:
         # After reparse, the nodes before the edit are the old Document's (same values).
         prefix = self.__dict__.pop("_reused_nodes", None) or []
-        stage = sum(1 for n in prefix if n.kind == "instruction" and n.keyword == "FROM") - 1
+        stage = -1  # the stage the prefix ends in: that of its last instruction
+        for n in reversed(prefix):
+            if n.kind == "instruction":
+                stage = -1 if n.stage is None else n.stage
+                break
         with gc_paused():
             return prefix + build_nodes(self.text, self._raw[len(prefix):], self.escape, stage, self._cache)
 
@@ -293,5 +298,4 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
     return new_doc
 
 
-def _start(raw: RawNode) -> int:
-    return raw[1]
+_start = operator.itemgetter(1)  # a RawNode's start

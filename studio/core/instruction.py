@@ -144,6 +144,40 @@ class ParsedInstruction(Instruction):
         return self.__dict__
 
 
+def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Indices of the RUN/COPY lines in ``rest`` that may make an edge or a diagnostic (the
+    others are ``surely_quiet``), and of the unknown instructions. ``surely_quiet`` inlined:
+    this loop runs over every line of a newly opened file."""
+    look: list[int] = []
+    unknown: list[int] = []
+    for r, ins in enumerate(rest):
+        kw = ins.keyword
+        if kw == "RUN" or kw == "COPY":
+            d = ins.__dict__
+            source = d.get("_source")
+            if source is None:
+                check = getattr(ins, "surely_quiet", None)  # (a plain Instruction has none)
+                if check is None or not check():
+                    look.append(r)
+                continue
+            text = source[0]
+            start, end = d["start"], d["content_end"]
+            if text.find("--", start, end) < 0:
+                continue
+            eol = text.find("\n", start, end)
+            if eol < 0:
+                eol = end
+            elif text.find("--", eol, end) >= 0:
+                look.append(r)
+                continue
+            quiet = source[2].quiet_lines.get(text[start:eol])
+            if not (ins.surely_quiet() if quiet is None else quiet):
+                look.append(r)
+        elif kw not in KEYWORDS:
+            unknown.append(r)
+    return tuple(look), tuple(unknown)
+
+
 def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1,
                 cache: DetailCache | None = None) -> list[Node]:
     """Model objects for lexed nodes (one tight loop: this runs on every file open).

@@ -16,12 +16,13 @@ from dockerfile_parse.util import WordSplitter
 from studio.core import diagnostics as diag
 from studio.core.args import expand, parse_arg_declarations, resolve_meta_args
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
-from studio.core.instruction import KEYWORDS, DetailCache
+from studio.core.instruction import KEYWORDS, DetailCache, needs_a_look
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
 from studio.core.words import raw_words, unquote
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*\Z")
 RESERVED_NAMES = ("scratch", "context")
+_QUOTES_OR_ESCAPES = re.compile(r"[\\'\"`]")
 
 
 def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagnostic],
@@ -86,9 +87,10 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
         for index in list(kept):  # (list() copies at once: safe if another thread builds a graph)
             if index >= len(groups):
                 kept.pop(index, None)
-    _check_cycles(stages, edges, diags)
+    deps = _deps(stages, edges)
+    _check_cycles(stages, deps, diags)
     chosen = _choose_target(stages, target, diags)
-    reachable = _reachable(stages, edges, chosen)
+    reachable = _reachable(deps, chosen)
     external: list[str] = []
     for e in edges:
         if isinstance(e.source, str) and e.source not in external:
@@ -165,17 +167,7 @@ def _needs_a_look(group: list[Instruction], text: str | None, cache: DetailCache
         found = cache.stages.get(key)
         if found is not None:
             return found
-    look: list[int] = []
-    unknown: list[int] = []
-    for r, ins in enumerate(group[1:]):
-        kw = ins.keyword
-        if kw == "RUN" or kw == "COPY":
-            quiet = getattr(ins, "surely_quiet", None)
-            if quiet is None or not quiet():
-                look.append(r)
-        elif kw not in KEYWORDS:
-            unknown.append(r)
-    found = (tuple(look), tuple(unknown))
+    found = needs_a_look(group[1:])
     if key is not None:
         cache.store_stage(key, found)
     return found
@@ -295,7 +287,7 @@ def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | N
     """
     if ins.json_args is not None:
         words = list(ins.json_args)
-    elif not any(c in ins.args for c in "\\'\"`"):
+    elif _QUOTES_OR_ESCAPES.search(ins.args) is None:
         words = ins.args.split()
     elif escape == "`":
         words = [unquote(w, "`") for w in raw_words(ins.args, "`")]
@@ -309,8 +301,7 @@ def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | N
     return words[:-1], words[-1]
 
 
-def _check_cycles(stages: list[Stage], edges: list[Edge], diags: list[Diagnostic]) -> None:
-    deps = _deps(stages, edges)
+def _check_cycles(stages: list[Stage], deps: list[list[int]], diags: list[Diagnostic]) -> None:
     state = [0] * len(stages)  # 0 new, 1 on stack, 2 done
 
     for root in range(len(stages)):
@@ -360,10 +351,9 @@ def _choose_target(stages: list[Stage], target: int | str | None, diags: list[Di
     return None
 
 
-def _reachable(stages: list[Stage], edges: list[Edge], target: int | None) -> list[int]:
+def _reachable(deps: list[list[int]], target: int | None) -> list[int]:
     if target is None:
         return []
-    deps = _deps(stages, edges)
     seen = {target}
     todo = [target]
     while todo:
