@@ -130,9 +130,20 @@ class Document:
         """The stage graph for a target (default: the last stage) and build args."""
         if target is None and not build_args:
             return self._default_graph
-        with gc_paused():
-            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
-                                             self.escape, self.text, self._cache))
+        try:
+            key = (target, tuple(sorted((build_args or {}).items())))
+            hash(key)
+        except TypeError:  # odd arguments: no caching, same answer
+            key = None
+        graphs = self.__dict__.setdefault("_graphs", {})
+        found = graphs.get(key) if key is not None else None
+        if found is None:
+            with gc_paused():
+                found = self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
+                                                  self.escape, self.text, self._cache))
+            if key is not None:
+                graphs[key] = found
+        return found
 
     @cached_property
     def _default_graph(self) -> StageGraph:

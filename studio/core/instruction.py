@@ -57,7 +57,8 @@ class DetailCache:
         self.quiet_lines: dict[str, bool] = {}  # RUN/COPY first line -> no edge, no diagnostic
         self.stages: dict[str, tuple] = {}  # stage text -> which lines the graph must look at
         self.froms: dict[str, tuple] = {}  # FROM text -> (base, name, well formed)
-        self.results: dict[int, tuple] = {}  # stage index -> its part of the last graph built
+        # meta ARG values -> stage index -> the stage's part of the last graph built
+        self.results: dict[tuple, dict[int, tuple]] = {}
         self.limit = 4096
 
     def store(self, key: str, entry: tuple) -> None:
@@ -71,6 +72,16 @@ class DetailCache:
             self.stages.clear()
             self.froms.clear()
         self.stages[key] = found
+
+    def results_for(self, values: tuple) -> dict[int, tuple]:
+        """Stage results kept for one set of meta ARG values (the default graph and a
+        graph for chosen build args, both redrawn per keystroke, do not evict each other)."""
+        kept = self.results.get(values)
+        if kept is None:
+            if len(self.results) >= 4:
+                self.results.pop(next(iter(self.results)), None)
+            kept = self.results[values] = {}
+        return kept
 
     def grow(self, instructions: int) -> None:
         """Room for every instruction of a file (plus the edits to come)."""

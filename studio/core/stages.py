@@ -47,7 +47,7 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     # What a stage's results depend on besides its own lines: every stage name (FROM and
     # --from lookups, labels in messages) and the meta ARG values.
     context = (tuple(head[1] for head in heads), tuple(values.items()))
-    kept = cache.results if cache is not None else None
+    kept = cache.results_for(context[1]) if cache is not None else None
     stages: list[Stage] = []
     parts: list[tuple | None] = []  # per stage: its edges and diagnostics, if known already
     seen: dict[str, int] = {}
@@ -116,9 +116,16 @@ def _stage_edges(st: Stage, group, stages, by_name, values, found, escape, text,
     for r in look:
         ins = rest[r]
         _instruction_edges(ins, st, stages, by_name, values, edges, found, escape)
-        for e in edges[len(refs):]:
-            refs.append((r + 1, next(k for k, f in enumerate(ins.flags) if f is e.flag)))
+        while len(refs) < len(edges):
+            refs.append((r + 1, _index_of(edges[len(refs)].flag, ins.flags)))
     return edges, refs
+
+
+def _index_of(flag, flags) -> int:
+    for k, f in enumerate(flags):
+        if f is flag:
+            return k
+    return -1
 
 
 def _moved(prev: tuple, group: list[Instruction]) -> tuple[Stage, list[Edge], list[Diagnostic]]:
