@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import docker
 import pytest
+from testimages import TEST_LABEL, remove_test_images
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 
@@ -27,7 +28,6 @@ def busybox_image(docker_client) -> str:
     return BUSYBOX
 
 
-TEST_LABEL = "io.github.stagestudio.test"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,11 +36,7 @@ def _remove_test_images():
     yield
     try:
         client = docker.from_env(timeout=60)
-        for image in client.api.images(filters={"label": f"{TEST_LABEL}=1"}):
-            try:
-                client.api.remove_image(image["Id"], force=True)
-            except docker.errors.APIError:
-                pass
+        remove_test_images(client)
         client.close()
     except docker.errors.DockerException:  # pragma: no cover - engine gone
         pass

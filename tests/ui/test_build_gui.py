@@ -9,11 +9,11 @@ import docker
 import pytest
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication
+from testimages import TEST_LABEL, remove_test_images
 
 from studio.ui.build.units import human_size
 
 BUSYBOX = "stage-studio-test/busybox:latest"
-TEST_LABEL = "io.github.stagestudio.test"
 STATES_BUILT = ("done", "cached")
 
 
@@ -26,11 +26,7 @@ def docker_client():
     except docker.errors.DockerException as exc:  # pragma: no cover - environment problem
         pytest.fail(f"no Docker Engine with {BUSYBOX} (run scripts/engine-up): {exc}")
     yield client
-    for image in client.api.images(filters={"label": f"{TEST_LABEL}=1"}):
-        try:
-            client.api.remove_image(image["Id"], force=True)
-        except docker.errors.APIError:
-            pass
+    remove_test_images(client)
     client.close()
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import docker
 import pytest
+from testimages import TEST_LABEL, remove_test_images
 
 from studio.core.explain import human_size
 from studio.engine.builder import Build, BuildRequest
 from studio.paths import EXAMPLES
 
 BUSYBOX = "stage-studio-test/busybox:latest"
-TEST_LABEL = "io.github.stagestudio.test"
 OWN = "Its own instructions added"
 REACHES = "Of what it made, the final image carries"
 WHOLE = "Whole stage image (base included)"
@@ -30,11 +30,7 @@ def demo_result():
     for _event in build.events():
         pass
     yield text, build.result
-    for image in client.api.images(filters={"label": f"{TEST_LABEL}=1"}):
-        try:
-            client.api.remove_image(image["Id"], force=True)
-        except docker.errors.APIError:
-            pass
+    remove_test_images(client)
     client.close()
 
 
