@@ -65,14 +65,16 @@ class Header(NamedTuple):
 def unit_regex(escape: str) -> re.Pattern[str]:
     """One top-level unit: a blank line, a comment line, or a whole logical instruction."""
     e = re.escape(escape)
-    # A continuation line: a single escape (not a run of them) + spaces/tabs at the end.
-    # Possessive parts keep the match free of backtracking, so a line costs one scan.
-    cont = rf"(?:[^\n{e}]++|{e}{{2,}}+|{e}(?![ \t]*\r?\n))*+{e}[ \t]*\r?\n"
+    # An instruction's text, one piece at a time: plain characters, a run of escapes
+    # (never a continuation), a continuation (a single escape, spaces/tabs, the line end,
+    # then the comment and blank lines BuildKit skips), or an escape that is not one.
+    # Possessive parts keep the match free of backtracking, so each character is read once.
     skipped = rf"(?:{_CLS}*+(?:#[^\n]*+)?\n)*+"
+    piece = rf"[^\n{e}]++|{e}{{2,}}+|{e}[ \t]*+\r?\n{skipped}|{e}"
     return re.compile(
         rf"(?P<b>{_CLS}*(?:\n|\Z))"
         rf"|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
-        rf"|(?:(?P<k>[A-Za-z]++)(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{cont}{skipped})*+[^\n]*+(?:\n|\Z)"
+        rf"|(?:(?P<k>[A-Za-z]++)(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{piece})*+(?:\n|\Z)"
     )
 
 

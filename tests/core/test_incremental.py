@@ -157,3 +157,36 @@ def test_stages_after_an_edit_are_moved_not_stale():
         for d in new.diagnostics:
             assert new.line_of(d.start) == d.line
         doc = new
+
+
+def _unit_regex_before(escape: str):
+    """The lexer's unit regex as first written (a continuation line, then the last line):
+    the one-pass form now used must split every text the same way."""
+    import re
+
+    from studio.core.syntax import _CLS
+    e = re.escape(escape)
+    cont = rf"(?:[^\n{e}]++|{e}{{2,}}+|{e}(?![ \t]*\r?\n))*+{e}[ \t]*\r?\n"
+    skipped = rf"(?:{_CLS}*+(?:#[^\n]*+)?\n)*+"
+    return re.compile(rf"(?P<b>{_CLS}*(?:\n|\Z))|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
+                      rf"|(?:(?P<k>[A-Za-z]++)(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{cont}{skipped})*+[^\n]*+(?:\n|\Z)")
+
+
+LEX_BITS = st.lists(st.sampled_from(["\\", "`", "\\\\", "``", " ", "\t", "\r", "\n", "\r\n", "#", "RUN", "a",
+                                     "  # c\n", "\n\n", "\\ \n", "` \n", "\v", "\u3000"]), max_size=25).map("".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(LEX_BITS, st.sampled_from(["\\", "`"]))
+def test_one_pass_lexer_regex_splits_like_the_first_one(text, escape):
+    from studio.core.syntax import unit_regex
+
+    def units(regex):
+        out, pos = [], 0
+        while pos < len(text):
+            m = regex.match(text, pos)
+            out.append((m.span(), m.lastgroup, m.span("k")))
+            pos = max(m.end(), pos + 1)
+        return out
+
+    assert units(unit_regex(escape)) == units(_unit_regex_before(escape))
