@@ -289,9 +289,14 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
     new_text = old_text[: edit.start] + edit.new_text + old_text[edit.end:]
     raw, header = doc._raw, doc._header
     first_body = len(header.nodes)
-    # Edits near the top may change parser directives (and so the escape character).
-    if len(raw) <= first_body + 1 or edit.start <= raw[first_body][2] or edit.start < header.pos:
-        return parse(new_text)
+    # Edits near the top may change parser directives (and so the escape character): the
+    # first line after them may become one. Then parse afresh.
+    if (len(raw) <= first_body + 1 or edit.start < header.pos
+            or edit.start <= raw[first_body][2] and lex_header(new_text).pos != header.pos):
+        new_doc = parse(new_text)
+        if new_doc.escape == doc.escape:  # the details worked out so far still hold
+            new_doc._cache = doc._cache
+        return new_doc
     i = bisect.bisect_right(raw, edit.start, key=_start) - 1
     i = max(i, first_body)
     delta = len(edit.new_text) - (edit.end - edit.start)

@@ -190,3 +190,21 @@ def test_one_pass_lexer_regex_splits_like_the_first_one(text, escape):
         return out
 
     assert units(unit_regex(escape)) == units(_unit_regex_before(escape))
+
+
+def test_editing_the_first_line_after_the_directives():
+    text = "# syntax=docker/dockerfile:1\nARG A=1\nFROM a\nRUN b `\n c \\\n d\n"
+    doc = parse(text)
+    assert doc.escape == "\\" and doc.stages
+    line = text.index("ARG A=1")
+    value = TextEdit(line + 6, line + 7, "22")  # the meta ARG's value: re-lexed from that line only
+    new = reparse(doc, value)
+    assert new._raw[0] is doc._raw[0] and new.escape == "\\" and new.meta_args == {"A": "22"}
+    assert _graph(new) == _graph(parse(new.text)) and new.nodes == parse(new.text).nodes
+    directive = TextEdit(line, line + 7, "# escape=`")  # now a parser directive: all changes
+    new = reparse(doc, directive)
+    fresh = parse(new.text)
+    assert new.escape == fresh.escape == "`" and new.directives == fresh.directives
+    assert new.nodes == fresh.nodes and _graph(new) == _graph(fresh)
+    run = new.instructions[1]
+    assert run.keyword == "RUN" and run.args == fresh.instructions[1].args == "b  c \\"  # backtick joins
