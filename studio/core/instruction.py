@@ -41,6 +41,9 @@ class _Lazy:
         return obj.__dict__[self.name]
 
 
+LONGEST_KEY = 4096  # longer instruction texts are not cached (rare; worked out each time)
+
+
 class DetailCache:
     """Instruction details by instruction text, with offsets relative to the instruction's
     start, shared by a Document and the Documents reparsed from it.
@@ -50,28 +53,41 @@ class DetailCache:
     escape character's results (a change of escape re-parses from scratch).
     """
 
-    __slots__ = ("texts", "quiet_lines", "stages", "froms", "results", "limit")
+    __slots__ = ("texts", "quiet_lines", "stages", "stage_chars", "froms", "results", "limit")
 
     def __init__(self) -> None:
         self.texts: dict[str, tuple] = {}
         self.quiet_lines: dict[str, bool] = {}  # RUN/COPY first line -> no edge, no diagnostic
         self.stages: dict[str, tuple] = {}  # stage text -> which lines the graph must look at
+        self.stage_chars = 0  # the size of those keys
         self.froms: dict[str, tuple] = {}  # FROM text -> (base, name, well formed)
         # meta ARG values -> stage index -> the stage's part of the last graph built
         self.results: dict[tuple, dict[int, tuple]] = {}
         self.limit = 4096
 
     def store(self, key: str, entry: tuple) -> None:
+        if len(key) > LONGEST_KEY:  # (typing in a huge instruction must not pile up copies)
+            return
         texts = self.texts
         if len(texts) >= self.limit:  # stale entries from many edits: start afresh
             texts.clear()
         texts[key] = entry
 
-    def store_stage(self, key: str, found: tuple) -> None:
-        if len(self.stages) >= self.limit:
+    def remember(self, table: dict, key: str, value) -> None:
+        """Store in one of the small tables (first lines, FROM lines), bounded."""
+        if len(key) <= LONGEST_KEY:
+            if len(table) >= self.limit:
+                table.clear()
+            table[key] = value
+
+    def remember_stage(self, key: str, found: tuple, text_size: int) -> None:
+        """Keys are whole stages: bounded by their total size (a few copies of the file),
+        so typing in a huge stage does not pile up copies of it."""
+        if self.stage_chars + len(key) > 4 * text_size + 65536:
             self.stages.clear()
-            self.froms.clear()
+            self.stage_chars = 0
         self.stages[key] = found
+        self.stage_chars += len(key)
 
     def results_for(self, values: tuple) -> dict[int, tuple]:
         """Stage results kept for one set of meta ARG values (the default graph and a
@@ -141,12 +157,10 @@ class ParsedInstruction(Instruction):
         elif text.find("--", eol, end) >= 0:  # flags may go on past the first line
             return False
         key = text[start:eol]
-        lines = cache.quiet_lines
-        quiet = lines.get(key)
+        quiet = cache.quiet_lines.get(key)
         if quiet is None:
-            if len(lines) >= cache.limit:
-                lines.clear()
-            quiet = lines[key] = _quiet_first_line(key, escape, self.keyword)
+            quiet = _quiet_first_line(key, escape, self.keyword)
+            cache.remember(cache.quiet_lines, key, quiet)
         return quiet
 
     def __getstate__(self):

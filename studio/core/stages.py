@@ -176,7 +176,7 @@ def _needs_a_look(group: list[Instruction], text: str | None, cache: DetailCache
             return found
     found = needs_a_look(group[1:])
     if key is not None:
-        cache.store_stage(key, found)
+        cache.remember_stage(key, found, len(text))
     return found
 
 
@@ -195,7 +195,7 @@ def _from_words(frm: Instruction, text: str | None, cache: DetailCache | None) -
     else:
         found = (words[0] if words else ""), None, len(words) == 1
     if key is not None:
-        cache.froms[key] = found
+        cache.remember(cache.froms, key, found)
     return found
 
 
