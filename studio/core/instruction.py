@@ -124,6 +124,10 @@ class ParsedInstruction(Instruction):
         start = self.start
         key = text[start:self.content_end]
         entry = cache.texts.get(key)
+        if entry is None and self.keyword not in _NO_QUICK_DETAILS:
+            entry = _quick_details(key, escape, self.keyword)
+            if entry is not None:
+                cache.store(key, entry)
         if entry is not None:
             _materialize(d, entry, start)
         else:
@@ -187,12 +191,13 @@ def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, .
                 continue
             text = source[0]
             start, end = d["start"], d["content_end"]
-            if text.find("--", start, end) < 0:
+            last = text.rfind("--", start, end)
+            if last < 0:
                 continue
             eol = text.find("\n", start, end)
             if eol < 0:
                 eol = end
-            elif text.find("--", eol, end) >= 0:
+            elif last > eol - 2:  # a "--" past the first line: flags may go on
                 look.append(r)
                 continue
             quiet = source[2].quiet_lines.get(text[start:eol])
@@ -359,8 +364,45 @@ def _quick_flags(escape: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     something that is not a flag; and one such flag."""
     e = re.escape(escape)
     flag = rf"""--([^\s"'\\{e}=]+)(?:=([^\s"'\\{e}]*))?(?=[ \t]|\r?\Z)"""
-    line = re.compile(_LEAD + rf"[A-Za-z]+((?:[ \t]+{flag})++)[ \t\v\f\r]*+(?!--)")
+    line = re.compile(_LEAD + rf"[A-Za-z]++(?=[ \t\v\f\r]|\Z)((?:[ \t]+{flag})*+)[ \t\v\f\r]*+(?!--)")
     return line, re.compile(flag)
+
+
+_NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))
+
+
+def _quick_details(key: str, escape: str, keyword: str) -> tuple | None:
+    """A cache entry for a one-line instruction with only plain flags, read with one
+    regex; None when the line is anything else (``_details`` then does the full work)."""
+    nl = key.find("\n")
+    if 0 <= nl < len(key) - 1:  # more than one line
+        return None
+    line = key[:-1] if nl >= 0 else key
+    if line.endswith("\r"):
+        line = line[:-1]
+    if line.rstrip(" \t").endswith(escape):  # (a continuation at the end of the file)
+        return None
+    whole, one = _quick_flags(escape)
+    m = whole.match(line)
+    if m is None:
+        return None
+    flags = tuple((f.group(1).lower(), f.group(2), f.start(), f.end(),
+                   None if f.group(2) is None else f.start(2), None if f.group(2) is None else f.end())
+                  for f in one.finditer(line, m.start(1), m.end(1)))
+    tail = line[m.end():]
+    stripped = tail.lstrip(GO_SPACE)
+    args = stripped.rstrip(GO_SPACE)
+    args_at = m.end() + len(tail) - len(stripped)
+    if not args:
+        args_at = min(args_at, len(key))
+    json_args = split_json_args(args) if args.startswith("[") and keyword in JSON_KEYWORDS else None
+    mounts = ()
+    if keyword == "RUN":
+        for i, (name, value, *_) in enumerate(flags):
+            if name == "mount" and value is not None:
+                mount_type, options, problems = parse_mount(value)
+                mounts += ((i, mount_type, options, tuple(problems)),)
+    return flags, args, args_at, None if json_args is None else tuple(json_args), mounts
 
 
 def _quiet_first_line(line: str, escape: str, keyword: str) -> bool:

@@ -208,3 +208,38 @@ def test_editing_the_first_line_after_the_directives():
     assert new.nodes == fresh.nodes and _graph(new) == _graph(fresh)
     run = new.instructions[1]
     assert run.keyword == "RUN" and run.args == fresh.instructions[1].args == "b  c \\"  # backtick joins
+
+
+QUICK_LINE = st.tuples(
+    st.sampled_from(["COPY", "FROM", "RUN", "ENV", "CMD", "copy", "WORKDIR", "ADD", "  RUN", "\u3000COPY", "VOLUME"]),
+    st.lists(st.sampled_from(["--from=a", "--FROM=b", "--chown=1:2", "--link", "--mount=type=cache,target=/c",
+                              "--mount=from=x,target=/y", "--mount", "--mount=bogus", "--", '--from="a b"',
+                              "--x=`y", "--a\\=b", "--p=\x1c", "--platform=linux/arm64"]), max_size=3),
+    st.sampled_from([" ", "  ", "\t", " \v", "\xa0", ""]),
+    st.sampled_from(["", "a b", "/x /y", '["a", "b"]', '[ "x" ]  ', "a \\", "a `", "a \\\\", "--y z", "x\ry",
+                     "img AS n", "\xa0tail\xa0", "  ", "-- a", "x \\ "]),
+    st.sampled_from(["\n", "\r\n", "", "\r"]),
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(QUICK_LINE, st.sampled_from(["\\", "`"]))
+def test_quick_details_of_one_line_equal_the_full_work(parts, escape):
+    from studio.core.instruction import _details, _quick_details, _relative
+    from studio.core.logical import logical_line
+
+    keyword, flags, gap, args, end = parts
+    line = keyword + "".join(" " + f for f in flags) + gap + args + end
+    text = ("# escape=`\n" if escape == "`" else "") + "FROM base\n" + line
+    doc = parse(text)
+    for ins in doc.instructions:
+        if "_source" not in vars(ins):
+            continue
+        quick = _quick_details(text[ins.start:ins.content_end], doc.escape, ins.keyword)
+        if quick is None:
+            continue
+        probe = object.__new__(type(ins))
+        probe.__dict__ = {k: v for k, v in vars(ins).items() if k != "_source"}
+        joined, segments = logical_line(text, ins.start, ins.content_end, doc.escape)
+        _details(probe, joined, segments, 0)
+        assert quick == _relative(vars(probe), ins.start), line
