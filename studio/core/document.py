@@ -89,10 +89,34 @@ class Document:
         """Problems found while lexing: directives, heredocs, empty continuation lines."""
         out = [Diagnostic(diag.CODES[code], code, line, message, start, end, line)
                for code, message, line, start, end in self._header.problems]
+        raw = self._raw
+        prev = self.__dict__.pop("_syntax_from", None)
+        if prev is None:
+            found = self._syntax_problems(0, len(raw))
+        else:  # after reparse: the old Document's problems before and after the re-lexed nodes
+            old, i, k, j, shift, lines = prev
+            found = {n: ds for n, ds in old.items() if n < i}
+            found.update(self._syntax_problems(i, len(raw) if j is None else k))
+            if j is not None:
+                for n, ds in old.items():
+                    if n >= j:
+                        found[n - j + k] = [Diagnostic(d.severity, d.code, d.line + lines, d.message, d.start + shift,
+                                                       d.end + shift, d.end_line + lines) for d in ds]
+        self._syntax_found = found
+        for i in sorted(found):
+            out.extend(found[i])
+        return out
+
+    def _syntax_problems(self, lo: int, hi: int) -> dict[int, list[Diagnostic]]:
+        """Problems of nodes ``lo`` to ``hi`` (exclusive), by node index, in order."""
         text, raw = self.text, self._raw
-        found: dict[int, list[Diagnostic]] = {}  # node index -> its problems, in order
-        if "<<" in text:
-            for i, (kind, start, end, line, end_line, content_end, docs, _) in enumerate(raw):
+        found: dict[int, list[Diagnostic]] = {}
+        if lo >= hi:
+            return found
+        first, stop_at = raw[lo][1], raw[hi - 1][2]
+        if text.find("<<", first, stop_at) >= 0:
+            for i in range(lo, hi):
+                kind, start, end, line, end_line, content_end, docs, _ = raw[i]
                 if docs and end_line != line:
                     for h in docs:
                         if not h.terminated:
@@ -100,26 +124,24 @@ class Document:
                                                                      None, line=line, start=start, end=content_end))
         # Whitespace-only lines anywhere (few), then the instruction each falls in, if any.
         seen: set[int] = set()
-        for m in _EMPTY_CONTINUATION_LINE.finditer(text):
+        for m in _EMPTY_CONTINUATION_LINE.finditer(text, first, stop_at):
             at = m.start() + 1
-            i = bisect.bisect_right(raw, at - 1, key=_start) - 1
-            if i < 0 or i in seen:
+            i = bisect.bisect_right(raw, at - 1, lo, hi, key=_start) - 1
+            if i < lo or i in seen:
                 continue
             kind, start, _, line, end_line, content_end, _, _ = raw[i]
             stop = text.index("\n", at) + 1
             if kind == "instruction" and end_line != line and stop <= content_end:
                 seen.add(i)
                 found.setdefault(i, []).append(self._empty_line(line, start, at, stop))
-        last = len(raw) - 1
-        if last >= 0 and last not in seen:  # a whitespace-only last line at the very end of the file
+        last = hi - 1
+        if hi == len(raw) and last not in seen:  # a whitespace-only last line at the very end of the file
             kind, start, _, line, end_line, content_end, _, _ = raw[last]
             at = text.rfind("\n", start, content_end) + 1
             if (kind == "instruction" and end_line != line and content_end == len(text) and 0 < at < content_end
                     and not text[at:content_end].strip(GO_SPACE)):
                 found.setdefault(last, []).append(self._empty_line(line, start, at, content_end))
-        for i in sorted(found):
-            out.extend(found[i])
-        return out
+        return found
 
     def _empty_line(self, line: int, start: int, at: int, stop: int) -> Diagnostic:
         return diag.make("empty-continuation-line", "An empty line inside a continued instruction is deprecated and will become an error in BuildKit; remove it.",
@@ -305,9 +327,13 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
     out = raw[:i]
     j = lex_body(new_text, start[1], start[3], header.escape, out,
                  (edit.start + len(edit.new_text), raw, delta))
+    k = len(out)
     if j is not None:
         out.extend(shift_nodes(raw[j:], delta, line_delta))
     new_doc = Document(new_text, out, header, doc._cache)
+    old_found = doc.__dict__.get("_syntax_found")
+    if old_found is not None:
+        new_doc._syntax_from = (old_found, i, k, j, delta, line_delta)
     old_nodes = doc.__dict__.get("nodes")
     if old_nodes is not None and i > 0:
         new_doc._reused_nodes = old_nodes[:i]

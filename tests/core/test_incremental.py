@@ -243,3 +243,17 @@ def test_quick_details_of_one_line_equal_the_full_work(parts, escape):
         joined, segments = logical_line(text, ins.start, ins.content_end, doc.escape)
         _details(probe, joined, segments, 0)
         assert quick == _relative(vars(probe), ins.start), line
+
+
+@settings(max_examples=250, deadline=None, derandomize=True)
+@given(WS_LINES, st.data())
+def test_syntax_problems_after_edits_match_a_fresh_parse(lines, data):
+    doc = parse("\n".join(lines) + "\n")
+    for _ in range(4):
+        doc.syntax_diagnostics  # noqa: B018 - the next reparse reuses these
+        start = data.draw(st.integers(0, len(doc.text)))
+        end = data.draw(st.integers(start, min(len(doc.text), start + 5)))
+        edit = TextEdit(start, end, data.draw(st.sampled_from(["", "x", "\n", "  \n", " \\\n", "<<EOF\n", "EOF\n"])))
+        new = reparse(doc, edit)
+        assert new.syntax_diagnostics == parse(new.text).syntax_diagnostics
+        doc = new
