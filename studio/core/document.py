@@ -11,19 +11,19 @@ Document's built nodes before the edit, so its cost follows the change, not the 
 from __future__ import annotations
 
 import bisect
-import operator
 import gc
+import operator
 import re
 from contextlib import contextmanager
 from functools import cached_property
 
 from studio.core import diagnostics as diag
-from studio.core.instruction import DetailCache, build_nodes
+from studio.core.detail_cache import DetailCache
+from studio.core.instruction import build_nodes
 from studio.core.logical import GO_SPACE
 from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
 from studio.core.stages import build_graph
 from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_nodes
-
 
 # A whitespace-only line after the first line of an instruction: BuildKit skips it
 # inside a continuation but warns that this will become an error.
@@ -116,7 +116,7 @@ class Document:
         first, stop_at = raw[lo][1], raw[hi - 1][2]
         if text.find("<<", first, stop_at) >= 0:
             for i in range(lo, hi):
-                kind, start, end, line, end_line, content_end, docs, _ = raw[i]
+                _, start, _, line, end_line, content_end, docs, _ = raw[i]
                 if docs and end_line != line:
                     for h in docs:
                         if not h.terminated:
@@ -257,7 +257,7 @@ class Document:
     @cached_property
     def _line_starts(self) -> list[int]:
         starts = [0]
-        text, find = self.text, self.text.find
+        find = self.text.find
         pos = find("\n")
         while pos >= 0:
             starts.append(pos + 1)

@@ -7,8 +7,9 @@ of them is read (``ParsedInstruction``), so opening a big file stays fast.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from studio.core.detail_cache import (DetailCache, materialize_details, quick_details, quiet_first_line,
+                                      relative_details)
 from studio.core.flags import SESSION_MOUNT_TYPES, extract_flags, parse_mount
 from studio.core.logical import (GO_SPACE, keyword_index, logical_line, split_json_args, split_keyword,
                                  to_offset)
@@ -26,6 +27,7 @@ _SIMPLE_KEYWORD = re.compile(_LEAD + r"([A-Za-z]+)(?=[\t\v\f ]|\r?\n|\r?\Z)")
 
 
 _new = object.__new__
+_NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))  # (their details have more parts)
 
 
 class _Lazy:
@@ -39,69 +41,6 @@ class _Lazy:
             return self
         obj._fill_details()
         return obj.__dict__[self.name]
-
-
-LONGEST_KEY = 4096  # longer instruction texts are not cached (rare; worked out each time)
-
-
-class DetailCache:
-    """Instruction details by instruction text, with offsets relative to the instruction's
-    start, shared by a Document and the Documents reparsed from it.
-
-    After an edit, the instructions after it only moved: their details come from here
-    (a dict lookup and a few small objects) instead of being worked out again. Holds one
-    escape character's results (a change of escape re-parses from scratch).
-    """
-
-    __slots__ = ("texts", "quiet_lines", "stages", "stage_chars", "froms", "results", "limit")
-
-    def __init__(self) -> None:
-        self.texts: dict[str, tuple] = {}
-        self.quiet_lines: dict[str, bool] = {}  # RUN/COPY first line -> no edge, no diagnostic
-        self.stages: dict[str, tuple] = {}  # stage text -> which lines the graph must look at
-        self.stage_chars = 0  # the size of those keys
-        self.froms: dict[str, tuple] = {}  # FROM text -> (base, name, well formed)
-        # meta ARG values -> stage index -> the stage's part of the last graph built
-        self.results: dict[tuple, dict[int, tuple]] = {}
-        self.limit = 4096
-
-    def store(self, key: str, entry: tuple) -> None:
-        if len(key) > LONGEST_KEY:  # (typing in a huge instruction must not pile up copies)
-            return
-        texts = self.texts
-        if len(texts) >= self.limit:  # stale entries from many edits: start afresh
-            texts.clear()
-        texts[key] = entry
-
-    def remember(self, table: dict, key: str, value) -> None:
-        """Store in one of the small tables (first lines, FROM lines), bounded."""
-        if len(key) <= LONGEST_KEY:
-            if len(table) >= self.limit:
-                table.clear()
-            table[key] = value
-
-    def remember_stage(self, key: str, found: tuple, text_size: int) -> None:
-        """Keys are whole stages: bounded by their total size (a few copies of the file),
-        so typing in a huge stage does not pile up copies of it."""
-        if self.stage_chars + len(key) > 4 * text_size + 65536:
-            self.stages.clear()
-            self.stage_chars = 0
-        self.stages[key] = found
-        self.stage_chars += len(key)
-
-    def results_for(self, values: tuple) -> dict[int, tuple]:
-        """Stage results kept for one set of meta ARG values (the default graph and a
-        graph for chosen build args, both redrawn per keystroke, do not evict each other)."""
-        kept = self.results.get(values)
-        if kept is None:
-            if len(self.results) >= 4:
-                self.results.pop(next(iter(self.results)), None)
-            kept = self.results[values] = {}
-        return kept
-
-    def grow(self, instructions: int) -> None:
-        """Room for every instruction of a file (plus the edits to come)."""
-        self.limit = max(self.limit, 2 * instructions + 1024)
 
 
 class ParsedInstruction(Instruction):
@@ -125,18 +64,18 @@ class ParsedInstruction(Instruction):
         key = text[start:self.content_end]
         entry = cache.texts.get(key)
         if entry is None and self.keyword not in _NO_QUICK_DETAILS:
-            entry = _quick_details(key, escape, self.keyword)
+            entry = quick_details(key, escape, self.keyword, self.keyword in JSON_KEYWORDS)
             if entry is not None:
                 cache.store(key, entry)
         if entry is not None:
-            _materialize(d, entry, start)
+            materialize_details(d, entry, start)
         else:
             joined, segments = logical_line(text, start, self.content_end, escape)
             _details(self, joined, segments, 0)
             if d["onbuild"] is not None:
                 d["onbuild"].heredocs = self.heredocs
             else:
-                cache.store(key, _relative(d, start))
+                cache.store(key, relative_details(d, start))
         d.pop("_source", None)
 
     def surely_quiet(self) -> bool:
@@ -163,7 +102,7 @@ class ParsedInstruction(Instruction):
         key = text[start:eol]
         quiet = cache.quiet_lines.get(key)
         if quiet is None:
-            quiet = _quiet_first_line(key, escape, self.keyword)
+            quiet = quiet_first_line(key, escape, self.keyword)
             cache.remember(cache.quiet_lines, key, quiet)
         return quiet
 
@@ -323,103 +262,6 @@ def _details(ins: Instruction, joined: str, segments: list[tuple[int, int]], at:
         _details(onbuild, joined, segments, at_args)
     ins.__dict__.update(flags=flags, args=args, args_start=args_start, json_form=json_args is not None,
                         json_args=json_args, mounts=mounts, onbuild=onbuild)
-
-
-def _relative(d: dict, start: int) -> tuple:
-    """A cache entry for filled details: offsets relative to the instruction's start."""
-    flags = d["flags"]
-    rel_flags = tuple((f.name, f.value, f.start - start, f.end - start,
-                       None if f.value_start is None else f.value_start - start,
-                       None if f.value_end is None else f.value_end - start) for f in flags)
-    mounts = tuple((next(i for i, f in enumerate(flags) if f is m.flag), m.type, dict(m.options), tuple(m.problems))
-                   for m in d["mounts"])
-    json_args = d["json_args"]
-    return (rel_flags, d["args"], d["args_start"] - start, None if json_args is None else tuple(json_args), mounts)
-
-
-def _materialize(d: dict, entry: tuple, start: int) -> None:
-    """Fill details from a cache entry for an instruction starting at ``start``."""
-    rel_flags, args, args_at, json_args, rel_mounts = entry
-    flags = []
-    new = _new
-    for name, value, s, e, vs, ve in rel_flags:
-        flag = new(Flag)
-        flag.__dict__ = {"name": name, "value": value, "start": start + s, "end": start + e,
-                         "value_start": None if vs is None else start + vs,
-                         "value_end": None if ve is None else start + ve}
-        flags.append(flag)
-    mounts = []
-    for i, mount_type, options, problems in rel_mounts:
-        mount = new(Mount)
-        mount.__dict__ = {"type": mount_type, "options": dict(options), "flag": flags[i],
-                          "source_from": options.get("from"), "problems": list(problems)}
-        mounts.append(mount)
-    d.update(flags=flags, args=args, args_start=start + args_at, json_form=json_args is not None,
-             json_args=None if json_args is None else list(json_args), mounts=mounts, onbuild=None)
-
-
-@lru_cache(maxsize=4)
-def _quick_flags(escape: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A first line that is a keyword and plain flags (no quotes, no escapes), then
-    something that is not a flag; and one such flag."""
-    e = re.escape(escape)
-    flag = rf"""--([^\s"'\\{e}=]+)(?:=([^\s"'\\{e}]*))?(?=[ \t]|\r?\Z)"""
-    line = re.compile(_LEAD + rf"[A-Za-z]++(?=[ \t\v\f\r]|\Z)((?:[ \t]+{flag})*+)[ \t\v\f\r]*+(?!--)")
-    return line, re.compile(flag)
-
-
-_NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))
-
-
-def _quick_details(key: str, escape: str, keyword: str) -> tuple | None:
-    """A cache entry for a one-line instruction with only plain flags, read with one
-    regex; None when the line is anything else (``_details`` then does the full work)."""
-    nl = key.find("\n")
-    if 0 <= nl < len(key) - 1:  # more than one line
-        return None
-    line = key[:-1] if nl >= 0 else key
-    if line.endswith("\r"):
-        line = line[:-1]
-    if line.rstrip(" \t").endswith(escape):  # (a continuation at the end of the file)
-        return None
-    whole, one = _quick_flags(escape)
-    m = whole.match(line)
-    if m is None:
-        return None
-    flags = tuple((f.group(1).lower(), f.group(2), f.start(), f.end(),
-                   None if f.group(2) is None else f.start(2), None if f.group(2) is None else f.end())
-                  for f in one.finditer(line, m.start(1), m.end(1)))
-    tail = line[m.end():]
-    stripped = tail.lstrip(GO_SPACE)
-    args = stripped.rstrip(GO_SPACE)
-    args_at = m.end() + len(tail) - len(stripped)
-    if not args:
-        args_at = min(args_at, len(key))
-    json_args = split_json_args(args) if args.startswith("[") and keyword in JSON_KEYWORDS else None
-    mounts = ()
-    if keyword == "RUN":
-        for i, (name, value, *_) in enumerate(flags):
-            if name == "mount" and value is not None:
-                mount_type, options, problems = parse_mount(value)
-                mounts += ((i, mount_type, options, tuple(problems)),)
-    return flags, args, args_at, None if json_args is None else tuple(json_args), mounts
-
-
-def _quiet_first_line(line: str, escape: str, keyword: str) -> bool:
-    """See ``ParsedInstruction.surely_quiet``; ``line`` holds every flag of the instruction."""
-    whole, one = _quick_flags(escape)
-    m = whole.match(line)
-    if m is None:
-        return False
-    for f in one.finditer(line, m.start(1), m.end(1)):
-        name, value = f.group(1).lower(), f.group(2)
-        if keyword == "COPY" and name == "from":
-            return False
-        if keyword == "RUN" and name == "mount" and value is not None:
-            mount_type, options, problems = parse_mount(value)
-            if problems or mount_type in SESSION_MOUNT_TYPES or "from" in options:
-                return False
-    return keyword in ("RUN", "COPY")
 
 
 def _end_offset(segments: list[tuple[int, int]], index: int) -> int:

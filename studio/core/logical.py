@@ -17,7 +17,7 @@ GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 _LEAD = "[" + re.escape(GO_SPACE.replace("\n", "")) + "]*"
 _LEAD_RE = re.compile(_LEAD)
 _KEYWORD = re.compile(_LEAD + r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
-_HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)\Z", re.S)
+_HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)\Z", re.DOTALL)
 
 _JSON = json.JSONDecoder()
 

@@ -16,7 +16,8 @@ from dockerfile_parse.util import WordSplitter
 from studio.core import diagnostics as diag
 from studio.core.args import expand, parse_arg_declarations, resolve_meta_args
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
-from studio.core.instruction import KEYWORDS, DetailCache, needs_a_look
+from studio.core.detail_cache import DetailCache
+from studio.core.instruction import KEYWORDS, needs_a_look
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
 from studio.core.words import raw_words, unquote
 

@@ -20,14 +20,13 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from studio.core.logical import (GO_SPACE, heredoc_words, is_json_form, logical_line,
-                                 split_keyword)
+from studio.core.logical import GO_SPACE, heredoc_words, is_json_form, logical_line, split_keyword
 
 _SPACE_NO_NL = GO_SPACE.replace("\n", "")
 _CLS = "[" + re.escape(_SPACE_NO_NL) + "]"
 
 # Go's RE2 \s is [\t\n\f\r ]; the directive regex is BuildKit's.
-DIRECTIVE_RE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z", re.S)
+DIRECTIVE_RE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z", re.DOTALL)
 VALID_DIRECTIVES = ("syntax", "escape", "check")
 HEREDOC_KEYWORDS = frozenset(("RUN", "COPY", "ADD"))
 
@@ -93,8 +92,7 @@ def lex_header(text: str) -> Header:
         nl = text.find("\n", pos)
         end = n if nl < 0 else nl + 1
         content = text[pos:end].rstrip("\n")
-        if content.endswith("\r"):
-            content = content[:-1]
+        content = content.removesuffix("\r")
         m = DIRECTIVE_RE.match(content.lstrip(GO_SPACE))
         if not m or m.group(1).lower() not in VALID_DIRECTIVES:
             break

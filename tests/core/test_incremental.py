@@ -225,7 +225,8 @@ QUICK_LINE = st.tuples(
 @settings(max_examples=500, deadline=None, derandomize=True)
 @given(QUICK_LINE, st.sampled_from(["\\", "`"]))
 def test_quick_details_of_one_line_equal_the_full_work(parts, escape):
-    from studio.core.instruction import _details, _quick_details, _relative
+    from studio.core.detail_cache import quick_details, relative_details
+    from studio.core.instruction import JSON_KEYWORDS, _details
     from studio.core.logical import logical_line
 
     keyword, flags, gap, args, end = parts
@@ -235,14 +236,14 @@ def test_quick_details_of_one_line_equal_the_full_work(parts, escape):
     for ins in doc.instructions:
         if "_source" not in vars(ins):
             continue
-        quick = _quick_details(text[ins.start:ins.content_end], doc.escape, ins.keyword)
+        quick = quick_details(text[ins.start:ins.content_end], doc.escape, ins.keyword, ins.keyword in JSON_KEYWORDS)
         if quick is None:
             continue
         probe = object.__new__(type(ins))
         probe.__dict__ = {k: v for k, v in vars(ins).items() if k != "_source"}
         joined, segments = logical_line(text, ins.start, ins.content_end, doc.escape)
         _details(probe, joined, segments, 0)
-        assert quick == _relative(vars(probe), ins.start), line
+        assert quick == relative_details(vars(probe), ins.start), line
 
 
 @settings(max_examples=250, deadline=None, derandomize=True)
