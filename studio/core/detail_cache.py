@@ -30,7 +30,7 @@ class DetailCache:
     escape character's results (a change of escape re-parses from scratch).
     """
 
-    __slots__ = ("froms", "limit", "quiet_lines", "results", "stage_chars", "stages", "texts")
+    __slots__ = ("eager", "froms", "limit", "quiet_lines", "results", "stage_chars", "stages", "texts")
 
     def __init__(self) -> None:
         self.texts: dict[str, tuple] = {}
@@ -41,6 +41,10 @@ class DetailCache:
         # meta ARG values -> stage index -> the stage's part of the last graph built
         self.results: dict[tuple, dict[int, tuple]] = {}
         self.limit = 4096
+        # Whether whoever reads these Documents reads every instruction's details (an
+        # editor showing every line): then the graph fills them all at once, inside its GC
+        # pause, instead of one by one afterwards (which set the collector off many times).
+        self.eager = False
 
     def store(self, key: str, entry: tuple) -> None:
         if len(key) > LONGEST_KEY:  # (typing in a huge instruction must not pile up copies)

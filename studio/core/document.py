@@ -169,9 +169,16 @@ class Document:
 
     @cached_property
     def _default_graph(self) -> StageGraph:
+        cache = self._cache
         with gc_paused():
-            return self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, escape=self.escape,
-                                             text=self.text, cache=self._cache))
+            instructions = self.instructions
+            graph = self._trimmed(build_graph(instructions, self.syntax_diagnostics, escape=self.escape,
+                                              text=self.text, cache=cache))
+            if cache.eager:
+                for ins in instructions:
+                    if "_source" in ins.__dict__:
+                        ins._fill_details()
+        return graph
 
     def _trimmed(self, graph: StageGraph) -> StageGraph:
         """Underline spans end before the line break (unless that is all they hold)."""
@@ -330,7 +337,12 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
     k = len(out)
     if j is not None:
         out.extend(shift_nodes(raw[j:], delta, line_delta))
-    new_doc = Document(new_text, out, header, doc._cache)
+    cache = doc._cache
+    old_instructions = doc.__dict__.get("instructions")
+    if not cache.eager and old_instructions and "_default_graph" in doc.__dict__:
+        # Were all of the old Document's details read (an editor showing every line)?
+        cache.eager = not any("_source" in ins.__dict__ for ins in old_instructions)
+    new_doc = Document(new_text, out, header, cache)
     old_found = doc.__dict__.get("_syntax_found")
     if old_found is not None:
         new_doc._syntax_from = (old_found, i, k, j, delta, line_delta)
