@@ -258,3 +258,18 @@ def test_syntax_problems_after_edits_match_a_fresh_parse(lines, data):
         new = reparse(doc, edit)
         assert new.syntax_diagnostics == parse(new.text).syntax_diagnostics
         doc = new
+
+
+def test_details_are_filled_with_the_graph_only_for_readers_of_every_line():
+    text = "FROM a AS b\nRUN make\nFROM c\nCOPY --from=b /x /y\nRUN ls\n"
+    doc = parse(text)
+    doc.stages  # noqa: B018 - a graph-only reader (the CLI)
+    new = reparse(doc, TextEdit(len(text), len(text), "RUN true\n"))
+    new.stages  # noqa: B018
+    assert "flags" not in vars(new.instructions[1])  # still lazy
+    for ins in new.instructions:  # an editor that shows every line reads every detail
+        ins.args  # noqa: B018
+    newer = reparse(new, TextEdit(0, 0, "# top\n"))
+    newer.stages  # noqa: B018
+    assert all("flags" in vars(ins) for ins in newer.instructions)  # filled with the graph
+    assert newer.nodes == parse(newer.text).nodes
