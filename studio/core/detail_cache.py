@@ -93,7 +93,7 @@ def relative_details(d: dict, start: int) -> tuple:
         rel_flags = tuple((f.name, f.value, f.start - start, f.end - start,
                            None if f.value_start is None else f.value_start - start,
                            None if f.value_end is None else f.value_end - start) for f in flags)
-        mounts = tuple(([i for i, f in enumerate(flags) if f is m.flag][0], m.type, dict(m.options), tuple(m.problems))
+        mounts = tuple((next(i for i, f in enumerate(flags) if f is m.flag), m.type, dict(m.options), tuple(m.problems))
                        for m in d["mounts"])
     return (rel_flags, d["args"], d["args_start"] - start, None if json_args is None else tuple(json_args), mounts)
 
