@@ -10,6 +10,7 @@ edges too, with the image reference as ``Edge.source``; ``scratch`` is no edge.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from dockerfile_parse.util import WordSplitter
 
@@ -23,6 +24,22 @@ from studio.core.words import raw_words, unquote
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*\Z")
 RESERVED_NAMES = ("scratch", "context")
+
+
+class Kept(NamedTuple):
+    """A stage's part of the last graph built, kept (in the DetailCache) for the next."""
+
+    first: Instruction  # its FROM
+    last: Instruction  # its last instruction
+    count: int  # how many instructions
+    context: tuple  # (every stage name, the meta ARG values) it was computed with
+    stage: Stage
+    edges: list[Edge]
+    diags: list[Diagnostic]
+    key: str | None  # the stage's text, from its FROM to the end of its last instruction
+    refs: list[tuple[int, int]]  # per edge: its instruction's index in the stage, its flag's
+
+
 _QUOTES_OR_ESCAPES = re.compile(r"[\\'\"`]")
 
 
@@ -55,12 +72,12 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     for index, group in enumerate(groups):
         prev = kept.get(index) if kept is not None else None
         part = None
-        if prev is not None and prev[2] == len(group) and prev[3] == context:
-            if prev[0] is group[0] and prev[1] is group[-1]:  # the very lines of the last graph
-                part = prev[4:7]
-            elif text is not None and prev[7] == text[group[0].start:group[-1].end]:  # moved only
+        if prev is not None and prev.count == len(group) and prev.context == context:
+            if prev.first is group[0] and prev.last is group[-1]:  # the very lines of the last graph
+                part = (prev.stage, prev.edges, prev.diags)
+            elif text is not None and prev.key == text[group[0].start:group[-1].end]:  # moved only
                 part = _moved(prev, group)
-                kept[index] = (group[0], group[-1], len(group), context) + part + prev[7:]
+                kept[index] = Kept(group[0], group[-1], len(group), context, *part, prev.key, prev.refs)
         if part is None:
             found: list[Diagnostic] = []
             stages.append(_make_stage(index, group, heads[index], values, seen, found))
@@ -81,7 +98,7 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
             stage_edges, refs = _stage_edges(st, group, stages, by_name, values, found, escape, text, cache)
             if kept is not None:
                 key = text[group[0].start:group[-1].end] if text is not None else None
-                kept[st.index] = (group[0], group[-1], len(group), context, st, stage_edges, found, key, refs)
+                kept[st.index] = Kept(group[0], group[-1], len(group), context, st, stage_edges, found, key, refs)
         edges.extend(stage_edges)
         diags.extend(found)
     if kept is not None:
@@ -129,10 +146,10 @@ def _index_of(flag, flags) -> int:
     return -1
 
 
-def _moved(prev: tuple, group: list[Instruction]) -> tuple[Stage, list[Edge], list[Diagnostic]]:
+def _moved(prev: Kept, group: list[Instruction]) -> tuple[Stage, list[Edge], list[Diagnostic]]:
     """A stage's results from the last graph, for the same lines now elsewhere in the text."""
-    old, old_edges, old_diags, refs = prev[4], prev[5], prev[6], prev[8]
-    shift, lines = group[0].start - prev[0].start, group[0].line - prev[0].line
+    old, old_edges, old_diags, refs = prev.stage, prev.edges, prev.diags, prev.refs
+    shift, lines = group[0].start - prev.first.start, group[0].line - prev.first.line
     frm, rest = group[0], group[1:]
     stage = Stage(old.index, old.name, old.base, old.base_resolved, old.base_kind, old.base_stage, old.platform,
                   frm.line, old.end_line + lines, frm, rest)
