@@ -3,7 +3,7 @@
 
 usage: bench_edits.py [STAGES] [--repeat N]
 
-The file is /work/shared/bench/gen_big_dockerfile.py's (200 stages, ~6,800 lines).
+The file is the shared generator's (../shared/bench/gen_big_dockerfile.py: 200 stages, ~6,800 lines).
 Each operation runs on one parsed Document (its graph built once, as the GUI has it)
 and we print the median time in ms and its ratio to a reference measured in this same
 run: one full parse (lex + syntax tree + stage graph) of the same text. The budget is
@@ -13,10 +13,7 @@ run: one full parse (lex + syntax tree + stage graph) of the same text. The budg
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,25 +22,19 @@ sys.path.insert(0, str(ROOT))
 from studio.core import apply_edits, parse, reparse  # noqa: E402
 from studio.core import edits as ops  # noqa: E402
 
-GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
-BUDGET_MS = 5.0
-
-
-def big_dockerfile(stages: int) -> str:
-    spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate(stages)
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import big_text as big_dockerfile  # noqa: E402
+from benchlib import median_ms as _median_ms  # noqa: E402
 
 
 def median_ms(fn, repeat: int) -> float:
-    fn()  # warm caches the operation itself builds (line tables and such)
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
+    """Median of ``repeat`` runs after one warm-up (the operation warms its own caches)."""
+    return _median_ms(fn, repeat, warmup=1)
+
+BUDGET_MS = 5.0
+
+
+
 
 
 def full_parse(text: str):

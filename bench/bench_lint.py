@@ -10,10 +10,7 @@ keystroke in the editor, so it should stay a small multiple of parsing. Also tim
 """
 from __future__ import annotations
 
-import importlib.util
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,26 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio.core import parse  # noqa: E402
 from studio.core.lint import fix_all, lint  # noqa: E402
 
-GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import big_text, median_ms  # noqa: E402
 
 
-def big_text(stages: int) -> str:
-    if GENERATOR.exists():
-        spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.generate(stages)
-    return "".join(f"FROM alpine:3.20 AS s{i}\nRUN apk add curl\n"
-                   + (f"COPY --from=s{i // 2} /o /o\n" if i else "") for i in range(stages))
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ usage: python bench/bench_parse.py [STAGES]   (default 200 stages, about 6,800 l
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import statistics
 import sys
@@ -31,31 +30,16 @@ from dockerfile_parse import DockerfileParser
 
 from studio.core import TextEdit, parse, reparse
 
-GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
-
-
-def generate(stages: int) -> str:
-    """The shared benchmark file, or a similar one when the shared generator is absent."""
-    if GENERATOR.exists():
-        spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.generate(stages)
-    out = ["# syntax=docker/dockerfile:1", "ARG BASE=alpine:3.20", ""]
-    for i in range(stages):
-        out.append(f"FROM {'${BASE}' if i < 5 else f's{i - 1}'} AS s{i}")
-        out += [f"RUN --mount=type=cache,target=/c \\\n    echo {i} {j} && \\\n    true" for j in range(8)]
-        out += [f"COPY --from=s{max(0, i - 1)} /out /deps/{i}", 'CMD ["app"]', ""]
-    return "\n".join(out) + "\n"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import best_ms  # noqa: E402
+from benchlib import big_text as generate  # noqa: E402
 
 
 def best(fn, repeat: int = 9) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    """Fastest of ``repeat`` runs, in seconds."""
+    return best_ms(fn, repeat) / 1000
+
+
 
 
 def structure_fn(text: str):
