@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studio.core.model import Stage, TextEdit
+from studio.core.words import continuation_end, skip_dropped_lines
 
 if TYPE_CHECKING:  # the Document class lives in the parser module
     from studio.core.document import Document
@@ -113,38 +114,6 @@ class Word:
     end: int
 
 
-def _continuation_end(text: str, i: int, escape: str) -> int | None:
-    """If ``text[i]`` is an escape that ends its line (``\\`` + spaces), the offset after
-    the line ending; else None."""
-    if text[i] != escape:
-        return None
-    j = i + 1
-    n = len(text)
-    while j < n and text[j] in " \t":
-        j += 1
-    if j >= n:
-        return None
-    if text.startswith("\r\n", j):
-        return j + 2
-    if text[j] in "\r\n":
-        return j + 1
-    return None
-
-
-def _skip_dropped_lines(text: str, i: int, end: int) -> int:
-    """After a continuation BuildKit drops comment lines and empty lines: skip them."""
-    while i < end:
-        j = i
-        while j < end and text[j] in " \t":
-            j += 1
-        if j < end and text[j] == "#" or j < end and text[j] in "\r\n":
-            nl = text.find("\n", j)
-            i = end if nl < 0 else nl + 1
-            continue
-        return i
-    return i
-
-
 _WORD_RE = re.compile(r"[^ \t\r\n]+")
 
 
@@ -165,14 +134,14 @@ def words(text: str, start: int, end: int, escape: str = "\\") -> list[Word]:
             continue
         if ch in "\r\n":
             break
-        cont = _continuation_end(text, i, escape)
+        cont = continuation_end(text, i, escape)
         if cont is not None:
-            i = _skip_dropped_lines(text, cont, end)
+            i = skip_dropped_lines(text, cont, end)
             continue
         w_start = i
         parts: list[str] = []
         while i < end and text[i] not in " \t\r\n":
-            cont = _continuation_end(text, i, escape)
+            cont = continuation_end(text, i, escape)
             if cont is not None:
                 break
             parts.append(text[i])

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from studio.core.edits_base import (
     EditError,
-    _continuation_end,
     deletion,
     ends_with_line_end,
     find_named,
@@ -20,6 +19,7 @@ from studio.core.edits_base import (
     stage_ref_label,
 )
 from studio.core.model import Edge, Flag, Instruction, Stage, TextEdit
+from studio.core.words import continuation_end
 
 if TYPE_CHECKING:
     from studio.core.document import Document
@@ -173,7 +173,7 @@ def remove_flag(doc: Document, flag: Flag) -> TextEdit:
     j = end
     while j < n and text[j] in " \t":
         j += 1
-    cont = _continuation_end(text, j, esc) if j < n else None
+    cont = continuation_end(text, j, esc) if j < n else None
     if j < n and text[j] not in "\r\n" and cont is None:
         return TextEdit(start, j, "")  # another word follows on this line
     i = start

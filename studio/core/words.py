@@ -41,3 +41,37 @@ def unquote(word: str, escape: str = "\\", single_quote_escapes: bool = False) -
         return inner.sub(r"\1", content) if single_quote_escapes else content
 
     return _patterns(escape, single_quote_escapes)[1].sub(piece, word)
+
+
+def continuation_end(text: str, i: int, escape: str, end: int | None = None) -> int | None:
+    """If ``text[i]`` is an escape that ends its line (escape, optional blanks, line
+    ending), the offset just after that line ending; else None. Nothing past ``end``
+    (default: the whole text) is looked at."""
+    if text[i] != escape:
+        return None
+    stop = len(text) if end is None else end
+    j = i + 1
+    while j < stop and text[j] in " \t":
+        j += 1
+    if j >= stop:  # an escape at the very end continues nothing
+        return None
+    if text.startswith("\r\n", j):
+        return j + 2
+    if text[j] in "\r\n":
+        return j + 1
+    return None
+
+
+def skip_dropped_lines(text: str, i: int, end: int) -> int:
+    """After a line continuation BuildKit drops comment lines and empty lines: the
+    offset of the first line from ``i`` that counts (at most ``end``)."""
+    while i < end:
+        j = i
+        while j < end and text[j] in " \t":
+            j += 1
+        if j < end and (text[j] == "#" or text[j] in "\r\n"):
+            nl = text.find("\n", j)
+            i = end if nl < 0 or nl >= end else nl + 1
+            continue
+        return i
+    return i

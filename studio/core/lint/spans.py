@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.core.model import Instruction, TextEdit
+from studio.core.words import continuation_end, skip_dropped_lines
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,12 @@ def raw_words(text: str, start: int, end: int, escape: str = "\\") -> list[RawWo
         if ch in " \t":
             i += 1
             continue
-        cont = _continuation(text, i, end, escape)
+        cont = continuation_end(text, i, escape, end)
         if cont is not None:
-            i = _skip_dropped(text, cont, end)
+            i = skip_dropped_lines(text, cont, end)
             continue
         if ch in "\r\n":
-            i = _skip_dropped(text, i + 1, end)
+            i = skip_dropped_lines(text, i + 1, end)
             continue
         w = i
         quote = None
@@ -42,7 +43,7 @@ def raw_words(text: str, start: int, end: int, escape: str = "\\") -> list[RawWo
                     i += 1
                 i += 1
                 continue
-            if c in " \t\r\n" or _continuation(text, i, end, escape) is not None:
+            if c in " \t\r\n" or continuation_end(text, i, escape, end) is not None:
                 break
             if c in "'\"":
                 quote = c
@@ -51,34 +52,6 @@ def raw_words(text: str, start: int, end: int, escape: str = "\\") -> list[RawWo
             i += 1
         out.append(RawWord(text[w:i], w, i))
     return out
-
-
-def _continuation(text: str, i: int, end: int, escape: str) -> int | None:
-    if text[i] != escape:
-        return None
-    j = i + 1
-    while j < end and text[j] in " \t":
-        j += 1
-    if j >= end:  # an escape at the very end of the instruction continues nothing
-        return None
-    if text.startswith("\r\n", j):
-        return j + 2
-    if text[j] in "\r\n":
-        return j + 1
-    return None
-
-
-def _skip_dropped(text: str, i: int, end: int) -> int:
-    while i < end:
-        j = i
-        while j < end and text[j] in " \t":
-            j += 1
-        if j < end and (text[j] == "#" or text[j] in "\r\n"):
-            nl = text.find("\n", j)
-            i = end if nl < 0 or nl >= end else nl + 1
-            continue
-        return i
-    return i
 
 
 def instruction_words(text: str, ins: Instruction, end: int, escape: str) -> list[RawWord]:
