@@ -74,7 +74,7 @@ class StageExplanation:
         if self.cost is not None:
             text = f"In the last build its own instructions added {human_size(self.cost)}"
             if self.reaching_final is not None:
-                text += f", and {human_size(self.reaching_final)} of what it made reaches the final image"
+                text += f"; the final image carries {human_size(self.reaching_final)} from it"
             out.append(text + ".")
         return out
 

@@ -13,7 +13,7 @@ from studio.paths import EXAMPLES
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 OWN = "Its own instructions added"
-REACHES = "Of what it made, the final image carries"
+REACHES = "The final image carries from it"
 WHOLE = "Whole stage image (base included)"
 
 

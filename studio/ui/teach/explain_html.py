@@ -45,7 +45,7 @@ def _cost_rows(exp: StageExplanation, stage_size: int | None) -> list[tuple[str,
     if exp.cost is not None:
         rows.append(("Its own instructions added", human_size(exp.cost)))
     if exp.reaching_final is not None:
-        rows.append(("Of what it made, the final image carries", human_size(exp.reaching_final)))
+        rows.append(("The final image carries from it", human_size(exp.reaching_final)))
     if stage_size is not None:
         rows.append(("Whole stage image (base included)", human_size(stage_size)))
     return rows
