@@ -149,15 +149,16 @@ class SyncController(QObject):
         graph = self.current_graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
         fresh, self._fresh = self._fresh, False
+        shown, shown_text = graph, doc.text
         if self.stale and not fresh:
-            shown = self.good_graph if self.good_document.stages else graph
+            if self.good_document.stages:
+                shown, shown_text = self.good_graph, self.good_document.text
         else:  # a newly opened text always shows its own shape, even if broken
             self.good_document, self.good_graph = doc, graph
-            shown = graph
         self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint_findings)
         self.graph = shown
         by_stage = diagnostics_by_stage(shown, self.diagnostics)
-        self.graph_view.set_graph(shown, by_stage, stale=self.stale)
+        self.graph_view.set_graph(shown, by_stage, stale=self.stale, text=shown_text)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(shown)
         self.sig_document_changed.emit(doc)

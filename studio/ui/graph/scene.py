@@ -2,44 +2,26 @@
 
 Items are keyed by identity (stage key, image reference, edge endpoints + kind +
 ordinal), so after a re-parse an unchanged stage keeps its item object and position
-and only the differences are touched. The scene never sees the document text.
+and only the differences are touched. Given the document text, a box keeps its
+instruction rows while its stage's slice of the text stays the same (``rows.py``).
 """
 from __future__ import annotations
-
-from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
+from studio.core.model import Diagnostic, Edge, Stage, StageGraph
 from studio.ui.graph import theme as T
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.layout import LayoutOptions, layered_layout
+from studio.ui.graph.rows import StageRows, header_source, instruction_text  # noqa: F401 (re-exported)
 from studio.ui.graph.stage_node import StageNode
 from studio.ui.graph.theme import Theme, make_theme
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 GRID = 24.0
-
-
-def instruction_text(ins: Instruction) -> str:
-    """One short line for an instruction row: keyword, the --from flag, the arguments."""
-    source = next((f.value for f in ins.flags if f.name == "from" and f.value is not None), None)
-    return _row_text(ins.keyword or ins.keyword_as_written or "?", source, ins.args)
-
-
-@lru_cache(maxsize=8192)
-def _row_text(keyword: str, source: str | None, args: str) -> str:
-    # cached: after a one-character edit every other row is the same text again
-    parts = [keyword]
-    if source is not None:
-        parts.append(f"--from={source}")
-    args = " ".join(args.split())
-    if args:
-        parts.append(args)
-    return " ".join(parts)
 
 
 def base_text(stage: Stage, stages: list[Stage]) -> tuple[str, str]:
@@ -102,6 +84,7 @@ class GraphScene(QGraphicsScene):
         self.edge_map: dict[tuple, EdgeItem] = {}
         self.graph: StageGraph | None = None
         self.departed: dict[str, tuple[float, float]] = {}  # last place of removed boxes
+        self._header: str | None = None  # the text before the first FROM, as last seen
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.selectionChanged.connect(self._focus_selection)
 
@@ -114,9 +97,16 @@ class GraphScene(QGraphicsScene):
             edge.set_faded(fade and id(edge.source_item) not in chosen and id(edge.target_item) not in chosen)
 
     # ----- diffing ---------------------------------------------------------------
-    def apply_graph(self, graph: StageGraph, diagnostics: dict[int, list[Diagnostic]] | None = None) -> list:
-        """Bring the items in line with ``graph``; return the items that are new."""
+    def apply_graph(self, graph: StageGraph, diagnostics: dict[int, list[Diagnostic]] | None = None,
+                    text: str | None = None) -> list:
+        """Bring the items in line with ``graph``; return the items that are new.
+        ``text``: the document text ``graph`` was made from (lets boxes keep their rows)."""
         self.graph = graph
+        header = header_source(graph.stages, text)
+        if header != self._header:  # e.g. a new escape character: every row may read differently
+            for node in self.stage_items.values():
+                node.row_source.forget()
+            self._header = header
         if diagnostics is None:
             diagnostics = diagnostics_by_line(graph)
         reachable = set(graph.reachable)
@@ -131,12 +121,13 @@ class GraphScene(QGraphicsScene):
                 node.key = key
             if node is None:
                 node = StageNode(self.theme, st.index, key)
+                node.row_source = StageRows()
                 self._add(node)
                 new.append(node)
             node.index = st.index
             live_stages[key] = node
             self.by_index[st.index] = node
-            self._fill_stage(node, st, graph, reachable, diagnostics.get(st.index, []))
+            self._fill_stage(node, st, graph, reachable, diagnostics.get(st.index, []), text)
         live_images: dict[str, ImageNode] = {}
         for ref in graph.external_images:
             item = self.image_items.get(ref)
@@ -216,16 +207,14 @@ class GraphScene(QGraphicsScene):
             self.removeItem(item)
 
     def _fill_stage(self, node: StageNode, st: Stage, graph: StageGraph, reachable: set[int],
-                    diags: list[Diagnostic]) -> None:
+                    diags: list[Diagnostic], text: str | None) -> None:
         node.set_title(st.label)
         node.set_line(st.line)
         shown, tip = base_text(st, graph.stages)
         node.set_base(shown, tip)
-        if getattr(node, "_rows_from", None) is not st.instructions:
-            # The core hands back the same list for a stage an edit did not touch:
-            # its rows are already right, and recomputing them is the costly part.
-            node.set_instructions([(ins.line, instruction_text(ins)) for ins in st.instructions])
-            node._rows_from = st.instructions
+        texts = node.row_source.update(st, text)
+        if texts is not None:  # (None: the very same instructions as last time)
+            node.set_rows([ins.line for ins in st.instructions], texts)
         node.set_target(graph.target == st.index)
         node.set_skipped(st.index not in reachable)
         _badge(node, diags)

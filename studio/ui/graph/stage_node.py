@@ -7,6 +7,7 @@ not change anything return early, so re-applying a whole graph is cheap.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -38,7 +39,8 @@ class StageNode(StagePaintMixin, NodeItem):
         self._title = ""
         self._base = ""
         self._base_tip = ""
-        self._instructions: list[tuple[int, str]] = []
+        self._row_lines: list[int] = []  # each instruction's line
+        self._row_texts: Sequence[str] = []  # each instruction's row text (maybe read lazily)
         self._target = False
         self._skipped = False
         self._diagnostics: list[str] = []
@@ -79,7 +81,25 @@ class StageNode(StagePaintMixin, NodeItem):
             self._update_tooltip()
 
     def set_instructions(self, rows: list[tuple[int, str]]) -> None:
-        self._set("_instructions", list(rows))
+        lines, texts = [line for line, _ in rows], [text for _, text in rows]
+        if lines != self._row_lines or texts != list(self._row_texts):
+            self._row_lines, self._row_texts = lines, texts
+            self._relayout()
+
+    def set_rows(self, lines: list[int], texts: Sequence[str]) -> None:
+        """Rows by line and text. ``texts`` may work each text out when read (only shown
+        rows are read). The same ``texts`` object means the same texts: then only the
+        line numbers may have moved, which changes nothing drawn (no relayout)."""
+        if texts is not self._row_texts:
+            self._row_lines, self._row_texts = list(lines), texts
+            self._relayout()
+        elif lines != self._row_lines:
+            self._row_lines = list(lines)
+            for row in self._rows:
+                if row.index >= 0:
+                    row.line = self._row_lines[row.index]
+            if self._active_line is not None:
+                self.update()
 
     def set_target(self, on: bool) -> None:
         self._set("_target", bool(on))
@@ -121,7 +141,7 @@ class StageNode(StagePaintMixin, NodeItem):
     # ----- read-only state (tests and the scene use these) --------------------------
     title = property(lambda self: self._title)
     base = property(lambda self: self._base)
-    instructions = property(lambda self: list(self._instructions))
+    instructions = property(lambda self: list(zip(self._row_lines, self._row_texts)))
     is_target = property(lambda self: self._target)
     is_skipped = property(lambda self: self._skipped)
     diagnostics = property(lambda self: list(self._diagnostics))
@@ -131,7 +151,7 @@ class StageNode(StagePaintMixin, NodeItem):
 
     @property
     def collapsible(self) -> bool:
-        return len(self._instructions) > T.MAX_ROWS
+        return len(self._row_lines) > T.MAX_ROWS
 
     # ----- geometry ---------------------------------------------------------------
     def _has_footer(self) -> bool:
@@ -140,13 +160,13 @@ class StageNode(StagePaintMixin, NodeItem):
     def _relayout(self) -> None:
         """Recompute rows, elided strings and height; called by every effective setter."""
         th = self.theme
-        rows = [(i, line, text) for i, (line, text) in enumerate(self._instructions)]
+        shown = len(self._row_lines)
+        more = None
         if self.collapsible and not self._expanded:
-            hidden = len(rows) - (T.MAX_ROWS - 1)
-            rows = rows[: T.MAX_ROWS - 1]
-            more = _Row(-1, "", f"{hidden} more…", -1)
-        else:
-            more = None
+            shown = T.MAX_ROWS - 1
+            more = _Row(-1, "", f"{len(self._row_lines) - shown} more…", -1)
+        texts = self._row_texts  # only the shown rows are read
+        rows = [(i, self._row_lines[i], texts[i]) for i in range(shown)]
         mono = QFontMetricsF(th.mono_font)
         avail = T.NODE_WIDTH - 2 * T.PAD - 4
         self._rows = []
@@ -235,7 +255,7 @@ class StageNode(StagePaintMixin, NodeItem):
 
     def _hidden_has(self, line: int) -> bool:
         shown = {r.line for r in self._rows}
-        return any(ln == line for ln, _ in self._instructions) and line not in shown
+        return line in self._row_lines and line not in shown
 
     def _row_top(self, k: int) -> float:
         return T.HEADER_H + T.BASE_H + k * T.ROW_H
@@ -260,10 +280,10 @@ class StageNode(StagePaintMixin, NodeItem):
         """The instruction index a row dropped at ``local_y`` would take."""
         for k, row in enumerate(self._rows):
             if row.index == -1:
-                return len(self._instructions)
+                return len(self._row_lines)
             if local_y < self._row_top(k) + T.ROW_H / 2:
                 return row.index
-        return len(self._instructions)
+        return len(self._row_lines)
 
     def drop_line_y(self, position: int) -> float:
         """Local y of the insertion line shown while a row is dragged to ``position``."""

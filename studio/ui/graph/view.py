@@ -82,9 +82,11 @@ class GraphView(GestureMixin, QGraphicsView):
 
     # ----- graph -----------------------------------------------------------------
     def set_graph(self, graph: StageGraph, diagnostics_by_stage: dict[int, list[Diagnostic]] | None = None,
-                  stale: bool = False) -> None:
+                  stale: bool = False, text: str | None = None) -> None:
         """Show ``graph``, updating items in place. ``stale``: the text does not parse
-        cleanly now, so the last good shape stays and a banner says so."""
+        cleanly now, so the last good shape stays and a banner says so. ``text``: the
+        document text ``graph`` was made from; with it, boxes whose stage text did not
+        change keep their rows (typing stays fast in big files)."""
         if stale and self._graph is not None:
             # keep the shape; only the badges follow the (new) diagnostics
             self._banner.show()
@@ -97,7 +99,7 @@ class GraphView(GestureMixin, QGraphicsView):
         self._graph = graph
         self._quiet += 1
         try:
-            new = self._scene.apply_graph(graph, diagnostics_by_stage)
+            new = self._scene.apply_graph(graph, diagnostics_by_stage, text)
             for item in new:
                 if isinstance(item, StageNode) and item.key in self._expanded:
                     item.set_expanded(True)
