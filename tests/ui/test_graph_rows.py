@@ -131,6 +131,8 @@ def test_without_the_text_a_new_instruction_list_recomputes_rows(view):
     kept = c.row_source.texts
     view.set_graph(doc.graph())  # the same lists: nothing to do
     assert c.row_source.texts is kept
+    view.set_graph(parse(TEXT).graph())  # new lists, the same texts (all read to tell)
+    assert c.row_source.texts is kept
     new = edit(doc, "echo c 1", "echo c 7", len("echo c 1"))
     view.set_graph(new.graph())
     assert [t for _, t in c.instructions][-1] == "RUN echo c 7"

@@ -55,6 +55,7 @@ class EdgeItem(QGraphicsItem):
         self._chunks: list | None = None
         self._route: list[QPointF] = []
         self._route_ends: tuple[QPointF, QPointF] | None = None
+        self._at: tuple | None = None  # the ends the cached curve was made for
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setZValue(0 if kind == "from" else 1)
@@ -75,8 +76,10 @@ class EdgeItem(QGraphicsItem):
         if (line, sources, dest) == (self.line, self.sources, self.dest):
             return
         self.line, self.sources, self.dest = line, list(sources), dest
-        self._label = short_label(self.kind, self.sources)
-        self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(self._label) + 12
+        label = short_label(self.kind, self.sources)
+        if label != self._label:
+            self._label, self._at = label, None
+            self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(label) + 12
         what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
         tip = f"<b>{what}</b> — line {line}"
         if self.sources:
@@ -123,6 +126,7 @@ class EdgeItem(QGraphicsItem):
         them and the edge becomes a single curve again."""
         self._route = [QPointF(x, y) for x, y in points]
         self._route_ends = self._ends() if self._route else None
+        self._at = None
         self.adjust()
 
     def has_route(self) -> bool:
@@ -137,8 +141,14 @@ class EdgeItem(QGraphicsItem):
         return p0, QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
 
     def adjust(self) -> None:
-        """Recompute the cached curve after an end moved or changed shape."""
+        """Recompute the cached curve after an end moved or changed shape. Ends that did
+        not move keep the curve (and its painted area: no repaint); after a keystroke
+        most edges only get a new line number."""
         p0, p1 = self._ends()
+        at = (p0.x(), p0.y(), p1.x(), p1.y())
+        if at == self._at:
+            return
+        self._at = at
         if self._route and self._route_ends != (p0, p1):
             self._route, self._route_ends = [], None
         points = [p0, *self._route, p1]

@@ -96,10 +96,16 @@ class StageRows:
         instructions = stage.instructions
         if instructions is self.instructions and self.texts is not None:
             return None  # the core hands back the same list for a stage an edit did not touch
+        kept = self.texts
         source = None if text is None else stage_source(stage, text)
-        if source is not None and source == self.source and self.texts is not None \
-                and len(self.texts) == len(instructions):
-            self.texts.rebind(instructions)
+        if kept is None or len(kept) != len(instructions):
+            same = False
+        elif source is not None:
+            same = source == self.source
+        else:  # without the text, only the texts themselves tell (every one is read)
+            same = list(RowTexts(instructions)) == list(kept)
+        if same:
+            kept.rebind(instructions)
         else:
             self.texts = RowTexts(instructions)
         self.instructions, self.source = instructions, source
