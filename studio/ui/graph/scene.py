@@ -60,10 +60,12 @@ def diagnostics_by_line(graph: StageGraph) -> dict[int, list[Diagnostic]]:
     return out
 
 
+_SEVERITY_OF_RANK = {v: k for k, v in SEVERITY_RANK.items()}
+
+
 def _badge(node: StageNode, diags: list[Diagnostic]) -> None:
     worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
-    severity = {v: k for k, v in SEVERITY_RANK.items()}[worst]
-    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], severity)
+    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], _SEVERITY_OF_RANK[worst])
 
 
 class GraphScene(QGraphicsScene):
@@ -285,8 +287,9 @@ class GraphScene(QGraphicsScene):
 
     def nodes_rect(self) -> QRectF:
         rect = QRectF()
-        for item in self.all_nodes():
-            rect = rect.united(item.sceneBoundingRect())
+        for items in (self.stage_items, self.image_items):
+            for item in items.values():
+                rect = rect.united(item.sceneBoundingRect())
         return rect
 
     def node_moved(self, item) -> None:

@@ -107,12 +107,12 @@ class GraphView(GestureMixin, QGraphicsView):
         finally:
             self._quiet -= 1
         self._empty.setVisible(not graph.stages)
-        self._update_scene_rect()
+        rect = self._update_scene_rect()
         if first and graph.stages:
             self._fit_pending = True
             if self.isVisible() and self.viewport().width() > 50:
                 self.fit_to_view()
-        self._refresh_minimap()
+        self._refresh_minimap(rect)
 
     def graph(self) -> StageGraph | None:
         return self._graph
@@ -280,17 +280,20 @@ class GraphView(GestureMixin, QGraphicsView):
         return {n.key for n in self._scene.by_index.values() if n.expanded}
 
     # ----- overlays -----------------------------------------------------------------
-    def _update_scene_rect(self) -> None:
-        rect = self._scene.nodes_rect()
+    def _update_scene_rect(self) -> QRectF:
+        """Room around the boxes to scroll in; returns the boxes' rectangle."""
+        nodes = rect = self._scene.nodes_rect()
         if rect.isEmpty():
             rect = QRectF(0, 0, 400, 300)
         self.setSceneRect(rect.adjusted(-600, -400, 600, 400))
+        return nodes
 
-    def _refresh_minimap(self) -> None:
+    def _refresh_minimap(self, rect: QRectF | None = None) -> None:
         """Bring the overlays up to date: minimap (shown when the graph does not fit),
-        zoom level, positions."""
+        zoom level, positions. ``rect``: the boxes' rectangle, if just measured."""
         self.zoom_bar.show_zoom(self.zoom())
-        rect = self._scene.nodes_rect()
+        if rect is None:
+            rect = self._scene.nodes_rect()
         seen = self.mapToScene(self.viewport().rect()).boundingRect()
         big = not rect.isEmpty() and not seen.contains(rect)
         self.minimap.setVisible(big)
