@@ -87,6 +87,7 @@ class GraphScene(QGraphicsScene):
         self.graph: StageGraph | None = None
         self.departed: dict[str, tuple[float, float]] = {}  # last place of removed boxes
         self._header: str | None = None  # the text before the first FROM, as last seen
+        self._nodes_rect: QRectF | None = None  # dropped when a box moves, comes, goes or resizes
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.selectionChanged.connect(self._focus_selection)
 
@@ -168,6 +169,8 @@ class GraphScene(QGraphicsScene):
             self.departed[item.key] = (item.pos().x(), item.pos().y())
             self.removeItem(item)
         self.stage_items, self.image_items, self.edge_map = live_stages, live_images, live_edges
+        if new or gone:
+            self._nodes_rect = None
         for item in live_images.values():
             consumers = [e.target_item for e in item.edges]
             item.set_dimmed(bool(consumers) and all(c.is_skipped for c in consumers))
@@ -286,14 +289,22 @@ class GraphScene(QGraphicsScene):
         self.place(self.all_nodes(), {})
 
     def nodes_rect(self) -> QRectF:
-        rect = QRectF()
-        for items in (self.stage_items, self.image_items):
-            for item in items.values():
-                rect = rect.united(item.sceneBoundingRect())
-        return rect
+        """The rectangle around every box (kept until one moves, comes, goes or resizes:
+        each keystroke asks for it, and most keystrokes change none of that)."""
+        if self._nodes_rect is None:
+            rect = QRectF()
+            for items in (self.stage_items, self.image_items):
+                for item in items.values():
+                    rect = rect.united(item.sceneBoundingRect())
+            self._nodes_rect = rect
+        return QRectF(self._nodes_rect)
 
     def node_moved(self, item) -> None:
+        self._nodes_rect = None
         self.sig_nodes_moved.emit()
+
+    def node_resized(self, item) -> None:
+        self._nodes_rect = None
 
     def set_dragging(self, on: bool, moving: list | None = None) -> None:
         """While boxes are dragged, every edge not attached to them is painted once into

@@ -193,6 +193,9 @@ class StageNode(StagePaintMixin, NodeItem):
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "node_resized"):
+                scene.node_resized(self)
         self._update_tooltip()
         self.update()
         for edge in self.edges:

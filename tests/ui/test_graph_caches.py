@@ -1,5 +1,6 @@
-"""An edge keeps its cached curve (and so asks for no repaint) while its ends stay put;
-it is redrawn when an end moves or its label changes."""
+"""What the graph keeps between keystrokes: an edge its curve (so no repaint) while its
+ends stay put, the scene the rectangle around its boxes; both are redone when a box
+moves, comes, goes or changes size, or an edge's label changes."""
 from __future__ import annotations
 
 import pytest
@@ -64,3 +65,24 @@ def test_a_new_label_redraws_the_curve(view):
     assert edge.label == "longer-name"
     assert edge.boundingRect().contains(edge._label_rect)
     assert edge._label_rect.width() > 40
+
+
+def covers_every_box(view) -> bool:
+    rect = view._scene.nodes_rect()
+    return all(rect.contains(n.sceneBoundingRect()) for n in view._scene.all_nodes())
+
+
+def test_the_boxes_rectangle_follows_moves_sizes_and_removals(view):
+    doc = parse(TEXT + "".join(f"RUN echo {k}\n" for k in range(8)))
+    show(view, doc)
+    scene = view._scene
+    first = scene.nodes_rect()
+    assert covers_every_box(view)
+    b = view.stage_nodes()[1]
+    b.setPos(b.pos() + QPointF(500, 300))  # a move
+    moved = scene.nodes_rect()
+    assert moved.right() == pytest.approx(first.right() + 500) and covers_every_box(view)
+    b.set_expanded(True)  # taller
+    assert scene.nodes_rect().bottom() > moved.bottom() and covers_every_box(view)
+    show(view, parse("FROM busybox AS a\nRUN echo a\n"))  # b goes
+    assert scene.nodes_rect().right() < first.right() and covers_every_box(view)
