@@ -4,7 +4,7 @@ moves, comes, goes or changes size, or an edge's label changes."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 
 from graph_samples import shown_view
 from studio.core import parse
@@ -86,3 +86,20 @@ def test_the_boxes_rectangle_follows_moves_sizes_and_removals(view):
     assert scene.nodes_rect().bottom() > moved.bottom() and covers_every_box(view)
     show(view, parse("FROM busybox AS a\nRUN echo a\n"))  # b goes
     assert scene.nodes_rect().right() < first.right() and covers_every_box(view)
+
+
+def test_a_level_edge_is_drawn_where_a_small_area_is_repainted(view):
+    show(view, parse(TEXT))
+    edge = copy_edge(view)
+    a, b = edge.source_item, edge.target_item
+    b.setPos(a.pos().x() + 1500, a.pos().y() + a.in_anchor_y(None) - b.in_anchor_y(edge.line))
+    start, end = edge.path().pointAtPercent(0), edge.path().pointAtPercent(1)
+    assert start.y() == pytest.approx(end.y())  # level: every piece has no height
+    middle = QPointF((start.x() + end.x()) / 2, start.y())
+    exposed = QRectF(middle.x() - 20, middle.y() - 20, 40, 40)
+    drawn = edge._visible_path(exposed)
+    assert not drawn.isEmpty()
+    span = drawn.boundingRect()
+    assert span.left() <= middle.x() <= span.right() and span.width() < 1000  # that part only
+    far = QRectF(middle.x() - 20, middle.y() + 200, 40, 40)  # nothing of it there
+    assert edge._visible_path(far).isEmpty()

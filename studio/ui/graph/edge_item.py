@@ -200,18 +200,21 @@ class EdgeItem(QGraphicsItem):
         if exposed.contains(self._bounds):
             return self._path
         if self._chunks is None:
-            self._chunks = [c for curve in self._curves for c in _split_cubic(*curve)]
-        if len(self._chunks) <= 1:
+            self._chunks = _grouped([c for curve in self._curves for c in _split_cubic(*curve)])
+        if len(self._chunks) == 1 and len(self._chunks[0][1]) <= 1:
             return self._path
         path = QPainterPath()
         last_end = None
-        for start, c0, c1, end, rect in self._chunks:
-            if not rect.intersects(exposed):
+        for group_rect, chunks in self._chunks:  # most groups of a long edge lie outside
+            if not group_rect.intersects(exposed):
                 continue
-            if last_end is None or start != last_end:
-                path.moveTo(start)
-            path.cubicTo(c0, c1, end)
-            last_end = end
+            for start, c0, c1, end, rect in chunks:
+                if not rect.intersects(exposed):
+                    continue
+                if last_end is None or start != last_end:
+                    path.moveTo(start)
+                path.cubicTo(c0, c1, end)
+                last_end = end
         return path
 
     def color(self):
@@ -257,6 +260,26 @@ class EdgeItem(QGraphicsItem):
             painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
 
 
+def _box(xs: tuple, ys: tuple) -> QRectF:
+    """The rectangle around a piece's control points, a pen's width wider: a level
+    piece would have no height, and Qt never finds an empty rectangle intersecting."""
+    left, top = min(xs), min(ys)
+    return QRectF(left - 3, top - 3, max(xs) - left + 6, max(ys) - top + 6)
+
+
+def _grouped(chunks: list, size: int = 8) -> list[tuple[QRectF, list]]:
+    """Consecutive pieces in groups, each with the rectangle around them, so a repaint
+    of a small area tests a few groups instead of every piece of a long edge."""
+    out = []
+    for k in range(0, len(chunks), size):
+        part = chunks[k:k + size]
+        rect = QRectF(part[0][4])
+        for chunk in part[1:]:
+            rect = rect.united(chunk[4])
+        out.append((rect, part))
+    return out
+
+
 def _split_cubic(p0: QPointF, c0: QPointF, c1: QPointF, p1: QPointF, piece: float = 250.0) -> list:
     """The cubic cut into pieces about ``piece`` long (de Casteljau), each with the
     rectangle of its control points, so painting can skip the pieces not exposed."""
@@ -264,7 +287,7 @@ def _split_cubic(p0: QPointF, c0: QPointF, c1: QPointF, p1: QPointF, piece: floa
     n = max(1, min(64, int(length / piece)))
     if n == 1:  # short (every piece of a routed edge is): one chunk, no arithmetic
         xs, ys = (p0.x(), c0.x(), c1.x(), p1.x()), (p0.y(), c0.y(), c1.y(), p1.y())
-        return [(p0, c0, c1, p1, QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))]
+        return [(p0, c0, c1, p1, _box(xs, ys))]
     chunks = []
     a, b, c, d = p0, c0, c1, p1
     for i in range(n):
@@ -274,6 +297,6 @@ def _split_cubic(p0: QPointF, c0: QPointF, c1: QPointF, p1: QPointF, piece: floa
         mid = abc + (bcd - abc) * t
         xs = (a.x(), ab.x(), abc.x(), mid.x())
         ys = (a.y(), ab.y(), abc.y(), mid.y())
-        chunks.append((a, ab, abc, mid, QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))))
+        chunks.append((a, ab, abc, mid, _box(xs, ys)))
         a, b, c = mid, bcd, cd
     return chunks
