@@ -103,3 +103,23 @@ def test_a_level_edge_is_drawn_where_a_small_area_is_repainted(view):
     assert span.left() <= middle.x() <= span.right() and span.width() < 1000  # that part only
     far = QRectF(middle.x() - 20, middle.y() + 200, 40, 40)  # nothing of it there
     assert edge._visible_path(far).isEmpty()
+
+
+def test_an_edge_tooltip_is_written_when_the_pointer_asks(view):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication, QGraphicsSceneHelpEvent, QToolTip
+
+    doc = parse(TEXT)
+    show(view, doc)
+    edge = copy_edge(view)
+    at = TEXT.index("RUN echo a")
+    show(view, reparse(doc, TextEdit(at, at, "RUN echo 0\n" * 3)))
+    assert edge._tip_stale  # not written by set_graph
+    spot = edge.path().pointAtPercent(0.5)
+    event = QGraphicsSceneHelpEvent(QEvent.Type.GraphicsSceneHelp)
+    event.setScenePos(spot)
+    event.setScreenPos(view.viewport().mapToGlobal(view.mapFromScene(spot)))
+    QApplication.sendEvent(view.scene(), event)
+    assert not edge._tip_stale
+    assert "line 8" in QToolTip.text() and "→ /x" in QToolTip.text()
+    QToolTip.hideText()

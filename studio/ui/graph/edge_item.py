@@ -56,6 +56,7 @@ class EdgeItem(QGraphicsItem):
         self._route: list[QPointF] = []
         self._route_ends: tuple[QPointF, QPointF] | None = None
         self._at: tuple | None = None  # the ends the cached curve was made for
+        self._tip_stale = True
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setZValue(0 if kind == "from" else 1)
@@ -75,19 +76,26 @@ class EdgeItem(QGraphicsItem):
     def set_info(self, line: int, sources: list[str], dest: str | None) -> None:
         if (line, sources, dest) == (self.line, self.sources, self.dest):
             return
+        if sources != self.sources:
+            label = short_label(self.kind, sources)
+            if label != self._label:
+                self._label, self._at = label, None
+                self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(label) + 12
         self.line, self.sources, self.dest = line, list(sources), dest
-        label = short_label(self.kind, self.sources)
-        if label != self._label:
-            self._label, self._at = label, None
-            self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(label) + 12
-        what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
-        tip = f"<b>{what}</b> — line {line}"
-        if self.sources:
-            tip += "<br>" + "<br>".join(html.escape(s, quote=False) for s in self.sources)
-        if self.dest:
-            tip += f"<br>→ {html.escape(self.dest, quote=False)}"
-        self.setToolTip(tip)
+        self._tip_stale = True  # written when asked for: a new line above moves hundreds of edges
         self.adjust()
+
+    def toolTip(self) -> str:  # noqa: N802 (Qt name; the scene asks through help_tooltips)
+        if self._tip_stale:
+            self._tip_stale = False
+            what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
+            tip = f"<b>{what}</b> — line {self.line}"
+            if self.sources:
+                tip += "<br>" + "<br>".join(html.escape(s, quote=False) for s in self.sources)
+            if self.dest:
+                tip += f"<br>→ {html.escape(self.dest, quote=False)}"
+            self.setToolTip(tip)
+        return super().toolTip()
 
     def set_dimmed(self, on: bool) -> None:
         """Dimmed: the build target does not need the stage this edge feeds."""

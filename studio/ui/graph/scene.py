@@ -91,6 +91,14 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.selectionChanged.connect(self._focus_selection)
 
+    def helpEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Edges write their tooltips only when asked (see EdgeItem.toolTip): the ones
+        under the pointer are brought up to date before Qt shows the first it finds."""
+        for item in self.items(event.scenePos()):
+            if isinstance(item, EdgeItem):
+                item.toolTip()
+        super().helpEvent(event)
+
     def _focus_selection(self) -> None:
         """The edges of the selected boxes stand out; the others fade (in a big graph
         this is how one stage's dependencies become readable)."""
