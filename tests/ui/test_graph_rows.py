@@ -151,3 +151,28 @@ def test_typing_in_the_window_passes_the_text(open_window, qtbot):
     window.controller.sync_now()
     assert c.row_source.texts is kept
     assert [t for _, t in window.graph_view.stage_nodes()[0].instructions][2] == "RUN xecho a 1"
+
+
+def test_editing_a_meta_arg_keeps_the_rows(view):
+    text = "# syntax=docker/dockerfile:1\nARG BASE=busybox\n" + TEXT.replace("FROM busybox", "FROM ${BASE}")
+    doc = parse(text)
+    show(view, doc)
+    c = view.stage_nodes()[2]
+    kept = c.row_source.texts
+    at = text.index("busybox")
+    show(view, reparse(doc, TextEdit(at, at, "my-")))
+    assert view.stage_nodes()[2].base == "my-busybox"
+    assert c.row_source.texts is kept
+
+
+def test_a_new_base_redoes_only_the_base_line(view):
+    text = "ARG BASE=busybox\n" + TEXT.replace("FROM busybox AS c", "FROM ${BASE} AS c")
+    doc = parse(text)
+    show(view, doc)
+    c = view.stage_nodes()[2]
+    laid_out, height = c._rows, c.height
+    at = text.index("busybox")
+    show(view, reparse(doc, TextEdit(at, at, "my-")))
+    assert c.base == "my-busybox" and c._base_text == "my-busybox"
+    assert "FROM my-busybox" in c.toolTip()
+    assert c._rows is laid_out and c.height == height  # rows not laid out again

@@ -72,11 +72,19 @@ def stage_source(stage: Stage, text: str) -> str:
 
 
 def header_source(stages: list[Stage], text: str | None) -> str | None:
-    """The text before the first FROM (parser directives such as the escape character
-    change how every row reads): when it changes, no kept row is trusted."""
+    """The comment lines that open the text, where parser directives live (the escape
+    character changes how every row reads): when they change, no kept row is trusted.
+    (Not the ARG lines below them: editing a default there keeps the rows.)"""
     if text is None or not stages:
         return None
-    return text[:stages[0].from_instruction.start]
+    end = 0
+    while end < len(text):
+        stop = text.find("\n", end)
+        stop = len(text) if stop < 0 else stop + 1
+        if not text[end:stop].lstrip(" \t\ufeff").startswith("#"):
+            break
+        end = stop
+    return text[:end]
 
 
 class StageRows:

@@ -76,7 +76,14 @@ class StageNode(StagePaintMixin, NodeItem):
         self._set("_title", text)
 
     def set_base(self, text: str, tooltip: str = "") -> None:
-        if self._set("_base", text) or self._base_tip != tooltip:
+        """The base line changes no size: only it is redone (editing a meta ARG that
+        most stages start FROM changes it in every box at once)."""
+        changed = text != self._base
+        if changed:
+            self._base = text
+            self._base_text = self._elided_base()
+            self.update()
+        if changed or self._base_tip != tooltip:
             self._base_tip = tooltip
             self._update_tooltip()
 
@@ -180,7 +187,7 @@ class StageNode(StagePaintMixin, NodeItem):
         title_fm = QFontMetricsF(th.title_font)
         self._title_text = title_fm.elidedText(self._title, Qt.TextElideMode.ElideRight, self._title_room())
         body = QFontMetricsF(th.mono_font)
-        self._base_text = body.elidedText(self._base, Qt.TextElideMode.ElideMiddle, avail - 40)
+        self._base_text = self._elided_base()
         self._error_text = body.elidedText((self._error or "").replace("\n", " "),
                                            Qt.TextElideMode.ElideRight, avail)
         height = T.HEADER_H + T.BASE_H + len(self._rows) * T.ROW_H + T.PAD / 2
@@ -200,6 +207,10 @@ class StageNode(StagePaintMixin, NodeItem):
         self.update()
         for edge in self.edges:
             edge.adjust()
+
+    def _elided_base(self) -> str:
+        room = T.NODE_WIDTH - 2 * T.PAD - 4 - 40
+        return QFontMetricsF(self.theme.mono_font).elidedText(self._base, Qt.TextElideMode.ElideMiddle, room)
 
     def _title_room(self) -> float:
         room = T.NODE_WIDTH - 2 * T.PAD - 8
