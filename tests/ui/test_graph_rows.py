@@ -174,5 +174,5 @@ def test_a_new_base_redoes_only_the_base_line(view):
     at = text.index("busybox")
     show(view, reparse(doc, TextEdit(at, at, "my-")))
     assert c.base == "my-busybox" and c._base_text == "my-busybox"
-    assert "FROM my-busybox" in c.toolTip()
+    assert "FROM ${BASE} → my-busybox" in c.toolTip()
     assert c._rows is laid_out and c.height == height  # rows not laid out again
