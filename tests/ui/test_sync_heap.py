@@ -14,15 +14,18 @@ TEXT = "FROM busybox AS a\nRUN echo hi\n"
 
 @pytest.fixture
 def unfrozen():
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_opening_a_big_text_freezes_what_is_alive(open_window, monkeypatch, unfrozen):
     monkeypatch.setattr(sync, "SETTLE_TEXT", len(TEXT))
     window, _ = open_window(TEXT)
     assert gc.get_freeze_count() > 1000
+    assert gc.get_threshold()[0] >= sync.YOUNG_GC_THRESHOLD
     window.editor.insertPlainText("RUN echo more\n")
     window.controller.sync_now()
     assert len(window.controller.document.instructions) == 3
@@ -34,6 +37,7 @@ def test_a_small_text_and_typing_freeze_nothing(open_window, monkeypatch, unfroz
     window.editor.insertPlainText("RUN echo more\n" * 10)
     window.controller.sync_now()
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold()[0] < sync.YOUNG_GC_THRESHOLD
 
 
 def test_settling_again_unfreezes_first(unfrozen):
