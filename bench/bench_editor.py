@@ -120,6 +120,8 @@ def main() -> int:
         started = time.perf_counter()
         if key == "back":
             QTest.keyClick(editor, Qt.Key.Key_Backspace)
+        elif key == "enter":
+            QTest.keyClick(editor, Qt.Key.Key_Return)
         else:
             QTest.keyClicks(editor, key)
         while not updated:  # the debounce timer fires, re-parse, set_graph
@@ -142,6 +144,11 @@ def main() -> int:
         for key in ("x", "back"):
             key_ms.append(keystroke(key))
             sync_ms.append(window.controller.last_sync_seconds * 1000)
+    typed = (list(derive_ms), list(set_graph_ms), list(paint_ms))  # (the breakdown is of these)
+    shift_ms = []  # a new line (and its removal) moves every line below: the costlier case
+    for _ in range(10):
+        for key in ("enter", "back"):
+            shift_ms.append(keystroke(key))
     assert window.current_text() == text, "typing and deleting must give the text back"
     rss_after = rss_mb()
 
@@ -156,12 +163,14 @@ def main() -> int:
     print(f"  keystroke -> graph updated (max of {len(key_ms)})          {max(key_ms):8.1f} ms")
     print(f"    of which re-parse + set_graph (median)       {sync_median:8.1f} ms "
           f"({sync_median / reparse_ms:5.2f}x core reparse)")
-    derive, shown = statistics.median(derive_ms), statistics.median(set_graph_ms)
+    derive, shown, painted = (statistics.median(times) for times in typed)
     print(f"      core reparse + Document.graph() (median)   {derive:8.1f} ms")
     print(f"      GraphView.set_graph (median)               {shown:8.1f} ms")
     print(f"      the sync layer itself (median, the rest)   {max(0.0, sync_median - derive - shown):8.1f} ms")
     print(f"    key handling, highlighter, debounce timer    {max(0.0, key_median - sync_median):8.1f} ms")
-    print(f"  then the window repaint showing it (median)    {statistics.median(paint_ms):8.1f} ms")
+    print(f"  then the window repaint showing it (median)    {painted:8.1f} ms")
+    print(f"  Enter, then Backspace joining the lines (median) {statistics.median(shift_ms):6.1f} ms "
+          f"(max {max(shift_ms):.1f}; every line below moves)")
     print(f"  empty window created and shown (startup)       {startup_s * 1000:8.1f} ms")
     print(f"  open file to painted window (first file)       {open_s * 1000:8.1f} ms "
           f"({open_s * 1000 / parse_ms:5.1f}x parse; budget 1500 ms: {'ok' if open_s <= 1.5 else 'OVER'})")
