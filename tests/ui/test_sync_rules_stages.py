@@ -34,7 +34,7 @@ def by_scan(graph, diagnostics):
 
 def test_every_line_goes_to_the_stage_that_holds_it():
     graph = parse(TEXT).graph()
-    lines = range(0, TEXT.count("\n") + 3)
+    lines = range(TEXT.count("\n") + 3)
     diagnostics = [Diagnostic("warning", "x", line, f"on {line}") for line in lines]
     found = diagnostics_by_stage(graph, diagnostics)
     assert found == by_scan(graph, diagnostics)

@@ -16,7 +16,7 @@ from studio.ui.graph import theme as T
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.layout import LayoutOptions, layered_layout
-from studio.ui.graph.rows import StageRows, header_source, instruction_text  # noqa: F401 (re-exported)
+from studio.ui.graph.rows import StageRows, header_source
 from studio.ui.graph.stage_node import StageNode
 from studio.ui.graph.theme import Theme, make_theme
 
