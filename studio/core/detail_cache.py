@@ -44,7 +44,7 @@ class DetailCache:
         # Whether whoever reads these Documents reads every instruction's details (an
         # editor showing every line): then the graph fills them all at once, inside its GC
         # pause, instead of one by one afterwards (which set the collector off many times).
-        self.eager = False
+        self.eager = 0  # reparses left in eager mode (see document.reparse)
 
     def store(self, key: str, entry: tuple) -> None:
         if len(key) > LONGEST_KEY:  # (typing in a huge instruction must not pile up copies)

@@ -52,6 +52,10 @@ def gc_paused():
             gc.enable()
 
 
+# How many reparses stay eager after one that showed every instruction's details read.
+EAGER_REPARSES = 32
+
+
 class Document:
     """A parsed Dockerfile. Treat it as immutable: edits make a new Document."""
 
@@ -184,6 +188,7 @@ class Document:
                 for ins in instructions:
                     if "_source" in ins.__dict__:
                         ins._fill_details()
+                self._eager_filled = True  # these reads were ours, not a reader's
         return graph
 
     def _trimmed(self, graph: StageGraph) -> StageGraph:
@@ -345,9 +350,14 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
         out.extend(shift_nodes(raw[j:], delta, line_delta))
     cache = doc._cache
     old_instructions = doc.__dict__.get("instructions")
-    if not cache.eager and old_instructions and "_default_graph" in doc.__dict__:
+    if cache.eager:
+        # Eagerness lapses: once nobody reads every line any more (a build's step mapping
+        # did, once), keystrokes go back to filling only what is read.
+        cache.eager -= 1
+    elif old_instructions and "_default_graph" in doc.__dict__ and "_eager_filled" not in doc.__dict__:
         # Were all of the old Document's details read (an editor showing every line)?
-        cache.eager = not any("_source" in ins.__dict__ for ins in old_instructions)
+        if not any("_source" in ins.__dict__ for ins in old_instructions):
+            cache.eager = EAGER_REPARSES
     new_doc = Document(new_text, out, header, cache)
     old_found = doc.__dict__.get("_syntax_found")
     if old_found is not None:

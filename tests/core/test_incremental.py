@@ -273,3 +273,23 @@ def test_details_are_filled_with_the_graph_only_for_readers_of_every_line():
     newer.stages  # noqa: B018
     assert all("flags" in vars(ins) for ins in newer.instructions)  # filled with the graph
     assert newer.nodes == parse(newer.text).nodes
+
+
+def test_eager_details_lapse_when_nobody_reads_every_line_any_more():
+    from studio.core.document import EAGER_REPARSES
+
+    text = "".join(f"FROM base AS s{i}\nRUN echo {i}\nCOPY --from=s0 /a /b\n" for i in range(30))
+    doc = parse(text)
+    doc.graph()
+    for ins in doc.instructions:  # one reader of every line (e.g. a build's step mapping)
+        ins.args
+    at = text.index("echo 7") + 5
+    seen = []
+    for n in range(EAGER_REPARSES + 5):
+        doc = reparse(doc, TextEdit(at, at + 1, "xy"[n % 2]))
+        doc.graph()  # only the graph reads now
+        seen.append(doc._cache.eager)
+    assert seen[0] == EAGER_REPARSES
+    assert seen[-1] == 0 and seen[-2] == 0, "eagerness must lapse, not re-arm itself"
+    # a lazy document leaves the lines nobody looked at unread
+    assert any("_source" in ins.__dict__ for ins in doc.instructions)
