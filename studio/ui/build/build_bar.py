@@ -84,10 +84,14 @@ class BuildBar(QToolBar):
     # ---- target -------------------------------------------------------------------
     def set_stages(self, stages: list, default_index: int | None) -> None:
         """Offer every stage; keep the user's pick if that stage still exists."""
+        default = next((s for s in stages if s.index == default_index), None)
+        offer = (default.label if default else None, tuple((s.label, s.name or str(s.index)) for s in stages))
+        if offer == getattr(self, "_offered", None):
+            return  # typing that did not touch a stage name: nothing to refill
+        self._offered = offer
         current = self.target_combo.currentData()
         self.target_combo.blockSignals(True)
         self.target_combo.clear()
-        default = next((s for s in stages if s.index == default_index), None)
         self.target_combo.addItem(f"{default.label} (file's target)" if default else "(last stage)", None)
         for stage in stages:
             value = stage.name or str(stage.index)
