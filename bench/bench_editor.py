@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_graph import big_text  # noqa: E402  (the shared 200-stage generator, or a stand-in)
+from benchlib import big_text, median_ms  # noqa: E402  (the shared 200-stage generator)
 
 
 def rss_mb() -> float:
@@ -37,19 +37,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def main() -> int:
     stages = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     from PySide6.QtCore import QEventLoop, Qt
-    from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 

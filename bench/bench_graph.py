@@ -10,9 +10,7 @@ both at 100% zoom and with the whole graph fitted in a 1280x800 window.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,26 +18,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-GENERATOR = Path("/work/shared/bench/gen_big_dockerfile.py")
-
-
-def big_text(stages: int) -> str:
-    if GENERATOR.exists():
-        spec = importlib.util.spec_from_file_location("gen_big_dockerfile", GENERATOR)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.generate(stages)
-    return "".join(f"FROM alpine AS s{i}\nRUN echo {i}\n" + (f"COPY --from=s{i // 2} /o /o\n" if i else "")
-                   for i in range(stages))
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import big_text, median_ms  # noqa: E402,F401  (bench_editor takes big_text from here)
 
 
 def drag_fps(app, view, node, frames: int = 60) -> float:
