@@ -111,6 +111,8 @@ def bench_builds(repeat: int) -> dict[str, float]:
         timed(ours, env), timed(cli, env)  # load the base image metadata once for both
         cold = measure_pair(ours + ["--no-cache"], cli + ["--no-cache"], env, repeat)
         warm = measure_pair(ours, cli, env, repeat * 3)
+        # the same with the light socket client instead of the docker SDK (opt-in)
+        warm_light = measure_pair(ours, cli, {**env, "STAGE_STUDIO_ENGINE_CLIENT": "light"}, repeat * 3)
         # sizes: first measurement after a build that ran (measuring images are built),
         # then the steady state (measuring images reused)
         timed(ours + ["--no-cache"], env)
@@ -122,6 +124,7 @@ def bench_builds(repeat: int) -> dict[str, float]:
         share = sizes_share(ours, env, repeat * 3)
     plain_m, sized_m = min(plain), min(sized)
     return {"sizes_share": share, "cold_ours": cold[0], "cold_cli": cold[1], "warm_ours": warm[0], "warm_cli": warm[1],
+            "warm_light": warm_light[0], "warm_light_cli": warm_light[1],
             "warm_plain": plain_m, "warm_sizes": sized_m, "first_sizes": first_sizes}
 
 
@@ -224,6 +227,8 @@ def main() -> int:
           f"  ratio {r['cold_ours'] / r['cold_cli']:.3f} (target <= 1.05)")
     print(f"warm (all cached): stage-studio {r['warm_ours']:.2f} s vs docker CLI {r['warm_cli']:.2f} s"
           f"  ratio {r['warm_ours'] / r['warm_cli']:.3f} (target <= 1.05)")
+    print(f"warm, light socket client (STAGE_STUDIO_ENGINE_CLIENT=light): stage-studio {r['warm_light']:.2f} s"
+          f" vs docker CLI {r['warm_light_cli']:.2f} s  ratio {r['warm_light'] / r['warm_light_cli']:.3f}")
     steady = (r["warm_sizes"] - r["warm_plain"]) / r["warm_plain"]
     first = (r["first_sizes"] - r["warm_plain"]) / r["warm_plain"]
     print(f"sizes after a warm build: +{r['sizes_share'] * 100:.1f}% within the same run (size pass vs build, median; "

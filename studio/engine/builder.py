@@ -8,6 +8,7 @@ stop the build and unblocks the reader at once (a bare ``close()`` does neither)
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -22,6 +23,9 @@ Backend = Literal["auto", "buildkit", "classic"]
 MEASURE_LABEL = "io.github.stagestudio.measure"
 DOCKERFILE_NAME = ".stage-studio.Dockerfile"
 READ_CHUNK = 64 * 1024
+
+
+LIGHT_CLIENT_ENV = "STAGE_STUDIO_ENGINE_CLIENT"
 
 
 @dataclass
@@ -185,14 +189,18 @@ class Build:
                            error=translator.failure)
 
     def _connect(self):
-        """The SDK client, or None when the build goes over the light socket client."""
+        """The SDK client (DESIGN: every Engine API call goes through the docker SDK), or
+        None when the light socket client was asked for with STAGE_STUDIO_ENGINE_CLIENT=light
+        (a local socket only; it skips the SDK's ~0.1 s import, which a one-shot CLI build
+        of an all-cached file notices)."""
         if self._client is not None:
             return self._client
         from studio.engine import rawhttp
         from studio.engine.connection import EngineUnavailable, resolve_endpoint
 
         endpoint = resolve_endpoint()
-        if endpoint.tls_dir is None and rawhttp.supported(endpoint.host):
+        light = os.environ.get(LIGHT_CLIENT_ENV, "").lower() == "light"
+        if light and endpoint.tls_dir is None and rawhttp.supported(endpoint.host):
             self._host = endpoint.host
             try:
                 response = rawhttp.request(endpoint.host, "GET", "/_ping", timeout=3)

@@ -5,11 +5,12 @@ import json
 import socket
 import threading
 
+import docker
 import pytest
-
 from helpers import by_kind, cancel_when
+
 from studio.engine import rawhttp
-from studio.engine.builder import Build, BuildRequest
+from studio.engine.builder import LIGHT_CLIENT_ENV, Build, BuildRequest
 
 
 def serve_once(path: str, reply: bytes, seen: list) -> threading.Thread:
@@ -70,9 +71,20 @@ def test_not_http_is_an_error(tmp_path):
 def test_light_client_builds_and_cancels_against_the_engine(docker_client, context_dir, monkeypatch):
     monkeypatch.delenv("DOCKER_HOST", raising=False)
     monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    monkeypatch.setenv(LIGHT_CLIENT_ENV, "light")
     text = "FROM stage-studio-test/busybox:latest\nRUN echo light-start && sleep 39\n"
     build = Build(BuildRequest(text, str(context_dir), no_cache=True, labels={"io.github.stagestudio.test": "1"}))
     events, took = cancel_when(build, lambda e: e.event == "step_log" and "light-start" in e.text)
     assert build._host is None and build._client is None  # the SDK was not used
     assert by_kind(events, "build_started")[0].backend == "buildkit"
     assert took < 3 and build.result.error.message == "the build was cancelled"
+
+
+def test_builds_go_through_the_docker_sdk_unless_the_light_client_is_asked_for(docker_client, context_dir,
+                                                                               monkeypatch):
+    monkeypatch.delenv(LIGHT_CLIENT_ENV, raising=False)
+    text = "FROM stage-studio-test/busybox:latest\nRUN echo sdk-path\n"
+    build = Build(BuildRequest(text, str(context_dir), labels={"io.github.stagestudio.test": "1"}))
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    assert isinstance(build._client, docker.DockerClient)  # the SDK made the calls
