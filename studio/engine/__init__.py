@@ -7,7 +7,9 @@ Public API (import the submodules; this package imports nothing so CLI startup s
   ssh://, docker contexts), ``EngineUnavailable``.
 - ``studio.engine.builder``: ``BuildRequest``, ``Build(request, client=None)`` with
   ``events()`` (a generator), ``cancel()`` (any thread, any moment) and ``result``;
-  ``MEASURE_LABEL`` marks the images the size pass makes.
+  ``MEASURE_LABEL`` marks the images the size pass makes. Every Engine API call goes
+  through the docker SDK unless ``STAGE_STUDIO_ENGINE_CLIENT=light`` asks for the small
+  socket client in ``rawhttp`` (local sockets only).
 - ``studio.engine.events``: the event dataclasses (``to_json()`` each) and ``BuildResult``.
 - ``studio.engine.context`` / ``dockerignore``: the streamed context tar and Docker's
   ``.dockerignore`` semantics.

@@ -1,8 +1,10 @@
 """A minimal HTTP/1.1 client for the build stream over a plain unix or tcp socket.
 
-Why: importing the SDK (requests, urllib3) costs about 0.1 s, as much as a whole cached
-build takes in the engine, so a CLI build through a local socket skips it. Anything
-else (TLS, ssh, npipe) goes through the docker SDK. Requests use unversioned paths,
+Opt-in (STAGE_STUDIO_ENGINE_CLIENT=light); by default every call goes through the docker
+SDK. Why it exists: importing the SDK (requests, urllib3) costs about 0.1 s, as much as a
+whole cached build takes in the engine, which a one-shot CLI build of an all-cached file
+notices. It serves local unix and plain tcp sockets only; TLS, ssh and npipe always use
+the SDK. Requests use unversioned paths,
 which the engine serves at its own API version (no version negotiation round trip).
 """
 from __future__ import annotations
