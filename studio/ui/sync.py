@@ -277,7 +277,9 @@ class SyncController(QObject):
         return self.run_operation(core_edits.add_copy, source, target, list(paths), dest or None)
 
     def remove_edge(self, line: int) -> bool:
-        return self.run_operation(core_edits.remove_edge, line)
+        # the view names the edge's producer while it asks (one of several mounts on a line)
+        source = getattr(self.graph_view, "removing_edge_source", None)
+        return self.run_operation(core_edits.remove_edge, line, source)
 
     def remove_stage(self, stage: int) -> bool:
         """Remove a stage; when others depend on it, ask before removing them too."""
@@ -286,11 +288,13 @@ class SyncController(QObject):
         if not self.stale and not self.editor.isReadOnly():
             try:
                 core_edits.remove_stage(self.document, stage)
-            except core_edits.EditError as exc:
+            except core_edits.StageInUseError as exc:
                 cascade = self.confirm(f"{exc}\n\nRemove it anyway, with what depends on it?")
                 if not cascade:
                     self.sig_edit_failed.emit(str(exc))
                     return False
+            except core_edits.EditError:
+                pass  # not about users of the stage: run_operation reports it as it is
         return self.run_operation(core_edits.remove_stage, stage, cascade=cascade)
 
     def add_stage(self, name: str, base: str, after: int = -1) -> bool:

@@ -327,3 +327,20 @@ def test_removing_a_stage_others_need_asks_first(open_window, prompts):
     assert "build" not in [s.name for s in window.controller.graph.stages]
     window.editor.undo()  # the cascade is one undo step too
     assert window.current_text() == TEXT
+
+
+def test_deleting_one_of_two_mount_edges_on_a_run_removes_just_that_mount(open_window, qtbot):
+    text = ("FROM stage-studio-test/busybox AS a\nRUN echo a\n"
+            "FROM stage-studio-test/busybox AS b\nRUN echo b\n"
+            "FROM stage-studio-test/busybox AS use\n"
+            "RUN --mount=from=a,target=/a --mount=from=b,target=/b ls /a /b\n")
+    window, _ = open_window(text)
+    view = window.graph_view
+    mounts = [e for e in view.edge_items() if e.kind == "mount"]
+    from_b = next(e for e in mounts if e.source_item is view.stage_nodes()[1])
+    view.select_edge(None)
+    from_b.setSelected(True)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.current_text() == text.replace(" --mount=from=b,target=/b", "")
+    assert view.removing_edge_source is None  # only set while the request is handled

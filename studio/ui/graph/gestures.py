@@ -41,6 +41,7 @@ class GestureMixin(DragMixin):
         self._space = False
         self._press: dict | None = None  # what the left button went down on
         self._move_start: dict = {}
+        self.removing_edge_source: int | str | None = None  # set while a removal request is handled
         self._editor = InlineEditor(self.viewport())
         self._editor.setObjectName("graphRenameEditor")
         self._editor.setValidator(name_validator(self._editor))
@@ -132,7 +133,7 @@ class GestureMixin(DragMixin):
             if edge.kind == "from":
                 add("Change base…", lambda: self._ask_base(edge.target_item))
             else:
-                add("Remove this dependency", lambda: self.sig_remove_edge_requested.emit(edge.line), "Del")
+                add("Remove this dependency", lambda: self.request_edge_removal(edge), "Del")
         elif isinstance(item, ImageNode):
             ref = item.ref
             add("New stage from this image…", lambda: self.request_add_stage(base=ref))
@@ -221,7 +222,18 @@ class GestureMixin(DragMixin):
         if node is not None:
             self.sig_remove_stage_requested.emit(node.index)
         elif edge is not None and edge.kind != "from":
+            self.request_edge_removal(edge)
+
+    def request_edge_removal(self, edge) -> None:
+        """Ask to remove ``edge``. While the request is handled, ``removing_edge_source``
+        names its producer (stage index or image), so a RUN that mounts from several
+        stages loses just this one mount."""
+        producer = edge.source_item
+        self.removing_edge_source = producer.index if hasattr(producer, "index") else getattr(producer, "ref", None)
+        try:
             self.sig_remove_edge_requested.emit(edge.line)
+        finally:
+            self.removing_edge_source = None
 
     def wheelEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
