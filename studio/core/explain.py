@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
 from studio.core.model import Edge, Instruction, Stage, StageGraph
+from studio.core.units import human_size
 
 
 class LayerLike(Protocol):
@@ -77,22 +78,6 @@ class StageExplanation:
                 text += f"; the final image carries {human_size(self.reaching_final)} from it"
             out.append(text + ".")
         return out
-
-
-def human_size(size: int | float | None) -> str:
-    """Bytes in the units people read: 0 B, 812 B, 4.2 kB, 13 MB (decimal, as docker shows)."""
-    if size is None:
-        return "?"
-    value = float(size)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            if unit == "B":
-                return f"{sign}{int(value)} B"
-            return f"{sign}{value:.1f} {unit}" if value < 10 else f"{sign}{value:.0f} {unit}"
-        value /= 1000
-    return f"{sign}{value:.0f} TB"  # pragma: no cover - unreachable
 
 
 def build_order(graph: StageGraph) -> list[int]:

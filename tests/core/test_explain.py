@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from studio.core import parse
-from studio.core.explain import build_order, copied_paths, explain_stage, human_size, walkthrough
+from studio.core.explain import build_order, copied_paths, explain_stage, walkthrough
 from studio.paths import EXAMPLES
 
 FOO_BAR = (EXAMPLES / "build-essential-foo-bar.Dockerfile").read_text()
@@ -83,13 +83,4 @@ def test_costs_count_own_layers_and_what_reaches_the_final_image():
     final = explain_stage(graph, 2, costs)
     assert final.cost == 300 and final.reaching_final == 300
     assert explain_stage(graph, 1, costs).cost is None  # not built: no numbers invented
-    assert "5.3 kB" in "\n".join(build.paragraphs())
-
-
-def test_human_size_uses_decimal_units_like_docker():
-    assert human_size(0) == "0 B"
-    assert human_size(999) == "999 B"
-    assert human_size(4200) == "4.2 kB"
-    assert human_size(13_000_000) == "13 MB"
-    assert human_size(-2500) == "-2.5 kB"
-    assert human_size(None) == "?"
+    assert "5.30 kB" in "\n".join(build.paragraphs())  # the same units as the boxes and charts

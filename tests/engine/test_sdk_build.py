@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import io
-import json
 import tarfile
 
-import docker
 
 
 def _context(files: dict[str, bytes]) -> io.BytesIO:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from testimages import TEST_LABEL, remove_test_images
 
-from studio.ui.build.units import human_size
+from studio.core.units import human_size
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 STATES_BUILT = ("done", "cached")

@@ -7,7 +7,7 @@ from studio.engine.events import (BuildFailed, BuildFinished, BuildResult, Build
 from studio.ui.build.ansi import ansi_to_html, strip_ansi
 from studio.ui.build.history import BuildHistory, deltas
 from studio.ui.build.session import GENERAL, BuildSession
-from studio.ui.build.units import delta_duration, delta_size, human_duration, human_size
+from studio.core.units import delta_duration, delta_size, human_duration, human_size
 
 
 def test_sizes_read_like_docker_images():

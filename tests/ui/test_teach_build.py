@@ -7,7 +7,7 @@ import docker
 import pytest
 from testimages import TEST_LABEL, remove_test_images
 
-from studio.core.explain import human_size
+from studio.core.units import human_size
 from studio.engine.builder import Build, BuildRequest
 from studio.paths import EXAMPLES
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QWidget
 
-from studio.ui.build.units import human_size
+from studio.core.units import human_size
 from studio.ui.graph.theme import STATE_HUES, tint
 
 FINAL_HUE = "#e8590c"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
 from studio.ui.build.chart_base import FINAL_HUE, BuildChart, SizeAxis
-from studio.ui.build.units import human_size
+from studio.core.units import human_size
 
 
 class HistoryChart(BuildChart):

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from studio.ui.build.chart_base import FINAL_HUE, GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
-from studio.ui.build.units import delta_size, human_size
+from studio.core.units import delta_size, human_size
 
 
 class StageSizesChart(BuildChart):

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
 from studio.ui.build.chart_base import BuildChart, SecondsAxis, state_brush
-from studio.ui.build.units import human_duration
+from studio.core.units import human_duration
 
 SLOW_ENOUGH = 0.05  # seconds: below this no step is called "the slowest"
 MIN_WIDTH = 0.02  # seconds: an instant step still shows as a sliver

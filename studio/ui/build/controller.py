@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from studio.engine.builder import Build, BuildRequest
 from studio.ui.build.history import BuildHistory, deltas
 from studio.ui.build.session import BuildSession
-from studio.ui.build.units import delta_duration, delta_size, human_duration, human_size
+from studio.core.units import delta_duration, delta_size, human_duration, human_size
 from studio.ui.build.worker import BuildRunner
 
 GUI_LABEL = "io.github.stagestudio.gui"

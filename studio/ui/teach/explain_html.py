@@ -7,7 +7,8 @@ import html
 import re
 from typing import Any
 
-from studio.core.explain import StageExplanation, human_size
+from studio.core.explain import StageExplanation
+from studio.core.units import human_size
 
 ACCENT = "#2f6fdf"
 _CODE = re.compile(r"`([^`]*)`")
