@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -26,6 +27,9 @@ READ_CHUNK = 64 * 1024
 
 
 LIGHT_CLIENT_ENV = "STAGE_STUDIO_ENGINE_CLIENT"
+# A FROM keyword at the start of some line: without one the Dockerfile surely has no stage
+# (the parser decides for real; this only picks whether to parse before sending).
+_MAYBE_FROM = re.compile(r"^[ \t\ufeff]*from[ \t]", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -101,29 +105,21 @@ class Build:
         yield failure
 
     def _run(self, started: float) -> Iterator[BuildEvent]:
+        """Connect (in the background), send the build, and only then parse and map while
+        the engine works: the engine starts a little sooner, which a one-shot CLI build
+        notices. The Dockerfile is parsed first when the request needs it (a target, or a
+        text that may have no FROM), so those errors still come before anything is sent."""
         from studio.engine import context as build_context
-        from studio.engine.mapping import StageMap
 
         req = self.request
-        try:
-            document, graph = _parse(req)
-        except ValueError as exc:
-            yield from self._fail(started, BuildFailed(str(exc)))
-            return
-        self.stage_map = stage_map = StageMap(document, graph)
-        if not stage_map.stages:
-            yield from self._fail(started, BuildFailed("the Dockerfile has no FROM instruction, so there is nothing to build"))
-            return
-        text = req.dockerfile_text
-        self._target_key = None
-        if req.target is not None and graph.target is not None:
-            from studio.engine.sizes import named_text
-
-            text, self._target_key = named_text(document, stage_map, graph.target)
-            stage_map.by_key.setdefault(self._target_key, stage_map.stages[graph.target])
-        for diag in graph.diagnostics:
-            if diag.severity == "error":
-                yield BuildWarning(diag.message, diag.line)
+        connecting = self._start_connect()
+        parsed = None
+        if req.target is not None or not _MAYBE_FROM.search(req.dockerfile_text):
+            parsed = self._prepare()
+            if isinstance(parsed, BuildFailed):
+                yield from self._fail(started, parsed)
+                return
+        text = req.dockerfile_text if parsed is None else parsed[2]
         try:
             ctx = build_context.scan(req.context_dir, text, DOCKERFILE_NAME, req.dockerfile_path,
                                      files=self._send_context)
@@ -136,12 +132,24 @@ class Build:
         if self.cancelled:
             yield from self._fail(started, BuildFailed("the build was cancelled"))
             return
-        try:
-            client = self._connect()
-        except Exception as exc:  # noqa: BLE001 - EngineUnavailable or anything unexpected
-            yield from self._fail(started, BuildFailed(str(exc)))
+        connecting[0].join()
+        if "error" in connecting[1]:
+            yield from self._fail(started, BuildFailed(str(connecting[1]["error"])))
             return
+        client = connecting[1]["client"]
         self.backend = backend = self._choose_backend(client)
+        sent = self._open(client, build_params(req, backend, None, self._target_key), ctx)
+        if parsed is None:
+            parsed = self._prepare()
+            if isinstance(parsed, BuildFailed):  # (the quick look above saw a FROM; the parser did not)
+                self.cancel()
+                self._finish_request(sent)
+                yield from self._fail(started, parsed)
+                return
+        stage_map, graph = self.stage_map, parsed[1]
+        for diag in graph.diagnostics:
+            if diag.severity == "error":
+                yield BuildWarning(diag.message, diag.line)
         if backend == "buildkit":
             from studio.engine.buildkit import BuildkitTranslator as Translator
         else:
@@ -151,9 +159,7 @@ class Build:
         for info in stage_map.stages:
             if info.index not in translator.progress.built:
                 yield translator.progress.finish(info.index, "skipped")
-
-        params = build_params(req, backend, stage_map, self._target_key)
-        yield from self._stream(client, params, ctx, translator)
+        yield from self._stream(sent, translator)
         ok = translator.failure is None and translator.image_id is not None and not self.cancelled
         if self.cancelled and translator.failure is None:
             translator.failure = translator.explain("the build was cancelled")
@@ -175,6 +181,43 @@ class Build:
                 yield SizesReady(self.result)
 
     # ---- pieces --------------------------------------------------------------------
+    def _prepare(self):
+        """Parse and map the Dockerfile: ``(document, graph, text to send)`` or a BuildFailed.
+        Sets ``stage_map`` and, for a chosen target, the engine's name for it."""
+        from studio.engine.mapping import StageMap
+
+        req = self.request
+        try:
+            document, graph = _parse(req)
+        except ValueError as exc:
+            return BuildFailed(str(exc))
+        self.stage_map = stage_map = StageMap(document, graph)
+        if not stage_map.stages:
+            return BuildFailed("the Dockerfile has no FROM instruction, so there is nothing to build")
+        text = req.dockerfile_text
+        self._target_key = None
+        if req.target is not None and graph.target is not None:
+            from studio.engine.sizes import named_text
+
+            text, self._target_key = named_text(document, stage_map, graph.target)
+            stage_map.by_key.setdefault(self._target_key, stage_map.stages[graph.target])
+        return document, graph, text
+
+    def _start_connect(self) -> tuple[threading.Thread, dict[str, Any]]:
+        """Reach the engine in the background (the SDK's import and the ping) while the
+        caller prepares the context; join the thread, then read "client" or "error"."""
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                outcome["client"] = self._connect()
+            except Exception as exc:  # noqa: BLE001 - EngineUnavailable or anything unexpected
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=work, name="engine-connect", daemon=True)
+        worker.start()
+        return worker, outcome
+
     def _result(self, ok: bool, duration: float, translator, target: int | None) -> BuildResult:
         states = translator.progress.state
         image = translator.image_id if ok else None
@@ -268,16 +311,28 @@ class Build:
         return (response.status_code, response.raw.stream(READ_CHUNK, decode_content=False),
                 response.close, lambda: _http_error(response))
 
-    def _stream(self, client, params: dict[str, Any], ctx, translator) -> Iterator[BuildEvent]:
-        """POST the context and translate every message until the engine closes the stream."""
+    def _open(self, client, params: dict[str, Any], ctx) -> tuple:
+        """Send the build: ``(status, chunks, close, error_text, ctx)``, or ``(failure, ctx)``."""
         try:
-            status, chunks, close, error_text = self._post(client, params, ctx)
+            return (*self._post(client, params, ctx), ctx)
         except Exception as exc:  # noqa: BLE001 - includes a cancel during the upload
             with self._lock:
                 self._socket = None
-            translator.failure = BuildFailed("the build was cancelled" if self.cancelled
-                                             else f"could not send the build to the engine: {exc}")
+            return (BuildFailed("the build was cancelled" if self.cancelled
+                                else f"could not send the build to the engine: {exc}"), ctx)
+
+    def _finish_request(self, sent: tuple) -> None:
+        with self._lock:
+            self._socket = None
+        if not isinstance(sent[0], BuildFailed):
+            sent[2]()
+
+    def _stream(self, sent: tuple, translator) -> Iterator[BuildEvent]:
+        """Translate every message of the sent build until the engine closes the stream."""
+        if isinstance(sent[0], BuildFailed):
+            translator.failure = sent[0]
             return
+        status, chunks, _close, error_text, ctx = sent
         try:
             if status >= 400:
                 translator.failure = BuildFailed(_error_message(error_text()))
@@ -289,9 +344,7 @@ class Build:
             if not self.cancelled:
                 translator.failure = BuildFailed(f"lost the connection to the engine: {exc}")
         finally:
-            with self._lock:
-                self._socket = None
-            close()
+            self._finish_request(sent)
 
 
 def _parse(req: BuildRequest):

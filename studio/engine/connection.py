@@ -92,6 +92,7 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
             client = _make_client(endpoint, timeout)
             response = client.api._get(client.api._url("/_ping"), timeout=timeout)
             response.raise_for_status()
+            client.api._version = negotiated_version(response.headers.get("Api-Version"))
             client.api.timeout = API_TIMEOUT
             outcome["client"] = client
             outcome["headers"] = dict(response.headers)
@@ -110,11 +111,31 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
     return client
 
 
+def negotiated_version(engine_api: str | None) -> str:
+    """The API version to speak: the engine's own (from its /_ping), capped at the newest
+    the SDK knows, as the docker CLI negotiates. An old engine that does not say gets the
+    SDK's minimum."""
+    from docker.constants import DEFAULT_DOCKER_API_VERSION, MINIMUM_DOCKER_API_VERSION
+    from docker.utils import version_lt
+
+    if not engine_api:
+        return MINIMUM_DOCKER_API_VERSION
+    try:
+        if version_lt(engine_api, DEFAULT_DOCKER_API_VERSION):
+            return engine_api
+    except ValueError:
+        return MINIMUM_DOCKER_API_VERSION
+    return DEFAULT_DOCKER_API_VERSION
+
+
 def _make_client(endpoint: Endpoint, timeout: float):
+    """The SDK client, at the SDK's minimum API version until the ping negotiates (this
+    skips the SDK's own ``GET /version`` round trip: the ping says the same)."""
     import docker  # lazy: the SDK pulls in requests/urllib3, not needed for --help
+    from docker.constants import MINIMUM_DOCKER_API_VERSION as first
 
     if endpoint.host is None or endpoint.context == "default":
-        return docker.from_env(timeout=timeout)
+        return docker.from_env(timeout=timeout, version=first)
     tls: Any = False
     if endpoint.host.startswith("tcp://") and endpoint.tls_dir is not None:
         files = {n: endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key")}
@@ -122,7 +143,7 @@ def _make_client(endpoint: Endpoint, timeout: float):
             client_cert=(str(files["cert"]), str(files["key"])) if files["cert"].exists() else None,
             ca_cert=str(files["ca"]) if files["ca"].exists() and not endpoint.skip_tls_verify else None,
             verify=not endpoint.skip_tls_verify)
-    return docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout)
+    return docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout, version=first)
 
 
 def _where(endpoint: Endpoint) -> str:
