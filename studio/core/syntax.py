@@ -1,9 +1,11 @@
 """The lexer: splits Dockerfile text into top-level nodes exactly where BuildKit does.
 
-Speed matters (the editor re-lexes on every keystroke), so the lexer is one compiled
-regex per escape character that matches a whole logical instruction (continuations,
-and the comment and blank lines BuildKit skips inside them) in C. Python only runs
-per node, plus a slow path for heredocs. The output is a list of plain tuples
+Speed matters (files open often, and the editor re-lexes on every keystroke), so the
+lexer is one compiled regex per escape character that matches a whole logical
+instruction (continuations, and the comment and blank lines BuildKit skips inside
+them) in C. Where no heredoc can start (no ``<<``), a whole stretch is lexed with one
+``findall`` and C-level arithmetic on the matches: no Python runs per node. Units
+holding ``<<`` go one at a time (heredoc bodies). The output is a list of plain tuples
 (``RawNode``); ``studio.core.instruction`` turns them into model objects on demand.
 
 BuildKit rules followed (moby/buildkit frontend/dockerfile/parser/parser.go):
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate, islice, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from studio.core.logical import GO_SPACE, heredoc_words, is_json_form, logical_line, split_keyword
@@ -60,9 +64,10 @@ class Header(NamedTuple):
     problems: list[tuple[str, str, int, int, int]]  # (code, message, line, start, end)
 
 
-@lru_cache(maxsize=4)
-def unit_regex(escape: str) -> re.Pattern[str]:
-    """One top-level unit: a blank line, a comment line, or a whole logical instruction."""
+def _unit_source(escape: str, for_findall: bool) -> str:
+    """One top-level unit as regex source: a blank line, a comment line, or a whole
+    logical instruction. Named groups say which (``match``); for ``findall``, four
+    groups instead: the unit's text, a blank line's end, a comment's ``#``, the keyword."""
     e = re.escape(escape)
     # An instruction's text, one piece at a time: plain characters, a run of escapes
     # (never a continuation), a continuation (a single escape, spaces/tabs, the line end,
@@ -70,11 +75,24 @@ def unit_regex(escape: str) -> re.Pattern[str]:
     # Possessive parts keep the match free of backtracking, so each character is read once.
     skipped = rf"(?:{_CLS}*+(?:#[^\n]*+)?\n)*+"
     piece = rf"[^\n{e}]++|{e}{{2,}}+|{e}[ \t]*+\r?\n{skipped}|{e}"
-    return re.compile(
-        rf"(?P<b>{_CLS}*(?:\n|\Z))"
-        rf"|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))"
-        rf"|(?:(?P<k>[A-Za-z]++)(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{piece})*+(?:\n|\Z)"
-    )
+    keyword = r"([A-Za-z]++)" if for_findall else r"(?P<k>[A-Za-z]++)"
+    instruction = rf"(?:{keyword}(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{piece})*+(?:\n|\Z)"
+    if for_findall:
+        return rf"({_CLS}*(\n|\Z)|{_CLS}*(#)[^\n]*(?:\n|\Z)|{instruction})"
+    return rf"(?P<b>{_CLS}*(?:\n|\Z))|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))|{instruction}"
+
+
+@lru_cache(maxsize=4)
+def unit_regex(escape: str) -> re.Pattern[str]:
+    """One top-level unit: a blank line, a comment line, or a whole logical instruction."""
+    return re.compile(_unit_source(escape, for_findall=False))
+
+
+@lru_cache(maxsize=4)
+def _bulk_regex(escape: str) -> re.Pattern[str]:
+    """``unit_regex`` for ``findall``: per unit (its text, the line end of a blank line,
+    the ``#`` of a comment, the keyword)."""
+    return re.compile(_unit_source(escape, for_findall=True))
 
 
 def lex_header(text: str) -> Header:
@@ -152,34 +170,52 @@ def _unit(text: str, m: re.Match[str], line: int, escape: str) -> RawNode:
 
 
 def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode]) -> None:
-    """The whole-file loop, kept tight: one regex scan, one tuple per node."""
-    regex = unit_regex(escape)
-    count, find = text.count, text.find
+    """The whole-file lexer. Stretches of text where no heredoc can start (no ``<<``) go
+    in bulk (``_lex_stretch``); the unit holding a ``<<`` and the unit a stretch ends in
+    go one at a time. Each character is read at most twice: linear time."""
+    n = len(text)
+    match = unit_regex(escape).match
+    find, rfind = text.find, text.rfind
     append = out.append
-    while True:
-        for m in regex.finditer(text, pos):  # matches are contiguous: each starts at pos
-            end = m.end()
-            if end == pos:  # the empty match at the end of the text
-                return
-            last = line + count("\n", pos, end - 1)  # the node's own final newline is not a new line
-            kind = m.lastgroup
-            if kind == "k" or kind is None:
-                kw = m.end("k") - pos if kind else 0
-                if find("<<", pos, end) < 0:
-                    append(("instruction", pos, end, line, last, end, None, kw))
-                else:
-                    node = _lex_heredocs(text, pos, end, line, last, escape, kw)
-                    append(node)
-                    if node[2] != end:  # heredoc bodies taken: restart the scan after them
-                        pos, line = node[2], node[4] + 1
-                        break
-            elif kind == "b":
-                append(("blank", pos, end, line, last, end, None, 0))
-            else:
-                append(("comment", pos, end, line, last, end, None, 0))
-            pos, line = end, last + 1
-        else:
-            return
+    while pos < n:
+        at = find("<<", pos)
+        stop = n if at < 0 else rfind("\n", pos, at) + 1  # the start of the line holding "<<"
+        if stop > pos:
+            pos, line = _lex_stretch(text, pos, stop, line, escape, out)
+        limit = n - 1 if at < 0 else at
+        while pos <= limit:  # up to the unit holding the "<<" (and its heredoc bodies, if any)
+            node = _unit(text, match(text, pos), line, escape)
+            append(node)
+            pos, line = node[END], node[END_LINE] + 1
+
+
+# Per findall match: the unit's text, and its kind from (a blank line's end, a comment's "#").
+_TEXT, _MARKS, _KEYWORD = itemgetter(0), itemgetter(1, 2), itemgetter(3)
+_KINDS = {("\n", ""): "blank", ("", "#"): "comment", ("", ""): "instruction"}
+
+
+def _lex_stretch(text: str, pos: int, stop: int, line: int, escape: str, out: list[RawNode]) -> tuple[int, int]:
+    """Append the units of ``text[pos:stop]`` (holding no ``<<``) but the last, which the
+    end of the stretch may have cut short; return where that one starts, and its line.
+
+    One ``findall``, then every offset and line number by C-level iteration (lengths and
+    newline counts, summed up), so Python does no work per unit. A unit that ends before
+    ``stop`` ends with a newline and never looked past it, so it is the unit the
+    whole text has there.
+    """
+    found = _bulk_regex(escape).findall(text, pos, stop)
+    del found[-2:]  # the empty match at stop, and the unit that reaches stop
+    if not found:
+        return pos, line
+    units = list(map(_TEXT, found))
+    newlines = list(map(str.count, units, repeat("\n")))
+    starts = list(accumulate(map(len, units), initial=pos))
+    end_lines = accumulate(newlines, initial=line - 1)  # a unit's own final newline starts no line of it
+    next(end_lines)
+    out.extend(zip(map(_KINDS.__getitem__, map(_MARKS, found)), starts, islice(starts, 1, None),
+                   accumulate(newlines, initial=line), end_lines, islice(starts, 1, None), repeat(None),
+                   map(len, map(_KEYWORD, found))))
+    return starts[-1], line + sum(newlines)
 
 
 def _find_start(old: list[RawNode], target: int, lo: int) -> int:
