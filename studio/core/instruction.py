@@ -27,6 +27,8 @@ _SIMPLE_KEYWORD = re.compile(_LEAD + r"([A-Za-z]+)(?=[\t\v\f ]|\r?\n|\r?\Z)")
 
 
 _new = object.__new__
+# Every keyword's spellings in upper and title case, so most lines need no str.upper().
+_UPPER = {w: k for k in KEYWORDS for w in (k, k.title(), k.lower())}
 _NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))  # (their details have more parts)
 
 
@@ -43,8 +45,23 @@ class _Lazy:
         return obj.__dict__[self.name]
 
 
+class _EmptyList:
+    """A list field that is empty unless set: a new list, stored on first read (most
+    instructions have no heredocs; not making thousands of lists up front is faster)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return obj.__dict__.setdefault(self.name, [])
+
+
 class ParsedInstruction(Instruction):
     """An Instruction from the parser. Same fields; some computed on first access."""
+
+    heredocs = _EmptyList("heredocs")
 
     flags = _Lazy("flags")
     args = _Lazy("args")
@@ -159,32 +176,37 @@ def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1,
     match = _SIMPLE_KEYWORD.match
     source = (text, escape, DetailCache() if cache is None else cache)
     new = _new
-    for kind, start, end, line, end_line, content_end, raw_docs, kw in raws:
+    upper_of = _UPPER.get
+    in_stage = stage if stage >= 0 else None
+    for kind, start, end, line, end_line, content_end, raw_docs, keyword in raws:
         if kind != "instruction":
             node = new(Node)
             node.__dict__ = {"kind": kind, "start": start, "end": end, "line": line, "end_line": end_line}
             append(node)
             continue
-        if kw:  # the lexer saw a plain keyword at the start of the line
-            keyword, kw_start = text[start:start + kw], start
+        if keyword:  # the lexer saw a plain keyword at the start of the line
+            kw_start = start
         else:
             m = match(text, start, content_end)
             if m is None:  # an unusual first line (the keyword split by a continuation, odd spaces)
                 ins = _unusual_instruction(text, start, end, line, end_line, content_end, raw_docs, escape)
                 if ins.keyword == "FROM":
                     stage += 1
-                ins.stage = stage if stage >= 0 else None
+                    in_stage = stage
+                ins.stage = in_stage
                 append(ins)
                 continue
             keyword, kw_start = m.group(1), m.start(1)
-        upper = keyword.upper()
+        upper = upper_of(keyword) or keyword.upper()
         if upper == "FROM":
             stage += 1
+            in_stage = stage
         ins = new(ParsedInstruction)
         ins.__dict__ = {"kind": "instruction", "start": start, "end": end, "line": line, "end_line": end_line,
                         "keyword": upper, "keyword_as_written": keyword, "keyword_start": kw_start,
-                        "heredocs": [Heredoc(*h) for h in raw_docs] if raw_docs else [],
-                        "stage": stage if stage >= 0 else None, "content_end": content_end, "_source": source}
+                        "stage": in_stage, "content_end": content_end, "_source": source}
+        if raw_docs:  # (without, ``heredocs`` is a new empty list when first read)
+            ins.heredocs = [Heredoc(*h) for h in raw_docs]
         append(ins)
     return out
 

@@ -47,12 +47,12 @@ class RawHeredoc(NamedTuple):
 
 
 # A node as the lexer sees it, a plain tuple for speed (the editor re-lexes per keystroke):
-# (kind, start, end, line, end_line, content_end, heredocs or None, keyword_length).
+# (kind, start, end, line, end_line, content_end, heredocs or None, keyword).
 # kind is one of "instruction", "comment", "blank", "directive", "bom"; content_end is
-# the end of the instruction proper (== end unless heredoc bodies follow);
-# keyword_length > 0 when the line starts with a plain keyword (text[start:start+n]).
+# the end of the instruction proper (== end unless heredoc bodies follow); keyword is
+# the plain keyword the line starts with, as written (text[start:start+len]), or "".
 RawNode = tuple
-KIND, START, END, LINE, END_LINE, CONTENT_END, HEREDOCS, KEYWORD_LENGTH = range(8)
+KIND, START, END, LINE, END_LINE, CONTENT_END, HEREDOCS, KEYWORD = range(8)
 
 
 class Header(NamedTuple):
@@ -100,7 +100,7 @@ def lex_header(text: str) -> Header:
     nodes: list[RawNode] = []
     pos, line = 0, 1
     if text.startswith("\ufeff"):
-        nodes.append(("bom", 0, 1, 1, 1, 1, None, 0))
+        nodes.append(("bom", 0, 1, 1, 1, 1, None, ""))
         pos = 1
     escape = "\\"
     directives: dict[str, str] = {}
@@ -124,7 +124,7 @@ def lex_header(text: str) -> Header:
                     escape = value
                 else:
                     problems.append(("invalid-escape", f"The escape directive must be a backslash or a backtick, not {value!r}.", line, pos, end))
-        nodes.append(("directive", pos, end, line, line, end, None, 0))
+        nodes.append(("directive", pos, end, line, line, end, None, ""))
         pos, line = end, line + 1
     return Header(nodes, pos, line, escape, directives, problems)
 
@@ -160,10 +160,10 @@ def _unit(text: str, m: re.Match[str], line: int, escape: str) -> RawNode:
     last = line + text.count("\n", pos, end - 1)
     kind = m.lastgroup
     if kind == "b":
-        return ("blank", pos, end, line, last, end, None, 0)
+        return ("blank", pos, end, line, last, end, None, "")
     if kind == "c":
-        return ("comment", pos, end, line, last, end, None, 0)
-    kw = m.end("k") - pos if kind == "k" else 0
+        return ("comment", pos, end, line, last, end, None, "")
+    kw = m.group("k") if kind == "k" else ""
     if text.find("<<", pos, end) >= 0:
         return _lex_heredocs(text, pos, end, line, last, escape, kw)
     return ("instruction", pos, end, line, last, end, None, kw)
@@ -214,7 +214,7 @@ def _lex_stretch(text: str, pos: int, stop: int, line: int, escape: str, out: li
     next(end_lines)
     out.extend(zip(map(_KINDS.__getitem__, map(_MARKS, found)), starts, islice(starts, 1, None),
                    accumulate(newlines, initial=line), end_lines, islice(starts, 1, None), repeat(None),
-                   map(len, map(_KEYWORD, found))))
+                   map(_KEYWORD, found)))
     return starts[-1], line + sum(newlines)
 
 
@@ -230,7 +230,7 @@ def _find_start(old: list[RawNode], target: int, lo: int) -> int:
     return lo
 
 
-def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape: str, kw_len: int) -> RawNode:
+def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape: str, written: str) -> RawNode:
     """An instruction that mentions ``<<``: take its heredoc bodies, if it has any."""
     joined, _ = logical_line(text, start, end, escape)
     keyword, rest_at = split_keyword(joined, 0)
@@ -239,10 +239,10 @@ def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape:
         keyword, rest_at = split_keyword(joined, rest_at)
         kw = keyword.upper()
     if kw not in HEREDOC_KEYWORDS or is_json_form(joined, rest_at):
-        return ("instruction", start, end, line, last, end, None, kw_len)
+        return ("instruction", start, end, line, last, end, None, written)
     words = heredoc_words(joined)
     if not words:
-        return ("instruction", start, end, line, last, end, None, kw_len)
+        return ("instruction", start, end, line, last, end, None, written)
     docs: list[RawHeredoc] = []
     pos, cur = end, last + 1
     n = len(text)
@@ -266,7 +266,7 @@ def _lex_heredocs(text: str, start: int, end: int, line: int, last: int, escape:
         docs.append(RawHeredoc(delimiter, strip_tabs, quoted, body_start, pos, body_line, cur - 1, terminated))
         if not terminated:
             break
-    return ("instruction", start, pos, line, cur - 1, end, tuple(docs), kw_len)
+    return ("instruction", start, pos, line, cur - 1, end, tuple(docs), written)
 
 
 def shift_nodes(nodes: list[RawNode], delta: int, line_delta: int) -> list[RawNode]:
