@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -91,6 +92,10 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
         try:
             client = _make_client(endpoint, timeout)
             response = client.api._get(client.api._url("/_ping"), timeout=timeout)
+            if response.status_code == 400 and "HTTPS server" in response.text:
+                raise EngineUnavailable(
+                    f"the Docker Engine at {_where(endpoint)} only speaks TLS: set DOCKER_TLS_VERIFY=1 and "
+                    f"DOCKER_CERT_PATH (a directory with ca.pem, cert.pem, key.pem), or use a docker context with TLS")
             response.raise_for_status()
             client.api._version = negotiated_version(response.headers.get("Api-Version"))
             client.api.timeout = API_TIMEOUT
@@ -105,7 +110,8 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
     if worker.is_alive():
         raise EngineUnavailable(f"the Docker Engine at {_where(endpoint)} did not answer within {timeout:g} s")
     if "error" in outcome:
-        raise EngineUnavailable(_explain(outcome["error"], endpoint))
+        error = outcome["error"]
+        raise error if isinstance(error, EngineUnavailable) else EngineUnavailable(_explain(error, endpoint))
     client = outcome["client"]
     client._stage_studio_ping = outcome["headers"]
     return client
@@ -135,7 +141,7 @@ def _make_client(endpoint: Endpoint, timeout: float):
     from docker.constants import MINIMUM_DOCKER_API_VERSION as first
 
     if endpoint.host is None or endpoint.context == "default":
-        return docker.from_env(timeout=timeout, version=first)
+        return _engine_ca_first(docker.from_env(timeout=timeout, version=first))
     tls: Any = False
     if endpoint.host.startswith("tcp://") and endpoint.tls_dir is not None:
         files = {n: endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key")}
@@ -143,7 +149,26 @@ def _make_client(endpoint: Endpoint, timeout: float):
             client_cert=(str(files["cert"]), str(files["key"])) if files["cert"].exists() else None,
             ca_cert=str(files["ca"]) if files["ca"].exists() and not endpoint.skip_tls_verify else None,
             verify=not endpoint.skip_tls_verify)
-    return docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout, version=first)
+    return _engine_ca_first(docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout, version=first))
+
+
+def _engine_ca_first(client):
+    """Verify the engine against its own CA even when REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
+    are set: requests lets those variables replace a session's CA file on every request,
+    so a TLS engine configured exactly as the docker CLI wants would fail verification."""
+    api = client.api
+    ca = api.verify
+    if isinstance(ca, str):
+        merge = api.merge_environment_settings
+
+        def merge_keeping_engine_ca(url, proxies, stream, verify, cert):
+            settings = merge(url, proxies, stream, verify, cert)
+            if verify is None:
+                settings["verify"] = ca
+            return settings
+
+        api.merge_environment_settings = merge_keeping_engine_ca
+    return client
 
 
 def _where(endpoint: Endpoint) -> str:
@@ -151,10 +176,37 @@ def _where(endpoint: Endpoint) -> str:
     return where if endpoint.context == "default" else f"{where} (context {endpoint.context})"
 
 
+_TLS_HINTS = {
+    "CERTIFICATE_VERIFY_FAILED": "the engine's certificate is not signed by the CA in ca.pem",
+    "TLSV1_ALERT_UNKNOWN_CA": "the engine does not accept this client certificate (cert.pem/key.pem)",
+    "SSLV3_ALERT_BAD_CERTIFICATE": "the engine rejected the client certificate (cert.pem/key.pem)",
+    "TLSV13_ALERT_CERTIFICATE_REQUIRED": "the engine requires a client certificate (cert.pem/key.pem)",
+    "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE": "cert.pem is not a client certificate",
+    "KEY_VALUES_MISMATCH": "cert.pem and key.pem do not belong together",
+    "WRONG_VERSION_NUMBER": "the engine does not speak TLS on this port; use it without TLS",
+}
+
+
+def _uses_tls(endpoint: Endpoint) -> bool:
+    if endpoint.context != "default":
+        return endpoint.tls_dir is not None
+    return bool(os.environ.get("DOCKER_TLS_VERIFY") or os.environ.get("DOCKER_CERT_PATH"))
+
+
 def _explain(exc: BaseException, endpoint: Endpoint) -> str:
     text = str(exc)
     if "Permission denied" in text:
         return f"permission denied on {_where(endpoint)}: add yourself to the docker group"
+    tls = re.search(r"\[(?:SSL|X509|PEM): ([A-Z0-9_]+)\] ?([^'\"(]*)", text)
+    if tls:
+        detail = tls.group(2).strip() or tls.group(1)
+        hint = _TLS_HINTS.get(tls.group(1), "check the CA and client certificate the engine expects")
+        return f"TLS handshake with the Docker Engine at {_where(endpoint)} failed: {detail} ({hint})"
+    if _uses_tls(endpoint) and any(s in text for s in ("Connection reset", "Connection aborted", "EOF occurred")):
+        # TLS 1.3 rejects a client certificate after the client's side of the handshake is
+        # done, so the refusal often arrives as a reset instead of the alert
+        return (f"TLS handshake with the Docker Engine at {_where(endpoint)} failed: the engine closed the "
+                f"connection (it probably does not accept this client certificate: cert.pem/key.pem)")
     if any(s in text for s in ("No such file", "Connection refused", "connection refused",
                                "FileNotFoundError", "Max retries")):
         return f"no Docker Engine is running at {_where(endpoint)}"
