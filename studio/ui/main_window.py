@@ -281,6 +281,9 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
+        reveal = getattr(self, "charts_reveal", None)  # the build UI's Charts dock waits for a build
+        if reveal is not None:
+            reveal.save(settings)
 
     def restore_layout(self) -> bool:
         """Size, docks and pane split as the user left them (the app calls this at start)."""
@@ -294,6 +297,9 @@ class MainWindow(WindowFilesMixin, QMainWindow):
             self.restoreState(state)
         if split is not None:
             self.splitter.restoreState(split)
+        reveal = getattr(self, "charts_reveal", None)
+        if reveal is not None:
+            reveal.restored(settings, state is not None)
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio.ui.build.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
 from studio.ui.build.build_bar import BuildBar
+from studio.ui.build.charts_dock import ChartsReveal
 from studio.ui.build.charts_panel import ChartsPanel
 from studio.ui.build.controller import BuildController
 from studio.ui.build.engine_indicator import EngineWatcher
@@ -45,6 +46,8 @@ def install(window) -> BuildController:
         problems.raise_()  # Problems stays the visible tab until a build starts
         window.resizeDocks([problems, window.charts_dock], [340, 940], Qt.Orientation.Horizontal)
         window.resizeDocks([window.charts_dock], [260], Qt.Orientation.Vertical)
+    window.charts_reveal = ChartsReveal(window, window.charts_dock, problems)
+    controller.sig_finished.connect(lambda _result: window.charts_reveal.on_record(charts.record))
 
     _actions(window, bar, controller)
     _wire(window, bar, log, charts, banner, controller)
