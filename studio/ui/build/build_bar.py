@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from studio.ui.build.engine_indicator import EngineIndicator
 
+CONTEXT_NAME_CHARS = 18
 BACKENDS = (("Auto", "auto"), ("BuildKit", "buildkit"), ("Classic", "classic"))
 
 
@@ -35,7 +36,7 @@ class BuildBar(QToolBar):
         self.addAction(self.rebuild_action)
         self.addAction(self.cancel_action)
         self.addSeparator()
-        self.addWidget(QLabel(" Target ", self))
+        self.target_label_action = self.addWidget(QLabel(" Target ", self))
         self.target_combo = QComboBox(self)
         self.target_combo.setObjectName("buildTarget")
         self.target_combo.setMinimumContentsLength(12)
@@ -75,11 +76,79 @@ class BuildBar(QToolBar):
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
                              spacer.sizePolicy().verticalPolicy().Preferred)
         self.addWidget(spacer)
+        self.spacer = spacer
         self.engine = EngineIndicator(self)
         self.addWidget(self.engine)
+        self.compact = False
+        self.fit_step = 0
+        self._compact_saving = 0
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_engine)
+        for widget in (spacer, self.engine):
+            widget.installEventFilter(self)
         self.context_override: str | None = None
         self.default_context: str | None = None
         self._update_context_button()
+
+    # ---- a narrow window: spare room goes first, then labels, then the badge's words ----------
+    def fit_engine(self) -> None:
+        """Keep the engine badge in view: when the bar is too narrow, first the spacer
+        shrinks, then the other controls drop words ("Context: ", "Measure "), then the
+        badge shows shorter text, down to its coloured dot (the tooltip has it all)."""
+        if not self.isVisible():
+            return
+        step = min(self.fit_step, self._last_step())
+        if not self.engine.isVisibleTo(self):  # pushed into the toolbar's overflow menu
+            step = min(step + 1, self._last_step())
+        else:
+            spare = self.spacer.width() if self.spacer.isVisibleTo(self) else 0
+            while step > 0 and self._cost_of_step_up(step) <= spare:
+                spare -= self._cost_of_step_up(step)
+                step -= 1
+        if step != self.fit_step:
+            self._apply_step(step)
+            self.layout().invalidate()  # a badge in the overflow menu is hidden: relayout by hand
+            self.layout().activate()
+            if not self.engine.isVisibleTo(self) and step < self._last_step():
+                self._fit_timer.start()  # still in the overflow menu: one more step
+
+    def _last_step(self) -> int:
+        return len(self.engine.variants)  # step 0: all words; 1: compact controls; 2..: shorter badge
+
+    def _cost_of_step_up(self, step: int) -> int:
+        if step == 1:
+            return self._compact_saving
+        return self.engine.width_for(step - 2) - self.engine.width_for(step - 1)
+
+    def _apply_step(self, step: int) -> None:
+        compact = step >= 1
+        if compact != self.compact:
+            before = self._compactable_width()
+            self.compact = compact
+            self.target_label_action.setVisible(not compact)
+            self.sizes_action.setIconText("Sizes" if compact else "Measure sizes")
+            self._update_context_button()
+            if compact:
+                self._compact_saving = max(0, before - self._compactable_width())
+        self.fit_step = step
+        self.engine.set_level(max(0, step - 1))
+
+    def _compactable_width(self) -> int:
+        widgets = [self.widgetForAction(self.sizes_action), self.context_button]
+        if self.target_label_action.isVisible():
+            widgets.append(self.widgetForAction(self.target_label_action))
+        return sum(w.sizeHint().width() for w in widgets if w is not None)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.LayoutRequest):
+            self._fit_timer.start()
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_timer.start()
 
     # ---- target -------------------------------------------------------------------
     def set_stages(self, stages: list, default_index: int | None) -> None:
@@ -133,7 +202,9 @@ class BuildBar(QToolBar):
     def _update_context_button(self) -> None:
         path = self.context_dir()
         name = Path(path).name or path if path else "temporary folder"
-        self.context_button.setText(f"Context: {name}")
+        if len(name) > CONTEXT_NAME_CHARS:  # a long folder name must not push the engine badge out
+            name = name[:CONTEXT_NAME_CHARS - 1] + "…"
+        self.context_button.setText(name if self.compact else f"Context: {name}")
         self.context_button.setToolTip(f"Build context: {path or 'an empty temporary folder (untitled file)'}"
                                        + ("\n(chosen by you)" if self.context_override else ""))
 

@@ -5,11 +5,13 @@ host is black-holed; the GUI thread must never wait for it.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 POLL_MS = 4000
 CHECK_MS = 250
@@ -73,34 +75,100 @@ class EngineWatcher(QObject):
             self.poll()
 
 
-class EngineIndicator(QLabel):
-    """A coloured dot and a word; the tooltip has the details."""
+class EngineIndicator(QWidget):
+    """A coloured dot and a few words; the tooltip has the full text and the details.
+
+    Why painted by hand: in a narrow window the build bar asks for a shorter variant
+    (``set_level``) instead of letting the label be cut off mid-word or pushed into the
+    toolbar's overflow menu; the dot alone still says whether the engine is there.
+    """
+
+    DOT = "●"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("engineIndicator")
-        self.setTextFormat(Qt.TextFormat.RichText)
         self.setContentsMargins(6, 0, 6, 0)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.connected: bool | None = None
+        self.color = QColor("#8a94a6")
+        self.variants: list[str] = [""]  # longest first; the last one is always "" (the dot alone)
+        self.level = 0
         self.show_status(None)
 
     def show_status(self, status) -> None:
         if status is None:
             self.connected = None
-            self._paint("#8a94a6", "Engine…", "Looking for the Docker Engine…")
+            self._paint("#8a94a6", ["Engine…"], "Looking for the Docker Engine…")
             return
         self.connected = bool(status.ok)
         if not status.ok:
-            self._paint("#e5484d", "No engine", f"{status.message}\n\nBuilds need a running Docker Engine; "
+            self._paint("#e5484d", ["No engine"], f"{status.message}\n\nBuilds need a running Docker Engine; "
                         "this badge turns green when one answers.")
             return
-        version = status.server_version or "?"
+        version = (status.server_version or "?").split("+")[0]
         kit = "BuildKit" if status.buildkit else "classic only"
         tip = (f"{status.message}\nHost: {status.host or 'default'}\nOS/arch: {status.os or '?'}/{status.arch or '?'}\n"
                f"BuildKit: {'available' if status.buildkit else 'not available (classic builder only)'}")
-        self._paint("#27ae60", f"Engine {version.split('+')[0]} · {kit}", tip)
+        self._paint("#27ae60", [f"Engine {version} · {kit}", f"Engine {version}", "Engine"], tip)
 
-    def _paint(self, color: str, text: str, tip: str) -> None:
-        self.setText(f'<span style="color:{color}; font-size:14px">●</span>&nbsp;{text}')
-        self.setToolTip(tip)
-        self.setAccessibleName(text)
+    def _paint(self, color: str, variants: list[str], tip: str) -> None:
+        self.color = QColor(color)
+        self.variants = [*variants, ""]
+        self.setToolTip(f"{variants[0]}\n{tip}" if variants[0] not in tip else tip)
+        self.setAccessibleName(variants[0])
+        self.set_level(min(self.level, len(self.variants) - 1))
+
+    # ---- how much of it to show -------------------------------------------------
+    def text(self) -> str:
+        """The words shown now (the dot alone shows none)."""
+        return self.variants[self.level]
+
+    def full_text(self) -> str:
+        return self.variants[0]
+
+    def set_level(self, level: int) -> None:
+        """0 shows the full text; higher levels show shorter variants, the last the dot alone."""
+        self.level = max(0, min(level, len(self.variants) - 1))
+        self.updateGeometry()
+        self.update()
+
+    def width_for(self, level: int) -> int:
+        margins = self.contentsMargins()
+        text = self.variants[max(0, min(level, len(self.variants) - 1))]
+        width = self._dot_font_metrics().horizontalAdvance(self.DOT)
+        if text:  # fractional advances: round up, or the painter would elide the last letters
+            width += math.ceil(QFontMetricsF(self.font()).horizontalAdvance(" " + text)) + 1
+        return margins.left() + width + margins.right()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        height = max(self.fontMetrics().height(), self._dot_font_metrics().height())
+        return QSize(self.width_for(self.level), height + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self.sizeHint()
+
+    def _dot_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(14)
+        return font
+
+    def _dot_font_metrics(self) -> QFontMetrics:
+        return QFontMetrics(self._dot_font())
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        painter.setFont(self._dot_font())
+        painter.setPen(self.color)
+        dot_width = self._dot_font_metrics().horizontalAdvance(self.DOT)
+        painter.drawText(QRect(rect.left(), rect.top(), dot_width, rect.height()),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.DOT)
+        text = self.text()
+        if text:
+            painter.setFont(self.font())
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            room = rect.adjusted(dot_width, 0, 0, 0)
+            shown = self.fontMetrics().elidedText(" " + text, Qt.TextElideMode.ElideRight, room.width())
+            painter.drawText(room, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.end()
