@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 
 from studio.ui.build.chart_base import FINAL_HUE, GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
+from studio.ui.build.chart_labels import CategoryAxis
 from studio.core.units import delta_size, human_size
 
 
 class StageSizesChart(BuildChart):
     def __init__(self, parent=None) -> None:
-        super().__init__("Stage sizes", parent, {"left": SizeAxis("left")})
+        super().__init__("Stage sizes", parent, {"left": SizeAxis("left"), "bottom": CategoryAxis()})
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.55)
         self.ghosts = pg.BarGraphItem(x=[], height=[], width=0.8)
         self.ghosts.setZValue(-1)
@@ -28,6 +29,8 @@ class StageSizesChart(BuildChart):
         self.kinds: list[str] = []  # "stage" | "final" | "single"
         self.ghost_values: list[int | None] = []
         self.saved: int | None = None
+        self.final_size: int | None = None
+        self.top = 0
         self._texts: list[pg.TextItem] = []
         self.show_empty("Sizes appear after a build")
 
@@ -36,6 +39,7 @@ class StageSizesChart(BuildChart):
             self.removeItem(item)
         self._texts = []
         self.labels, self.values, self.kinds, self.ghost_values = [], [], [], []
+        self.getPlotItem().getAxis("bottom").set_labels([])
         if record is None:
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])
@@ -51,7 +55,7 @@ class StageSizesChart(BuildChart):
             self.kinds.append("final" if final else "stage")
             old = baseline.stage(stage.identity) if baseline is not None else None
             self.ghost_values.append(old.size if old is not None else None)
-        self.saved = record.saved
+        self.saved, self.final_size = record.saved, record.final_size
         if record.saved and record.final_size is not None and target is not None:
             self.labels.append("1 stage")
             self.values.append(record.final_size + record.saved)
@@ -73,10 +77,22 @@ class StageSizesChart(BuildChart):
         self.ghosts.setOpts(x=ghost_x, height=ghost_h, width=0.8,
                             brush=pg.mkBrush(QColor(120, 120, 120, GHOST_ALPHA)),
                             pen=pg.mkPen(QColor(120, 120, 120, 140), style=Qt.PenStyle.DashLine))
-        top = max(self.values + [g for g in ghost_h])
+        self.top = max(self.values + [g for g in ghost_h])
         self.setXRange(-0.6, len(xs) - 0.4, padding=0)
+        self.getPlotItem().getAxis("bottom").set_labels(list(zip(xs, self.labels)))
+        self.setYRange(0, self.top * 1.45, padding=0)
+        self._annotate()
+
+    def _annotate(self) -> None:
+        """Sizes over the bars (all when there is room, else the final one) and the saving;
+        redone when the chart is resized, so a narrower dock never stacks them on each other."""
+        for item in self._texts:
+            self.removeItem(item)
+        self._texts = []
+        if not self.values:
+            return
         roomy = self.px_per_unit() >= 52
-        for x, value, ghost, kind in zip(xs, self.values, self.ghost_values, self.kinds):
+        for x, (value, ghost, kind) in enumerate(zip(self.values, self.ghost_values, self.kinds)):
             text = human_size(value) if roomy or kind == "final" else ""
             if ghost is not None and roomy:
                 text += f"\n{delta_size(value - ghost)}"
@@ -85,12 +101,21 @@ class StageSizesChart(BuildChart):
             if text:
                 self._label(text, x, max(value, ghost or 0),
                             QColor(FINAL_HUE) if kind == "final" else self.text_color, bold=kind == "final")
-        if self.saved and record.final_size is not None:
-            self._label(f"multi-stage saved {human_size(self.saved)}", len(xs) - 0.45, top * 1.38,
+        if self.saved and self.final_size is not None:
+            saved = human_size(self.saved)
+            one_line = f"multi-stage saved {saved}"
+            fits = QFontMetricsF(self._label_font(True)).horizontalAdvance(one_line) + 8 <= self.getPlotItem().getViewBox().width()
+            self._label(one_line if fits else f"multi-stage\nsaved {saved}", len(self.values) - 0.45, self.top * 1.38,
                         QColor(FINAL_HUE), bold=True, anchor=(1, 0))
-        limit = max(4, int(self.px_per_unit() / 7))
-        self.getPlotItem().getAxis("bottom").setTicks([[(x, _short(l, limit)) for x, l in zip(xs, self.labels)]])
-        self.setYRange(0, top * 1.45, padding=0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if getattr(self, "values", None) and not getattr(self, "_closing", False):  # not mid-__init__/close
+            self._annotate()
+
+    def close(self) -> None:
+        self._closing = True  # pyqtgraph's close resizes the view after its items are gone
+        super().close()
 
     def _brush(self, kind: str) -> QBrush:
         if kind == "final":
@@ -99,12 +124,16 @@ class StageSizesChart(BuildChart):
             return QBrush(QColor(FINAL_HUE), Qt.BrushStyle.BDiagPattern)
         return QBrush(QColor(STAGE_HUE))
 
-    def _label(self, text: str, x: float, y: float, color, bold: bool = False, anchor=(0.5, 1)) -> None:
-        item = pg.TextItem(text, color=color, anchor=anchor)
-        font = item.textItem.font()
+    @staticmethod
+    def _label_font(bold: bool) -> QFont:
+        font = QFont()
         font.setBold(bold)
         font.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
-        item.setFont(font)
+        return font
+
+    def _label(self, text: str, x: float, y: float, color, bold: bool = False, anchor=(0.5, 1)) -> None:
+        item = pg.TextItem(text, color=color, anchor=anchor)
+        item.setFont(self._label_font(bold))
         item.setPos(x, y)
         self.addItem(item)
         self._texts.append(item)
@@ -125,6 +154,3 @@ class StageSizesChart(BuildChart):
             text += "\nthe final image plus what the builder stages cost"
         return text
 
-
-def _short(label: str, limit: int = 16) -> str:
-    return label if len(label) <= limit else label[:limit - 1] + "…"

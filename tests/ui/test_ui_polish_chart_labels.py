@@ -1,0 +1,104 @@
+"""Bar names under the stage-sizes chart stay whole and apart at any width: one line when
+they fit, two lines broken between words, else slanted; only very long names are
+shortened, and then the axis tooltip has them in full."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from studio.ui.build.chart_labels import PAD_PX, SLANT_MAX_PX, fit_labels
+from studio.ui.build.chart_sizes import StageSizesChart
+from studio.ui.build.history import BuildRecord, StageRecord
+
+NAMES = ["toolchain", "build", "stage 2"]
+
+
+def sizes_record(names: list[str]) -> BuildRecord:
+    stages = [StageRecord(i, name, "done", 3_000_000 + 500_000 * i, 1.0, []) for i, name in enumerate(names)]
+    return BuildRecord(1, 0.0, True, 2.0, len(names) - 1, stages[-1].size, 10_400_000, stages)
+
+
+def width(text: str, font: QFont | None = None) -> float:
+    return QFontMetricsF(font or QFont()).horizontalAdvance(text)
+
+
+def test_fit_labels_picks_flat_then_wrapped_then_slanted():
+    font = QFont()
+    roomy = fit_labels(["build", "1 stage"], width("1 stage") + PAD_PX + 2, font)
+    assert (roomy.mode, roomy.texts) == ("flat", ["build", "1 stage"])
+    tight = max(width("stage"), width("build")) + PAD_PX + 1  # "1 stage" no longer fits on one line
+    wrapped = fit_labels(["build", "1 stage"], tight, font)
+    assert (wrapped.mode, wrapped.texts) == ("wrap", ["build", "1\nstage"])
+    assert wrapped.height > roomy.height
+    slanted = fit_labels(["toolchain", "1 stage"], width("tool"), font)  # one word cannot be broken
+    assert (slanted.mode, slanted.texts) == ("slant", ["toolchain", "1 stage"]) and not slanted.shortened
+    long_name = "a-very-long-builder-stage-name-that-goes-on"
+    very = fit_labels([long_name, "x"], 20, font)
+    assert very.mode == "slant" and very.shortened and very.texts[0].endswith("…")
+    assert width(very.texts[0]) <= SLANT_MAX_PX and very.texts[1] == "x"
+
+
+def resize_chart(qtbot, chart: StageSizesChart, chart_width: int) -> None:
+    """Resize and wait until the plot has laid itself out for the new width."""
+    chart.resize(chart_width, 300)
+    axis, view = chart.getPlotItem().getAxis("bottom"), chart.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: chart.width() == chart_width and view.sceneBoundingRect().right() <= chart_width
+                    and abs(axis.geometry().width() - view.width()) < 2
+                    and abs(axis.height() - axis.minimumHeight()) < 1)  # the axis took its new height
+
+
+def show_chart(qtbot, names: list[str]) -> StageSizesChart:
+    chart = StageSizesChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_record(sizes_record(names))
+    return chart
+
+
+@pytest.mark.parametrize("chart_width", [600, 330, 240, 170])
+def test_every_bar_name_is_drawn_whole_and_apart(qtbot, chart_width):
+    chart = show_chart(qtbot, NAMES)
+    resize_chart(qtbot, chart, chart_width)
+    axis = chart.getPlotItem().getAxis("bottom")
+    layout = axis.layout_now
+    assert [t.replace("\n", " ") for t in layout.texts] == chart.labels == [*NAMES, "1 stage"]
+    rects = axis.label_rects()
+    assert len(rects) == len(chart.labels)  # none dropped (pyqtgraph hid the end ones)
+    if layout.mode == "slant":
+        angle = math.radians(40)
+        widest = max(r.width() for r in rects)
+        assert axis.height() >= widest * math.sin(angle)  # the axis is tall enough for them
+        return
+    for left, right in zip(rects, rects[1:]):
+        assert left.right() <= right.left(), f"{layout.texts} overlap at {chart_width}px"
+    bounds = axis.boundingRect()
+    assert all(bounds.contains(rect) for rect in rects)
+    assert axis.height() >= max(r.height() for r in rects)
+
+
+def test_narrowing_the_chart_changes_the_layout_as_promised(qtbot):
+    chart = show_chart(qtbot, NAMES)
+    axis = chart.getPlotItem().getAxis("bottom")
+    modes = []
+    for chart_width in (600, 300, 170):
+        resize_chart(qtbot, chart, chart_width)
+        modes.append(axis.layout_now.mode)
+    assert modes[0] == "flat" and modes[-1] == "slant"
+    assert axis.toolTip() == ""  # nothing shortened, so nothing to explain
+
+
+def test_size_notes_over_the_bars_never_overlap_after_a_resize(qtbot):
+    chart = show_chart(qtbot, NAMES)
+    for chart_width in (600, 260):
+        resize_chart(qtbot, chart, chart_width)
+        rects = [item.sceneBoundingRect() for item in chart._texts]
+        for i, first in enumerate(rects):
+            for second in rects[i + 1:]:
+                assert not first.intersects(second), f"notes overlap at {chart_width}px"
+        view = chart.getPlotItem().getViewBox().sceneBoundingRect()
+        saving = next(item for item in chart._texts if "saved" in item.textItem.toPlainText())
+        assert saving.sceneBoundingRect().left() >= view.left() - 1  # the saving note is not cut off
