@@ -59,6 +59,14 @@ def interleaved(ref_fn, fn, repeat: int = 15) -> tuple[float, float]:
     return min(ref), min(ours)
 
 
+def nodes_and_values(text: str):
+    """Like for like with .structure: every node, and each instruction's joined value."""
+    def run():
+        doc = parse(text)
+        return doc.nodes, doc.instruction_values
+    return run
+
+
 def full(text: str) -> None:
     """What opening a file in the app costs: parse, nodes, the details the graph needs."""
     graph(parse(text))
@@ -101,6 +109,7 @@ def main() -> None:
     rows = [
         ("parse() (lex: nodes' extents and lines)", lambda: parse(text)),
         ("parse() + nodes (keywords, heredocs)", lambda: parse(text).nodes),
+        ("parse() + nodes + values (like .structure)", nodes_and_values(text)),
         ("parse() + every instruction's details", lambda: [i.args for i in parse(text).instructions]),
         ("parse() + stage graph (stages, edges, diags)", lambda: full(text)),
     ]

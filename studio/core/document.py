@@ -30,6 +30,7 @@ from studio.core.logical import GO_SPACE
 from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
 from studio.core.stages import build_graph
 from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_nodes
+from studio.core.values import instruction_values
 
 # A whitespace-only line after the first line of an instruction: BuildKit skips it
 # inside a continuation but warns that this will become an error.
@@ -93,6 +94,12 @@ class Document:
     @cached_property
     def instructions(self) -> list[Instruction]:
         return [n for n in self.nodes if n.kind == "instruction"]
+
+    @cached_property
+    def instruction_values(self) -> list[str]:
+        """Per instruction, what follows its keyword as one logical line (continuations
+        joined, flags kept): what dockerfile-parse's ``structure`` calls the value."""
+        return instruction_values(self.text, self._raw, self.escape)
 
     @cached_property
     def syntax_diagnostics(self) -> list[Diagnostic]:

@@ -33,6 +33,11 @@ def _gap(escape: str) -> re.Pattern[str]:
 _GAPS = {"\\": _gap("\\"), "`": _gap("`")}
 
 
+def continuation_gaps(escape: str) -> re.Pattern[str]:
+    """The regex of what joining a logical line removes (see ``logical_line``)."""
+    return _GAPS[escape]
+
+
 def _trim_continuation(line: str, escape: str) -> str:
     """Drop a final escape (not itself escaped) and the spaces after it."""
     last = line[-1:]
@@ -132,3 +137,4 @@ def heredoc_words(joined: str) -> list[tuple[str, bool, bool]]:
         quoted = (rest.count('"') + rest.count("'")) != (name.count('"') + name.count("'"))
         found.append((name, h.group(2) == "-", quoted))
     return found
+
