@@ -89,6 +89,7 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
     outcome: dict[str, Any] = {}
 
     def attempt() -> None:
+        client = None
         try:
             client = _make_client(endpoint, timeout)
             response = client.api._get(client.api._url("/_ping"), timeout=timeout)
@@ -102,6 +103,10 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
             outcome["client"] = client
             outcome["headers"] = dict(response.headers)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a status message
+            ssh = getattr(client, "_stage_studio_ssh", None)
+            if ssh is not None and ssh.ssh_error():  # ssh's own words say why, better than a reset
+                exc = EngineUnavailable(f"cannot reach the Docker Engine at {_where(endpoint)} over ssh: "
+                                        f"{ssh.ssh_error()[:300]}")
             outcome["error"] = exc
 
     worker = threading.Thread(target=attempt, name="docker-connect", daemon=True)
@@ -140,6 +145,8 @@ def _make_client(endpoint: Endpoint, timeout: float):
     import docker  # lazy: the SDK pulls in requests/urllib3, not needed for --help
     from docker.constants import MINIMUM_DOCKER_API_VERSION as first
 
+    if (endpoint.host or "").startswith("ssh://"):
+        return _over_ssh(endpoint.host, timeout)
     if endpoint.host is None or endpoint.context == "default":
         return _engine_ca_first(docker.from_env(timeout=timeout, version=first))
     tls: Any = False
@@ -150,6 +157,31 @@ def _make_client(endpoint: Endpoint, timeout: float):
             ca_cert=str(files["ca"]) if files["ca"].exists() and not endpoint.skip_tls_verify else None,
             verify=not endpoint.skip_tls_verify)
     return _engine_ca_first(docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout, version=first))
+
+
+def _over_ssh(host: str, timeout: float):
+    """An SDK client whose connections are ``ssh ... docker system dial-stdio`` (see sshstdio)."""
+    import shutil
+
+    import docker
+    from docker.constants import MINIMUM_DOCKER_API_VERSION
+
+    from studio.engine.sshstdio import SshStdioAdapter
+
+    if shutil.which("ssh") is None:
+        raise EngineUnavailable(f"{host} needs the ssh command, which is not installed")
+    try:
+        adapter = SshStdioAdapter(host, timeout)
+    except ValueError as exc:
+        raise EngineUnavailable(str(exc)) from exc
+    # a unix-socket client never opens its socket before the first request: give it the ssh adapter
+    client = docker.DockerClient(base_url="unix:///var/run/docker.sock", timeout=timeout,
+                                 version=MINIMUM_DOCKER_API_VERSION)
+    client.api._custom_adapter.close()
+    client.api._custom_adapter = adapter
+    client.api.mount("http+docker://", adapter)
+    client._stage_studio_ssh = adapter
+    return client
 
 
 def _engine_ca_first(client):
