@@ -5,20 +5,20 @@ instruction (and what BuildKit reads before splitting off flags): continuations 
 the comment and blank lines BuildKit skips inside them dropped, outer spaces removed.
 Reading it for every instruction of a big file should cost about what a lookup does,
 so it is worked out from the lexer's nodes by C-level iteration (slices, one regex
-substitution per continued instruction, strips), never one instruction at a time in
-Python, except where that shortcut could differ from the long way.
+substitution over all of them, strips), never one instruction at a time in Python,
+except where that shortcut could differ from the long way.
 """
 from __future__ import annotations
 
 from itertools import compress, repeat
-from operator import add, eq, itemgetter, ne
+from operator import add, eq, itemgetter
 
 from studio.core.logical import GO_SPACE, continuation_gaps, logical_line, split_keyword
-from studio.core.syntax import CONTENT_END, END_LINE, KEYWORD, KIND, LINE, START, RawNode
+from studio.core.syntax import CONTENT_END, KEYWORD, KIND, START, RawNode
 
 _KIND, _START, _CONTENT_END, _KEYWORD = itemgetter(KIND), itemgetter(START), itemgetter(CONTENT_END), itemgetter(KEYWORD)
-_LINE, _END_LINE = itemgetter(LINE), itemgetter(END_LINE)
 _AFTER_KEYWORD = "\t\v\f\r "  # what BuildKit skips between the keyword and its arguments
+_SEPARATOR = "\x00"  # (neither a space, a line end, "#" nor an escape character)
 
 
 def instruction_value(text: str, start: int, content_end: int, escape: str) -> str:
@@ -31,9 +31,8 @@ def instruction_values(text: str, raws: list[RawNode], escape: str) -> list[str]
     """The value of every instruction among the lexed nodes ``raws``, in order.
 
     A node whose keyword the lexer saw written in one piece at its start has its value
-    right after that keyword; a one-line instruction needs no joining. The others (an
-    unusual first line, the last instruction of a text ending without a newline) take
-    the long way.
+    right after that keyword. The others (an unusual first line, the last instruction
+    of a text ending without a newline) take the long way.
     """
     nodes = list(compress(raws, map(eq, map(_KIND, raws), repeat("instruction"))))
     if not nodes:
@@ -41,10 +40,11 @@ def instruction_values(text: str, raws: list[RawNode], escape: str) -> list[str]
     written = list(map(_KEYWORD, nodes))
     after = map(add, map(_START, nodes), map(len, written))
     rests = list(map(text.__getitem__, map(slice, after, map(_CONTENT_END, nodes))))
-    continued = list(map(ne, map(_LINE, nodes), map(_END_LINE, nodes)))
-    joined = iter(map(continuation_gaps(escape).sub, repeat(""), compress(rests, continued)))
-    for i in compress(range(len(rests)), continued):
-        rests[i] = next(joined)
+    gaps = continuation_gaps(escape)
+    if _SEPARATOR in text:
+        rests = list(map(gaps.sub, repeat(""), rests))
+    else:  # one substitution for all: no gap reaches from one instruction's text into the next
+        rests = gaps.sub("", _SEPARATOR.join(rests)).split(_SEPARATOR)
     values = list(map(str.lstrip, map(str.rstrip, rests, repeat(GO_SPACE)), repeat(_AFTER_KEYWORD)))
     odd = list(compress(range(len(nodes)), map(eq, written, repeat(""))))
     if nodes[-1][CONTENT_END] == len(text):
