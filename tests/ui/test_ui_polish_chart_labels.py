@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from studio.ui.build.chart_labels import PAD_PX, SLANT_MAX_PX, fit_labels
@@ -40,11 +41,13 @@ def test_fit_labels_picks_flat_then_wrapped_then_slanted():
     assert width(very.texts[0]) <= SLANT_MAX_PX and very.texts[1] == "x"
 
 
-def resize_chart(qtbot, chart: StageSizesChart, chart_width: int) -> None:
-    """Resize and wait until the plot has laid itself out for the new width."""
-    chart.resize(chart_width, 300)
+def resize_chart(qtbot, chart: StageSizesChart, chart_width: int, chart_height: int = 300) -> None:
+    """Resize and wait until the plot has laid itself out for the new size."""
+    chart.resize(chart_width, chart_height)
     axis, view = chart.getPlotItem().getAxis("bottom"), chart.getPlotItem().getViewBox()
-    qtbot.waitUntil(lambda: chart.width() == chart_width and view.sceneBoundingRect().right() <= chart_width
+    qtbot.waitUntil(lambda: chart.width() == chart_width and chart.height() == chart_height
+                    and view.sceneBoundingRect().right() <= chart_width
+                    and view.sceneBoundingRect().bottom() <= chart_height
                     and abs(axis.geometry().width() - view.width()) < 2
                     and abs(axis.height() - axis.minimumHeight()) < 1)  # the axis took its new height
 
@@ -91,14 +94,31 @@ def test_narrowing_the_chart_changes_the_layout_as_promised(qtbot):
     assert axis.toolTip() == ""  # nothing shortened, so nothing to explain
 
 
-def test_size_notes_over_the_bars_never_overlap_after_a_resize(qtbot):
+@pytest.mark.parametrize("size", [(600, 300), (260, 300), (420, 170), (300, 150)])
+def test_size_notes_over_the_bars_never_overlap_after_a_resize(qtbot, size):
     chart = show_chart(qtbot, NAMES)
-    for chart_width in (600, 260):
-        resize_chart(qtbot, chart, chart_width)
-        rects = [item.sceneBoundingRect() for item in chart._texts]
-        for i, first in enumerate(rects):
-            for second in rects[i + 1:]:
-                assert not first.intersects(second), f"notes overlap at {chart_width}px"
-        view = chart.getPlotItem().getViewBox().sceneBoundingRect()
-        saving = next(item for item in chart._texts if "saved" in item.textItem.toPlainText())
-        assert saving.sceneBoundingRect().left() >= view.left() - 1  # the saving note is not cut off
+    resize_chart(qtbot, chart, *size)
+    view = chart.getPlotItem().getViewBox().sceneBoundingRect()
+    # every note inside the plot (none cut off), once pyqtgraph has placed them for the new size
+    qtbot.waitUntil(lambda: chart._texts and all(view.adjusted(-1, -1, 1, 1).contains(t.sceneBoundingRect())
+                                                 for t in chart._texts))
+    rects = [item.sceneBoundingRect() for item in chart._texts]
+    for i, first in enumerate(rects):
+        for second in rects[i + 1:]:
+            assert not first.intersects(second), f"notes overlap at {size}"
+    assert any("saved" in item.textItem.toPlainText() for item in chart._texts)
+    bars_top = chart.getPlotItem().getViewBox().mapViewToScene(QPointF(0, chart.top)).y()
+    assert bars_top > view.top()  # the tallest bar stays inside the plot
+
+
+def test_timeline_seconds_are_labelled_no_closer_than_a_label_width():
+    from studio.ui.build.chart_base import SecondsAxis, readable_step
+
+    assert [readable_step(x) for x in (0.013, 0.02, 0.3, 7, 120)] == [0.02, 0.02, 0.5, 10, 200]
+    axis = SecondsAxis("bottom")
+    for span, pixels in ((0.12, 150), (0.12, 600), (90.0, 200), (3600.0, 900)):
+        (step, _offset), = axis.tickSpacing(0.0, span, pixels)
+        assert step * pixels / span >= SecondsAxis.LABEL_PX  # "0.02 s" never runs into "0.04 s"
+        assert step / 2.5 * pixels / span < SecondsAxis.LABEL_PX  # and not needlessly sparse
+        labels = axis.tickStrings([0.0, step], 1.0, step)
+        assert all(width(label) < SecondsAxis.LABEL_PX - 8 for label in labels)

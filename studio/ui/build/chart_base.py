@@ -5,9 +5,11 @@ dark palettes, and each needs "which bar is under the mouse" for hover and click
 """
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette, QTextOption
 from PySide6.QtWidgets import QWidget
 
 from studio.core.units import human_size
@@ -30,12 +32,29 @@ class SizeAxis(pg.AxisItem):
 
 
 class SecondsAxis(pg.AxisItem):
+    """Times along the bottom, never closer than ``LABEL_PX`` (pyqtgraph's default spacing
+    runs labels like "0.02 s0.04 s" into each other in a narrow chart)."""
+
+    LABEL_PX = 56
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
         return [f"{v * scale:g} s" for v in values]
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph override)
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        return [(readable_step(span * self.LABEL_PX / size), 0)]
+
+
+def readable_step(least: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``least`` (> 0)."""
+    power = 10 ** math.floor(math.log10(least))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= least * (1 - 1e-9))
 
 
 def palette_colors() -> dict[str, QColor]:
@@ -86,18 +105,33 @@ class BuildChart(pg.PlotWidget):
         self.addItem(self.hover, ignoreBounds=True)
         self.empty = pg.TextItem("", color=colors["dim"], anchor=(0.5, 0.5))
         self.addItem(self.empty, ignoreBounds=True)
+        item.getViewBox().sigResized.connect(lambda _vb: self.on_view_resized())
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
     def show_empty(self, text: str) -> None:
         """No data: a hint in the middle and no meaningless tick labels."""
         self.empty.setText(text)
+        self._wrap_empty()
         self.empty.setPos(0.5, 0.5)
         self.setXRange(0, 1, padding=0)
         self.setYRange(0, 1, padding=0)
         for name in ("left", "bottom"):
             self.getPlotItem().getAxis(name).setTicks([[], []])
         self.empty.show()
+
+    def _wrap_empty(self) -> None:
+        """The hint wraps to the plot's width (a narrow chart must not cut it at both ends)."""
+        room = self.getPlotItem().getViewBox().width() - 12
+        if room > 40:
+            self.empty.setTextWidth(room)
+            self.empty.textItem.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+            self.empty.updateTextPos()
+
+    def on_view_resized(self) -> None:
+        """The plot area changed size (after the widget's own layout): re-fit what depends on it."""
+        if self.empty.isVisible():
+            self._wrap_empty()
 
     def hide_empty(self) -> None:
         if self.empty.isVisible():

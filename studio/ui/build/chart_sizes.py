@@ -80,18 +80,34 @@ class StageSizesChart(BuildChart):
         self.top = max(self.values + [g for g in ghost_h])
         self.setXRange(-0.6, len(xs) - 0.4, padding=0)
         self.getPlotItem().getAxis("bottom").set_labels(list(zip(xs, self.labels)))
-        self.setYRange(0, self.top * 1.45, padding=0)
         self._annotate()
 
     def _annotate(self) -> None:
-        """Sizes over the bars (all when there is room, else the final one) and the saving;
-        redone when the chart is resized, so a narrower dock never stacks them on each other."""
+        """Sizes over the bars (all when there is room, else the final one) and the saving
+        at the top; redone when the chart is resized. The y range leaves enough pixels
+        above the tallest bar for its note and the saving, so they never overlap."""
         for item in self._texts:
             self.removeItem(item)
         self._texts = []
         if not self.values:
             return
-        roomy = self.px_per_unit() >= 52
+        view_h = max(1.0, self.getPlotItem().getViewBox().height())
+        saving = self._saving_note()
+        for roomy in (self.px_per_unit() >= 52, False):
+            notes = self._bar_notes(roomy)
+            headroom = max((_note_px(text, bold) for text, *_rest, bold in notes), default=0.0)
+            headroom += (_note_px(saving, True) if saving else 0.0) + 6
+            if not roomy or view_h - headroom >= 0.45 * view_h:
+                break
+        y_max = self.top * view_h / max(view_h - headroom, 0.3 * view_h)
+        self.setYRange(0, y_max, padding=0)
+        for text, x, y, color, bold in notes:
+            self._label(text, x, y, color, bold=bold)
+        if saving:
+            self._label(saving, len(self.values) - 0.45, y_max, QColor(FINAL_HUE), bold=True, anchor=(1, 0))
+
+    def _bar_notes(self, roomy: bool) -> list[tuple]:
+        notes = []
         for x, (value, ghost, kind) in enumerate(zip(self.values, self.ghost_values, self.kinds)):
             text = human_size(value) if roomy or kind == "final" else ""
             if ghost is not None and roomy:
@@ -99,17 +115,20 @@ class StageSizesChart(BuildChart):
             if kind == "final":
                 text = "final\n" + text
             if text:
-                self._label(text, x, max(value, ghost or 0),
-                            QColor(FINAL_HUE) if kind == "final" else self.text_color, bold=kind == "final")
-        if self.saved and self.final_size is not None:
-            saved = human_size(self.saved)
-            one_line = f"multi-stage saved {saved}"
-            fits = QFontMetricsF(self._label_font(True)).horizontalAdvance(one_line) + 8 <= self.getPlotItem().getViewBox().width()
-            self._label(one_line if fits else f"multi-stage\nsaved {saved}", len(self.values) - 0.45, self.top * 1.38,
-                        QColor(FINAL_HUE), bold=True, anchor=(1, 0))
+                color = QColor(FINAL_HUE) if kind == "final" else self.text_color
+                notes.append((text, x, max(value, ghost or 0), color, kind == "final"))
+        return notes
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
+    def _saving_note(self) -> str:
+        if not self.saved or self.final_size is None:
+            return ""
+        saved = human_size(self.saved)
+        one_line = f"multi-stage saved {saved}"
+        fits = QFontMetricsF(_note_font(True)).horizontalAdvance(one_line) + 8 <= self.getPlotItem().getViewBox().width()
+        return one_line if fits else f"multi-stage\nsaved {saved}"
+
+    def on_view_resized(self) -> None:
+        super().on_view_resized()
         if getattr(self, "values", None) and not getattr(self, "_closing", False):  # not mid-__init__/close
             self._annotate()
 
@@ -124,16 +143,9 @@ class StageSizesChart(BuildChart):
             return QBrush(QColor(FINAL_HUE), Qt.BrushStyle.BDiagPattern)
         return QBrush(QColor(STAGE_HUE))
 
-    @staticmethod
-    def _label_font(bold: bool) -> QFont:
-        font = QFont()
-        font.setBold(bold)
-        font.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
-        return font
-
     def _label(self, text: str, x: float, y: float, color, bold: bool = False, anchor=(0.5, 1)) -> None:
         item = pg.TextItem(text, color=color, anchor=anchor)
-        item.setFont(self._label_font(bold))
+        item.setFont(_note_font(bold))
         item.setPos(x, y)
         self.addItem(item)
         self._texts.append(item)
@@ -154,3 +166,14 @@ class StageSizesChart(BuildChart):
             text += "\nthe final image plus what the builder stages cost"
         return text
 
+
+def _note_font(bold: bool) -> QFont:
+    font = QFont()
+    font.setBold(bold)
+    font.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
+    return font
+
+
+def _note_px(text: str, bold: bool) -> float:
+    """How tall a note is drawn (its lines plus the text item's document margins)."""
+    return QFontMetricsF(_note_font(bold)).height() * (text.count("\n") + 1) + 8
