@@ -3,6 +3,7 @@ they fit, two lines broken between words, else slanted; only very long names are
 shortened, and then the axis tooltip has them in full."""
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -76,7 +77,7 @@ def test_every_bar_name_is_drawn_whole_and_apart(qtbot, chart_width):
         widest = max(r.width() for r in rects)
         assert axis.height() >= widest * math.sin(angle)  # the axis is tall enough for them
         return
-    for left, right in zip(rects, rects[1:]):
+    for left, right in itertools.pairwise(rects):
         assert left.right() <= right.left(), f"{layout.texts} overlap at {chart_width}px"
     bounds = axis.boundingRect()
     assert all(bounds.contains(rect) for rect in rects)

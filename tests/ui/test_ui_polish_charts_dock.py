@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-import docker
 import pytest
 from PySide6.QtCore import QSettings
-from testimages import TEST_LABEL, remove_test_images
+from test_build_gui import BUSYBOX, docker_client  # noqa: F401 (the module-scoped engine fixture)
+from testimages import TEST_LABEL
 
 from studio.ui.build.charts_dock import has_chart_data
 from studio.ui.build.history import BuildRecord, StageRecord
 from studio.ui.main_window import MainWindow
 
-BUSYBOX = "stage-studio-test/busybox:latest"
 TWO_STAGES = """FROM {bb} AS toolchain
 RUN echo {token} > /id && dd if=/dev/zero of=/tool bs=1000 count=40 2>/dev/null
 
@@ -34,7 +33,7 @@ def charts_fraction(window) -> float:
 
 @pytest.fixture
 def wide_window(open_window, qtbot):
-    window, path = open_window("FROM scratch\nCOPY a /a\n")
+    window, _path = open_window("FROM scratch\nCOPY a /a\n")
     window.resize(1400, 900)
     qtbot.waitUntil(lambda: window.width() == 1400)
     return window
@@ -117,20 +116,8 @@ def test_the_saved_layout_remembers_a_pending_reveal_and_the_users_choice(qtbot)
     assert not fourth.charts_reveal.pending
 
 
-@pytest.fixture(scope="module")
-def docker_client():
-    try:
-        client = docker.from_env(timeout=120)
-        client.ping()
-        client.images.get(BUSYBOX)
-    except docker.errors.DockerException as exc:  # pragma: no cover - environment problem
-        pytest.fail(f"no Docker Engine with {BUSYBOX} (run scripts/engine-up): {exc}")
-    yield client
-    remove_test_images(client)
-    client.close()
-
-
-def test_a_real_build_reveals_readable_charts(open_window, qtbot, docker_client):
+@pytest.mark.usefixtures("docker_client")
+def test_a_real_build_reveals_readable_charts(open_window, qtbot):
     window, _path = open_window(TWO_STAGES.format(bb=BUSYBOX, token=uuid.uuid4().hex))
     window.resize(1000, 700)
     controller = window.build_controller

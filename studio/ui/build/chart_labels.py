@@ -69,13 +69,11 @@ def fit_labels(labels: list[str], slot_px: float, font: QFont) -> LabelLayout:
 class CategoryAxis(pg.AxisItem):
     """A bottom axis for named bars at x = 0, 1, 2…: lays its labels out with ``fit_labels``."""
 
-    labels: list[tuple[float, str]] = []  # (x, full name); set before pyqtgraph's first resize
-
     def __init__(self, *args, **kwargs) -> None:
         self.layout_now = LabelLayout("flat", [], 0.0)
+        self.labels: list[tuple[float, str]] = []  # (x, full name); set before pyqtgraph's first resize
         super().__init__("bottom", *args, **kwargs)
         self.setStyle(hideOverlappingLabels=SPILL_PX)  # room left of the axis for slanted names
-        self.labels = []
 
     def set_labels(self, labels: list[tuple[float, str]]) -> None:
         self.labels = list(labels)
@@ -97,7 +95,7 @@ class CategoryAxis(pg.AxisItem):
         self.layout_now = layout
         self.setToolTip("\n".join(names) if layout.shortened else "")
         offset = self.style["tickTextOffset"][1] + max(0, self.style["tickLength"])
-        self.setHeight(int(math.ceil(max(layout.height, QFontMetricsF(self.label_font()).height()) + offset + 2)))
+        self.setHeight(math.ceil(max(layout.height, QFontMetricsF(self.label_font()).height()) + offset + 2))
         self.picture = None
         self.update()
 

@@ -37,7 +37,7 @@ class ChartsReveal(QObject):
         dock.hide()
         if neighbour is not None:  # without the charts beside it, the bottom row need not be tall
             window.resizeDocks([neighbour], [WAITING_HEIGHT], Qt.Orientation.Vertical)
-        dock.toggleViewAction().triggered.connect(self._user_chose)  # menus and the dock's close button
+        dock.toggleViewAction().triggered.connect(self._user_chose)  # View > Panels and Build > Charts
 
     def _user_chose(self, _checked: bool = False) -> None:
         self.pending = False
