@@ -120,13 +120,31 @@ def materialize_details(d: dict, entry: tuple, start: int) -> None:
 
 
 @lru_cache(maxsize=4)
-def _quick_flags(escape: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _quick_line(escape: str) -> re.Pattern[str]:
     """A first line that is a keyword and plain flags (no quotes, no escapes), then
-    something that is not a flag; and one such flag."""
+    something that is not a flag; group 1 holds the flags."""
     e = re.escape(escape)
     flag = rf"""--([^\s"'\\{e}=]+)(?:=([^\s"'\\{e}]*))?(?=[ \t]|\r?\Z)"""
-    line = re.compile(_LEAD + rf"[A-Za-z]++(?=[ \t\v\f\r]|\Z)((?:[ \t]+{flag})*+)[ \t\v\f\r]*+(?!--)")
-    return line, re.compile(flag)
+    return re.compile(_LEAD + rf"[A-Za-z]++(?=[ \t\v\f\r]|\Z)((?:[ \t]+{flag})*+)[ \t\v\f\r]*+(?!--)")
+
+
+_QUICK_LINE = {"\\": _quick_line("\\"), "`": _quick_line("`")}
+
+
+def _plain_flags(line: str, start: int, end: int) -> tuple:
+    """(name, value, start, end, value start, value end) of each flag in ``line[start:end]``,
+    which ``_quick_line`` found to be plain flags after spaces or tabs."""
+    flags = ()
+    pos = start
+    for token in line[start:end].split():  # (a plain flag holds no white space)
+        at = line.index(token, pos)
+        pos = at + len(token)
+        name, eq, value = token[2:].partition("=")
+        if eq:
+            flags += ((name.lower(), value, at, pos, pos - len(value), pos),)
+        else:
+            flags += ((name.lower(), None, at, pos, None, None),)
+    return flags
 
 
 def quick_details(key: str, escape: str, keyword: str, exec_form: bool) -> tuple | None:
@@ -140,13 +158,11 @@ def quick_details(key: str, escape: str, keyword: str, exec_form: bool) -> tuple
     line = line.removesuffix("\r")
     if line.rstrip(" \t").endswith(escape):  # (a continuation at the end of the file)
         return None
-    whole, one = _quick_flags(escape)
-    m = whole.match(line)
+    m = _QUICK_LINE[escape].match(line)
     if m is None:
         return None
-    flags = tuple((f.group(1).lower(), f.group(2), f.start(), f.end(),
-                   None if f.group(2) is None else f.start(2), None if f.group(2) is None else f.end())
-                  for f in one.finditer(line, m.start(1), m.end(1)))
+    fs, fe = m.span(1)
+    flags = _plain_flags(line, fs, fe) if fe > fs else ()
     tail = line[m.end():]
     stripped = tail.lstrip(GO_SPACE)
     args = stripped.rstrip(GO_SPACE)
@@ -166,12 +182,10 @@ def quick_details(key: str, escape: str, keyword: str, exec_form: bool) -> tuple
 def quiet_first_line(line: str, escape: str, keyword: str) -> bool:
     """True when ``line``, the first line of a RUN/COPY that holds all its flags, has only
     plain flags naming no stage or image and no mount that is odd (``surely_quiet``)."""
-    whole, one = _quick_flags(escape)
-    m = whole.match(line)
+    m = _QUICK_LINE[escape].match(line)
     if m is None:
         return False
-    for f in one.finditer(line, m.start(1), m.end(1)):
-        name, value = f.group(1).lower(), f.group(2)
+    for name, value, *_ in _plain_flags(line, *m.span(1)):
         if keyword == "COPY" and name == "from":
             return False
         if keyword == "RUN" and name == "mount" and value is not None:
