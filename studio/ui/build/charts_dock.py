@@ -51,7 +51,7 @@ class ChartsReveal(QObject):
         self.dock.show()
         height = max(MIN_REVEAL_HEIGHT, int(self.window.height() * REVEAL_HEIGHT))
         self.window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
-        if self.neighbour is not None and self.neighbour.isVisible() and not self.dock.isFloating():
+        if self.neighbour is not None and self.neighbour.toggleViewAction().isChecked() and not self.dock.isFloating():
             width = self.window.width()
             self.window.resizeDocks([self.neighbour, self.dock], [width // 4, width - width // 4],
                                     Qt.Orientation.Horizontal)
