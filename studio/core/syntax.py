@@ -180,6 +180,12 @@ def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode])
     while pos < n:
         at = find("<<", pos)
         stop = n if at < 0 else rfind("\n", pos, at) + 1  # the start of the line holding "<<"
+        while stop - pos > _PIECE:  # a long stretch in pieces: small lists stay in the CPU caches
+            cut = rfind("\n", pos, pos + _PIECE) + 1
+            taken = _lex_stretch(text, pos, cut, line, escape, out) if cut > pos else (pos, line)
+            if taken[0] == pos:  # one unit longer than a piece
+                break
+            pos, line = taken
         if stop > pos:
             pos, line = _lex_stretch(text, pos, stop, line, escape, out)
         limit = n - 1 if at < 0 else at
@@ -188,6 +194,8 @@ def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode])
             append(node)
             pos, line = node[END], node[END_LINE] + 1
 
+
+_PIECE = 1 << 16  # characters lexed in bulk at once, at most (about 1,000 units)
 
 # Per findall match: the unit's text, and its kind from (a blank line's end, a comment's "#").
 _TEXT, _MARKS, _KEYWORD = itemgetter(0), itemgetter(1, 2), itemgetter(3)

@@ -51,3 +51,16 @@ def test_a_big_file_with_heredocs_here_and_there():
     raw = parse(text)._raw
     assert raw == one_unit_at_a_time(text)
     assert any(node[6] for node in raw)  # heredoc bodies were taken
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(texts(), st.integers(1, 40))
+def test_bulk_lexing_in_small_pieces_equals_one_unit_at_a_time(text, piece):
+    import studio.core.syntax as syntax
+
+    saved = syntax._PIECE
+    syntax._PIECE = piece  # (big files are lexed in pieces of 64 Ki characters)
+    try:
+        assert parse(text)._raw == one_unit_at_a_time(text)
+    finally:
+        syntax._PIECE = saved
