@@ -6,8 +6,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_build_gui import BUSYBOX, docker_client  # noqa: F401 (the module-scoped engine fixture)
-from testimages import TEST_LABEL
+from test_build_gui import BUSYBOX, build_window, docker_client, run_build  # noqa: F401 (fixtures)
 
 from studio.ui.build.charts_dock import has_chart_data
 from studio.ui.build.history import BuildRecord, StageRecord
@@ -116,17 +115,13 @@ def test_the_saved_layout_remembers_a_pending_reveal_and_the_users_choice(qtbot)
     assert not fourth.charts_reveal.pending
 
 
-@pytest.mark.usefixtures("docker_client")
-def test_a_real_build_reveals_readable_charts(open_window, qtbot):
-    window, _path = open_window(TWO_STAGES.format(bb=BUSYBOX, token=uuid.uuid4().hex))
+def test_a_real_build_reveals_readable_charts(build_window, qtbot):
+    window, _path = build_window(TWO_STAGES.format(bb=BUSYBOX, token=uuid.uuid4().hex))
     window.resize(1000, 700)
-    controller = window.build_controller
-    controller.extra_labels = {TEST_LABEL: "1"}
     window.editor.setFocus()
     assert not window.charts_dock.isVisible()
-    assert controller.start()
-    qtbot.waitUntil(lambda: not controller.running(), timeout=120_000)
-    assert controller.last_result is not None and controller.last_result.ok, controller.last_result.error
+    result, _events = run_build(qtbot, window)
+    assert result is not None and result.ok, result.error
     qtbot.waitUntil(window.charts_dock.isVisible)
     assert window.editor.hasFocus()
     sizes = window.build_charts.sizes
