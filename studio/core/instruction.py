@@ -135,6 +135,7 @@ def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, .
     this loop runs over every line of a newly opened file."""
     look: list[int] = []
     unknown: list[int] = []
+    same = None  # the first line, with its line end, of the last quiet RUN/COPY here
     for r, ins in enumerate(rest):
         kw = ins.keyword
         if kw == "RUN" or kw == "COPY":
@@ -147,6 +148,10 @@ def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, .
                 continue
             text = source[0]
             start, end = d["start"], d["content_end"]
+            if same is not None and text.startswith(same, start):  # lines in a row often start alike
+                if text.find("--", start + len(same), end) >= 0:  # quiet unless flags may go on
+                    look.append(r)
+                continue
             last = text.rfind("--", start, end)
             if last < 0:
                 continue
@@ -156,9 +161,14 @@ def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, .
             elif last > eol - 2:  # a "--" past the first line: flags may go on
                 look.append(r)
                 continue
+            if kw == "COPY" and text.find("--from", start, eol) >= 0:  # (a look is all the test would cost)
+                look.append(r)
+                continue
             quiet = source[2].quiet_lines.get(text[start:eol])
             if not (ins.surely_quiet() if quiet is None else quiet):
                 look.append(r)
+            elif eol < end:
+                same = text[start:eol + 1]
         elif kw not in KEYWORDS:
             unknown.append(r)
     return tuple(look), tuple(unknown)
