@@ -1,6 +1,8 @@
 """Pure pieces of the build UI: units, ANSI handling, the session fold, history deltas."""
 from __future__ import annotations
 
+import pytest
+
 from studio.engine.events import (BuildFailed, BuildFinished, BuildResult, BuildStarted, LayerInfo, SizesReady,
                                   StageFinished, StagePlan, StageResult, StepFinished, StepLog, StepPlan,
                                   StepStarted)
@@ -79,6 +81,21 @@ def test_session_folds_progress_logs_and_failure():
     assert session.active_lines() == []
     assert session.elapsed(0) == 1.5
     assert session.steps[0].start == 0.5 and session.steps[0].end == 2.0
+
+
+def test_a_cached_stage_reported_late_did_not_take_the_wait():
+    """BuildKit checks a stage's cache when a later stage needs it: its FROM may be reported
+    at once and its cached RUN only at the end; the stage took no time of its own."""
+    session = BuildSession()
+    session.apply([BuildStarted(_plan(), "buildkit", 2),
+                   StepStarted(0, 1, "[build 1/3] FROM x", 0.0), StepFinished(0, 1, True, 0.0),
+                   StepStarted(2, 7, "[stage-2 1/2] FROM y", 0.0),
+                   StepStarted(0, 2, "[build 2/3] RUN a", 1.4), StepFinished(0, 2, True, 0.01),
+                   StageFinished(0, "cached"),
+                   StepFinished(2, 7, False, 1.6), StageFinished(2, "done")])
+    assert session.elapsed(0) == pytest.approx(0.01)
+    assert session.log_lines(0)[-1] == "── cached in 0.0 s"
+    assert session.elapsed(2) == pytest.approx(1.6)  # a stage that ran: its span
 
 
 def _finished_session(sizes: dict[int, int], run_time: float) -> tuple[BuildSession, BuildResult]:

@@ -357,3 +357,31 @@ def test_theme_follows_light_and_dark_palettes(qapp):
     assert a.node_fill.lightnessF() > 0.8 > 0.3 > b.node_fill.lightnessF()
     for theme in (a, b):  # text stays readable on its card
         assert abs(theme.text.lightnessF() - theme.node_fill.lightnessF()) > 0.5
+
+
+def test_build_footer_shortens_instead_of_overlapping(view):
+    """A size with its change against the baseline and a long state line do not fit a box
+    side by side: the footer drops the step count, then the time, then the change."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from studio.ui.graph import theme as T
+
+    show(view, BE)
+    node = view.stage_nodes()[0]
+    node.set_build_state("cached")
+    node.set_progress(12, 12)
+    node.set_elapsed(123.4)
+    fm = QFontMetricsF(node.theme.small_font)
+    gap = fm.horizontalAdvance("  ")
+    widths = []
+    for delta in (None, "+1.02 MB · -1.5 s", "+102.45 kB · +10,000.0 s · much longer than any box is wide"):
+        node.set_size("5.06 MB", delta)
+        width = T.NODE_WIDTH - 2 * T.PAD - 4  # the footer's text rectangle
+        left, right = node._footer_texts(fm, width)
+        assert fm.horizontalAdvance(left) + gap + fm.horizontalAdvance(right) <= width
+        assert right.startswith("5.06 MB") and left.startswith("cached")
+        widths.append((left, right))
+    assert widths[0] == ("cached  12/12  123.4s", "5.06 MB")  # everything fits
+    assert widths[1][1] == "5.06 MB  (+1.02 MB · -1.5 s)" and "12/12" not in widths[1][0]
+    assert widths[2][1] == "5.06 MB"  # the change that can never fit is left to the tooltip and charts
+    view.grab()

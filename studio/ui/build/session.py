@@ -227,6 +227,10 @@ class BuildSession:
             return None
         if stage.running and stage.state == "running":
             return max(0.0, (self.now() if now is None else now) - stage.first_start)
+        if stage.state == "cached":
+            # BuildKit checks a stage's cache only when a later stage needs it, so its cached
+            # steps can be reported late: the span from its first step would count waiting
+            return sum(s.duration or 0.0 for s in self.steps if s.stage == index)
         end = stage.last_end if stage.last_end is not None else stage.first_start
         return max(0.0, end - stage.first_start)
 

@@ -147,17 +147,28 @@ class StagePaintMixin:
         painter.setFont(th.small_font)
         painter.setPen(color)
         rect = QRectF(T.PAD + 4, y, T.NODE_WIDTH - 2 * T.PAD - 4, T.FOOTER_H)
-        left = self._state if self._state != "idle" else ""
-        if self._progress:
-            left += f"  {self._progress[0]}/{self._progress[1]}"
-        if self._elapsed is not None:
-            left += f"  {self._elapsed:.1f}s"
-        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, left.strip())
-        if self._size:
-            size, delta = self._size
+        left, right = self._footer_texts(QFontMetricsF(th.small_font), rect.width())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, left)
+        if right:
             painter.setPen(th.text)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             size + (f"  ({delta})" if delta else ""))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, right)
+
+    def _footer_texts(self, fm: QFontMetricsF, width: float) -> tuple[str, str]:
+        """State/progress/time on the left, size (and its change) on the right, shortened
+        until both fit side by side: first the step count goes, then the time, then the
+        change against the baseline (the tooltip and the charts keep them all)."""
+        state = self._state if self._state != "idle" else ""
+        steps = f"{self._progress[0]}/{self._progress[1]}" if self._progress else ""
+        took = f"{self._elapsed:.1f}s" if self._elapsed is not None else ""
+        lefts = ["  ".join(p for p in (state, steps, took) if p), "  ".join(p for p in (state, took) if p), state]
+        size, delta = self._size if self._size else ("", "")
+        rights = [size + (f"  ({delta})" if delta else ""), size] if size else [""]
+        gap = fm.horizontalAdvance("  ")
+        for right in rights:
+            for left in lefts:
+                if fm.horizontalAdvance(left) + (gap if left and right else 0) + fm.horizontalAdvance(right) <= width:
+                    return left, right
+        return state, fm.elidedText(size, Qt.TextElideMode.ElideRight, max(0.0, width - fm.horizontalAdvance(state) - gap))
 
 
 

@@ -1,0 +1,93 @@
+"""Make docs/screenshot-build.png: the window after two builds of a five-stage project.
+
+The first build is pinned as the baseline; then the text is edited (the app grows) and
+built again, so the boxes show size and time changes and the History chart has two points. Needs the engine and the offline busybox image
+(scripts/engine-up). Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DOCKERFILE = """\
+# A compiled app in a multi-stage build (busybox stands in for a toolchain)
+FROM stage-studio-test/busybox:latest AS deps
+WORKDIR /src
+RUN mkdir vendor && dd if=/dev/urandom of=vendor/modules.bin bs=1k count=2000 2>/dev/null
+
+FROM deps AS build
+COPY main.go .
+RUN for m in net http json cli; do echo "compiling $m"; sleep 0.3; done && dd if=/dev/urandom of=/src/app bs=1k count=900 2>/dev/null
+
+FROM stage-studio-test/busybox:latest AS assets
+RUN mkdir /assets && echo "minifying css" && sleep 0.8 && head -c 120000 /dev/urandom > /assets/site.css
+
+FROM build AS test
+RUN echo "running the tests" && sleep 1
+
+FROM scratch AS runtime
+COPY --from=build /src/app /app
+COPY --from=assets /assets /assets
+ENTRYPOINT ["/app"]
+"""
+
+
+def wait(app, condition, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the build")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from studio.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    app.setOrganizationName("Stage Studio screenshot")  # settings of its own, not the user's
+    app.setApplicationName("Stage Studio")
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "shotproj"
+        project.mkdir()
+        (project / "main.go").write_text('package main\n\nfunc main() { println("hello") }\n')
+        path = project / "Dockerfile"
+        path.write_text(DOCKERFILE)
+        window = MainWindow()
+        window.resize(1280, 800)
+        window.show()
+        window.open_file(path)
+        controller = window.build_controller
+        controller.extra_labels = {"io.github.stagestudio.screenshot": "1"}
+        for n in range(2):
+            controller.start(no_cache=True)  # every step runs: the timeline shows real work
+            wait(app, lambda: not controller.running())
+            if n == 0:
+                controller.pin_baseline()
+                # an edit, as a user would make one: the app grows, the build stage reruns
+                editor = window.editor
+                editor.setPlainText(editor.toPlainText().replace("count=900", "count=1000"))
+        for _ in range(50):
+            app.processEvents()
+            time.sleep(0.02)
+        out = ROOT / "docs" / "screenshot-build.png"
+        window.grab().save(str(out))
+        print(f"wrote {out}")
+        window.close()
+    import docker
+
+    client = docker.from_env()
+    for image in client.api.images(filters={"label": "io.github.stagestudio.screenshot=1"}):
+        client.api.remove_image(image["Id"], force=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
