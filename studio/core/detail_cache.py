@@ -30,7 +30,8 @@ class DetailCache:
     escape character's results (a change of escape re-parses from scratch).
     """
 
-    __slots__ = ("eager", "froms", "limit", "quiet_lines", "results", "stage_chars", "stages", "texts")
+    __slots__ = ("__weakref__", "eager", "froms", "limit", "quiet_lines", "results", "stage_chars", "stages",
+                 "texts")
 
     def __init__(self) -> None:
         self.texts: dict[str, tuple] = {}

@@ -7,6 +7,7 @@ of them is read (``ParsedInstruction``), so opening a big file stays fast.
 from __future__ import annotations
 
 import re
+import weakref
 
 from studio.core.detail_cache import (DetailCache, materialize_details, quick_details, quiet_first_line,
                                       relative_details)
@@ -30,6 +31,13 @@ _new = object.__new__
 # Every keyword's spellings in upper and title case, so most lines need no str.upper().
 _UPPER = {w: k for k in KEYWORDS for w in (k, k.title(), k.lower())}
 _NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))  # (their details have more parts)
+
+
+def _cache_of(cache_ref: weakref.ref) -> DetailCache:
+    """The Document's DetailCache, or an empty one if the Document is gone (its
+    instructions outlive it: the details are worked out without help then)."""
+    cache = cache_ref()
+    return DetailCache() if cache is None else cache
 
 
 class _Lazy:
@@ -76,7 +84,8 @@ class ParsedInstruction(Instruction):
         source = d.get("_source")
         if source is None:  # already filled (two threads may both fill: same values)
             return
-        text, escape, cache = source
+        text, escape, cache_ref = source
+        cache = _cache_of(cache_ref)
         start = self.start
         key = text[start:self.content_end]
         entry = cache.texts.get(key)
@@ -106,7 +115,8 @@ class ParsedInstruction(Instruction):
                 return self.flag("from") is None
             return self.keyword == "RUN" and not any(
                 m.problems or m.type in SESSION_MOUNT_TYPES or "from" in m.options for m in self.mounts)
-        text, escape, cache = source
+        text, escape, cache_ref = source
+        cache = _cache_of(cache_ref)
         start, end = self.start, self.content_end
         at = text.find("--", start, end)
         if at < 0:
@@ -164,7 +174,7 @@ def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, .
             if kw == "COPY" and text.find("--from", start, eol) >= 0:  # (a look is all the test would cost)
                 look.append(r)
                 continue
-            quiet = source[2].quiet_lines.get(text[start:eol])
+            quiet = _cache_of(source[2]).quiet_lines.get(text[start:eol])
             if not (ins.surely_quiet() if quiet is None else quiet):
                 look.append(r)
             elif eol < end:
@@ -184,7 +194,10 @@ def build_nodes(text: str, raws: list[RawNode], escape: str, stage: int = -1,
     out: list[Node] = []
     append = out.append
     match = _SIMPLE_KEYWORD.match
-    source = (text, escape, DetailCache() if cache is None else cache)
+    # Shared by the instructions, which fill their details from it. The cache only weakly:
+    # it holds the stage graph's parts (and so instructions), and a cycle would keep a
+    # dropped Document alive until a costly full collection.
+    source = (text, escape, weakref.ref(DetailCache() if cache is None else cache))
     new = _new
     upper_of = _UPPER.get
     in_stage = stage if stage >= 0 else None
