@@ -33,11 +33,19 @@ _UPPER = {w: k for k in KEYWORDS for w in (k, k.title(), k.lower())}
 _NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))  # (their details have more parts)
 
 
-def _cache_of(cache_ref: weakref.ref) -> DetailCache:
-    """The Document's DetailCache, or an empty one if the Document is gone (its
-    instructions outlive it: the details are worked out without help then)."""
+def _cache_of(cache_ref: weakref.ref, escape: str) -> DetailCache:
+    """The Document's DetailCache or, once the Document is gone (its instructions may
+    outlive it), one shared by such orphans (entries are by text: valid for any file
+    with the same escape character)."""
     cache = cache_ref()
-    return DetailCache() if cache is None else cache
+    if cache is None:
+        cache = _ORPHANS.get(escape)
+        if cache is None:
+            cache = _ORPHANS[escape] = DetailCache()
+    return cache
+
+
+_ORPHANS: dict[str, DetailCache] = {}
 
 
 class _Lazy:
@@ -85,7 +93,7 @@ class ParsedInstruction(Instruction):
         if source is None:  # already filled (two threads may both fill: same values)
             return
         text, escape, cache_ref = source
-        cache = _cache_of(cache_ref)
+        cache = _cache_of(cache_ref, escape)
         start = self.start
         key = text[start:self.content_end]
         entry = cache.texts.get(key)
@@ -116,7 +124,7 @@ class ParsedInstruction(Instruction):
             return self.keyword == "RUN" and not any(
                 m.problems or m.type in SESSION_MOUNT_TYPES or "from" in m.options for m in self.mounts)
         text, escape, cache_ref = source
-        cache = _cache_of(cache_ref)
+        cache = _cache_of(cache_ref, escape)
         start, end = self.start, self.content_end
         at = text.find("--", start, end)
         if at < 0:
@@ -174,7 +182,7 @@ def needs_a_look(rest: list[Instruction]) -> tuple[tuple[int, ...], tuple[int, .
             if kw == "COPY" and text.find("--from", start, eol) >= 0:  # (a look is all the test would cost)
                 look.append(r)
                 continue
-            quiet = _cache_of(source[2]).quiet_lines.get(text[start:eol])
+            quiet = _cache_of(source[2], source[1]).quiet_lines.get(text[start:eol])
             if not (ins.surely_quiet() if quiet is None else quiet):
                 look.append(r)
             elif eol < end:
