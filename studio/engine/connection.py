@@ -19,6 +19,7 @@ from typing import Any
 
 DEFAULT_TIMEOUT = 3.0
 API_TIMEOUT = 120  # per-request read timeout once connected (builds use their own)
+SSH_TIMEOUT = 10.0  # an ssh:// engine needs an ssh handshake and a remote docker CLI first
 
 
 class EngineUnavailable(Exception):
@@ -86,6 +87,7 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
     Raises EngineUnavailable with a readable message.
     """
     endpoint = resolve_endpoint()
+    timeout = _time_for(endpoint, timeout)
     outcome: dict[str, Any] = {}
 
     def attempt() -> None:
@@ -120,6 +122,11 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
     client = outcome["client"]
     client._stage_studio_ping = outcome["headers"]
     return client
+
+
+def _time_for(endpoint: Endpoint, timeout: float) -> float:
+    """At least SSH_TIMEOUT for an ssh:// engine (the default suits a local socket)."""
+    return max(timeout, SSH_TIMEOUT) if (endpoint.host or "").startswith("ssh://") else timeout
 
 
 def negotiated_version(engine_api: str | None) -> str:
@@ -269,6 +276,10 @@ def engine_status(timeout: float = DEFAULT_TIMEOUT) -> EngineStatus:
         except Exception as exc:  # noqa: BLE001
             outcome["status"] = EngineStatus(False, f"cannot reach the Docker Engine: {exc}")
 
+    try:
+        timeout = _time_for(resolve_endpoint(), timeout)
+    except EngineUnavailable:
+        pass
     worker = threading.Thread(target=probe, name="docker-status", daemon=True)
     worker.start()
     worker.join(timeout + 0.5)

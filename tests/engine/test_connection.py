@@ -66,3 +66,12 @@ def test_unknown_context_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("DOCKER_CONTEXT", "ghost")
     status = engine_status(timeout=3)
     assert not status.ok and "ghost" in status.message
+
+
+def test_ssh_engines_get_time_for_the_handshake():
+    from studio.engine.connection import SSH_TIMEOUT, Endpoint, _time_for
+
+    assert _time_for(Endpoint("ssh://me@buildhost", "default"), 3.0) == SSH_TIMEOUT
+    assert _time_for(Endpoint("ssh://me@buildhost", "remote"), 30.0) == 30.0
+    assert _time_for(Endpoint("unix:///var/run/docker.sock", "default"), 3.0) == 3.0
+    assert _time_for(Endpoint(None, "default"), 3.0) == 3.0
