@@ -8,7 +8,9 @@ usage: python bench/bench_parse.py [STAGES]   (default 200 stages, about 6,800 l
    node (keywords, heredocs), every instruction's details (flags, args, JSON, mounts;
    computed on first access), and the stage graph (stages, edges, diagnostics: what a
    user of the graph needs; it works out only the details it needs), so each cost is
-   visible. The last row is the target: ratio <= 1.0.
+   visible. Issue 3's target is the last row: ratio <= 1.0. "values" adds what .structure
+   gives besides the nodes (each instruction's joined value), for a like-for-like row;
+   "floor" is the work any stage graph here needs besides lexing (see graph_floor).
    Both sides are timed alternately (best of 15) so load from other processes hits both.
 2. Typing, as in the editor: one character at a time, each keystroke ``reparse`` + the
    stage graph of the new Document (median ms, and the ratio to a full parse + graph).
@@ -67,6 +69,24 @@ def nodes_and_values(text: str):
     return run
 
 
+def graph_floor(text: str):
+    """The part of a stage graph no implementation here can skip: nodes, and the details
+    of the FROM lines (names, platforms) and COPY lines (their --from flags and paths)."""
+    def run():
+        doc = parse(text)  # (kept while its details are read: they use its detail cache)
+        for ins in doc.instructions:
+            if ins.keyword == "FROM" or ins.keyword == "COPY":
+                ins.flags  # noqa: B018
+    return run
+
+
+def every_detail(text: str):
+    def run():
+        doc = parse(text)
+        return [i.args for i in doc.instructions]
+    return run
+
+
 def full(text: str) -> None:
     """What opening a file in the app costs: parse, nodes, the details the graph needs."""
     graph(parse(text))
@@ -107,20 +127,21 @@ def main() -> None:
 
     ref_fn = structure_fn(text)
     rows = [
-        ("parse() (lex: nodes' extents and lines)", lambda: parse(text)),
-        ("parse() + nodes (keywords, heredocs)", lambda: parse(text).nodes),
-        ("parse() + nodes + values (like .structure)", nodes_and_values(text)),
-        ("parse() + every instruction's details", lambda: [i.args for i in parse(text).instructions]),
-        ("parse() + stage graph (stages, edges, diags)", lambda: full(text)),
+        ("parse() (lex: nodes' extents and lines)", lambda: parse(text), None),
+        ("parse() + nodes (keywords, heredocs)", lambda: parse(text).nodes, 0.85),
+        ("parse() + nodes + values (like .structure)", nodes_and_values(text), 1.0),
+        ("parse() + every instruction's details", every_detail(text), None),
+        ("parse() + nodes + FROM/COPY details (floor)", graph_floor(text), None),
+        ("parse() + stage graph (stages, edges, diags)", lambda: full(text), 1.0),
     ]
-    print("\n1. full parse vs dockerfile-parse .structure")
-    for label, fn in rows:
+    print("\n1. full parse vs dockerfile-parse .structure (target ratios at the right)")
+    for label, fn, target in rows:
         ref, t = interleaved(ref_fn, fn)
-        whole, last_ratio = t, t / ref
-        print(f"   {label:<44} {t * 1000:7.2f} ms vs {ref * 1000:6.2f} ms   ratio {t / ref:5.2f}")
-
-    print(f"   target: a full parse with its stage graph no slower than .structure (ratio <= 1.0): "
-          f"{'met' if last_ratio <= 1.0 else 'NOT met'}")
+        whole = t
+        verdict = "" if target is None else f"   <= {target:.2f}: {'met' if t / ref <= target else 'NOT met'}"
+        print(f"   {label:<44} {t * 1000:7.2f} ms vs {ref * 1000:6.2f} ms   ratio {t / ref:5.2f}{verdict}")
+    print("   (floor: what any stage graph of this design must do besides lexing: build the nodes and the"
+          "\n    details of every FROM and COPY --from line, whose flags and paths the stages and edges carry)")
 
     middle = len(text) // 2
     run_at = text.find("echo ", middle) + len("echo ")
@@ -133,6 +154,8 @@ def main() -> None:
         rep, gra, both = typing(text, at, keys)
         print(f"   {label:<38} reparse {rep:6.3f} ms + graph {gra:6.3f} ms = {both:6.3f} ms   "
               f"ratio to full parse + graph {both / 1000 / whole:5.3f}")
+        print(f"   {'':<38} targets: reparse <= 2 ms {'met' if rep <= 2 else 'NOT met'}; "
+              f"the whole edit <= 5 ms {'met' if both <= 5 else 'NOT met'}")
 
     print("\n3. linear time")
     per_mb: dict[int, tuple[float, float]] = {}
@@ -143,8 +166,10 @@ def main() -> None:
         t = best(lambda big=big: full(big), repeat=3) / size
         per_mb[mb] = (lex, t)
         print(f"   {size:5.1f} MB: parse() {lex:6.3f} s/MB; with nodes and stage graph {t:6.3f} s/MB")
-    print(f"   s/MB at 10 MB over s/MB at 1 MB (1.00 = linear): parse() {per_mb[10][0] / per_mb[1][0]:.2f}, "
-          f"with nodes and stage graph {per_mb[10][1] / per_mb[1][1]:.2f}")
+    growth = (per_mb[10][0] / per_mb[1][0], per_mb[10][1] / per_mb[1][1])
+    print(f"   s/MB at 10 MB over s/MB at 1 MB (1.00 = linear): parse() {growth[0]:.2f}, "
+          f"with nodes and stage graph {growth[1]:.2f}   target: linear (<= 1.2 on a shared machine): "
+          f"{'met' if max(growth) <= 1.2 else 'NOT met'}")
 
 
 if __name__ == "__main__":
