@@ -95,9 +95,9 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     edges: list[Edge] = []
     for st, group, (_, stage_edges, found) in zip(stages, groups, parts):
         if stage_edges is None:
-            stage_edges, refs = _stage_edges(st, group, stages, by_name, values, found, escape, text, cache)
+            key = text[group[0].start:group[-1].end] if text is not None else None
+            stage_edges, refs = _stage_edges(st, group, stages, by_name, values, found, escape, text, cache, key)
             if kept is not None:
-                key = text[group[0].start:group[-1].end] if text is not None else None
                 kept[st.index] = Kept(group[0], group[-1], len(group), context, st, stage_edges, found, key, refs)
         edges.extend(stage_edges)
         diags.extend(found)
@@ -109,25 +109,22 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     _check_cycles(stages, deps, diags)
     chosen = _choose_target(stages, target, diags)
     reachable = _reachable(deps, chosen)
-    external: list[str] = []
-    for e in edges:
-        if isinstance(e.source, str) and e.source not in external:
-            external.append(e.source)
+    external = list(dict.fromkeys(e.source for e in edges if isinstance(e.source, str)))  # first-seen order
     diags.sort(key=lambda d: (d.line, d.start))
     return StageGraph(stages, edges, chosen, reachable, external, diags)
 
 
-def _stage_edges(st: Stage, group, stages, by_name, values, found, escape, text, cache):
+def _stage_edges(st: Stage, group, stages, by_name, values, found, escape, text, cache, key):
     """A stage's edges (its FROM, then its lines in order), diagnostics into ``found``, and
-    for each edge (its instruction's index in ``group``, its flag's index or -1)."""
+    for each edge (its instruction's index in ``group``, its flag's index or -1).
+    ``key``: the stage's text, if known."""
     edges: list[Edge] = []
-    refs: list[tuple[int, int]] = []
     if st.base_kind == "stage":
         edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
     elif st.base_kind == "image" and st.base_resolved:
         edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
-    refs.extend((0, -1) for _ in edges)
-    look, unknown = _needs_a_look(group, text, cache)
+    refs: list[tuple[int, int]] = [(0, -1)] * len(edges)
+    look, unknown = _needs_a_look(group, key, cache, text)
     rest = st.instructions
     for r in unknown:
         _unknown_instruction(rest[r], found)
@@ -183,17 +180,15 @@ def _unknown_instruction(ins: Instruction, diags: list[Diagnostic]) -> None:
                            end=ins.keyword_start + len(ins.keyword_as_written) if ins.keyword_as_written else None))
 
 
-def _needs_a_look(group: list[Instruction], text: str | None, cache: DetailCache | None):
+def _needs_a_look(group: list[Instruction], key: str | None, cache: DetailCache | None, text: str | None):
     """Indices (in the stage's instructions after FROM) of the RUN/COPY lines that may
-    make an edge or a diagnostic, and of the unknown instructions; cached by stage text."""
-    key = None
-    if cache is not None and text is not None:
-        key = text[group[0].start:group[-1].end]
-        found = cache.stages.get(key)
-        if found is not None:
-            return found
-    found = needs_a_look(group[1:])
-    if key is not None:
+    make an edge or a diagnostic, and of the unknown instructions; cached by the stage's
+    text ``key``."""
+    if cache is None or key is None or text is None:
+        return needs_a_look(group[1:])
+    found = cache.stages.get(key)
+    if found is None:
+        found = needs_a_look(group[1:])
         cache.remember_stage(key, found, len(text))
     return found
 
@@ -261,22 +256,29 @@ def _check_name(stage: Stage, seen: dict[str, int], diags: list[Diagnostic]) -> 
 def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, int],
                  ins: Instruction, flag, diags: list[Diagnostic]) -> int | str | None:
     """A --from / from= value: a stage index, or an image reference, or None when invalid."""
-    span = {"start": flag.start, "end": flag.end} if flag is not None else {}
     if ref.isdigit():
         idx = int(ref)
         if idx >= len(stages):
-            diags.append(diag.make("unknown-stage-index", f"There is no stage {idx}; stages are numbered 0 to {len(stages) - 1}.", ins, **span))
+            diags.append(diag.make("unknown-stage-index", f"There is no stage {idx}; stages are numbered 0 to {len(stages) - 1}.", ins, **_span(flag)))
             return None
-    elif ref.lower() in by_name:
-        idx = by_name[ref.lower()]
     else:
-        return ref
+        idx = by_name.get(ref.lower())
+        if idx is None:
+            return ref
+    if idx < st.index:
+        return idx
+    span = _span(flag)
     if idx == st.index:
         diags.append(diag.make("from-same-stage", f"Stage {st.label} cannot copy from itself.", ins, **span))
         return None
     if idx > st.index:
         diags.append(diag.make("from-later-stage", f"Stage {st.label} uses stage {stages[idx].label}, which is defined later; the classic builder cannot do this.", ins, **span))
     return idx
+
+
+def _span(flag) -> dict[str, int]:
+    """Where a diagnostic about a --from / from= value points: its flag, if any."""
+    return {"start": flag.start, "end": flag.end} if flag is not None else {}
 
 
 def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -> None:
