@@ -18,6 +18,7 @@ from studio.core.syntax import CONTENT_END, KEYWORD, KIND, START, RawNode
 
 _KIND, _START, _CONTENT_END, _KEYWORD = itemgetter(KIND), itemgetter(START), itemgetter(CONTENT_END), itemgetter(KEYWORD)
 _AFTER_KEYWORD = "\t\v\f\r "  # what BuildKit skips between the keyword and its arguments
+_ODD_SPACES = [c for c in GO_SPACE if c not in _AFTER_KEYWORD + "\n"]  # other spaces only stripped at the end
 _SEPARATOR = "\x00"  # (neither a space, a line end, "#" nor an escape character)
 
 
@@ -45,7 +46,10 @@ def instruction_values(text: str, raws: list[RawNode], escape: str) -> list[str]
         rests = list(map(gaps.sub, repeat(""), rests))
     else:  # one substitution for all: no gap reaches from one instruction's text into the next
         rests = gaps.sub("", _SEPARATOR.join(rests)).split(_SEPARATOR)
-    values = list(map(str.lstrip, map(str.rstrip, rests, repeat(GO_SPACE)), repeat(_AFTER_KEYWORD)))
+    if any(c in text for c in _ODD_SPACES):
+        values = list(map(str.lstrip, map(str.rstrip, rests, repeat(GO_SPACE)), repeat(_AFTER_KEYWORD)))
+    else:  # the same in one pass: a value never starts with a line end unless it is empty
+        values = list(map(str.strip, rests, repeat(GO_SPACE)))
     odd = list(compress(range(len(nodes)), map(eq, written, repeat(""))))
     if nodes[-1][CONTENT_END] == len(text):
         odd.append(len(nodes) - 1)
