@@ -66,8 +66,9 @@ class Header(NamedTuple):
 
 def _unit_source(escape: str, for_findall: bool) -> str:
     """One top-level unit as regex source: a blank line, a comment line, or a whole
-    logical instruction. Named groups say which (``match``); for ``findall``, four
-    groups instead: the unit's text, a blank line's end, a comment's ``#``, the keyword."""
+    logical instruction. Named groups say which (``match``); for ``findall``, three
+    groups instead: the unit's text, a mark (a blank line's end, a comment's ``#``, or
+    nothing for an instruction), the keyword."""
     e = re.escape(escape)
     # An instruction's text, one piece at a time: plain characters, a run of escapes
     # (never a continuation), a continuation (a single escape, spaces/tabs, the line end,
@@ -78,7 +79,9 @@ def _unit_source(escape: str, for_findall: bool) -> str:
     keyword = r"([A-Za-z]++)" if for_findall else r"(?P<k>[A-Za-z]++)"
     instruction = rf"(?:{keyword}(?=[\t\v\f ]|\r?(?:\n|\Z)))?(?:{piece})*+(?:\n|\Z)"
     if for_findall:
-        return rf"({_CLS}*(\n|\Z)|{_CLS}*(#)[^\n]*(?:\n|\Z)|{instruction})"
+        # (A blank last line without a line end goes to the instruction branch here, with
+        # the same extent; the bulk lexer never keeps the unit at the end of a stretch.)
+        return rf"({_CLS}*+([\n#])(?:(?<=#)[^\n]*(?:\n|\Z))?|{instruction})"
     return rf"(?P<b>{_CLS}*(?:\n|\Z))|(?P<c>{_CLS}*#[^\n]*(?:\n|\Z))|{instruction}"
 
 
@@ -90,8 +93,7 @@ def unit_regex(escape: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=4)
 def _bulk_regex(escape: str) -> re.Pattern[str]:
-    """``unit_regex`` for ``findall``: per unit (its text, the line end of a blank line,
-    the ``#`` of a comment, the keyword)."""
+    """``unit_regex`` for ``findall``: per unit (its text, its mark, its keyword)."""
     return re.compile(_unit_source(escape, for_findall=True))
 
 
@@ -197,9 +199,9 @@ def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode])
 
 _PIECE = 1 << 16  # characters lexed in bulk at once, at most (about 1,000 units)
 
-# Per findall match: the unit's text, and its kind from (a blank line's end, a comment's "#").
-_TEXT, _MARKS, _KEYWORD = itemgetter(0), itemgetter(1, 2), itemgetter(3)
-_KINDS = {("\n", ""): "blank", ("", "#"): "comment", ("", ""): "instruction"}
+# Per findall match: the unit's text, its kind by its mark, its keyword.
+_TEXT, _MARK, _KEYWORD = itemgetter(0), itemgetter(1), itemgetter(2)
+_KINDS = {"\n": "blank", "#": "comment", "": "instruction"}
 
 
 def _lex_stretch(text: str, pos: int, stop: int, line: int, escape: str, out: list[RawNode]) -> tuple[int, int]:
@@ -220,7 +222,7 @@ def _lex_stretch(text: str, pos: int, stop: int, line: int, escape: str, out: li
     starts = list(accumulate(map(len, units), initial=pos))
     end_lines = accumulate(newlines, initial=line - 1)  # a unit's own final newline starts no line of it
     next(end_lines)
-    out.extend(zip(map(_KINDS.__getitem__, map(_MARKS, found)), starts, islice(starts, 1, None),
+    out.extend(zip(map(_KINDS.__getitem__, map(_MARK, found)), starts, islice(starts, 1, None),
                    accumulate(newlines, initial=line), end_lines, islice(starts, 1, None), repeat(None),
                    map(_KEYWORD, found)))
     return starts[-1], line + sum(newlines)
