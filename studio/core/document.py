@@ -29,7 +29,7 @@ from studio.core.instruction import build_nodes
 from studio.core.logical import GO_SPACE
 from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
 from studio.core.stages import build_graph
-from studio.core.syntax import Header, RawNode, lex_body, lex_header, shift_nodes
+from studio.core.syntax import Header, RawNode, find_heredoc_mark, lex_body, lex_header, shift_nodes
 from studio.core.values import instruction_values
 
 # A whitespace-only line after the first line of an instruction: BuildKit skips it
@@ -132,7 +132,7 @@ class Document:
         if lo >= hi:
             return found
         first, stop_at = raw[lo][1], raw[hi - 1][2]
-        if text.find("<<", first, stop_at) >= 0:
+        if find_heredoc_mark(text, first, stop_at) >= 0:
             for i in range(lo, hi):
                 _, start, _, line, end_line, content_end, docs, _ = raw[i]
                 if docs and end_line != line:
