@@ -2,8 +2,8 @@
 
 Work is done when it is first needed, so typing stays fast in big files: ``parse``
 only lexes (node extents and lines, one C-speed regex pass); ``nodes`` and
-``instructions`` (keywords, heredocs) and the stage graph are built on first use and
-cached; an instruction's flags, arguments, JSON form and mounts are computed the first
+``instructions`` (keywords, heredocs), ``instruction_values`` and the stage graph are
+built on first use and cached; an instruction's flags, arguments, JSON form and mounts are computed the first
 time one of them is read. ``reparse`` re-lexes from the node holding the edit until
 the lexer is back in step with the old nodes, shifts the rest, and reuses the old
 Document's built nodes before the edit, so its cost follows the change, not the file.

@@ -137,4 +137,3 @@ def heredoc_words(joined: str) -> list[tuple[str, bool, bool]]:
         quoted = (rest.count('"') + rest.count("'")) != (name.count('"') + name.count("'"))
         found.append((name, h.group(2) == "-", quoted))
     return found
-
