@@ -174,7 +174,7 @@ def _unit(text: str, m: re.Match[str], line: int, escape: str) -> RawNode:
 def _lex_to_end(text: str, pos: int, line: int, escape: str, out: list[RawNode]) -> None:
     """The whole-file lexer. Stretches of text where no heredoc can start (no ``<<``) go
     in bulk (``_lex_stretch``); the unit holding a ``<<`` and the unit a stretch ends in
-    go one at a time. Each character is read at most twice: linear time."""
+    go one at a time. Each character is read at most three times: linear time."""
     n = len(text)
     match = unit_regex(escape).match
     rfind = text.rfind

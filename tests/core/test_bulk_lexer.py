@@ -13,7 +13,7 @@ PIECES = st.sampled_from([
     "RUN a \\", "RUN a `", "  && b", "   ", "", "# c", "  # c", "\t", "COPY <<EOF /x", "RUN <<-A cat", "RUN cat <<\"B\"",
     "EOF", "\tA", "B", "echo <<", "x<<y", "FROM s AS b", "RUN --mount=type=cache,target=/c \\", "ENV A=1 \\\\",
     "RUN a \\\\ \\", "\\", "`", "``", "run \\ ", "\u3000", "\v", "\x85", "RUN [\"a\"] <<E", "E", "ONBUILD RUN <<Z",
-    "Z", "COPY --from=b /a /b", "é 🐳", "\x00",
+    "Z", "COPY --from=b /a /b", "é 🐳", "\x00", "RUN a < b", "<",
 ])
 HEADS = st.sampled_from(["", "\ufeff", "# escape=`\n", "\ufeff# syntax=x\n# escape=`\n", "# escape=\\\n", "#check=a\n"])
 
