@@ -28,7 +28,7 @@ _SIMPLE_KEYWORD = re.compile(_LEAD + r"([A-Za-z]+)(?=[\t\v\f ]|\r?\n|\r?\Z)")
 
 
 _new = object.__new__
-# Every keyword's spellings in upper and title case, so most lines need no str.upper().
+# Every keyword in upper, title and lower case, so most lines need no str.upper().
 _UPPER = {w: k for k in KEYWORDS for w in (k, k.title(), k.lower())}
 _NO_QUICK_DETAILS = frozenset(("ONBUILD", "HEALTHCHECK"))  # (their details have more parts)
 
