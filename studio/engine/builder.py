@@ -68,6 +68,7 @@ class Build:
         self._host: str | None = None  # endpoint of the light socket client, when used
         self._target_key: str | None = None  # the engine's name for the target stage
         self._ping: dict[str, str] = {}
+        self._over = False  # events() has ended
 
     @property
     def cancelled(self) -> bool:
@@ -92,11 +93,10 @@ class Build:
             self.cancel()
             yield from self._fail(started, BuildFailed(f"the build stopped unexpectedly: {type(exc).__name__}: {exc}"))
         finally:
-            if self._own_client and self._client is not None:
-                try:
-                    self._client.close()
-                except Exception:  # noqa: BLE001
-                    pass
+            with self._lock:
+                self._over = True  # a connection still being made closes itself (see _start_connect)
+                client = self._client if self._own_client else None
+            _close_quietly(client)
 
     def _fail(self, started: float, failure: BuildFailed) -> Iterator[BuildEvent]:
         self.result = BuildResult(False, None, time.time() - started, error=failure)
@@ -213,6 +213,10 @@ class Build:
                 outcome["client"] = self._connect()
             except Exception as exc:  # noqa: BLE001 - EngineUnavailable or anything unexpected
                 outcome["error"] = exc
+            with self._lock:
+                late = self._over and self._own_client  # the build ended (an error) before it needed us
+            if late:
+                _close_quietly(self._client)
 
         worker = threading.Thread(target=work, name="engine-connect", daemon=True)
         worker.start()
@@ -433,6 +437,14 @@ def _response_socket(response):
         if candidate is not None and hasattr(candidate, "shutdown"):
             return candidate
     return None
+
+
+def _close_quietly(client) -> None:
+    if client is not None:
+        try:
+            client.close()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
 
 
 def _shutdown(sock) -> None:

@@ -202,3 +202,30 @@ def test_unpullable_syntax_frontend_is_blamed_on_the_directive(run_build):
         return
     failure = by_kind(events, "build_failed")[0]
     assert failure.line == 1 and "syntax=docker/dockerfile:1.4" in failure.message
+
+
+def test_a_connection_that_arrives_after_the_build_ended_is_closed(tmp_path, monkeypatch):
+    """The engine is reached in the background; when the build has already failed (here:
+    the context folder is missing) the late client is closed, not leaked."""
+    import threading
+
+    from studio.engine.builder import Build, BuildRequest
+
+    closed = threading.Event()
+    release = threading.Event()
+
+    class LateClient:
+        def close(self):
+            closed.set()
+
+    def slow_connect(self):
+        release.wait(5)
+        self._client = LateClient()
+        return self._client
+
+    monkeypatch.setattr(Build, "_connect", slow_connect)
+    build = Build(BuildRequest("FROM scratch\n", str(tmp_path / "no-such-folder")))
+    events = list(build.events())
+    assert events[-1].event == "build_failed" and not closed.is_set()
+    release.set()
+    assert closed.wait(5), "the client made after the build ended was not closed"
