@@ -167,7 +167,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         target = graph.stages[graph.target].label if graph.target is not None and graph.stages else "—"
         text = f"{len(graph.stages)} stages · target {target}"
         if self.controller.stale:
-            text += " · graph out of date"
+            text += " · graph out of date" if self.controller.showing_older else " · text has errors"
         self.stages_label.setText(text)
 
     def _on_edit_failed(self, message: str) -> None:

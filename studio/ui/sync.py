@@ -78,6 +78,7 @@ class SyncController(QObject):
         self.graph: StageGraph = self.document.graph()
         self.good_graph = self.current_graph = self.graph  # shown / last good / of the text now
         self.stale = False
+        self.showing_older = False
         self.diagnostics: list[Diagnostic] = []
         self.last_sync_seconds = 0.0
         self.confirm: Callable[[str], bool] = lambda _question: False  # set by the window
@@ -181,6 +182,7 @@ class SyncController(QObject):
         self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint_findings)
         self.graph = shown
         by_stage = diagnostics_by_stage(shown, self.diagnostics)
+        self.showing_older = shown is not graph  # a stale text keeps an earlier shape on screen
         self.graph_view.set_graph(shown, by_stage, stale=self.stale, text=shown_text)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(shown)

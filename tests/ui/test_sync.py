@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
+from studio.ui.graph.view import KEPT_BANNER, OWN_BANNER
+
 TEXT = """# syntax=docker/dockerfile:1
 ARG BASE=stage-studio-test/busybox
 FROM ${BASE} AS build
@@ -191,6 +193,7 @@ def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot)
     assert [(d.line, d.code) for d in errors] == [(7, "invalid-from")]
     assert window.editor.diagnostic_underlines()  # the same span is underlined in the text
     assert "out of date" in window.stages_label.text()
+    assert window.graph_view._banner.text() == KEPT_BANNER
     assert window.problems_dock.windowTitle().startswith("Problems (1 error")
     # a gesture on a stale graph changes nothing
     window.graph_view.sig_rename_requested.emit(0, "compile")
@@ -344,3 +347,15 @@ def test_deleting_one_of_two_mount_edges_on_a_run_removes_just_that_mount(open_w
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert window.current_text() == text.replace(" --mount=from=b,target=/b", "")
     assert view.removing_edge_source is None  # only set while the request is handled
+
+
+def test_a_file_opened_broken_shows_its_own_shape_and_says_so(open_window, qtbot):
+    """With no earlier graph to keep, the broken text's own graph is shown; the banner and
+    the status bar do not claim it is an older one."""
+    window, _ = open_window("FROM busybox AS a\nRUN echo hi\nFROM a AS A\nFROB nothing\n")
+    banner = window.graph_view._banner
+    assert window.controller.stale and not window.controller.showing_older
+    assert banner.isVisible() and banner.text() == OWN_BANNER
+    assert window.stages_label.text().endswith(" · text has errors")
+    assert stage_names(window) == ["a", "A"]
+

@@ -24,6 +24,9 @@ MIN_ZOOM, MAX_ZOOM = 0.03, 3.0
 ZOOM_STEP = 1.2
 
 
+KEPT_BANNER = "The text has errors — the graph stays as it was until they are fixed"
+OWN_BANNER = "The text has errors — the graph shows what can be read of it"
+
 class GraphView(GestureMixin, QGraphicsView):
     sig_stage_selected = Signal(int)  # -1 = none
     sig_edge_selected = Signal(int)  # the edge's line
@@ -65,7 +68,7 @@ class GraphView(GestureMixin, QGraphicsView):
         self._fit_pending = False
         self._banner = QLabel(self)
         self._banner.setObjectName("graphStaleBanner")
-        self._banner.setText("The text has errors — showing the last graph that parsed")
+        self._banner.setText(KEPT_BANNER)
         self._banner.hide()
         self._empty = QLabel("No stages yet.\nType FROM … in the text, or right-click here to add a stage.", self)
         self._empty.setObjectName("graphEmptyHint")
@@ -89,11 +92,16 @@ class GraphView(GestureMixin, QGraphicsView):
         change keep their rows (typing stays fast in big files)."""
         if stale and self._graph is not None:
             # keep the shape; only the badges follow the (new) diagnostics
+            self._banner.setText(KEPT_BANNER)
+            self._banner.adjustSize()
             self._banner.show()
             self.place_overlays()
             if diagnostics_by_stage is not None:
                 self._scene.apply_diagnostics(diagnostics_by_stage)
             return
+        if stale:  # nothing earlier to keep (a file opened broken): its own shape, as far as it reads
+            self._banner.setText(OWN_BANNER)
+            self._banner.adjustSize()
         self._banner.setVisible(stale)
         first = self._graph is None or not self._scene.by_index
         self._graph = graph
