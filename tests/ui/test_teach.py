@@ -125,3 +125,25 @@ def test_an_empty_file_has_nothing_to_walk_through(open_window):
     window, _ = open_window("")
     assert not window.teach.walkthrough.start()
     assert not window.teach.walkthrough.active
+
+
+def test_the_walkthrough_keeps_the_whole_graph_in_view(open_window, qtbot):
+    """The walk-through dock narrows the graph pane; the graph is fitted to what is left,
+    and stepping from box to box never scrolls the others out of view."""
+    window, _ = open_window(TEXT)
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    view = window.graph_view
+    view.fit_to_view()  # the graph as the user left it: fitted to the wide pane
+    qtbot.wait(50)
+    window.actions_by_name["explain_build"].trigger()
+
+    def everything_in_view() -> bool:
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        return visible.contains(view._scene.nodes_rect())
+
+    qtbot.waitUntil(everything_in_view, timeout=2000)
+    walk = window.teach.walkthrough
+    for _ in range(len(walk.order) - 1):  # each step shows its box without scrolling others away
+        walk.next()
+        assert everything_in_view()

@@ -215,7 +215,7 @@ class GestureMixin(DragMixin):
             return
         best = min(options, key=lambda n: (n.sceneBoundingRect().center() - here).manhattanLength())
         self._select_only(best)
-        self.ensureVisible(best.sceneBoundingRect(), 40, 40)
+        self.reveal(best.sceneBoundingRect())
 
     def _delete_selected(self) -> None:
         node, edge = self.selected_stage(), self.selected_edge()

@@ -156,9 +156,15 @@ class GraphView(GestureMixin, QGraphicsView):
             node = self._scene.by_index.get(index) if index is not None else None
             if node is not None:
                 node.setSelected(True)
-                self.ensureVisible(node.sceneBoundingRect(), 40, 40)
+                self.reveal(node.sceneBoundingRect())
         finally:
             self._quiet -= 1
+
+    def reveal(self, rect: QRectF, margin: int = 40) -> None:
+        """Scroll ``rect`` into view, but only when some of it is out of view: a box that
+        is already visible must not push its neighbours off the edge."""
+        if not self.mapToScene(self.viewport().rect()).boundingRect().contains(rect):
+            self.ensureVisible(rect, margin, margin)
 
     def select_edge(self, line: int | None) -> None:
         self._quiet += 1

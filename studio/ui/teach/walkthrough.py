@@ -221,7 +221,7 @@ class Walkthrough(QObject):
         halo.setData(0, "walkthrough-halo")
         node.scene().addItem(halo)
         self._halo = halo
-        self.window.graph_view.ensureVisible(rect, 60, 60)
+        self.window.graph_view.reveal(rect)
 
     def halo(self) -> QGraphicsPathItem | None:
         return self._halo if self._halo is not None and _alive(self._halo) else None
