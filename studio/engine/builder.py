@@ -242,11 +242,12 @@ class Build:
         of an all-cached file notices)."""
         if self._client is not None:
             return self._client
-        from studio.engine import rawhttp
         from studio.engine.connection import EngineUnavailable, resolve_endpoint
 
         endpoint = resolve_endpoint()
         light = os.environ.get(LIGHT_CLIENT_ENV, "").lower() == "light"
+        if light:
+            from studio.engine import rawhttp
         if light and endpoint.tls_dir is None and rawhttp.supported(endpoint.host):
             self._host = endpoint.host
             try:
