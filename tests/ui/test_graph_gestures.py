@@ -262,3 +262,24 @@ def test_arrow_keys_walk_the_graph(view, qtbot):
     view.select_stage(1)
     qtbot.keyClick(view, Qt.Key.Key_Down)
     assert got[-1] == (2,) and view.selected_stage().index == 2
+
+
+def test_escape_in_the_rename_box_is_not_the_windows_cancel(open_window, qtbot):
+    """Esc is Build > Cancel window-wide; while the rename box is open it only closes the box."""
+    window, _ = open_window("FROM scratch AS base\nFROM base AS app\n")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    cancel = window.build_bar.cancel_action
+    cancel.setEnabled(True)  # as while a build runs
+    fired = []
+    cancel.triggered.connect(lambda *_: fired.append(True))
+    view = window.graph_view
+    view.start_rename(view.stage_nodes()[1])
+    editor = view._editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, "x")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible()
+    assert fired == []
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # with the box closed, Esc is the window's again
+    assert fired == [True]

@@ -8,7 +8,7 @@ drags that create intents live in drags.py.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
@@ -25,6 +25,12 @@ class InlineEditor(QLineEdit):
     """The rename box laid over a stage title; Escape cancels, Enter or focus-out commits."""
 
     sig_cancelled = Signal()
+
+    def event(self, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
+            event.accept()  # Esc is ours while renaming: the window's Esc (cancel a build) must not take it
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_Escape:
