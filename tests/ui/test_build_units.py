@@ -126,3 +126,15 @@ def test_history_keeps_builds_per_file_and_compares_with_the_baseline():
     assert [r.number for r in history.records("/a/Dockerfile")] == [1, 3]
     assert second.final_size == 500 and second.saved == 7
     assert second.stage("build").size == 101_000 and second.stage("#2").size == 500
+
+
+def test_the_baseline_to_pin_is_the_latest_successful_build():
+    history = BuildHistory()
+    assert history.latest_successful("/a") is None
+    good = history.add("/a", *_finished_session({0: 1000, 2: 500}, 1.0))
+    failed_session = BuildSession()
+    failed_session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "RUN a", 0.0),
+                          StepFinished(0, 2, False, 0.2, "exit code: 1"), BuildFailed("RUN a failed", 0, 2)])
+    failed = history.add("/a", failed_session, BuildResult(False, None, 0.3, error=BuildFailed("RUN a failed")))
+    assert history.latest("/a") is failed and not failed.ok
+    assert history.latest_successful("/a") is good

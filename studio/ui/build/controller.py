@@ -235,12 +235,16 @@ class BuildController(QObject):
     # ---- compare ------------------------------------------------------------------
     def pin_baseline(self) -> bool:
         key = self.file_key()
-        record = self.history.latest(key)
+        record = self.history.latest_successful(key)
         if record is None:
-            self._status("Build once first: the latest build becomes the baseline.")
+            self._status("Build successfully once first: the latest successful build becomes the baseline."
+                         if self.history.latest(key) is not None else
+                         "Build once first: the latest build becomes the baseline.")
             return False
         self.history.pin(key, record)
-        self._status(f"Build {record.label} is the baseline; later builds show changes against it.")
+        latest = self.history.latest(key)
+        skipped = " (the latest successful one; a failed build has nothing to compare)" if latest is not record else ""
+        self._status(f"Build {record.label} is the baseline{skipped}; later builds show changes against it.")
         self.show_record(record)
         return True
 

@@ -113,6 +113,10 @@ class BuildHistory:
         records = self._records.get(key)
         return records[-1] if records else None
 
+    def latest_successful(self, key: str | None) -> BuildRecord | None:
+        """The newest build that finished (a failed or cancelled one measured nothing)."""
+        return next((r for r in reversed(self._records.get(key, [])) if r.ok), None)
+
     def pin(self, key: str | None, record: BuildRecord | None) -> None:
         if record is None:
             self._baseline.pop(key, None)
