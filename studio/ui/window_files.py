@@ -303,9 +303,9 @@ class WindowFilesMixin:
         if self.path is None:
             self.statusBar().showMessage("This document has never been saved: nothing to revert to.", 6000)
             return False
-        return self.reload_from_disk()
+        return self.reload_from_disk(because="Reverted to the saved {name} (Undo brings your changes back).")
 
-    def reload_from_disk(self) -> bool:
+    def reload_from_disk(self, because: str = "Reloaded {name}: it changed on disk.") -> bool:
         if self.path is None:
             return False
         try:
@@ -322,7 +322,7 @@ class WindowFilesMixin:
         self.hide_banner()
         if fmt.read_only:
             self.show_banner(f"{self.path.name} is open read-only: {fmt.read_only_reason}.", "error")
-        self.statusBar().showMessage(f"Reloaded {self.path.name}: it changed on disk.", 6000)
+        self.statusBar().showMessage(because.format(name=self.path.name), 6000)
         self._on_file_loaded()
         return True
 

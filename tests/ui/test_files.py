@@ -272,5 +272,6 @@ def test_revert_to_saved_is_undoable(open_window, qtbot):
     type_at_end(window, qtbot, "\n# scratch that")
     window.actions_by_name["revert"].trigger()
     assert window.current_text() == BODY and not window.isWindowModified()
+    assert window.statusBar().currentMessage().startswith("Reverted to the saved ")  # not "changed on disk"
     window.editor.undo()
     assert window.current_text() == BODY + "\n# scratch that"
