@@ -158,10 +158,9 @@ def remove_stage(doc: Document, stage: int | str, cascade: bool = False) -> list
     refs = [r for r in references_to(doc, st.index) if r.stage != st.index]
     if refs and not cascade:
         users = "; ".join(describe_reference(doc, r) for r in refs)
-        raise StageInUseError(
-            f"stage {stage_ref_label(st)} is still used by {users}; remove those references "
-            "first, or remove it with cascade", sorted({r.line for r in refs})
-        )
+        summary = f"stage {stage_ref_label(st)} is still used by {users}"
+        raise StageInUseError(f"{summary}; remove those references first, or remove it with cascade",
+                              sorted({r.line for r in refs}), summary)
     edits = [_stage_deletion(doc, st)]
     base_word, _, _ = from_words(doc, st)
     for ref in refs:

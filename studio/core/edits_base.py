@@ -28,9 +28,10 @@ class StageInUseError(EditError):
     """``remove_stage`` without cascade on a stage others use; ``users`` lists the
     lines that use it, so a UI can offer the cascade."""
 
-    def __init__(self, message: str, users: list[int]):
+    def __init__(self, message: str, users: list[int], summary: str = ""):
         super().__init__(message)
         self.users = users
+        self.summary = summary or message  # "stage X is still used by ...", without the advice
 
 
 # ---------------------------------------------------------------- stages and names

@@ -291,10 +291,12 @@ class SyncController(QObject):
             try:
                 core_edits.remove_stage(self.document, stage)
             except core_edits.StageInUseError as exc:
-                cascade = self.confirm(f"{exc}\n\nRemove it anyway, with what depends on it?")
+                summary = exc.summary[:1].upper() + exc.summary[1:]
+                cascade = self.confirm(
+                    f"{summary}.\n\nRemove it anyway? Those COPY --from lines and mounts go with it, "
+                    "and a stage built FROM it is rebased onto its base. (Undo brings everything back.)")
                 if not cascade:
-                    self.sig_edit_failed.emit(str(exc))
-                    return False
+                    return False  # the user chose to keep it: nothing failed
             except core_edits.EditError:
                 pass  # not about users of the stage: run_operation reports it as it is
         return self.run_operation(core_edits.remove_stage, stage, cascade=cascade)

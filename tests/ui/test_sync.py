@@ -323,7 +323,10 @@ def test_removing_a_stage_others_need_asks_first(open_window, prompts):
     window, _ = open_window(TEXT)
     window.graph_view.sig_remove_stage_requested.emit(0)  # "test" and "final" use "build"
     assert prompts.kinds() == ["confirm"] and window.current_text() == TEXT
-    assert "Cannot change the graph" in window.statusBar().currentMessage()
+    question = prompts.asked[0][1]
+    assert question.startswith("Stage 'build' (line 3) is still used by ")
+    assert "cascade" not in question and "Remove it anyway?" in question
+    assert "Cannot change the graph" not in window.statusBar().currentMessage()  # "No" is no failure
     prompts.answers["confirm"] = "yes"
     window.graph_view.sig_remove_stage_requested.emit(0)
     assert "AS build" not in window.current_text()
