@@ -294,23 +294,31 @@ def as_case(doc: Document) -> str:
 
 def stage_block_start(doc: Document, stage: Stage) -> int:
     """Where a stage's text begins: its FROM line, or the comment lines right above it
-    (no blank line between) that describe it."""
+    (no blank line between) that describe it. A comment block of several lines that opens
+    the file is the file's header, not the first stage's, even with no blank line before
+    that FROM (deleting a stage must never take the file's description with it)."""
     text = doc.text
-    start = line_start_of(text, stage.from_instruction.start)
+    from_line = start = line_start_of(text, stage.from_instruction.start)
     floor = 0
     if stage.index > 0:
         floor = stage_end(doc.stages[stage.index - 1])
     elif doc.instructions and doc.instructions[0] is not stage.from_instruction:
         floor = max(i.end for i in doc.instructions if i.start < stage.from_instruction.start)
     first_instruction = stage.from_instruction.start
+    opens_file = stage.index == 0 and floor == 0
     while True:
         prev = previous_line_start(text, start)
         if prev is None or prev < floor:
-            return start
+            return from_line if opens_file and prev is None and _lines_between(text, start, from_line) > 1 else start
         line = text[prev:line_end_of(text, prev)].strip()
         if not line.startswith("#") or _is_directive_line(doc, prev, first_instruction):
-            return start
+            header = opens_file and line.startswith("#") and _lines_between(text, start, from_line) > 1
+            return from_line if header else start
         start = prev
+
+
+def _lines_between(text: str, start: int, end: int) -> int:
+    return text.count("\n", start, end)
 
 
 def _is_directive_line(doc: Document, offset: int, first_instruction: int) -> bool:

@@ -237,6 +237,17 @@ def test_remove_first_stage_keeps_directives_and_args():
     assert run(text, remove_stage, "a") == "# syntax=docker/dockerfile:1\nARG V=1\n\nFROM busybox\n"
 
 
+@pytest.mark.parametrize("top", ["", "# syntax=docker/dockerfile:1\n"])
+def test_remove_first_stage_keeps_the_files_header_comment(top):
+    """A comment block that opens the file describes the file, even when the first FROM
+    follows it directly; a comment with a blank line above it is the stage's own."""
+    header = "# Multi-stage build of the app.\n#\n# 'deps' fetches, 'app' runs.\n"
+    text = top + header + "FROM alpine AS deps\nRUN x\n\nFROM busybox AS app\n"
+    assert run(text, remove_stage, "deps") == top + header + "\nFROM busybox AS app\n"
+    own = top + "# the file\n\n# the deps stage\nFROM alpine AS deps\nRUN x\n\nFROM busybox AS app\n"
+    assert run(own, remove_stage, "deps") == top + "# the file\n\nFROM busybox AS app\n"
+
+
 def test_remove_only_stage_is_refused():
     with pytest.raises(EditError, match="only stage"):
         remove_stage(parse("FROM alpine\n"), 0)
