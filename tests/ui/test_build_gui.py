@@ -170,6 +170,8 @@ def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, 
     node = window.graph_view.stage_nodes()[0]
     assert node.build_state == "running"
     assert window.editor.build_marks() == [(2, "#d6e6fb")]
+    sizes = window.build_charts.sizes
+    assert sizes.empty.isVisible() and sizes.empty.toPlainText().startswith("Building…")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.keyClick(window.editor, Qt.Key.Key_Escape)  # the Cancel button's shortcut
@@ -180,6 +182,10 @@ def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, 
     assert node.build_state == "idle" and window.editor.build_marks() == []
     assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
     assert not window.build_banner.isVisibleTo(window)
+    assert window.statusBar().currentMessage().startswith("Build cancelled while line 2 ran, after ")
+    assert sizes.empty.toPlainText() == "No sizes: the build was cancelled"
+    assert controller.session.log_lines(0)[-2:][0].startswith("── stopped after ")
+    assert controller.session.log_lines(0)[-1] == "ERROR: the build was cancelled"
 
 
 def test_closing_the_window_stops_its_build(qtbot, build_window):

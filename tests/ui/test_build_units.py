@@ -138,3 +138,17 @@ def test_the_baseline_to_pin_is_the_latest_successful_build():
     failed = history.add("/a", failed_session, BuildResult(False, None, 0.3, error=BuildFailed("RUN a failed")))
     assert history.latest("/a") is failed and not failed.ok
     assert history.latest_successful("/a") is good
+
+
+def test_a_cancelled_stage_shows_how_long_it_ran_and_that_it_was_stopped():
+    clock = [0.0]
+    session = BuildSession(clock=lambda: clock[0])
+    session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "[build 2/3] RUN sleep 30", 0.1)])
+    clock[0] = 4.4
+    session.cancelling = True
+    session.apply([StageFinished(0, "failed"), BuildFailed("the build was cancelled")])
+    assert session.elapsed(0) == pytest.approx(4.3)
+    assert session.steps[0].duration == pytest.approx(4.3)  # the timeline bar ends where it stopped
+    assert session.log_lines(0)[-1] == "── stopped after 4.3 s"
+    record = BuildHistory().add("/a", session, BuildResult(False, None, 4.4, error=BuildFailed("the build was cancelled")))
+    assert record.cancelled and not record.ok

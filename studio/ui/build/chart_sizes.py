@@ -64,7 +64,8 @@ class StageSizesChart(BuildChart):
         if not self.values:
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])
-            self.show_empty("No sizes: the build failed" if not record.ok
+            self.show_empty("No sizes: the build was cancelled" if record.cancelled
+                            else "No sizes: the build failed" if not record.ok
                             else "No sizes measured (turn on “Measure sizes”)")
             return
         self.hide_empty()

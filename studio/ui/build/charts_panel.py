@@ -61,6 +61,13 @@ class ChartsPanel(QWidget):
         old = self.baseline.stage(stage.identity) if stage is not None and self.baseline is not None else None
         self.layers.set_stage(stage, old)
 
+    def start_live(self) -> None:
+        """A build began: the last build's sizes and layers make way until this one's arrive."""
+        self.record = None
+        self.sizes.set_record(None, None)
+        self.sizes.show_empty("Building… stage sizes come when the build has finished")
+        self.layers.set_stage(None)
+
     def show_live(self, session) -> None:
         """A running build: only the timeline changes."""
         rows = [(i, s.label) for i, s in sorted(session.stages.items()) if s.will_build]

@@ -93,11 +93,13 @@ class BuildController(QObject):
         request = self.prepare(no_cache)
         self.build = self.make_build(request, client=client)
         self.session = BuildSession()
+        self._cancelled_at: list[int] = []
         self._build_key = self.file_key()
         self.last_result = None
         self._reset_marks()
         self.banner.hide()
         self.log.set_session(self.session)
+        self.charts.start_live()
         dock = getattr(self.window, "build_log_dock", None)
         if dock is not None and dock.toggleViewAction().isChecked():
             dock.raise_()
@@ -112,6 +114,9 @@ class BuildController(QObject):
     def cancel(self) -> None:
         if self.running():
             self._status("Cancelling the build…")
+            if self.session is not None:
+                self.session.cancelling = True
+                self._cancelled_at = self.session.active_lines()
             self.runner.cancel()
 
     # ---- progress -----------------------------------------------------------------
@@ -223,7 +228,9 @@ class BuildController(QObject):
         failure = session.failure or (build.result.error if build is not None and build.result else None)
         cancelled = build is not None and build.cancelled
         if cancelled:
-            self._status("Build cancelled")
+            lines = self._cancelled_at
+            where = f" while line {', '.join(map(str, lines))} ran" if lines else ""
+            self._status(f"Build cancelled{where}, after {human_duration(session.now())}")
             self._reset_marks()
             return
         message = failure.message if failure is not None else "the build failed"

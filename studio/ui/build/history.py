@@ -44,6 +44,7 @@ class BuildRecord:
     saved: int | None
     stages: list[StageRecord]
     steps: list = field(default_factory=list)  # StepRun, for the timeline
+    cancelled: bool = False
 
     def stage(self, identity: str) -> StageRecord | None:
         return next((s for s in self.stages if s.identity == identity), None)
@@ -64,7 +65,8 @@ def record_from(session: BuildSession, result, number: int) -> BuildRecord:
                                   list(res.layers) if res is not None else []))
     final = result.final.get("size") if result is not None else None
     return BuildRecord(number, time.time(), bool(result and result.ok), result.duration if result else None,
-                       session.target, final, getattr(result, "saved", None), stages, list(session.steps))
+                       session.target, final, getattr(result, "saved", None), stages, list(session.steps),
+                       cancelled=session.cancelling and not (result and result.ok))
 
 
 @dataclass

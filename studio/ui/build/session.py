@@ -85,6 +85,7 @@ class BuildSession:
         self.finished = False
         self.image_id: str | None = None
         self.duration: float | None = None
+        self.cancelling = False  # the user asked to cancel (the stages then end as "failed")
         self.context: tuple[int, int] | None = None  # (bytes, files)
         self.measuring = False
         self.result = None  # BuildResult once sizes are in (or the build ended)
@@ -148,6 +149,13 @@ class BuildSession:
         stage = self.stages.get(event.stage)
         if stage is None:
             return
+        if stage.running:  # steps still open: the build stopped them (cancel, or another stage failed)
+            now = self.now()
+            for line in list(stage.running):
+                step = self._open_steps.pop((event.stage, line), None)
+                if step is not None:
+                    step.duration = max(0.0, now - step.start)
+            stage.last_end = max(stage.last_end or 0.0, now)
         stage.state = event.state
         stage.running.clear()
         if event.image_id:
@@ -156,7 +164,10 @@ class BuildSession:
             stage.done = stage.total
         if event.state != "skipped":
             took = self.elapsed(event.stage)
-            self._push(event.stage, [f"── {event.state}" + (f" in {took:.1f} s" if took else "")])
+            if event.state == "failed" and self.cancelling:
+                self._push(event.stage, ["── stopped" + (f" after {took:.1f} s" if took else "")])
+            else:
+                self._push(event.stage, [f"── {event.state}" + (f" in {took:.1f} s" if took else "")])
         changed.add(event.stage)
 
     def _on_step_log(self, event, changed) -> None:
