@@ -165,7 +165,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.highlighter.set_escape(self.editor.escape)
         graph = self.controller.graph
         target = graph.stages[graph.target].label if graph.target is not None and graph.stages else "—"
-        text = f"{len(graph.stages)} stages · target {target}"
+        count = len(graph.stages)
+        text = f"{count} stage{'' if count == 1 else 's'} · target {target}"
         if self.controller.stale:
             text += " · graph out of date" if self.controller.showing_older else " · text has errors"
         self.stages_label.setText(text)

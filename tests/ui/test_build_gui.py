@@ -93,7 +93,7 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
 
     charts = window.build_charts
     # (1) stage sizes: the same bytes as the engine's result, final image last, plus the saving
-    measured = {s.name or f"stage {s.index}": s.size for s in result.stages if s.size is not None}
+    measured = {s.name or f"#{s.index}": s.size for s in result.stages if s.size is not None}
     assert dict(zip(charts.sizes.labels, charts.sizes.values)) == {**measured, "1 stage": result.final["size"] + result.saved}
     assert list(charts.sizes.bars.opts["height"]) == charts.sizes.values
     assert charts.sizes.kinds[-2:] == ["final", "single"] and charts.sizes.saved == result.saved == 350_000 + 2 * 33  # dd files + id files
@@ -267,7 +267,7 @@ def test_pinned_baseline_shows_the_change_of_an_edit(qtbot, build_window, prompt
     assert delta.startswith("+100 kB"), delta
     assert node_size(nodes[1])[1].startswith("±0 B")
     sizes = window.build_charts.sizes
-    baseline = {s.name or f"stage {s.index}": s.size for s in first.stages}
+    baseline = {s.name or f"#{s.index}": s.size for s in first.stages}
     assert [sizes.ghost_values[i] for i, kind in enumerate(sizes.kinds) if kind != "single"] == \
         [baseline[label] for label, kind in zip(sizes.labels, sizes.kinds) if kind != "single"]
     assert "+100 kB" in sizes.describe(0)

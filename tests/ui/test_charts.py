@@ -40,7 +40,7 @@ def test_sizes_chart_puts_the_final_image_last_and_annotates_the_saving(qtbot):
     assert chart.empty.isVisible()
     chart.set_record(record(1, {0: 3_000_000, 2: 1_000_000}))
     assert not chart.empty.isVisible()
-    assert chart.labels == ["build", "stage 2", "1 stage"]
+    assert chart.labels == ["build", "#2", "1 stage"]
     assert chart.kinds == ["stage", "final", "single"]
     assert list(chart.bars.opts["height"]) == [3_000_000, 1_000_000, 1_500_000] == chart.values
     assert any("multi-stage saved 500 kB" in t.textItem.toPlainText() for t in chart._texts)

@@ -125,7 +125,7 @@ def test_a_real_build_reveals_readable_charts(build_window, qtbot):
     qtbot.waitUntil(window.charts_dock.isVisible)
     assert window.editor.hasFocus()
     sizes = window.build_charts.sizes
-    assert sizes.labels == ["toolchain", "stage 1", "1 stage"]
+    assert sizes.labels == ["toolchain", "#1", "1 stage"]
     qtbot.waitUntil(lambda: sizes.getPlotItem().getAxis("bottom").layout_now.texts != [])
     axis = sizes.getPlotItem().getAxis("bottom")
     drawn = [text.replace("\n", " ") for text in axis.layout_now.texts]

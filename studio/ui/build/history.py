@@ -30,7 +30,7 @@ class StageRecord:
 
     @property
     def label(self) -> str:
-        return self.name or f"stage {self.index}"
+        return self.name or f"#{self.index}"  # as the graph names an unnamed stage
 
 
 @dataclass

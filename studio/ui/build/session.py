@@ -58,7 +58,7 @@ class StageRun:
 
     @property
     def label(self) -> str:
-        return self.name or f"stage {self.index}"
+        return self.name or f"#{self.index}"  # as the graph names an unnamed stage
 
     @property
     def active_line(self) -> int | None:
