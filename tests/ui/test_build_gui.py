@@ -117,6 +117,15 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
     assert charts.timeline.rows.keys() == {0, 1, 3}
     # (4) history: one point, the final image
     assert charts.history.sizes == [result.final["size"]]
+    # (5) an edit after the build greys the numbers of that stage and of those built on it
+    assert not any(n.outdated for n in nodes.values())
+    cursor = window.editor.document().find("of=/tool bs=1000 count=50")
+    cursor.insertText("of=/tool bs=1000 count=60")  # typed in the text: one undo step
+    window.controller.sync_now()
+    assert {i for i, n in window.graph_view.stage_nodes().items() if n.outdated} == {1, 3}
+    window.editor.undo()
+    window.controller.sync_now()
+    assert not any(n.outdated for n in window.graph_view.stage_nodes().values())
 
 
 def test_failing_run_marks_its_line_and_box_and_opens_the_log(qtbot, build_window):

@@ -13,7 +13,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.engine.builder import Build, BuildRequest
 from studio.ui.build.history import BuildHistory, deltas
+from studio.ui.build.outdated import fingerprints, outdated_stages
 from studio.ui.build.session import BuildSession
+from studio.core import parse
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
 from studio.ui.build.worker import BuildRunner
 
@@ -91,6 +93,7 @@ class BuildController(QObject):
         if self.running():
             return False
         request = self.prepare(no_cache)
+        self._built_texts = fingerprints(parse(request.dockerfile_text))
         self.build = self.make_build(request, client=client)
         self.session = BuildSession()
         self._cancelled_at: list[int] = []
@@ -123,11 +126,24 @@ class BuildController(QObject):
     def _nodes(self) -> dict:
         return self.window.graph_view.stage_nodes()
 
+    def mark_outdated(self, doc=None) -> None:
+        """Grey the build numbers of the boxes whose stage text changed since the build
+        they show (and of the stages built on them); called after every re-parse."""
+        built = getattr(self, "_built_texts", None)
+        sync = self.window.controller
+        if built is None or self.running() or sync.stale:
+            return
+        doc = doc if doc is not None else sync.document
+        stale = outdated_stages(doc, sync.graph, built)
+        for index, node in self._nodes().items():
+            node.set_outdated(index in stale)
+
     def _reset_marks(self) -> None:
         for node in self._nodes().values():
             node.set_build_state("idle")
             node.set_progress(0, 0)
             node.set_elapsed(None)
+            node.set_outdated(False)
             node.set_size(None)
             node.set_final(False)
             node.set_error(None)
@@ -201,6 +217,7 @@ class BuildController(QObject):
                 nodes[index].set_active_line(None)
         record = self.history.add(self._build_key, session, result)
         self.show_record(record)
+        self.mark_outdated()  # the text may have changed while it built
         if result is not None and result.ok:
             size = result.final.get("size")
             self._status(f"Built in {human_duration(result.duration)}"

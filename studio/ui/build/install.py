@@ -139,6 +139,7 @@ def _wire(window, bar, log, charts, banner, controller: BuildController) -> None
             show_log(index)
 
     window.controller.sig_document_changed.connect(on_document)
+    window.controller.sig_document_changed.connect(controller.mark_outdated)
     on_document()
     bar.sig_args_requested.connect(edit_args)
     banner.sig_show_log.connect(show_log)

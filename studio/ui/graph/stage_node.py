@@ -51,6 +51,7 @@ class StageNode(StagePaintMixin, NodeItem):
         self._elapsed: float | None = None
         self._size: tuple[str, str | None] | None = None
         self._final = False
+        self._outdated = False
         self._error: str | None = None
         self._active_line: int | None = None
         self._height = 0.0
@@ -139,6 +140,10 @@ class StageNode(StagePaintMixin, NodeItem):
     def set_final(self, on: bool) -> None:
         self._set("_final", bool(on))
 
+    def set_outdated(self, on: bool) -> None:
+        """The build numbers shown are from text this stage (or one it uses) no longer has."""
+        self._set("_outdated", bool(on))
+
     def set_error(self, text: str | None) -> None:
         self._set("_error", text or None)
 
@@ -154,6 +159,7 @@ class StageNode(StagePaintMixin, NodeItem):
     diagnostics = property(lambda self: list(self._diagnostics))
     expanded = property(lambda self: self._expanded)
     build_state = property(lambda self: self._state)
+    outdated = property(lambda self: self._outdated)
     error = property(lambda self: self._error)
 
     @property

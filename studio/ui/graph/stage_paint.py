@@ -138,7 +138,9 @@ class StagePaintMixin:
         painter.setPen(QPen(th.border, 0))
         painter.drawLine(QPointF(0, y), QPointF(T.NODE_WIDTH, y))
         color = th.state_color(self._state) or th.dim_text
-        if self._progress:
+        if self._outdated:  # numbers of an earlier text: greyed, and said so
+            color = th.dim_text
+        if self._progress and not self._outdated:
             done, total = self._progress
             frac = max(0.0, min(1.0, done / total))
             painter.setPen(Qt.PenStyle.NoPen)
@@ -150,7 +152,7 @@ class StagePaintMixin:
         left, right = self._footer_texts(QFontMetricsF(th.small_font), rect.width())
         painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, left)
         if right:
-            painter.setPen(th.text)
+            painter.setPen(th.dim_text if self._outdated else th.text)
             painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, right)
 
     def _footer_texts(self, fm: QFontMetricsF, width: float) -> tuple[str, str]:
@@ -158,7 +160,9 @@ class StagePaintMixin:
         until both fit side by side: first the step count goes, then the time, then the
         change against the baseline (the tooltip and the charts keep them all)."""
         state = self._state if self._state != "idle" else ""
-        steps = f"{self._progress[0]}/{self._progress[1]}" if self._progress else ""
+        if self._outdated:
+            state = "last build" if not state else f"last build: {state}"
+        steps = f"{self._progress[0]}/{self._progress[1]}" if self._progress and not self._outdated else ""
         took = f"{self._elapsed:.1f}s" if self._elapsed is not None else ""
         lefts = ["  ".join(p for p in (state, steps, took) if p), "  ".join(p for p in (state, took) if p), state]
         size, delta = self._size if self._size else ("", "")
