@@ -362,3 +362,28 @@ def test_a_file_opened_broken_shows_its_own_shape_and_says_so(open_window, qtbot
     assert window.stages_label.text().endswith(" · text has errors")
     assert stage_names(window) == ["a", "A"]
 
+
+
+def test_a_new_copy_edge_that_would_run_backwards_moves_its_consumer_right(open_window):
+    """A stage added in the graph sits in an early column; a COPY --from a later column
+    into it then moves it (and what it feeds) right of its producer; nothing else moves."""
+    text = ("FROM stage-studio-test/busybox AS toolchain\nRUN echo t\n\n"
+            "FROM toolchain AS build\nRUN echo b\n\n"
+            "FROM scratch AS final\nCOPY --from=build /out /out\n")
+    window, _ = open_window(text)
+    view = window.graph_view
+    assert window.controller.add_stage("extra", "stage-studio-test/busybox")
+    window.controller.sync_now()
+    nodes = view.stage_nodes()
+    build, extra = (next(n for n in nodes.values() if n.title == name) for name in ("build", "extra"))
+    others = {n.title: n.pos() for n in nodes.values() if n is not extra}
+    if extra.pos().x() >= build.pos().x() + build.box_rect().width():  # already right of build
+        extra.setPos(build.pos().x() - 40, extra.pos().y())  # as a user might have dragged it
+    assert window.controller.add_copy(build.index, extra.index, ["/out"], "/in")
+    window.controller.sync_now()
+    assert "COPY --from=build /out /in" in window.current_text()
+    assert extra.pos().x() >= build.pos().x() + build.box_rect().width()  # the edge runs forwards
+    overlaps = [n.title for n in view.stage_nodes().values()
+                if n is not extra and n.sceneBoundingRect().intersects(extra.sceneBoundingRect())]
+    assert overlaps == []
+    assert {n.title: n.pos() for n in view.stage_nodes().values() if n is not extra} == others

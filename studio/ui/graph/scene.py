@@ -122,6 +122,8 @@ class GraphScene(QGraphicsScene):
             diagnostics = diagnostics_by_line(graph)
         reachable = set(graph.reachable)
         new: list = []
+        self.new_edges: list[EdgeItem] = []  # links this update made (see make_room_for_new_edges)
+        linked = {(id(e.source_item), id(e.target_item), e.kind) for e in self.edge_map.values()}
         keys = stage_keys(graph.stages)
         live_stages: dict[str, StageNode] = {}
         self.by_index = {}
@@ -164,6 +166,8 @@ class GraphScene(QGraphicsScene):
                     self._remove_edge(item)
                 item = EdgeItem(self.theme, src, tgt, edge.kind, edge.line)
                 self.addItem(item)
+                if (id(src), id(tgt), edge.kind) not in linked:  # (not just a renamed or renumbered one)
+                    self.new_edges.append(item)
             live_edges[key] = item
             item.set_info(edge.line, list(edge.sources), edge.dest)
             item.set_dimmed(edge.target not in reachable)
@@ -281,6 +285,41 @@ class GraphScene(QGraphicsScene):
             route = routes.get((edge.source_item.key, edge.target_item.key))
             if route:
                 edge.set_route(route)
+
+    def make_room_for_new_edges(self, placed_now: list) -> list:
+        """A new edge between boxes that were already placed (a COPY --from added in the
+        graph or typed) may run backwards: move its consumer, and what it feeds in turn,
+        right of the producer. Only new edges push, so a box the user dragged somewhere
+        stays there while the text changes elsewhere. Returns the boxes moved."""
+        fresh = {id(i) for i in placed_now}
+        gap = LayoutOptions().layer_gap
+        todo = [e for e in getattr(self, "new_edges", []) if isinstance(e.source_item, StageNode)
+                and id(e.source_item) not in fresh and id(e.target_item) not in fresh]
+        moved: list = []
+        for _ in range(4 * len(self.edge_map) + 4):  # each push may need its consumers pushed
+            if not todo:
+                break
+            edge = todo.pop(0)
+            src, tgt = edge.source_item, edge.target_item
+            if src is tgt:
+                continue
+            if tgt.pos().x() >= src.pos().x() + src.box_rect().width():  # it runs forwards: fine
+                continue
+            room = src.pos().x() + src.box_rect().width() + gap
+            y = tgt.pos().y()
+            for _ in range(len(self.stage_items) + len(self.image_items)):  # off any box already there
+                spot = QRectF(room, y, tgt.box_rect().width(), tgt.box_rect().height())
+                hit = [n for n in self.all_nodes() if n is not tgt
+                       and n.sceneBoundingRect().intersects(spot.adjusted(-10, -10, 10, 10))]
+                if not hit:
+                    break
+                y = max(n.sceneBoundingRect().bottom() for n in hit) + LayoutOptions().node_gap
+            tgt.setPos(QPointF(room, y))
+            moved.append(tgt)
+            todo += [e for e in tgt.edges if e.source_item is tgt and isinstance(e.target_item, StageNode)]
+        if moved:
+            self._nodes_rect = None
+        return moved
 
     def routes(self) -> dict[tuple, list[tuple[float, float]]]:
         """The layout's waypoints of the edges that still follow them, by edge key."""

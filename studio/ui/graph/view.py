@@ -112,6 +112,8 @@ class GraphView(GestureMixin, QGraphicsView):
                 if isinstance(item, StageNode) and item.key in self._expanded:
                     item.set_expanded(True)
             self._scene.place(new, self._saved)
+            if not first and self._scene.make_room_for_new_edges(new):
+                self.sig_positions_changed.emit()
         finally:
             self._quiet -= 1
         self._empty.setVisible(not graph.stages)
