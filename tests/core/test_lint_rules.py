@@ -148,3 +148,20 @@ def test_parser_only_drops_what_lint_already_reports():
     kept = parser_only(doc.diagnostics, findings)
     assert all(d.code.replace("-", "").lower() != "duplicatestagename" for d in kept)
     assert any(d.code == "unterminated-heredoc" for d in kept)
+
+
+def test_copy_whole_directory_reads_each_instruction_once_on_a_long_chain(monkeypatch):
+    """A chain of stages that each COPY --from the previous one: each stage's directories
+    are worked out once (this was quadratic, seconds for a few hundred stages)."""
+    from studio.core.lint import rules_stages
+
+    calls = []
+    real = rules_stages.split_words
+    monkeypatch.setattr(rules_stages, "split_words", lambda text: calls.append(text) or real(text))
+    lines = ["FROM busybox AS s0", "WORKDIR /w", "COPY . ."]
+    for i in range(1, 200):
+        lines += [f"FROM s{i - 1} AS s{i}", f"COPY --from=s{i - 1} /w/f{i} /w/g{i}", f"RUN echo {i}"]
+    lines += ["FROM scratch", "COPY --from=s199 /w /app"]
+    found = [f for f in lint(parse("\n".join(lines) + "\n")) if f.code == "copy-whole-directory"]
+    assert [f.line for f in found] == [len(lines)]  # the final COPY of the whole WORKDIR
+    assert len(calls) <= 2 + 199 + 1  # WORKDIR and COPY lines, once each (RUN lines never)

@@ -170,10 +170,20 @@ def copy_from_index(ctx: LintContext):
 
 
 def _stage_dirs(ctx: LintContext, stage: Stage) -> set[str]:
-    """Directories of a stage that hold everything: its WORKDIRs and COPY . targets."""
-    dirs, cwd = set(), "/"
-    for s in reversed(ctx.stage_chain(stage)):
+    """Directories of a stage that hold everything: its WORKDIRs and COPY . targets,
+    its FROM ancestors' included. Worked out once per stage, ancestors first (a long
+    chain of stages that copy from each other must not cost the square of its length)."""
+    memo: dict[int, tuple[frozenset[str], str]] = ctx.__dict__.setdefault("_stage_dirs", {})
+    chain = ctx.stage_chain(stage)
+    for i in range(len(chain) - 1, -1, -1):  # the root first
+        s = chain[i]
+        if s.index in memo:
+            continue
+        parent = memo.get(chain[i + 1].index) if i + 1 < len(chain) else None
+        dirs, cwd = set(parent[0]) if parent else set(), parent[1] if parent else "/"
         for ins in s.instructions:
+            if ins.keyword not in ("WORKDIR", "COPY", "ADD"):
+                continue
             words = split_words(ins.args) if not ins.json_form else (ins.json_args or [])
             if ins.keyword == "WORKDIR" and words and "$" not in words[0]:
                 cwd = posixpath.normpath(posixpath.join(cwd, words[0]))
@@ -181,7 +191,8 @@ def _stage_dirs(ctx: LintContext, stage: Stage) -> set[str]:
             elif ins.keyword in ("COPY", "ADD") and ins.flag("from") is None and len(words) >= 2:
                 if any(w in (".", "./") for w in words[:-1]):
                     dirs.add(posixpath.normpath(posixpath.join(cwd, words[-1])))
-    return {d for d in dirs if d}
+        memo[s.index] = (frozenset(dirs), cwd)
+    return {d for d in memo[stage.index][0] if d}
 
 
 @rule("copy-whole-directory", "Copying a whole directory out of a builder", "info",
