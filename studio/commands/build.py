@@ -13,6 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
+from studio.core.units import human_size
+
 
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
     out = {}
@@ -107,17 +109,6 @@ def _run_json(build) -> bool:
 # ---- the human display ---------------------------------------------------------------
 SPINNER = "|/-\\"
 MARKS = {"done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED"}
-
-
-def human_size(n: int | None) -> str:
-    if n is None:
-        return "-"
-    value = float(n)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.2f} {unit}"
-        value /= 1000
-    return f"{n} B"
 
 
 class _Row:
