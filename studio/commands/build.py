@@ -16,12 +16,18 @@ from pathlib import Path
 from studio.core.units import human_size
 
 
+def _refuse(message: str):
+    """Unusable input or options: say why on stderr and exit 2, as the other commands do."""
+    print(f"stage-studio build: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
     out = {}
     for value in values or []:
         key, sep, val = value.partition("=")
         if not key:
-            raise SystemExit(f"stage-studio build: bad {what} {value!r} (expected KEY=VALUE)")
+            _refuse(f"bad {what} {value!r} (expected KEY=VALUE)")
         if not sep:  # --build-arg NAME takes the value from the environment, as docker does
             import os
 
@@ -34,7 +40,8 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the Dockerfile to build ('-' reads standard input)")
-    parser.add_argument("--context", metavar="DIR", help="build context (default: the Dockerfile's directory)")
+    parser.add_argument("--context", metavar="DIR",
+                        help="build context (default: the Dockerfile's directory; none for '-')")
     parser.add_argument("--target", metavar="T", help="stage to build (name or index; default: the last)")
     parser.add_argument("--build-arg", metavar="K=V", action="append", help="build argument (repeatable)")
     parser.add_argument("--no-cache", action="store_true", help="do not use the build cache")
@@ -46,18 +53,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label", metavar="K=V", action="append", help="image label (repeatable)")
 
 
-def _request(args: argparse.Namespace):
+def _request(args: argparse.Namespace, empty_context: str):
+    """The build request; ``empty_context`` is the folder sent when the Dockerfile comes from
+    standard input and no --context is given (as ``docker build -``: no files at all)."""
+    from studio.core.files import DockerfileReadError, decode_dockerfile, read_dockerfile
     from studio.engine.builder import BuildRequest
 
-    if args.file == "-":
-        text, path, default_context = sys.stdin.read(), None, Path.cwd()
-    else:
-        path = Path(args.file)
-        try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError as exc:
-            raise SystemExit(f"stage-studio build: cannot read {args.file}: {exc.strerror or exc}") from exc
-        default_context = path.resolve().parent
+    try:
+        if args.file == "-":
+            text, path = decode_dockerfile(sys.stdin.buffer.read(), "standard input"), None
+            default_context = Path(empty_context)
+        else:
+            path = Path(args.file)
+            text, default_context = read_dockerfile(path), path.resolve().parent
+    except DockerfileReadError as exc:
+        _refuse(str(exc))
     return BuildRequest(
         dockerfile_text=text, context_dir=str(args.context or default_context),
         dockerfile_path=str(path) if path else None, target=args.target,
@@ -66,9 +76,16 @@ def _request(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stage-studio-no-context-") as empty:
+        return _run(args, empty)
+
+
+def _run(args: argparse.Namespace, empty_context: str) -> int:
     from studio.engine.builder import Build
 
-    build = Build(_request(args))
+    build = Build(_request(args, empty_context))
     presses = []
 
     def on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature

@@ -25,6 +25,11 @@ def read_dockerfile(path: str | os.PathLike[str]) -> str:
         raise DockerfileReadError(f"{name}: is a directory, not a Dockerfile") from None
     except OSError as exc:
         raise DockerfileReadError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    return decode_dockerfile(data, name)
+
+
+def decode_dockerfile(data: bytes, name: str) -> str:
+    """``data`` as Dockerfile text, or DockerfileReadError naming ``name`` (binary, not UTF-8)."""
     if b"\x00" in data:
         raise DockerfileReadError(f"{name}: looks like a binary file (it contains NUL bytes), not a Dockerfile")
     try:

@@ -76,7 +76,7 @@ def test_bad_target_and_missing_file(context_dir):
     proc = cli("build", str(path), "--target", "nope")
     assert proc.returncode == 1 and "no stage 'nope'" in proc.stdout
     proc = cli("build", str(context_dir / "missing"))
-    assert proc.returncode != 0 and "cannot read" in proc.stderr
+    assert proc.returncode == 2 and "missing: no such file" in proc.stderr
 
 
 def test_ctrl_c_cancels_the_engine_build(context_dir):
@@ -132,3 +132,30 @@ def test_terminal_display_redraws_one_line_per_stage(monkeypatch):
     assert len(final) == 2 and all(len(line) < 50 for line in final)
     assert "build" in final[0] and "2/2" in final[0] and "done" in final[0] and "1.6s" in final[0]
     assert "#1" in final[1] and "skipped" in final[1]
+
+
+def test_a_dockerfile_from_standard_input_sends_no_context(tmp_path, docker_client):
+    """As ``docker build -``: without --context, no files of the current folder are sent."""
+    (tmp_path / "here.txt").write_text("must not be sent\n")
+    text = f"FROM {BB}\nRUN ls / > /dev/null\n"
+    proc = cli("build", "-", "--json", *LABEL, input=text, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    context = json.loads(proc.stdout.splitlines()[0])
+    assert context["event"] == "context" and context["files"] == 1  # the Dockerfile alone
+    proc = cli("build", "-", "--json", "--context", str(tmp_path), *LABEL, input=text)
+    assert json.loads(proc.stdout.splitlines()[0])["files"] == 2
+
+
+def test_a_file_that_is_not_a_utf8_dockerfile_is_refused_like_graph_does(tmp_path):
+    latin1 = tmp_path / "latin1"
+    latin1.write_bytes("FROM busybox\nRUN echo na\xefve\n".encode("latin-1"))
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"\x00\x01binary")
+    for path, says in ((latin1, "is not UTF-8 text"), (junk, "looks like a binary file")):
+        built, graphed = cli("build", str(path)), cli("graph", str(path))
+        assert built.returncode == graphed.returncode == 2
+        assert says in built.stderr and says in graphed.stderr and built.stdout == ""
+    good = tmp_path / "Dockerfile"
+    good.write_text("FROM scratch\n")
+    bad = cli("build", str(good), "--build-arg", "=x")
+    assert bad.returncode == 2 and "bad --build-arg" in bad.stderr
