@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_atomically(args.file, data)
     except OSError as exc:
-        print(f"stage-studio edit: cannot write {args.file}: {exc}", file=sys.stderr)
+        print(f"stage-studio edit: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
 

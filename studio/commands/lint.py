@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 write_atomically(args.file, new_text.encode("utf-8"))
             except OSError as exc:
-                print(f"{PROG}: cannot write {args.file}: {exc}", file=sys.stderr)
+                print(f"{PROG}: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
                 return 2
             text = new_text
         print(f"fixed {len(fixed)} problem(s) in {args.file}", file=sys.stderr)

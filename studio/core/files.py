@@ -1,6 +1,7 @@
 """Reading a Dockerfile from disk with clear errors (shared by every command)."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -43,17 +44,32 @@ def decode_dockerfile(data: bytes, name: str) -> str:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, fsync, then rename it over: never half a
-    file, and the file keeps its permission bits. A symlink is followed (its target is
-    replaced, the link stays)."""
+    file, and the file keeps its permission bits and owner. A symlink is followed (its
+    target is replaced, the link stays). A read-only file is refused (PermissionError)."""
     path = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        old = path.stat()
+    except FileNotFoundError:
+        old = None
+    if old is not None and (not old.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        # a rename needs only the folder to be writable: the file's own protection is ours to keep
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # say so about the folder, not the temporary name
+        raise OSError(exc.errno, f"cannot create a file in its folder ({exc.strerror})", str(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        if old is not None:
+            os.chmod(tmp, old.st_mode & 0o7777)
+            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+                try:  # keep the owner (possible as root, or for a group we are in)
+                    os.chown(tmp, old.st_uid, old.st_gid)
+                except PermissionError:
+                    pass
         else:
             umask = os.umask(0)
             os.umask(umask)

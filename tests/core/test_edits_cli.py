@@ -59,6 +59,23 @@ def test_in_place_writes_atomically_and_keeps_mode(dockerfile, capsysbinary):
     assert os.listdir(dockerfile.parent) == ["Dockerfile"]  # no temporary file left
 
 
+def test_in_place_keeps_the_owner_and_refuses_a_read_only_file(dockerfile, capsysbinary):
+    name = "build"
+    if os.getuid() == 0:  # only root can give the file to someone else
+        os.chown(dockerfile, 1234, 5678)
+        assert main(["edit", str(dockerfile), "--rename-stage", "build=b2", "--in-place"]) == 0
+        assert (dockerfile.stat().st_uid, dockerfile.stat().st_gid) == (1234, 5678)
+        assert b"AS b2" in dockerfile.read_bytes()
+        name = "b2"
+    before = dockerfile.read_bytes()
+    dockerfile.chmod(0o444)
+    assert main(["edit", str(dockerfile), "--rename-stage", f"{name}=b3", "--in-place"]) == 1
+    err = capsysbinary.readouterr().err.decode()
+    assert "cannot write" in err and "the file is read-only" in err
+    assert dockerfile.read_bytes() == before and stat.S_IMODE(dockerfile.stat().st_mode) == 0o444
+    assert os.listdir(dockerfile.parent) == ["Dockerfile"]
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
