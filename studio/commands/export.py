@@ -35,12 +35,9 @@ def run(args: argparse.Namespace) -> int:
     ensure_app()
     out = args.png or args.svg
     try:
-        ok = export_png(graph, out, args.scale) if args.png else export_svg(graph, out)
+        export_png(graph, out, args.scale) if args.png else export_svg(graph, out)
     except OSError as exc:
-        ok = False
-        print(f"stage-studio export: {exc}", file=sys.stderr)
-    if not ok:
-        print(f"stage-studio export: could not write {out}", file=sys.stderr)
+        print(f"stage-studio export: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({len(graph.stages)} stages)")
     return 0

@@ -5,13 +5,15 @@ user arranged), so a picture never shows the selection, the grid or the viewport
 """
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from studio.core.files import atomic_write_bytes
 from studio.core.model import StageGraph
 
 MARGIN = 24.0
@@ -73,37 +75,59 @@ def picture_size(graph: StageGraph, scale: float = 2.0, positions: dict | None =
     return QSize(round(source.width() * scale), round(source.height() * scale))
 
 
+# A picture this big cannot be painted (Qt's raster engine stops at 32,767 px a side)
+# and would take gigabytes; beyond it the export is refused with advice instead.
+MAX_SIDE = 32_000
+MAX_PIXELS = 200_000_000
+
+
 def export_png(graph: StageGraph, path: str | os.PathLike, scale: float = 2.0,
                positions: dict | None = None, expanded=None, routes: dict | None = None) -> bool:
-    """Write a PNG of ``graph`` at ``scale`` pixels per scene unit; False if it failed.
-    ``positions``, ``expanded`` and ``routes`` carry over what the user sees in the view."""
+    """Write a PNG of ``graph`` at ``scale`` pixels per scene unit. ``positions``,
+    ``expanded`` and ``routes`` carry over what the user sees in the view. The file is
+    replaced atomically, or not at all: OSError says why (a picture too large, a folder
+    that cannot be written)."""
     scene = build_scene(graph, positions, expanded, routes)
     source = _source_rect(scene)
     size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
+    if max(size.width(), size.height()) > MAX_SIDE or size.width() * size.height() > MAX_PIXELS:
+        raise OSError(errno.EFBIG, f"the picture would be {size.width():,} x {size.height():,} pixels, "
+                                   "too large for a PNG; export an SVG (it has no size limit) or use a smaller scale")
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise OSError(errno.ENOMEM, f"not enough memory for a {size.width():,} x {size.height():,} picture")
     image.fill(QColor(scene.theme.background))
     painter = QPainter(image)
     _render(scene, painter, QRectF(0, 0, size.width(), size.height()), source)
     painter.end()
-    return image.save(str(Path(path)), "PNG")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError(errno.EIO, "the PNG could not be encoded")
+    atomic_write_bytes(Path(path), bytes(buffer.data()))
+    return True
 
 
 def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | None = None, expanded=None,
                routes: dict | None = None) -> bool:
-    """Write an SVG of ``graph`` (vector: boxes, curves and real text); False if it failed."""
+    """Write an SVG of ``graph`` (vector: boxes, curves and real text), replacing the file
+    atomically; OSError says why it could not."""
     from PySide6.QtSvg import QSvgGenerator
 
     scene = build_scene(graph, positions, expanded, routes)
     source = _source_rect(scene)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(Path(path)))
+    generator.setOutputDevice(buffer)
     generator.setSize(QSize(round(source.width()), round(source.height())))
     generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
     generator.setTitle("Stage graph")
     generator.setDescription("Drawn by Stage Studio")
     painter = QPainter()
     if not painter.begin(generator):
-        return False
+        raise OSError(errno.EIO, "the SVG could not be drawn")
     _render(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
     painter.end()
-    return Path(path).exists() and Path(path).stat().st_size > 0
+    atomic_write_bytes(Path(path), bytes(buffer.data()))
+    return True

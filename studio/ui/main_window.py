@@ -247,7 +247,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         try:
             written = exporter(str(path)) is not False
         except OSError as exc:
-            written, reason = False, str(exc)
+            written, reason = False, exc.strerror or str(exc)
         else:
             reason = "the file could not be written"
         if not written:

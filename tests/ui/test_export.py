@@ -111,3 +111,22 @@ def test_view_export_without_a_graph_writes_an_empty_picture(qtbot, tmp_path):
     assert not QImage(str(tmp_path / "empty.png")).isNull()
     assert view.export_svg(str(tmp_path / "empty.svg"))
     ET.parse(tmp_path / "empty.svg")
+
+
+def test_a_failed_export_leaves_the_existing_file_alone(qapp, tmp_path, capsys):
+    """A picture too large for PNG is refused with advice, before memory is spent, and the
+    file already at the path keeps its content (every export replaces it atomically)."""
+    chain = "FROM busybox AS s0\n" + "".join(f"FROM s{i - 1} AS s{i}\nCOPY --from=s{i - 1} /a /a\n"
+                                               for i in range(1, 300))
+    src = tmp_path / "Dockerfile"
+    src.write_text(chain)
+    out = tmp_path / "existing.png"
+    out.write_bytes(b"precious")
+    assert picture_size(parse(chain).graph(), 3.0).width() > 32_000
+    assert main(["export", str(src), "--png", str(out), "--scale", "3"]) == 1
+    err = capsys.readouterr().err
+    assert "too large for a PNG" in err and "export an SVG" in err
+    assert out.read_bytes() == b"precious"
+    assert main(["export", str(src), "--svg", str(out)]) == 0  # the SVG of the same graph is fine
+    assert out.read_bytes().startswith(b"<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "existing.png"]  # no temporary left
