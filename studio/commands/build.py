@@ -191,7 +191,8 @@ class Display:
         elif kind == "warning":
             self._say(f"warning: {'line %d: ' % event.line if event.line else ''}{event.message}")
         elif kind == "build_failed":
-            self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})" if event.exit_code else ""))
+            self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})"
+                                                    if event.exit_code and "exit code" not in event.message else ""))
             for line in event.last_log[-10:]:
                 self._say(f"    {line}")
         elif kind == "build_finished":

@@ -26,6 +26,7 @@ CODES: dict[str, Severity] = {
     "session-mount": "info",
     "unknown-target": "error",
     "empty-from-variable": "error",
+    "line-too-long": "error",
 }
 
 

@@ -54,6 +54,9 @@ def gc_paused():
             gc.enable()
 
 
+MAX_LINE_BYTES = 65_535  # BuildKit's parser: "dockerfile line greater than max allowed size of 65535"
+_LONG_LINE = re.compile(r"[^\n]{16384,}")
+
 # How many reparses stay eager after one that showed every instruction's details read.
 EAGER_REPARSES = 32
 
@@ -140,6 +143,17 @@ class Document:
                         if not h.terminated:
                             found.setdefault(i, []).append(diag.make("unterminated-heredoc", f"The heredoc <<{h.delimiter} has no terminator line {h.delimiter!r}; it runs to the end of the file.",
                                                                      None, line=line, start=start, end=content_end))
+        # BuildKit reads lines with a 64 KiB buffer: a longer one fails the whole file. A line
+        # under 16,384 characters cannot reach 65,536 UTF-8 bytes, so only those are measured.
+        for m in _LONG_LINE.finditer(text, first, stop_at):
+            size = len(m.group().encode("utf-8", "surrogatepass"))
+            if size > MAX_LINE_BYTES:
+                i = max(lo, bisect.bisect_right(raw, m.start(), lo, hi, key=_start) - 1)
+                line = raw[i][3] + text.count("\n", raw[i][1], m.start())
+                found.setdefault(i, []).append(diag.make(
+                    "line-too-long", f"Line {line} is {size:,} bytes long; BuildKit refuses any line longer than "
+                    f"{MAX_LINE_BYTES:,} bytes (split it with a line continuation).", None,
+                    line=line, start=m.start(), end=m.end()))
         # Whitespace-only lines anywhere (few), then the instruction each falls in, if any.
         seen: set[int] = set()
         for m in _EMPTY_CONTINUATION_LINE.finditer(text, first, stop_at):

@@ -51,6 +51,11 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
                     "provides one); builds through the plain Engine API have none")
         else:
             hint = "this build needs a client session, which builds through the Engine API do not have"
+    if "max allowed size of 65535" in message and line is None:
+        long_lines = [d for d in getattr(stage_map.document, "diagnostics", []) if d.code == "line-too-long"]
+        if long_lines:
+            line, stage = long_lines[0].line, stage_map.stage_of_line(long_lines[0].line)
+            hint = "split it with a line continuation"
     text = _first_line(message)
     if hint:
         text = f"{text} ({hint})"
@@ -85,4 +90,5 @@ def _first_line(message: str) -> str:
     for prefix in ("failed to solve with frontend dockerfile.v0: ", "failed to solve with frontend gateway.v0: ",
                    "failed to create LLB definition: ", "failed to solve: "):
         text = text.replace(prefix, "")
+    text = text.replace(".stage-studio.Dockerfile", "the Dockerfile")  # our upload's name means nothing to the user
     return text[:500]

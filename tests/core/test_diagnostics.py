@@ -38,6 +38,7 @@ CASES = [
     ("invalid-from", "FROM a b\n", 1, "FROM a b"),
     ("invalid-from", "FROM\n", 1, "FROM"),
     ("empty-from-variable", "FROM $NOPE\n", 1, "FROM $NOPE"),
+    ("line-too-long", "FROM a\nRUN echo " + "x" * 65527 + "\n", 2, "RUN echo " + "x" * 65527),
 ]
 
 
@@ -89,3 +90,38 @@ def test_onbuild_from_is_not_an_edge_or_error():
     assert [e.kind for e in doc.edges] == ["from"]
     assert doc.diagnostics == []
     assert doc.instructions[1].onbuild.flag("from").value == "nothere"
+
+
+@pytest.mark.parametrize("line", [
+    "RUN echo " + "a" * (65535 - 9),  # the longest line BuildKit takes
+    "RUN echo " + "a" * (65536 - 9),
+    "RUN echo " + "a" * (65535 - 10) + "\r",  # a carriage return counts
+    "RUN echo " + "\u00e9" * 32764,  # 65,537 bytes in 32,773 characters
+    "# " + "c" * 70000,  # any line, a comment too
+])
+def test_line_length_limit_agrees_with_buildkit(line):
+    import dockerfile
+
+    text = f"FROM busybox\n{line}\nRUN true\n"
+    try:
+        dockerfile.parse_string(text)
+        refused = False
+    except dockerfile.GoParseError as exc:
+        refused = "max allowed size" in str(exc)
+    found = [d for d in parse(text).diagnostics if d.code == "line-too-long"]
+    assert bool(found) == refused
+    if found:
+        assert found[0].line == 2 and f"{len(line.encode()):,} bytes" in found[0].message
+
+
+def test_a_line_growing_past_the_limit_while_typing_is_reported_by_reparse():
+    from studio.core import reparse
+    from studio.core.model import TextEdit
+
+    text = "FROM busybox\nRUN echo " + "a" * (65535 - 9) + "\nRUN true\n"
+    doc = parse(text)
+    assert not [d for d in doc.diagnostics if d.code == "line-too-long"]
+    grown = reparse(doc, TextEdit(20, 20, "b"))
+    assert [d.line for d in grown.diagnostics if d.code == "line-too-long"] == [2]
+    assert grown.diagnostics == parse(grown.text).diagnostics
+

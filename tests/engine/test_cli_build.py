@@ -46,7 +46,7 @@ def test_failure_exits_non_zero_with_the_line(context_dir):
     path = write(context_dir, f"FROM {BB}\nRUN exit 9\n")
     proc = cli("build", str(path), "--no-cache", *LABEL)
     assert proc.returncode == 1
-    assert "line 2" in proc.stdout and "exit code 9" in proc.stdout
+    assert "line 2" in proc.stdout and "exit code: 9" in proc.stdout and "(exit code 9)" not in proc.stdout
     proc = cli("build", str(path), "--json", "--no-cache", *LABEL)
     result = json.loads(proc.stdout.splitlines()[-1])
     assert proc.returncode == 1 and result["ok"] is False and result["image_id"] is None

@@ -86,3 +86,18 @@ def test_references_normalize_like_the_engine():
     assert normalize_reference("stage-studio-test/busybox:latest") == "docker.io/stage-studio-test/busybox:latest"
     assert normalize_reference("localhost:5000/x") == "localhost:5000/x:latest"
     assert normalize_reference("ghcr.io/o/i@sha256:ab") == "ghcr.io/o/i@sha256:ab"
+
+
+def test_engine_errors_point_at_the_long_line_and_never_name_our_upload():
+    from studio.engine.failures import explain
+
+    text = "FROM busybox AS a\nRUN echo " + "x" * 70000 + "\n"
+    doc = parse(text)
+    smap = StageMap(doc, doc.graph())
+    failure = explain("failed to solve with frontend dockerfile.v0: failed to create LLB definition: "
+                      "dockerfile line greater than max allowed size of 65535", smap)
+    assert failure.line == 2 and failure.stage == 0
+    assert failure.message.startswith("line 2: dockerfile line greater than max allowed size of 65535")
+    assert "line continuation" in failure.message
+    classic = explain("failed to parse .stage-studio.Dockerfile: dockerfile line greater than max allowed size", smap)
+    assert ".stage-studio" not in classic.message and "the Dockerfile" in classic.message

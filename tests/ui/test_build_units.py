@@ -152,3 +152,10 @@ def test_a_cancelled_stage_shows_how_long_it_ran_and_that_it_was_stopped():
     assert session.log_lines(0)[-1] == "── stopped after 4.3 s"
     record = BuildHistory().add("/a", session, BuildResult(False, None, 4.4, error=BuildFailed("the build was cancelled")))
     assert record.cancelled and not record.ok
+
+
+def test_an_exit_code_already_in_the_message_is_not_repeated():
+    session = BuildSession()
+    session.apply([BuildStarted(_plan(), "buildkit", 2),
+                   BuildFailed("line 2: RUN a: exit code: 3", stage=0, line=2, exit_code=3)])
+    assert session.log_lines(0)[-1] == "ERROR: line 2: RUN a: exit code: 3"

@@ -205,7 +205,8 @@ class BuildSession:
         self.failure = event
         self.finished = True
         key = event.stage if event.stage in self.stages else GENERAL
-        self._push(key, [f"ERROR: {event.message}" + (f" (exit code {event.exit_code})" if event.exit_code else "")])
+        self._push(key, [f"ERROR: {event.message}" + (f" (exit code {event.exit_code})"
+                                                       if event.exit_code and "exit code" not in event.message else "")])
         if event.stage is not None and event.stage in self.stages:
             stage = self.stages[event.stage]
             stage.state = "failed"
