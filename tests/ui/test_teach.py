@@ -147,3 +147,24 @@ def test_the_walkthrough_keeps_the_whole_graph_in_view(open_window, qtbot):
     for _ in range(len(walk.order) - 1):  # each step shows its box without scrolling others away
         walk.next()
         assert everything_in_view()
+
+
+def test_opening_the_explain_panel_keeps_the_selected_box_in_view(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    window.resize(1280, 800)
+    view = window.graph_view
+    view.fit_to_view()
+    qtbot.wait(50)
+    last = max(view.stage_nodes())
+    view.select_stage(last)  # the right-most box, where the panel will take room
+    window.teach.explain_dock.toggleViewAction().trigger()
+
+    def selected_in_view() -> bool:
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        return visible.contains(view.stage_nodes()[last].sceneBoundingRect())
+
+    qtbot.waitUntil(selected_in_view, timeout=2000)
+    panels = [a.text() for a in window.panels_menu.actions()]
+    assert "E&xplain Panel" in panels  # in View > Panels, once
+    view_menu = window.panels_menu.parent()
+    assert [a.text() for a in view_menu.actions()].count("E&xplain Panel") == 0

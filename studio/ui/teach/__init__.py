@@ -7,7 +7,7 @@ Help > Explain This Build (F5), Help > Explain Lint Finding at Cursor (Ctrl+F1).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
 from studio.ui.teach.explain_panel import ExplainPanel
@@ -58,8 +58,7 @@ class TeachUI(QObject):
                              lambda on: self.large_fonts.set_enabled(on),
                              "Bigger text in the text pane, the explanations and the graph")
         large.setCheckable(True)
-        view_menu.addSeparator()
-        view_menu.addAction(toggle)
+        view_menu.addSeparator()  # (the Explain panel's toggle is in View > Panels with the others)
         view_menu.addAction(large)
         help_menu = window.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("explain_build", "Explain This &Build", "F5",
@@ -69,10 +68,18 @@ class TeachUI(QObject):
                                          lambda: self.lint.explain_at_cursor()))
         window.help_menu = help_menu
 
+    def _reveal_selected(self) -> None:
+        view = self.window.graph_view
+        node = view.selected_stage()
+        if node is not None:
+            view.reveal(node.sceneBoundingRect())
+
     def _on_explain_shown(self, visible: bool) -> None:
         dock = self.explain_dock
         if visible and not dock.isFloating() and dock.width() < EXPLAIN_WIDTH * 0.8:
             self.window.resizeDocks([dock], [EXPLAIN_WIDTH], Qt.Orientation.Horizontal)
+        if visible:  # the panel narrows the graph: keep the selected box in view once it has
+            QTimer.singleShot(0, self._reveal_selected)
         if visible and self.explain.index is None:
             node = self.window.graph_view.selected_stage()
             if node is not None:
