@@ -25,7 +25,7 @@ class _Collect(argparse.Action):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the Dockerfile to edit")
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to edit ('-' reads standard input)")
     group = parser.add_argument_group("operations (applied in the order given)")
     for kind, (metavar, help_text) in OPERATIONS.items():
         group.add_argument(f"--{kind}", action=_Collect, const=kind, dest="operations",
@@ -41,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.operations:
         print("stage-studio edit: give at least one operation (see --help)", file=sys.stderr)
+        return 2
+    if args.in_place and args.file == "-":
+        print("stage-studio edit: standard input cannot be edited in place; leave out --in-place", file=sys.stderr)
         return 2
     try:
         text = read_dockerfile(args.file)

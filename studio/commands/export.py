@@ -6,7 +6,7 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the Dockerfile to draw")
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to draw ('-' reads standard input)")
     out = parser.add_mutually_exclusive_group(required=True)
     out.add_argument("--png", metavar="OUT", help="write a PNG picture to OUT")
     out.add_argument("--svg", metavar="OUT", help="write an SVG drawing to OUT")

@@ -13,7 +13,7 @@ from studio.core.render import graph_to_dot, graph_to_json, graph_to_mermaid
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the Dockerfile to read")
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to read ('-' reads standard input)")
     parser.add_argument("--format", choices=("json", "dot", "mermaid"), default="json",
                         help="output format (default: json)")
     parser.add_argument("--target", metavar="T", help="the stage to build (name or index; default: the last)")

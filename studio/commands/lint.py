@@ -19,7 +19,7 @@ PROG = "stage-studio lint"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", nargs="?", help="the Dockerfile to check")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="the Dockerfile to check ('-' reads standard input)")
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
                         help="output format (default: text)")
     parser.add_argument("--target", metavar="T",
@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.file:
         print(f"{PROG}: give a Dockerfile to check", file=sys.stderr)
+        return 2
+    if args.fix and args.file == "-":
+        print(f"{PROG}: --fix rewrites a file; standard input cannot be fixed in place", file=sys.stderr)
         return 2
     try:
         text = _read(args.file)

@@ -12,11 +12,16 @@ class DockerfileReadError(Exception):
 
 
 def read_dockerfile(path: str | os.PathLike[str]) -> str:
-    """The file's text, exactly (a BOM stays as character 0, line endings untouched).
+    """The file's text, exactly (a BOM stays as character 0, line endings untouched);
+    ``-`` reads standard input, as the docker CLI does.
 
     Raises DockerfileReadError when the file is missing, unreadable, binary or not UTF-8.
     """
     name = os.fspath(path)
+    if name == "-":
+        import sys
+
+        return decode_dockerfile(sys.stdin.buffer.read(), "standard input")
     try:
         with open(name, "rb") as fh:
             data = fh.read()

@@ -132,3 +132,20 @@ def test_operation_strings():
         "FROM alpine\nRUN --mount=from=nginx:1.27,target=/n x\n")
     with pytest.raises(EditError, match="--move 3=1@9: position 9 is out of range"):
         apply_operations(text, [Operation("move", "3=1@9")])
+
+
+def test_standard_input_works_for_every_reading_command():
+    text = "FROM busybox AS a\nFROM scratch\nCOPY --from=a /x /x\n"
+
+    def run(*argv):
+        return subprocess.run([sys.executable, "-m", "studio", *argv], input=text.encode(), capture_output=True,
+                              timeout=60)
+
+    graph = run("graph", "-", "--format", "json")
+    assert graph.returncode == 0 and b'"name": "a"' in graph.stdout
+    edited = run("edit", "-", "--rename-stage", "a=b")
+    assert edited.returncode == 0 and edited.stdout == text.replace("AS a", "AS b").replace("=a", "=b").encode()
+    refused = run("edit", "-", "--in-place", "--rename-stage", "a=b")
+    assert refused.returncode == 2 and b"cannot be edited in place" in refused.stderr
+    linted = run("lint", "-", "--format", "json")
+    assert linted.returncode in (0, 1) and b"unpinned-base-image" in linted.stdout
