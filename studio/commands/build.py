@@ -28,7 +28,9 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
         key, sep, val = value.partition("=")
         if not key:
             _refuse(f"bad {what} {value!r} (expected KEY=VALUE)")
-        if not sep:  # --build-arg NAME takes the value from the environment, as docker does
+        if not sep and what == "--label":  # a label without a value is an empty label, as docker sets it
+            val = ""
+        elif not sep:  # --build-arg NAME takes the value from the environment, as docker does
             import os
 
             if key not in os.environ:
@@ -245,9 +247,11 @@ def size_table(result) -> list[str]:
     if not rows:
         return []
     width = max(len(s.name or f"#{s.index}") for s in rows)
-    lines = [f" {'stage':<{width}}  {'state':<7} {'size':>10}  layers"]
+    lines = [f" {'stage':<{width}}  {'state':<7} {'size':>10}  layers (those that add bytes are listed)"]
     for s in rows:
-        lines.append(f" {s.name or '#' + str(s.index):<{width}}  {s.state:<7} {human_size(s.size):>10}  {len(s.layers)}")
+        empty = sum(1 for layer in s.layers if not layer.size)
+        count = f"{len(s.layers)}" + (f" ({empty} add nothing)" if empty else "")
+        lines.append(f" {s.name or '#' + str(s.index):<{width}}  {s.state:<7} {human_size(s.size):>10}  {count}")
         for layer in s.layers:
             if layer.size:
                 where = f"line {layer.line}" if layer.line else "       "

@@ -59,6 +59,18 @@ def test_plain_output_shows_stages_and_size_table(context_dir):
     out = proc.stdout
     assert "[one] 2/2 RUN echo plain (line 2)" in out and "[two]" in out
     assert "final image:" in out and "line 4" in out
+    # "echo plain" writes nothing: its layer is counted but not listed, and the count says so
+    table = out[out.index(" stage "):].splitlines()
+    one = next(line for line in table if line.split()[:1] == ["one"])
+    assert "add nothing)" in one and "RUN echo plain" not in "\n".join(table)
+
+
+def test_a_label_without_a_value_is_an_empty_label(context_dir, docker_client):
+    path = write(context_dir, f"FROM {BB}\nRUN echo label\n")
+    proc = cli("build", str(path), "--json", "--label", "io.github.stagestudio.flag", *LABEL)
+    assert proc.returncode == 0, proc.stderr
+    image = json.loads(proc.stdout.splitlines()[-1])["image_id"]
+    assert docker_client.api.inspect_image(image)["Config"]["Labels"]["io.github.stagestudio.flag"] == ""
 
 
 def test_engine_down_is_a_clear_quick_error(context_dir):
