@@ -160,6 +160,8 @@ class Build:
             if info.index not in translator.progress.built:
                 yield translator.progress.finish(info.index, "skipped")
         yield from self._stream(sent, translator)
+        if translator.failure is not None:
+            _hint_ignored_source(translator.failure, ctx, req)
         ok = translator.failure is None and translator.image_id is not None and not self.cancelled
         if self.cancelled and translator.failure is None:
             translator.failure = translator.explain("the build was cancelled")
@@ -438,6 +440,24 @@ def _response_socket(response):
         if candidate is not None and hasattr(candidate, "shutdown"):
             return candidate
     return None
+
+
+_NOT_FOUND = re.compile(r'"/?([^"]+)" not found')
+
+
+def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
+    """A COPY source the engine did not find because .dockerignore left it out: say so."""
+    m = _NOT_FOUND.search(failure.message)
+    if m is None or ctx.ignore_file is None:
+        return
+    from studio.engine.dockerignore import IgnoreMatcher
+
+    try:
+        matcher = IgnoreMatcher.from_text(ctx.ignore_file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, ValueError):
+        return
+    if matcher.ignored(m.group(1)):
+        failure.message += f" ({m.group(1)} is left out of the build context by {ctx.ignore_file.name})"
 
 
 def _close_quietly(client) -> None:

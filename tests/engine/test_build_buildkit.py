@@ -229,3 +229,12 @@ def test_a_connection_that_arrives_after_the_build_ended_is_closed(tmp_path, mon
     assert events[-1].event == "build_failed" and not closed.is_set()
     release.set()
     assert closed.wait(5), "the client made after the build ended was not closed"
+
+
+def test_copying_a_file_that_dockerignore_leaves_out_says_so(run_build):
+    """context_dir's .dockerignore excludes *.key: COPY of one fails, and the message says why."""
+    events, result, _build = run_build(f"FROM {BB}\nCOPY secret.key /s\n")
+    assert not result.ok
+    message = result.error.message
+    assert "secret.key" in message and "left out of the build context by .dockerignore" in message
+    assert result.error.line == 2
