@@ -55,7 +55,7 @@ def gc_paused():
 
 
 MAX_LINE_BYTES = 65_535  # BuildKit's parser: "dockerfile line greater than max allowed size of 65535"
-_LONG_LINE = re.compile(r"[^\n]{16384,}")
+_LONG_LINE = re.compile(r"^[^\n]{16384,}", re.MULTILINE)  # (anchored: one try per line)
 
 # How many reparses stay eager after one that showed every instruction's details read.
 EAGER_REPARSES = 32
@@ -145,7 +145,8 @@ class Document:
                                                                      None, line=line, start=start, end=content_end))
         # BuildKit reads lines with a 64 KiB buffer: a longer one fails the whole file. A line
         # under 16,384 characters cannot reach 65,536 UTF-8 bytes, so only those are measured.
-        for m in _LONG_LINE.finditer(text, first, stop_at):
+        long_lines = stop_at - first >= 16384 and max(map(len, text[first:stop_at].split("\n"))) >= 16384
+        for m in _LONG_LINE.finditer(text, first, stop_at) if long_lines else ():
             size = len(m.group().encode("utf-8", "surrogatepass"))
             if size > MAX_LINE_BYTES:
                 i = max(lo, bisect.bisect_right(raw, m.start(), lo, hi, key=_start) - 1)
