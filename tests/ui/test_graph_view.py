@@ -385,3 +385,13 @@ def test_build_footer_shortens_instead_of_overlapping(view):
     assert widths[1][1] == "5.06 MB  (+1.02 MB · -1.5 s)" and "12/12" not in widths[1][0]
     assert widths[2][1] == "5.06 MB"  # the change that can never fit is left to the tooltip and charts
     view.grab()
+
+
+def test_labels_of_edges_between_the_same_boxes_do_not_cover_each_other(view):
+    text = ("FROM busybox AS build\nRUN make\n\nFROM scratch\n"
+            "COPY --from=build /bin/busybox /bin/busybox\nCOPY --from=build /out/ /app/\n")
+    show(view, text)
+    copies = sorted((e for e in view.edge_items() if e.kind == "copy"), key=lambda e: e.line)
+    assert [e.label for e in copies] == ["busybox", "out"]
+    first, second = (e.mapToScene(e._label_rect).boundingRect() for e in copies)
+    assert not first.intersects(second)

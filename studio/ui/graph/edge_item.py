@@ -46,6 +46,7 @@ class EdgeItem(QGraphicsItem):
         self._faded = False
         self._label = ""
         self._label_width = 0.0
+        self.sibling = 0  # how many edges of this kind between the same two boxes come before it
         self._path = QPainterPath()
         self._shape: QPainterPath | None = QPainterPath()
         self._arrow = QPolygonF()
@@ -177,7 +178,9 @@ class EdgeItem(QGraphicsItem):
             a, c0, c1, b = curves[-1]  # near the consumer, where a reader looks for it
             mid = (a + c0 * 3 + c1 * 3 + b) / 8  # the last piece's midpoint
             w = self._label_width
-            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
+            # edges between the same two boxes run close together: their labels stack instead
+            # of covering each other (the first stays on its curve)
+            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8 + 17 * self.sibling, w, 16)
         else:
             self._label_rect = QRectF()
         self.prepareGeometryChange()

@@ -170,6 +170,9 @@ class GraphScene(QGraphicsScene):
                     self.new_edges.append(item)
             live_edges[key] = item
             item.set_info(edge.line, list(edge.sources), edge.dest)
+            if item.sibling != n:
+                item.sibling, item._at = n, None  # (its label moves)
+                item.adjust()
             item.set_dimmed(edge.target not in reachable)
         for key, item in self.edge_map.items():
             if live_edges.get(key) is not item:
