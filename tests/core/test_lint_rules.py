@@ -165,3 +165,11 @@ def test_copy_whole_directory_reads_each_instruction_once_on_a_long_chain(monkey
     found = [f for f in lint(parse("\n".join(lines) + "\n")) if f.code == "copy-whole-directory"]
     assert [f.line for f in found] == [len(lines)]  # the final COPY of the whole WORKDIR
     assert len(calls) <= 2 + 199 + 1  # WORKDIR and COPY lines, once each (RUN lines never)
+
+
+def test_a_stage_whose_from_line_is_broken_is_not_also_called_unused():
+    text = "FROM busybox AS toolchain\nRUN x\nFROM toolchain AS build AS x\nRUN y\nFROM scratch\nCOPY --from=build /a /a\n"
+    doc = parse(text)
+    assert [d.line for d in doc.diagnostics if d.code == "invalid-from"] == [3]
+    assert not [f for f in lint(doc) if f.code == "unused-stage"]
+    assert [f.line for f in lint(parse(text.replace("AS build AS x", "AS x"))) if f.code == "unused-stage"] == [3]

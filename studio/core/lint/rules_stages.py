@@ -44,8 +44,11 @@ def unused_stage(ctx: LintContext):
     users = _users(ctx)
     last = len(ctx.stages) - 1
     reachable = set(ctx.graph.reachable)
+    broken = {d.line for d in ctx.doc.diagnostics if d.code == "invalid-from"}
     for stage in ctx.stages:
         if stage.index == last or users.get(stage.index) or stage.index == ctx.target_index:
+            continue
+        if stage.line in broken:  # its name could not be read: the error on that line says enough
             continue
         if stage.index in reachable and ctx.target_index not in (None, last):
             continue
