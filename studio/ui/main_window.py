@@ -72,6 +72,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.controller = SyncController(self.editor, self.graph_view, self)
         self.controller.confirm = lambda question: self.prompt("confirm", APP_NAME, question, ("yes", "no")) == "yes"
         self.controller.sig_document_changed.connect(self._on_document_changed)
+        self.controller.sig_edit_applied.connect(self._on_edit_applied)
         self.controller.sig_diagnostics_changed.connect(self._refresh_problems)
         self.problems.sig_fix_requested.connect(self.controller.apply_fix)
         self.controller.sig_edit_failed.connect(self._on_edit_failed)
@@ -170,6 +171,11 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         if self.controller.stale:
             text += " · graph out of date" if self.controller.showing_older else " · text has errors"
         self.stages_label.setText(text)
+
+    def _on_edit_applied(self) -> None:
+        """A later edit that worked makes an earlier refusal's message stale."""
+        if self.statusBar().currentMessage().startswith("Cannot change the graph"):
+            self.statusBar().clearMessage()
 
     def _on_edit_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Cannot change the graph: {message}", 10000)

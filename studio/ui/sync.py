@@ -65,6 +65,7 @@ class SyncController(QObject):
     sig_graph_updated = Signal(object)  # the StageGraph the view now shows
     sig_message = Signal(str)  # a short status-bar message
     sig_edit_failed = Signal(str)  # an operation that could not apply, and why
+    sig_edit_applied = Signal()  # a graph operation changed the text
     sig_diagnostics_changed = Signal()  # ``diagnostics`` changed without a re-parse (lint)
 
     def __init__(self, editor: TextEditor, graph_view, parent: QObject | None = None) -> None:
@@ -222,6 +223,8 @@ class SyncController(QObject):
             self.run_lint()
             return False
         self.apply_text_edits(edits)
+        if edits:
+            self.sig_edit_applied.emit()
         return bool(edits)
 
     def shown_document(self):
@@ -264,6 +267,8 @@ class SyncController(QObject):
             self.sig_edit_failed.emit(str(exc))
             return False
         self.apply_text_edits(edits)
+        if edits:
+            self.sig_edit_applied.emit()
         return bool(edits)
 
     def rename_stage(self, stage: int, new_name: str) -> bool:

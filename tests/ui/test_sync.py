@@ -387,3 +387,12 @@ def test_a_new_copy_edge_that_would_run_backwards_moves_its_consumer_right(open_
                 if n is not extra and n.sceneBoundingRect().intersects(extra.sceneBoundingRect())]
     assert overlaps == []
     assert {n.title: n.pos() for n in view.stage_nodes().values() if n is not extra} == others
+
+
+def test_a_refusal_message_goes_when_a_later_graph_edit_works(open_window):
+    window, _ = open_window(TEXT)
+    window.graph_view.sig_rename_requested.emit(0, "test")  # taken by another stage: refused
+    assert window.statusBar().currentMessage().startswith("Cannot change the graph")
+    window.graph_view.sig_rename_requested.emit(0, "compile")
+    assert "AS compile" in window.current_text()
+    assert window.statusBar().currentMessage() == ""
