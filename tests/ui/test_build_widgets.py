@@ -193,3 +193,20 @@ def test_a_build_without_an_engine_says_so_and_returns_to_idle(open_window, qtbo
     assert banner.isVisibleTo(window) and "no Docker Engine is running" in banner.message
     assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
     assert window.build_log.text().splitlines()[-1].startswith("ERROR: no Docker Engine is running")
+
+
+def test_the_log_wraps_long_lines_unless_told_not_to(qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    panel = BuildLogPanel(max_lines=100)
+    qtbot.addWidget(panel)
+    panel.resize(260, 200)
+    panel.show()
+    panel.view.appendPlainText("ERROR: line 20: executor failed running [/bin/sh -c sh build.sh /out]: exit code: 1")
+    qtbot.wait(20)
+    assert panel.view.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    assert panel.view.horizontalScrollBar().maximum() == 0  # nothing hidden to the right
+    panel.wrap.setChecked(False)
+    qtbot.wait(20)
+    assert panel.view.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
+    assert panel.view.horizontalScrollBar().maximum() > 0

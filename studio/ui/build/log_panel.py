@@ -43,6 +43,13 @@ class BuildLogPanel(QWidget):
         self.search.setPlaceholderText("Search the log…")
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.find_next)
+        self.wrap = QToolButton(self)
+        self.wrap.setText("Wrap")
+        self.wrap.setCheckable(True)
+        self.wrap.setAutoRaise(True)
+        self.wrap.setChecked(True)
+        self.wrap.setToolTip("Wrap long lines at the panel's width (off: one line each, scroll sideways)")
+        self.wrap.toggled.connect(self._set_wrap)
         self.copy_button = QToolButton(self)
         self.copy_button.setText("Copy")
         self.copy_button.setToolTip("Copy the selection, or the whole log shown")
@@ -55,7 +62,7 @@ class BuildLogPanel(QWidget):
         self.view.setObjectName("buildLogView")
         self.view.setReadOnly(True)
         self.view.setUndoRedoEnabled(False)
-        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._set_wrap(True)  # a narrow dock must not cut an error message off
         self.view.setMaximumBlockCount(max_lines)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.view.setFont(font)
@@ -64,6 +71,7 @@ class BuildLogPanel(QWidget):
         top.addWidget(self.filter_combo)
         top.addWidget(self.search, 1)
         top.addWidget(self.colours)
+        top.addWidget(self.wrap)
         top.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,6 +80,10 @@ class BuildLogPanel(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         self._reset_filters()
+
+    def _set_wrap(self, on: bool) -> None:
+        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on
+                                  else QPlainTextEdit.LineWrapMode.NoWrap)
 
     # ---- session ------------------------------------------------------------------
     def set_session(self, session) -> None:
