@@ -32,24 +32,13 @@ class BuildLogPanel(QWidget):
         self.filter_combo.setMinimumContentsLength(9)
         self.filter_combo.setToolTip("Show the log of one stage, or of all stages")
         self.filter_combo.currentIndexChanged.connect(self._on_filter)
-        self.colours = QToolButton(self)
-        self.colours.setText("ANSI")
-        self.colours.setCheckable(True)
-        self.colours.setAutoRaise(True)
-        self.colours.setChecked(True)
-        self.colours.setToolTip("Render ANSI colours (off: strip them)")
-        self.colours.toggled.connect(lambda _on: self.refill())
+        self.colours = self._toggle("ANSI", "Render ANSI colours (off: strip them)", lambda _on: self.refill())
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search the log…")
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.find_next)
-        self.wrap = QToolButton(self)
-        self.wrap.setText("Wrap")
-        self.wrap.setCheckable(True)
-        self.wrap.setAutoRaise(True)
-        self.wrap.setChecked(True)
-        self.wrap.setToolTip("Wrap long lines at the panel's width (off: one line each, scroll sideways)")
-        self.wrap.toggled.connect(self._set_wrap)
+        self.wrap = self._toggle("Wrap", "Wrap long lines at the panel's width (off: one line each, scroll sideways)",
+                                 self._set_wrap)
         self.copy_button = QToolButton(self)
         self.copy_button.setText("Copy")
         self.copy_button.setToolTip("Copy the selection, or the whole log shown")
@@ -80,6 +69,17 @@ class BuildLogPanel(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.view, 1)
         self._reset_filters()
+
+    def _toggle(self, text: str, tip: str, slot) -> QToolButton:
+        """A checkable tool button, on at first."""
+        button = QToolButton(self)
+        button.setText(text)
+        button.setCheckable(True)
+        button.setAutoRaise(True)
+        button.setChecked(True)
+        button.setToolTip(tip)
+        button.toggled.connect(slot)
+        return button
 
     def _set_wrap(self, on: bool) -> None:
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on
