@@ -210,3 +210,19 @@ def test_the_log_wraps_long_lines_unless_told_not_to(qtbot):
     qtbot.wait(20)
     assert panel.view.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
     assert panel.view.horizontalScrollBar().maximum() > 0
+
+
+def test_an_ssh_engine_is_probed_far_less_often(qtbot):
+    """Each probe of an ssh:// engine is an ssh login: no more than one every 30 s."""
+    calls = []
+
+    def probe():
+        calls.append(time.monotonic())
+        return EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", buildkit=True, host="ssh://me@buildhost")
+
+    watcher = EngineWatcher(interval_ms=50, probe=probe)
+    watcher.start()
+    qtbot.waitUntil(lambda: watcher.status is not None, timeout=3000)
+    qtbot.wait(600)  # a local engine would have been probed about ten more times by now
+    watcher.stop()
+    assert len(calls) == 1

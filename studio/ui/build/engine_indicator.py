@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPainter, 
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 POLL_MS = 4000
+REMOTE_POLL_MS = 30_000  # an ssh:// engine: each probe is an ssh login, so far fewer of them
 CHECK_MS = 250
 
 
@@ -71,7 +72,10 @@ class EngineWatcher(QObject):
             if self.status is None or status.to_json() != self.status.to_json():
                 self.status = status
                 self.sig_status.emit(status)
-        if time.monotonic() - self._last_probe >= self.interval_s:
+        every = self.interval_s
+        if self.status is not None and (self.status.host or "").startswith("ssh://"):
+            every = max(every, REMOTE_POLL_MS / 1000)
+        if time.monotonic() - self._last_probe >= every:
             self.poll()
 
 
