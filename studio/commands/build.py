@@ -16,9 +16,14 @@ from pathlib import Path
 from studio.core.units import human_size
 
 
-def _refuse(message: str):
-    """Unusable input or options: say why on stderr and exit 2, as the other commands do."""
+def _refuse(message: str, as_json: bool = False):
+    """Unusable input or options: say why on stderr and exit 2, as the other commands do.
+    With --json the output still ends with the result object (not ok, and why)."""
     print(f"stage-studio build: {message}", file=sys.stderr)
+    if as_json:
+        from studio.engine.events import BuildFailed, BuildResult
+
+        print(json.dumps(BuildResult(False, None, 0.0, error=BuildFailed(message)).to_json()), flush=True)
     raise SystemExit(2)
 
 
@@ -27,7 +32,7 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
     for value in values or []:
         key, sep, val = value.partition("=")
         if not key:
-            _refuse(f"bad {what} {value!r} (expected KEY=VALUE)")
+            raise ValueError(f"bad {what} {value!r} (expected KEY=VALUE)")
         if not sep and what == "--label":  # a label without a value is an empty label, as docker sets it
             val = ""
         elif not sep:  # --build-arg NAME takes the value from the environment, as docker does
@@ -68,13 +73,14 @@ def _request(args: argparse.Namespace, empty_context: str):
         else:
             path = Path(args.file)
             text, default_context = read_dockerfile(path), path.resolve().parent
-    except DockerfileReadError as exc:
-        _refuse(str(exc))
+        build_args, labels = _pairs(args.build_arg, "--build-arg"), _pairs(args.label, "--label")
+    except (DockerfileReadError, ValueError) as exc:
+        _refuse(str(exc), args.json)
     return BuildRequest(
         dockerfile_text=text, context_dir=str(args.context or default_context),
         dockerfile_path=str(path) if path else None, target=args.target,
-        build_args=_pairs(args.build_arg, "--build-arg"), no_cache=args.no_cache, backend=args.backend,
-        tag=args.tag, platform=args.platform, labels=_pairs(args.label, "--label"), sizes=args.sizes)
+        build_args=build_args, no_cache=args.no_cache, backend=args.backend,
+        tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes)
 
 
 def run(args: argparse.Namespace) -> int:

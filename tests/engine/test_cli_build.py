@@ -171,3 +171,11 @@ def test_a_file_that_is_not_a_utf8_dockerfile_is_refused_like_graph_does(tmp_pat
     good.write_text("FROM scratch\n")
     bad = cli("build", str(good), "--build-arg", "=x")
     assert bad.returncode == 2 and "bad --build-arg" in bad.stderr
+
+
+def test_json_output_ends_with_a_result_even_when_the_input_is_unusable(tmp_path):
+    proc = cli("build", str(tmp_path / "missing"), "--json")
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(lines) == 1 and lines[0]["event"] == "result" and lines[0]["ok"] is False
+    assert "no such file" in lines[0]["error"]["message"] and lines[0]["image_id"] is None
