@@ -34,7 +34,8 @@ class BuildLogPanel(QWidget):
         self.filter_combo.currentIndexChanged.connect(self._on_filter)
         self.colours = self._toggle("ANSI", "Render ANSI colours (off: strip them)", lambda _on: self.refill())
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search the log…")
+        self.search.setPlaceholderText("Search…")
+        self.search.setToolTip("Search the log (Enter: next match)")
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.find_next)
         self.wrap = self._toggle("Wrap", "Wrap long lines at the panel's width (off: one line each, scroll sideways)",
