@@ -6,11 +6,10 @@ Everything here reads a parsed ``Document`` and the raw text; nothing re-parses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studio.core.model import Stage, TextEdit
-from studio.core.words import continuation_end, skip_dropped_lines
+from studio.core.words import SpanWord, span_words
 
 if TYPE_CHECKING:  # the Document class lives in the parser module
     from studio.core.document import Document
@@ -106,55 +105,10 @@ def check_image(image: str, what: str = "base image") -> str:
 # ---------------------------------------------------------------- raw text helpers
 
 
-@dataclass(frozen=True)
-class Word:
-    """A shell-ish word of an instruction with its raw span (continuations dropped)."""
-
-    text: str
-    start: int
-    end: int
-
-
-_WORD_RE = re.compile(r"[^ \t\r\n]+")
-
-
-def words(text: str, start: int, end: int, escape: str = "\\") -> list[Word]:
-    """Split ``text[start:end]`` of one instruction into whitespace-separated words."""
-    line_end = text.find("\n", start, end)
-    if line_end < 0 or line_end == end - 1:  # one physical line: the regex suffices
-        stop = end if line_end < 0 else line_end
-        found = [Word(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text, start, stop)]
-        if not found or found[-1].text[-1] != escape:
-            return found
-    out: list[Word] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in " \t":
-            i += 1
-            continue
-        if ch in "\r\n":
-            break
-        cont = continuation_end(text, i, escape)
-        if cont is not None:
-            i = skip_dropped_lines(text, cont, end)
-            continue
-        w_start = i
-        parts: list[str] = []
-        while i < end and text[i] not in " \t\r\n":
-            cont = continuation_end(text, i, escape)
-            if cont is not None:
-                break
-            parts.append(text[i])
-            i += 1
-        out.append(Word("".join(parts), w_start, i))
-    return out
-
-
-def from_words(doc: Document, stage: Stage) -> tuple[Word | None, Word | None, Word | None]:
+def from_words(doc: Document, stage: Stage) -> tuple[SpanWord | None, SpanWord | None, SpanWord | None]:
     """The image word, the ``AS`` word and the name word of a stage's FROM."""
     ins = stage.from_instruction
-    ws = words(doc.text, ins.args_start, ins.content_end or ins.end, doc.escape)
+    ws = span_words(doc.text, ins.args_start, ins.content_end or ins.end, doc.escape)
     image = ws[0] if ws else None
     if len(ws) >= 3 and ws[1].text.lower() == "as":
         return image, ws[1], ws[2]

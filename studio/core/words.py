@@ -3,11 +3,13 @@
 One helper for the three places that need it, each with BuildKit's rule: heredoc
 delimiters (backslash escapes), flag values (backslash escapes even inside single
 quotes, as in extractBuilderFlags), and COPY paths in ``# escape=`` ` `` files (backtick
-escapes, backslashes are plain characters).
+escapes, backslashes are plain characters). ``span_words`` splits an instruction's raw
+text keeping each word's offsets, for edits and quick fixes that replace exact bytes.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 
@@ -75,3 +77,52 @@ def skip_dropped_lines(text: str, i: int, end: int) -> int:
             continue
         return i
     return i
+
+
+@dataclass(frozen=True)
+class SpanWord:
+    """A word of an instruction with its span in the text."""
+
+    text: str  # as written (quotes kept)
+    start: int
+    end: int
+
+
+def span_words(text: str, start: int, end: int, escape: str = "\\") -> list[SpanWord]:
+    """Whitespace-separated words of ``text[start:end]``; a line continuation (escape at
+    end of line) separates words and the comment or empty lines after it are skipped,
+    as BuildKit does. Quotes group words (``"a b"`` is one)."""
+    out: list[SpanWord] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in " \t":
+            i += 1
+            continue
+        cont = continuation_end(text, i, escape, end)
+        if cont is not None:
+            i = skip_dropped_lines(text, cont, end)
+            continue
+        if ch in "\r\n":
+            i = skip_dropped_lines(text, i + 1, end)
+            continue
+        w = i
+        quote = None
+        while i < end:
+            c = text[i]
+            if quote:
+                if c == quote:
+                    quote = None
+                elif c == escape and quote == '"' and i + 1 < end:
+                    i += 1
+                i += 1
+                continue
+            if c in " \t\r\n" or continuation_end(text, i, escape, end) is not None:
+                break
+            if c in "'\"":
+                quote = c
+            elif c == escape and i + 1 < end:
+                i += 1
+            i += 1
+        out.append(SpanWord(text[w:i], w, i))
+    return out

@@ -20,7 +20,7 @@ KNOWN_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solar
 
 
 def from_parts(ctx: LintContext, stage: Stage):
-    """(image word, AS word, name word) of a stage's FROM, each a RawWord or None."""
+    """(image word, AS word, name word) of a stage's FROM, each a SpanWord or None."""
     ins = stage.from_instruction
     ws = instruction_words(ctx.text, ins, ctx.instruction_end(ins), ctx.escape)
     image = ws[0] if ws else None
