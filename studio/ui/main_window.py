@@ -89,7 +89,7 @@ class MainWindow(WindowFilesMixin, QMainWindow):
         self.resizeDocks([self.problems_dock], [120], Qt.Orientation.Vertical)
         self._on_file_loaded()
         self._on_document_changed(self.controller.document)
-        from studio.ui.build import install_build_ui  # the build bar, log and charts docks
+        from studio.ui.buildpanel import install_build_ui  # the build bar, log and charts docks
         self.build_controller = install_build_ui(self)
         from studio.ui.teach import install_teach_ui  # Explain panel, walk-through, lint actions
         self.teach = install_teach_ui(self)

@@ -12,7 +12,7 @@ import pytest
 from studio.core import parse
 from studio.core.lint import lint
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples"
 GALLERY = json.loads((EXAMPLES / "gallery.json").read_text(encoding="utf-8"))
 ALL_FILES = sorted(p.name for p in EXAMPLES.glob("*.Dockerfile"))
 SIZE_RULES = {"heavy-final-image", "package-cache", "copy-whole-directory",

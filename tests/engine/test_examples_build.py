@@ -11,7 +11,7 @@ from pathlib import Path
 import docker
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples"
 GALLERY = json.loads((EXAMPLES / "gallery.json").read_text(encoding="utf-8"))
 OFFLINE = [e for e in GALLERY["examples"] if e["builds_offline"]]
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from studio.core import parse
-from studio.ui.build.outdated import fingerprints, outdated_stages
+from studio.ui.buildpanel.outdated import fingerprints, outdated_stages
 
 TEXT = """ARG BASE=busybox
 FROM ${BASE} AS deps

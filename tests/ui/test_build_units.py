@@ -6,9 +6,9 @@ import pytest
 from studio.engine.events import (BuildFailed, BuildFinished, BuildResult, BuildStarted, LayerInfo, SizesReady,
                                   StageFinished, StagePlan, StageResult, StepFinished, StepLog, StepPlan,
                                   StepStarted)
-from studio.ui.build.ansi import ansi_to_html, strip_ansi
-from studio.ui.build.history import BuildHistory, deltas
-from studio.ui.build.session import GENERAL, BuildSession
+from studio.ui.buildpanel.ansi import ansi_to_html, strip_ansi
+from studio.ui.buildpanel.history import BuildHistory, deltas
+from studio.ui.buildpanel.session import GENERAL, BuildSession
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
 
 

@@ -9,11 +9,11 @@ from PySide6.QtCore import QSettings
 
 from studio.engine.connection import EngineStatus
 from studio.engine.events import BuildFinished, BuildStarted, StagePlan, StepLog, StepPlan
-from studio.ui.build.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
-from studio.ui.build.engine_indicator import EngineIndicator, EngineWatcher
-from studio.ui.build.log_panel import BuildLogPanel
-from studio.ui.build.session import GENERAL, BuildSession
-from studio.ui.build.worker import BuildRunner
+from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
+from studio.ui.buildpanel.engine_indicator import EngineIndicator, EngineWatcher
+from studio.ui.buildpanel.log_panel import BuildLogPanel
+from studio.ui.buildpanel.session import GENERAL, BuildSession
+from studio.ui.buildpanel.worker import BuildRunner
 
 
 class FakeBuild:

@@ -7,12 +7,12 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from studio.engine.events import LayerInfo
-from studio.ui.build.chart_history import HistoryChart
-from studio.ui.build.chart_layers import LayersChart
-from studio.ui.build.chart_sizes import StageSizesChart
-from studio.ui.build.chart_timeline import TimelineChart
-from studio.ui.build.history import BuildRecord, StageRecord
-from studio.ui.build.session import StepRun
+from studio.ui.buildpanel.chart_history import HistoryChart
+from studio.ui.buildpanel.chart_layers import LayersChart
+from studio.ui.buildpanel.chart_sizes import StageSizesChart
+from studio.ui.buildpanel.chart_timeline import TimelineChart
+from studio.ui.buildpanel.history import BuildRecord, StageRecord
+from studio.ui.buildpanel.session import StepRun
 
 
 def record(number: int, sizes: dict, saved: int | None = 500_000, layers: list | None = None) -> BuildRecord:

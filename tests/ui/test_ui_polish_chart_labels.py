@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from studio.ui.build.chart_labels import PAD_PX, SLANT_MAX_PX, fit_labels
-from studio.ui.build.chart_sizes import StageSizesChart
-from studio.ui.build.history import BuildRecord, StageRecord
+from studio.ui.buildpanel.chart_labels import PAD_PX, SLANT_MAX_PX, fit_labels
+from studio.ui.buildpanel.chart_sizes import StageSizesChart
+from studio.ui.buildpanel.history import BuildRecord, StageRecord
 
 NAMES = ["toolchain", "build", "stage 2"]
 
@@ -113,7 +113,7 @@ def test_size_notes_over_the_bars_never_overlap_after_a_resize(qtbot, size):
 
 
 def test_timeline_seconds_are_labelled_no_closer_than_a_label_width():
-    from studio.ui.build.chart_base import SecondsAxis, readable_step
+    from studio.ui.buildpanel.chart_base import SecondsAxis, readable_step
 
     assert [readable_step(x) for x in (0.013, 0.02, 0.3, 7, 120)] == [0.02, 0.02, 0.5, 10, 200]
     axis = SecondsAxis("bottom")

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from test_build_gui import BUSYBOX, build_window, docker_client, run_build  # noqa: F401 (fixtures)
 
-from studio.ui.build.charts_dock import has_chart_data
-from studio.ui.build.history import BuildRecord, StageRecord
+from studio.ui.buildpanel.charts_dock import has_chart_data
+from studio.ui.buildpanel.history import BuildRecord, StageRecord
 from studio.ui.main_window import MainWindow
 
 TWO_STAGES = """FROM {bb} AS toolchain

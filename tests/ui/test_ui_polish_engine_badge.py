@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from studio.engine.connection import EngineStatus
-from studio.ui.build.engine_indicator import EngineIndicator
+from studio.ui.buildpanel.engine_indicator import EngineIndicator
 
 STATUS = EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", server_version="20.10.24+dfsg1",
                       api_version="1.41", os="linux", arch="amd64", buildkit=True,

@@ -11,14 +11,14 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from studio.ui.build.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
-from studio.ui.build.build_bar import BuildBar
-from studio.ui.build.charts_dock import ChartsReveal
-from studio.ui.build.charts_panel import ChartsPanel
-from studio.ui.build.controller import BuildController
-from studio.ui.build.engine_indicator import EngineWatcher
-from studio.ui.build.failure_banner import FailureBanner
-from studio.ui.build.log_panel import BuildLogPanel
+from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
+from studio.ui.buildpanel.build_bar import BuildBar
+from studio.ui.buildpanel.charts_dock import ChartsReveal
+from studio.ui.buildpanel.charts_panel import ChartsPanel
+from studio.ui.buildpanel.controller import BuildController
+from studio.ui.buildpanel.engine_indicator import EngineWatcher
+from studio.ui.buildpanel.failure_banner import FailureBanner
+from studio.ui.buildpanel.log_panel import BuildLogPanel
 
 
 def install(window) -> BuildController:

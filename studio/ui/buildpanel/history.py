@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from studio.ui.build.session import BuildSession
+from studio.ui.buildpanel.session import BuildSession
 
 
 def stage_identity(index: int, name: str | None) -> str:

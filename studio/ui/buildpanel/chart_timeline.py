@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 
-from studio.ui.build.chart_base import BuildChart, SecondsAxis, state_brush
+from studio.ui.buildpanel.chart_base import BuildChart, SecondsAxis, state_brush
 from studio.core.units import human_duration
 
 SLOW_ENOUGH = 0.05  # seconds: below this no step is called "the slowest"

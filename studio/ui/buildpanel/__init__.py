@@ -8,6 +8,6 @@ from __future__ import annotations
 
 def install_build_ui(window):
     """Attach the build bar, log and charts docks and the Build menu; returns the controller."""
-    from studio.ui.build.install import install
+    from studio.ui.buildpanel.install import install
 
     return install(window)

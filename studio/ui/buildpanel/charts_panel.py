@@ -8,10 +8,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from studio.ui.build.chart_history import HistoryChart
-from studio.ui.build.chart_layers import LayersChart
-from studio.ui.build.chart_sizes import StageSizesChart
-from studio.ui.build.chart_timeline import TimelineChart
+from studio.ui.buildpanel.chart_history import HistoryChart
+from studio.ui.buildpanel.chart_layers import LayersChart
+from studio.ui.buildpanel.chart_sizes import StageSizesChart
+from studio.ui.buildpanel.chart_timeline import TimelineChart
 
 
 class ChartsPanel(QWidget):

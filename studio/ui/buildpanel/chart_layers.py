@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from studio.ui.build.chart_base import GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
+from studio.ui.buildpanel.chart_base import GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
 from studio.core.units import delta_size, human_size
 
 BASE_HUE = "#8a94a6"

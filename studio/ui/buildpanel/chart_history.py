@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
-from studio.ui.build.chart_base import FINAL_HUE, BuildChart, SizeAxis
+from studio.ui.buildpanel.chart_base import FINAL_HUE, BuildChart, SizeAxis
 from studio.core.units import human_size
 
 

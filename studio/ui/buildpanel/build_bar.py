@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
-from studio.ui.build.engine_indicator import EngineIndicator
+from studio.ui.buildpanel.engine_indicator import EngineIndicator
 
 CONTEXT_NAME_CHARS = 18
 BACKENDS = (("Auto", "auto"), ("BuildKit", "buildkit"), ("Classic", "classic"))

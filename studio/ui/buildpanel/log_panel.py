@@ -11,8 +11,8 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QToolButton, QVBoxLayout, QWidget)
 
-from studio.ui.build.ansi import ansi_to_html, has_ansi, strip_ansi
-from studio.ui.build.session import GENERAL, MAX_LOG_LINES
+from studio.ui.buildpanel.ansi import ansi_to_html, has_ansi, strip_ansi
+from studio.ui.buildpanel.session import GENERAL, MAX_LOG_LINES
 
 ALL = None  # the filter value for "all stages"
 

@@ -11,8 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 
-from studio.ui.build.chart_base import FINAL_HUE, GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
-from studio.ui.build.chart_labels import CategoryAxis
+from studio.ui.buildpanel.chart_base import FINAL_HUE, GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
+from studio.ui.buildpanel.chart_labels import CategoryAxis
 from studio.core.units import delta_size, human_size
 
 

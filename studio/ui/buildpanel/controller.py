@@ -12,12 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.engine.builder import Build, BuildRequest
-from studio.ui.build.history import BuildHistory, deltas
-from studio.ui.build.outdated import fingerprints, outdated_stages
-from studio.ui.build.session import BuildSession
+from studio.ui.buildpanel.history import BuildHistory, deltas
+from studio.ui.buildpanel.outdated import fingerprints, outdated_stages
+from studio.ui.buildpanel.session import BuildSession
 from studio.core import parse
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
-from studio.ui.build.worker import BuildRunner
+from studio.ui.buildpanel.worker import BuildRunner
 
 GUI_LABEL = "io.github.stagestudio.gui"
 TICK_MS = 200
