@@ -323,10 +323,16 @@ class Build:
         try:
             return (*self._post(client, params, ctx), ctx)
         except Exception as exc:  # noqa: BLE001 - includes a cancel during the upload
+            from studio.engine.context import ContextError
+
             with self._lock:
                 self._socket = None
-            return (BuildFailed("the build was cancelled" if self.cancelled
-                                else f"could not send the build to the engine: {exc}"), ctx)
+            if self.cancelled:
+                return BuildFailed("the build was cancelled"), ctx
+            context_error = _cause(exc, ContextError)  # a file changed or became unreadable mid-upload
+            if context_error is not None:
+                return BuildFailed(str(context_error)), ctx
+            return BuildFailed(f"could not send the build to the engine: {exc}"), ctx
 
     def _finish_request(self, sent: tuple) -> None:
         with self._lock:
@@ -458,6 +464,18 @@ def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
         return
     if matcher.ignored(m.group(1)):
         failure.message += f" ({m.group(1)} is left out of the build context by {ctx.ignore_file.name})"
+
+
+def _cause(exc: BaseException, kind: type) -> BaseException | None:
+    """``exc`` or the first exception of type ``kind`` in its chain (HTTP libraries wrap
+    what the request body raised)."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, kind):
+            return current
+        current, seen = current.__cause__ or current.__context__, seen + 1
+    return None
 
 
 def _close_quietly(client) -> None:

@@ -77,14 +77,10 @@ class BuildContext:
             yield entry.header
             if not entry.info.isreg():
                 continue
-            remaining = entry.info.size
             if entry.data is not None:
                 yield entry.data
-                remaining = 0
             else:
-                remaining = yield from _file_chunks(entry.path, remaining, cancelled)
-            if remaining:
-                yield bytes(remaining)  # the file shrank since it was measured: keep the size honest
+                yield from _file_chunks(entry.path, entry.info.size, cancelled)
             pad = _padded(entry.info.size) - entry.info.size
             if pad:
                 yield bytes(pad)
@@ -92,8 +88,19 @@ class BuildContext:
 
 
 def _file_chunks(path: Path | None, size: int, cancelled) -> Iterator[bytes]:
+    """The file's bytes, exactly ``size`` of them: a file that cannot be opened, is no
+    longer a regular file or changed size since the scan stops the upload (ContextError),
+    so the engine never receives bytes the file does not hold."""
     try:
-        with open(path, "rb") as fh:  # type: ignore[arg-type]
+        # O_NONBLOCK: a file replaced by a FIFO since the scan must not hang the upload
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise ContextError(_unreadable(path, exc)) from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ContextError(f"cannot send the build context: {path} is no longer a regular file")
+        expected = size
+        try:
             while size > 0:
                 if cancelled is not None and cancelled():
                     raise InterruptedError("build cancelled while sending the context")
@@ -102,9 +109,22 @@ def _file_chunks(path: Path | None, size: int, cancelled) -> Iterator[bytes]:
                     break
                 size -= len(data)
                 yield data
-    except OSError:
-        pass  # unreadable now: send zeros rather than a broken stream
-    return size
+            grew = not size and fh.read(1)
+        except OSError as exc:
+            if isinstance(exc, InterruptedError):
+                raise
+            raise ContextError(_unreadable(path, exc)) from None
+    if size or grew:
+        raise ContextError(
+            f"cannot send the build context: {path} changed size while it was being sent "
+            f"({expected} bytes when the context was scanned); build again once nothing writes to it")
+    return 0
+
+
+def _unreadable(path, exc: OSError) -> str:
+    """The CLI's wording ("error from sender: open ctx/locked: permission denied")."""
+    reason = (exc.strerror or str(exc)).lower()
+    return f"cannot send the build context: open {path}: {reason}"
 
 
 def _padded(n: int) -> int:
@@ -148,11 +168,20 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
             info.type = tarfile.SYMTYPE
             info.linkname = os.readlink(path)
         elif stat.S_ISREG(st.st_mode):
+            _check_readable(path)
             info.size = st.st_size
         else:
             continue  # sockets, fifos, devices: the CLI skips them too
         ctx.entries.append(Entry(name, path, info))
     return _finish(ctx, dockerfile_text, dockerfile_name)
+
+
+def _check_readable(path: Path) -> None:
+    """Fail now, as the CLI does, on a file we may not read (never send zeros for it)."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError as exc:
+        raise ContextError(_unreadable(path, exc)) from None
 
 
 def _finish(ctx: BuildContext, dockerfile_text: str, dockerfile_name: str) -> BuildContext:
@@ -173,16 +202,18 @@ def _walk(root: Path, matcher: IgnoreMatcher) -> Iterator[tuple[str, Path, os.st
         rel_dir, directory = stack.pop()
         try:
             names = sorted(os.listdir(directory), reverse=True)
-        except OSError:
-            continue
+        except OSError as exc:  # the CLI fails too: an unreadable folder is never sent empty
+            raise ContextError(_unreadable(directory, exc)) from None
         subdirs = []
         for entry_name in reversed(names):
             rel = f"{rel_dir}/{entry_name}" if rel_dir else entry_name
             path = directory / entry_name
             try:
                 st = path.lstat()
-            except OSError:
-                continue
+            except FileNotFoundError:
+                continue  # deleted while we looked: it is simply not there
+            except OSError as exc:
+                raise ContextError(_unreadable(path, exc)) from None
             is_dir = stat.S_ISDIR(st.st_mode)
             if matcher.ignored(rel) and rel != ".dockerignore":
                 if is_dir and matcher.may_reinclude_below(rel):

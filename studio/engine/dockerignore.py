@@ -153,5 +153,9 @@ def load(context_dir: str | Path, dockerfile_path: str | Path | None = None) -> 
     candidates.append(Path(context_dir) / ".dockerignore")
     for candidate in candidates:
         if candidate.is_file():
-            return IgnoreMatcher.from_text(candidate.read_text(encoding="utf-8", errors="replace")), candidate
+            try:
+                text = candidate.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:  # the CLI fails too; building without it would send what it excludes
+                raise ValueError(f"cannot read {candidate}: {(exc.strerror or str(exc)).lower()}") from None
+            return IgnoreMatcher.from_text(text), candidate
     return IgnoreMatcher([]), None

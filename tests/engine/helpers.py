@@ -61,3 +61,21 @@ def assert_every_planned_step_reported(events) -> None:
     started = sorted((e.stage, e.line) for e in by_kind(events, "step_started"))
     finished = sorted((e.stage, e.line) for e in by_kind(events, "step_finished"))
     assert started == planned and finished == planned
+
+
+def unprivileged(argv: list[str]) -> list[str]:
+    """``argv`` run without the power to read other people's files: as root, the same user
+    without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH (so the engine's socket still answers);
+    as anyone else, unchanged. ``chmod 000`` then means what it means for a normal user."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return argv
+    if shutil.which("setpriv"):
+        return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *argv]
+    if shutil.which("capsh"):
+        return ["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", 'exec "$0" "$@"', *argv]
+    import pytest
+
+    pytest.skip("needs setpriv or capsh to drop root's file-reading capabilities")
+    return argv
