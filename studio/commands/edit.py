@@ -62,13 +62,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     try:
-        write_atomically(args.file, data)
+        write_atomically(args.file, data, "edit")
     except OSError as exc:
         print(f"stage-studio edit: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` atomically (see studio.core.files.atomic_write_bytes)."""
-    atomic_write_bytes(Path(path), data)
+def write_atomically(path: str, data: bytes, command: str) -> None:
+    """Replace ``path`` atomically (see studio.core.files.atomic_write_bytes); a note about
+    hard links that the save split goes to stderr."""
+    note = atomic_write_bytes(Path(path), data)
+    if note:
+        print(f"stage-studio {command}: note: {note}", file=sys.stderr)

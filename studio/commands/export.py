@@ -34,10 +34,23 @@ def run(args: argparse.Namespace) -> int:
 
     ensure_app()
     out = args.png or args.svg
+    from studio.core.files import hard_link_note
+
+    note = hard_link_note(out)
     try:
         export_png(graph, out, args.scale) if args.png else export_svg(graph, out)
     except OSError as exc:
         print(f"stage-studio export: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"wrote {out} ({len(graph.stages)} stages)")
+    if note:
+        print(f"stage-studio export: note: {note}", file=sys.stderr)
+    import os
+    import stat
+
+    try:
+        to_a_file = stat.S_ISREG(os.stat(out).st_mode)
+    except OSError:
+        to_a_file = False
+    # written through a FIFO or /dev/stdout: the message must not mix into the picture
+    print(f"wrote {out} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
     return 0

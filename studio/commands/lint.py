@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         new_text, fixed = fix_all(text, build_args or None, target)
         if fixed:
             try:
-                write_atomically(args.file, new_text.encode("utf-8"))
+                write_atomically(args.file, new_text.encode("utf-8"), "lint")
             except OSError as exc:
                 print(f"{PROG}: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
                 return 2

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -47,50 +49,173 @@ def decode_dockerfile(data: bytes, name: str) -> str:
             "save it as UTF-8") from None
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync, then rename it over: never half a
-    file, and the file keeps its permission bits and owner. A symlink is followed (its
-    target is replaced, the link stays). A read-only file is refused (PermissionError)."""
-    path = Path(os.path.realpath(path))
+TEMP_SUFFIX = ".stage-studio~"  # "*~" (editors' backup files) in .dockerignore leaves these out
+_LEGACY_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")  # what older versions left behind
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
+STALE_AFTER = 60.0  # seconds: an older temporary file of a dead process is a leftover
+
+
+def is_save_temp(name: str) -> bool:
+    """Whether ``name`` is one of our temporary save files (the build context never sends them)."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> str | None:
+    """Save ``data`` as ``path`` without ever leaving half a file.
+
+    A regular file (or a symlink to one; the link stays) is replaced atomically: a temporary
+    file beside it is written, fsynced and renamed over it, keeping permission bits and owner.
+    A read-only file is refused (PermissionError). A FIFO or a character device (``/dev/null``,
+    a terminal, ``/dev/stdout``) is written through, never replaced; anything else that is not
+    a regular file (a folder, a block device, a socket) is refused with OSError.
+
+    Returns a note for the user, or None: the rename gives a file with several hard links a
+    new inode, so its other names keep the old content, and the note says so.
+    """
+    given = Path(path)
     try:
-        old = path.stat()
+        seen = os.stat(given)  # follows symlinks, including /dev/stdout -> /proc/self/fd/1
+    except FileNotFoundError:
+        seen = None
+    if seen is not None and not stat.S_ISREG(seen.st_mode):
+        _write_through(given, seen, data)
+        return None
+    target = Path(os.path.realpath(given))
+    try:
+        old = target.stat()
     except FileNotFoundError:
         old = None
-    if old is not None and (not old.st_mode & 0o222 or not os.access(path, os.W_OK)):
+    if old is not None and (not old.st_mode & 0o222 or not os.access(target, os.W_OK)):
         # a rename needs only the folder to be writable: the file's own protection is ours to keep
-        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+        raise PermissionError(errno.EACCES, "the file is read-only", str(target))
+    remove_stale_temps(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:  # say so about the folder, not the temporary name
-        raise OSError(exc.errno, f"cannot create a file in its folder ({exc.strerror})", str(path.parent)) from None
+        raise OSError(exc.errno, f"cannot create a file in its folder ({exc.strerror})", str(target.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if old is not None:
-            os.chmod(tmp, old.st_mode & 0o7777)
-            if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-                try:  # keep the owner (possible as root, or for a group we are in)
-                    os.chown(tmp, old.st_uid, old.st_gid)
-                except PermissionError:
-                    pass
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        _copy_ownership(tmp, old)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    _sync_folder(target.parent)
+    return _links_note(given, old)
+
+
+def hard_link_note(path: str | os.PathLike[str]) -> str | None:
+    """The note atomic_write_bytes will return for ``path`` (for callers that write through
+    another layer), or None."""
+    try:
+        seen = os.stat(path)
+    except OSError:
+        return None
+    return _links_note(Path(path), seen if stat.S_ISREG(seen.st_mode) else None)
+
+
+def _links_note(given: Path, old: os.stat_result | None) -> str | None:
+    if old is None or old.st_nlink < 2:
+        return None
+    others = old.st_nlink - 1
+    return (f"{given} had {others} other hard link{'s' if others > 1 else ''}; the save wrote a new "
+            f"file, so {'those names keep' if others > 1 else 'that name keeps'} the old content")
+
+
+def _write_through(path: Path, seen: os.stat_result, data: bytes) -> None:
+    """Write into a FIFO or a character device as ``cat > path`` would; refuse the rest."""
+    mode = seen.st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        kind = "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+        raise OSError(errno.EINVAL, f"it is {kind}; only a regular file, a FIFO or a character device "
+                                    "can be written", str(path))
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))  # a FIFO waits for its reader, as cat does
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    finally:
+        os.close(fd)
+
+
+def _copy_ownership(tmp: str, old: os.stat_result | None) -> None:
+    if old is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        return
+    os.chmod(tmp, old.st_mode & 0o7777)
+    if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+        try:  # keep the owner (possible as root, or for a group we are in)
+            os.chown(tmp, old.st_uid, old.st_gid)
+        except PermissionError:
+            pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
     except OSError:
         pass
+
+
+def remove_stale_temps(target: Path) -> list[str]:
+    """Delete the temporary files an earlier save of ``target`` left when it was killed: ours
+    (named after a process that no longer runs) and older versions' ``.NAME.XXXXXXXX.tmp``
+    (private, at least a minute old). Returns the names removed."""
+    import time
+
+    removed = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        m = _TEMP.match(name) or _LEGACY_TEMP.match(name)
+        if m is None or m.group("name") != target.name:
+            continue
+        path = target.parent / name
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            continue
+        if "pid" in m.groupdict():
+            if _running(int(m.group("pid"))):
+                continue  # another save is under way right now
+        elif stat.S_IMODE(st.st_mode) != 0o600 or now - st.st_mtime < STALE_AFTER:
+            continue
+        try:
+            path.unlink()
+            removed.append(name)
+        except OSError:
+            pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studio.core.files import is_save_temp
 from studio.engine.dockerignore import IgnoreMatcher, load
 
 BLOCK = 512
@@ -196,7 +197,8 @@ def _finish(ctx: BuildContext, dockerfile_text: str, dockerfile_name: str) -> Bu
 
 
 def _walk(root: Path, matcher: IgnoreMatcher) -> Iterator[tuple[str, Path, os.stat_result]]:
-    """Depth-first in name order; the Dockerfile's and .dockerignore are always sent."""
+    """Depth-first in name order; the Dockerfile's and .dockerignore are always sent, our
+    own temporary save files never."""
     stack = [("", root)]
     while stack:
         rel_dir, directory = stack.pop()
@@ -206,6 +208,8 @@ def _walk(root: Path, matcher: IgnoreMatcher) -> Iterator[tuple[str, Path, os.st
             raise ContextError(_unreadable(directory, exc)) from None
         subdirs = []
         for entry_name in reversed(names):
+            if is_save_temp(entry_name):
+                continue  # a save under way (or killed): never part of what is built
             rel = f"{rel_dir}/{entry_name}" if rel_dir else entry_name
             path = directory / entry_name
             try:

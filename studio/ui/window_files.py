@@ -191,7 +191,7 @@ class WindowFilesMixin:
         self.controller.sync_now()
         data = encode_text(editor_text(self.editor), self.file_format)
         try:
-            atomic_write_bytes(path, data)
+            note = atomic_write_bytes(path, data)
         except OSError as exc:
             self.prompt("info", APP_NAME, f"Could not save {path}:\n{exc.strerror or exc}", ("ok",))
             return False
@@ -204,7 +204,7 @@ class WindowFilesMixin:
             self.hide_banner()
         self.editor.document().setModified(False)
         self._on_file_saved()
-        self.statusBar().showMessage(f"Saved {path}", 4000)
+        self.statusBar().showMessage(f"Saved {path}" + (f" ({note})" if note else ""), 15000 if note else 4000)
         return True
 
     # -- leaving ------------------------------------------------------------------------

@@ -1,0 +1,196 @@
+"""Saving never destroys what is at the path: a FIFO or a device is written through (or the
+save is refused), hard links are reported, and a killed save leaves nothing that lingers.
+
+Device nodes are made with mknod in a temporary folder, never the system's."""
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from studio.core.files import TEMP_SUFFIX, atomic_write_bytes, is_save_temp, remove_stale_temps
+
+SVG_DOCKERFILE = "FROM busybox AS a\nFROM a\n"
+
+
+def _mknod(path, kind: int, major: int, minor: int):
+    try:
+        os.mknod(path, kind | 0o666, os.makedev(major, minor))
+    except PermissionError:
+        pytest.skip("making a device node needs CAP_MKNOD")
+    return path
+
+
+def _read_fifo_in_background(path) -> tuple[threading.Thread, list[bytes]]:
+    got: list[bytes] = []
+
+    def reader() -> None:
+        with open(path, "rb") as fh:
+            got.append(fh.read())
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    return thread, got
+
+
+def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "studio", *args], capture_output=True, text=True,
+                          timeout=120, **kw)
+
+
+def test_fifo_is_written_through_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    thread, got = _read_fifo_in_background(fifo)
+    assert atomic_write_bytes(fifo, b"through the pipe\n") is None
+    thread.join(10)
+    assert got == [b"through the pipe\n"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["pipe"]
+
+
+def test_character_device_is_written_through_not_replaced(tmp_path):
+    null = _mknod(tmp_path / "null", stat.S_IFCHR, 1, 3)  # what /dev/null is
+    atomic_write_bytes(null, b"gone\n")
+    st = os.lstat(null)
+    assert stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3)
+    full = _mknod(tmp_path / "full", stat.S_IFCHR, 1, 7)  # what /dev/full is
+    with pytest.raises(OSError) as info:
+        atomic_write_bytes(full, b"x")
+    assert info.value.strerror == os.strerror(28)  # ENOSPC, as `echo x > /dev/full` says
+    assert stat.S_ISCHR(os.lstat(full).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["full", "null"]
+
+
+def test_block_device_folder_and_socket_are_refused(tmp_path):
+    import socket
+
+    block = _mknod(tmp_path / "disk", stat.S_IFBLK, 7, 250)  # an unused loop minor: never opened
+    with pytest.raises(OSError, match="block device"):
+        atomic_write_bytes(block, b"x")
+    assert stat.S_ISBLK(os.lstat(block).st_mode)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(IsADirectoryError):
+        atomic_write_bytes(tmp_path / "folder", b"x")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock"))
+    try:
+        with pytest.raises(OSError, match="socket"):
+            atomic_write_bytes(tmp_path / "sock", b"x")
+    finally:
+        sock.close()
+    assert sorted(os.listdir(tmp_path)) == ["disk", "folder", "sock"]
+
+
+def test_symlink_to_a_device_is_written_through(tmp_path):
+    null = _mknod(tmp_path / "null", stat.S_IFCHR, 1, 3)
+    os.symlink(null, tmp_path / "out.svg")
+    atomic_write_bytes(tmp_path / "out.svg", b"<svg/>")
+    assert os.path.islink(tmp_path / "out.svg") and stat.S_ISCHR(os.lstat(null).st_mode)
+
+
+def test_export_edit_and_lint_fix_write_through_a_device_and_a_fifo(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(SVG_DOCKERFILE)
+    null = _mknod(tmp_path / "null", stat.S_IFCHR, 1, 3)
+    proc = _cli("export", str(dockerfile), "--svg", str(null))
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    thread, got = _read_fifo_in_background(fifo)
+    proc = _cli("export", str(dockerfile), "--svg", str(fifo))
+    thread.join(30)
+    assert proc.returncode == 0, proc.stderr
+    assert got and got[0].startswith(b"<?xml") and b"</svg>" in got[0]
+    assert "wrote" in proc.stderr and proc.stdout == ""  # the message never mixes into the picture
+    assert sorted(os.listdir(tmp_path)) == ["Dockerfile", "null", "pipe"]
+
+
+def test_edit_in_place_on_a_fifo_reads_then_writes_through_it(tmp_path):
+    fifo = tmp_path / "Dockerfile"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+
+    def other_end() -> None:  # feed the text, then read back what the edit writes
+        with open(fifo, "wb") as fh:
+            fh.write(SVG_DOCKERFILE.encode())
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    thread = threading.Thread(target=other_end, daemon=True)
+    thread.start()
+    proc = _cli("edit", str(fifo), "--rename-stage", "a=b", "--in-place")
+    thread.join(30)
+    assert proc.returncode == 0, proc.stderr
+    assert got == [b"FROM busybox AS b\nFROM b\n"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and os.listdir(tmp_path) == ["Dockerfile"]
+
+
+def test_stdout_as_a_path_is_written_through():
+    code = ("from studio.core.files import atomic_write_bytes; "
+            "atomic_write_bytes('/dev/stdout', b'via stdout\\n')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == b"via stdout\n"
+
+
+def test_hard_links_are_reported_when_the_save_splits_them(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(SVG_DOCKERFILE)
+    os.link(path, tmp_path / "other-name")
+    proc = _cli("edit", str(path), "--rename-stage", "a=b", "--in-place")
+    assert proc.returncode == 0, proc.stderr
+    assert "had 1 other hard link" in proc.stderr and "keeps the old content" in proc.stderr
+    assert "AS b" in path.read_text() and (tmp_path / "other-name").read_text() == SVG_DOCKERFILE
+    # no note when there is nothing to split
+    proc = _cli("edit", str(path), "--rename-stage", "b=c", "--in-place")
+    assert proc.returncode == 0 and "hard link" not in proc.stderr
+
+
+# ---- temporary files ----------------------------------------------------------------------
+def test_a_killed_save_leaves_a_temp_the_next_save_removes(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM old\n")
+    code = ("import os, signal, sys\nfrom studio.core import files\n"
+            "def die(*a):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+            "files.os.replace = die\nfiles.atomic_write_bytes(sys.argv[1], b'FROM new\\n')\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], timeout=60)
+    assert proc.returncode == -9
+    left = [n for n in os.listdir(tmp_path) if n != "Dockerfile"]
+    assert len(left) == 1 and is_save_temp(left[0]), left
+    assert path.read_text() == "FROM old\n"
+    # our context scan never sends it, and the usual "*~" .dockerignore line leaves it out too
+    from studio.engine.context import scan
+    from studio.engine.dockerignore import IgnoreMatcher
+
+    assert [e.name for e in scan(tmp_path, "FROM scratch\n", "x.Dockerfile").entries] == ["Dockerfile", "x.Dockerfile"]
+    assert IgnoreMatcher.from_text("*~\n").ignored(left[0])
+    atomic_write_bytes(path, b"FROM newer\n")
+    assert os.listdir(tmp_path) == ["Dockerfile"] and path.read_text() == "FROM newer\n"
+
+
+def test_stale_temp_cleanup_spares_live_saves_and_other_files(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM x\n")
+    live = tmp_path / f".Dockerfile.{os.getppid()}.abcdefgh{TEMP_SUFFIX}"  # a running process's save
+    other_file = tmp_path / f".Other.99999999.abcdefgh{TEMP_SUFFIX}"  # a save of another file
+    legacy_old = tmp_path / ".Dockerfile.k2j4_x9z.tmp"  # what older versions left (mode 0600)
+    legacy_new = tmp_path / ".Dockerfile.q1w2e3r4.tmp"  # too fresh to be sure it is abandoned
+    user_file = tmp_path / ".Dockerfile.notes.tmp"  # not our name pattern
+    for p in (live, other_file, legacy_old, legacy_new, user_file):
+        p.write_text("x")
+        p.chmod(0o600)
+    old = time.time() - 3600
+    os.utime(legacy_old, (old, old))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".Dockerfile.{int(dead.stdout)}.zyxwvuts{TEMP_SUFFIX}"
+    stale.write_text("x")
+    removed = remove_stale_temps(path)
+    assert sorted(removed) == sorted([stale.name, legacy_old.name])
+    assert live.exists() and other_file.exists() and legacy_new.exists() and user_file.exists()
