@@ -7,7 +7,9 @@ loads Qt.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
 import os
 import sys
 
@@ -48,13 +50,21 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         args = _parser(only=argv[0]).parse_args(argv)
+        if as_program:
+            _guard_stdout()
         try:
             code = int(args._run(args) or 0)
+            sys.stdout.flush()
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             code = 130
-        except BrokenPipeError:
-            code = 0
+        except BrokenPipeError:  # the reader went away (`| head -1`): stop quietly, as cat does
+            _drop_stdout()
+            code = 141
+        except OutputError as exc:  # a full disk, a closed stdout: one line, not a traceback
+            _drop_stdout()
+            print(f"stage-studio {argv[0]}: cannot write the output: {exc.strerror}", file=sys.stderr)
+            code = 1
         if as_program:
             _exit_now(code)
         return code
@@ -64,6 +74,53 @@ def main(argv: list[str] | None = None) -> int:
     return gui_main(argv)
 
 
+class OutputError(OSError):
+    """Standard output could not take what a command wrote (ENOSPC, EBADF, EIO, ...)."""
+
+
+class _Output(io.FileIO):
+    """File descriptor 1 whose write errors say they came from the output (a command's own
+    file errors are its own to report)."""
+
+    def write(self, data):  # type: ignore[override]
+        try:
+            return super().write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.errno, exc.strerror) from None
+
+
+class _ClosedOutput(io.RawIOBase):
+    """Standard output was closed before we started (``>&-``)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data):  # type: ignore[override]
+        raise OutputError(errno.EBADF, "standard output is closed")
+
+
+def _guard_stdout() -> None:
+    """Route standard output through _Output so a failed write is reported as OutputError."""
+    old = sys.stdout
+    try:
+        raw: io.RawIOBase = _Output(1, "w", closefd=False)
+    except OSError:
+        raw = _ClosedOutput()
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=getattr(old, "encoding", None) or "utf-8",
+                                  errors=getattr(old, "errors", None) or "strict",
+                                  line_buffering=bool(getattr(old, "line_buffering", False)), write_through=False)
+
+
+def _drop_stdout() -> None:
+    """Nothing more can reach the output: later writes and the final flush go nowhere."""
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+    except OSError:
+        pass
+
+
 def _exit_now(code: int) -> None:
     """End a finished headless command without the interpreter's slow teardown (tens of
     milliseconds of module and object finalisation that a one-shot command does not need).
@@ -71,7 +128,7 @@ def _exit_now(code: int) -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+    except (OSError, ValueError):
         pass
     os._exit(code)
 

@@ -1,0 +1,68 @@
+"""A full, closed or vanished standard output ends a command with one line (or, for a reader
+that went away, quietly, as cat does), never a traceback. The full "disk" is a /dev/full
+node made with mknod in a temporary folder."""
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+COMMAND = [sys.executable, "-m", "studio"]
+
+
+@pytest.fixture
+def big_dockerfile(tmp_path):
+    """Output far larger than a pipe's buffer, so a reader that leaves early breaks it."""
+    lines = ["FROM busybox AS s0"] + [f"FROM busybox AS s{i + 1}\nCOPY --from=s{i} /a /a" for i in range(1500)]
+    path = tmp_path / "Dockerfile"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def full_device(tmp_path):
+    node = tmp_path / "full"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except PermissionError:
+        pytest.skip("making a device node needs CAP_MKNOD")
+    return node
+
+
+@pytest.mark.parametrize("args", [["graph"], ["graph", "--format", "dot"], ["lint"],
+                                  ["edit", "--rename-stage", "s0=base"]])
+def test_full_output_is_one_line_and_exit_1(big_dockerfile, full_device, args):
+    with open(full_device, "wb") as out:
+        proc = subprocess.run([*COMMAND, args[0], str(big_dockerfile), *args[1:]], stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr == f"stage-studio {args[0]}: cannot write the output: No space left on device\n"
+
+
+def test_small_output_to_a_full_device_is_reported_too(tmp_path, full_device):
+    (tmp_path / "small").write_text("FROM busybox:1\n")
+    with open(full_device, "wb") as out:
+        proc = subprocess.run([*COMMAND, "graph", str(tmp_path / "small")], stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1 and "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_closed_output_is_one_line(big_dockerfile):
+    proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *COMMAND, "graph", str(big_dockerfile)],
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr == "stage-studio graph: cannot write the output: standard output is closed\n"
+
+
+@pytest.mark.parametrize("command", ["graph", "lint"])
+def test_reader_that_leaves_early_ends_it_quietly(big_dockerfile, command):
+    proc = subprocess.Popen([*COMMAND, command, str(big_dockerfile)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout.readline()  # like `| head -1`
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert err == b""
+    assert proc.returncode == 141  # as cat reports SIGPIPE: 128 + 13
