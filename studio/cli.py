@@ -35,6 +35,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "Without a command, opens FILE in the app.",
     )
     parser.add_argument("--version", action="version", version=f"stage-studio {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window offscreen on a bundled example, paint the graph and a chart, "
+                        "and exit 0 when everything works (checks an installed copy; needs no engine)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -65,6 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             _drop_stdout()
             print(f"stage-studio {argv[0]}: cannot write the output: {exc.strerror}", file=sys.stderr)
             code = 1
+        if as_program:
+            _exit_now(code)
+        return code
+    if argv and argv[0] == "--self-test":
+        from studio.ui.selftest import run_self_test
+
+        code = run_self_test()
         if as_program:
             _exit_now(code)
         return code

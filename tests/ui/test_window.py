@@ -143,3 +143,22 @@ def test_window_layout_is_restored_next_time(qtbot):
 def test_the_status_bar_counts_one_stage_in_the_singular(open_window):
     window, _ = open_window("FROM scratch AS only\n")
     assert window.stages_label.text() == "1 stage · target only"
+
+
+def test_about_names_the_version_the_engine_and_where_settings_and_recovery_live(qtbot):
+    from PySide6.QtCore import QSettings
+
+    from studio import __version__
+    from studio.ui.about import about_text, show_about
+    from studio.ui.files import recovery_dir
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert "about" in window.actions_by_name
+    text = about_text(window)
+    assert __version__ in text and "Engine:" in text
+    assert QSettings().fileName() in text and str(recovery_dir()) in text
+    box = show_about(window)
+    assert box.isVisible() and __version__ in box.text()
+    box.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
+from studio.ui.about import show_about
 from studio.ui.teach.explain_panel import ExplainPanel
 from studio.ui.teach.large_fonts import LargeFonts
 from studio.ui.teach.lint_integration import LintActions, RuleDialog
@@ -66,6 +67,8 @@ class TeachUI(QObject):
                                          "Walk through the stages in build order (arrow keys; Esc ends)"))
         help_menu.addAction(self._action("explain_finding", "Explain Lint &Finding at Cursor", "Ctrl+F1",
                                          lambda: self.lint.explain_at_cursor()))
+        help_menu.addSeparator()
+        help_menu.addAction(self._action("about", "&About Stage Studio", "", lambda: show_about(self.window)))
         window.help_menu = help_menu
 
     def _reveal_selected(self) -> None:
