@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from studio import APP_NAME, __version__
-from studio.ui.files import recovery_dir
+from studio.ui import files
 
 
 def engine_summary(window: QWidget) -> str:
@@ -26,7 +26,7 @@ def about_text(window: QWidget) -> str:
             "<p>Design, understand and shrink multi-stage Docker builds.</p>"
             f"<p><b>Engine:</b> {_escape(engine_summary(window))}</p>"
             f"<p><b>Settings:</b> {_escape(QSettings().fileName())}<br>"
-            f"<b>Recovery files:</b> {_escape(str(recovery_dir()))}</p>")
+            f"<b>Recovery files:</b> {_escape(str(files.recovery_dir()))}</p>")
 
 
 def _escape(text: str) -> str:
