@@ -249,9 +249,8 @@ class MainWindow(WindowFilesMixin, QMainWindow):
             path, _ = QFileDialog.getSaveFileName(self, f"Export Graph as {kind.upper()}", base)
             if not path:
                 return False
-        exporter = getattr(self.graph_view, f"export_{kind}")
         try:
-            written = exporter(str(path)) is not False
+            written = self.graph_view.export(kind, str(path)) is not False
         except OSError as exc:
             written, reason = False, exc.strerror or str(exc)
         else:

@@ -101,23 +101,41 @@ class SyncController(QObject):
         self._connect_view(graph_view)
 
     def _connect_view(self, view) -> None:
-        pairs = (
-            ("sig_stage_selected", self._on_stage_selected),
-            ("sig_edge_selected", self._on_edge_selected),
-            ("sig_rename_requested", self.rename_stage),
-            ("sig_add_copy_requested", self.add_copy),
-            ("sig_remove_edge_requested", self.remove_edge),
-            ("sig_remove_stage_requested", self.remove_stage),
-            ("sig_add_stage_requested", self.add_stage),
-            ("sig_set_base_requested", self.set_base),
-            ("sig_move_instruction_requested", self.move_instruction),
-            ("sig_set_target_requested", self.set_target),
-            ("sig_line_activated", lambda line: self._reveal(line, line)),
-        )
-        for name, slot in pairs:
-            signal = getattr(view, name, None)
-            if signal is not None:
-                signal.connect(slot)
+        view.sig_stage_selected.connect(self._on_stage_selected)
+        view.sig_edge_selected.connect(self._on_edge_selected)
+        intents, on = view.interaction, self._on_stage
+        intents.sig_rename_requested.connect(lambda key, name: on(key, self.rename_stage, name))
+        intents.sig_add_copy_requested.connect(lambda source, target, paths, dest: on(
+            source, lambda i: on(target, lambda j: self.add_copy(i, j, paths, dest))))
+        intents.sig_remove_edge_requested.connect(self._remove_edge_of)
+        intents.sig_remove_stage_requested.connect(lambda key: on(key, self.remove_stage))
+        intents.sig_add_stage_requested.connect(lambda name, base, after: on(
+            after, lambda i: self.add_stage(name, base, i)) if after else self.add_stage(name, base))
+        intents.sig_set_base_requested.connect(lambda key, image: on(key, self.set_base, image))
+        intents.sig_move_instruction_requested.connect(
+            lambda line, key, position: on(key, lambda i: self.move_instruction(line, i, position)))
+        intents.sig_set_target_requested.connect(lambda key: on(key, self.set_target))
+        intents.sig_line_activated.connect(lambda line: self._reveal(line, line))
+
+    def stage_of_key(self, key: str) -> int | None:
+        """The index of the shown stage whose box has ``key`` (None if none has it now)."""
+        from studio.ui.graph.scene import stage_keys
+
+        keys = stage_keys(self.shown_document().stages)
+        return keys.index(key) if key in keys else None
+
+    def _on_stage(self, key: str, operation: Callable, *args):
+        """Run ``operation(index, *args)`` for the stage with ``key``; a stage that is gone
+        (the text changed under a gesture) is reported, never guessed."""
+        index = self.stage_of_key(key)
+        if index is None:
+            self.sig_edit_failed.emit(f"there is no stage '{key}' in the text any more")
+            return False
+        return operation(index, *args)
+
+    def _remove_edge_of(self, line: int, producer: str) -> bool:
+        index = self.stage_of_key(producer)
+        return self.remove_edge(line, index if index is not None else producer)
 
     # -- text -> graph ------------------------------------------------------------------
     def _schedule(self) -> None:
@@ -283,9 +301,8 @@ class SyncController(QObject):
     def add_copy(self, source: int, target: int, paths: list, dest: str = "") -> bool:
         return self.run_operation(core_edits.add_copy, source, target, list(paths), dest or None)
 
-    def remove_edge(self, line: int) -> bool:
-        # the view names the edge's producer while it asks (one of several mounts on a line)
-        source = getattr(self.graph_view, "removing_edge_source", None)
+    def remove_edge(self, line: int, source: int | str | None = None) -> bool:
+        """``source``: the edge's producer (a stage index or an image), when a RUN mounts from several."""
         return self.run_operation(core_edits.remove_edge, line, source)
 
     def remove_stage(self, stage: int) -> bool:

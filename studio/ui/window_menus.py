@@ -148,7 +148,7 @@ def _ask_add_stage(window: MainWindow) -> None:
 def _ask_rename(window: MainWindow) -> None:
     node = window.graph_view.selected_stage() if window.graph_view.hasFocus() else None
     if node is not None:  # in the graph: rename in place on the box
-        window.graph_view.start_rename(node)
+        window.graph_view.interaction.start_rename(node)
         return
     stage = current_stage(window)
     if stage is None:

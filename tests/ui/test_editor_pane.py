@@ -126,7 +126,7 @@ def test_offsets_beyond_the_bmp():
 def test_graph_edit_after_an_emoji_lands_on_the_right_bytes(open_window):
     text = "# 😀 emoji first\nFROM stage-studio-test/busybox AS build\nFROM scratch\nCOPY --from=build /a /a\n"
     window, _ = open_window(text)
-    window.graph_view.sig_rename_requested.emit(0, "compile")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     assert window.current_text() == text.replace("build", "compile")
 
 

@@ -60,13 +60,13 @@ def test_view_exports_keep_the_users_arrangement(qtbot, tmp_path):
     qtbot.addWidget(view)
     view.set_graph(parse(GO).graph())
     default = tmp_path / "default.png"
-    view.export_png(str(default), scale=1.0)
+    view.export("png", str(default), scale=1.0)
     node = view.stage_nodes()[1]
     node.setPos(node.pos().x(), node.pos().y() + 600)  # the user moved the final stage far down
     moved = tmp_path / "moved.png"
-    assert view.export_png(str(moved), scale=1.0)
+    assert view.export("png", str(moved), scale=1.0)
     assert QImage(str(moved)).height() >= QImage(str(default)).height() + 400
-    assert view.export_svg(str(tmp_path / "moved.svg"))
+    assert view.export("svg", str(tmp_path / "moved.svg"))
     assert "build-env" in _svg_text(tmp_path / "moved.svg")
 
 
@@ -107,9 +107,9 @@ def test_cli_export_runs_headless_in_a_fresh_process(tmp_path, files):
 def test_view_export_without_a_graph_writes_an_empty_picture(qtbot, tmp_path):
     view = GraphView()
     qtbot.addWidget(view)
-    assert view.export_png(str(tmp_path / "empty.png"))
+    assert view.export("png", str(tmp_path / "empty.png"))
     assert not QImage(str(tmp_path / "empty.png")).isNull()
-    assert view.export_svg(str(tmp_path / "empty.svg"))
+    assert view.export("svg", str(tmp_path / "empty.svg"))
     ET.parse(tmp_path / "empty.svg")
 
 

@@ -45,7 +45,7 @@ def test_edits_are_saved_in_the_files_own_line_endings(open_window, qtbot):
     data = ("\ufeff" + BODY + "\n").replace("\n", "\r\n").encode()
     window, path = open_window(data=data)
     assert window.format_label.text() == "UTF-8 with BOM · CRLF"
-    window.graph_view.sig_rename_requested.emit(0, "compile")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     assert window.save()
     assert path.read_bytes() == data.replace(b"build", b"compile")
 
@@ -73,7 +73,7 @@ def test_non_utf8_opens_read_only_and_never_saves(open_window, data, why):
     assert not window.actions_by_name["save"].isEnabled()
     assert not window.save() and not window.save_as(path.parent / "copy")
     assert path.read_bytes() == data and not (path.parent / "copy").exists()
-    window.graph_view.sig_add_stage_requested.emit("x", "scratch", -1)
+    window.graph_view.interaction.sig_add_stage_requested.emit("x", "scratch", "")
     assert "\ufffd" in window.current_text() and "AS x" not in window.current_text()
 
 

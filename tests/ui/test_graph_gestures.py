@@ -33,44 +33,44 @@ def record(signal) -> list:
 
 
 def test_f2_renames_with_real_keys(view, qtbot):
-    got = record(view.sig_rename_requested)
+    got = record(view.interaction.sig_rename_requested)
     view.select_stage(1)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_F2)
-    editor = view.findChild(type(view._editor), "graphRenameEditor")
+    editor = view.findChild(type(view.interaction.rename.editor), "graphRenameEditor")
     assert editor.isVisible() and editor.text() == "foo"
     qtbot.keyClicks(editor, "compile foo!")  # the space and "!" are refused by the validator
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert got == [(1, "compilefoo")]
+    assert got == [("foo", "compilefoo")]
     assert not editor.isVisible()
 
 
 def test_escape_cancels_rename_and_same_name_emits_nothing(view, qtbot):
-    got = record(view.sig_rename_requested)
+    got = record(view.interaction.sig_rename_requested)
     node = view.stage_nodes()[2]
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, node, 40, 16))
-    editor = view._editor
+    editor = view.interaction.rename.editor
     assert editor.isVisible() and editor.text() == "bar"
     qtbot.keyClicks(editor, "zzz")
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert not editor.isVisible() and got == []
-    view.start_rename(node)
+    view.interaction.start_rename(node)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert got == []
 
 
 def test_delete_key_removes_selected_stage_or_edge(view, qtbot):
-    stages = record(view.sig_remove_stage_requested)
-    edges = record(view.sig_remove_edge_requested)
+    stages = record(view.interaction.sig_remove_stage_requested)
+    edges = record(view.interaction.sig_remove_edge_requested)
     view.select_stage(2)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
-    assert stages == [(2,)] and edges == []
+    assert stages == [("bar",)] and edges == []
     view.select_edge(22)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
-    assert edges == [(22,)]
+    assert edges == [(22, "bar")]  # the producer is named: a RUN may mount from several
     view.select_edge(12)  # a FROM edge cannot be deleted on its own
     qtbot.keyClick(view, Qt.Key.Key_Backspace)
-    assert edges == [(22,)] and stages == [(2,)]
+    assert edges == [(22, "bar")] and stages == [("bar",)]
 
 
 def test_clicking_an_edge_selects_it(view, qtbot):
@@ -82,14 +82,14 @@ def test_clicking_an_edge_selects_it(view, qtbot):
 
 
 def test_drag_from_output_port_to_a_later_stage_asks_paths(view, qtbot):
-    got = record(view.sig_add_copy_requested)
+    got = record(view.interaction.sig_add_copy_requested)
     asked = []
 
     def answer(parent, source, target):
         asked.append((source, target))
         return ["/src/foo", "/src/extra"], "/opt/"
 
-    view.ask_copy = answer
+    view.interaction.ask_copy = answer
     src, dst = view.stage_nodes()[1], view.stage_nodes()[3]
     port = at(view, src, T.NODE_WIDTH, T.HEADER_H / 2)
     qtbot.mouseMove(view.viewport(), pos=port)
@@ -98,18 +98,18 @@ def test_drag_from_output_port_to_a_later_stage_asks_paths(view, qtbot):
     qtbot.mouseMove(view.viewport(), pos=at(view, dst, 60, 60))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, dst, 60, 60))
     assert asked == [("foo", "#3")]
-    assert got == [(1, 3, ["/src/foo", "/src/extra"], "/opt/")]
+    assert got == [("foo", "stage-3", ["/src/foo", "/src/extra"], "/opt/")]
     # dropping on an earlier stage (or cancelling the dialog) emits nothing
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=port)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, view.stage_nodes()[0], 60, 40))
-    view.ask_copy = lambda *a: None
+    view.interaction.ask_copy = lambda *a: None
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=port)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, dst, 60, 60))
     assert len(got) == 1 and len(asked) == 1
 
 
 def test_drag_instruction_row_to_another_stage(view, qtbot):
-    got = record(view.sig_move_instruction_requested)
+    got = record(view.interaction.sig_move_instruction_requested)
     src, dst = view.stage_nodes()[1], view.stage_nodes()[2]
     src_pos = src.pos()
     row_y = T.HEADER_H + T.BASE_H + T.ROW_H * 1.5  # "RUN make foo" (line 14), the second row
@@ -118,11 +118,11 @@ def test_drag_instruction_row_to_another_stage(view, qtbot):
     qtbot.mouseMove(view.viewport(), pos=start + QPoint(30, 30))
     drop = at(view, dst, 60, T.HEADER_H + T.BASE_H + 2)  # top half of bar's first row
     qtbot.mouseMove(view.viewport(), pos=drop)
-    line = view._drop_line
+    line = view.interaction.drag.drop_line
     assert line is not None and line.isVisible()
     assert abs(line.line().y1() - dst.mapToScene(0, T.HEADER_H + T.BASE_H).y()) < 0.5  # above bar's first row
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=drop)
-    assert got == [(14, 2, 0)]
+    assert got == [(14, "bar", 0)]
     assert line.scene() is None  # the indicator goes away with the drag
     # dropping a row back where it is emits nothing
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
@@ -137,16 +137,16 @@ def test_drag_instruction_row_to_another_stage(view, qtbot):
     bottom = at(view, src, 60, T.HEADER_H + T.BASE_H + T.ROW_H * 1.9)
     qtbot.mouseMove(view.viewport(), pos=bottom)
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=bottom)
-    assert got[-1] == (13, 1, 1)
+    assert got[-1] == (13, "foo", 1)
 
 
 def test_double_click_base_and_row(view, qtbot):
-    bases = record(view.sig_set_base_requested)
-    lines = record(view.sig_line_activated)
-    view.ask_base = lambda parent, stage, current: "alpine:3.21" if current == "alpine:3.20" else None
+    bases = record(view.interaction.sig_set_base_requested)
+    lines = record(view.interaction.sig_line_activated)
+    view.interaction.ask_base = lambda parent, stage, current: "alpine:3.21" if current == "alpine:3.20" else None
     node = view.stage_nodes()[3]
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, node, 80, T.HEADER_H + 10))
-    assert bases == [(3, "alpine:3.21")]
+    assert bases == [("stage-3", "alpine:3.21")]
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
                       pos=at(view, node, 80, T.HEADER_H + T.BASE_H + T.ROW_H * 2.5))
     assert lines == [(23,)]
@@ -159,38 +159,38 @@ def test_double_click_base_and_row(view, qtbot):
 
 
 def test_context_menus_emit_intents(view):
-    targets = record(view.sig_set_target_requested)
-    removed = record(view.sig_remove_stage_requested)
-    edges = record(view.sig_remove_edge_requested)
-    added = record(view.sig_add_stage_requested)
+    targets = record(view.interaction.sig_set_target_requested)
+    removed = record(view.interaction.sig_remove_stage_requested)
+    edges = record(view.interaction.sig_remove_edge_requested)
+    added = record(view.interaction.sig_add_stage_requested)
 
     def trigger(pos, text):
-        menu = view.build_context_menu(pos)
+        menu = view.interaction.build_context_menu(pos)
         action = next(a for a in menu.actions() if a.text().startswith(text))
         action.trigger()
 
     node = view.stage_nodes()[1]
     trigger(at(view, node, 100, 60), "Build this stage")
     trigger(at(view, node, 100, 60), "Remove stage")
-    assert targets == [(1,)] and removed == [(1,)]
+    assert targets == [("foo",)] and removed == [("foo",)]
     edge = next(e for e in view.edge_items() if e.line == 22)
     trigger(view.mapFromScene(edge.path().pointAtPercent(0.3)), "Remove this dependency")
-    assert edges == [(22,)]
+    assert edges == [(22, "bar")]
     row = at(view, node, 100, T.HEADER_H + T.BASE_H + T.ROW_H / 2)  # foo's first row, line 13
-    moves = record(view.sig_move_instruction_requested)
-    menu = view.build_context_menu(row)
+    moves = record(view.interaction.sig_move_instruction_requested)
+    menu = view.interaction.build_context_menu(row)
     assert not next(a for a in menu.actions() if a.text() == "Move up").isEnabled()
     trigger(row, "Move down")
-    assert moves == [(13, 1, 1)]
+    assert moves == [(13, "foo", 1)]
     second = at(view, node, 100, T.HEADER_H + T.BASE_H + T.ROW_H * 1.5)
     trigger(second, "Move up")
-    assert moves[-1] == (14, 1, 0)
-    view.ask_new_stage = lambda parent, taken, base="": ("test", base or "busybox") if "foo" in taken else None
+    assert moves[-1] == (14, "foo", 0)
+    view.interaction.ask_new_stage = lambda parent, taken, base="": ("test", base or "busybox") if "foo" in taken else None
     trigger(QPoint(3, 3), "Add stage")
-    assert added == [("test", "busybox", -1)]
+    assert added == [("test", "busybox", "")]
     image = view.image_nodes()["alpine:3.20"]
     trigger(view.mapFromScene(image.mapToScene(image.box_rect().center())), "New stage from this image")
-    assert added[-1] == ("test", "alpine:3.20", -1)
+    assert added[-1] == ("test", "alpine:3.20", "")
 
 
 def test_dragging_a_box_reports_positions_changed(view, qtbot):
@@ -274,8 +274,8 @@ def test_escape_in_the_rename_box_is_not_the_windows_cancel(open_window, qtbot):
     fired = []
     cancel.triggered.connect(lambda *_: fired.append(True))
     view = window.graph_view
-    view.start_rename(view.stage_nodes()[1])
-    editor = view._editor
+    view.interaction.start_rename(view.stage_nodes()[1])
+    editor = view.interaction.rename.editor
     editor.setFocus()
     qtbot.keyClicks(editor, "x")
     qtbot.keyClick(editor, Qt.Key.Key_Escape)

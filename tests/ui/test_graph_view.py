@@ -195,9 +195,9 @@ def test_stale_graph_keeps_the_last_shape_and_shows_a_banner(view):
     nodes = view.stage_nodes()
     view.set_graph(parse("FROM\n").graph(), stale=True)
     assert view.stage_nodes() == nodes
-    assert view.findChild(type(view._banner), "graphStaleBanner").isVisible()
+    assert view.findChild(type(view.overlays.banner), "graphStaleBanner").isVisible()
     show(view, BE)
-    assert not view._banner.isVisible()
+    assert not view.overlays.banner.isVisible()
 
 
 def test_stale_update_changes_only_the_badges(view):
@@ -223,7 +223,7 @@ def test_selecting_a_stage_fades_unrelated_edges(view):
 def test_empty_graph_shows_a_hint(view):
     show(view, "# nothing yet\n")
     assert view.stage_nodes() == {}
-    assert view._empty.isVisible()
+    assert view.overlays.empty.isVisible()
 
 
 def test_programmatic_selection_emits_nothing_user_selection_does(view, qtbot):

@@ -51,7 +51,7 @@ def test_typing_a_from_line_adds_a_node(open_window, qtbot):
 
 def test_graph_rename_changes_only_the_names(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_rename_requested.emit(0, "compile")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     expected = TEXT.replace("AS build", "AS compile").replace("FROM build", "FROM compile") \
         .replace("--from=build", "--from=compile")
     assert window.current_text() == expected
@@ -61,32 +61,32 @@ def test_graph_rename_changes_only_the_names(open_window):
 
 def test_graph_edge_add_and_delete_are_minimal(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_add_copy_requested.emit(1, 2, ["/out/report"], "/report")
+    window.graph_view.interaction.sig_add_copy_requested.emit("test", "final", ["/out/report"], "/report")
     added = TEXT + "COPY --from=test /out/report /report\n"
     assert window.current_text() == added
     assert any(e.source == 1 and e.target == 2 and e.kind == "copy" for e in window.controller.graph.edges)
-    window.graph_view.sig_remove_edge_requested.emit(11)  # COPY --from=build
+    window.graph_view.interaction.sig_remove_edge_requested.emit(11, "build")  # COPY --from=build
     assert window.current_text() == added.replace("COPY --from=build /out/app /app\n", "")
     assert not any(e.source == 0 and e.target == 2 for e in window.controller.graph.edges)
 
 
 def test_graph_stage_delete_and_add(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_remove_stage_requested.emit(1)
+    window.graph_view.interaction.sig_remove_stage_requested.emit("test")
     removed = TEXT.replace("FROM build AS test\nRUN test -f /out/app\n\n", "")
     assert window.current_text() == removed
     assert stage_names(window) == ["build", "final"]
-    window.graph_view.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", -1)
+    window.graph_view.interaction.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", "")
     assert window.current_text() == removed + "\nFROM stage-studio-test/busybox AS extra\n"
     assert stage_names(window) == ["build", "final", "extra"]
 
 
 def test_graph_set_base_and_move_instruction(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_set_base_requested.emit(2, "stage-studio-test/busybox")
+    window.graph_view.interaction.sig_set_base_requested.emit("final", "stage-studio-test/busybox")
     based = TEXT.replace("FROM scratch AS final", "FROM stage-studio-test/busybox AS final")
     assert window.current_text() == based
-    window.graph_view.sig_move_instruction_requested.emit(8, 0, 1)
+    window.graph_view.interaction.sig_move_instruction_requested.emit(8, "build", 1)
     assert window.current_text() == based.replace("RUN test -f /out/app\n", "").replace(
         "WORKDIR /src\n", "WORKDIR /src\nRUN test -f /out/app\n")
 
@@ -95,7 +95,7 @@ def test_failed_edit_changes_nothing_and_says_why(open_window):
     window, _ = open_window(TEXT)
     failures = []
     window.controller.sig_edit_failed.connect(failures.append)
-    window.graph_view.sig_rename_requested.emit(0, "Not A Name!")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "Not A Name!")
     assert window.current_text() == TEXT
     assert failures and "Cannot change the graph" in window.statusBar().currentMessage()
     assert not window.isWindowModified()
@@ -104,7 +104,7 @@ def test_failed_edit_changes_nothing_and_says_why(open_window):
 
 def test_graph_gesture_is_one_undo_step_from_the_text_pane(open_window, qtbot):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_rename_requested.emit(0, "compile")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     assert window.current_text() != TEXT
     window.editor.setFocus()
     qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -135,7 +135,7 @@ def test_typing_then_undo_from_the_graph_pane(open_window, qtbot):
 
 def test_typing_after_a_gesture_is_its_own_undo_step(open_window, qtbot):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", -1)
+    window.graph_view.interaction.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", "")
     after_gesture = window.current_text()
     move_to_end(window)
     qtbot.keyClicks(window.editor, "RUN true")
@@ -193,10 +193,10 @@ def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot)
     assert [(d.line, d.code) for d in errors] == [(7, "invalid-from")]
     assert window.editor.diagnostic_underlines()  # the same span is underlined in the text
     assert "out of date" in window.stages_label.text()
-    assert window.graph_view._banner.text() == KEPT_BANNER
+    assert window.graph_view.overlays.banner.text() == KEPT_BANNER
     assert window.problems_dock.windowTitle().startswith("Problems (1 error")
     # a gesture on a stale graph changes nothing
-    window.graph_view.sig_rename_requested.emit(0, "compile")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     assert "AS compile" not in window.current_text()
     # clicking the problem moves the cursor to its line
     put_cursor_on_line(window, 1)
@@ -218,7 +218,7 @@ def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot)
 
 def test_target_is_a_view_setting_not_a_text_edit(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_set_target_requested.emit(1)
+    window.graph_view.interaction.sig_set_target_requested.emit("test")
     assert window.current_text() == TEXT
     assert window.controller.graph.target == 1
     assert not window.isWindowModified()
@@ -272,8 +272,8 @@ def test_opening_a_broken_file_shows_its_own_shape(open_window, tmp_path):
 
 def test_the_target_follows_a_renamed_stage(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_set_target_requested.emit(1)
-    window.graph_view.sig_rename_requested.emit(1, "check")
+    window.graph_view.interaction.sig_set_target_requested.emit("test")
+    window.graph_view.interaction.sig_rename_requested.emit("test", "check")
     assert window.controller.graph.target == 1
     assert window.controller.graph.stages[1].name == "check"
 
@@ -284,7 +284,7 @@ def test_a_blank_document_takes_stages_from_the_graph(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     assert not window.controller.stale
-    window.graph_view.sig_add_stage_requested.emit("base", "stage-studio-test/busybox", -1)
+    window.graph_view.interaction.sig_add_stage_requested.emit("base", "stage-studio-test/busybox", "")
     assert window.current_text() == "FROM stage-studio-test/busybox AS base\n"
     assert stage_names(window) == ["base"]
 
@@ -321,14 +321,14 @@ def test_random_edits_keep_text_document_and_graph_in_step(open_window):
 
 def test_removing_a_stage_others_need_asks_first(open_window, prompts):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_remove_stage_requested.emit(0)  # "test" and "final" use "build"
+    window.graph_view.interaction.sig_remove_stage_requested.emit("build")  # "test" and "final" use "build"
     assert prompts.kinds() == ["confirm"] and window.current_text() == TEXT
     question = prompts.asked[0][1]
     assert question.startswith("Stage 'build' (line 3) is still used by ")
     assert "cascade" not in question and "Remove it anyway?" in question
     assert "Cannot change the graph" not in window.statusBar().currentMessage()  # "No" is no failure
     prompts.answers["confirm"] = "yes"
-    window.graph_view.sig_remove_stage_requested.emit(0)
+    window.graph_view.interaction.sig_remove_stage_requested.emit("build")
     assert "AS build" not in window.current_text()
     assert "build" not in [s.name for s in window.controller.graph.stages]
     window.editor.undo()  # the cascade is one undo step too
@@ -349,14 +349,13 @@ def test_deleting_one_of_two_mount_edges_on_a_run_removes_just_that_mount(open_w
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert window.current_text() == text.replace(" --mount=from=b,target=/b", "")
-    assert view.removing_edge_source is None  # only set while the request is handled
 
 
 def test_a_file_opened_broken_shows_its_own_shape_and_says_so(open_window, qtbot):
     """With no earlier graph to keep, the broken text's own graph is shown; the banner and
     the status bar do not claim it is an older one."""
     window, _ = open_window("FROM busybox AS a\nRUN echo hi\nFROM a AS A\nFROB nothing\n")
-    banner = window.graph_view._banner
+    banner = window.graph_view.overlays.banner
     assert window.controller.stale and not window.controller.showing_older
     assert banner.isVisible() and banner.text() == OWN_BANNER
     assert window.stages_label.text().endswith(" · text has errors")
@@ -391,8 +390,8 @@ def test_a_new_copy_edge_that_would_run_backwards_moves_its_consumer_right(open_
 
 def test_a_refusal_message_goes_when_a_later_graph_edit_works(open_window):
     window, _ = open_window(TEXT)
-    window.graph_view.sig_rename_requested.emit(0, "test")  # taken by another stage: refused
+    window.graph_view.interaction.sig_rename_requested.emit("build", "test")  # taken by another stage: refused
     assert window.statusBar().currentMessage().startswith("Cannot change the graph")
-    window.graph_view.sig_rename_requested.emit(0, "compile")
+    window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     assert "AS compile" in window.current_text()
     assert window.statusBar().currentMessage() == ""

@@ -1,121 +1,134 @@
-"""The two drags that make intents: from an output port to a stage (copy files) and an
-instruction row to a place in a box (move it). While they run, a ghost follows the
-mouse; the drop decides what, if anything, is emitted."""
+"""The drags that make intents: from an output port to a stage (copy files) and an
+instruction row to a place in a box (move it). Each drag is an object that lives from
+press to release: while it runs a ghost follows the mouse, and its ``finish`` decides
+what, if anything, the interaction controller is asked to emit. New drags (re-pointing
+an edge, say) follow the same shape: ``move(pos)``, ``finish(pos)``, ``cancel()``."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import (
+    QApplication, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsSimpleTextItem, QGraphicsView,
+)
 
 from studio.ui.graph.stage_node import StageNode
 
 
-class DragMixin:
-    """Mixed into GraphView through GestureMixin; uses its scene and sig_* signals."""
+def stage_at(view: QGraphicsView, pos: QPoint) -> StageNode | None:
+    """The stage box under a viewport position."""
+    return next((i for i in view.scene().items(view.mapToScene(pos)) if isinstance(i, StageNode)), None)
 
-    _ghost = None  # temporary item while dragging a connection or a row
-    _drop_line = None  # where a dragged row would land
-    _over_port = False
 
-    def _stage_at(self, pos: QPoint) -> StageNode | None:
-        for item in self.scene().items(self.mapToScene(pos)):
-            if isinstance(item, StageNode):
-                return item
-        return None
+class Drag:
+    """Temporary items in the scene that go away with the drag."""
 
-    def _connect_target(self, pos: QPoint, source: StageNode | None = None) -> StageNode | None:
-        source = source or (self._press or {}).get("node")
-        node = self._stage_at(pos)
-        if node is None or source is None or node is source or node.index <= source.index:
+    def __init__(self, interaction) -> None:
+        self.interaction = interaction
+        self.view: QGraphicsView = interaction.view
+        self._items: list[QGraphicsItem] = []
+
+    def _add(self, item: QGraphicsItem) -> QGraphicsItem:
+        item.setZValue(10)
+        self.view.scene().addItem(item)
+        self._items.append(item)
+        return item
+
+    def cancel(self) -> None:
+        scene = self.view.scene()
+        for item in self._items:
+            if item.scene() is scene:
+                scene.removeItem(item)
+        self._items.clear()
+
+    def move(self, pos: QPoint) -> None:  # pragma: no cover - every drag has its own
+        raise NotImplementedError
+
+    def finish(self, pos: QPoint) -> None:  # pragma: no cover - every drag has its own
+        raise NotImplementedError
+
+
+class ConnectDrag(Drag):
+    """From ``source``'s output port to a later stage: copy files from it."""
+
+    def __init__(self, interaction, source: StageNode) -> None:
+        super().__init__(interaction)
+        self.source = source
+        self._start = source.out_port()
+        self.ghost = self._add(QGraphicsPathItem())
+
+    def target(self, pos: QPoint) -> StageNode | None:
+        node = stage_at(self.view, pos)
+        if node is None or node is self.source or node.index <= self.source.index:
             return None
         return node
 
-    def _start_ghost(self, start: QPointF) -> None:
-        self._ghost = QGraphicsPathItem()
-        self._ghost.setZValue(10)
-        self._ghost_start = start
-        self.scene().addItem(self._ghost)
-
-    def _drag_ghost(self, end: QPointF, valid: bool) -> None:
-        th = self.scene().theme
-        path = QPainterPath(self._ghost_start)
-        dx = max(40.0, abs(end.x() - self._ghost_start.x()) / 2)
-        path.cubicTo(self._ghost_start + QPointF(dx, 0), end - QPointF(dx, 0), end)
+    def move(self, pos: QPoint) -> None:
+        end, valid = self.view.mapToScene(pos), self.target(pos) is not None
+        th = self.view.scene().theme
+        path = QPainterPath(self._start)
+        dx = max(40.0, abs(end.x() - self._start.x()) / 2)
+        path.cubicTo(self._start + QPointF(dx, 0), end - QPointF(dx, 0), end)
         pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
-        self._ghost.setPen(pen)
-        self._ghost.setPath(path)
+        self.ghost.setPen(pen)
+        self.ghost.setPath(path)
 
-    def _start_row_ghost(self, node: StageNode, line: int) -> None:
-        text = next((t for ln, t in node.instructions if ln == line), "")
-        ghost = QGraphicsSimpleTextItem(text[:60])
-        ghost.setFont(self.scene().theme.mono_font)
-        ghost.setBrush(QColor(self.scene().theme.accent))
-        ghost.setZValue(10)
-        self.scene().addItem(ghost)
-        self._ghost = ghost
+    def finish(self, pos: QPoint) -> None:
+        target = self.target(pos)
+        self.cancel()
+        if target is not None:
+            self.interaction.request_copy(self.source, target)
+
+
+class RowDrag(Drag):
+    """An instruction row (``line`` of ``source``) to a gap in some box: move it there.
+    Nothing shows until the mouse travels the platform's drag distance."""
+
+    def __init__(self, interaction, source: StageNode, line: int, pos: QPoint) -> None:
+        super().__init__(interaction)
+        self.source, self.line, self._press = source, line, pos
+        self.dragging = False
+        self.ghost: QGraphicsSimpleTextItem | None = None
+        self.drop_line: QGraphicsLineItem | None = None  # where the row would land
+
+    def move(self, pos: QPoint) -> None:
+        if not self.dragging and (pos - self._press).manhattanLength() >= QApplication.startDragDistance():
+            self.dragging = True
+            self._start_ghost()
+        if self.dragging:
+            self.ghost.setPos(self.view.mapToScene(pos) + QPointF(8, 4))
+            self._show_drop_line(pos)
+
+    def _start_ghost(self) -> None:
+        theme = self.view.scene().theme
+        text = next((t for ln, t in self.source.instructions if ln == self.line), "")
+        self.ghost = QGraphicsSimpleTextItem(text[:60])
+        self.ghost.setFont(theme.mono_font)
+        self.ghost.setBrush(QColor(theme.accent))
+        self._add(self.ghost)
 
     def _show_drop_line(self, pos: QPoint) -> None:
         """A line in the box under the mouse where the dragged row would land."""
-        target = self._stage_at(pos)
-        if self._drop_line is None:
-            self._drop_line = QGraphicsLineItem()
-            pen = QPen(self.scene().theme.accent, 2)
+        target = stage_at(self.view, pos)
+        if self.drop_line is None:
+            self.drop_line = QGraphicsLineItem()
+            pen = QPen(self.view.scene().theme.accent, 2)
             pen.setCosmetic(True)
-            self._drop_line.setPen(pen)
-            self._drop_line.setZValue(10)
-            self.scene().addItem(self._drop_line)
+            self.drop_line.setPen(pen)
+            self._add(self.drop_line)
         if target is None:
-            self._drop_line.hide()
+            self.drop_line.hide()
             return
-        position = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
-        y = target.drop_line_y(position)
+        y = target.drop_line_y(self._gap(target, pos))
         a, b = target.mapToScene(QPointF(6, y)), target.mapToScene(QPointF(target.box_rect().width() - 6, y))
-        self._drop_line.setLine(a.x(), a.y(), b.x(), b.y())
-        self._drop_line.show()
+        self.drop_line.setLine(a.x(), a.y(), b.x(), b.y())
+        self.drop_line.show()
 
-    def _hover_cursor(self, pos: QPoint) -> None:
-        """A cross over an output port says "drag from here to copy files"."""
-        item, part, _ = self._hit(pos)
-        over_port = isinstance(item, StageNode) and part == "out_port"
-        if over_port != self._over_port:
-            self._over_port = over_port
-            if over_port:
-                self.viewport().setCursor(Qt.CursorShape.CrossCursor)
-            else:
-                self.viewport().unsetCursor()
+    def _gap(self, target: StageNode, pos: QPoint) -> int:
+        return target.drop_position(target.mapFromScene(self.view.mapToScene(pos)).y())
 
-    def _cancel_drag(self) -> None:
-        for name in ("_ghost", "_drop_line"):
-            item = getattr(self, name)
-            if item is not None:
-                if item.scene() is self.scene():
-                    self.scene().removeItem(item)
-                setattr(self, name, None)
-
-    def _finish_connect(self, source: StageNode, target: StageNode) -> None:
-        answer = self.ask_copy(self, source.title, target.title)
-        if answer:
-            paths, dest = answer
-            self.sig_add_copy_requested.emit(source.index, target.index, list(paths), dest)
-
-    def _finish_row_drop(self, source: StageNode, line: int, pos: QPoint) -> None:
-        target = self._stage_at(pos)
-        if target is None:
-            return
-        gap = target.drop_position(target.mapFromScene(self.mapToScene(pos)).y())
-        self.emit_move(source, line, target, gap)
-
-    def emit_move(self, source: StageNode, line: int, target: StageNode, gap: int) -> None:
-        """Ask to move the row ``line`` of ``source`` into the ``gap`` (the index of the
-        row it goes before, as the box shows now) of ``target``. The signal carries the
-        index the instruction will have afterwards (0 = right after FROM), as the core's
-        move_instruction expects; a move onto itself emits nothing."""
-        position = gap
-        if target is source:
-            current = next((i for i, (ln, _) in enumerate(source.instructions) if ln == line), -1)
-            if gap > current:
-                position -= 1  # the row leaves its old place above the gap
-            if position == current:
-                return
-        self.sig_move_instruction_requested.emit(line, target.index, position)
+    def finish(self, pos: QPoint) -> None:
+        self.cancel()
+        target = stage_at(self.view, pos) if self.dragging else None
+        if target is not None:
+            self.interaction.request_move(self.source, self.line, target, self._gap(target, pos))

@@ -41,9 +41,7 @@ class Minimap(QWidget):
             w = MAX_W if ratio >= MAX_W / MAX_H else max(60, int(MAX_H * ratio))
             h = MAX_H if ratio < MAX_W / MAX_H else max(40, int(MAX_W / ratio))
             if (w, h) != (self.width(), self.height()):
-                self.resize(w, h)
-                if hasattr(self._view, "place_overlays"):
-                    self._view.place_overlays()
+                self.resize(w, h)  # (its owner places it again after each refresh)
         self.update()
 
     def _scale(self) -> tuple[float, QPointF]:

@@ -1,45 +1,33 @@
-"""GraphView: the node-graph pane. Public API for the main window lives here.
+"""GraphView: the viewer of the node-graph pane. Public API for the main window lives here.
 
-The view shows a GraphScene, keeps it in step with each parsed StageGraph (in place),
-and turns gestures into intent signals that carry ids only; it never edits text.
-Mouse and keyboard handling is in ``gestures.GestureMixin``.
+The viewer shows a GraphScene, keeps it in step with each parsed StageGraph (in place),
+zooms, fits, and keeps the overlays (banner, minimap, zoom bar) in place. What the
+mouse and keyboard mean is decided by its interaction controller
+(``interaction.GraphInteraction``, at ``view.interaction``), which emits intent signals
+carrying stage keys; neither of them ever edits text.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from studio.core.model import Diagnostic, StageGraph
-from studio.ui.graph import dialogs
 from studio.ui.graph.edge_item import EdgeItem
-from studio.ui.graph.gestures import GestureMixin
 from studio.ui.graph.image_node import ImageNode
-from studio.ui.graph.minimap import Minimap
+from studio.ui.graph.overlays import KEPT_BANNER, OWN_BANNER, GraphOverlays
 from studio.ui.graph.scene import GraphScene
 from studio.ui.graph.stage_node import StageNode
-from studio.ui.graph.zoom_bar import ZoomBar
 
 MIN_ZOOM, MAX_ZOOM = 0.03, 3.0
 ZOOM_STEP = 1.2
+EMPTY_GRAPH = StageGraph([], [], None, [], [], [])
 
 
-KEPT_BANNER = "The text has errors — the graph stays as it was until they are fixed"
-OWN_BANNER = "The text has errors — the graph shows what can be read of it"
-
-class GraphView(GestureMixin, QGraphicsView):
-    sig_stage_selected = Signal(int)  # -1 = none
+class GraphView(QGraphicsView):
+    sig_stage_selected = Signal(int)  # -1 = none (a selection made by the user, never by code)
     sig_edge_selected = Signal(int)  # the edge's line
-    sig_rename_requested = Signal(int, str)
-    sig_add_copy_requested = Signal(int, int, list, str)
-    sig_remove_edge_requested = Signal(int)
-    sig_remove_stage_requested = Signal(int)
-    sig_add_stage_requested = Signal(str, str, int)
-    sig_set_base_requested = Signal(int, str)
-    sig_move_instruction_requested = Signal(int, int, int)  # line, stage, its index there afterwards
-    sig_set_target_requested = Signal(int)
-    sig_positions_changed = Signal()
-    sig_line_activated = Signal(int)  # double-click on an instruction row: show this line
+    sig_positions_changed = Signal()  # boxes were moved or laid out afresh
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,30 +46,20 @@ class GraphView(GestureMixin, QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
-        self.ask_copy = dialogs.ask_copy  # replaceable (tests answer without a modal dialog)
-        self.ask_new_stage = dialogs.ask_new_stage
-        self.ask_base = dialogs.ask_base
         self._graph: StageGraph | None = None
         self._saved: dict[str, tuple[float, float]] = {}
         self._expanded: set[str] = set()
         self._quiet = 0
         self._fit_pending = False
-        self._banner = QLabel(self)
-        self._banner.setObjectName("graphStaleBanner")
-        self._banner.setText(KEPT_BANNER)
-        self._banner.hide()
-        self._empty = QLabel("No stages yet.\nType FROM … in the text, or right-click here to add a stage.", self)
-        self._empty.setObjectName("graphEmptyHint")
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.minimap = Minimap(self)
-        self.minimap.hide()
-        self.zoom_bar = ZoomBar(self)
-        self._minimap_timer = QTimer(self, singleShot=True, interval=40)
-        self._minimap_timer.timeout.connect(self._refresh_minimap)
-        self._scene.sig_nodes_moved.connect(self._minimap_timer.start)
+        self.overlays = GraphOverlays(self)
+        self.minimap, self.zoom_bar = self.overlays.minimap, self.overlays.zoom_bar
+        self._overlay_timer = QTimer(self, singleShot=True, interval=40)
+        self._overlay_timer.timeout.connect(self.refresh_overlays)
+        self._scene.sig_nodes_moved.connect(self._overlay_timer.start)
         self._scene.selectionChanged.connect(self._on_selection)
-        self._style_overlays()
-        self.init_gestures()
+        from studio.ui.graph.interaction import GraphInteraction  # (it imports this module's types)
+
+        self.interaction = GraphInteraction(self)
 
     # ----- graph -----------------------------------------------------------------
     def set_graph(self, graph: StageGraph, diagnostics_by_stage: dict[int, list[Diagnostic]] | None = None,
@@ -92,17 +70,12 @@ class GraphView(GestureMixin, QGraphicsView):
         change keep their rows (typing stays fast in big files)."""
         if stale and self._graph is not None:
             # keep the shape; only the badges follow the (new) diagnostics
-            self._banner.setText(KEPT_BANNER)
-            self._banner.adjustSize()
-            self._banner.show()
-            self.place_overlays()
+            self.overlays.show_banner(KEPT_BANNER)
             if diagnostics_by_stage is not None:
                 self._scene.apply_diagnostics(diagnostics_by_stage)
             return
-        if stale:  # nothing earlier to keep (a file opened broken): its own shape, as far as it reads
-            self._banner.setText(OWN_BANNER)
-            self._banner.adjustSize()
-        self._banner.setVisible(stale)
+        # nothing earlier to keep (a file opened broken): its own shape, as far as it reads
+        self.overlays.show_banner(OWN_BANNER if stale else None)
         first = self._graph is None or not self._scene.by_index
         self._graph = graph
         self._quiet += 1
@@ -116,13 +89,13 @@ class GraphView(GestureMixin, QGraphicsView):
                 self.sig_positions_changed.emit()
         finally:
             self._quiet -= 1
-        self._empty.setVisible(not graph.stages)
-        rect = self._update_scene_rect()
+        self.overlays.empty.setVisible(not graph.stages)
+        rect = self.update_scene_rect()
         if first and graph.stages:
             self._fit_pending = True
             if self.isVisible() and self.viewport().width() > 50:
                 self.fit_to_view()
-        self._refresh_minimap(rect)
+        self.refresh_overlays(rect)
 
     def graph(self) -> StageGraph | None:
         return self._graph
@@ -146,9 +119,24 @@ class GraphView(GestureMixin, QGraphicsView):
     def relayout(self) -> None:
         """Lay every box out afresh (menu: Arrange)."""
         self._scene.relayout()
-        self._update_scene_rect()
-        self._refresh_minimap()
+        self.update_scene_rect()
+        self.refresh_overlays()
         self.sig_positions_changed.emit()
+
+    def toggle_expanded(self, node: StageNode) -> None:
+        node.set_expanded(not node.expanded)
+        (self._expanded.add if node.expanded else self._expanded.discard)(node.key)
+        self.update_scene_rect()
+
+    def clear(self) -> None:
+        """Forget the shown graph (before showing another file): the next set_graph lays
+        everything out afresh and fits it."""
+        self._scene.apply_graph(EMPTY_GRAPH)
+        self._scene.departed.clear()
+        self._graph = None
+        self._saved = {}
+        self._expanded.clear()
+        self.overlays.show_banner(None)
 
     # ----- selection (programmatic selection emits nothing) ----------------------
     def select_stage(self, index: int | None) -> None:
@@ -162,12 +150,6 @@ class GraphView(GestureMixin, QGraphicsView):
         finally:
             self._quiet -= 1
 
-    def reveal(self, rect: QRectF, margin: int = 40) -> None:
-        """Scroll ``rect`` into view, but only when some of it is out of view: a box that
-        is already visible must not push its neighbours off the edge."""
-        if not self.mapToScene(self.viewport().rect()).boundingRect().contains(rect):
-            self.ensureVisible(rect, margin, margin)
-
     def select_edge(self, line: int | None) -> None:
         self._quiet += 1
         try:
@@ -179,16 +161,10 @@ class GraphView(GestureMixin, QGraphicsView):
             self._quiet -= 1
 
     def selected_stage(self) -> StageNode | None:
-        for item in self._scene.selectedItems():
-            if isinstance(item, StageNode):
-                return item
-        return None
+        return next((i for i in self._scene.selectedItems() if isinstance(i, StageNode)), None)
 
     def selected_edge(self) -> EdgeItem | None:
-        for item in self._scene.selectedItems():
-            if isinstance(item, EdgeItem):
-                return item
-        return None
+        return next((i for i in self._scene.selectedItems() if isinstance(i, EdgeItem)), None)
 
     def _on_selection(self) -> None:
         if self._quiet:
@@ -201,9 +177,15 @@ class GraphView(GestureMixin, QGraphicsView):
         else:
             self.sig_stage_selected.emit(-1)
 
+    def reveal(self, rect: QRectF, margin: int = 40) -> None:
+        """Scroll ``rect`` into view, but only when some of it is out of view: a box that
+        is already visible must not push its neighbours off the edge."""
+        if not self.mapToScene(self.viewport().rect()).boundingRect().contains(rect):
+            self.ensureVisible(rect, margin, margin)
+
     # ----- positions -------------------------------------------------------------
     def positions(self) -> dict[str, tuple[float, float]]:
-        """Box positions keyed by stage key (``build``, ``stage-2``) or ``image:<ref>``."""
+        """Box positions keyed by stage key (``build``, ``stage-2``) or image reference."""
         return {n.key: (round(n.pos().x(), 1), round(n.pos().y(), 1)) for n in self._scene.all_nodes()}
 
     def set_positions(self, positions: dict[str, tuple[float, float]]) -> None:
@@ -218,25 +200,19 @@ class GraphView(GestureMixin, QGraphicsView):
             if node.key in self._saved:
                 node.setPos(QPointF(*self._saved[node.key]))
         self._scene.place([n for n in nodes if n.key not in self._saved], self._saved)
-        self._update_scene_rect()
+        self.update_scene_rect()
         if nodes and before != [(n.pos().x(), n.pos().y()) for n in nodes]:
             self.fit_to_view()
-        self._refresh_minimap()
+        self.refresh_overlays()
 
-    def clear(self) -> None:
-        """Forget the shown graph (before showing another file): the next set_graph lays
-        everything out afresh and fits it."""
-        self._scene.apply_graph(StageGraph([], [], None, [], [], []))
-        self._scene.departed.clear()
-        self._graph = None
-        self._saved = {}
-        self._expanded.clear()
-        self._banner.hide()
+    def export(self, kind: str, path: str, **options) -> bool:
+        """The graph as the user arranged it, to a PNG or SVG (False if it could not be written)."""
+        from studio.ui import export
 
-    def toggle_expanded(self, node: StageNode) -> None:
-        node.set_expanded(not node.expanded)
-        (self._expanded.add if node.expanded else self._expanded.discard)(node.key)
-        self._update_scene_rect()
+        writer = export.export_png if kind == "png" else export.export_svg
+        expanded = {n.key for n in self._scene.by_index.values() if n.expanded}
+        return writer(self._graph if self._graph is not None else EMPTY_GRAPH, path, positions=self.positions(),
+                      expanded=expanded, routes=self._scene.routes(), **options)
 
     # ----- zoom and fit --------------------------------------------------------------
     def zoom(self) -> float:
@@ -249,7 +225,7 @@ class GraphView(GestureMixin, QGraphicsView):
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.scale(factor / self.zoom(), factor / self.zoom())
         self.setTransformationAnchor(old)
-        self._refresh_minimap()
+        self.refresh_overlays()
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom() * ZOOM_STEP)
@@ -272,31 +248,10 @@ class GraphView(GestureMixin, QGraphicsView):
         elif self.zoom() < MIN_ZOOM:
             self.set_zoom(MIN_ZOOM)
         self.centerOn(rect.center())
-        self._refresh_minimap()
+        self.refresh_overlays()
 
-    # ----- export ------------------------------------------------------------------
-    def export_png(self, path: str, scale: float = 2.0) -> bool:
-        """The graph as the user arranged it, to a PNG (False if it could not be written)."""
-        from studio.ui.export import export_png
-
-        return export_png(self._shown_graph(), path, scale, **self._arrangement())
-
-    def export_svg(self, path: str) -> bool:
-        from studio.ui.export import export_svg
-
-        return export_svg(self._shown_graph(), path, **self._arrangement())
-
-    def _shown_graph(self) -> StageGraph:
-        return self._graph if self._graph is not None else StageGraph([], [], None, [], [], [])
-
-    def _arrangement(self) -> dict:
-        return {"positions": self.positions(), "expanded": self._expanded_keys(), "routes": self._scene.routes()}
-
-    def _expanded_keys(self) -> set[str]:
-        return {n.key for n in self._scene.by_index.values() if n.expanded}
-
-    # ----- overlays -----------------------------------------------------------------
-    def _update_scene_rect(self) -> QRectF:
+    # ----- scene rectangle and overlays -----------------------------------------------
+    def update_scene_rect(self) -> QRectF:
         """Room around the boxes to scroll in; returns the boxes' rectangle."""
         nodes = rect = self._scene.nodes_rect()
         if rect.isEmpty():
@@ -304,41 +259,15 @@ class GraphView(GestureMixin, QGraphicsView):
         self.setSceneRect(rect.adjusted(-600, -400, 600, 400))
         return nodes
 
-    def _refresh_minimap(self, rect: QRectF | None = None) -> None:
-        """Bring the overlays up to date: minimap (shown when the graph does not fit),
-        zoom level, positions. ``rect``: the boxes' rectangle, if just measured."""
-        self.zoom_bar.show_zoom(self.zoom())
-        if rect is None:
-            rect = self._scene.nodes_rect()
-        seen = self.mapToScene(self.viewport().rect()).boundingRect()
-        big = not rect.isEmpty() and not seen.contains(rect)
-        self.minimap.setVisible(big)
-        if big:
-            self.minimap.refresh()
-        self.place_overlays()
-
-    def _style_overlays(self) -> None:
-        th = self._scene.theme
-        self._banner.setStyleSheet(
-            f"QLabel {{ background: {th.warning.name()}; color: black; border-radius: 11px;"
-            " padding: 3px 12px; font-weight: 600; }")
-        self._empty.setStyleSheet(f"QLabel {{ color: {th.dim_text.name()}; }}")
-
-    def place_overlays(self) -> None:
-        vp = self.viewport().geometry()
-        self._banner.adjustSize()
-        self._banner.move(vp.left() + (vp.width() - self._banner.width()) // 2, vp.top() + 10)
-        self._empty.setGeometry(vp)
-        self.minimap.move(vp.right() - self.minimap.width() - 10, vp.bottom() - self.minimap.height() - 10)
-        self.zoom_bar.move(vp.left() + 10, vp.bottom() - self.zoom_bar.height() - 10)
-        self.minimap.raise_()
-        self._banner.raise_()
+    def refresh_overlays(self, rect: QRectF | None = None) -> None:
+        """Bring the overlays up to date. ``rect``: the boxes' rectangle, if just measured."""
+        self.overlays.refresh(self.zoom(), self._scene.nodes_rect() if rect is None else rect)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         if self._fit_pending:
             self.fit_to_view()
-        self._refresh_minimap()
+        self.refresh_overlays()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

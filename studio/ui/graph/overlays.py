@@ -1,0 +1,71 @@
+"""The widgets laid over the graph view's viewport: the stale-text banner, the empty
+hint, the minimap and the zoom bar. Kept together because they are placed together
+whenever the viewport changes size, and none of them takes part in the scene."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtWidgets import QGraphicsView, QLabel
+
+from studio.ui.graph.minimap import Minimap
+from studio.ui.graph.zoom_bar import ZoomBar
+
+KEPT_BANNER = "The text has errors — the graph stays as it was until they are fixed"
+OWN_BANNER = "The text has errors — the graph shows what can be read of it"
+EMPTY_HINT = "No stages yet.\nType FROM … in the text, or right-click here to add a stage."
+
+
+class GraphOverlays(QObject):
+    """Owns the overlay widgets of one view; the view calls ``place`` and ``refresh``."""
+
+    def __init__(self, view: QGraphicsView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.banner = QLabel(view)
+        self.banner.setObjectName("graphStaleBanner")
+        self.banner.setText(KEPT_BANNER)
+        self.banner.hide()
+        self.empty = QLabel(EMPTY_HINT, view)
+        self.empty.setObjectName("graphEmptyHint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.minimap = Minimap(view)
+        self.minimap.hide()
+        self.zoom_bar = ZoomBar(view)
+        self.style()
+
+    def style(self) -> None:
+        th = self.view.scene().theme
+        self.banner.setStyleSheet(
+            f"QLabel {{ background: {th.warning.name()}; color: black; border-radius: 11px;"
+            " padding: 3px 12px; font-weight: 600; }")
+        self.empty.setStyleSheet(f"QLabel {{ color: {th.dim_text.name()}; }}")
+
+    def show_banner(self, text: str | None) -> None:
+        """Say ``text`` above the graph, or hide the banner (None)."""
+        if text is None:
+            self.banner.hide()
+            return
+        self.banner.setText(text)
+        self.banner.adjustSize()
+        self.banner.show()
+        self.place()
+
+    def refresh(self, zoom: float, nodes: QRectF) -> None:
+        """The zoom level, and the minimap only when the boxes do not all fit in view."""
+        self.zoom_bar.show_zoom(zoom)
+        view = self.view
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        big = not nodes.isEmpty() and not seen.contains(nodes)
+        self.minimap.setVisible(big)
+        if big:
+            self.minimap.refresh()
+        self.place()
+
+    def place(self) -> None:
+        vp = self.view.viewport().geometry()
+        self.banner.adjustSize()
+        self.banner.move(vp.left() + (vp.width() - self.banner.width()) // 2, vp.top() + 10)
+        self.empty.setGeometry(vp)
+        self.minimap.move(vp.right() - self.minimap.width() - 10, vp.bottom() - self.minimap.height() - 10)
+        self.zoom_bar.move(vp.left() + 10, vp.bottom() - self.zoom_bar.height() - 10)
+        self.minimap.raise_()
+        self.banner.raise_()
