@@ -25,6 +25,7 @@ from studio.core.edits_base import (
     keyword_case,
     line_start_of,
     previous_line_start,
+    refuse_image_clash,
     resolve_stage,
     stage_block_start,
     stage_ref_label,
@@ -66,7 +67,7 @@ def rename_stage(doc: Document, stage: int | str, new_name: str) -> list[TextEdi
     check_new_name(doc, new_name, renaming=st)
     if st.name == new_name:
         return []
-    _refuse_image_clash(doc, st.index + 1, new_name, f"naming stage {stage_ref_label(st)}")
+    refuse_image_clash(doc, st.index + 1, new_name, f"naming stage {stage_ref_label(st)}")
     image, _, name_word = from_words(doc, st)
     if image is None:
         raise EditError(f"the FROM at line {st.line} names no image, so it cannot be renamed")
@@ -87,36 +88,21 @@ def rename_stage(doc: Document, stage: int | str, new_name: str) -> list[TextEdi
     return finish(edits)
 
 
-def _refuse_image_clash(doc: Document, first: int, new_name: str, doing: str) -> None:
-    """A ``FROM new_name`` from stage ``first`` on (or any ``--from=new_name``) that now
-    means an image would silently start meaning the stage: refuse instead."""
-    low = new_name.lower()
-    for later in doc.stages[first:]:
-        if later.base_stage is None and later.base.lower() == low:
-            raise EditError(
-                f"line {later.line} uses the image '{later.base}'; {doing} "
-                f"'{new_name}' would make it use the stage instead"
-            )
-    for edge in doc.edges:
-        if edge.kind != "from" and isinstance(edge.source, str) and edge.source.lower() == low:
-            raise EditError(
-                f"line {edge.line} copies from the image '{edge.source}'; {doing} "
-                f"'{new_name}' would change what it copies"
-            )
-
-
 def add_stage(doc: Document, name: str, base: str,
               after: int | str | None = None) -> list[TextEdit]:
     """Insert ``FROM base AS name`` after stage ``after`` (None: at the end), in the
-    file's own style, and keep numeric references pointing at the same stages."""
-    check_new_name(doc, name)
+    file's own style, and keep numeric references pointing at the same stages. An empty
+    ``name`` adds an unnamed stage (``FROM base``), as a final stage often is."""
+    name = name.strip() if isinstance(name, str) else name
+    if name != "":
+        check_new_name(doc, name)
     base = check_image(base)
     stages = doc.stages
     anchor = stages[-1] if after is None and stages else None
     if after is not None:
         anchor = resolve_stage(doc, after, "the stage to add after")
     index = anchor.index + 1 if anchor is not None else 0
-    if base.lower() == name.lower():
+    if name and base.lower() == name.lower():
         raise EditError(f"stage '{name}' cannot be built FROM itself")
     based_on = find_named(doc, base)
     if based_on is not None and based_on.index >= index:
@@ -124,9 +110,11 @@ def add_stage(doc: Document, name: str, base: str,
             f"stage {stage_ref_label(based_on)} comes after the new stage; a stage can "
             "only be built FROM an earlier stage"
         )
-    _refuse_image_clash(doc, index, name, "adding a stage named")
+    if name:
+        refuse_image_clash(doc, index, name, "adding a stage named")
     text, nl = doc.text, doc.newline
-    line = f"{keyword_case(doc, 'FROM')} {base} {as_case(doc)} {name}{nl}"
+    named = f" {as_case(doc)} {name}" if name else ""
+    line = f"{keyword_case(doc, 'FROM')} {base}{named}{nl}"
     if anchor is None:
         at = len(text)
         block = (nl if text.strip() and uses_blank_lines(doc) else "") + line
@@ -161,7 +149,7 @@ def remove_stage(doc: Document, stage: int | str, cascade: bool = False) -> list
         summary = f"stage {stage_ref_label(st)} is still used by {users}"
         raise StageInUseError(f"{summary}; remove those references first, or remove it with cascade",
                               sorted({r.line for r in refs}), summary)
-    edits = [_stage_deletion(doc, st)]
+    edits = [stage_deletion(doc, st)]
     base_word, _, _ = from_words(doc, st)
     for ref in refs:
         if ref.kind == "copy":
@@ -189,7 +177,7 @@ def _check_rebase(doc: Document, removed: Stage, base: str, child: int) -> None:
         )
 
 
-def _stage_deletion(doc: Document, st: Stage) -> TextEdit:
+def stage_deletion(doc: Document, st: Stage) -> TextEdit:
     text = doc.text
     start, end = stage_block_start(doc, st), stage_tail_end(doc, st)
     rest_blank = end

@@ -102,6 +102,24 @@ def check_image(image: str, what: str = "base image") -> str:
     return image
 
 
+def refuse_image_clash(doc: Document, first: int, new_name: str, doing: str) -> None:
+    """A ``FROM new_name`` from stage ``first`` on (or any ``--from=new_name``) that now
+    means an image would silently start meaning the stage: refuse instead."""
+    low = new_name.lower()
+    for later in doc.stages[first:]:
+        if later.base_stage is None and later.base.lower() == low:
+            raise EditError(
+                f"line {later.line} uses the image '{later.base}'; {doing} "
+                f"'{new_name}' would make it use the stage instead"
+            )
+    for edge in doc.edges:
+        if edge.kind != "from" and isinstance(edge.source, str) and edge.source.lower() == low:
+            raise EditError(
+                f"line {edge.line} copies from the image '{edge.source}'; {doing} "
+                f"'{new_name}' would change what it copies"
+            )
+
+
 # ---------------------------------------------------------------- raw text helpers
 
 
@@ -159,7 +177,7 @@ def insertion(doc: Document, at: int, block: str) -> TextEdit:
     start. At the end of a file that lacks a final newline the block goes after a new
     line break and itself ends without one, so the file keeps its missing newline."""
     text = doc.text
-    if at > 0 and not ends_with_line_end(text, at):
+    if at > 0 and not ends_with_line_end(text, at) and not (at == 1 and text.startswith("\ufeff")):
         nl = doc.newline
         return TextEdit(at, at, nl + (block[: -len(nl)] if block.endswith(nl) else block))
     return TextEdit(at, at, block)

@@ -44,7 +44,7 @@ def add_copy(doc: Document, source: int | str, target: int | str, paths: list[st
                 "COPY --from can only use an earlier stage"
             )
         source_text = src.name if src.name else str(src.index)
-    args = _copy_arguments(paths, dest)
+    args = copy_arguments(paths, dest)
     at, indent = _copy_anchor(doc, tgt, after_line)
     line = f"{indent}{keyword_case(doc, 'COPY')} --from={source_text} {args}{doc.newline}"
     return [insertion(doc, at, line)]
@@ -59,7 +59,7 @@ def _is_image(doc: Document, source: int | str) -> bool:
     return any(c in source for c in _IMAGE_CHARS) or source in doc.external_images
 
 
-def _copy_arguments(paths: list[str], dest: str | None) -> str:
+def copy_arguments(paths: list[str], dest: str | None) -> str:
     if isinstance(paths, str):
         paths = [paths]
     paths = list(paths or [])

@@ -92,3 +92,24 @@ def graph_to_mermaid(graph: StageGraph) -> str:
         lines.append("  classDef unused stroke-dasharray: 5 5")
         lines.append(f"  class {','.join(unreachable)} unused")
     return "\n".join(lines) + "\n"
+
+
+def graph_shape(doc) -> dict:  # noqa: ANN001 - a Document
+    """The stage graph without where things are written: stages (with their
+    instructions, words normalised), edges and global ARGs. Two files with the same
+    shape build the same stages the same way, whatever their comments and layout."""
+    graph = graph_to_json(doc.graph())
+    for stage in graph["stages"]:
+        del stage["line"], stage["end_line"]
+        steps = doc.stages[stage["index"]].instructions
+        stage["instructions"] = [_words(i) for i in steps]
+    for edge in graph["edges"]:
+        del edge["line"]
+    graph["diagnostics"] = sorted(d["code"] for d in graph["diagnostics"])
+    graph["meta_args"] = dict(doc.meta_args)
+    return graph
+
+
+def _words(ins) -> str:  # noqa: ANN001 - an Instruction
+    flags = [f"--{f.name}" if f.value is None else f"--{f.name}={f.value}" for f in ins.flags]
+    return " ".join([ins.keyword] + flags + ins.args.split())
