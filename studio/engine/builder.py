@@ -448,7 +448,8 @@ def _response_socket(response):
     return None
 
 
-_NOT_FOUND = re.compile(r'"/?([^"]+)" not found')
+# 20.10 says `"/a.key" not found`, 26.1 `"/a.key": not found`.
+_NOT_FOUND = re.compile(r'"/?([^"]+)":? not found')
 
 
 def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:

@@ -37,7 +37,7 @@ def _free_port() -> int:
 
 
 class SshServer:
-    def __init__(self, where: Path) -> None:
+    def __init__(self, where: Path, engine_host: str) -> None:
         where.mkdir(parents=True, exist_ok=True)
         self.where = where
         self.port = _free_port()
@@ -51,7 +51,9 @@ class SshServer:
             f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {where / 'host_key'}\n"
             f"AuthorizedKeysFile {where / 'authorized_keys'}\nPidFile {where / 'sshd.pid'}\n"
             "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-            "PermitRootLogin prohibit-password\n")
+            "PermitRootLogin prohibit-password\n"
+            # `docker system dial-stdio` on the "remote" side reaches the engine under test
+            f"SetEnv DOCKER_HOST={engine_host}\n")
         Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
         self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)],
                                         stdout=subprocess.DEVNULL, stderr=open(where / "sshd.log", "wb"))

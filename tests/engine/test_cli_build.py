@@ -42,7 +42,7 @@ def test_json_stream_ends_with_the_result_object(context_dir, docker_client):
     assert result["stages"][1]["layers"] == [{"line": 4, "instruction": "COPY --from=build /o /o", "size": 4}]
 
 
-def test_failure_exits_non_zero_with_the_line(context_dir):
+def test_failure_exits_non_zero_with_the_line(context_dir, engine):
     path = write(context_dir, f"FROM {BB}\nRUN exit 9\n")
     proc = cli("build", str(path), "--no-cache", *LABEL)
     assert proc.returncode == 1
@@ -52,7 +52,7 @@ def test_failure_exits_non_zero_with_the_line(context_dir):
     assert proc.returncode == 1 and result["ok"] is False and result["image_id"] is None
 
 
-def test_plain_output_shows_stages_and_size_table(context_dir):
+def test_plain_output_shows_stages_and_size_table(context_dir, engine):
     path = write(context_dir, f"FROM {BB} AS one\nRUN echo plain\nFROM one AS two\nRUN echo two > /two\n")
     proc = cli("build", str(path), "--sizes", "--backend", "classic", *LABEL)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -91,7 +91,7 @@ def test_bad_target_and_missing_file(context_dir):
     assert proc.returncode == 2 and "missing: no such file" in proc.stderr
 
 
-def test_ctrl_c_cancels_the_engine_build(context_dir):
+def test_ctrl_c_cancels_the_engine_build(context_dir, engine):
     path = write(context_dir, f"FROM {BB}\nRUN echo cli-start && sleep 36\n")
     proc = subprocess.Popen([sys.executable, "-m", "studio", "build", str(path), "--no-cache", *LABEL],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

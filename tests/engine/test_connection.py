@@ -10,9 +10,7 @@ import pytest
 from studio.engine.connection import EngineUnavailable, connect, engine_status, resolve_endpoint
 
 
-def test_status_of_the_running_engine(docker_client, monkeypatch):
-    monkeypatch.delenv("DOCKER_HOST", raising=False)
-    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+def test_status_of_the_running_engine(docker_client):
     status = engine_status(timeout=5)
     version = docker_client.version()
     assert status.ok, status.message

@@ -21,8 +21,8 @@ BUSYBOX = "stage-studio-test/busybox:latest"
 
 
 @pytest.fixture(scope="module")
-def sshd(tmp_path_factory, docker_client):
-    server = ssh_server.SshServer(tmp_path_factory.mktemp("sshd"))
+def sshd(tmp_path_factory, engine):
+    server = ssh_server.SshServer(tmp_path_factory.mktemp("sshd"), engine.host)
     yield server
     server.close()
 

@@ -24,9 +24,11 @@ BUSYBOX = "stage-studio-test/busybox:latest"
 
 
 @pytest.fixture(scope="module")
-def tls_engine(tmp_path_factory, docker_client):
+def tls_engine(tmp_path_factory, engine):
+    if not engine.host.startswith("unix://"):
+        pytest.skip(f"the TLS proxy forwards to a unix socket; {engine.name} is at {engine.host}")
     certs = make_certificates(tmp_path_factory.mktemp("tls"))
-    proxy = TlsEngineProxy(certs)
+    proxy = TlsEngineProxy(certs, engine.host.removeprefix("unix://"))
     yield proxy, certs
     proxy.close()
 

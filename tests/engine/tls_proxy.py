@@ -2,7 +2,7 @@
 
 There is no remote engine here, so the tests make one the way a TLS-protected daemon looks
 from outside: a TCP port that speaks TLS, requires a client certificate signed by its own CA
-(as ``dockerd --tlsverify`` does), and forwards the plain bytes to /var/run/docker.sock.
+(as ``dockerd --tlsverify`` does), and forwards the plain bytes to the engine's unix socket.
 Certificates are made with the ``openssl`` command.
 """
 from __future__ import annotations
@@ -13,9 +13,6 @@ import ssl
 import subprocess
 import threading
 from pathlib import Path
-
-ENGINE_SOCKET = "/var/run/docker.sock"
-
 
 def _openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
@@ -49,7 +46,8 @@ class TlsEngineProxy:
     """Listens on 127.0.0.1:<port> with TLS and mutual authentication; every accepted
     connection is piped to the engine's unix socket until either side ends."""
 
-    def __init__(self, certs: dict[str, Path]) -> None:
+    def __init__(self, certs: dict[str, Path], engine_socket: str) -> None:
+        self.engine_socket = engine_socket
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(str(certs["server_cert"]), str(certs["server_key"]))
         self.context.load_verify_locations(str(certs["ca"]))
@@ -91,7 +89,7 @@ class TlsEngineProxy:
             raw.close()
             return
         engine = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        engine.connect(ENGINE_SOCKET)
+        engine.connect(self.engine_socket)
 
         def client_to_engine() -> None:
             try:

@@ -5,29 +5,15 @@ import gc
 import os
 import uuid
 
-import docker
 import pytest
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication
-from testimages import TEST_LABEL, remove_test_images
+from testimages import TEST_LABEL
 
 from studio.core.units import human_size
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 STATES_BUILT = ("done", "cached")
-
-
-@pytest.fixture(scope="module")
-def docker_client():
-    try:
-        client = docker.from_env(timeout=120)
-        client.ping()
-        client.images.get(BUSYBOX)
-    except docker.errors.DockerException as exc:  # pragma: no cover - environment problem
-        pytest.fail(f"no Docker Engine with {BUSYBOX} (run scripts/engine-up): {exc}")
-    yield client
-    remove_test_images(client)
-    client.close()
 
 
 @pytest.fixture

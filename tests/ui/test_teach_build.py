@@ -3,35 +3,27 @@ real dockerd with sizes, the result goes to the window the way the build control
 it out, and every number shown must be the engine's (in human_size form)."""
 from __future__ import annotations
 
-import docker
 import pytest
-from testimages import TEST_LABEL, remove_test_images
+from testimages import TEST_LABEL
 
 from studio.core.units import human_size
 from studio.engine.builder import Build, BuildRequest
 from studio.paths import EXAMPLES
 
-BUSYBOX = "stage-studio-test/busybox:latest"
 OWN = "Its own instructions added"
 REACHES = "The final image carries from it"
 WHOLE = "Whole stage image (base included)"
 
 
 @pytest.fixture(scope="module")
-def demo_result():
-    try:
-        client = docker.from_env(timeout=120)
-        client.images.get(BUSYBOX)
-    except docker.errors.DockerException as exc:  # pragma: no cover - environment problem
-        pytest.fail(f"no Docker Engine with {BUSYBOX} (run scripts/engine-up): {exc}")
+def demo_result(docker_client):
+    client = docker_client
     text = (EXAMPLES / "offline-demo.multi.Dockerfile").read_text(encoding="utf-8")
     build = Build(BuildRequest(text, str(EXAMPLES / "offline-demo"), sizes=True,
                                labels={TEST_LABEL: "1"}), client=client)
     for _event in build.events():
         pass
-    yield text, build.result
-    remove_test_images(client)
-    client.close()
+    return text, build.result
 
 
 def shown_rows(text: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import QSettings
-from test_build_gui import BUSYBOX, build_window, docker_client, run_build  # noqa: F401 (fixtures)
+from test_build_gui import BUSYBOX, build_window, run_build  # noqa: F401 (fixtures)
 
 from studio.ui.buildpanel.charts_dock import has_chart_data
 from studio.ui.buildpanel.history import BuildRecord, StageRecord
