@@ -58,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag", "-t", metavar="NAME", help="tag the final image")
     parser.add_argument("--platform", metavar="OS/ARCH", help="target platform, e.g. linux/amd64")
     parser.add_argument("--label", metavar="K=V", action="append", help="image label (repeatable)")
+    parser.add_argument("--secret", metavar="id=ID,src=FILE|env=VAR", action="append",
+                        help="a secret for RUN --mount=type=secret, as docker build takes it (repeatable; "
+                        "the value is read when the engine asks and never printed)")
+    parser.add_argument("--ssh", metavar="default|ID=SOCKET", action="append",
+                        help="forward an SSH agent for RUN --mount=type=ssh ('default' is $SSH_AUTH_SOCK)")
+    parser.add_argument("--no-session", action="store_true",
+                        help="upload the context as a tar instead of syncing it through a BuildKit session")
 
 
 def _request(args: argparse.Namespace, empty_context: str):
@@ -74,13 +81,26 @@ def _request(args: argparse.Namespace, empty_context: str):
             path = Path(args.file)
             text, default_context = read_dockerfile(path), path.resolve().parent
         build_args, labels = _pairs(args.build_arg, "--build-arg"), _pairs(args.label, "--label")
+        secret_specs, ssh_specs = _session_specs(args)
     except (DockerfileReadError, ValueError) as exc:
         _refuse(str(exc), args.json)
     return BuildRequest(
         dockerfile_text=text, context_dir=str(args.context or default_context),
         dockerfile_path=str(path) if path else None, target=args.target,
         build_args=build_args, no_cache=args.no_cache, backend=args.backend,
-        tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes)
+        tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes,
+        secrets=secret_specs, ssh=ssh_specs, session=False if args.no_session else None)
+
+
+def _session_specs(args: argparse.Namespace) -> tuple[list, list]:
+    """--secret and --ssh as references, checked now so a missing file fails before the build."""
+    from studio.engine.session.secrets import check_secret, parse_secret
+    from studio.engine.session.sshforward import parse_ssh
+
+    secret_specs = [parse_secret(text) for text in args.secret or []]
+    for spec in secret_specs:
+        check_secret(spec)
+    return secret_specs, [parse_ssh(text) for text in args.ssh or []]
 
 
 def run(args: argparse.Namespace) -> int:

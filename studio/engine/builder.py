@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildResult, BuildStarted,
-                                  BuildWarning, ContextReady, SizesReady, StageResult)
+                                  BuildWarning, ContextReady, ContextSent, SizesReady, StageResult)
 
 Backend = Literal["auto", "buildkit", "classic"]
 MEASURE_LABEL = "io.github.stagestudio.measure"
@@ -47,6 +47,9 @@ class BuildRequest:
     platform: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     sizes: bool = False  # after success, measure every built stage and its layers
+    secrets: list = field(default_factory=list)  # SecretSpec: references only, never values
+    ssh: list = field(default_factory=list)  # SshSpec: agent sockets to forward
+    session: bool | None = None  # None: a BuildKit session when the engine has them; False: tar upload
 
 
 class Build:
@@ -69,6 +72,8 @@ class Build:
         self._target_key: str | None = None  # the engine's name for the target stage
         self._ping: dict[str, str] = {}
         self._over = False  # events() has ended
+        self.session: Any = None  # the BuildKit session serving this build, when one is open
+        self._sent_text: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -81,6 +86,8 @@ class Build:
             sock = self._socket
         if sock is not None:
             _shutdown(sock)
+        if self.session is not None:
+            self.session.close()
         for child in list(getattr(self, "_children", [])):  # measuring builds
             child.cancel()
 
@@ -138,6 +145,7 @@ class Build:
             return
         client = connecting[1]["client"]
         self.backend = backend = self._choose_backend(client)
+        self._sent_text = text
         sent = self._open(client, build_params(req, backend, None, self._target_key), ctx)
         if parsed is None:
             parsed = self._prepare()
@@ -160,6 +168,9 @@ class Build:
             if info.index not in translator.progress.built:
                 yield translator.progress.finish(info.index, "skipped")
         yield from self._stream(sent, translator)
+        if self.session is not None:
+            stats = self.session.stats
+            yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed, "session")
         if translator.failure is not None:
             _hint_ignored_source(translator.failure, ctx, req)
         ok = translator.failure is None and translator.image_id is not None and not self.cancelled
@@ -305,6 +316,10 @@ class Build:
         """Start the build request; returns (status, body chunk iterator, closer, error text getter)."""
         body = ctx.chunks(lambda: self.cancelled)
         headers = {"Content-Type": "application/x-tar"}
+        if client is not None and self.backend == "buildkit":
+            session_params = self._open_session(client.api)
+            if session_params is not None:
+                params, body, headers = {**params, **session_params}, None, {}
         if client is None:
             from studio.engine import rawhttp
 
@@ -334,7 +349,35 @@ class Build:
                 return BuildFailed(str(context_error)), ctx
             return BuildFailed(f"could not send the build to the engine: {exc}"), ctx
 
+    def _open_session(self, api) -> dict[str, str] | None:
+        """Serve the context, Dockerfile, secrets and SSH through a BuildKit session, as the
+        docker CLI does; the build then names it. None: upload the context as a tar (an
+        engine without sessions); a build that needs secrets or SSH cannot, and fails."""
+        from studio.engine.session.for_build import build_session, dockerfile_name
+        from studio.engine.session.transport import SessionUnavailable
+
+        req = self.request
+        if req.session is False:
+            if req.secrets or req.ssh:
+                raise SessionUnavailable("secrets and SSH need a BuildKit session, which this build turned off")
+            return None
+        session = build_session(req.context_dir, self._sent_text or req.dockerfile_text, req.dockerfile_path,
+                                req.secrets, req.ssh, send_context=self._send_context)
+        try:
+            session.start(api)
+        except SessionUnavailable:
+            if req.secrets or req.ssh or req.session:
+                raise
+            return None
+        self.session = session
+        if self.cancelled:
+            session.close()
+        return {"session": session.id, "remote": "client-session",
+                "dockerfile": dockerfile_name(req.dockerfile_path)}
+
     def _finish_request(self, sent: tuple) -> None:
+        if self.session is not None:
+            self.session.close()
         with self._lock:
             self._socket = None
         if not isinstance(sent[0], BuildFailed):

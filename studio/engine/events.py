@@ -68,6 +68,17 @@ class ContextReady(_Event):
 
 
 @dataclass
+class ContextSent(_Event):
+    """What the BuildKit session actually sent: on a rebuild only the files that changed."""
+
+    bytes: int  # file contents sent
+    files: int  # files whose contents were sent
+    listed: int  # entries the engine was shown (names and metadata only)
+    via: str = "session"
+    event = "context_sent"
+
+
+@dataclass
 class BuildStarted(_Event):
     plan: list[StagePlan]
     backend: str  # "buildkit" | "classic"

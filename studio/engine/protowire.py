@@ -179,3 +179,38 @@ def decode_trace(aux: str) -> StatusResponse:
         return decode_status(base64.b64decode(aux))
     except (ValueError, TypeError) as exc:
         raise WireError(f"undecodable BuildKit trace: {exc}") from exc
+
+
+# ---- writing: the few message shapes the BuildKit session answers with -------------
+def varint(value: int) -> bytes:
+    """Protobuf base-128 varint; negative int64 values take ten bytes, as Go writes them."""
+    if value < 0:
+        value += 1 << 64
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def field_varint(number: int, value: int) -> bytes:
+    """A varint field; proto3 leaves zero values out."""
+    return varint(number << 3 | VARINT) + varint(value) if value else b""
+
+
+def field_bytes(number: int, value: bytes | str, keep_empty: bool = False) -> bytes:
+    """A length-delimited field (bytes, string or an embedded message)."""
+    if isinstance(value, str):
+        value = value.encode()
+    if not value and not keep_empty:
+        return b""
+    return varint(number << 3 | LENGTH) + varint(len(value)) + value
+
+
+def read_message(buf: bytes) -> dict[int, list[int | bytes]]:
+    """Every field of a message by number (repeated fields keep their order)."""
+    out: dict[int, list[int | bytes]] = {}
+    for number, _, value in fields(buf):
+        out.setdefault(number, []).append(value)
+    return out

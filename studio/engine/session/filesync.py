@@ -1,0 +1,310 @@
+"""The session's file sync (``moby.filesync.v1.FileSync/DiffCopy``): the engine pulls the
+build context and the Dockerfile from us, and asks only for files it does not already
+hold from the last build with the same shared key. That is what makes a rebuild after a
+one-file change send one file instead of the whole context.
+
+The packet stream (fsutil's ``Send``, read from its public source): we send one STAT
+packet per entry in walk order (each folder's names sorted bytewise, a folder before what
+it holds), then an empty STAT; the engine answers with REQ packets naming entries by
+their number in that walk; for each we send the file's bytes in DATA packets and an empty
+DATA; a FIN from the engine is answered with FIN and the call ends. An ERR packet carries
+an error to the other side ("error from sender: ...").
+
+Which files: the engine sends the patterns in the call's metadata (``exclude-patterns``
+from .dockerignore, ``include-patterns`` and ``followpaths`` when it wants only some
+files, ``dir-name`` for which folder); we apply them on our side with the same matcher the
+tar upload uses, so nothing excluded ever leaves the machine.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat as st
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote_plus
+
+from studio.engine.dockerignore import IgnoreMatcher, clean
+from studio.engine.protowire import field_bytes, field_varint, read_message
+from studio.engine.session.grpc_server import NOT_FOUND, Call, GrpcError
+
+PACKET_STAT, PACKET_REQ, PACKET_DATA, PACKET_FIN, PACKET_ERR = range(5)
+CHUNK = 32 * 1024  # bytes per DATA packet, as fsutil sends them
+
+# Go's os.FileMode bits (fsutil sends Go modes, not Unix st_mode).
+GO_DIR, GO_SYMLINK, GO_DEVICE, GO_PIPE, GO_SOCKET = 1 << 31, 1 << 27, 1 << 26, 1 << 25, 1 << 24
+GO_SETUID, GO_SETGID, GO_CHARDEV, GO_STICKY = 1 << 23, 1 << 22, 1 << 21, 1 << 20
+
+
+def go_mode(mode: int) -> int:
+    """A Unix ``st_mode`` as Go's ``os.FileMode``."""
+    out = mode & 0o777
+    kind = st.S_IFMT(mode)
+    if kind == st.S_IFDIR:
+        out |= GO_DIR
+    elif kind == st.S_IFLNK:
+        out |= GO_SYMLINK
+    elif kind == st.S_IFBLK:
+        out |= GO_DEVICE
+    elif kind == st.S_IFCHR:
+        out |= GO_DEVICE | GO_CHARDEV
+    elif kind == st.S_IFIFO:
+        out |= GO_PIPE
+    if mode & st.S_ISUID:
+        out |= GO_SETUID
+    if mode & st.S_ISGID:
+        out |= GO_SETGID
+    if mode & st.S_ISVTX:
+        out |= GO_STICKY
+    return out
+
+
+def encode_stat(path: str, mode: int, size: int, mtime_ns: int, linkname: str = "", uid: int = 0,
+                gid: int = 0) -> bytes:
+    return (field_bytes(1, path) + field_varint(2, mode) + field_varint(3, uid) + field_varint(4, gid)
+            + field_varint(5, size) + field_varint(6, mtime_ns) + field_bytes(7, linkname))
+
+
+def packet(kind: int, stat: bytes | None = None, ident: int = 0, data: bytes = b"") -> bytes:
+    out = field_varint(1, kind)
+    if stat is not None:
+        out += field_bytes(2, stat, keep_empty=True)
+    return out + field_varint(3, ident) + field_bytes(4, data)
+
+
+@dataclass
+class Entry:
+    rel: str  # slash path inside the synced folder
+    source: Path | None  # the file on disk (None: held in memory)
+    stat: os.stat_result | None
+    content: bytes | None = None  # for an entry held in memory (unsaved Dockerfile text)
+
+    def encoded(self) -> bytes:
+        if self.content is not None:
+            return encode_stat(self.rel, 0o644, len(self.content), time.time_ns())
+        s = self.stat
+        assert s is not None
+        is_dir = st.S_ISDIR(s.st_mode)
+        link = os.readlink(self.source) if st.S_ISLNK(s.st_mode) and self.source is not None else ""
+        # uid and gid 0: the docker CLI resets them too, so the image does not carry ours.
+        return encode_stat(self.rel, go_mode(s.st_mode), 0 if is_dir else s.st_size, s.st_mtime_ns, link)
+
+    @property
+    def regular(self) -> bool:
+        return self.content is not None or (self.stat is not None and st.S_ISREG(self.stat.st_mode))
+
+
+@dataclass
+class SyncedDir:
+    """A folder the engine may ask for by name (``context``, ``dockerfile``), with files
+    that replace or add to what is on disk (the editor's unsaved text)."""
+
+    root: Path | None  # None: a folder that exists only in memory (a Dockerfile from stdin)
+    overrides: dict[str, bytes] = field(default_factory=dict)
+    skip: Callable[[str], bool] | None = None  # our own leave-outs (temporary save files)
+
+
+@dataclass
+class SyncStats:
+    """What one build sent through the session (for the build's events and the bench)."""
+
+    files_listed: int = 0
+    files_sent: int = 0
+    bytes_sent: int = 0
+    by_dir: dict[str, int] = field(default_factory=dict)
+
+
+class _Filter:
+    """The engine's include/exclude/follow patterns for one call, as fsutil applies them."""
+
+    def __init__(self, includes: list[str], excludes: list[str], follow: list[str]) -> None:
+        self.excludes = IgnoreMatcher(excludes) if excludes else None
+        wanted = [clean(p).lstrip("/") for p in [*includes, *follow] if p]
+        self.includes = IgnoreMatcher(wanted) if wanted else None
+        self.include_texts = wanted
+
+    def excluded(self, rel: str) -> bool:
+        return self.excludes is not None and self.excludes.ignored(rel)
+
+    def included(self, rel: str) -> bool:
+        return self.includes is None or self.includes.ignored(rel)  # "ignored" = matched
+
+    def may_hold(self, rel_dir: str) -> bool:
+        """Could something below this folder be included or re-included?"""
+        if self.includes is not None and not self.included(rel_dir):
+            if not any(_could_match_below(p, rel_dir) for p in self.include_texts):
+                return False
+        if self.excluded(rel_dir):
+            return self.excludes is not None and self.excludes.may_reinclude_below(rel_dir)
+        return True
+
+
+def _could_match_below(pattern: str, rel_dir: str) -> bool:
+    parts, dirs = pattern.split("/"), rel_dir.split("/")
+    for i, name in enumerate(dirs):
+        if i >= len(parts):
+            return False
+        if parts[i] == "**":
+            return True
+        if not fnmatch.fnmatchcase(name, parts[i]):
+            return False
+    return len(parts) > len(dirs)
+
+
+def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
+    """Entries in fsutil's order; a folder is listed only when it is included itself or
+    holds something that is (so a re-included file brings its parent folders)."""
+    overrides = dict(synced.overrides)
+
+    def visit(folder: Path | None, rel_dir: str) -> Iterator[Entry]:
+        names: dict[str, Path | None] = {}
+        if folder is not None:
+            try:
+                with os.scandir(folder) as it:
+                    for item in it:
+                        names[item.name] = Path(item.path)
+            except OSError as exc:
+                raise GrpcError(NOT_FOUND, f"open {rel_dir or '.'}: {(exc.strerror or str(exc)).lower()}") from None
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        for rel in list(overrides):
+            head, _, rest = rel[len(prefix):].partition("/") if rel.startswith(prefix) else ("", "", "")
+            if head and head not in names:
+                names[head] = None
+        for name in sorted(names, key=lambda n: n.encode("utf-8", "surrogateescape")):
+            rel = prefix + name
+            if synced.skip is not None and synced.skip(rel):
+                continue
+            path = names[name]
+            if rel in overrides:
+                if filt.included(rel) and not filt.excluded(rel):
+                    yield Entry(rel, path, None, overrides[rel])
+                continue
+            if path is None:  # a folder that only holds overrides
+                below = list(visit(None, rel))
+                if below:
+                    yield Entry(rel, None, os.stat_result((st.S_IFDIR | 0o755, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                    yield from below
+                continue
+            try:
+                info = path.lstat()
+            except FileNotFoundError:
+                continue  # gone since the folder was read
+            if st.S_ISDIR(info.st_mode):
+                wanted = filt.included(rel) and not filt.excluded(rel)
+                if not wanted and not filt.may_hold(rel):
+                    continue
+                below = visit(path, rel)
+                if wanted:
+                    yield Entry(rel, path, info)
+                    yield from below
+                else:
+                    first = next(below, None)
+                    if first is not None:
+                        yield Entry(rel, path, info)
+                        yield first
+                        yield from below
+            elif filt.included(rel) and not filt.excluded(rel):
+                yield Entry(rel, path, info)
+
+    yield from visit(synced.root, "")
+
+
+class DiffCopyHandler:
+    """One DiffCopy call: list the folder, then send what the engine asks for."""
+
+    def __init__(self, call: Call, dirs: dict[str, SyncedDir], stats: SyncStats) -> None:
+        meta = _decoded(call.metadata)
+        name = (meta.get("dir-name") or [""])[0]
+        synced = dirs.get(name)
+        if synced is None:
+            raise GrpcError(NOT_FOUND, f'no access allowed to dir "{name}"')
+        self.name = name
+        self.stats = stats
+        self.filter = _Filter(meta.get("include-patterns", []), meta.get("exclude-patterns", []),
+                              meta.get("followpaths", []))
+        self.files: dict[int, Entry] = {}
+        call.send_all(self._listing(synced))
+
+    def _listing(self, synced: SyncedDir) -> Iterator[bytes]:
+        for number, entry in enumerate(walk(synced, self.filter)):
+            if entry.regular:
+                self.files[number] = entry
+            self.stats.files_listed += 1
+            yield packet(PACKET_STAT, entry.encoded())
+        yield packet(PACKET_STAT)
+
+    def on_message(self, call: Call, payload: bytes) -> None:
+        msg = read_message(payload)
+        kind = int(msg.get(1, [0])[0])
+        if kind == PACKET_REQ:
+            ident = int(msg.get(3, [0])[0])
+            entry = self.files.pop(ident, None)
+            if entry is None:
+                call.send(packet(PACKET_ERR, data=f"invalid file id {ident}".encode()))
+                call.finish(NOT_FOUND, f"invalid file id {ident}")
+                return
+            call.send_all(self._content(call, ident, entry))
+        elif kind == PACKET_FIN:
+            call.send(packet(PACKET_FIN))
+            call.finish()
+        elif kind == PACKET_ERR:
+            data = msg.get(4, [b""])[0]
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+            call.finish(NOT_FOUND, f"error from receiver: {text}")
+
+    def _content(self, call: Call, ident: int, entry: Entry) -> Iterator[bytes]:
+        self.stats.files_sent += 1
+        if entry.content is not None:
+            for start in range(0, len(entry.content), CHUNK):
+                yield self._data(ident, entry.content[start:start + CHUNK])
+            yield packet(PACKET_DATA, ident=ident)
+            return
+        assert entry.source is not None and entry.stat is not None
+        expected = entry.stat.st_size
+        sent = 0
+        try:
+            with open(entry.source, "rb") as handle:
+                while True:
+                    chunk = handle.read(CHUNK)
+                    if not chunk:
+                        break
+                    sent += len(chunk)
+                    if sent > expected:
+                        break
+                    yield self._data(ident, chunk)
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            message = f"open {entry.rel}: {reason}"
+            call.send(packet(PACKET_ERR, data=message.encode()))
+            call.finish(NOT_FOUND, message)
+            return
+        if sent != expected:
+            message = f"{entry.rel} changed size while it was sent ({expected} bytes listed, {sent} read)"
+            call.send(packet(PACKET_ERR, data=message.encode()))
+            call.finish(NOT_FOUND, message)
+            return
+        yield packet(PACKET_DATA, ident=ident)
+
+    def _data(self, ident: int, chunk: bytes) -> bytes:
+        self.stats.bytes_sent += len(chunk)
+        self.stats.by_dir[self.name] = self.stats.by_dir.get(self.name, 0) + len(chunk)
+        return packet(PACKET_DATA, ident=ident, data=chunk)
+
+    def on_half_close(self, call: Call) -> None:
+        pass
+
+    def on_cancel(self, call: Call) -> None:
+        self.files.clear()
+
+
+def _decoded(metadata: dict[str, list[str]]) -> dict[str, list[str]]:
+    """BuildKit percent-encodes non-ASCII values and says so with ``KEY-encoded: 1``; each
+    value of a repeated key arrives as its own header field."""
+    out: dict[str, list[str]] = {}
+    for key, values in metadata.items():
+        flag = metadata.get(f"{key}-encoded")
+        encoded = bool(flag) and flag[0].lower() in ("1", "true")
+        out[key] = [unquote_plus(v) if encoded else v for v in values]
+    return out
