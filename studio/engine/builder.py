@@ -173,6 +173,7 @@ class Build:
             yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed, "session")
         if translator.failure is not None:
             _hint_ignored_source(translator.failure, ctx, req)
+            _hint_session_input(translator.failure, stage_map, req)
         ok = translator.failure is None and translator.image_id is not None and not self.cancelled
         if self.cancelled and translator.failure is None:
             translator.failure = translator.explain("the build was cancelled")
@@ -508,6 +509,14 @@ def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
         return
     if matcher.ignored(m.group(1)):
         failure.message += f" ({m.group(1)} is left out of the build context by {ctx.ignore_file.name})"
+
+
+def _hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> None:
+    from studio.engine.failures import session_input_hint
+
+    hint = session_input_hint(stage_map, failure.line, {s.id for s in req.secrets}, {s.id for s in req.ssh})
+    if hint and hint not in failure.message:
+        failure.message = f"{failure.message} ({hint})"
 
 
 def _cause(exc: BaseException, kind: type) -> BaseException | None:

@@ -47,8 +47,8 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
         mounts = stage_map.session_mount_lines()
         if mounts:
             stage, line, kind = mounts[0]
-            hint = (f"RUN --mount=type={kind} needs a client session (the docker CLI or buildx "
-                    "provides one); builds through the plain Engine API have none")
+            hint = (f"RUN --mount=type={kind} needs a BuildKit session, which this build did not open "
+                    "(--no-session, or an engine without sessions)")
         else:
             hint = "this build needs a client session, which builds through the Engine API do not have"
     if "max allowed size of 65535" in message and line is None:
@@ -62,6 +62,31 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
     if line is not None:
         text = f"line {line}: {text}"
     return BuildFailed(text, stage, line, exit_code(message), list(last_log or []))
+
+
+def session_input_hint(stage_map: StageMap, line: int | None, secret_ids, ssh_ids) -> str:
+    """When a failed step mounts a secret or an SSH agent the build was not given, the flag
+    that gives it (a missing secret is no error by itself: the file is just absent)."""
+    import posixpath
+
+    for st in stage_map.graph.stages:
+        for ins in st.instructions:
+            if ins.line != line:
+                continue
+            for mount in getattr(ins, "mounts", []) or []:
+                opts = mount.options
+                if mount.type == "secret":
+                    target = opts.get("target") or opts.get("dst") or opts.get("destination") or ""
+                    ident = opts.get("id") or posixpath.basename(target)
+                    if ident and ident not in secret_ids:
+                        return (f"this step mounts the secret '{ident}', which the build was not given: "
+                                f"add --secret id={ident},src=FILE (or env=VARIABLE)")
+                elif mount.type == "ssh":
+                    ident = opts.get("id") or "default"
+                    if ident not in ssh_ids:
+                        flag = "--ssh default" if ident == "default" else f"--ssh {ident}=SOCKET"
+                        return f"this step uses the SSH agent '{ident}', which the build was not given: add {flag}"
+    return ""
 
 
 def _directive_line(document) -> int | None:
