@@ -170,7 +170,8 @@ class Build:
         yield from self._stream(sent, translator)
         if self.session is not None:
             stats = self.session.stats
-            yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed, "session")
+            yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed,
+                              stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
         if translator.failure is not None:
             _hint_ignored_source(translator.failure, ctx, req)
             _hint_session_input(translator.failure, stage_map, req)

@@ -71,9 +71,11 @@ class ContextReady(_Event):
 class ContextSent(_Event):
     """What the BuildKit session actually sent: on a rebuild only the files that changed."""
 
-    bytes: int  # file contents sent
+    bytes: int  # file contents sent (context and Dockerfile)
     files: int  # files whose contents were sent
     listed: int  # entries the engine was shown (names and metadata only)
+    context_bytes: int = 0  # of ``bytes``, what the build context's files took
+    context_files: int = 0
     via: str = "session"
     event = "context_sent"
 

@@ -115,7 +115,8 @@ class SyncStats:
     files_listed: int = 0
     files_sent: int = 0
     bytes_sent: int = 0
-    by_dir: dict[str, int] = field(default_factory=dict)
+    by_dir: dict[str, int] = field(default_factory=dict)  # bytes sent per folder name
+    files_by_dir: dict[str, int] = field(default_factory=dict)
 
 
 class _Filter:
@@ -258,6 +259,7 @@ class DiffCopyHandler:
 
     def _content(self, call: Call, ident: int, entry: Entry) -> Iterator[bytes]:
         self.stats.files_sent += 1
+        self.stats.files_by_dir[self.name] = self.stats.files_by_dir.get(self.name, 0) + 1
         if entry.content is not None:
             for start in range(0, len(entry.content), CHUNK):
                 yield self._data(ident, entry.content[start:start + CHUNK])
