@@ -168,7 +168,7 @@ def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic])
         if kw == "ARG":
             declared.extend(parse_arg_declarations(ins.args))
         elif kw in KEYWORDS:
-            diags.append(diag.make("instruction-before-from", f"{kw} comes before the first FROM; only ARG may.", ins))
+            diags.append(diag.make("instruction-before-from", f"No build stage in current context: {kw} comes before the first FROM, where only ARG may be.", ins))
         else:
             _unknown_instruction(ins, diags)
     return declared
@@ -176,7 +176,7 @@ def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic])
 
 def _unknown_instruction(ins: Instruction, diags: list[Diagnostic]) -> None:
     word = ins.keyword_as_written or ins.args
-    diags.append(diag.make("unknown-instruction", f"Unknown instruction {word!r}: BuildKit will refuse this file.", ins,
+    diags.append(diag.make("unknown-instruction", f"Unknown instruction: {word} (BuildKit refuses the file).", ins,
                            end=ins.keyword_start + len(ins.keyword_as_written) if ins.keyword_as_written else None))
 
 
@@ -218,10 +218,10 @@ def _make_stage(index: int, group: list[Instruction], head: tuple[str, str | Non
     frm, rest = group[0], group[1:]
     base, name, well_formed = head
     if not well_formed:
-        diags.append(diag.make("invalid-from", "FROM takes an image and optionally 'AS name'.", frm))
+        diags.append(diag.make("invalid-from", "FROM requires either one or three arguments: an image, optionally followed by 'AS name'.", frm))
     resolved = expand(base, values) if base else ""
     if base and not resolved:
-        diags.append(diag.make("empty-from-variable", f"The base {base!r} expands to an empty name; declare the ARG before the first FROM or pass it as a build arg.", frm))
+        diags.append(diag.make("empty-from-variable", f"Base name ({base}) should not be blank: declare the ARG with a default before the first FROM, or pass it as a build arg.", frm))
     kind, base_stage = "image", None
     if resolved.lower() == "scratch":
         kind = "scratch"
@@ -245,12 +245,12 @@ def _check_name(stage: Stage, seen: dict[str, int], diags: list[Diagnostic]) -> 
     end = start + len(name) if start is not None else None
     lower = name.lower()
     if not STAGE_NAME.match(lower):
-        diags.append(diag.make("invalid-stage-name", f"Stage name {name!r} is invalid: it must start with a letter and use only letters, digits, '.', '_' and '-'.", frm, start=start, end=end))
+        diags.append(diag.make("invalid-stage-name", f"Invalid name for build stage: \"{name}\", name can't start with a number or contain symbols (a letter first, then letters, digits, '.', '_' or '-').", frm, start=start, end=end))
     elif lower in RESERVED_NAMES:
-        diags.append(diag.make("reserved-stage-name", f"The name {name!r} is reserved by BuildKit and cannot name a stage.", frm, start=start, end=end))
+        diags.append(diag.make("reserved-stage-name", f"Stage name should not use the same name as reserved stage \"{name}\": FROM {lower} means the {'empty image' if lower == 'scratch' else 'build context'}, not this stage.", frm, start=start, end=end))
     if lower in seen:
         first = seen[lower]
-        diags.append(diag.make("duplicate-stage-name", f"Stage name {name!r} is already used by stage {first}; names are case-insensitive.", frm, start=start, end=end))
+        diags.append(diag.make("duplicate-stage-name", f"Duplicate stage name \"{name}\", stage names should be unique: stage {first} has it too (names are case-insensitive), and references mean the last one.", frm, start=start, end=end))
 
 
 def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, int],
@@ -259,7 +259,7 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
     if ref.isdigit():
         idx = int(ref)
         if idx >= len(stages):
-            diags.append(diag.make("unknown-stage-index", f"There is no stage {idx}; stages are numbered 0 to {len(stages) - 1}.", ins, **_span(flag)))
+            diags.append(diag.make("unknown-stage-index", f"Invalid stage index {idx}: stages are numbered 0 to {len(stages) - 1}.", ins, **_span(flag)))
             return None
     else:
         idx = by_name.get(ref.lower())
@@ -269,11 +269,16 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
         return idx
     span = _span(flag)
     if idx == st.index:
-        diags.append(diag.make("from-same-stage", f"Stage {st.label} cannot copy from itself.", ins, **span))
+        diags.append(diag.make("from-same-stage", f"Circular dependency detected on stage: {st.key}: it cannot use itself.", ins, **span))
         return None
     if idx > st.index:
         diags.append(diag.make("from-later-stage", f"Stage {st.label} uses stage {stages[idx].label}, which is defined later; the classic builder cannot do this.", ins, **span))
     return idx
+
+
+def _sentence(text: str) -> str:
+    """BuildKit's words as a sentence of ours: capital first, full stop last."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _span(flag) -> dict[str, int]:
@@ -294,7 +299,7 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -
         for mount in ins.mounts:
             flag, mount_type, options = mount.flag, mount.type, mount.options
             if mount.problems:
-                diags.append(diag.make("malformed-mount", f"This --mount is malformed: {'; '.join(mount.problems)}.", ins, start=flag.start, end=flag.end))
+                diags.append(diag.make("malformed-mount", _sentence("; ".join(mount.problems)), ins, start=flag.start, end=flag.end))
             if mount_type in SESSION_MOUNT_TYPES:
                 diags.append(diag.make("session-mount", f"--mount=type={mount_type} needs a client session, plain Engine API builds will fail.", ins, start=flag.start, end=flag.end))
             ref = expand(options.get("from") or "", values)
@@ -347,7 +352,7 @@ def _check_cycles(stages: list[Stage], deps: list[list[int]], diags: list[Diagno
                 cycle = path[path.index(nxt):]
                 names = " -> ".join(stages[i].label for i in cycle + [nxt])
                 frm = stages[node].from_instruction
-                diags.append(diag.make("stage-cycle", f"Circular dependency between stages: {names}.", frm))
+                diags.append(diag.make("stage-cycle", f"Circular dependency detected on stage: {stages[nxt].key} ({names}).", frm))
             elif state[nxt] == 0:
                 state[nxt] = 1
                 stack.append((nxt, iter(deps[nxt])))

@@ -3,6 +3,22 @@ from __future__ import annotations
 
 # code -> (positive Dockerfile, negative Dockerfile)
 CASES: dict[str, tuple[str, str]] = {
+    "instruction-arguments": ("FROM alpine:3\nENV VERSION\n",
+                              "FROM alpine:3\nENV VERSION=1 A=\nENV LEGACY some value\n"
+                              "ARG a=1 b\nWORKDIR a b\nUSER a b\nSTOPSIGNAL SIGTERM\n"
+                              "EXPOSE 80 53/udp 8000-8010 8080:80\nRUN\nCMD\n"
+                              "HEALTHCHECK --interval=1m30s --retries=3 CMD [\"true\"]\n"
+                              "ONBUILD COPY --from=x /a /b\nSHELL [\"/bin/sh\", \"-c\"]\n"),
+    "unknown-flag": ("FROM alpine:3\nCOPY --form=build /a /a\n",
+                     "FROM alpine:3\nCOPY --link --chmod=755 --from=b /a /a\n"
+                     "RUN --network=none --mount=type=cache,target=/c --mount=type=tmpfs,target=/t x\n"
+                     "ARG --odd=1 A\nHEALTHCHECK NONE\n"),
+    "mount-target": ("FROM scratch AS base\nFROM base\nRUN --mount=type=cache true\n",
+                     "FROM alpine:3 AS bin\nFROM alpine:3\nWORKDIR /w\n"
+                     "RUN --mount=from=bin cat hello\nRUN --mount=type=cache,target=/c true\n"),
+    "invalid-reference": ("FROM Alpine:3\n",
+                          "FROM alpine:3 AS a\nFROM localhost:5000/team/app:1.0@sha256:" + "a" * 64
+                          + "\nFROM --platform=linux/arm64/v8 a\nCOPY --from=nginx:1.27 /x /x\n"),
     "StageNameCasing": ("FROM alpine:3 AS Builder\n", "FROM alpine:3 AS builder\n"),
     "FromAsCasing": ("FROM alpine:3 as builder\n", "from alpine:3 as builder\n"),
     "NoEmptyContinuation": ("FROM alpine:3\nRUN echo a \\\n\n  b\n",

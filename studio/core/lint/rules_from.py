@@ -77,12 +77,13 @@ def from_as_casing(ctx: LintContext):
                          fix_title=f"Write '{want}'")
 
 
-@rule("DuplicateStageName", "Duplicate stage name", "error", buildkit=True,
+@rule("DuplicateStageName", "Duplicate stage name", "warning", buildkit=True,
       summary="Stage names should be unique.",
       explanation="""
-      Two stages with the same name (compared case-insensitively) make every reference to
-      that name ambiguous; BuildKit refuses to build such a file. Give each stage its own
-      name.""",
+      Two stages with the same name (compared case-insensitively) still build, but every
+      `FROM`/`--from` reference to that name means the LAST of them, silently, so the
+      earlier stage is dead code or a trap (checked on Docker 20.10 and 26.1). Give each
+      stage its own name.""",
       before="FROM debian:12 AS builder\nFROM golang:1.22 AS builder",
       after="FROM debian:12 AS deb-builder\nFROM golang:1.22 AS go-builder")
 def duplicate_stage_name(ctx: LintContext):
@@ -99,11 +100,12 @@ def duplicate_stage_name(ctx: LintContext):
             seen[key] = stage
 
 
-@rule("ReservedStageName", "Reserved stage name", "error", buildkit=True,
+@rule("ReservedStageName", "Reserved stage name", "warning", buildkit=True,
       summary="Reserved words should not be used as stage names.",
       explanation="""
       `scratch` means the empty image and `context` names the build context, so a stage
-      called either cannot be referred to reliably. Pick another name.""",
+      called either builds but cannot be referred to reliably: `FROM scratch` still means
+      the empty image. Pick another name.""",
       before="FROM alpine AS scratch", after="FROM alpine AS base")
 def reserved_stage_name(ctx: LintContext):
     for stage in ctx.stages:
