@@ -354,12 +354,12 @@ def test_deleting_one_of_two_mount_edges_on_a_run_removes_just_that_mount(open_w
 def test_a_file_opened_broken_shows_its_own_shape_and_says_so(open_window, qtbot):
     """With no earlier graph to keep, the broken text's own graph is shown; the banner and
     the status bar do not claim it is an older one."""
-    window, _ = open_window("FROM busybox AS a\nRUN echo hi\nFROM a AS A\nFROB nothing\n")
+    window, _ = open_window("FROM busybox AS a\nRUN echo hi\nFROM a AS 1b\nFROB nothing\n")
     banner = window.graph_view.overlays.banner
     assert window.controller.stale and not window.controller.showing_older
     assert banner.isVisible() and banner.text() == OWN_BANNER
     assert window.stages_label.text().endswith(" · text has errors")
-    assert stage_names(window) == ["a", "A"]
+    assert stage_names(window) == ["a", "1b"]
 
 
 
