@@ -269,7 +269,7 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
         return idx
     span = _span(flag)
     if idx == st.index:
-        diags.append(diag.make("from-same-stage", f"Circular dependency detected on stage: {st.key}: it cannot use itself.", ins, **span))
+        diags.append(diag.make("from-same-stage", f"Circular dependency detected on stage: {st.key}: a stage cannot copy from itself.", ins, **span))
         return None
     if idx > st.index:
         diags.append(diag.make("from-later-stage", f"Stage {st.label} uses stage {stages[idx].label}, which is defined later; the classic builder cannot do this.", ins, **span))
