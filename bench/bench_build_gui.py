@@ -109,7 +109,7 @@ def main() -> int:
     window.editor.setPlainText("FROM x AS s0\nRUN y\n\nFROM x AS s1\nRUN y\n\nFROM x AS s2\nRUN y\n")
     measure_gaps(app, 0.5)
     reference = measure_gaps(app, args.seconds)
-    controller = window.build_controller
+    controller = window.build.controller
     build = SyntheticBuild(args.seconds, args.rate)
     controller.make_build = lambda request, client=None: build
     controller.runner.drain_times.clear()

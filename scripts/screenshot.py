@@ -64,7 +64,7 @@ def main() -> int:
         window.resize(1280, 800)
         window.show()
         window.open_file(path)
-        controller = window.build_controller
+        controller = window.build.controller
         controller.extra_labels = {"io.github.stagestudio.screenshot": "1"}
         for n in range(2):
             controller.start(no_cache=True)  # every step runs: the timeline shows real work

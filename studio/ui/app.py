@@ -44,5 +44,5 @@ def run_app(argv: list[str]) -> int:
     if files:
         window.open_file(files[0])  # offers back unsaved changes a crash left for it
     else:
-        window.offer_recovery()  # an earlier session crashed with unsaved work?
+        window.files.recovery.offer_recovery()  # an earlier session crashed with unsaved work?
     return app.exec()

@@ -1,27 +1,26 @@
-"""The main window's file handling: new, open, save, recovery, watching the disk and
-the unsaved-changes prompt. A mixin so main_window.py stays about layout and wiring.
+"""A window's file handling (``window.files``): new, open, save, revert, watching the
+disk, the unsaved-changes prompt, recent files, files dropped on the window and the
+graph arrangement kept per file. Crash recovery is its part ``window_recovery``.
 
-Every question to the user goes through ``self.prompt(kind, title, message, choices)``
-and every file name through ``self.ask_path(mode)``: tests replace both.
+Every question to the user goes through ``files.prompt(kind, title, message, choices)``
+and every file name through ``files.ask_path(mode)``: tests replace both.
 """
 from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio import APP_NAME
-from studio.ui.files import (
-    FileFormat, FileWatcher, RecentFiles, RecoveryEntry, RecoveryStore, atomic_write_bytes,
-    decode_file, encode_text,
-)
-from studio.ui.sync import editor_text, single_edit
+from studio.ui.files import FileFormat, FileWatcher, RecentFiles, atomic_write_bytes, decode_file, encode_text
+from studio.ui.graph import positions as positions_store
+from studio.ui.sync_rules import single_edit
+from studio.ui.window_recovery import WindowRecovery
 
-AUTOSAVE_MS = 30_000
+_DROPS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 HUGE_FILE = 5_000_000  # bytes: no syntax highlighting past this
 
 _BUTTONS = {
@@ -48,37 +47,42 @@ def message_box_prompt(parent: QWidget, kind: str, title: str, message: str, cho
     return buttons.get(box.clickedButton(), choices[-1])
 
 
-class WindowFilesMixin:
-    """Needs ``editor``, ``controller``, ``highlighter`` and the ``_on_*`` hooks of MainWindow."""
+class WindowFiles(QObject):
+    """The file behind one window's text. Needs the window's ``editor``, ``controller``,
+    ``edits``, ``highlighter``, ``banner``, ``status`` and ``graph_view``."""
 
-    def _init_files(self) -> None:
+    sig_loaded = Signal()  # another file (or format) is in the window: title, labels, context
+    sig_saved = Signal()  # written to ``path`` (maybe a new one)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = window.editor
         self.path: Path | None = None
         self.file_format = FileFormat()
         self.recent = RecentFiles()
-        self.recovery = RecoveryStore()
-        self._untitled_id = uuid.uuid4().hex
-        self._autosaved_text: str | None = None
+        self.recent_menu = None  # File > Open Recent, once the menus made it
+        self.recovery = WindowRecovery(self)
+        self.recovery.new_text(uuid.uuid4().hex)
         self.watcher = FileWatcher(self)
         self.watcher.sig_changed.connect(self._on_disk_changed)
         self.watcher.sig_removed.connect(self._on_disk_removed)
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
-        self.autosave_timer.timeout.connect(self.autosave_now)
-        self.autosave_timer.start()
-        self.editor.document().modificationChanged.connect(self._on_modification_changed)
+        window.graph_view.sig_positions_changed.connect(self.save_positions)
+        window.setAcceptDrops(True)  # drop a Dockerfile anywhere on the window to open it
+        window.installEventFilter(self)
 
     # -- injectable questions ---------------------------------------------------------
     def prompt(self, kind: str, title: str, message: str, choices: tuple[str, ...]) -> str:
-        return message_box_prompt(self, kind, title, message, choices)
+        return message_box_prompt(self.window, kind, title, message, choices)
 
     def ask_path(self, mode: str) -> str | None:
         start = str(self.path.parent if self.path else Path.cwd())
         if mode == "open":
-            path, _ = QFileDialog.getOpenFileName(self, "Open Dockerfile", start,
+            path, _ = QFileDialog.getOpenFileName(self.window, "Open Dockerfile", start,
                                                   "Dockerfiles (*Dockerfile* *.dockerfile);;All files (*)")
         else:
             suggested = str(self.path) if self.path else str(Path(start) / "Dockerfile")
-            path, _ = QFileDialog.getSaveFileName(self, "Save Dockerfile", suggested)
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save Dockerfile", suggested)
         return path or None
 
     # -- state ------------------------------------------------------------------------
@@ -89,8 +93,8 @@ class WindowFilesMixin:
     def is_modified(self) -> bool:
         return self.editor.document().isModified()
 
-    def recovery_key(self) -> str:
-        return self.recovery.key_for(self.path, self._untitled_id)
+    def _say(self, text: str, ms: int = 6000) -> None:
+        self.window.status.say(text, ms)
 
     # -- new / open ---------------------------------------------------------------------
     def new_file(self, text: str = "") -> bool:
@@ -115,49 +119,49 @@ class WindowFilesMixin:
         except OSError as exc:
             self.prompt("info", APP_NAME, f"Could not open {path}:\n{exc.strerror or exc}", ("ok",))
             self.recent.remove(str(path.resolve()))
-            self._refresh_recent_menu()
+            self.refresh_recent_menu()
             return False
         text, fmt = decode_file(data)
-        left_behind = self.recovery.read(self.recovery.key_for(path, ""))  # read before loading
+        left_behind = self.recovery.store.read(self.recovery.store.key_for(path, ""))  # read before loading
         self._load(text, fmt, path, data)
         self.recent.add(path)
-        self._refresh_recent_menu()
+        self.refresh_recent_menu()
+        banner = self.window.banner
         if fmt.read_only:
-            self.show_banner(f"{path.name} is open read-only: {fmt.read_only_reason}. "
-                             "It is shown with replacement characters; saving is disabled.", "error")
+            banner.show_message(f"{path.name} is open read-only: {fmt.read_only_reason}. "
+                                "It is shown with replacement characters; saving is disabled.", "error")
         elif fmt.mixed_newlines:
             name = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}[fmt.newline]
-            self.show_banner(f"{path.name} mixes line endings. Nothing changes on disk unless you save; "
-                             f"saving writes {name} on every line.", "warning")
-        self._offer_recovery_for_path(text, left_behind)
+            banner.show_message(f"{path.name} mixes line endings. Nothing changes on disk unless you save; "
+                                f"saving writes {name} on every line.", "warning")
+        self.recovery.offer_for_path(text, left_behind)
         return True
 
     def _load(self, text: str, fmt: FileFormat, path: Path | None, data: bytes | None) -> None:
         """Put new text in the editor: a fresh undo history, clean, the graph re-derived."""
         huge = len(text) > HUGE_FILE
-        self.highlighter.setDocument(None if huge else self.editor.document())
+        self.window.highlighter.setDocument(None if huge else self.editor.document())
         self.path = path
         self.file_format = fmt
-        self._untitled_id = uuid.uuid4().hex
-        self._autosaved_text = None
-        self.hide_banner()
+        self.recovery.new_text(uuid.uuid4().hex)
+        self.window.banner.clear_message()
         self.editor.setReadOnly(fmt.read_only)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
-        self.controller.reset()
+        self.window.controller.reset()
         self.load_positions()  # before the first graph: laid out once, around saved boxes
-        self.controller.sync_now(force=True)
+        self.window.controller.sync_now(force=True)
         self.watcher.watch(path, data)
-        self._on_file_loaded()
+        self.sig_loaded.emit()
         if huge:
-            self.show_banner("This file is very large: syntax highlighting is off.", "info")
+            self.window.banner.show_message("This file is very large: syntax highlighting is off.", "info")
 
-    def _replace_all_text(self, text: str) -> None:
+    def replace_all_text(self, text: str) -> None:
         """Replace the text as one undo step, touching only the span that differs."""
-        self.controller.sync_now()
-        edit = single_edit(self.controller.document.text, text)
+        self.window.controller.sync_now()
+        edit = single_edit(self.window.controller.document.text, text)
         if edit.start != edit.end or edit.new_text:
-            self.controller.apply_text_edits([edit])
+            self.window.edits.apply_text_edits([edit])
 
     # -- save ---------------------------------------------------------------------------
     def save(self) -> bool:
@@ -172,24 +176,24 @@ class WindowFilesMixin:
         path = path or self.ask_path("save")
         if not path:
             return False
-        old_key = self.recovery_key()
+        old_key = self.recovery.key()
         if not self._write(Path(path)):
             return False
-        if old_key != self.recovery_key():
-            self.recovery.remove(old_key)
+        if old_key != self.recovery.key():
+            self.recovery.discard(old_key)
         self.recent.add(self.path)
-        self._refresh_recent_menu()
+        self.refresh_recent_menu()
         return True
 
     def _refuse_read_only(self) -> None:
-        self.statusBar().showMessage("This file is open read-only (it is not UTF-8 text); saving is disabled.", 8000)
+        self._say("This file is open read-only (it is not UTF-8 text); saving is disabled.", 8000)
 
     def _write(self, path: Path) -> bool:
         if self.read_only:
             self._refuse_read_only()
             return False
-        self.controller.sync_now()
-        data = encode_text(editor_text(self.editor), self.file_format)
+        self.window.controller.sync_now()
+        data = encode_text(self.window.current_text(), self.file_format)
         try:
             note = atomic_write_bytes(path, data)
         except OSError as exc:
@@ -197,14 +201,15 @@ class WindowFilesMixin:
             return False
         self.path = path
         self.watcher.watch(path, data)
-        self.recovery.remove(self.recovery_key())
-        self._autosaved_text = None
+        self.recovery.discard()
         if self.file_format.mixed_newlines:
             self.file_format.mixed_newlines = False
-            self.hide_banner()
+            self.window.banner.clear_message()
         self.editor.document().setModified(False)
-        self._on_file_saved()
-        self.statusBar().showMessage(f"Saved {path}" + (f" ({note})" if note else ""), 15000 if note else 4000)
+        self.save_positions()  # under the (maybe new) path
+        self.sig_saved.emit()
+        self.sig_loaded.emit()
+        self._say(f"Saved {path}" + (f" ({note})" if note else ""), 15000 if note else 4000)
         return True
 
     # -- leaving ------------------------------------------------------------------------
@@ -218,73 +223,14 @@ class WindowFilesMixin:
         if answer == "save":
             return self.save()
         if answer == "discard":
-            self.recovery.remove(self.recovery_key())
+            self.recovery.discard()
             return True
         return False
 
-    def _close_cleanly(self) -> None:
-        self.autosave_timer.stop()
-        self.recovery.remove(self.recovery_key())
+    def close_cleanly(self) -> None:
+        self.save_positions()
+        self.recovery.stop()
         self.watcher.watch(None, None)
-
-    # -- recovery -----------------------------------------------------------------------
-    def autosave_now(self) -> bool:
-        """Write the unsaved text aside (called every AUTOSAVE_MS while modified)."""
-        if not self.is_modified() or self.read_only:
-            return False
-        text = editor_text(self.editor)
-        if text == self._autosaved_text:
-            return False
-        try:
-            self.recovery.write(self.recovery_key(), self.path, text)
-        except OSError as exc:
-            self.statusBar().showMessage(f"Could not write the recovery copy: {exc}", 8000)
-            return False
-        self._autosaved_text = text
-        return True
-
-    def _on_modification_changed(self, modified: bool) -> None:
-        if not modified:  # back at the saved state (undo): nothing left to recover
-            self.recovery.remove(self.recovery_key())
-            self._autosaved_text = None
-
-    def _offer_recovery_for_path(self, disk_text: str, entry: RecoveryEntry | None) -> None:
-        if entry is None or self.read_only:
-            return
-        if entry.text == disk_text:
-            self.recovery.remove(self.recovery_key())
-            return
-        if self._ask_restore(entry):
-            self._replace_all_text(entry.text)
-        else:
-            self.recovery.remove(self.recovery_key())
-
-    def _ask_restore(self, entry: RecoveryEntry) -> bool:
-        when = datetime.fromtimestamp(entry.saved_at).strftime("%Y-%m-%d %H:%M")
-        name = Path(entry.path).name if entry.path else "an untitled Dockerfile"
-        answer = self.prompt("recover", APP_NAME,
-                             f"{APP_NAME} did not close cleanly and kept unsaved changes to {name} "
-                             f"(saved aside at {when}). Restore them?", ("restore", "discard"))
-        return answer == "restore"
-
-    def offer_recovery(self) -> bool:
-        """At start-up: offer back the work of a session that crashed. A file's changes
-        are offered when that file is opened; an untitled text is restored here."""
-        for entry in self.recovery.orphans():
-            if entry.file.name == f"{self.recovery_key()}.json":
-                continue
-            if entry.path:
-                if Path(entry.path).exists():
-                    return self.open_file(entry.path)
-                continue
-            if self._ask_restore(entry):
-                self.new_file("")
-                self._replace_all_text(entry.text)
-                entry.file.unlink(missing_ok=True)
-                self.autosave_now()
-                return True
-            entry.file.unlink(missing_ok=True)
-        return False
 
     # -- the file on disk -----------------------------------------------------------------
     def _on_disk_changed(self, _path: str) -> None:
@@ -294,14 +240,14 @@ class WindowFilesMixin:
                                  "Reload it from disk (your changes stay in the undo history) or keep yours?",
                                  ("reload", "keep"))
             if answer != "reload":
-                self.statusBar().showMessage("Kept your version; saving will overwrite the file on disk.", 8000)
+                self._say("Kept your version; saving will overwrite the file on disk.", 8000)
                 return
         self.reload_from_disk()
 
     def revert(self) -> bool:
         """File > Revert to Saved: the file as on disk, as one undoable step."""
         if self.path is None:
-            self.statusBar().showMessage("This document has never been saved: nothing to revert to.", 6000)
+            self._say("This document has never been saved: nothing to revert to.", 6000)
             return False
         return self.reload_from_disk(because="Reverted to the saved {name} (Undo brings your changes back).")
 
@@ -311,21 +257,87 @@ class WindowFilesMixin:
         try:
             data = self.path.read_bytes()
         except OSError as exc:
-            self.statusBar().showMessage(f"Could not reload {self.path}: {exc}", 8000)
+            self._say(f"Could not reload {self.path}: {exc}", 8000)
             return False
         text, fmt = decode_file(data)
         self.file_format = fmt
         self.editor.setReadOnly(fmt.read_only)
-        self._replace_all_text(text)
+        self.replace_all_text(text)
         self.editor.document().setModified(False)
         self.watcher.watch(self.path, data)
-        self.hide_banner()
+        self.window.banner.clear_message()
         if fmt.read_only:
-            self.show_banner(f"{self.path.name} is open read-only: {fmt.read_only_reason}.", "error")
-        self.statusBar().showMessage(because.format(name=self.path.name), 6000)
-        self._on_file_loaded()
+            self.window.banner.show_message(f"{self.path.name} is open read-only: {fmt.read_only_reason}.", "error")
+        self._say(because.format(name=self.path.name), 6000)
+        self.sig_loaded.emit()
         return True
 
     def _on_disk_removed(self, _path: str) -> None:
-        self.show_banner(f"{self.path.name} was deleted or moved on disk. Save writes it again.", "warning")
+        self.window.banner.show_message(f"{self.path.name} was deleted or moved on disk. Save writes it again.", "warning")
         self.editor.document().setModified(True)
+
+    # -- recent files -------------------------------------------------------------------
+    def refresh_recent_menu(self) -> None:
+        menu = self.recent_menu
+        if menu is None:
+            return
+        menu.clear()
+        paths = self.recent.paths()
+        for index, path in enumerate(paths):
+            action = menu.addAction(f"&{index + 1}  {Path(path).name}  —  {Path(path).parent}")
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+        if paths:
+            menu.addSeparator()
+            menu.addAction("Clear List", lambda: (self.recent.clear(), self.refresh_recent_menu()))
+        menu.setEnabled(bool(paths))
+
+    # -- graph positions per file -----------------------------------------------------------
+    def load_positions(self) -> None:
+        self.window.graph_view.set_positions(positions_store.load(self.path) if self.path else {})
+
+    def save_positions(self) -> None:
+        if self.path is None:
+            return
+        try:
+            positions_store.save(self.path, self.window.graph_view.positions())
+        except OSError as exc:
+            self._say(f"Could not keep the graph layout: {exc}")
+
+    # -- other files ----------------------------------------------------------------------
+    def new_from_example(self, path: str | Path | None = None) -> bool:
+        """New untitled document starting from an example (the gallery picks one)."""
+        if path is None:  # the teaching gallery (gallery.json: pairs side by side, "Open Both")
+            from studio.ui.teach.pair_gallery import open_from_gallery
+            return open_from_gallery(self.window)
+        return self.new_file(Path(path).read_text(encoding="utf-8"))
+
+    def export_graph(self, kind: str, path: str | Path | None = None) -> bool:
+        if path is None:
+            base = (self.path.stem if self.path else "graph") + f".{kind}"
+            path, _ = QFileDialog.getSaveFileName(self.window, f"Export Graph as {kind.upper()}", base)
+            if not path:
+                return False
+        try:
+            written = self.window.graph_view.export(kind, str(path)) is not False
+        except OSError as exc:
+            written, reason = False, exc.strerror or str(exc)
+        else:
+            reason = "the file could not be written"
+        if not written:
+            self._say(f"Could not export the graph to {path}: {reason}", 8000)
+            return False
+        self._say(f"Exported the graph to {path}", 5000)
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        """A file dragged onto the window opens in it."""
+        if watched is not self.window or event.type() not in _DROPS:
+            return False
+        mime = event.mimeData()
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+        if not files:
+            return False
+        event.acceptProposedAction()
+        if event.type() == QEvent.Type.Drop:
+            self.open_file(files[0])
+        return True

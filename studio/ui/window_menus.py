@@ -1,19 +1,30 @@
 """The main window's menus and their standard shortcuts. Edit actions always act on the
-text document, so Ctrl+Z undoes graph gestures and typing alike from either pane."""
+text document, so Ctrl+Z undoes graph gestures and typing alike from either pane.
+
+``build_menus(window)`` returns a WindowMenus that the window keeps (``window.menus``);
+parts composed later (the build panel, the teaching features) add their own menus to
+the menu bar and register their actions in ``window.actions_by_name``."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu
-
-if TYPE_CHECKING:
-    from studio.ui.main_window import MainWindow
+from PySide6.QtWidgets import QInputDialog, QMenu, QMainWindow
 
 Key = QKeySequence.StandardKey
 
 
-def _add(window: MainWindow, menu: QMenu, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+@dataclass
+class WindowMenus:
+    file: QMenu
+    recent: QMenu
+    edit: QMenu
+    view: QMenu
+    panels: QMenu
+    graph: QMenu
+
+
+def _add(window: QMainWindow, menu: QMenu, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
     action = QAction(text, window)
     action.setObjectName(f"action_{name}")
     if shortcut is not None:
@@ -26,23 +37,23 @@ def _add(window: MainWindow, menu: QMenu, name: str, text: str, slot, shortcut=N
     return action
 
 
-def build_menus(window: MainWindow) -> None:
+def build_menus(window: QMainWindow) -> WindowMenus:
     bar = window.menuBar()
-    editor = window.editor
+    editor, files = window.editor, window.files
     file_menu = bar.addMenu("&File")
-    _add(window, file_menu, "new", "&New", lambda: window.new_file(""), Key.New)
-    _add(window, file_menu, "new_from_example", "New from &Example…", window.new_from_example, "Ctrl+Shift+N",
+    _add(window, file_menu, "new", "&New", lambda: files.new_file(""), Key.New)
+    _add(window, file_menu, "new_from_example", "New from &Example…", files.new_from_example, "Ctrl+Shift+N",
          "Start from one of the bundled example Dockerfiles")
-    _add(window, file_menu, "open", "&Open…", window.open_dialog, Key.Open)
-    window.recent_menu = file_menu.addMenu("Open &Recent")
-    window._refresh_recent_menu()
+    _add(window, file_menu, "open", "&Open…", files.open_dialog, Key.Open)
+    recent = files.recent_menu = file_menu.addMenu("Open &Recent")
+    files.refresh_recent_menu()
     file_menu.addSeparator()
-    _add(window, file_menu, "save", "&Save", window.save, Key.Save)
-    _add(window, file_menu, "save_as", "Save &As…", window.save_as, "Ctrl+Shift+S")
-    _add(window, file_menu, "revert", "Re&vert to Saved", window.revert, tip="Reload the file from disk (undoable)")
+    _add(window, file_menu, "save", "&Save", files.save, Key.Save)
+    _add(window, file_menu, "save_as", "Save &As…", files.save_as, "Ctrl+Shift+S")
+    _add(window, file_menu, "revert", "Re&vert to Saved", files.revert, tip="Reload the file from disk (undoable)")
     file_menu.addSeparator()
-    _add(window, file_menu, "export_png", "Export Graph as &PNG…", lambda: window.export_graph("png"))
-    _add(window, file_menu, "export_svg", "Export Graph as S&VG…", lambda: window.export_graph("svg"))
+    _add(window, file_menu, "export_png", "Export Graph as &PNG…", lambda: files.export_graph("png"))
+    _add(window, file_menu, "export_svg", "Export Graph as S&VG…", lambda: files.export_graph("svg"))
     file_menu.addSeparator()
     _add(window, file_menu, "quit", "&Quit", window.close, Key.Quit)
 
@@ -63,7 +74,7 @@ def build_menus(window: MainWindow) -> None:
     _add(window, edit_menu, "replace", "R&eplace…", lambda: window.find_bar.open_find(True), "Ctrl+H")
     _add(window, edit_menu, "find_next", "Find &Next", window.find_bar.find_next, "F3")
     _add(window, edit_menu, "find_previous", "Find Pre&vious", window.find_bar.find_previous, "Shift+F3")
-    _add(window, edit_menu, "go_to_line", "&Go to Line…", window.ask_go_to_line, "Ctrl+G")
+    _add(window, edit_menu, "go_to_line", "&Go to Line…", lambda: _ask_go_to_line(window), "Ctrl+G")
     _add(window, edit_menu, "toggle_comment", "Toggle &Comment", editor.toggle_comment, "Ctrl+/")
 
     view_menu = bar.addMenu("&View")
@@ -80,9 +91,8 @@ def build_menus(window: MainWindow) -> None:
         action.setCheckable(True)
         action.setChecked(True)
         action.toggled.connect(lambda on, w=widget: _toggle_pane(window, w, on))
-    window.panels_menu = view_menu.addMenu("&Panels")
-    window.panels_menu.addAction(window.problems_dock.toggleViewAction())
-    window.view_menu = view_menu
+    panels = view_menu.addMenu("&Panels")
+    panels.addAction(window.problems_dock.toggleViewAction())
 
     graph_menu = bar.addMenu("&Graph")
     _add(window, graph_menu, "add_stage", "&Add Stage…", lambda: _ask_add_stage(window), "Ctrl+Shift+A")
@@ -91,12 +101,20 @@ def build_menus(window: MainWindow) -> None:
     _add(window, graph_menu, "set_target", "Set as Build &Target", lambda: _with_stage(window, window.controller.set_target),
          "Ctrl+T")
     graph_menu.addSeparator()
-    _add(window, graph_menu, "remove_stage", "Remove &Stage", lambda: _with_stage(window, window.controller.remove_stage))
+    _add(window, graph_menu, "remove_stage", "Remove &Stage", lambda: _with_stage(window, window.edits.remove_stage))
     _add(window, graph_menu, "remove_edge", "Remove &Edge at Cursor", lambda: _remove_edge(window))
-    window.graph_menu = graph_menu
+    return WindowMenus(file_menu, recent, edit_menu, view_menu, panels, graph_menu)
 
 
-def _zoom(window: MainWindow, factor: float) -> None:
+def _ask_go_to_line(window: QMainWindow) -> None:
+    editor = window.editor
+    line, ok = QInputDialog.getInt(window, "Go to Line", f"Line (1–{editor.blockCount()}):",
+                                   editor.current_line(), 1, max(1, editor.blockCount()))
+    if ok:
+        window.go_to_line(line)
+
+
+def _zoom(window: QMainWindow, factor: float) -> None:
     if window.editor.hasFocus():
         window.editor.zoomIn(1 if factor > 1 else -1)
     elif factor > 1:
@@ -105,7 +123,7 @@ def _zoom(window: MainWindow, factor: float) -> None:
         window.graph_view.zoom_out()
 
 
-def _toggle_pane(window: MainWindow, widget, on: bool) -> None:
+def _toggle_pane(window: QMainWindow, widget, on: bool) -> None:
     widget.setVisible(on)
     if not window.graph_view.isVisible() and not window.text_pane.isVisible():
         # Never hide both: bring the other one back.
@@ -115,13 +133,13 @@ def _toggle_pane(window: MainWindow, widget, on: bool) -> None:
         window.actions_by_name[name].setChecked(True)
 
 
-def current_stage(window: MainWindow):
+def current_stage(window: QMainWindow):
     """The stage under the text cursor (selecting a node in the graph puts it there)."""
     window.controller.sync_now()
     return window.controller.document.stage_at_line(window.editor.current_line())
 
 
-def _with_stage(window: MainWindow, slot) -> None:
+def _with_stage(window: QMainWindow, slot) -> None:
     stage = current_stage(window)
     if stage is None:
         window.statusBar().showMessage("Put the cursor in a stage (or select one in the graph) first.", 6000)
@@ -129,12 +147,12 @@ def _with_stage(window: MainWindow, slot) -> None:
     slot(stage.index)
 
 
-def _ask(window: MainWindow, title: str, label: str, default: str = "") -> str | None:
+def _ask(window: QMainWindow, title: str, label: str, default: str = "") -> str | None:
     text, ok = QInputDialog.getText(window, title, label, text=default)
     return text.strip() if ok and text.strip() else None
 
 
-def _ask_add_stage(window: MainWindow) -> None:
+def _ask_add_stage(window: QMainWindow) -> None:
     name = _ask(window, "Add Stage", "Stage name:")
     if name is None:
         return
@@ -142,10 +160,10 @@ def _ask_add_stage(window: MainWindow) -> None:
     if base is None:
         return
     stage = current_stage(window)
-    window.controller.add_stage(name, base, stage.index if stage is not None else -1)
+    window.edits.add_stage(name, base, stage.index if stage is not None else -1)
 
 
-def _ask_rename(window: MainWindow) -> None:
+def _ask_rename(window: QMainWindow) -> None:
     node = window.graph_view.selected_stage() if window.graph_view.hasFocus() else None
     if node is not None:  # in the graph: rename in place on the box
         window.graph_view.interaction.start_rename(node)
@@ -155,23 +173,23 @@ def _ask_rename(window: MainWindow) -> None:
         return _with_stage(window, lambda _i: None)
     name = _ask(window, "Rename Stage", "New name:", stage.name or "")
     if name is not None:
-        window.controller.rename_stage(stage.index, name)
+        window.edits.rename_stage(stage.index, name)
 
 
-def _ask_set_base(window: MainWindow) -> None:
+def _ask_set_base(window: QMainWindow) -> None:
     stage = current_stage(window)
     if stage is None:
         return _with_stage(window, lambda _i: None)
     image = _ask(window, "Set Base Image", f"Base for {stage.label}:", stage.base)
     if image is not None:
-        window.controller.set_base(stage.index, image)
+        window.edits.set_base(stage.index, image)
 
 
-def _remove_edge(window: MainWindow) -> None:
+def _remove_edge(window: QMainWindow) -> None:
     window.controller.sync_now()
     line = window.editor.current_line()
     if not any(edge.line == line for edge in window.controller.graph.edges):
         window.statusBar().showMessage("No edge on this line: put the cursor on a COPY --from, "
                                        "RUN --mount=from= or FROM <stage> line.", 6000)
         return
-    window.controller.remove_edge(line)
+    window.edits.remove_edge(line)

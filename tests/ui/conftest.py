@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from studio.ui import files as files_module
-from studio.ui.window_files import WindowFilesMixin
+from studio.ui.window_files import WindowFiles
 
 DEFAULT_ANSWERS = {"unsaved": "discard", "recover": "discard", "reload": "reload", "confirm": "no", "info": "ok"}
 
@@ -29,14 +29,17 @@ class PromptRecorder:
 
 
 @pytest.fixture(autouse=True)
-def prompts(monkeypatch, tmp_path) -> PromptRecorder:
+def prompts(monkeypatch, tmp_path_factory) -> PromptRecorder:
     recorder = PromptRecorder()
-    monkeypatch.setattr(WindowFilesMixin, "prompt",
+    # (beside the test's own folder, not in it: a build of a file in tmp_path sends that
+    # folder as its context, and the settings' lock file comes and goes while it is read)
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setattr(WindowFiles, "prompt",
                         lambda self, kind, title, message, choices: recorder(self, kind, title, message, choices))
-    monkeypatch.setattr(WindowFilesMixin, "ask_path", lambda self, mode: None)
-    monkeypatch.setattr(files_module, "recovery_dir", lambda: tmp_path / "recovery")
+    monkeypatch.setattr(WindowFiles, "ask_path", lambda self, mode: None)
+    monkeypatch.setattr(files_module, "recovery_dir", lambda: state / "recovery")
     # recent files and window layout: a fresh settings store per test
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(state / "settings"))
     return recorder
 
 

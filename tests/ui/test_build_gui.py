@@ -21,13 +21,13 @@ def build_window(open_window, docker_client):
     def _open(text: str):
         window, path = open_window(text)
         window.resize(1280, 800)
-        window.build_controller.extra_labels = {TEST_LABEL: "1"}
+        window.build.controller.extra_labels = {TEST_LABEL: "1"}
         return window, path
     return _open
 
 
 def run_build(qtbot, window, no_cache: bool = False, timeout: int = 120_000):
-    controller = window.build_controller
+    controller = window.build.controller
     events: list = []
     controller.runner.sig_batch.connect(events.extend)
     assert controller.start(no_cache=no_cache)
@@ -72,12 +72,12 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
         assert stage.size == inspected
         assert node_size(node)[0] == human_size(inspected)
         assert getattr(node, "_final") is (stage.index == 3)
-        assert getattr(node, "_progress") == (len(window.build_controller.session.stages[stage.index].lines),) * 2
+        assert getattr(node, "_progress") == (len(window.build.controller.session.stages[stage.index].lines),) * 2
     # the text shows no running line any more, and the window is idle again
     assert window.editor.build_marks() == []
-    assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
+    assert window.build.bar.build_action.isEnabled() and not window.build.bar.cancel_action.isEnabled()
 
-    charts = window.build_charts
+    charts = window.build.charts
     # (1) stage sizes: the same bytes as the engine's result, final image last, plus the saving
     measured = {s.name or f"#{s.index}": s.size for s in result.stages if s.size is not None}
     assert dict(zip(charts.sizes.labels, charts.sizes.values)) == {**measured, "1 stage": result.final["size"] + result.saved}
@@ -122,11 +122,11 @@ def test_failing_run_marks_its_line_and_box_and_opens_the_log(qtbot, build_windo
     node = window.graph_view.stage_nodes()[1]
     assert node.build_state == "failed" and "exit code" in (node.error or "")
     assert (6, "#f9d4d2") in window.editor.build_marks()
-    banner = window.build_banner
+    banner = window.build.banner
     assert banner.isVisibleTo(window) and banner.line == 6 and banner.stage == 1 and "broken" in banner.text()
-    window.build_log.set_filter(None)
+    window.build.log.set_filter(None)
     banner.linkActivated.emit("log")  # the "Show log" link
-    log = window.build_log
+    log = window.build.log
     assert log.current_filter() == 1
     lines = log.text().splitlines()
     assert "oops" in lines and lines[-1].startswith("ERROR: line 6")
@@ -158,14 +158,14 @@ def _sleepers(marker: str) -> list[int]:
 def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, docker_client):
     seconds = 900 + int(uuid.uuid4().int % 90)
     window, _path = build_window(f"FROM {BUSYBOX}\nRUN echo start && sleep {seconds}\n")
-    controller = window.build_controller
+    controller = window.build.controller
     containers_before = {c.id for c in docker_client.containers.list()}
     assert controller.start()
     qtbot.waitUntil(lambda: bool(_sleepers(f"sleep {seconds}")), timeout=60_000)
     node = window.graph_view.stage_nodes()[0]
     assert node.build_state == "running"
     assert window.editor.build_marks() == [(2, "#d6e6fb")]
-    sizes = window.build_charts.sizes
+    sizes = window.build.charts.sizes
     assert sizes.empty.isVisible() and sizes.empty.toPlainText().startswith("Building…")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
@@ -175,8 +175,8 @@ def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, 
     assert {c.id for c in docker_client.containers.list()} <= containers_before
     assert controller.build.cancelled
     assert node.build_state == "idle" and window.editor.build_marks() == []
-    assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
-    assert not window.build_banner.isVisibleTo(window)
+    assert window.build.bar.build_action.isEnabled() and not window.build.bar.cancel_action.isEnabled()
+    assert not window.build.banner.isVisibleTo(window)
     assert window.statusBar().currentMessage().startswith("Build cancelled while line 2 ran, after ")
     assert sizes.empty.toPlainText() == "No sizes: the build was cancelled"
     assert controller.session.log_lines(0)[-2:][0].startswith("── stopped after ")
@@ -186,7 +186,7 @@ def test_cancel_stops_the_engine_build_and_returns_to_idle(qtbot, build_window, 
 def test_closing_the_window_stops_its_build(qtbot, build_window):
     seconds = 900 + int(uuid.uuid4().int % 90)
     window, _path = build_window(f"FROM {BUSYBOX}\nRUN echo start && sleep {seconds}\n")
-    controller = window.build_controller
+    controller = window.build.controller
     assert controller.start()
     qtbot.waitUntil(lambda: bool(_sleepers(f"sleep {seconds}")), timeout=60_000)
     window.close()
@@ -201,8 +201,8 @@ def test_gui_stays_responsive_during_a_chatty_build(qtbot, build_window):
     lines = 40_000
     loop = "for i in $(seq 0 39); do seq $((i*1000+1)) $((i*1000+1000)); sleep 0.06; done"
     window, _path = build_window(f"FROM {BUSYBOX}\nRUN echo {uuid.uuid4().hex} && {loop}\n")
-    window.build_bar.sizes_action.setChecked(False)
-    controller = window.build_controller
+    window.build.bar.sizes_action.setChecked(False)
+    controller = window.build.controller
     clock = QElapsedTimer()
     gaps: list[int] = []
     ticker = QTimer()
@@ -231,7 +231,7 @@ def test_gui_stays_responsive_during_a_chatty_build(qtbot, build_window):
     output = [line for line in stage_log.log if not line.startswith("── ")]
     assert output[-3:] == [str(lines - 2), str(lines - 1), str(lines)]
     assert stage_log.log[-1].startswith("── done in")
-    assert stage_log.dropped > 0 and window.build_log.notice.isVisibleTo(window)
+    assert stage_log.dropped > 0 and window.build.log.notice.isVisibleTo(window)
     worst = max(gaps[2:])
     print(f"\nlongest event-loop stall during a {lines}-line build: {worst} ms over {len(gaps)} ticks; "
           f"drains: max {max(controller.runner.drain_times) * 1000:.1f} ms; "
@@ -246,7 +246,7 @@ def test_pinned_baseline_shows_the_change_of_an_edit(qtbot, build_window, prompt
     window, path = build_window(text)
     first, _ = run_build(qtbot, window)
     assert first.ok
-    assert window.build_controller.pin_baseline()
+    assert window.build.controller.pin_baseline()
     nodes = window.graph_view.stage_nodes()
     assert node_size(nodes[0])[1].startswith("±0 B")
     cursor = window.editor.textCursor()
@@ -261,10 +261,10 @@ def test_pinned_baseline_shows_the_change_of_an_edit(qtbot, build_window, prompt
     assert size == human_size(second.stages[0].size)
     assert delta.startswith("+100 kB"), delta
     assert node_size(nodes[1])[1].startswith("±0 B")
-    sizes = window.build_charts.sizes
+    sizes = window.build.charts.sizes
     baseline = {s.name or f"#{s.index}": s.size for s in first.stages}
     assert [sizes.ghost_values[i] for i, kind in enumerate(sizes.kinds) if kind != "single"] == \
         [baseline[label] for label, kind in zip(sizes.labels, sizes.kinds) if kind != "single"]
     assert "+100 kB" in sizes.describe(0)
-    assert window.build_charts.history.sizes == [first.final["size"], second.final["size"]]
-    assert window.build_charts.history.baseline_line.isVisible()
+    assert window.build.charts.history.sizes == [first.final["size"], second.final["size"]]
+    assert window.build.charts.history.baseline_line.isVisible()

@@ -147,7 +147,7 @@ def test_build_args_are_remembered_per_file(qtbot, tmp_path):
 
 def test_bar_choices_make_the_request(open_window, tmp_path):
     window, path = open_window("FROM scratch AS one\nCOPY a /a\n\nFROM scratch AS two\nCOPY b /b\n")
-    controller, bar = window.build_controller, window.build_bar
+    controller, bar = window.build.controller, window.build.bar
     labels = [bar.target_combo.itemText(i) for i in range(bar.target_combo.count())]
     assert labels == ["two (file's target)", "one", "two"]
     window.editor.appendPlainText("LABEL unsaved=1")  # not saved: the request has it anyway
@@ -174,25 +174,25 @@ def test_untitled_file_builds_in_an_empty_temporary_context(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     window.editor.setPlainText("FROM scratch\n")
-    request = window.build_controller.prepare()
+    request = window.build.controller.prepare()
     assert request.dockerfile_path is None
     import os
     assert os.path.isdir(request.context_dir) and os.listdir(request.context_dir) == []
-    assert "temporary" in window.build_bar.context_button.text()
+    assert "temporary" in window.build.bar.context_button.text()
 
 
 def test_a_build_without_an_engine_says_so_and_returns_to_idle(open_window, qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-engine.sock")
     window, _path = open_window("FROM scratch\nCOPY a /a\n")
-    controller = window.build_controller
+    controller = window.build.controller
     assert controller.start()
-    assert not window.build_bar.build_action.isEnabled() and window.build_bar.cancel_action.isEnabled()
+    assert not window.build.bar.build_action.isEnabled() and window.build.bar.cancel_action.isEnabled()
     qtbot.waitUntil(lambda: not controller.running(), timeout=15_000)
     assert controller.last_result is not None and not controller.last_result.ok
-    banner = window.build_banner
+    banner = window.build.banner
     assert banner.isVisibleTo(window) and "no Docker Engine is running" in banner.message
-    assert window.build_bar.build_action.isEnabled() and not window.build_bar.cancel_action.isEnabled()
-    assert window.build_log.text().splitlines()[-1].startswith("ERROR: no Docker Engine is running")
+    assert window.build.bar.build_action.isEnabled() and not window.build.bar.cancel_action.isEnabled()
+    assert window.build.log.text().splitlines()[-1].startswith("ERROR: no Docker Engine is running")
 
 
 def test_the_log_wraps_long_lines_unless_told_not_to(qtbot):

@@ -60,7 +60,7 @@ def test_gutter_and_current_line(open_window):
     assert window.editor.gutter.width() >= window.editor.gutter_width() > 0
     window.go_to_line(5)
     assert window.editor.current_line() == 5
-    assert window.cursor_label.text() == "Ln 5, Col 1"
+    assert window.status.cursor_label.text() == "Ln 5, Col 1"
     selections = window.editor.extraSelections()
     assert selections[0].cursor.blockNumber() == 4  # the current-line highlight
 

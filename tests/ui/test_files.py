@@ -37,28 +37,28 @@ def test_open_then_save_keeps_every_byte(open_window, data):
     window, path = open_window(data=data)
     assert "\r" not in window.current_text() and not window.current_text().startswith("\ufeff")
     assert not window.isWindowModified()
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == data
 
 
 def test_edits_are_saved_in_the_files_own_line_endings(open_window, qtbot):
     data = ("\ufeff" + BODY + "\n").replace("\n", "\r\n").encode()
     window, path = open_window(data=data)
-    assert window.format_label.text() == "UTF-8 with BOM · CRLF"
+    assert window.status.format_label.text() == "UTF-8 with BOM · CRLF"
     window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == data.replace(b"build", b"compile")
 
 
 def test_mixed_line_endings_warn_and_normalise_only_on_save(open_window):
     data = b"FROM a AS one\r\nRUN x\nFROM b\r\n"
     window, path = open_window(data=data)
-    assert "mixes line endings" in window.banner_text()
+    assert "mixes line endings" in window.banner.shown_text()
     assert window.current_text() == "FROM a AS one\nRUN x\nFROM b\n"
     assert path.read_bytes() == data  # nothing written on open
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == b"FROM a AS one\r\nRUN x\r\nFROM b\r\n"
-    assert window.banner_text() == ""
+    assert window.banner.shown_text() == ""
 
 
 @pytest.mark.parametrize("data, why", [
@@ -67,11 +67,11 @@ def test_mixed_line_endings_warn_and_normalise_only_on_save(open_window):
 ])
 def test_non_utf8_opens_read_only_and_never_saves(open_window, data, why):
     window, path = open_window(data=data)
-    assert window.read_only and window.editor.isReadOnly()
-    assert why in window.banner_text() and "read-only" in window.windowTitle()
+    assert window.files.read_only and window.editor.isReadOnly()
+    assert why in window.banner.shown_text() and "read-only" in window.windowTitle()
     assert "\ufffd" in window.current_text()
     assert not window.actions_by_name["save"].isEnabled()
-    assert not window.save() and not window.save_as(path.parent / "copy")
+    assert not window.files.save() and not window.files.save_as(path.parent / "copy")
     assert path.read_bytes() == data and not (path.parent / "copy").exists()
     window.graph_view.interaction.sig_add_stage_requested.emit("x", "scratch", "")
     assert "\ufffd" in window.current_text() and "AS x" not in window.current_text()
@@ -83,14 +83,14 @@ def test_a_huge_file_still_opens(open_window):
     window, _ = open_window(text)
     assert window.current_text() == text
     assert len(window.graph_view.stage_nodes()) == 30
-    assert "very large" in window.banner_text()
+    assert "very large" in window.banner.shown_text()
 
 
 def test_save_is_atomic_and_keeps_the_mode(open_window, qtbot):
     window, path = open_window(BODY)
     os.chmod(path, 0o640)
     type_at_end(window, qtbot, "\n")
-    assert window.save()
+    assert window.files.save()
     assert path.read_text() == BODY + "\n"
     assert (path.stat().st_mode & 0o777) == 0o640
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
@@ -103,11 +103,11 @@ def test_save_as_and_new(qtbot, tmp_path, prompts):
     qtbot.keyClicks(window.editor, "FROM scratch AS a")
     target = tmp_path / "out" / "Dockerfile"
     target.parent.mkdir()
-    assert window.save_as(target)
+    assert window.files.save_as(target)
     assert target.read_text() == "FROM scratch AS a"
     assert window.windowTitle().startswith("Dockerfile")
-    assert window.recent.paths()[0] == str(target.resolve())
-    assert window.new_file("")
+    assert window.files.recent.paths()[0] == str(target.resolve())
+    assert window.files.new_file("")
     assert window.path is None and window.current_text() == ""
     assert prompts.asked == []
 
@@ -120,7 +120,7 @@ def test_new_from_example(qtbot):
     assert example_summary(go.read_text()).startswith("The classic Go multi-stage build.")
     window = MainWindow()
     qtbot.addWidget(window)
-    assert window.new_from_example(go)
+    assert window.files.new_from_example(go)
     assert window.current_text() == go.read_text() and window.path is None
     assert len(window.graph_view.stage_nodes()) >= 2
     assert not window.isWindowModified()
@@ -140,8 +140,8 @@ def test_closing_with_unsaved_changes_asks(open_window, qtbot, prompts):
 def test_recovery_after_a_crash(open_window, qtbot, prompts):
     window, path = open_window(BODY)
     type_at_end(window, qtbot, "\nRUN echo unsaved")
-    assert window.autosave_now()
-    recovery_file = window.recovery.file_for(window.recovery_key())
+    assert window.files.recovery.autosave_now()
+    recovery_file = window.files.recovery.store.file_for(window.files.recovery.key())
     assert recovery_file.exists()
     window.hide()  # the process "dies": no clean close, the recovery copy stays
     assert path.read_text() == BODY
@@ -155,7 +155,7 @@ def test_recovery_after_a_crash(open_window, qtbot, prompts):
     second.editor.undo()  # the restore is one undoable step
     assert second.current_text() == BODY
     second.editor.redo()
-    assert second.save()
+    assert second.files.save()
     assert not recovery_file.exists()
     window.editor.document().setModified(False)
 
@@ -164,12 +164,12 @@ def test_untitled_work_is_offered_back_on_the_next_start(qtbot, prompts):
     first = MainWindow()
     qtbot.addWidget(first)
     qtbot.keyClicks(first.editor, "FROM scratch AS lost")
-    assert first.autosave_now()
-    first.autosave_timer.stop()
+    assert first.files.recovery.autosave_now()
+    first.files.recovery.timer.stop()
     prompts.answers["recover"] = "restore"
     second = MainWindow()
     qtbot.addWidget(second)
-    assert second.offer_recovery()
+    assert second.files.recovery.offer_recovery()
     assert second.current_text() == "FROM scratch AS lost"
     first.editor.document().setModified(False)
 
@@ -177,8 +177,8 @@ def test_untitled_work_is_offered_back_on_the_next_start(qtbot, prompts):
 def test_recovery_copy_goes_away_when_back_at_the_saved_state(open_window, qtbot):
     window, _ = open_window(BODY)
     type_at_end(window, qtbot, "x")
-    assert window.autosave_now()
-    file = window.recovery.file_for(window.recovery_key())
+    assert window.files.recovery.autosave_now()
+    file = window.files.recovery.store.file_for(window.files.recovery.key())
     assert file.exists()
     window.editor.undo()
     assert not file.exists()
@@ -209,7 +209,7 @@ def test_external_change_asks_when_there_are_unsaved_changes(open_window, qtbot,
 def test_own_saves_do_not_look_like_external_changes(open_window, qtbot, prompts):
     window, path = open_window(BODY)
     type_at_end(window, qtbot, "\n")
-    assert window.save()
+    assert window.files.save()
     type_at_end(window, qtbot, "# after")
     qtbot.wait(300)
     assert prompts.asked == [] and window.current_text() == BODY + "\n# after"
@@ -220,10 +220,10 @@ def test_recent_files_menu(open_window, tmp_path):
     other = tmp_path / "other.Dockerfile"
     other.write_text("FROM scratch\n")
     assert window.open_file(other)
-    assert window.recent.paths()[:2] == [str(other.resolve()), str(path.resolve())]
-    entries = [a.text() for a in window.recent_menu.actions() if a.text()]
+    assert window.files.recent.paths()[:2] == [str(other.resolve()), str(path.resolve())]
+    entries = [a.text() for a in window.menus.recent.actions() if a.text()]
     assert "Dockerfile" in entries[1] and "other.Dockerfile" in entries[0]
-    window.recent_menu.actions()[1].trigger()
+    window.menus.recent.actions()[1].trigger()
     assert window.path == path
 
 
@@ -242,14 +242,14 @@ def test_saving_through_a_symlink_keeps_the_link(qtbot, tmp_path):
     qtbot.addWidget(window)
     assert window.open_file(link)
     type_at_end(window, qtbot, "\n")
-    assert window.save()
+    assert window.files.save()
     assert link.is_symlink() and real.read_text() == BODY + "\n"
 
 
 def test_a_failed_save_says_why_and_keeps_the_changes(open_window, qtbot, prompts, tmp_path):
     window, path = open_window(BODY)
     type_at_end(window, qtbot, "\n# keep me")
-    assert not window.save_as(tmp_path / "no-such-folder" / "Dockerfile")
+    assert not window.files.save_as(tmp_path / "no-such-folder" / "Dockerfile")
     assert prompts.kinds() == ["info"] and "Could not save" in prompts.asked[0][1]
     assert window.isWindowModified() and window.path == path
     assert window.current_text() == BODY + "\n# keep me"
@@ -262,7 +262,7 @@ def test_a_file_rewritten_in_two_steps_reloads_once_settled(open_window, qtbot):
         fh.write("FROM scratch AS rewritten\n")
     qtbot.waitUntil(lambda: window.current_text() == "FROM scratch AS rewritten\n", timeout=5000)
     qtbot.wait(200)
-    assert window.banner_text() == ""
+    assert window.banner.shown_text() == ""
     window.editor.undo()  # one reload, not an empty file and then another
     assert window.current_text() == BODY
 

@@ -269,7 +269,7 @@ def test_escape_in_the_rename_box_is_not_the_windows_cancel(open_window, qtbot):
     window, _ = open_window("FROM scratch AS base\nFROM base AS app\n")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    cancel = window.build_bar.cancel_action
+    cancel = window.build.bar.cancel_action
     cancel.setEnabled(True)  # as while a build runs
     fired = []
     cancel.triggered.connect(lambda *_: fired.append(True))

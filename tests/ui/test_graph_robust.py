@@ -28,10 +28,10 @@ def test_any_sequence_of_texts_updates_cleanly(qtbot, texts):
         nodes = view.stage_nodes()
         assert sorted(nodes) == [s.index for s in graph.stages]
         for stage in graph.stages:
-            assert nodes[stage.index].scene() is view.graph_scene()
+            assert nodes[stage.index].scene() is view.scene()
         assert len(set(map(id, nodes.values()))) == len(nodes)
         for edge in view.edge_items():
-            assert edge.scene() is view.graph_scene()
-            assert edge.source_item.scene() is view.graph_scene()
-            assert edge.target_item.scene() is view.graph_scene()
+            assert edge.scene() is view.scene()
+            assert edge.source_item.scene() is view.scene()
+            assert edge.target_item.scene() is view.scene()
     view.grab()

@@ -134,7 +134,7 @@ def test_an_unnamed_stage_keeps_its_box_when_a_stage_above_goes(view):
     show(view, "FROM busybox AS a\nFROM scratch\n")
     box = view.stage_nodes()[1]
     show(view, "FROM scratch\n")
-    assert view.stage_nodes()[0] is box and box.scene() is view.graph_scene()
+    assert view.stage_nodes()[0] is box and box.scene() is view.scene()
     assert view.positions().keys() == {"stage-0"}
 
 

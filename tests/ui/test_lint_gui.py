@@ -15,7 +15,7 @@ CASING = ("FROM stage-studio-test/busybox:1 AS tools\nRUN echo tools\n\n"
 
 def linted(open_window, text):
     window, path = open_window(text)
-    window.controller.run_lint()  # what the idle timer does once typing pauses
+    window.controller.lint.run()  # what the idle timer does once typing pauses
     return window, path
 
 
@@ -126,7 +126,7 @@ def test_lint_runs_once_typing_pauses_and_badges_the_right_box_of_a_200_stage_fi
     qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
     qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
     qtbot.keyClicks(window.editor, "as")
-    assert not any(d.code == "FromAsCasing" for d in controller.lint_findings)  # lint waits for a pause
+    assert not any(d.code == "FromAsCasing" for d in controller.lint.findings)  # lint waits for a pause
     with qtbot.waitSignal(controller.sig_diagnostics_changed, timeout=5000):
         pass
     assert "as s150" in window.current_text().splitlines()[line - 1]

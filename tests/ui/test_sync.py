@@ -94,7 +94,7 @@ def test_graph_set_base_and_move_instruction(open_window):
 def test_failed_edit_changes_nothing_and_says_why(open_window):
     window, _ = open_window(TEXT)
     failures = []
-    window.controller.sig_edit_failed.connect(failures.append)
+    window.edits.sig_edit_failed.connect(failures.append)
     window.graph_view.interaction.sig_rename_requested.emit("build", "Not A Name!")
     assert window.current_text() == TEXT
     assert failures and "Cannot change the graph" in window.statusBar().currentMessage()
@@ -192,7 +192,7 @@ def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot)
     errors = [d for d in window.problems.diagnostics() if d.severity == "error"]
     assert [(d.line, d.code) for d in errors] == [(7, "invalid-from")]
     assert window.editor.diagnostic_underlines()  # the same span is underlined in the text
-    assert "out of date" in window.stages_label.text()
+    assert "out of date" in window.status.stages_label.text()
     assert window.graph_view.overlays.banner.text() == KEPT_BANNER
     assert window.problems_dock.windowTitle().startswith("Problems (1 error")
     # a gesture on a stale graph changes nothing
@@ -234,7 +234,7 @@ def test_modified_state_follows_the_undo_stack(open_window, qtbot):
     window.editor.undo()
     assert not window.isWindowModified()
     qtbot.keyClicks(window.editor, "Y")
-    assert window.save()
+    assert window.files.save()
     assert not window.isWindowModified()
     window.editor.undo()  # back before the save: differs from the file again
     assert window.isWindowModified()
@@ -246,7 +246,7 @@ def test_modified_state_follows_the_undo_stack(open_window, qtbot):
 def test_lint_findings_join_the_problems_and_fixes_are_one_undo_step(open_window, qtbot):
     text = "FROM stage-studio-test/busybox:1 as build\nRUN echo hi\nFROM scratch\nCOPY --from=build /bin/sh /sh\n"
     window, _ = open_window(text)
-    window.controller.run_lint()  # what the idle timer does once typing pauses
+    window.controller.lint.run()  # what the idle timer does once typing pauses
     codes = [d.code for d in window.problems.diagnostics()]
     assert "FromAsCasing" in codes
     row = codes.index("FromAsCasing")
@@ -254,7 +254,7 @@ def test_lint_findings_join_the_problems_and_fixes_are_one_undo_step(open_window
     assert finding is not None
     window.problems.sig_fix_requested.emit(finding)  # the panel's "Apply Fix" menu entry
     assert window.current_text() == text.replace(" as build", " AS build")
-    window.controller.run_lint()
+    window.controller.lint.run()
     assert "FromAsCasing" not in [d.code for d in window.problems.diagnostics()]
     window.editor.undo()
     assert window.current_text() == text
@@ -358,7 +358,7 @@ def test_a_file_opened_broken_shows_its_own_shape_and_says_so(open_window, qtbot
     banner = window.graph_view.overlays.banner
     assert window.controller.stale and not window.controller.showing_older
     assert banner.isVisible() and banner.text() == OWN_BANNER
-    assert window.stages_label.text().endswith(" · text has errors")
+    assert window.status.stages_label.text().endswith(" · text has errors")
     assert stage_names(window) == ["a", "1b"]
 
 
@@ -371,14 +371,14 @@ def test_a_new_copy_edge_that_would_run_backwards_moves_its_consumer_right(open_
             "FROM scratch AS final\nCOPY --from=build /out /out\n")
     window, _ = open_window(text)
     view = window.graph_view
-    assert window.controller.add_stage("extra", "stage-studio-test/busybox")
+    assert window.edits.add_stage("extra", "stage-studio-test/busybox")
     window.controller.sync_now()
     nodes = view.stage_nodes()
     build, extra = (next(n for n in nodes.values() if n.title == name) for name in ("build", "extra"))
     others = {n.title: n.pos() for n in nodes.values() if n is not extra}
     if extra.pos().x() >= build.pos().x() + build.box_rect().width():  # already right of build
         extra.setPos(build.pos().x() - 40, extra.pos().y())  # as a user might have dragged it
-    assert window.controller.add_copy(build.index, extra.index, ["/out"], "/in")
+    assert window.edits.add_copy(build.index, extra.index, ["/out"], "/in")
     window.controller.sync_now()
     assert "COPY --from=build /out /in" in window.current_text()
     assert extra.pos().x() >= build.pos().x() + build.box_rect().width()  # the edge runs forwards

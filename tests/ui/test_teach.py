@@ -164,7 +164,7 @@ def test_opening_the_explain_panel_keeps_the_selected_box_in_view(open_window, q
         return visible.contains(view.stage_nodes()[last].sceneBoundingRect())
 
     qtbot.waitUntil(selected_in_view, timeout=2000)
-    panels = [a.text() for a in window.panels_menu.actions()]
+    panels = [a.text() for a in window.menus.panels.actions()]
     assert "E&xplain Panel" in panels  # in View > Panels, once
-    view_menu = window.panels_menu.parent()
+    view_menu = window.menus.panels.parent()
     assert [a.text() for a in view_menu.actions()].count("E&xplain Panel") == 0

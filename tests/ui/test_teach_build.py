@@ -39,7 +39,7 @@ def test_the_panel_shows_the_engines_bytes_for_every_stage(open_window, demo_res
     text, result = demo_result
     assert result.ok, result.error
     window, _ = open_window(text)
-    window.build_controller.sig_finished.emit(result)  # what a finished GUI build emits
+    window.build.controller.sig_finished.emit(result)  # what a finished GUI build emits
     panel = window.teach.explain
     graph = window.controller.graph
     by_index = {s.index: s for s in result.stages}
@@ -68,10 +68,10 @@ def test_the_panel_shows_the_engines_bytes_for_every_stage(open_window, demo_res
 def test_numbers_go_away_when_the_stages_change(open_window, demo_result):
     text, result = demo_result
     window, _ = open_window(text)
-    window.build_controller.sig_finished.emit(result)
+    window.build.controller.sig_finished.emit(result)
     panel = window.teach.explain
     panel.show_stage(0)
     assert OWN in panel.text()
-    window.controller.rename_stage(0, "compiler")  # another file now: the numbers would lie
+    window.edits.rename_stage(0, "compiler")  # another file now: the numbers would lie
     panel.show_stage(0)
     assert OWN not in panel.text() and "Build with sizes" in panel.text()

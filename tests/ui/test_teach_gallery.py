@@ -65,12 +65,12 @@ def test_open_both_puts_the_pair_in_two_windows_with_the_examples_context(open_w
     try:
         assert window.current_text() == (EXAMPLES / entry["files"]["multi"]).read_text()
         assert window.path is None  # a new untitled document, the example stays untouched
-        (other,) = window.compare_windows
+        (other,) = window.teach.compare_windows
         assert other.isVisible()
         assert other.current_text() == (EXAMPLES / entry["files"]["single"]).read_text()
         context = str(EXAMPLES / entry["context"])
-        assert window.build_controller.context_dir() == context == other.build_controller.context_dir()
+        assert window.build.controller.context_dir() == context == other.build.controller.context_dir()
     finally:
-        for other in list(getattr(window, "compare_windows", [])):
+        for other in list(window.teach.compare_windows):
             other.close()
-    qtbot.waitUntil(lambda: not window.compare_windows)
+    qtbot.waitUntil(lambda: not window.teach.compare_windows)

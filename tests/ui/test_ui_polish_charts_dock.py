@@ -26,7 +26,7 @@ def sized_record(ok: bool = True, size: int | None = 2_000) -> BuildRecord:
 
 
 def charts_fraction(window) -> float:
-    dock = window.charts_dock
+    dock = window.build.charts_dock
     return dock.height() / window.height() if dock.isVisible() else 0.0
 
 
@@ -40,9 +40,9 @@ def wide_window(open_window, qtbot):
 
 def test_before_a_build_the_charts_dock_is_hidden_and_the_panes_keep_the_room(wide_window):
     window = wide_window
-    assert not window.charts_dock.isVisible()
-    assert window.charts_dock.toggleViewAction() in window.panels_menu.actions()  # still one click away
-    assert not window.charts_dock.toggleViewAction().isChecked()
+    assert not window.build.charts_dock.isVisible()
+    assert window.build.charts_dock.toggleViewAction() in window.menus.panels.actions()  # still one click away
+    assert not window.build.charts_dock.toggleViewAction().isChecked()
     # the graph and the text get most of the height; the Problems row stays short
     assert window.splitter.height() > 0.6 * window.height()
     assert window.problems_dock.height() < 0.25 * window.height()
@@ -52,26 +52,26 @@ def test_a_result_worth_charting_reveals_the_dock_once_without_moving_the_focus(
     window = wide_window
     window.editor.setFocus()
     qtbot.waitUntil(window.editor.hasFocus)
-    reveal = window.charts_reveal
+    reveal = window.build.reveal
     assert not reveal.on_record(sized_record(ok=False, size=None))  # a failed build: nothing to draw
-    assert not window.charts_dock.isVisible()
+    assert not window.build.charts_dock.isVisible()
     assert reveal.on_record(sized_record())
-    qtbot.waitUntil(window.charts_dock.isVisible)
+    qtbot.waitUntil(window.build.charts_dock.isVisible)
     assert window.editor.hasFocus()
     qtbot.waitUntil(lambda: 0.2 < charts_fraction(window) < 0.45)  # a fair share, not half the window
-    window.charts_dock.toggleViewAction().trigger()  # the user closes it again...
+    window.build.charts_dock.toggleViewAction().trigger()  # the user closes it again...
     assert not reveal.on_record(sized_record())  # ...and later builds leave it closed
-    assert not window.charts_dock.isVisible()
+    assert not window.build.charts_dock.isVisible()
 
 
 def test_a_user_who_opens_the_charts_early_keeps_them(wide_window, qtbot):
     window = wide_window
-    window.charts_dock.toggleViewAction().trigger()
-    qtbot.waitUntil(window.charts_dock.isVisible)
-    assert not window.charts_reveal.pending
-    window.charts_dock.toggleViewAction().trigger()
-    window.charts_reveal.on_record(sized_record())
-    assert not window.charts_dock.isVisible()
+    window.build.charts_dock.toggleViewAction().trigger()
+    qtbot.waitUntil(window.build.charts_dock.isVisible)
+    assert not window.build.reveal.pending
+    window.build.charts_dock.toggleViewAction().trigger()
+    window.build.reveal.on_record(sized_record())
+    assert not window.build.charts_dock.isVisible()
 
 
 def test_has_chart_data_needs_sizes_or_the_steps_of_a_good_build():
@@ -96,35 +96,35 @@ def test_the_saved_layout_remembers_a_pending_reveal_and_the_users_choice(qtbot)
     first.save_layout()  # never built, never touched: still waiting
     second = _fresh_window(qtbot)
     assert second.restore_layout()
-    assert second.charts_reveal.pending and not second.charts_dock.isVisibleTo(second)
+    assert second.build.reveal.pending and not second.build.charts_dock.isVisibleTo(second)
 
     second.show()
     qtbot.waitExposed(second)
-    second.charts_dock.toggleViewAction().trigger()  # the user wants the charts, build or not
+    second.build.charts_dock.toggleViewAction().trigger()  # the user wants the charts, build or not
     second.save_layout()
     second.close()
     third = _fresh_window(qtbot)
     third.show()
     assert third.restore_layout()
-    assert not third.charts_reveal.pending and third.charts_dock.isVisible()
+    assert not third.build.reveal.pending and third.build.charts_dock.isVisible()
     third.close()
 
     QSettings().remove("window/charts_reveal_pending")  # a layout saved before this feature:
     fourth = _fresh_window(qtbot)
     fourth.restore_layout()  # it is the user's arrangement, and nothing moves on its own
-    assert not fourth.charts_reveal.pending
+    assert not fourth.build.reveal.pending
 
 
 def test_a_real_build_reveals_readable_charts(build_window, qtbot):
     window, _path = build_window(TWO_STAGES.format(bb=BUSYBOX, token=uuid.uuid4().hex))
     window.resize(1000, 700)
     window.editor.setFocus()
-    assert not window.charts_dock.isVisible()
+    assert not window.build.charts_dock.isVisible()
     result, _events = run_build(qtbot, window)
     assert result is not None and result.ok, result.error
-    qtbot.waitUntil(window.charts_dock.isVisible)
+    qtbot.waitUntil(window.build.charts_dock.isVisible)
     assert window.editor.hasFocus()
-    sizes = window.build_charts.sizes
+    sizes = window.build.charts.sizes
     assert sizes.labels == ["toolchain", "#1", "1 stage"]
     qtbot.waitUntil(lambda: sizes.getPlotItem().getAxis("bottom").layout_now.texts != [])
     axis = sizes.getPlotItem().getAxis("bottom")

@@ -27,9 +27,9 @@ def settle(qtbot, bar) -> None:
 @pytest.fixture
 def bar_window(open_window, qtbot):
     window, _path = open_window("FROM scratch\nCOPY a /a\n")
-    window.engine_watcher.stop()  # a fixed answer, so the polled engine cannot change the text meanwhile
-    window.build_bar.set_default_context("/tmp/a-rather-long-build-context-folder")
-    window.build_bar.engine.show_status(STATUS)
+    window.build.watcher.stop()  # a fixed answer, so the polled engine cannot change the text meanwhile
+    window.build.bar.set_default_context("/tmp/a-rather-long-build-context-folder")
+    window.build.bar.engine.show_status(STATUS)
     return window
 
 
@@ -50,7 +50,7 @@ def test_the_badge_tooltip_holds_the_full_text_and_the_details(qtbot):
 
 def test_a_narrowing_window_shortens_the_badge_but_keeps_it_in_view(bar_window, qtbot):
     window = bar_window
-    bar, badge = window.build_bar, window.build_bar.engine
+    bar, badge = window.build.bar, window.build.bar.engine
     steps = []
     for width in (1400, 1200, 1000, 900, 860, 820, 780):
         window.resize(width, 700)
@@ -74,7 +74,7 @@ def test_a_narrowing_window_shortens_the_badge_but_keeps_it_in_view(bar_window, 
 
 def test_widening_the_window_again_brings_every_word_back(bar_window, qtbot):
     window = bar_window
-    bar = window.build_bar
+    bar = window.build.bar
     window.resize(800, 600)
     qtbot.waitUntil(lambda: window.width() == 800)
     settle(qtbot, bar)

@@ -103,9 +103,6 @@ class BuildController(QObject):
         self.banner.hide()
         self.log.set_session(self.session)
         self.charts.start_live()
-        dock = getattr(self.window, "build_log_dock", None)
-        if dock is not None and dock.toggleViewAction().isChecked():
-            dock.raise_()
         self.bar.set_running(True)
         where = "" if getattr(self.window, "path", None) else " (untitled: context is an empty temporary folder)"
         self._status(f"Building{where}…")

@@ -35,7 +35,7 @@ class GraphView(QGraphicsView):
         self.setAccessibleName("Stage graph")
         self.setAccessibleDescription("Each build stage is a box; arrows show FROM, COPY --from and "
                                       "RUN --mount dependencies. Arrow keys move between stages.")
-        self._scene = GraphScene(self)
+        self._scene = GraphScene(self)  # (``scene()`` returns it)
         self.setScene(self._scene)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -108,9 +108,6 @@ class GraphView(QGraphicsView):
 
     def edge_items(self) -> list[EdgeItem]:
         return list(self._scene.edge_map.values())
-
-    def graph_scene(self) -> GraphScene:
-        return self._scene
 
     def set_target(self, index: int | None) -> None:
         for i, node in self._scene.by_index.items():

@@ -1,6 +1,6 @@
 """The teaching side of the window: the Explain panel, the classroom walk-through, large
 fonts for a projector, and what a user does with lint findings (explain, quick fix,
-disable for this file). ``install_teach_ui(window)`` wires them all into a MainWindow.
+disable for this file). A MainWindow composes them as ``TeachUI(window)``.
 
 Menus: View > Explain Panel (Ctrl+3), View > Large Fonts (Ctrl+Shift+L),
 Help > Explain This Build (F5), Help > Explain Lint Finding at Cursor (Ctrl+F1).
@@ -18,7 +18,7 @@ from studio.ui.teach.walkthrough import Walkthrough
 
 EXPLAIN_WIDTH = 400  # pixels: room for a readable paragraph
 
-__all__ = ["TeachUI", "install_teach_ui", "ExplainPanel", "Walkthrough", "LintActions", "RuleDialog",
+__all__ = ["TeachUI", "ExplainPanel", "Walkthrough", "LintActions", "RuleDialog",
            "LargeFonts"]
 
 
@@ -35,6 +35,7 @@ class TeachUI(QObject):
         self.walkthrough = Walkthrough(window, self.explain)
         self.lint = LintActions(window)
         self.large_fonts = LargeFonts(window, self.explain, self.walkthrough.panel)
+        self.compare_windows: list = []  # the second windows "Open Both" made (see pair_gallery)
         self._menus()
 
     def _action(self, name: str, text: str, shortcut: str, slot, tip: str = "") -> QAction:
@@ -43,14 +44,12 @@ class TeachUI(QObject):
         action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
         action.triggered.connect(slot)
-        registry = getattr(self.window, "actions_by_name", None)
-        if registry is not None:
-            registry[name] = action
+        self.window.actions_by_name[name] = action
         return action
 
     def _menus(self) -> None:
         window = self.window
-        view_menu = getattr(window, "view_menu", None) or window.menuBar().addMenu("&View")
+        view_menu = window.menus.view
         toggle = self.explain_dock.toggleViewAction()
         toggle.setText("E&xplain Panel")
         toggle.setShortcut(QKeySequence("Ctrl+3"))
@@ -61,7 +60,7 @@ class TeachUI(QObject):
         large.setCheckable(True)
         view_menu.addSeparator()  # (the Explain panel's toggle is in View > Panels with the others)
         view_menu.addAction(large)
-        help_menu = window.menuBar().addMenu("&Help")
+        self.help_menu = help_menu = window.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("explain_build", "Explain This &Build", "F5",
                                          lambda: self.walkthrough.start(),
                                          "Walk through the stages in build order (arrow keys; Esc ends)"))
@@ -69,7 +68,6 @@ class TeachUI(QObject):
                                          lambda: self.lint.explain_at_cursor()))
         help_menu.addSeparator()
         help_menu.addAction(self._action("about", "&About Stage Studio", "", lambda: show_about(self.window)))
-        window.help_menu = help_menu
 
     def _reveal_selected(self) -> None:
         view = self.window.graph_view
@@ -89,9 +87,3 @@ class TeachUI(QObject):
                 self.explain.show_stage(node.index)
             else:
                 self.explain._follow_cursor()
-
-
-def install_teach_ui(window) -> TeachUI:
-    teach = TeachUI(window)
-    window.teach = teach
-    return teach

@@ -57,9 +57,9 @@ class ExplainPanel(QWidget):
         window.controller.sig_graph_updated.connect(self.set_graph)
         window.graph_view.sig_stage_selected.connect(self.show_stage)
         window.editor.cursorPositionChanged.connect(self._follow_cursor)
-        build = getattr(window, "build_controller", None)
-        if build is not None and hasattr(build, "sig_finished"):
-            build.sig_finished.connect(self.set_result)
+        build = getattr(window, "build", None)  # (composed before the teaching parts)
+        if build is not None:
+            build.controller.sig_finished.connect(self.set_result)
         self.graph = window.controller.graph
 
     # -- inputs --------------------------------------------------------------------------

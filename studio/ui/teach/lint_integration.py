@@ -68,7 +68,7 @@ class LintActions(QObject):
     # -- badges ----------------------------------------------------------------------------
     def refresh_badges(self) -> None:
         """Lint ran: its findings join the parser's on the boxes (the graph is not rebuilt)."""
-        scene = self.window.graph_view.graph_scene()
+        scene = self.window.graph_view.scene()
         scene.apply_diagnostics(diagnostics_by_stage(self.controller.graph, self.controller.diagnostics))
 
     # -- the Problems context menu -------------------------------------------------------------
@@ -97,7 +97,7 @@ class LintActions(QObject):
 
     def quick_fix(self, finding) -> bool:
         """Apply a finding's fix as one undo step, then lint again."""
-        changed = self.controller.apply_fix(finding)
+        changed = self.window.edits.apply_fix(finding)
         self._relint()
         return changed
 
@@ -109,7 +109,7 @@ class LintActions(QObject):
         edits = suppress_edits(self.controller.document, code)
         if not edits:
             return False
-        self.controller.apply_text_edits(edits)
+        self.window.edits.apply_text_edits(edits)
         self._relint()
         self.window.statusBar().showMessage(f"{code} is off for this file (# check=skip=…); undo brings it back.",
                                             6000)
@@ -134,6 +134,6 @@ class LintActions(QObject):
             self.dialog.hide()
 
     def _relint(self) -> None:
-        self.controller.run_lint()
+        self.controller.lint.run()
 
 

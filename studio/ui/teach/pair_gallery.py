@@ -199,11 +199,9 @@ class PairGallery(QDialog):
 def open_example(window, path: Path, context: Path | None) -> bool:
     """A new untitled document from ``path`` in ``window``; a context folder the example
     needs becomes the build context."""
-    if not window.new_file(_read(path)):
+    if not window.files.new_file(_read(path)):
         return False
-    bar = getattr(getattr(window, "build_controller", None), "bar", None)
-    if bar is not None:
-        bar.set_context_override(str(context) if context is not None else None)
+    window.build.bar.set_context_override(str(context) if context is not None else None)
     window.statusBar().showMessage(f"New from example {path.name}", 6000)
     return True
 
@@ -219,15 +217,14 @@ def open_from_gallery(window) -> bool:
 
 def open_chosen(window, chosen: list[tuple[Path, Path | None]]) -> bool:
     """Open the first file in ``window``; the second file of a pair gets a window of its
-    own (kept in ``window.compare_windows``), placed beside this one."""
+    own (kept in ``window.teach.compare_windows``), placed beside this one."""
     if not chosen or not open_example(window, *chosen[0]):
         return False
     for path, context in chosen[1:]:
         other = type(window)()
         other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        keep = getattr(window, "compare_windows", [])
+        keep = window.teach.compare_windows
         keep.append(other)
-        window.compare_windows = keep
         other.destroyed.connect(lambda _obj=None, w=other: keep.remove(w) if w in keep else None)
         other.resize(window.size())
         other.move(window.pos().x() + 60, window.pos().y() + 60)

@@ -1,0 +1,151 @@
+"""The build panel a MainWindow composes: toolbar, docks, banner, menu and shortcuts.
+
+Why outside main_window.py: the window only makes ``BuildPanel(self)``; everything about
+builds lives in this package and can be read (and removed) in one place.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
+from studio.ui.buildpanel.build_bar import BuildBar
+from studio.ui.buildpanel.charts_dock import ChartsReveal
+from studio.ui.buildpanel.charts_panel import ChartsPanel
+from studio.ui.buildpanel.controller import BuildController
+from studio.ui.buildpanel.engine_indicator import EngineWatcher
+from studio.ui.buildpanel.failure_banner import FailureBanner
+from studio.ui.buildpanel.log_panel import BuildLogPanel
+
+
+class BuildPanel(QObject):
+    """The build side of one window (``window.build``): bar, log, charts, failure banner,
+    engine badge, the Build menu and the BuildController that runs builds."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bar = bar = BuildBar(window)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.log = BuildLogPanel(window)
+        self.charts = ChartsPanel(window)
+        self.banner = FailureBanner(window)
+        window.text_pane.layout().insertWidget(1, self.banner)
+        self.controller = BuildController(window, bar, self.log, self.charts, self.banner)
+        self._docks()
+        self.menu = self._actions()
+        self._wire()
+        self.watcher = EngineWatcher(window)
+        self.watcher.sig_status.connect(bar.engine.show_status)
+        self.watcher.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.controller.cancel)
+        window.installEventFilter(_CancelOnClose(self.controller, window))
+
+    def _docks(self) -> None:
+        window, area = self.window, Qt.DockWidgetArea.BottomDockWidgetArea
+        self.log_dock = window.add_dock("Build Log", self.log, area)
+        self.charts_dock = window.add_dock("Charts", self.charts, area)
+        problems = window.problems_dock
+        window.splitDockWidget(problems, self.charts_dock, Qt.Orientation.Horizontal)
+        window.tabifyDockWidget(problems, self.log_dock)
+        problems.raise_()  # Problems stays the visible tab until a build starts
+        window.resizeDocks([problems, self.charts_dock], [340, 940], Qt.Orientation.Horizontal)
+        window.resizeDocks([self.charts_dock], [260], Qt.Orientation.Vertical)
+        self.reveal = ChartsReveal(window, self.charts_dock, problems)
+        self.controller.sig_finished.connect(lambda _result: self.reveal.on_record(self.charts.record))
+
+    def _actions(self):
+        window, bar, controller = self.window, self.bar, self.controller
+        bar.build_action.setShortcut(QKeySequence("Ctrl+B"))
+        bar.rebuild_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        bar.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        bar.build_action.triggered.connect(lambda _c=False: controller.start())
+        bar.rebuild_action.triggered.connect(lambda _c=False: controller.start(no_cache=True))
+        bar.cancel_action.triggered.connect(lambda _c=False: controller.cancel())
+        menu = window.menuBar().addMenu("&Build")
+        for action in (bar.build_action, bar.rebuild_action, bar.cancel_action):
+            menu.addAction(action)
+            window.addAction(action)
+        actions = window.actions_by_name
+        actions.update(build=bar.build_action, rebuild=bar.rebuild_action, cancel_build=bar.cancel_action)
+        menu.addSeparator()
+        menu.addAction(bar.no_cache_action)
+        menu.addAction(bar.sizes_action)
+        menu.addAction("Build &Arguments…", bar.sig_args_requested.emit)
+        menu.addSeparator()
+        actions["pin_baseline"] = menu.addAction("&Pin Latest Build as Baseline", controller.pin_baseline)
+        actions["clear_baseline"] = menu.addAction("C&lear Baseline", controller.clear_baseline)
+        menu.addSeparator()
+        menu.addAction(self.log_dock.toggleViewAction())
+        menu.addAction(self.charts_dock.toggleViewAction())
+        return menu
+
+    def _wire(self) -> None:
+        window, bar, log, charts, controller = self.window, self.bar, self.log, self.charts, self.controller
+        known = {"path": object()}
+
+        def on_document(_doc=None) -> None:
+            graph = window.controller.graph
+            bar.set_stages(list(graph.stages), graph.target)
+            path = window.path
+            if path != known["path"]:  # a file was opened, saved under a new name, or closed
+                known["path"] = path
+                bar.set_default_context(str(Path(path).resolve().parent) if path else None)
+                bar.set_context_override(None)
+                controller.build_args = load_build_args(path)
+                bar.set_args_count(len(controller.build_args))
+
+        def edit_args() -> None:
+            dialog = BuildArgsDialog(controller.build_args, declared_args(window.current_document()), window)
+            if dialog.exec():
+                controller.build_args = dialog.values()
+                save_build_args(window.path, controller.build_args)
+                bar.set_args_count(len(controller.build_args))
+
+        def on_stage_selected(index: int) -> None:
+            charts.select_stage(index if index >= 0 else None)
+            session = controller.session
+            if session is not None and index in session.stages and session.stages[index].state == "failed":
+                self.show_log(index)
+
+        window.controller.sig_document_changed.connect(on_document)
+        window.controller.sig_document_changed.connect(controller.mark_outdated)
+        on_document()
+        bar.sig_args_requested.connect(edit_args)
+        self.banner.sig_show_log.connect(self.show_log)
+        self.banner.sig_go_to_line.connect(window.go_to_line)
+        charts.sig_line_activated.connect(window.go_to_line)
+        window.graph_view.sig_stage_selected.connect(on_stage_selected)
+        controller.sig_started.connect(self._raise_log)
+
+    def _raise_log(self) -> None:
+        if self.log_dock.toggleViewAction().isChecked():  # (a closed Log stays closed)
+            self.log_dock.raise_()
+
+    def show_log(self, stage: int) -> None:
+        self.log_dock.show()
+        self.log_dock.raise_()
+        self.log.show_stage_failure(stage)
+
+
+class _CancelOnClose(QObject):
+    """A window that really closes (the save prompt may refuse) stops its build in the engine."""
+
+    def __init__(self, controller: BuildController, window) -> None:
+        super().__init__(window)
+        self.controller = controller
+        self.window = window
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Close and self.controller.running():
+            QTimer.singleShot(0, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if not self.window.isVisible():
+            self.controller.cancel()

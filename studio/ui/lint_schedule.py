@@ -1,0 +1,50 @@
+"""When lint runs: once typing pauses (never on the keystroke, so it never delays the
+graph), and not at all on huge texts. The findings go back to the SyncController,
+which merges them with the parser's diagnostics."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+
+from studio.core.model import Diagnostic
+
+LINT_IDLE_MS = 300
+HUGE_TEXT = 2_000_000  # characters: past this, no lint while typing
+
+
+class LintScheduler(QObject):
+    """Runs lint for the SyncController ``sync`` (``sync.lint``)."""
+
+    def __init__(self, sync) -> None:
+        super().__init__(sync)
+        self.sync = sync
+        self.enabled = True
+        self.findings: list[Diagnostic] = []  # of the text as it was when lint last ran
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LINT_IDLE_MS)
+        self._timer.timeout.connect(self.run)
+        sync.sig_document_changed.connect(self.schedule)
+
+    def schedule(self, doc) -> None:
+        if self.enabled and len(doc.text) <= HUGE_TEXT:
+            self._timer.start()
+
+    def forget(self) -> None:
+        """A new text: the last findings were about another one."""
+        self._timer.stop()
+        self.findings = []
+
+    def run(self) -> None:
+        """Add the lint findings (BuildKit checks, size rules) to the diagnostics."""
+        self._timer.stop()
+        sync = self.sync
+        sync.sync_now()
+        try:
+            from studio.core.lint import lint
+            target = sync.graph.target if not sync.stale else None
+            findings = list(lint(sync.document, sync.build_args or None, target))
+        except Exception as exc:  # lint is advice: its failure must not disturb editing
+            findings = []
+            sync.sig_message.emit(f"Lint could not run: {exc}")
+        self.findings = findings
+        sync.merge_lint()
