@@ -13,7 +13,7 @@ from studio.core import edits as core_edits
 from studio.core.document import apply_edits
 from studio.core.model import TextEdit
 from studio.ui.editor.text_editor import OffsetMap
-from studio.ui.graph.scene import stage_keys
+from studio.ui.graph.labels import stage_keys
 
 
 class GraphEdits(QObject):

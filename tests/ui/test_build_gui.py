@@ -37,7 +37,7 @@ def run_build(qtbot, window, no_cache: bool = False, timeout: int = 120_000):
 
 
 def node_size(node):
-    return getattr(node, "_size")
+    return node.marks.size
 
 
 MULTI = """FROM {bb} AS build
@@ -71,8 +71,8 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
         inspected = docker_client.api.inspect_image(stage.image_id)["Size"]
         assert stage.size == inspected
         assert node_size(node)[0] == human_size(inspected)
-        assert getattr(node, "_final") is (stage.index == 3)
-        assert getattr(node, "_progress") == (len(window.build.controller.session.stages[stage.index].lines),) * 2
+        assert node.marks.final is (stage.index == 3)
+        assert node.marks.progress == (len(window.build.controller.session.stages[stage.index].lines),) * 2
     # the text shows no running line any more, and the window is idle again
     assert window.editor.build_marks() == []
     assert window.build.bar.build_action.isEnabled() and not window.build.bar.cancel_action.isEnabled()

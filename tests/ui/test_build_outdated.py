@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from studio.core import parse
 from studio.ui.buildpanel.outdated import fingerprints, outdated_stages
+from studio.ui.graph.stage_paint import footer_texts
 
 TEXT = """ARG BASE=busybox
 FROM ${BASE} AS deps
@@ -52,14 +53,14 @@ def test_an_outdated_box_says_its_numbers_are_the_last_builds(qtbot):
     qtbot.addWidget(view)
     view.set_graph(parse(TEXT).graph())
     node = view.stage_nodes()[1]
-    node.set_build_state("done")
-    node.set_progress(2, 2)
-    node.set_elapsed(1.5)
-    node.set_size("5.00 MB")
+    node.set_build(state="done")
+    node.set_build(progress=(2, 2))
+    node.set_build(elapsed=1.5)
+    node.set_build(size=("5.00 MB", None))
     fm = QFontMetricsF(node.theme.small_font)
     width = T.NODE_WIDTH - 2 * T.PAD - 4
-    assert node._footer_texts(fm, width) == ("done  2/2  1.5s", "5.00 MB")
-    node.set_outdated(True)
+    assert footer_texts(node, fm, width) == ("done  2/2  1.5s", "5.00 MB")
+    node.set_build(outdated=True)
     assert node.outdated
-    assert node._footer_texts(fm, width) == ("last build: done  1.5s", "5.00 MB")
+    assert footer_texts(node, fm, width) == ("last build: done  1.5s", "5.00 MB")
     view.grab()

@@ -92,7 +92,7 @@ def test_a_level_edge_is_drawn_where_a_small_area_is_repainted(view):
     show(view, parse(TEXT))
     edge = copy_edge(view)
     a, b = edge.source_item, edge.target_item
-    b.setPos(a.pos().x() + 1500, a.pos().y() + a.in_anchor_y(None) - b.in_anchor_y(edge.line))
+    b.setPos(a.pos().x() + 1500, a.pos().y() + a.rows.anchor_y(None) - b.rows.anchor_y(edge.line))
     start, end = edge.path().pointAtPercent(0), edge.path().pointAtPercent(1)
     assert start.y() == pytest.approx(end.y())  # level: every piece has no height
     middle = QPointF((start.x() + end.x()) / 2, start.y())

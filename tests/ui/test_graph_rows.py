@@ -39,7 +39,7 @@ def unread(ins) -> bool:
 
 
 def rows(node) -> list[tuple[int, str]]:
-    return [(r.line, r.keyword + " " + r.rest) for r in node._rows if r.index >= 0]
+    return [(r.line, r.keyword + " " + r.rest) for r in node.rows.shown if r.index >= 0]
 
 
 def test_a_collapsed_box_reads_only_the_rows_it_shows(view):
@@ -96,7 +96,7 @@ def test_a_new_line_above_shifts_the_row_lines_not_the_texts(view):
     assert [line for line, _ in c.instructions] == [ins.line for ins in new.stages[2].instructions]
     assert c.line == new.stages[2].line
     # hit tests answer with the new lines
-    local = QPointF(20, c._row_top(1) + T.ROW_H / 2)
+    local = QPointF(20, c.rows.top(1) + T.ROW_H / 2)
     assert c.part_at(local) == ("row", new.stages[2].instructions[1].line)
 
 
@@ -170,9 +170,9 @@ def test_a_new_base_redoes_only_the_base_line(view):
     doc = parse(text)
     show(view, doc)
     c = view.stage_nodes()[2]
-    laid_out, height = c._rows, c.height
+    laid_out, height = c.rows.shown, c.height
     at = text.index("busybox")
     show(view, reparse(doc, TextEdit(at, at, "my-")))
     assert c.base == "my-busybox" and c._base_text == "my-busybox"
     assert "FROM ${BASE} → my-busybox" in c.toolTip()
-    assert c._rows is laid_out and c.height == height  # rows not laid out again
+    assert c.rows.shown is laid_out and c.height == height  # rows not laid out again

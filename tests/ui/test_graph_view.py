@@ -10,6 +10,7 @@ from studio.core import parse
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.stage_node import StageNode
 from studio.ui.graph.view import GraphView
+from studio.ui.graph.stage_paint import footer_texts
 
 MOUNTS = """FROM busybox AS tools
 RUN echo hi > /t
@@ -176,16 +177,16 @@ def test_explicit_diagnostics_by_stage_and_build_setters(view):
     assert node.diagnostics == ["line 17: boom"]
     assert view.stage_nodes()[0].diagnostics == []
     h = node.height
-    node.set_build_state("running")
-    node.set_progress(1, 3)
-    node.set_elapsed(2.5)
-    node.set_size("12 MB", "+4 MB")
-    node.set_active_line(18)
+    node.set_build(state="running")
+    node.set_build(progress=(1, 3))
+    node.set_build(elapsed=2.5)
+    node.set_build(size=("12 MB", "+4 MB"))
+    node.set_build(active_line=18)
     assert node.build_state == "running" and node.height > h
-    node.set_error("make: *** [bar] Error 2")
-    node.set_final(True)
+    node.set_build(error="make: *** [bar] Error 2")
+    node.set_build(final=True)
     assert node.error and node.height > h
-    node.set_build_state("nonsense")
+    node.set_build(state="nonsense")
     assert node.build_state == "idle"
     view.grab()  # paints every state without error
 
@@ -368,16 +369,16 @@ def test_build_footer_shortens_instead_of_overlapping(view):
 
     show(view, BE)
     node = view.stage_nodes()[0]
-    node.set_build_state("cached")
-    node.set_progress(12, 12)
-    node.set_elapsed(123.4)
+    node.set_build(state="cached")
+    node.set_build(progress=(12, 12))
+    node.set_build(elapsed=123.4)
     fm = QFontMetricsF(node.theme.small_font)
     gap = fm.horizontalAdvance("  ")
     widths = []
     for delta in (None, "+1.02 MB · -1.5 s", "+102.45 kB · +10,000.0 s · much longer than any box is wide"):
-        node.set_size("5.06 MB", delta)
+        node.set_build(size=("5.06 MB", delta))
         width = T.NODE_WIDTH - 2 * T.PAD - 4  # the footer's text rectangle
-        left, right = node._footer_texts(fm, width)
+        left, right = footer_texts(node, fm, width)
         assert fm.horizontalAdvance(left) + gap + fm.horizontalAdvance(right) <= width
         assert right.startswith("5.06 MB") and left.startswith("cached")
         widths.append((left, right))

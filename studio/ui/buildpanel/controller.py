@@ -133,18 +133,11 @@ class BuildController(QObject):
         doc = doc if doc is not None else sync.document
         stale = outdated_stages(doc, sync.graph, built)
         for index, node in self._nodes().items():
-            node.set_outdated(index in stale)
+            node.set_build(outdated=index in stale)
 
     def _reset_marks(self) -> None:
         for node in self._nodes().values():
-            node.set_build_state("idle")
-            node.set_progress(0, 0)
-            node.set_elapsed(None)
-            node.set_outdated(False)
-            node.set_size(None)
-            node.set_final(False)
-            node.set_error(None)
-            node.set_active_line(None)
+            node.set_build()  # no marks of an earlier build
         self._set_marks([], None)
 
     def _set_marks(self, active: list[int], failed: int | None) -> None:
@@ -174,11 +167,9 @@ class BuildController(QObject):
         stage = self.session.stages.get(index) if self.session else None
         if node is None or stage is None:
             return
-        node.set_build_state(stage.state)
-        node.set_progress(stage.done, stage.total if stage.will_build else 0)
-        node.set_elapsed(self.session.elapsed(index))
-        node.set_active_line(stage.active_line)
-        node.set_error(stage.error if stage.state == "failed" else None)
+        node.set_build(state=stage.state, progress=(stage.done, stage.total if stage.will_build else 0),
+                       elapsed=self.session.elapsed(index), active_line=stage.active_line,
+                       error=stage.error if stage.state == "failed" else None)
 
     def _on_tick(self) -> None:
         session = self.session
@@ -187,7 +178,7 @@ class BuildController(QObject):
         nodes = self._nodes()
         for index, stage in session.stages.items():
             if stage.running and index in nodes:
-                nodes[index].set_elapsed(session.elapsed(index))
+                nodes[index].set_build(elapsed=session.elapsed(index))
         self.charts.show_live(session)
         running = sum(1 for s in session.stages.values() if s.running)
         finished = sum(1 for s in session.stages.values() if s.state in ("done", "cached", "failed"))
@@ -211,7 +202,7 @@ class BuildController(QObject):
         for index in session.stages:
             self._paint_stage(index, nodes.get(index))
             if index in nodes:
-                nodes[index].set_active_line(None)
+                nodes[index].set_build(active_line=None)
         record = self.history.add(self._build_key, session, result)
         self.show_record(record)
         self.mark_outdated()  # the text may have changed while it built
@@ -234,8 +225,8 @@ class BuildController(QObject):
             if node is None:
                 continue
             if stage.size is not None:
-                node.set_size(human_size(stage.size), delta_text(changes.get(stage.index)))
-            node.set_final(stage.index == record.target and record.ok)
+                node.set_build(size=(human_size(stage.size), delta_text(changes.get(stage.index))))
+            node.set_build(final=stage.index == record.target and record.ok)
         self.charts.show_record(record, baseline, self.history.records(self._build_key))
 
     def _show_failure(self, session: BuildSession, build) -> None:

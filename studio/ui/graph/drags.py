@@ -119,13 +119,13 @@ class RowDrag(Drag):
         if target is None:
             self.drop_line.hide()
             return
-        y = target.drop_line_y(self._gap(target, pos))
+        y = target.rows.drop_line_y(self._gap(target, pos))
         a, b = target.mapToScene(QPointF(6, y)), target.mapToScene(QPointF(target.box_rect().width() - 6, y))
         self.drop_line.setLine(a.x(), a.y(), b.x(), b.y())
         self.drop_line.show()
 
     def _gap(self, target: StageNode, pos: QPoint) -> int:
-        return target.drop_position(target.mapFromScene(self.view.mapToScene(pos)).y())
+        return target.rows.drop_position(target.mapFromScene(self.view.mapToScene(pos)).y())
 
     def finish(self, pos: QPoint) -> None:
         self.cancel()

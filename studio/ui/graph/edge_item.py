@@ -127,7 +127,7 @@ class EdgeItem(QGraphicsItem):
         """How far below the target's header port this edge enters (for the layout)."""
         if self.kind == "from":
             return 0.0
-        return self.target_item.in_anchor_y(self.line) - self.target_item.in_anchor_y(None)
+        return self.target_item.rows.anchor_y(self.line) - self.target_item.rows.anchor_y(None)
 
     def set_route(self, points: list[tuple[float, float]]) -> None:
         """Waypoints from the layout (where this edge crosses the columns between its

@@ -15,6 +15,7 @@ from studio.core.model import Diagnostic, Edge, Stage, StageGraph
 from studio.ui.graph import theme as T
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
+from studio.ui.graph.labels import base_text, stage_keys
 from studio.ui.graph.layout import LayoutOptions, layered_layout
 from studio.ui.graph.rows import StageRows, header_source
 from studio.ui.graph.stage_node import StageNode
@@ -22,30 +23,6 @@ from studio.ui.graph.theme import Theme, make_theme
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 GRID = 24.0
-
-
-def base_text(stage: Stage, stages: list[Stage]) -> tuple[str, str]:
-    """What the base line shows and, when it differs, what was written."""
-    if stage.base_kind == "scratch":
-        return "scratch", ""
-    if stage.base_kind == "stage" and stage.base_stage is not None and stage.base_stage < len(stages):
-        shown = stages[stage.base_stage].label
-    else:
-        shown = stage.base_resolved or stage.base
-    written = stage.base if stage.base != shown else ""
-    return shown, (f"{written} → {shown}" if written else "")
-
-
-def stage_keys(stages: list[Stage]) -> list[str]:
-    """Identity of each stage: its key, made unique when names repeat (a diagnosed error)."""
-    keys, seen = [], set()
-    for st in stages:
-        key = st.key
-        if key in seen:
-            key = f"{key}#{st.index}"
-        seen.add(key)
-        keys.append(key)
-    return keys
 
 
 def diagnostics_by_line(graph: StageGraph) -> dict[int, list[Diagnostic]]:
@@ -416,5 +393,5 @@ def _build_room(node) -> float:
     """How much taller ``node`` can get once a build reports on it."""
     if not isinstance(node, StageNode):
         return 0.0
-    room = 0.0 if node._has_footer() else T.FOOTER_H
+    room = 0.0 if node.marks.has_footer else T.FOOTER_H
     return room + (0.0 if node.error else T.ROW_H)

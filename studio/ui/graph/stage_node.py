@@ -2,34 +2,60 @@
 
 The item holds no document: the scene feeds it values through setters and reads back
 only hit-test answers (which part was clicked, where a row would drop). Setters that do
-not change anything return early, so re-applying a whole graph is cheap.
+not change anything return early, so re-applying a whole graph is cheap. Its rows are a
+``RowLayout`` (row_layout.py), its drawing is ``paint_stage`` (stage_paint.py), and what
+the last build says about it is one ``BuildMarks`` value.
 """
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainterPath
+from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
 from studio.ui.graph.node_item import NodeItem
-from studio.ui.graph.stage_paint import StagePaintMixin
+from studio.ui.graph.stage_paint import paint_stage
+from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
 BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped")
+ROW_WIDTH = T.NODE_WIDTH - 2 * T.PAD - 4  # room for a row's text
 
 
-@dataclass
-class _Row:
-    line: int
-    keyword: str
-    rest: str
-    index: int  # position in the stage's instruction list; -1 for the "more" row
+@dataclass(frozen=True)
+class BuildMarks:
+    """What the last (or running) build says about a stage, as its box shows it."""
+
+    state: str = "idle"
+    progress: tuple[int, int] | None = None  # steps done, of
+    elapsed: float | None = None  # seconds
+    size: tuple[str, str | None] | None = None  # the size, and its change against the baseline
+    final: bool = False  # the image the build produced
+    outdated: bool = False  # the numbers are of text this stage (or one it uses) no longer has
+    error: str | None = None
+    active_line: int | None = None  # the instruction running now
+
+    @property
+    def has_footer(self) -> bool:
+        return self.state != "idle" or self.size is not None or self.elapsed is not None
 
 
-class StageNode(StagePaintMixin, NodeItem):
+def _marks(state: str = "idle", progress=None, elapsed=None, size=None, final=False, outdated=False,
+           error=None, active_line=None) -> dict:
+    """BuildMarks fields as the box keeps them (rounded, normalised)."""
+    done, total = progress if progress else (0, 0)
+    return {"state": state if state in BUILD_STATES else "idle",
+            "progress": (int(done), int(total)) if total > 0 else None,
+            "elapsed": None if elapsed is None else round(float(elapsed), 1),
+            "size": None if not size or size[0] is None else (size[0], size[1]),
+            "final": bool(final), "outdated": bool(outdated), "error": error or None, "active_line": active_line}
+
+
+class StageNode(NodeItem):
     """A stage box. ``index`` and ``key`` identify it to the scene; nothing else does."""
 
     def __init__(self, theme: Theme, index: int = 0, key: str = "") -> None:
@@ -39,23 +65,14 @@ class StageNode(StagePaintMixin, NodeItem):
         self._title = ""
         self._base = ""
         self._base_tip = ""
-        self._row_lines: list[int] = []  # each instruction's line
-        self._row_texts: Sequence[str] = []  # each instruction's row text (maybe read lazily)
+        self.rows = RowLayout()
         self._target = False
         self._skipped = False
         self._diagnostics: list[str] = []
         self._severity = "warning"
         self._expanded = False
-        self._state = "idle"
-        self._progress: tuple[int, int] | None = None
-        self._elapsed: float | None = None
-        self._size: tuple[str, str | None] | None = None
-        self._final = False
-        self._outdated = False
-        self._error: str | None = None
-        self._active_line: int | None = None
+        self.marks = BuildMarks()
         self._height = 0.0
-        self._rows: list[_Row] = []
         self._title_text = ""
         self._base_text = ""
         self._error_text = ""
@@ -82,31 +99,23 @@ class StageNode(StagePaintMixin, NodeItem):
         changed = text != self._base
         if changed:
             self._base = text
-            self._base_text = self._elided_base()
+            self._base_text = _elided(self.theme, text, Qt.TextElideMode.ElideMiddle, ROW_WIDTH - 40)
             self.update()
         if changed or self._base_tip != tooltip:
             self._base_tip = tooltip
-            self._update_tooltip()
-
-    def set_instructions(self, rows: list[tuple[int, str]]) -> None:
-        lines, texts = [line for line, _ in rows], [text for _, text in rows]
-        if lines != self._row_lines or texts != list(self._row_texts):
-            self._row_lines, self._row_texts = lines, texts
-            self._relayout()
+            self.setToolTip(_tooltip(self))
 
     def set_rows(self, lines: list[int], texts: Sequence[str]) -> None:
         """Rows by line and text. ``texts`` may work each text out when read (only shown
         rows are read). The same ``texts`` object means the same texts: then only the
         line numbers may have moved, which changes nothing drawn (no relayout)."""
-        if texts is not self._row_texts:
-            self._row_lines, self._row_texts = list(lines), texts
+        rows = self.rows
+        if texts is not rows.texts:
+            rows.lines, rows.texts = list(lines), texts
             self._relayout()
-        elif lines != self._row_lines:
-            self._row_lines = list(lines)
-            for row in self._rows:
-                if row.index >= 0:
-                    row.line = self._row_lines[row.index]
-            if self._active_line is not None:
+        elif lines != rows.lines:
+            rows.move_lines(lines)
+            if self.marks.active_line is not None:
                 self.update()
 
     def set_target(self, on: bool) -> None:
@@ -125,83 +134,43 @@ class StageNode(StagePaintMixin, NodeItem):
     def set_expanded(self, on: bool) -> None:
         self._set("_expanded", bool(on))
 
-    def set_build_state(self, state: str) -> None:
-        self._set("_state", state if state in BUILD_STATES else "idle")
-
-    def set_progress(self, done: int, total: int) -> None:
-        self._set("_progress", (int(done), int(total)) if total > 0 else None)
-
-    def set_elapsed(self, seconds: float | None) -> None:
-        self._set("_elapsed", None if seconds is None else round(float(seconds), 1))
-
-    def set_size(self, text: str | None, delta_text: str | None = None) -> None:
-        self._set("_size", None if text is None else (text, delta_text))
-
-    def set_final(self, on: bool) -> None:
-        self._set("_final", bool(on))
-
-    def set_outdated(self, on: bool) -> None:
-        """The build numbers shown are from text this stage (or one it uses) no longer has."""
-        self._set("_outdated", bool(on))
-
-    def set_error(self, text: str | None) -> None:
-        self._set("_error", text or None)
-
-    def set_active_line(self, line: int | None) -> None:
-        self._set("_active_line", line)
+    def set_build(self, **changes) -> None:
+        """Change some BuildMarks fields (``state``, ``progress=(done, total)``, ``elapsed``,
+        ``size=(text, delta)``, ``final``, ``outdated``, ``error``, ``active_line``);
+        ``set_build()`` with nothing clears every mark of an earlier build."""
+        current = self.marks.__dict__ if changes else {}
+        self._set("marks", replace(self.marks, **_marks(**{**current, **changes})))
 
     # ----- read-only state (tests and the scene use these) --------------------------
     title = property(lambda self: self._title)
     base = property(lambda self: self._base)
-    instructions = property(lambda self: list(zip(self._row_lines, self._row_texts)))
+    instructions = property(lambda self: list(zip(self.rows.lines, self.rows.texts)))
     is_target = property(lambda self: self._target)
     is_skipped = property(lambda self: self._skipped)
     diagnostics = property(lambda self: list(self._diagnostics))
     expanded = property(lambda self: self._expanded)
-    build_state = property(lambda self: self._state)
-    outdated = property(lambda self: self._outdated)
-    error = property(lambda self: self._error)
-
-    @property
-    def collapsible(self) -> bool:
-        return len(self._row_lines) > T.MAX_ROWS
+    collapsible = property(lambda self: self.rows.collapsible)
+    build_state = property(lambda self: self.marks.state)
+    outdated = property(lambda self: self.marks.outdated)
+    error = property(lambda self: self.marks.error)
+    height = property(lambda self: self._height)
 
     # ----- geometry ---------------------------------------------------------------
-    def _has_footer(self) -> bool:
-        return self._state != "idle" or self._size is not None or self._elapsed is not None
-
     def _relayout(self) -> None:
         """Recompute rows, elided strings and height; called by every effective setter."""
-        th = self.theme
-        shown = len(self._row_lines)
-        more = None
-        if self.collapsible and not self._expanded:
-            shown = T.MAX_ROWS - 1
-            more = _Row(-1, "", f"{len(self._row_lines) - shown} more…", -1)
-        texts = self._row_texts  # only the shown rows are read
-        rows = [(i, self._row_lines[i], texts[i]) for i in range(shown)]
-        mono = QFontMetricsF(th.mono_font)
-        avail = T.NODE_WIDTH - 2 * T.PAD - 4
-        self._rows = []
-        for i, line, text in rows:
-            keyword, _, rest = text.partition(" ")
-            kw_w = mono.horizontalAdvance(keyword + " ")
-            rest = mono.elidedText(rest, Qt.TextElideMode.ElideRight, max(10.0, avail - kw_w))
-            self._rows.append(_Row(line, keyword, rest, i))
-        if more:
-            self._rows.append(more)
-        title_fm = QFontMetricsF(th.title_font)
-        self._title_text = title_fm.elidedText(self._title, Qt.TextElideMode.ElideRight, self._title_room())
-        body = QFontMetricsF(th.mono_font)
-        self._base_text = self._elided_base()
-        self._error_text = body.elidedText((self._error or "").replace("\n", " "),
-                                           Qt.TextElideMode.ElideRight, avail)
-        height = T.HEADER_H + T.BASE_H + len(self._rows) * T.ROW_H + T.PAD / 2
-        if not self._rows:
+        th, rows = self.theme, self.rows
+        rows.lay_out(self._expanded, th.mono_font, ROW_WIDTH)
+        self._title_text = _elided(self.theme, self._title, Qt.TextElideMode.ElideRight, _title_room(self),
+                                   th.title_font)
+        self._base_text = _elided(self.theme, self._base, Qt.TextElideMode.ElideMiddle, ROW_WIDTH - 40)
+        self._error_text = _elided(self.theme, (self.marks.error or "").replace("\n", " "),
+                                   Qt.TextElideMode.ElideRight, ROW_WIDTH)
+        height = T.HEADER_H + T.BASE_H + len(rows.shown) * T.ROW_H + T.PAD / 2
+        if not rows.shown:
             height += 2
-        if self._error:
+        if self.marks.error:
             height += T.ROW_H
-        if self._has_footer():
+        if self.marks.has_footer:
             height += T.FOOTER_H
         if height != self._height:
             self.prepareGeometryChange()
@@ -209,39 +178,10 @@ class StageNode(StagePaintMixin, NodeItem):
             scene = self.scene()
             if scene is not None and hasattr(scene, "node_resized"):
                 scene.node_resized(self)
-        self._update_tooltip()
+        self.setToolTip(_tooltip(self))
         self.update()
         for edge in self.edges:
             edge.adjust()
-
-    def _elided_base(self) -> str:
-        room = T.NODE_WIDTH - 2 * T.PAD - 4 - 40
-        return QFontMetricsF(self.theme.mono_font).elidedText(self._base, Qt.TextElideMode.ElideMiddle, room)
-
-    def _title_room(self) -> float:
-        room = T.NODE_WIDTH - 2 * T.PAD - 8
-        if self._diagnostics:
-            room -= 34
-        if self.collapsible:
-            room -= 20
-        if self._skipped:
-            room -= 60
-        return room
-
-    def _update_tooltip(self) -> None:
-        lines = [f"<b>{html.escape(self._title, quote=False)}</b>", f"FROM {html.escape(self._base_tip or self._base, quote=False)}"]
-        if self._target:
-            lines.append("Build target")
-        if self._skipped:
-            lines.append("Skipped: the build target does not need this stage")
-        lines += [f"<span>⚠ {html.escape(m, quote=False)}</span>" for m in self._diagnostics]
-        if self._error:
-            lines.append(f"<span>✖ {html.escape(self._error, quote=False)}</span>")
-        self.setToolTip("<br>".join(lines))
-
-    @property
-    def height(self) -> float:
-        return self._height
 
     def box_rect(self) -> QRectF:
         return QRectF(0, 0, T.NODE_WIDTH, self._height)
@@ -256,29 +196,18 @@ class StageNode(StagePaintMixin, NodeItem):
         path.addEllipse(self.out_port_local(), T.PORT_R + 3, T.PORT_R + 3)
         return path
 
+    def paint(self, painter, option, widget=None) -> None:
+        paint_stage(self, painter, bool(option.state & QStyle.StateFlag.State_Selected))
+
     def in_port_local(self) -> QPointF:
         return QPointF(0, T.HEADER_H / 2)
 
     def out_port_local(self) -> QPointF:
         return QPointF(T.NODE_WIDTH, T.HEADER_H / 2)
 
-    def in_anchor_y(self, line: int | None = None) -> float:
-        """Local y where an edge made by ``line`` enters: its row if shown, else the header."""
-        if line is not None:
-            for k, row in enumerate(self._rows):
-                if row.line == line or (row.index == -1 and self._hidden_has(line)):
-                    return self._row_top(k) + T.ROW_H / 2
-        return T.HEADER_H / 2
-
     def in_anchor(self, line: int | None = None) -> QPointF:
-        return self.mapToScene(QPointF(0, self.in_anchor_y(line)))
-
-    def _hidden_has(self, line: int) -> bool:
-        shown = {r.line for r in self._rows}
-        return line in self._row_lines and line not in shown
-
-    def _row_top(self, k: int) -> float:
-        return T.HEADER_H + T.BASE_H + k * T.ROW_H
+        """Where an edge made by ``line`` enters, in scene coordinates."""
+        return self.mapToScene(QPointF(0, self.rows.anchor_y(line)))
 
     def part_at(self, local: QPointF) -> tuple[str, int | None]:
         """What a click at ``local`` hits: ("out_port"|"chevron"|"title"|"base"|"row"|"body", line)."""
@@ -290,27 +219,35 @@ class StageNode(StagePaintMixin, NodeItem):
             return "title", None
         if local.y() < T.HEADER_H + T.BASE_H:
             return "base", None
-        k = int((local.y() - T.HEADER_H - T.BASE_H) // T.ROW_H)
-        if 0 <= k < len(self._rows):
-            row = self._rows[k]
-            return ("chevron", None) if row.index == -1 else ("row", row.line)
-        return "body", None
-
-    def drop_position(self, local_y: float) -> int:
-        """The instruction index a row dropped at ``local_y`` would take."""
-        for k, row in enumerate(self._rows):
-            if row.index == -1:
-                return len(self._row_lines)
-            if local_y < self._row_top(k) + T.ROW_H / 2:
-                return row.index
-        return len(self._row_lines)
-
-    def drop_line_y(self, position: int) -> float:
-        """Local y of the insertion line shown while a row is dragged to ``position``."""
-        for k, row in enumerate(self._rows):
-            if row.index == position or row.index == -1:
-                return self._row_top(k)
-        return self._row_top(len(self._rows))
+        return self.rows.at(local.y())
 
     def title_rect(self) -> QRectF:
         return QRectF(T.PAD + 4, 4, T.NODE_WIDTH - 2 * T.PAD - 8, T.HEADER_H - 8)
+
+
+def _elided(theme: Theme, text: str, mode, room: float, font=None) -> str:
+    return QFontMetricsF(font or theme.mono_font).elidedText(text, mode, room)
+
+
+def _title_room(node: StageNode) -> float:
+    room = T.NODE_WIDTH - 2 * T.PAD - 8
+    if node.diagnostics:
+        room -= 34
+    if node.collapsible:
+        room -= 20
+    if node.is_skipped:
+        room -= 60
+    return room
+
+
+def _tooltip(node: StageNode) -> str:
+    lines = [f"<b>{html.escape(node.title, quote=False)}</b>",
+             f"FROM {html.escape(node._base_tip or node.base, quote=False)}"]
+    if node.is_target:
+        lines.append("Build target")
+    if node.is_skipped:
+        lines.append("Skipped: the build target does not need this stage")
+    lines += [f"<span>⚠ {html.escape(m, quote=False)}</span>" for m in node.diagnostics]
+    if node.error:
+        lines.append(f"<span>✖ {html.escape(node.error, quote=False)}</span>")
+    return "<br>".join(lines)

@@ -1,0 +1,94 @@
+"""How a stage box lays out its instruction rows: which rows show (a long stage shows the first
+few and a "more" row until it is expanded), their elided texts, and what lies where
+(hit tests, drop positions, edge anchors). Plain geometry in the box's coordinates;
+the box feeds it lines and texts and asks it questions."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from studio.ui.graph import theme as T
+
+
+@dataclass
+class Row:
+    line: int
+    keyword: str
+    rest: str
+    index: int  # position in the stage's instruction list; -1 for the "more" row
+
+
+class RowLayout:
+    """The rows one box shows, from ``lines`` (each instruction's line) and ``texts``."""
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []
+        self.texts: Sequence[str] = []  # may work each text out when read (only shown rows are)
+        self.shown: list[Row] = []
+
+    @property
+    def collapsible(self) -> bool:
+        return len(self.lines) > T.MAX_ROWS
+
+    def lay_out(self, expanded: bool, font: QFont, width: float) -> None:
+        """Choose and elide the shown rows for a box ``width`` wide of text."""
+        shown, more = len(self.lines), None
+        if self.collapsible and not expanded:
+            shown = T.MAX_ROWS - 1
+            more = Row(-1, "", f"{len(self.lines) - shown} more…", -1)
+        mono = QFontMetricsF(font)
+        texts = self.texts
+        self.shown = []
+        for i in range(shown):
+            keyword, _, rest = texts[i].partition(" ")
+            room = max(10.0, width - mono.horizontalAdvance(keyword + " "))
+            self.shown.append(Row(self.lines[i], keyword, mono.elidedText(rest, Qt.TextElideMode.ElideRight, room), i))
+        if more:
+            self.shown.append(more)
+
+    def move_lines(self, lines: list[int]) -> None:
+        """The same texts on other lines (text above the stage was edited)."""
+        self.lines = list(lines)
+        for row in self.shown:
+            if row.index >= 0:
+                row.line = self.lines[row.index]
+
+    @staticmethod
+    def top(k: int) -> float:
+        return T.HEADER_H + T.BASE_H + k * T.ROW_H
+
+    def at(self, local_y: float) -> tuple[str, int | None]:
+        """What a click at ``local_y`` (below the base line) hits: a row, "more", or the body."""
+        k = int((local_y - T.HEADER_H - T.BASE_H) // T.ROW_H)
+        if 0 <= k < len(self.shown):
+            row = self.shown[k]
+            return ("chevron", None) if row.index == -1 else ("row", row.line)
+        return "body", None
+
+    def anchor_y(self, line: int | None) -> float:
+        """Local y where an edge made by ``line`` enters: its row if shown, else the header."""
+        if line is not None:
+            hidden = line in self.lines and line not in {r.line for r in self.shown}
+            for k, row in enumerate(self.shown):
+                if row.line == line or (row.index == -1 and hidden):
+                    return self.top(k) + T.ROW_H / 2
+        return T.HEADER_H / 2
+
+    def drop_position(self, local_y: float) -> int:
+        """The instruction index a row dropped at ``local_y`` would take."""
+        for k, row in enumerate(self.shown):
+            if row.index == -1:
+                return len(self.lines)
+            if local_y < self.top(k) + T.ROW_H / 2:
+                return row.index
+        return len(self.lines)
+
+    def drop_line_y(self, position: int) -> float:
+        """Local y of the insertion line shown while a row is dragged to ``position``."""
+        for k, row in enumerate(self.shown):
+            if row.index == position or row.index == -1:
+                return self.top(k)
+        return self.top(len(self.shown))
