@@ -22,7 +22,7 @@ from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildR
 
 Backend = Literal["auto", "buildkit", "classic"]
 MEASURE_LABEL = "io.github.stagestudio.measure"
-DOCKERFILE_NAME = ".stage-studio.Dockerfile"
+DOCKERFILE_NAME = "Dockerfile"  # the name of a Dockerfile sent alone (no context)
 READ_CHUNK = 64 * 1024
 
 
@@ -128,8 +128,8 @@ class Build:
                 return
         text = req.dockerfile_text if parsed is None else parsed[2]
         try:
-            ctx = build_context.scan(req.context_dir, text, DOCKERFILE_NAME, req.dockerfile_path,
-                                     files=self._send_context)
+            ctx = build_context.scan(req.context_dir, text, outside_name(text), req.dockerfile_path,
+                                     files=self._send_context, hide_outside=True)
         except build_context.ContextError as exc:
             yield from self._fail(started, BuildFailed(str(exc)))
             return
@@ -146,7 +146,7 @@ class Build:
         client = connecting[1]["client"]
         self.backend = backend = self._choose_backend(client)
         self._sent_text = text
-        sent = self._open(client, build_params(req, backend, None, self._target_key), ctx)
+        sent = self._open(client, build_params(req, backend, None, self._target_key, dockerfile=ctx.dockerfile), ctx)
         if parsed is None:
             parsed = self._prepare()
             if isinstance(parsed, BuildFailed):  # (the quick look above saw a FROM; the parser did not)
@@ -420,9 +420,18 @@ def _parse(req: BuildRequest):
     return document, graph
 
 
+def outside_name(text: str) -> str:
+    """The context name of a Dockerfile that has no place in the context: the docker CLI's
+    ``.dockerfile.`` plus 20 hex digits, here taken from the text so that the same text
+    sends the same context (the CLI's are random, which defeats the cache of ``COPY .``)."""
+    import hashlib
+
+    return ".dockerfile." + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
 def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | None = None,
-                 extra_labels: dict[str, str] | None = None) -> dict[str, Any]:
-    params: dict[str, Any] = {"dockerfile": DOCKERFILE_NAME, "rm": "1", "forcerm": "1",
+                 extra_labels: dict[str, str] | None = None, dockerfile: str = DOCKERFILE_NAME) -> dict[str, Any]:
+    params: dict[str, Any] = {"dockerfile": dockerfile, "rm": "1", "forcerm": "1",
                               "version": "2" if backend == "buildkit" else "1"}
     if target_key:
         params["target"] = target_key

@@ -1,13 +1,17 @@
 """The build context as a streamed GNU tar: measured before upload, never held in memory.
 
-The Dockerfile text is added under a private name so unsaved text can be built, a
-Dockerfile outside the context works, and the user's files are never written.
+What reaches the engine is what the docker CLI sends, so ``COPY .`` sees the same files:
+a Dockerfile inside the context travels as its own entry (unsaved text takes the place of
+the file, as a save would), and one from elsewhere goes under a name that the context's
+.dockerignore then lists, as the CLI does (the classic builder drops such a file). The
+user's files are never written.
 """
 from __future__ import annotations
 
 import os
 import stat
 import tarfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +49,7 @@ class BuildContext:
     entries: list[Entry] = field(default_factory=list)
     ignore_file: Path | None = None
     size: int = 0
+    dockerfile: str = ""  # the Dockerfile's name in the context (the build's dockerfile=)
 
     @property
     def files(self) -> int:
@@ -146,8 +151,11 @@ def _header(info: tarfile.TarInfo) -> bytes:
 
 
 def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: str,
-         dockerfile_path: str | os.PathLike | None = None, files: bool = True) -> BuildContext:
-    """Walk the context honouring .dockerignore; add the Dockerfile text as ``dockerfile_name``.
+         dockerfile_path: str | os.PathLike | None = None, files: bool = True,
+         hide_outside: bool = False) -> BuildContext:
+    """Walk the context honouring .dockerignore. A Dockerfile at ``dockerfile_path`` inside the
+    context is sent as its own entry, carrying ``dockerfile_text``; any other goes in as
+    ``dockerfile_name``, which ``hide_outside`` adds to .dockerignore (the CLI's way).
     ``files=False`` sends the Dockerfile alone (for builds that read nothing from the context)."""
     root = Path(context_dir)
     if not files:
@@ -159,8 +167,13 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     except ValueError as exc:
         raise ContextError(str(exc)) from exc
     ctx = BuildContext(root, ignore_file=ignore_file)
+    own = place_in_context(root, dockerfile_path)
+    data = dockerfile_text.encode("utf-8")
     for name, path, st in _walk(root, matcher):
-        if name == dockerfile_name:
+        if name == own and stat.S_ISREG(st.st_mode):
+            ctx.entries.append(_own_entry(name, path, st, data))
+            continue
+        if name == dockerfile_name and own is None:
             continue
         info = _info(name, st)
         if stat.S_ISDIR(st.st_mode):
@@ -174,7 +187,65 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
         else:
             continue  # sockets, fifos, devices: the CLI skips them too
         ctx.entries.append(Entry(name, path, info))
+    if own is not None:
+        if not any(e.name == own for e in ctx.entries):  # .dockerignore leaves it out: the engine still needs it
+            ctx.entries.append(_own_entry(own, Path(root, own), None, data))
+        return _finish(ctx, None, own)
+    if hide_outside:
+        _list_in_dockerignore(ctx, dockerfile_name)
     return _finish(ctx, dockerfile_text, dockerfile_name)
+
+
+def place_in_context(root: Path, dockerfile_path: str | os.PathLike | None) -> str | None:
+    """The Dockerfile's slash path inside the context, or None when it lies elsewhere
+    (symbolic links resolved, as the CLI resolves them)."""
+    if dockerfile_path is None:
+        return None
+    real_root, real_file = os.path.realpath(root), os.path.realpath(dockerfile_path)
+    rel = os.path.relpath(real_file, real_root)
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def _own_entry(name: str, path: Path, st: os.stat_result | None, data: bytes) -> Entry:
+    """The Dockerfile's own entry: the file itself when the text is what it holds, else the
+    text in its place, with the file's mode, as a save would leave it."""
+    try:
+        st = st or path.stat()
+        with open(path, "rb") as fh:
+            same = fh.read(len(data) + 1) == data
+    except OSError:
+        st, same = None, False
+    if st is not None and same and stat.S_ISREG(st.st_mode):
+        info = _info(name, st)
+        info.size = st.st_size
+        return Entry(name, path, info)
+    info = tarfile.TarInfo(name)
+    info.mode = stat.S_IMODE(st.st_mode) if st is not None else 0o644
+    info.mtime = int(st.st_mtime) if st is not None else 0  # stable: the same text, the same stream
+    info.size = len(data)
+    return Entry(name, None, info, data)
+
+
+def _list_in_dockerignore(ctx: BuildContext, name: str) -> None:
+    """Add ``name`` to the context's .dockerignore, creating one that also lists itself if
+    there is none: what the docker CLI does with a Dockerfile from outside the context."""
+    for index, entry in enumerate(ctx.entries):
+        if entry.name == ".dockerignore" and entry.info.isreg():
+            try:
+                old = entry.path.read_bytes() if entry.path is not None else (entry.data or b"")
+            except OSError as exc:
+                raise ContextError(_unreadable(entry.path, exc)) from None
+            content = old + b"\n" + name.encode() + b"\n"
+            info = entry.info
+            info.size = len(content)
+            ctx.entries[index] = Entry(entry.name, None, info, content)
+            return
+    content = b".dockerignore\n" + name.encode() + b"\n"
+    info = tarfile.TarInfo(".dockerignore")
+    info.size, info.mode, info.mtime = len(content), 0o600, int(time.time())
+    ctx.entries.append(Entry(".dockerignore", None, info, content))
 
 
 def _check_readable(path: Path) -> None:
@@ -185,11 +256,14 @@ def _check_readable(path: Path) -> None:
         raise ContextError(_unreadable(path, exc)) from None
 
 
-def _finish(ctx: BuildContext, dockerfile_text: str, dockerfile_name: str) -> BuildContext:
-    data = dockerfile_text.encode("utf-8")
-    info = tarfile.TarInfo(dockerfile_name)
-    info.size, info.mode, info.mtime = len(data), 0o644, 0  # fixed: same text, same stream
-    ctx.entries.append(Entry(dockerfile_name, None, info, data))
+def _finish(ctx: BuildContext, dockerfile_text: str | None, dockerfile_name: str) -> BuildContext:
+    """Add the Dockerfile text as ``dockerfile_name`` (unless it is already an entry: None)."""
+    if dockerfile_text is not None:
+        data = dockerfile_text.encode("utf-8")
+        info = tarfile.TarInfo(dockerfile_name)
+        info.size, info.mode, info.mtime = len(data), 0o600, 0  # fixed: same text, same stream
+        ctx.entries.append(Entry(dockerfile_name, None, info, data))
+    ctx.dockerfile = dockerfile_name
     for entry in ctx.entries:
         entry.header = _header(entry.info)
     ctx.size = sum(e.tar_size for e in ctx.entries) + 2 * BLOCK

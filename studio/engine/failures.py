@@ -109,11 +109,14 @@ def _parse_hint(message: str, stage_map: StageMap, line: int) -> str:
     return ""
 
 
+_OUTSIDE_NAME = re.compile(r"\.dockerfile\.[0-9a-f]{20}")  # builder.outside_name
+
+
 def _first_line(message: str) -> str:
     lines = [ln for ln in message.splitlines() if ln.strip()]
     text = lines[0] if lines else message
     for prefix in ("failed to solve with frontend dockerfile.v0: ", "failed to solve with frontend gateway.v0: ",
                    "failed to create LLB definition: ", "failed to solve: "):
         text = text.replace(prefix, "")
-    text = text.replace(".stage-studio.Dockerfile", "the Dockerfile")  # our upload's name means nothing to the user
+    text = _OUTSIDE_NAME.sub("the Dockerfile", text)  # our upload's name means nothing to the user
     return text[:500]

@@ -98,7 +98,7 @@ def test_dockerignore_is_respected_in_the_image(run_build, docker_client):
     finally:
         container.remove(force=True)
     assert "ctx/a.txt" in names and "ctx/secret.key" not in names
-    assert not any(name.endswith(".stage-studio.Dockerfile") for name in names)  # our text never enters the image
+    assert not any(".dockerfile." in name for name in names)  # our text never enters the image
 
 
 def test_target_unnamed_stage_and_build_args(run_build, docker_client):

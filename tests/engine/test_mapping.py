@@ -99,5 +99,6 @@ def test_engine_errors_point_at_the_long_line_and_never_name_our_upload():
     assert failure.line == 2 and failure.stage == 0
     assert failure.message.startswith("line 2: dockerfile line greater than max allowed size of 65535")
     assert "line continuation" in failure.message
-    classic = explain("failed to parse .stage-studio.Dockerfile: dockerfile line greater than max allowed size", smap)
-    assert ".stage-studio" not in classic.message and "the Dockerfile" in classic.message
+    classic = explain("failed to parse .dockerfile.0123456789abcdef0123: dockerfile line greater than max allowed "
+                      "size", smap)
+    assert ".dockerfile." not in classic.message and "the Dockerfile" in classic.message

@@ -1,0 +1,144 @@
+"""The image is docker build's image: for each place a Dockerfile can come from, and for
+.dockerignore rules, the final image holds the same files (``docker export | tar t``) and
+has the same size as the one Debian's docker CLI builds from the same folder, on every
+engine. BuildKit builds are compared with ``DOCKER_BUILDKIT=1``, classic ones with ``=0``."""
+from __future__ import annotations
+
+import os
+import subprocess
+import tarfile
+
+import pytest
+from testimages import TEST_LABEL
+
+from studio.engine.builder import Build, BuildRequest
+
+BB = "stage-studio-test/busybox:latest"
+CLI = "/usr/bin/docker"
+TEXT = f"FROM {BB}\nCOPY . /ctx/\n"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CLI), reason="needs Debian's docker CLI (apt-get install docker.io)")
+
+
+def image_files(client, image_id: str) -> list[str]:
+    """Every path in the image's file system, as ``docker export | tar t`` lists it."""
+    container = client.api.create_container(image_id, command=["true"])["Id"]
+    try:
+        response = client.api.export(container, chunk_size=None)
+        with tarfile.open(fileobj=_Stream(response), mode="r|") as tar:
+            return sorted(member.name for member in tar)
+    finally:
+        client.api.remove_container(container, force=True)
+
+
+class _Stream:
+    """A file-like view of the export's chunks, so the tar is read as it arrives."""
+
+    def __init__(self, chunks) -> None:
+        self._chunks, self._buffer = iter(chunks), b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+def cli_image(engine, context, dockerfile=None, stdin: str | None = None, buildkit: bool = True) -> str:
+    args = [CLI, "build", "-q", "--label", f"{TEST_LABEL}=1"]
+    if stdin is not None:
+        args += ["-f", "-"]
+    elif dockerfile is not None:
+        args += ["-f", str(dockerfile)]
+    proc = subprocess.run([*args, str(context)], input=stdin, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": "1" if buildkit else "0"})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def studio_image(engine, context, text: str, dockerfile=None, buildkit: bool = True) -> str:
+    request = BuildRequest(text, str(context), dockerfile_path=str(dockerfile) if dockerfile else None,
+                           backend="buildkit" if buildkit else "classic", labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    return build.result.image_id
+
+
+def assert_same_image(engine, ours: str, theirs: str) -> None:
+    mine, cli = image_files(engine.client, ours), image_files(engine.client, theirs)
+    assert [p for p in mine if p.startswith("ctx/")] == [p for p in cli if p.startswith("ctx/")]
+    assert mine == cli
+    size = engine.client.api.inspect_image(ours)["Size"]
+    assert size == engine.client.api.inspect_image(theirs)["Size"]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A context with files, a sub-folder and a .dockerignore that uses `**` and negations."""
+    ctx = tmp_path / "ctx"
+    (ctx / "src" / "deep").mkdir(parents=True)
+    (ctx / "logs").mkdir()
+    (ctx / "a.txt").write_text("hello\n")
+    (ctx / "src" / "main.c").write_text("int main(void) { return 0; }\n")
+    (ctx / "src" / "deep" / "debug.log").write_text("noise\n")
+    (ctx / "src" / "deep" / "keep.log").write_text("kept\n")
+    (ctx / "logs" / "x.log").write_text("x\n")
+    (ctx / "secret.key").write_text("do not send\n")
+    (ctx / ".dockerignore").write_text("**/*.log\n!src/deep/keep.log\n*.key\n")
+    return ctx
+
+
+BACKENDS = [pytest.param(True, id="buildkit"), pytest.param(False, id="classic")]
+
+
+@pytest.mark.parametrize("buildkit", BACKENDS)
+def test_dockerfile_inside_the_context(engine, folder, buildkit):
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(TEXT)
+    ours = studio_image(engine, folder, TEXT, dockerfile, buildkit)
+    assert_same_image(engine, ours, cli_image(engine, folder, dockerfile, buildkit=buildkit))
+    assert "ctx/Dockerfile" in image_files(engine.client, ours)  # docker build's COPY . carries it too
+
+
+@pytest.mark.parametrize("buildkit", BACKENDS)
+def test_unsaved_text_sees_what_a_save_would_show(engine, folder, buildkit):
+    dockerfile = folder / "Dockerfile"
+    unsaved = TEXT + "LABEL edited=yes-and-longer\n"
+    dockerfile.write_text(unsaved)  # the reference: what docker build makes after a save
+    theirs = cli_image(engine, folder, dockerfile, buildkit=buildkit)
+    dockerfile.write_text(TEXT)  # the file on disk is the older text
+    ours = studio_image(engine, folder, unsaved, dockerfile, buildkit)
+    assert dockerfile.read_text() == TEXT  # the user's file is not written
+    assert_same_image(engine, ours, theirs)
+    assert engine.client.api.inspect_image(ours)["Config"]["Labels"]["edited"] == "yes-and-longer"
+
+
+@pytest.mark.parametrize("buildkit", BACKENDS)
+def test_dockerfile_outside_the_context(engine, folder, tmp_path, buildkit):
+    dockerfile = tmp_path / "elsewhere" / "build.Dockerfile"
+    dockerfile.parent.mkdir()
+    dockerfile.write_text(TEXT)
+    ours = studio_image(engine, folder, TEXT, dockerfile, buildkit)
+    assert_same_image(engine, ours, cli_image(engine, folder, dockerfile, buildkit=buildkit))
+
+
+@pytest.mark.parametrize("buildkit", BACKENDS)
+def test_dockerfile_from_standard_input(engine, folder, buildkit):
+    ours = studio_image(engine, folder, TEXT, None, buildkit)
+    assert_same_image(engine, ours, cli_image(engine, folder, stdin=TEXT, buildkit=buildkit))
+
+
+@pytest.mark.parametrize("buildkit", BACKENDS)
+def test_dockerfile_that_dockerignore_excludes(engine, folder, buildkit):
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(TEXT)
+    (folder / ".dockerignore").write_text("Dockerfile\n.dockerignore\n**/*.log\n!src/deep/keep.log\n*.key\n")
+    ours = studio_image(engine, folder, TEXT, dockerfile, buildkit)
+    assert_same_image(engine, ours, cli_image(engine, folder, dockerfile, buildkit=buildkit))
+    assert "ctx/Dockerfile" not in image_files(engine.client, ours)
