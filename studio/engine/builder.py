@@ -147,6 +147,9 @@ class Build:
         self.backend = backend = self._choose_backend(client)
         self._sent_text = text
         sent = self._open(client, build_params(req, backend, None, self._target_key, dockerfile=ctx.dockerfile), ctx)
+        if backend == "buildkit" and self.session is None and ctx.dockerfile_added:
+            yield BuildWarning(f"without a BuildKit session the engine reads the Dockerfile from the uploaded "
+                               f"context, so COPY . also sees it as {ctx.dockerfile} (docker build's would not)")
         if parsed is None:
             parsed = self._prepare()
             if isinstance(parsed, BuildFailed):  # (the quick look above saw a FROM; the parser did not)

@@ -50,6 +50,9 @@ class BuildContext:
     ignore_file: Path | None = None
     size: int = 0
     dockerfile: str = ""  # the Dockerfile's name in the context (the build's dockerfile=)
+    # the Dockerfile entry is not a file docker build's context would hold (it comes from
+    # elsewhere, or .dockerignore leaves it out): only the classic builder drops it again
+    dockerfile_added: bool = False
 
     @property
     def files(self) -> int:
@@ -190,9 +193,11 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     if own is not None:
         if not any(e.name == own for e in ctx.entries):  # .dockerignore leaves it out: the engine still needs it
             ctx.entries.append(_own_entry(own, Path(root, own), None, data))
+            ctx.dockerfile_added = True
         return _finish(ctx, None, own)
     if hide_outside:
         _list_in_dockerignore(ctx, dockerfile_name)
+    ctx.dockerfile_added = True
     return _finish(ctx, dockerfile_text, dockerfile_name)
 
 

@@ -91,3 +91,40 @@ def test_dockerfile_only_context(context_dir):
     ctx = scan(context_dir, "FROM scratch\n", NAME, files=False)
     names = tarfile.open(fileobj=io.BytesIO(_tar(ctx)[0])).getnames()
     assert names == [NAME] and ctx.files == 1
+
+
+def test_a_dockerfile_inside_the_context_travels_as_its_own_entry(context_dir):
+    dockerfile = context_dir / "sub" / "app.Dockerfile"
+    dockerfile.parent.mkdir()
+    dockerfile.write_text("FROM scratch\n")
+    dockerfile.chmod(0o640)
+    saved = scan(context_dir, "FROM scratch\n", NAME, dockerfile, hide_outside=True)
+    entry = next(e for e in saved.entries if e.name == "sub/app.Dockerfile")
+    assert saved.dockerfile == "sub/app.Dockerfile" and entry.path == dockerfile and not saved.dockerfile_added
+    assert NAME not in {e.name for e in saved.entries}
+    unsaved = scan(context_dir, "FROM scratch\nLABEL a=b\n", NAME, dockerfile, hide_outside=True)
+    entry = next(e for e in unsaved.entries if e.name == "sub/app.Dockerfile")
+    assert entry.data == b"FROM scratch\nLABEL a=b\n" and entry.info.size == len(entry.data)
+    assert entry.info.mode == 0o640 and dockerfile.read_text() == "FROM scratch\n"
+
+
+def test_a_dockerfile_from_elsewhere_is_listed_in_dockerignore_as_the_cli_does(context_dir, tmp_path):
+    outside = tmp_path / "elsewhere.Dockerfile"
+    outside.write_text("FROM scratch\n")
+    ctx = scan(context_dir, "FROM scratch\n", ".dockerfile.0123456789abcdef0123", outside, hide_outside=True)
+    by_name = {e.name: e for e in ctx.entries}
+    assert ctx.dockerfile == ".dockerfile.0123456789abcdef0123" and ctx.dockerfile_added
+    assert by_name[".dockerignore"].data == b"*.key\n\n.dockerfile.0123456789abcdef0123\n"
+    (context_dir / ".dockerignore").unlink()
+    ctx = scan(context_dir, "FROM scratch\n", ".dockerfile.0123456789abcdef0123", None, hide_outside=True)
+    assert {e.name: e for e in ctx.entries}[".dockerignore"].data == b".dockerignore\n.dockerfile.0123456789abcdef0123\n"
+    assert sum(e.tar_size for e in ctx.entries) + 1024 == ctx.size
+
+
+def test_a_dockerfile_that_dockerignore_leaves_out_is_still_sent(context_dir):
+    dockerfile = context_dir / "Dockerfile"
+    dockerfile.write_text("FROM scratch\n")
+    (context_dir / ".dockerignore").write_text("Dockerfile\n")
+    ctx = scan(context_dir, "FROM scratch\n", NAME, dockerfile, hide_outside=True)
+    assert ctx.dockerfile == "Dockerfile" and ctx.dockerfile_added
+    assert [e.name for e in ctx.entries].count("Dockerfile") == 1

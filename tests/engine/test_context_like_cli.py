@@ -142,3 +142,15 @@ def test_dockerfile_that_dockerignore_excludes(engine, folder, buildkit):
     ours = studio_image(engine, folder, TEXT, dockerfile, buildkit)
     assert_same_image(engine, ours, cli_image(engine, folder, dockerfile, buildkit=buildkit))
     assert "ctx/Dockerfile" not in image_files(engine.client, ours)
+
+
+def test_without_a_session_a_dockerfile_from_elsewhere_is_announced(engine, folder):
+    """Over a plain tar upload BuildKit reads the Dockerfile from the context itself, so one
+    from elsewhere is also seen by COPY .: the build says so instead of hiding it."""
+    request = BuildRequest(TEXT, str(folder), backend="buildkit", session=False, labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert build.result.ok
+    warnings = [e.message for e in events if e.event == "warning"]
+    name = next(p for p in image_files(engine.client, build.result.image_id) if p.startswith("ctx/.dockerfile."))
+    assert any(name.removeprefix("ctx/") in w and "COPY ." in w for w in warnings), warnings
