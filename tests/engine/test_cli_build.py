@@ -153,9 +153,10 @@ def test_a_dockerfile_from_standard_input_sends_no_context(tmp_path, docker_clie
     proc = cli("build", "-", "--json", *LABEL, input=text, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     context = json.loads(proc.stdout.splitlines()[0])
-    assert context["event"] == "context" and context["files"] == 1  # the Dockerfile alone
+    # the Dockerfile, and the .dockerignore that keeps it out of COPY . (the docker CLI's way)
+    assert context["event"] == "context" and context["files"] == 2
     proc = cli("build", "-", "--json", "--context", str(tmp_path), *LABEL, input=text)
-    assert json.loads(proc.stdout.splitlines()[0])["files"] == 2
+    assert json.loads(proc.stdout.splitlines()[0])["files"] == 3  # and here.txt
 
 
 def test_a_file_that_is_not_a_utf8_dockerfile_is_refused_like_graph_does(tmp_path):
