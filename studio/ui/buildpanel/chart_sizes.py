@@ -39,7 +39,9 @@ class StageSizesChart(BuildChart):
             self.removeItem(item)
         self._texts = []
         self.labels, self.values, self.kinds, self.ghost_values = [], [], [], []
+        self.saved = self.final_size = None  # (an earlier record's saving must not stay in view)
         self.getPlotItem().getAxis("bottom").set_labels([])
+        self.update()
         if record is None:
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])

@@ -52,13 +52,54 @@ class BuildController(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
-        self._build_key: str | None = None
+        self._build_key: str | None = None  # the document the running (or last) build is of
+        self._doc_key: str | None = None  # the document the window shows
+        self._kept: dict[str, tuple] = {}  # per document: its last session, result and built texts
+        self._built_texts = None
         self.make_build = Build  # (request, client=None) -> a Build; benchmarks feed synthetic streams
 
     # ---- requests -----------------------------------------------------------------
     def file_key(self) -> str | None:
-        path = getattr(self.window, "path", None)
-        return str(path) if path else None
+        """The document results belong to (history, baseline, the last build)."""
+        return self.window.files.document_key()
+
+    # ---- results belong to a document ------------------------------------------------
+    def switch_document(self, key: str) -> None:
+        """Another document is in the window: the last one's results (charts, log, marks,
+        failure banner) leave with it and come back when it is opened again in this run;
+        a build still running for it is cancelled."""
+        if key == self._doc_key:
+            return
+        if self._doc_key is not None:
+            self.cancel()
+            self._kept[self._doc_key] = (self.session, self.last_result, self._built_texts)
+        self._doc_key = key
+        self.session, self.last_result, self._built_texts = self._kept.pop(key, (None, None, None))
+        self.banner.hide()
+        self._reset_marks()
+        self.log.set_session(self.session)
+        self.log.refill()
+        record = self.history.latest(key)
+        if record is not None:
+            self.show_record(record)
+            self.mark_outdated()
+        else:
+            self.charts.show_record(None, None, [])
+            self.charts.timeline.set_steps([], [])
+        if self.window.statusBar().currentMessage().startswith(("Build", "Built")):
+            self.window.statusBar().clearMessage()
+
+    def rename_document(self, key: str) -> None:
+        """The document was saved under a new name: its results follow it."""
+        old, self._doc_key = self._doc_key, key
+        if old is not None and old != key:
+            self.history.rename(old, key)
+            if self._build_key == old:
+                self._build_key = key
+
+    def _attached(self) -> bool:
+        """Whether the build running (or just ended) is of the document shown."""
+        return self._build_key == self._doc_key
 
     def context_dir(self) -> str:
         """The folder chosen in the bar, else the Dockerfile's folder, else an empty temporary one."""
@@ -126,7 +167,7 @@ class BuildController(QObject):
     def mark_outdated(self, doc=None) -> None:
         """Grey the build numbers of the boxes whose stage text changed since the build
         they show (and of the stages built on them); called after every re-parse."""
-        built = getattr(self, "_built_texts", None)
+        built = self._built_texts
         sync = self.window.controller
         if built is None or self.running() or sync.stale:
             return
@@ -148,7 +189,7 @@ class BuildController(QObject):
 
     def _on_batch(self, events: list) -> None:
         session = self.session
-        if session is None:
+        if session is None or not self._attached():
             return
         had_plan = bool(session.stages)
         changed, new_lines = session.apply(events)
@@ -173,7 +214,7 @@ class BuildController(QObject):
 
     def _on_tick(self) -> None:
         session = self.session
-        if session is None:
+        if session is None or not self._attached():
             return
         nodes = self._nodes()
         for index, stage in session.stages.items():
@@ -189,10 +230,17 @@ class BuildController(QObject):
     # ---- the end ------------------------------------------------------------------
     def _on_done(self, build) -> None:
         self._tick.stop()
-        session = self.session
-        result = build.result if build is not None else None
-        self.last_result = result
         self.bar.set_running(False)
+        result = build.result if build is not None else None
+        if not self._attached():  # its document left the window: it keeps only a history entry
+            session, _last, built = self._kept.get(self._build_key, (None, None, None))
+            if session is not None:
+                session.result = session.result or result
+                self.history.add(self._build_key, session, result)
+                self._kept[self._build_key] = (session, result, built)
+            return
+        session = self.session
+        self.last_result = result
         if session is None:
             return
         if result is not None and session.result is None:

@@ -92,7 +92,7 @@ def deltas(record: BuildRecord, baseline: BuildRecord | None) -> dict[int, Delta
 
 
 class BuildHistory:
-    """Builds of this session, per file (``None`` for untitled), newest last."""
+    """Builds of this session, per document (its file, or ``untitled:<id>``), newest last."""
 
     def __init__(self, limit: int = 50) -> None:
         self.limit = limit
@@ -107,6 +107,13 @@ class BuildHistory:
         records.append(record)
         del records[:-self.limit]
         return record
+
+    def rename(self, old: str | None, new: str | None) -> None:
+        """A document saved under a new name keeps its builds and baseline."""
+        if old in self._records:
+            self._records[new] = self._records.pop(old)
+        if old in self._baseline:
+            self._baseline[new] = self._baseline.pop(old)
 
     def records(self, key: str | None) -> list[BuildRecord]:
         return list(self._records.get(key, []))

@@ -113,6 +113,9 @@ class BuildPanel(QObject):
             if session is not None and index in session.stages and session.stages[index].state == "failed":
                 self.show_log(index)
 
+        window.files.sig_saved.connect(lambda: controller.rename_document(window.files.document_key()))
+        window.files.sig_loaded.connect(lambda: controller.switch_document(window.files.document_key()))
+        controller.switch_document(window.files.document_key())
         window.controller.sig_document_changed.connect(on_document)
         window.controller.sig_document_changed.connect(controller.mark_outdated)
         on_document()
