@@ -2,7 +2,9 @@
 
 Each subcommand lives in ``studio/commands/<name>.py`` with ``add_arguments(parser)``
 and ``run(args) -> int``; they are imported only when used, so a headless command never
-loads Qt.
+loads Qt. ``export`` draws with Qt, so it lives in ``studio.ui.graph.export``: this module is the
+one place that reaches both the commands and the ui (the import contracts in
+pyproject.toml keep them apart otherwise).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ SUBCOMMANDS = {
     "lint": "check a Dockerfile for mistakes and size problems",
     "prune": "remove the images Stage Studio made for measuring sizes",
 }
+COMMAND_MODULES = {"export": "studio.ui.graph.export"}
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -42,7 +45,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, help_text in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name == only:
-            module = importlib.import_module(f"studio.commands.{name}")
+            module = importlib.import_module(COMMAND_MODULES.get(name, f"studio.commands.{name}"))
             module.add_arguments(p)
             p.set_defaults(_run=module.run)
     return parser

@@ -13,6 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
+from studio.core.options import parse_pairs
 from studio.core.units import human_size
 
 
@@ -25,24 +26,6 @@ def _refuse(message: str, as_json: bool = False):
 
         print(json.dumps(BuildResult(False, None, 0.0, error=BuildFailed(message)).to_json()), flush=True)
     raise SystemExit(2)
-
-
-def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
-    out = {}
-    for value in values or []:
-        key, sep, val = value.partition("=")
-        if not key:
-            raise ValueError(f"bad {what} {value!r} (expected KEY=VALUE)")
-        if not sep and what == "--label":  # a label without a value is an empty label, as docker sets it
-            val = ""
-        elif not sep:  # --build-arg NAME takes the value from the environment, as docker does
-            import os
-
-            if key not in os.environ:
-                continue
-            val = os.environ[key]
-        out[key] = val
-    return out
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +63,8 @@ def _request(args: argparse.Namespace, empty_context: str):
         else:
             path = Path(args.file)
             text, default_context = read_dockerfile(path), path.resolve().parent
-        build_args, labels = _pairs(args.build_arg, "--build-arg"), _pairs(args.label, "--label")
+        build_args = parse_pairs(args.build_arg, "--build-arg")
+        labels = parse_pairs(args.label, "--label", bare="empty")  # an empty label, as docker sets it
         secret_specs, ssh_specs = _session_specs(args)
     except (DockerfileReadError, ValueError) as exc:
         _refuse(str(exc), args.json)
@@ -217,7 +201,7 @@ class Display:
             if not self.tty and event.state != "skipped":
                 self._say(f"[{row.label}] {MARKS[event.state]} {row.elapsed}".rstrip())
         elif kind == "warning":
-            self._say(f"warning: {'line %d: ' % event.line if event.line else ''}{event.message}")
+            self._say(f"warning: {f'line {event.line}: ' if event.line else ''}{event.message}")
         elif kind == "build_failed":
             self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})"
                                                     if event.exit_code and "exit code" not in event.message else ""))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from studio.core.edits_base import EditError
 from studio.core.edits_ops import OPERATIONS, Operation, apply_operations
-from studio.core.files import DockerfileReadError, atomic_write_bytes, read_dockerfile
+from studio.core.files import DockerfileReadError, read_dockerfile
+from studio.core.options import write_atomically
 
 
 class _Collect(argparse.Action):
@@ -21,7 +21,7 @@ class _Collect(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
         found = list(getattr(namespace, "operations", None) or [])
         found.append((self.const, values))
-        setattr(namespace, "operations", found)
+        namespace.operations = found
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,11 +67,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"stage-studio edit: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
-
-
-def write_atomically(path: str, data: bytes, command: str) -> None:
-    """Replace ``path`` atomically (see studio.core.files.atomic_write_bytes); a note about
-    hard links that the save split goes to stderr."""
-    note = atomic_write_bytes(Path(path), data)
-    if note:
-        print(f"stage-studio {command}: note: {note}", file=sys.stderr)

@@ -10,10 +10,9 @@ import sys
 
 from studio.core import parse
 from studio.core.files import DockerfileReadError, read_dockerfile
-from studio.commands.edit import write_atomically
-from studio.commands.graph import parse_build_args
 from studio.core.lint import RULES, fix_all, lint, parser_only, rule_docs
 from studio.core.lint.sarif import column, to_sarif
+from studio.core.options import parse_pairs, write_atomically
 
 PROG = "stage-studio lint"
 
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         text = _read(args.file)
-        build_args = parse_build_args(args.build_arg)
+        build_args = parse_pairs(args.build_arg)
     except (OSError, ValueError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def prune_measuring_images(client, dry_run: bool = False) -> tuple[list[str], int, list[str]]:
     """Remove every image labelled as a measuring image; returns (ids, bytes, errors)."""
-    from studio.engine.builder import MEASURE_LABEL
+    from studio.engine.sizes import MEASURE_LABEL
 
     removed, size, errors = [], 0, []
     for image in client.api.images(filters={"label": f"{MEASURE_LABEL}=1"}):

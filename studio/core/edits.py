@@ -216,10 +216,3 @@ def set_base(doc: Document, stage: int | str, image: str) -> list[TextEdit]:
     if word.text == image:
         return []
     return [TextEdit(word.start, word.end, image)]
-
-
-# The string form of these operations (what ``stage-studio edit`` takes), for callers
-# that script edits: ``apply_operation(text, Operation("rename-stage", "old=new"))``.
-from studio.core.edits_ops import Operation, apply_operation, apply_operations  # noqa: E402
-
-__all__ += ["Operation", "apply_operation", "apply_operations"]

@@ -1,11 +1,13 @@
 """Graph operations written as short strings (the CLI's ``--rename-stage OLD=NEW``,
 ``--add-copy FROM:TO:SRC[:DEST]``, ...), parsed and applied one after another with a
-re-parse between them. Used by ``stage-studio edit``; usable by scripts too."""
+re-parse between them. Used by ``stage-studio edit``; usable by scripts too:
+``apply_operation(text, Operation("rename-stage", "old=new"))``."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from studio.core import edits as ops
 from studio.core.edits_base import STAGE_NAME_RE, EditError
 from studio.core.model import TextEdit
 
@@ -73,8 +75,6 @@ def _stage_tail(value: str) -> tuple[str, str | None]:
 
 def operation_edits(doc, op: Operation) -> list[TextEdit]:  # noqa: ANN001 - a Document
     """The text edits for one operation on a parsed document."""
-    from studio.core import edits as ops  # edits re-exports this module's names
-
     v = op.value
     if op.kind == "rename-stage":
         old, new = _split(v, "=", "OLD=NEW")

@@ -9,7 +9,8 @@ Pure functions over a StageGraph. Build sizes come in as any objects with ``size
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol
+from typing import Any, Protocol
+from collections.abc import Iterable
 
 from studio.core.model import Edge, Instruction, Stage, StageGraph
 from studio.core.units import human_size

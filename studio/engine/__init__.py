@@ -6,8 +6,8 @@ Public API (import the submodules; this package imports nothing so CLI startup s
   never hangs), ``connect(timeout) -> docker.DockerClient`` (DOCKER_HOST, TLS variables,
   ssh://, docker contexts), ``EngineUnavailable``.
 - ``studio.engine.builder``: ``BuildRequest``, ``Build(request, client=None)`` with
-  ``events()`` (a generator), ``cancel()`` (any thread, any moment) and ``result``;
-  ``MEASURE_LABEL`` marks the images the size pass makes. Every Engine API call goes
+  ``events()`` (a generator), ``cancel()`` (any thread, any moment) and ``result``.
+- ``studio.engine.sizes``: the size pass; ``MEASURE_LABEL`` marks the images it makes. Every Engine API call goes
   through the docker SDK unless ``STAGE_STUDIO_ENGINE_CLIENT=light`` asks for the small
   socket client in ``rawhttp`` (local sockets only).
 - ``studio.engine.events``: the event dataclasses (``to_json()`` each) and ``BuildResult``.

@@ -21,7 +21,6 @@ from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildR
                                   BuildWarning, ContextReady, ContextSent, SizesReady, StageResult)
 
 Backend = Literal["auto", "buildkit", "classic"]
-MEASURE_LABEL = "io.github.stagestudio.measure"
 DOCKERFILE_NAME = "Dockerfile"  # the name of a Dockerfile sent alone (no context)
 READ_CHUNK = 64 * 1024
 
@@ -74,6 +73,14 @@ class Build:
         self._over = False  # events() has ended
         self.session: Any = None  # the BuildKit session serving this build, when one is open
         self._sent_text: str | None = None
+        self._children: list[Build] = []  # the size pass's measuring builds
+
+    def spawn(self, request: BuildRequest, send_context: bool = True) -> Build:
+        """A build on this build's engine client (the size pass builds each stage as a
+        target this way); ``cancel()`` here cancels it too."""
+        child = Build(request, client=self._client, send_context=send_context)
+        self._children.append(child)
+        return child
 
     @property
     def cancelled(self) -> bool:
@@ -88,7 +95,7 @@ class Build:
             _shutdown(sock)
         if self.session is not None:
             self.session.close()
-        for child in list(getattr(self, "_children", [])):  # measuring builds
+        for child in list(self._children):  # measuring builds
             child.cancel()
 
     # ---- the generator -------------------------------------------------------------
@@ -215,7 +222,7 @@ class Build:
         text = req.dockerfile_text
         self._target_key = None
         if req.target is not None and graph.target is not None:
-            from studio.engine.sizes import named_text
+            from studio.engine.mapping import named_text
 
             text, self._target_key = named_text(document, stage_map, graph.target)
             stage_map.by_key.setdefault(self._target_key, stage_map.stages[graph.target])

@@ -107,9 +107,10 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
         except Exception as exc:  # noqa: BLE001 - any failure becomes a status message
             ssh = getattr(client, "_stage_studio_ssh", None)
             if ssh is not None and ssh.ssh_error():  # ssh's own words say why, better than a reset
-                exc = EngineUnavailable(f"cannot reach the Docker Engine at {_where(endpoint)} over ssh: "
-                                        f"{ssh.ssh_error()[:300]}")
-            outcome["error"] = exc
+                outcome["error"] = EngineUnavailable(
+                    f"cannot reach the Docker Engine at {_where(endpoint)} over ssh: {ssh.ssh_error()[:300]}")
+            else:
+                outcome["error"] = exc
 
     worker = threading.Thread(target=attempt, name="docker-connect", daemon=True)
     worker.start()
@@ -150,12 +151,12 @@ def _make_client(endpoint: Endpoint, timeout: float):
     """The SDK client, at the SDK's minimum API version until the ping negotiates (this
     skips the SDK's own ``GET /version`` round trip: the ping says the same)."""
     import docker  # lazy: the SDK pulls in requests/urllib3, not needed for --help
-    from docker.constants import MINIMUM_DOCKER_API_VERSION as first
+    from docker.constants import MINIMUM_DOCKER_API_VERSION
 
     if (endpoint.host or "").startswith("ssh://"):
         return _over_ssh(endpoint.host, timeout)
     if endpoint.host is None or endpoint.context == "default":
-        return _engine_ca_first(docker.from_env(timeout=timeout, version=first))
+        return _engine_ca_first(docker.from_env(timeout=timeout, version=MINIMUM_DOCKER_API_VERSION))
     tls: Any = False
     if endpoint.host.startswith("tcp://") and endpoint.tls_dir is not None:
         files = {n: endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key")}
@@ -163,7 +164,7 @@ def _make_client(endpoint: Endpoint, timeout: float):
             client_cert=(str(files["cert"]), str(files["key"])) if files["cert"].exists() else None,
             ca_cert=str(files["ca"]) if files["ca"].exists() and not endpoint.skip_tls_verify else None,
             verify=not endpoint.skip_tls_verify)
-    return _engine_ca_first(docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout, version=first))
+    return _engine_ca_first(docker.DockerClient(base_url=endpoint.host, tls=tls, timeout=timeout, version=MINIMUM_DOCKER_API_VERSION))
 
 
 def _over_ssh(host: str, timeout: float):

@@ -239,3 +239,27 @@ def normalize_reference(ref: str) -> str:
     if digest:
         return f"{out}@{digest}"
     return f"{out}:{tag or 'latest'}"
+
+
+MEASURE_NAME = "stage-studio-measure"
+
+
+def named_text(document, stage_map, index: int) -> tuple[str, str]:
+    """Dockerfile text in which stage ``index`` has a name the engine accepts as a target.
+
+    Unnamed stages get `` AS <name>`` appended to their FROM line: lines, step numbers
+    and cache keys stay the same (names are not part of BuildKit's cache keys).
+    """
+    info = stage_map.stages[index]
+    text = document.text
+    if info.name:
+        return text, info.name.lower()
+    taken = {s.key for s in stage_map.stages}
+    name = f"{MEASURE_NAME}-{index}"
+    while name in taken:
+        name += "-x"
+    ins = document.stages[index].from_instruction
+    end = ins.content_end or ins.end
+    while end > ins.start and text[end - 1] in "\r\n":
+        end -= 1
+    return text[:end] + f" AS {name}" + text[end:], name

@@ -138,7 +138,7 @@ _WARNING = {1: ("vertex", "str"), 2: ("level", "int"), 3: ("short", "str"), 4: (
 
 def _message(cls, spec: dict[int, tuple[str, str]], buf: bytes):
     obj = cls()
-    for number, wire, value in fields(buf):
+    for number, _wire, value in fields(buf):
         entry = spec.get(number)
         if entry is None:
             continue

@@ -17,7 +17,7 @@ from studio.engine.events import BuildEvent, BuildWarning, LayerInfo, SizesStart
 
 _KEYWORDS = {"RUN", "COPY", "ADD", "WORKDIR", "ENV", "LABEL", "ARG", "USER", "EXPOSE", "VOLUME",
              "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "SHELL", "ONBUILD", "MAINTAINER"}
-MEASURE_NAME = "stage-studio-measure"
+MEASURE_LABEL = "io.github.stagestudio.measure"  # on every image made only to measure; prune removes them
 
 
 def history_keyword(created_by: str) -> str:
@@ -32,31 +32,8 @@ def history_keyword(created_by: str) -> str:
     return "RUN"  # classic RUN: "/bin/sh -c ..." or "|2 A=1 B=2 /bin/sh -c ..."
 
 
-def named_text(document, stage_map, index: int) -> tuple[str, str]:
-    """Dockerfile text in which stage ``index`` has a name the engine accepts as a target.
-
-    Unnamed stages get `` AS <name>`` appended to their FROM line: lines, step numbers
-    and cache keys stay the same (names are not part of BuildKit's cache keys).
-    """
-    info = stage_map.stages[index]
-    text = document.text
-    if info.name:
-        return text, info.name.lower()
-    taken = {s.key for s in stage_map.stages}
-    name = f"{MEASURE_NAME}-{index}"
-    while name in taken:
-        name += "-x"
-    ins = document.stages[index].from_instruction
-    end = ins.content_end or ins.end
-    while end > ins.start and text[end - 1] in "\r\n":
-        end -= 1
-    return text[:end] + f" AS {name}" + text[end:], name
-
-
 def measure(build, api) -> Iterator[BuildEvent]:
     """Fill ``build.result`` with sizes and layers; yields progress and warnings."""
-    from studio.engine.builder import MEASURE_LABEL
-
     result = build.result
     stage_map = build.stage_map
     built = [s for s in result.stages if s.state in ("done", "cached")]
@@ -248,7 +225,7 @@ def _existing_measures(api, key_label: str) -> dict[str, str]:
 def _measuring_builds(build, indexes: list[int], label: str,
                       keys: dict[int, str]) -> tuple[dict[int, str], list[str]]:
     """Build each stage as a target concurrently; returns {index: image id} and error messages."""
-    from studio.engine.builder import Build
+    from studio.engine.mapping import named_text
 
     images: dict[int, str] = {}
     errors: list[str] = []
@@ -260,9 +237,7 @@ def _measuring_builds(build, indexes: list[int], label: str,
                           no_cache=False, backend=build.backend or "auto",
                           labels={**build.request.labels, label: "1",
                                   **({f"{label}.key": keys[index]} if index in keys else {})})
-        children.append((index, Build(request, client=build._client,
-                                      send_context=build.stage_map.uses_context(index))))
-    build._children = [child for _, child in children]
+        children.append((index, build.spawn(request, send_context=build.stage_map.uses_context(index))))
     if build.cancelled:
         return images, ["sizes were not measured: the build was cancelled"]
 

@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.build.reveal.restored(settings, state is not None)
         return True
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.maybe_save():
             self.save_layout()
             self.files.close_cleanly()

@@ -334,7 +334,7 @@ class WindowFiles(QObject):
         self._say(f"Exported the graph to {path}", 5000)
         return True
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched, event) -> bool:
         """A file dragged onto the window opens in it."""
         if watched is not self.window or event.type() not in _DROPS:
             return False

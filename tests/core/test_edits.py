@@ -341,7 +341,7 @@ def test_backtick_escape_files():
 
 
 def test_operations_are_reachable_from_edits_module():
-    from studio.core.edits import Operation, apply_operation
+    from studio.core.edits_ops import Operation, apply_operation
 
     assert apply_operation("FROM alpine AS a\n", Operation("rename-stage", "a=b")) == "FROM alpine AS b\n"
 

@@ -120,7 +120,7 @@ def test_long_edges_get_routes_through_the_columns_they_cross():
     assert len(points) == 4  # a left and a right end in each of the two columns between
     xs = [x for x, _ in points]
     assert xs == sorted(xs) and xs[0] == pos["b"][0] and xs[-1] == pos["c"][0] + SIZE[0]
-    for x, y in points:  # the runs pass beside the boxes, never through them
+    for _x, y in points:  # the runs pass beside the boxes, never through them
         for n in ("b", "c"):
             assert not (pos[n][1] - 5 < y < pos[n][1] + SIZE[1] + 5)
     fixed_routes: dict = {}

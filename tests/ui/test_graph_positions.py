@@ -1,6 +1,8 @@
 """The positions store remembers box positions per Dockerfile, outside the file."""
 from __future__ import annotations
 
+import json
+
 from studio.ui.graph.positions import PositionStore, default_directory
 
 
@@ -24,7 +26,7 @@ def test_damaged_or_foreign_files_mean_no_positions(tmp_path):
     assert store.load(path) == {}
     store.file_for(path).write_text('{"file": "/elsewhere", "positions": {"x": [1, 2]}}')
     assert store.load(path) == {}
-    store.file_for(path).write_text('{"file": "%s", "positions": {"x": [1, 2], "bad": "zz"}}' % path.resolve())
+    store.file_for(path).write_text(json.dumps({"file": str(path.resolve()), "positions": {"x": [1, 2], "bad": "zz"}}))
     assert store.load(path) == {"x": (1.0, 2.0)}
 
 

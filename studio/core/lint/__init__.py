@@ -23,7 +23,8 @@ from studio.core.lint import (  # noqa: F401  (importing registers the rules)
     rules_vars,
 )
 from studio.core.lint.context import CheckOptions, LintContext, suppress_edits
-from studio.core.lint.registry import RULES, Finding, Rule, StaleFix, rule_docs
+from studio.core.lint.findings import Finding, Rule, StaleFix
+from studio.core.lint.registry import RULES, rule_docs
 
 if TYPE_CHECKING:
     from studio.core.document import Document

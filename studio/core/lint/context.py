@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from studio.core.lint.registry import Finding, Rule, StaleFix
+from studio.core.lint.findings import Finding, Rule, StaleFix
 from studio.core.model import Instruction, Stage, StageGraph, TextEdit
 
 if TYPE_CHECKING:
@@ -142,11 +142,6 @@ class LintContext:
             chain.append(idx)
             idx = self.stages[idx].base_stage
         return chain
-
-    def stage_of(self, ins: Instruction) -> Stage | None:
-        if ins.stage is None or not 0 <= ins.stage < len(self.stages):
-            return None
-        return self.stages[ins.stage]
 
     def root_image(self, stage: Stage) -> str | None:
         """The external image at the bottom of a stage's FROM chain (None for scratch)."""

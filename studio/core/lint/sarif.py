@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from studio.core.lint.registry import RULES, Rule
+from studio.core.lint.findings import Rule
+from studio.core.lint.registry import RULES
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -141,12 +141,12 @@ class BuildBar(QToolBar):
             widgets.append(self.widgetForAction(self.target_label_action))
         return sum(w.sizeHint().width() for w in widgets if w is not None)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched, event) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.LayoutRequest):
             self._fit_timer.start()
         return False
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_timer.start()
 

@@ -99,12 +99,12 @@ class CategoryAxis(pg.AxisItem):
         self.picture = None
         self.update()
 
-    def resizeEvent(self, ev=None) -> None:  # noqa: N802 (pyqtgraph override)
+    def resizeEvent(self, ev=None) -> None:
         super().resizeEvent(ev)
         if self.labels:
             self.refit()
 
-    def linkedViewChanged(self, view, newRange=None) -> None:  # noqa: N802,N803 (pyqtgraph override)
+    def linkedViewChanged(self, view, newRange=None) -> None:
         super().linkedViewChanged(view, newRange)
         if self.labels:
             self.refit()
@@ -124,7 +124,7 @@ class CategoryAxis(pg.AxisItem):
             rects.append(QRectF(px - w / 2, top, w, h))
         return rects
 
-    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs) -> None:  # noqa: N802 (pyqtgraph override)
+    def drawPicture(self, p, axisSpec, tickSpecs, textSpecs) -> None:
         super().drawPicture(p, axisSpec, tickSpecs, [])
         p.setFont(self.label_font())
         p.setPen(self.textPen())

@@ -145,11 +145,11 @@ class EngineIndicator(QWidget):
             width += math.ceil(QFontMetricsF(self.font()).horizontalAdvance(" " + text)) + 1
         return margins.left() + width + margins.right()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         height = max(self.fontMetrics().height(), self._dot_font_metrics().height())
         return QSize(self.width_for(self.level), height + 4)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
     def _dot_font(self) -> QFont:
@@ -160,7 +160,7 @@ class EngineIndicator(QWidget):
     def _dot_font_metrics(self) -> QFontMetrics:
         return QFontMetrics(self._dot_font())
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
         painter.setFont(self._dot_font())

@@ -86,7 +86,7 @@ class BuildPanel(QObject):
         return menu
 
     def _wire(self) -> None:
-        window, bar, log, charts, controller = self.window, self.bar, self.log, self.charts, self.controller
+        window, bar, charts, controller = self.window, self.bar, self.charts, self.controller
         known = {"path": object()}
 
         def on_document(_doc=None) -> None:
@@ -144,7 +144,7 @@ class _CancelOnClose(QObject):
         self.controller = controller
         self.window = window
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Close and self.controller.running():
             QTimer.singleShot(0, self._after_close)
         return False

@@ -59,7 +59,7 @@ class FindReplaceBar(QWidget):
         button.clicked.connect(slot)
         return button
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched, event) -> bool:
         escape = getattr(event, "key", lambda: None)() == Qt.Key.Key_Escape
         if escape and event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # ours: a window-wide Esc (e.g. cancel a build) must not take it

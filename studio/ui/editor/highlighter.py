@@ -86,7 +86,7 @@ class DockerfileHighlighter(QSyntaxHighlighter):
             self._stacks.append(stack)
         return HEREDOC_BASE + self._stack_ids[stack]
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+    def highlightBlock(self, text: str) -> None:
         state = self.previousBlockState()
         if state >= HEREDOC_BASE and state - HEREDOC_BASE < len(self._stacks):
             self._heredoc_line(text, self._stacks[state - HEREDOC_BASE])

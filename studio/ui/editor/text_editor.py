@@ -40,10 +40,10 @@ class LineNumberArea(QWidget):
         super().__init__(editor)
         self.editor = editor
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         return QSize(self.editor.gutter_width(), 0)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, event: QPaintEvent) -> None:
         self.editor.paint_gutter(event)
 
 
@@ -73,7 +73,7 @@ class TextEditor(QPlainTextEdit):
     def is_dark(self) -> bool:
         return self.palette().base().color().lightness() < 128
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         # Shift+Enter too: QPlainTextEdit would insert U+2028, which has no place in a Dockerfile
         plain = not (event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier))
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain and not self.isReadOnly():
@@ -85,7 +85,7 @@ class TextEditor(QPlainTextEdit):
         if not self.isReadOnly():
             toggle_comment(self)
 
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt override)
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
         """Dropped files are for the window to open, not paths to paste into the text."""
         if source.hasUrls() and any(url.isLocalFile() for url in source.urls()):
             return False
@@ -107,7 +107,7 @@ class TextEditor(QPlainTextEdit):
         if rect.contains(self.viewport().rect()):
             self._update_gutter_width()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         area = self.contentsRect()
         self.gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
@@ -196,7 +196,7 @@ class TextEditor(QPlainTextEdit):
         return "\n".join(s.format.toolTip() for s in self._diagnostic_selections
                          if s.cursor.selectionStart() <= position < max(s.cursor.selectionEnd(), s.cursor.selectionStart() + 1))
 
-    def event(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:  # hovering an underline tells what is wrong
             point = self.viewport().mapFromGlobal(event.globalPos())
             text = self.diagnostic_at(self.cursorForPosition(point).position())

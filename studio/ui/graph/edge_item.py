@@ -86,7 +86,7 @@ class EdgeItem(QGraphicsItem):
         self._tip_stale = True  # written when asked for: a new line above moves hundreds of edges
         self.adjust()
 
-    def toolTip(self) -> str:  # noqa: N802 (Qt name; the scene asks through help_tooltips)
+    def toolTip(self) -> str:
         if self._tip_stale:
             self._tip_stale = False
             what = {"from": "FROM (inherits)", "copy": "COPY --from", "mount": "RUN --mount from="}[self.kind]
@@ -192,7 +192,7 @@ class EdgeItem(QGraphicsItem):
     def path(self) -> QPainterPath:
         return self._path
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+    def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:

@@ -48,7 +48,7 @@ class ImageNode(NodeItem):
     def part_at(self, local: QPointF) -> tuple[str, None]:
         return "body", None
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+    def boundingRect(self) -> QRectF:
         return QRectF(-2, -2, self._width + T.PORT_R + 4, T.IMAGE_H + 6)
 
     def shape(self) -> QPainterPath:

@@ -59,7 +59,7 @@ class GraphInteraction(QObject):
         self._viewport.installEventFilter(self)
         view.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched, event) -> bool:
         kind = event.type()
         name = _MOUSE.get(kind) if watched is self._viewport else _KEYS.get(kind) if watched is self.view else None
         if name is None:

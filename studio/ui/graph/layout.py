@@ -12,7 +12,7 @@ in ``fixed`` keep their positions; only the others are placed, next to their nei
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 NodeId = Hashable
 Size = tuple[float, float]
@@ -30,7 +30,7 @@ class _Dummy(tuple):
     """A point where a long edge crosses a column: (edge number, layer). A tuple
     subclass so hashing stays in C (there are thousands of these in big files)."""
 
-    def __new__(cls, edge: int, layer: int) -> "_Dummy":
+    def __new__(cls, edge: int, layer: int) -> _Dummy:
         return super().__new__(cls, (edge, layer))
 
     @property

@@ -57,7 +57,7 @@ class Minimap(QWidget):
         s, off = self._scale()
         return QPointF((p.x() - off.x()) / s, (p.y() - off.y()) / s)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, event) -> None:
         scene = self._view.scene()
         theme = scene.theme
         painter = QPainter(self)
@@ -83,12 +83,12 @@ class Minimap(QWidget):
         painter.setBrush(fill)
         painter.drawRect(view_rect)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mousePressEvent(self, event) -> None:
         self._view.centerOn(self.to_scene(event.position()))
         self.update()
         event.accept()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mouseMoveEvent(self, event) -> None:
         if event.buttons() & Qt.MouseButton.LeftButton:
             self._view.centerOn(self.to_scene(event.position()))
             self.update()

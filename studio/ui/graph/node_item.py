@@ -30,7 +30,7 @@ class NodeItem(QGraphicsItem):
     def out_port(self) -> QPointF:
         return self.mapToScene(self.out_port_local())
 
-    def itemChange(self, change, value):  # noqa: N802 (Qt override)
+    def itemChange(self, change, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.adjust()

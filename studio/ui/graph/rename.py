@@ -14,13 +14,13 @@ class InlineEditor(QLineEdit):
 
     sig_cancelled = Signal()
 
-    def event(self, event) -> bool:  # noqa: N802 (Qt override)
+    def event(self, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
             event.accept()  # Esc is ours while renaming: the window's Esc (cancel a build) must not take it
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.sig_cancelled.emit()
             return

@@ -68,7 +68,7 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.selectionChanged.connect(self._focus_selection)
 
-    def helpEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def helpEvent(self, event) -> None:
         """Edges write their tooltips only when asked (see EdgeItem.toolTip): the ones
         under the pointer are brought up to date before Qt shows the first it finds."""
         for item in self.items(event.scenePos()):
@@ -356,7 +356,7 @@ class GraphScene(QGraphicsScene):
             view.viewport().update()
 
     # ----- looks --------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt override)
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, self.theme.background)
         scale = painter.worldTransform().m11()
         if self.show_grid and scale >= 0.45:

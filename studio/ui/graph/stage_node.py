@@ -186,7 +186,7 @@ class StageNode(NodeItem):
     def box_rect(self) -> QRectF:
         return QRectF(0, 0, T.NODE_WIDTH, self._height)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+    def boundingRect(self) -> QRectF:
         return QRectF(-T.PORT_R - 3, -20, T.NODE_WIDTH + 2 * T.PORT_R + 6, self._height + 24)
 
     def shape(self) -> QPainterPath:

@@ -204,7 +204,7 @@ class GraphView(QGraphicsView):
 
     def export(self, kind: str, path: str, **options) -> bool:
         """The graph as the user arranged it, to a PNG or SVG (False if it could not be written)."""
-        from studio.ui import export
+        from studio.ui.graph import export
 
         writer = export.export_png if kind == "png" else export.export_svg
         expanded = {n.key for n in self._scene.by_index.values() if n.expanded}
@@ -260,18 +260,18 @@ class GraphView(QGraphicsView):
         """Bring the overlays up to date. ``rect``: the boxes' rectangle, if just measured."""
         self.overlays.refresh(self.zoom(), self._scene.nodes_rect() if rect is None else rect)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._fit_pending:
             self.fit_to_view()
         self.refresh_overlays()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._fit_pending:
             QTimer.singleShot(0, self.fit_to_view)
 
-    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt override)
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         if self.minimap.isVisible():
             self.minimap.update()

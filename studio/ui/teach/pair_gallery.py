@@ -225,7 +225,7 @@ def open_chosen(window, chosen: list[tuple[Path, Path | None]]) -> bool:
         other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         keep = window.teach.compare_windows
         keep.append(other)
-        other.destroyed.connect(lambda _obj=None, w=other: keep.remove(w) if w in keep else None)
+        other.destroyed.connect(lambda _obj=None, w=other, kept=keep: kept.remove(w) if w in kept else None)
         other.resize(window.size())
         other.move(window.pos().x() + 60, window.pos().y() + 60)
         other.show()

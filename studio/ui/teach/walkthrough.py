@@ -179,7 +179,7 @@ class Walkthrough(QObject):
             self.end()  # the user closed the dock: the walk is over
 
     # -- keys ----------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) or not self.active:
             return False

@@ -1,10 +1,12 @@
-"""Draw a stage graph to a PNG or SVG file, with or without a window.
+"""Draw a stage graph to a PNG or SVG file, with or without a window; also the
+``stage-studio export`` command (it needs Qt to draw, so it lives here, not in commands).
 
 Export builds its own offscreen scene from the graph (optionally with the positions the
 user arranged), so a picture never shows the selection, the grid or the viewport.
 """
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import sys
@@ -131,3 +133,55 @@ def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | Non
     painter.end()
     atomic_write_bytes(Path(path), bytes(buffer.data()))
     return True
+
+
+# ``stage-studio export FILE --png|--svg OUT``: studio.cli runs it like a command module.
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the Dockerfile to draw ('-' reads standard input)")
+    out = parser.add_mutually_exclusive_group(required=True)
+    out.add_argument("--png", metavar="OUT", help="write a PNG picture to OUT")
+    out.add_argument("--svg", metavar="OUT", help="write an SVG drawing to OUT")
+    parser.add_argument("--scale", type=float, default=2.0,
+                        help="PNG pixels per graph unit (default: 2, sharp on HiDPI screens)")
+    parser.add_argument("--target", metavar="T", help="the stage to build (others are drawn as skipped)")
+    parser.add_argument("--build-arg", metavar="K=V", action="append", default=[],
+                        help="a build arg value (repeatable)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.core.options import UnusableInput, load_graph
+
+    if not 0.1 <= args.scale <= 8:
+        print("stage-studio export: --scale must be between 0.1 and 8", file=sys.stderr)
+        return 2
+    try:
+        graph = load_graph(args.file, args.target, args.build_arg)
+    except UnusableInput as exc:
+        print(f"stage-studio export: {exc}", file=sys.stderr)
+        return 2
+    if not graph.stages:
+        print(f"stage-studio export: {args.file} has no build stages (no FROM line); nothing to draw",
+              file=sys.stderr)
+        return 1
+    ensure_app()
+    out = args.png or args.svg
+    from studio.core.files import hard_link_note
+
+    note = hard_link_note(out)
+    try:
+        export_png(graph, out, args.scale) if args.png else export_svg(graph, out)
+    except OSError as exc:
+        print(f"stage-studio export: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if note:
+        print(f"stage-studio export: note: {note}", file=sys.stderr)
+    import stat
+
+    try:
+        to_a_file = stat.S_ISREG(os.stat(out).st_mode)
+    except OSError:
+        to_a_file = False
+    # written through a FIFO or /dev/stdout: the message must not mix into the picture
+    print(f"wrote {out} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
+    return 0
