@@ -83,7 +83,7 @@ def conform(doc: Document, text: str, indent: str = "", keyword_as: str | None =
         out += lines[1:]  # heredoc bodies are taken as they are
     else:
         cont = continuation_indent(doc) if len(lines) > 1 else ""
-        for i, line in enumerate(lines[1:], 1):
+        for line in lines[1:]:
             if not line.strip():
                 continue  # an empty line inside a continuation is deprecated
             if line[0] not in " \t":
