@@ -44,7 +44,7 @@ def open_session(api, headers: list[tuple[str, str]], timeout: float = 30.0) -> 
     sock = conn.sock
     if sock is None:
         raise SessionUnavailable("the engine connection has no socket to upgrade")
-    lines = ["POST /v{}/session HTTP/1.1".format(api.api_version), "Host: docker", "Content-Length: 0",
+    lines = [f"POST /v{api.api_version}/session HTTP/1.1", "Host: docker", "Content-Length: 0",
              "Connection: Upgrade", "Upgrade: h2c"]
     lines += [f"{name}: {value}" for name, value in headers]
     try:
