@@ -8,7 +8,8 @@ parts that each own their state:
 - ``status`` (WindowStatus): the title and the status bar;
 - ``menus`` (WindowMenus): File, Edit, View, Graph;
 - ``build`` (BuildPanel): build bar, log, charts, Build menu;
-- ``teach`` (TeachUI): Explain panel, walk-through, lint actions, Help menu.
+- ``teach`` (TeachUI): Explain panel, walk-through, lint actions, Help menu;
+- ``design`` (DesignUI): instructions in the boxes, re-pointed edges, refactorings.
 
 The window itself only lays out the panes and docks and holds the surface the parts
 share: ``current_document()``, ``current_text()``, ``path``, ``add_dock``, ``go_to_line``.
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, 
 from studio import APP_NAME
 from studio.paths import APP_ICON
 from studio.ui.buildpanel.panel import BuildPanel
+from studio.ui.design import DesignUI
 from studio.ui.editor.find_replace import FindReplaceBar
 from studio.ui.editor.highlighter import DockerfileHighlighter
 from studio.ui.editor.text_editor import TextEditor
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self._on_document_changed(self.controller.document)
         self.build = BuildPanel(self)
         self.teach = TeachUI(self)
+        self.design = DesignUI(self)
 
     def _panes(self) -> None:
         self.editor = TextEditor(self)

@@ -57,4 +57,6 @@ def build_context_menu(interaction, pos: QPoint) -> QMenu:
         menu.addSeparator()
         add("Fit to view", view.fit_to_view, "F")
         add("Arrange automatically", view.relayout)
+    for extend in interaction.menu_extensions:
+        extend(menu, item, part, line)
     return menu

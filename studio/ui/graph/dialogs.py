@@ -28,7 +28,7 @@ def split_paths(text: str) -> list[str]:
         return text.split()
 
 
-def _form(parent: QWidget | None, title: str, intro: str) -> tuple[QDialog, QFormLayout, QDialogButtonBox]:
+def form_dialog(parent: QWidget | None, title: str, intro: str) -> tuple[QDialog, QFormLayout, QDialogButtonBox]:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     form = QFormLayout(dialog)
@@ -44,7 +44,7 @@ def _form(parent: QWidget | None, title: str, intro: str) -> tuple[QDialog, QFor
 
 def ask_copy(parent: QWidget | None, source: str, target: str) -> tuple[list[str], str] | None:
     """Which paths to copy from ``source`` into ``target``, and where to."""
-    dialog, form, buttons = _form(parent, "Copy files between stages",
+    dialog, form, buttons = form_dialog(parent, "Copy files between stages",
                                   f"Add <code>COPY --from={source}</code> to stage <b>{target}</b>.")
     paths = QLineEdit(dialog)
     paths.setPlaceholderText("/out/app /etc/config.toml")
@@ -68,9 +68,10 @@ def ask_copy(parent: QWidget | None, source: str, target: str) -> tuple[list[str
 
 def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "") -> tuple[str, str] | None:
     """A name and a base image for a new stage."""
-    dialog, form, buttons = _form(parent, "Add a stage", "")
+    dialog, form, buttons = form_dialog(parent, "Add a stage", "")
     name = QLineEdit(dialog)
     name.setValidator(name_validator(name))
+    name.setPlaceholderText("(optional: a final stage often has none)")
     base = QLineEdit(base_text, dialog)
     base.setPlaceholderText("alpine:3.20, scratch, or a stage name")
     form.addRow("Name:", name)
@@ -84,7 +85,7 @@ def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "") 
         n = name.text().strip()
         clash = n.lower() in taken
         hint.setText("A stage with this name already exists." if clash else "")
-        ok.setEnabled(bool(STAGE_NAME.match(n)) and not clash and bool(base.text().strip()))
+        ok.setEnabled((not n or bool(STAGE_NAME.match(n))) and not clash and bool(base.text().strip()))
 
     name.textChanged.connect(check)
     base.textChanged.connect(check)
@@ -96,7 +97,7 @@ def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "") 
 
 def ask_base(parent: QWidget | None, stage: str, current: str) -> str | None:
     """A new base image (or stage name, or scratch) for ``stage``."""
-    dialog, form, buttons = _form(parent, "Change base", f"New base for stage <b>{stage}</b>:")
+    dialog, form, buttons = form_dialog(parent, "Change base", f"New base for stage <b>{stage}</b>:")
     base = QLineEdit(current, dialog)
     base.selectAll()
     form.addRow("FROM", base)

@@ -132,3 +132,41 @@ class RowDrag(Drag):
         target = stage_at(self.view, pos) if self.dragging else None
         if target is not None:
             self.interaction.request_move(self.source, self.line, target, self._gap(target, pos))
+
+
+class RepointDrag(Drag):
+    """The source end of ``edge`` (FROM, COPY --from or a mount from a stage), dragged to
+    another stage: point that one reference there. Only an earlier stage is a valid
+    drop (the ghost says so in grey); the core refuses the rest with the reason."""
+
+    def __init__(self, interaction, edge) -> None:
+        super().__init__(interaction)
+        self.edge = edge
+        self._end = edge.path().pointAtPercent(1.0)
+        self.ghost = self._add(QGraphicsPathItem())
+
+    def target(self, pos: QPoint) -> StageNode | None:
+        node = stage_at(self.view, pos)
+        consumer = self.edge.target_item
+        if node is None or node is self.edge.source_item or node is consumer:
+            return None
+        return node
+
+    def move(self, pos: QPoint) -> None:
+        start = self.view.mapToScene(pos)
+        node = self.target(pos)
+        valid = node is not None and node.index < self.edge.target_item.index
+        th = self.view.scene().theme
+        path = QPainterPath(start)
+        dx = max(40.0, abs(self._end.x() - start.x()) / 2)
+        path.cubicTo(start + QPointF(dx, 0), self._end - QPointF(dx, 0), self._end)
+        pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        self.ghost.setPen(pen)
+        self.ghost.setPath(path)
+
+    def finish(self, pos: QPoint) -> None:
+        target = self.target(pos)
+        self.cancel()
+        if target is not None:
+            self.interaction.request_repoint(self.edge, target)

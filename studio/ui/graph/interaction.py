@@ -48,6 +48,7 @@ class GraphInteraction(QObject):
         self.ask_copy = dialogs.ask_copy  # replaceable (tests answer without a modal dialog)
         self.ask_new_stage = dialogs.ask_new_stage
         self.ask_base = dialogs.ask_base
+        self.menu_extensions: list = []  # (menu, item, part, line) -> None: more entries (design gestures)
         self.rename = InlineRename(view)
         self.rename.sig_renamed.connect(self.sig_rename_requested)
         self.drag: Drag | None = None  # from press to release

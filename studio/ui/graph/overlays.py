@@ -3,19 +3,46 @@ hint, the minimap and the zoom bar. Kept together because they are placed togeth
 whenever the viewport changes size, and none of them takes part in the scene."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, Qt
-from PySide6.QtWidgets import QGraphicsView, QLabel
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.ui.graph.minimap import Minimap
 from studio.ui.graph.zoom_bar import ZoomBar
 
 KEPT_BANNER = "The text has errors — the graph stays as it was until they are fixed"
 OWN_BANNER = "The text has errors — the graph shows what can be read of it"
-EMPTY_HINT = "No stages yet.\nType FROM … in the text, or right-click here to add a stage."
+EMPTY_HINT = "No stages yet.\nStart a stage here, begin from an example, or type FROM … in the text."
+
+
+class EmptyHint(QWidget):
+    """What an empty graph offers: a new stage, or the example gallery."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("graphEmptyHint")
+        self.label = QLabel(EMPTY_HINT, self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.new_stage = QPushButton("New stage…", self)
+        self.new_stage.setObjectName("emptyNewStage")
+        self.gallery = QPushButton("Start from an example…", self)
+        self.gallery.setObjectName("emptyGallery")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_stage)
+        buttons.addWidget(self.gallery)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
 
 
 class GraphOverlays(QObject):
     """Owns the overlay widgets of one view; the view calls ``place`` and ``refresh``."""
+
+    sig_new_stage = Signal()  # the empty graph's "New stage…"
+    sig_open_gallery = Signal()  # the empty graph's "Start from an example…"
 
     def __init__(self, view: QGraphicsView) -> None:
         super().__init__(view)
@@ -24,9 +51,9 @@ class GraphOverlays(QObject):
         self.banner.setObjectName("graphStaleBanner")
         self.banner.setText(KEPT_BANNER)
         self.banner.hide()
-        self.empty = QLabel(EMPTY_HINT, view)
-        self.empty.setObjectName("graphEmptyHint")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = EmptyHint(view)
+        self.empty.new_stage.clicked.connect(self.sig_new_stage)
+        self.empty.gallery.clicked.connect(self.sig_open_gallery)
         self.minimap = Minimap(view)
         self.minimap.hide()
         self.zoom_bar = ZoomBar(view)
@@ -37,7 +64,7 @@ class GraphOverlays(QObject):
         self.banner.setStyleSheet(
             f"QLabel {{ background: {th.warning.name()}; color: black; border-radius: 11px;"
             " padding: 3px 12px; font-weight: 600; }")
-        self.empty.setStyleSheet(f"QLabel {{ color: {th.dim_text.name()}; }}")
+        self.empty.label.setStyleSheet(f"QLabel {{ color: {th.dim_text.name()}; }}")
 
     def show_banner(self, text: str | None) -> None:
         """Say ``text`` above the graph, or hide the banner (None)."""
