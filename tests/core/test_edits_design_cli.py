@@ -130,7 +130,7 @@ def test_each_op_from_the_command_line(tmp_path, capsysbinary, argv, expected):
     (["--repoint", "2=b"], "cannot use 'b' (line 4), which comes after it"),
     (["--add-instruction", "a=FROM x"], "a FROM starts a new stage"),
     (["--add-instruction", "a=BUILD x"], "'BUILD' is not a Dockerfile instruction"),
-    (["--add-instruction", "a=COPY --from=a /x /y"], "it cannot use itself"),
+    (["--add-instruction", "a=COPY --from=a /x /y"], "cannot copy from itself"),
     (["--set-instruction", "1=RUN x"], "cannot become a FROM or stop being one"),
     (["--remove-instruction", "1"], "remove the stage instead"),
     (["--insert-stage", "mid=busybox@b"], "built FROM 'alpine', not 'busybox'"),

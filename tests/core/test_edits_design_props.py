@@ -29,7 +29,10 @@ TEXTS = ["RUN make", "run make all", "ENV A=1", "WORKDIR /w", "USER nobody", "EX
 
 def words(ins) -> tuple[str, str]:
     flags = [f"--{f.name}" if f.value is None else f"--{f.name}={f.value}" for f in ins.flags]
-    return ins.keyword, " ".join(flags + ins.args.split())
+    args = ins.args.split()
+    if ins.keyword == "ONBUILD" and args:
+        args[0] = args[0].upper()
+    return ins.keyword, " ".join(flags + args)
 
 
 def expected_words(text: str) -> tuple[str, str]:
@@ -38,6 +41,9 @@ def expected_words(text: str) -> tuple[str, str]:
     lines = [line.rstrip(" \\") for line in text.split("\n") if line.strip()]
     joined = lines[0] if "<<" in text else " ".join(lines)
     keyword, _, rest = joined.partition(" ")
+    if keyword.upper() == "ONBUILD":  # the wrapped keyword is written in the file's casing
+        inner, _, tail = rest.partition(" ")
+        rest = f"{inner.upper()} {tail}"
     return keyword.upper(), " ".join(rest.split())
 
 

@@ -134,7 +134,7 @@ def test_the_go_example_from_an_empty_window_by_gestures_alone(open_window, qtbo
     assert editor.text() == "COPY . . ."
     editor.box.selectAll()
     qtbot.keyClicks(editor.box, "COPY --from=build . .")
-    assert "cannot use itself" in editor.problems.text()  # checked as typed, like the text pane
+    assert "cannot copy from itself" in editor.problems.text()  # checked as typed, like the text pane
     qtbot.keyClick(editor.box, Qt.Key.Key_Return)
     assert editor.is_active()  # an error is never applied
     editor.box.selectAll()
