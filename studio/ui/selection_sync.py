@@ -61,8 +61,6 @@ class SelectionSync(QObject):
     def select_under_cursor(self) -> None:
         """Highlight in the graph the edge or stage under the text cursor."""
         sync = self.sync
-        if sync.stale:
-            return
         line = self.editor.current_line()
         if self._edge_lines[0] is not sync.graph:  # lines holding COPY/mount edges, per graph
             self._edge_lines = (sync.graph, {e.line for e in sync.graph.edges if e.kind != "from"})

@@ -16,7 +16,7 @@ from studio.core.document import parse, reparse
 from studio.core.model import Diagnostic, StageGraph
 from studio.ui.editor.text_editor import OffsetMap, TextEditor
 from studio.ui.lint_schedule import HUGE_TEXT, LintScheduler
-from studio.ui.sync_rules import diagnostics_by_stage, merge_diagnostics, single_edit, structure_ok
+from studio.ui.sync_rules import diagnostics_by_stage, merge_diagnostics, problem_text, single_edit, structure_ok
 
 __all__ = ["SyncController", "editor_text", "single_edit", "structure_ok"]
 
@@ -68,11 +68,10 @@ class SyncController(QObject):
         self.build_args: dict[str, str] = {}
         self.target_key: str | None = None  # the build target: a stage's key, a view setting
         self.document = parse("")
-        self.good_document = self.document
         self.graph: StageGraph = self.document.graph()
-        self.good_graph = self.current_graph = self.graph  # shown / last good / of the text now
-        self.stale = False
-        self.showing_older = False
+        self.current_graph = self.graph
+        self.stale = False  # the text has errors that may hide stages: graph edits wait for a fix
+        self.problem = ""  # what the graph's banner says about those errors
         self.diagnostics: list[Diagnostic] = []
         self.last_sync_seconds = 0.0
         self._fresh = True  # the next parse is of a newly loaded text
@@ -134,23 +133,18 @@ class SyncController(QObject):
         self.graph_view.clear()
 
     def _publish(self, doc) -> None:
+        """Show ``doc``'s own graph, errors or not: every stage that can be read is drawn,
+        and only the broken instructions (and their stages) are marked."""
         self.document = doc
-        graph = self.current_graph = self._graph_of(doc)
+        graph = self.graph = self.current_graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
         fresh, self._fresh = self._fresh, False
-        shown, shown_text = graph, doc.text
-        if self.stale and not fresh:
-            if self.good_document.stages:
-                shown, shown_text = self.good_graph, self.good_document.text
-        else:  # a newly opened text always shows its own shape, even if broken
-            self.good_document, self.good_graph = doc, graph
         self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint.findings)
-        self.graph = shown
-        by_stage = diagnostics_by_stage(shown, self.diagnostics)
-        self.showing_older = shown is not graph  # a stale text keeps an earlier shape on screen
-        self.graph_view.set_graph(shown, by_stage, stale=self.stale, text=shown_text)
+        self.problem = problem_text(self.diagnostics, doc)
+        by_stage = diagnostics_by_stage(graph, self.diagnostics)
+        self.graph_view.set_graph(graph, by_stage, stale=bool(self.problem), text=doc.text, banner=self.problem)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
-        self.sig_graph_updated.emit(shown)
+        self.sig_graph_updated.emit(graph)
         self.sig_document_changed.emit(doc)
         if fresh and len(doc.text) >= SETTLE_TEXT:
             settle_heap()
@@ -163,8 +157,8 @@ class SyncController(QObject):
         self.sig_diagnostics_changed.emit()
 
     def shown_document(self):
-        """The Document whose stages the graph shows (the last good one while stale)."""
-        return self.good_document if self.stale else self.document
+        """The Document whose stages the graph shows (always the text's own now)."""
+        return self.document
 
     def set_target(self, stage: int | None) -> None:
         """The build target is a view setting: it changes the graph, never the text."""

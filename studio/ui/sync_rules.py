@@ -58,6 +58,20 @@ def structure_ok(doc) -> bool:
     return True
 
 
+def problem_text(diagnostics: list[Diagnostic], doc) -> str:
+    """The one thing the graph's banner says while the text has errors ("" when none):
+    the first error, where it is, and that every stage that can be read is drawn."""
+    errors = sorted((d for d in diagnostics if d.severity == "error" and d.code != "no-from"),
+                    key=lambda d: d.line)
+    if not errors:
+        return ""
+    first = errors[0]
+    stage = doc.stage_at_line(first.line) if first.line else None
+    where = f"line {first.line}" + (f" (stage {stage.label})" if stage is not None else "")
+    more = f", and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''}" if len(errors) > 1 else ""
+    return f"Error on {where}{more} — the graph shows every stage that can be read"
+
+
 def merge_diagnostics(*lists: list[Diagnostic]) -> list[Diagnostic]:
     """All diagnostics once each; a parser diagnostic that a lint finding repeats under
     its own spelling (duplicate-stage-name / DuplicateStageName) is left to the finding."""

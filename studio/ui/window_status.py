@@ -76,8 +76,8 @@ class WindowStatus(QObject):
         target = graph.stages[graph.target].label if graph.target is not None and graph.stages else "—"
         count = len(graph.stages)
         text = f"{count} stage{'' if count == 1 else 's'} · target {target}"
-        if sync.stale:
-            text += " · graph out of date" if sync.showing_older else " · text has errors"
+        if sync.problem:
+            text += " · text has errors"
         self.stages_label.setText(text)
 
     def edit_refused(self, message: str) -> None:

@@ -191,25 +191,21 @@ def test_explicit_diagnostics_by_stage_and_build_setters(view):
     view.grab()  # paints every state without error
 
 
-def test_stale_graph_keeps_the_last_shape_and_shows_a_banner(view):
-    show(view, BE)
-    nodes = view.stage_nodes()
-    view.set_graph(parse("FROM\n").graph(), stale=True)
-    assert view.stage_nodes() == nodes
-    assert view.findChild(type(view.overlays.banner), "graphStaleBanner").isVisible()
-    show(view, BE)
-    assert not view.overlays.banner.isVisible()
-
-
-def test_stale_update_changes_only_the_badges(view):
+def test_a_graph_of_text_with_errors_is_drawn_with_a_banner(view):
     from studio.core.model import Diagnostic
 
     show(view, BE)
-    graph = view.graph()
+    nodes = view.stage_nodes()
     broken = parse(BE.replace("FROM alpine:3.20", "FROM")).graph()
-    view.set_graph(broken, {1: [Diagnostic("error", "x", 12, "half-typed")]}, stale=True)
-    assert view.graph() is graph and len(view.stage_nodes()) == 4
-    assert view.stage_nodes()[1].diagnostics == ["line 12: half-typed"]
+    view.set_graph(broken, {1: [Diagnostic("error", "x", 13, "half-typed")]}, stale=True, banner="Error on line 13")
+    assert view.graph() is broken and view.stage_nodes()[0] is nodes[0]  # drawn in place
+    banner = view.findChild(type(view.overlays.banner), "graphStaleBanner")
+    assert banner.isVisible() and banner.text() == "Error on line 13"
+    assert view.stage_nodes()[1].diagnostics == ["line 13: half-typed"]
+    assert view.stage_nodes()[1].error_lines == {13}
+    view.grab()  # paints the marked row
+    show(view, BE)
+    assert not view.overlays.banner.isVisible() and not view.stage_nodes()[1].error_lines
 
 
 def test_selecting_a_stage_fades_unrelated_edges(view):

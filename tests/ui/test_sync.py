@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from studio.ui.graph.view import KEPT_BANNER, OWN_BANNER
+from studio.ui.graph.view import OWN_BANNER
 
 TEXT = """# syntax=docker/dockerfile:1
 ARG BASE=stage-studio-test/busybox
@@ -177,25 +177,33 @@ def test_moving_the_text_cursor_selects_in_the_graph(open_window, qtbot):
     assert emitted == []  # programmatic selection never echoes back
 
 
-def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot):
-    window, _ = open_window(TEXT)
-    nodes_before = window.graph_view.stage_nodes()
+def break_line_7(window, qtbot) -> None:
+    """``FROM build AS test`` becomes ``FROM build AS``: an error on that line."""
     put_cursor_on_line(window, 7)
     cursor = window.editor.textCursor()
     cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
     window.editor.setTextCursor(cursor)
     for _ in range(len(" test")):
-        qtbot.keyClick(window.editor, Qt.Key.Key_Backspace)  # "FROM build AS": broken
+        qtbot.keyClick(window.editor, Qt.Key.Key_Backspace)
     qtbot.waitUntil(lambda: window.controller.stale, timeout=2000)
-    assert window.graph_view.stage_nodes() == nodes_before
-    assert stage_names(window) == ["build", "test", "final"]
+
+
+def test_broken_text_draws_what_can_be_read_and_marks_only_the_broken_line(open_window, qtbot):
+    window, _ = open_window(TEXT)
+    break_line_7(window, qtbot)
+    nodes = window.graph_view.stage_nodes()
+    assert len(nodes) == 3 and [nodes[0].title, nodes[2].title] == ["build", "final"]
     errors = [d for d in window.problems.diagnostics() if d.severity == "error"]
     assert [(d.line, d.code) for d in errors] == [(7, "invalid-from")]
+    marked = {i: n.error_lines for i, n in nodes.items() if n.error_lines}
+    assert marked == {1: frozenset({7})}  # the broken stage, and no other
+    assert nodes[1].diagnostics and not nodes[0].diagnostics and not nodes[2].diagnostics
     assert window.editor.diagnostic_underlines()  # the same span is underlined in the text
-    assert "out of date" in window.status.stages_label.text()
-    assert window.graph_view.overlays.banner.text() == KEPT_BANNER
+    banner = window.graph_view.overlays.banner.text()
+    assert banner.startswith("Error on line 7 (stage #1)") and "every stage that can be read" in banner
+    assert window.status.stages_label.text().endswith(" · text has errors")
     assert window.problems_dock.windowTitle().startswith("Problems (1 error")
-    # a gesture on a stale graph changes nothing
+    # a gesture waits for the fix: the structure the edit would rely on is not sure
     window.graph_view.interaction.sig_rename_requested.emit("build", "compile")
     assert "AS compile" not in window.current_text()
     # clicking the problem moves the cursor to its line
@@ -205,15 +213,27 @@ def test_broken_text_keeps_the_last_graph_and_lists_problems(open_window, qtbot)
     rect = window.problems.visualItemRect(item)
     qtbot.mouseClick(window.problems.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.editor.current_line() == 7
-    # fixing the text brings the graph back to life
-    qtbot.keyClicks(window.editor, "")
     cursor = window.editor.textCursor()
     cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
     window.editor.setTextCursor(cursor)
     qtbot.keyClicks(window.editor, " tests")
     qtbot.waitUntil(lambda: not window.controller.stale, timeout=2000)
     assert stage_names(window) == ["build", "tests", "final"]
-    assert not [d for d in window.problems.diagnostics() if d.severity == "error"]
+    assert not window.graph_view.overlays.banner.isVisible()
+    assert not any(n.error_lines for n in window.graph_view.stage_nodes().values())
+
+
+def test_an_edit_after_an_error_is_drawn(open_window, qtbot):
+    """Issue 14: with an error in one stage, renaming another in the text renames its box."""
+    window, _ = open_window(TEXT)
+    break_line_7(window, qtbot)
+    cursor = window.editor.document().find("AS build")
+    cursor.insertText("AS Build")
+    window.controller.sync_now()
+    assert window.controller.stale  # the error is still there
+    assert window.graph_view.stage_nodes()[0].title == "Build"
+    window.files.replace_all_text(window.current_text().replace("AS Build", "AS compile"))  # as a reload does
+    assert window.graph_view.stage_nodes()[0].title == "compile"
 
 
 def test_target_is_a_view_setting_not_a_text_edit(open_window):
@@ -352,12 +372,11 @@ def test_deleting_one_of_two_mount_edges_on_a_run_removes_just_that_mount(open_w
 
 
 def test_a_file_opened_broken_shows_its_own_shape_and_says_so(open_window, qtbot):
-    """With no earlier graph to keep, the broken text's own graph is shown; the banner and
-    the status bar do not claim it is an older one."""
+    """The broken text's own graph is shown; the banner says where the first error is."""
     window, _ = open_window("FROM busybox AS a\nRUN echo hi\nFROM a AS 1b\nFROB nothing\n")
     banner = window.graph_view.overlays.banner
-    assert window.controller.stale and not window.controller.showing_older
-    assert banner.isVisible() and banner.text() == OWN_BANNER
+    assert window.controller.stale
+    assert banner.isVisible() and banner.text().startswith("Error on line 3 (stage 1b)")
     assert window.status.stages_label.text().endswith(" · text has errors")
     assert stage_names(window) == ["a", "1b"]
 

@@ -80,6 +80,7 @@ def test_surface_for_other_panels(open_window, qtbot):
     window, path = open_window(TEXT)
     assert window.path == path
     assert window.current_text() == TEXT
+    window.go_to_line(window.editor.blockCount())
     qtbot.keyClicks(window.editor, "# x")
     doc = window.current_document()  # parses pending keystrokes first
     assert doc.text == window.current_text() and window.document is doc

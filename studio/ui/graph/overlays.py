@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QPushButton, Q
 from studio.ui.graph.minimap import Minimap
 from studio.ui.graph.zoom_bar import ZoomBar
 
-KEPT_BANNER = "The text has errors — the graph stays as it was until they are fixed"
 OWN_BANNER = "The text has errors — the graph shows what can be read of it"
 EMPTY_HINT = "No stages yet.\nStart a stage here, begin from an example, or type FROM … in the text."
 
@@ -49,7 +48,7 @@ class GraphOverlays(QObject):
         self.view = view
         self.banner = QLabel(view)
         self.banner.setObjectName("graphStaleBanner")
-        self.banner.setText(KEPT_BANNER)
+        self.banner.setText(OWN_BANNER)
         self.banner.hide()
         self.empty = EmptyHint(view)
         self.empty.new_stage.clicked.connect(self.sig_new_stage)

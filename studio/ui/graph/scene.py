@@ -42,7 +42,8 @@ _SEVERITY_OF_RANK = {v: k for k, v in SEVERITY_RANK.items()}
 
 def _badge(node: StageNode, diags: list[Diagnostic]) -> None:
     worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
-    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], _SEVERITY_OF_RANK[worst])
+    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], _SEVERITY_OF_RANK[worst],
+                         {d.line for d in diags if d.severity == "error"})
 
 
 class GraphScene(QGraphicsScene):

@@ -70,6 +70,7 @@ class StageNode(NodeItem):
         self._skipped = False
         self._diagnostics: list[str] = []
         self._severity = "warning"
+        self._error_lines: frozenset[int] = frozenset()  # instructions the text has errors on
         self._expanded = False
         self.marks = BuildMarks()
         self._height = 0.0
@@ -125,10 +126,14 @@ class StageNode(NodeItem):
         if self._set("_skipped", bool(on)):
             self.setOpacity(0.45 if on else 1.0)
 
-    def set_diagnostics(self, messages: list[str], severity: str = "warning") -> None:
-        if self._diagnostics != list(messages) or self._severity != severity:
+    def set_diagnostics(self, messages: list[str], severity: str = "warning", error_lines=()) -> None:
+        """The badge's messages and worst severity; ``error_lines``: the instructions
+        marked as broken (their rows, or the "more" row that hides them)."""
+        error_lines = frozenset(error_lines)
+        if self._diagnostics != list(messages) or self._severity != severity or self._error_lines != error_lines:
             self._diagnostics = list(messages)
             self._severity = severity
+            self._error_lines = error_lines
             self._relayout()
 
     def set_expanded(self, on: bool) -> None:
@@ -148,6 +153,7 @@ class StageNode(NodeItem):
     is_target = property(lambda self: self._target)
     is_skipped = property(lambda self: self._skipped)
     diagnostics = property(lambda self: list(self._diagnostics))
+    error_lines = property(lambda self: self._error_lines)
     expanded = property(lambda self: self._expanded)
     collapsible = property(lambda self: self.rows.collapsible)
     build_state = property(lambda self: self.marks.state)

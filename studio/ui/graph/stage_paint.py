@@ -105,8 +105,14 @@ def _draw_rows(node, painter: QPainter) -> None:
     th = node.theme
     mono = QFontMetricsF(th.mono_font)
     painter.setFont(th.mono_font)
+    broken = node.error_lines
+    hidden_broken = bool(broken) and bool(broken & (set(node.rows.lines) - {r.line for r in node.rows.shown}))
     for k, row in enumerate(node.rows.shown):
         rect = QRectF(T.PAD + 4, node.rows.top(k), T.NODE_WIDTH - 2 * T.PAD - 4, T.ROW_H)
+        if row.line in broken or (row.index == -1 and hidden_broken):  # the instruction the text has an error on
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_tint(th.node_fill, th.error, 0.22))
+            painter.drawRect(QRectF(2, rect.top(), T.NODE_WIDTH - 4, T.ROW_H))
         if row.index == -1:
             painter.setPen(th.dim_text)
             painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, row.rest)
@@ -120,6 +126,7 @@ def _draw_rows(node, painter: QPainter) -> None:
         painter.setPen(th.text)
         painter.drawText(rect.adjusted(mono.horizontalAdvance(row.keyword + " "), 0, 0, 0),
                          Qt.AlignmentFlag.AlignVCenter, row.rest)
+
 
 def _draw_footer(node, painter: QPainter) -> None:
     th = node.theme

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from studio.core.model import Diagnostic, StageGraph
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
-from studio.ui.graph.overlays import KEPT_BANNER, OWN_BANNER, GraphOverlays
+from studio.ui.graph.overlays import OWN_BANNER, GraphOverlays
 from studio.ui.graph.scene import GraphScene
 from studio.ui.graph.stage_node import StageNode
 
@@ -63,19 +63,12 @@ class GraphView(QGraphicsView):
 
     # ----- graph -----------------------------------------------------------------
     def set_graph(self, graph: StageGraph, diagnostics_by_stage: dict[int, list[Diagnostic]] | None = None,
-                  stale: bool = False, text: str | None = None) -> None:
-        """Show ``graph``, updating items in place. ``stale``: the text does not parse
-        cleanly now, so the last good shape stays and a banner says so. ``text``: the
-        document text ``graph`` was made from; with it, boxes whose stage text did not
-        change keep their rows (typing stays fast in big files)."""
-        if stale and self._graph is not None:
-            # keep the shape; only the badges follow the (new) diagnostics
-            self.overlays.show_banner(KEPT_BANNER)
-            if diagnostics_by_stage is not None:
-                self._scene.apply_diagnostics(diagnostics_by_stage)
-            return
-        # nothing earlier to keep (a file opened broken): its own shape, as far as it reads
-        self.overlays.show_banner(OWN_BANNER if stale else None)
+                  stale: bool = False, text: str | None = None, banner: str = "") -> None:
+        """Show ``graph``, updating items in place. ``stale``: the text has errors; the
+        graph shows what can be read of it and a banner says so (``banner``, if given).
+        ``text``: the document text ``graph`` was made from; with it, boxes whose stage
+        text did not change keep their rows (typing stays fast in big files)."""
+        self.overlays.show_banner((banner or OWN_BANNER) if stale else None)
         first = self._graph is None or not self._scene.by_index
         self._graph = graph
         self._quiet += 1
