@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from studio.ui.graph.view import OWN_BANNER
 
 TEXT = """# syntax=docker/dockerfile:1
 ARG BASE=stage-studio-test/busybox
