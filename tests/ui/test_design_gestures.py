@@ -93,7 +93,7 @@ def click_plus(window, qtbot, palette: Palette, node, fill, gap: int | None = No
         qtbot.mouseMove(view.viewport(), node_point(view, node, 60, node.height - 4))
         plus = design.end_plus
     else:
-        y = node.drop_line_y(gap)
+        y = node.rows.drop_line_y(gap)
         qtbot.mouseMove(view.viewport(), node_point(view, node, 60, y + 1))
         plus = design.gap_plus
     assert plus.isVisible() and plus.key == node.key

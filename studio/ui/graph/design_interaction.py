@@ -166,8 +166,8 @@ class DesignInteraction(QObject):
         count = len(node.instructions)
         self.end_plus.show_at(node.mapToScene(QPointF(T.NODE_WIDTH / 2, node.height + 10)), node.key, count)
         local = node.mapFromScene(scene_pos)
-        position = node.drop_position(local.y())
-        gap_y = node.drop_line_y(position)
+        position = node.rows.drop_position(local.y())
+        gap_y = node.rows.drop_line_y(position)
         rows_top = T.HEADER_H + T.BASE_H
         if local.y() >= rows_top - _NEAR_ROW_GAP and abs(local.y() - gap_y) <= _NEAR_ROW_GAP and position < count:
             self.gap_plus.show_at(node.mapToScene(QPointF(0, gap_y)), node.key, position, T.NODE_WIDTH)
@@ -194,7 +194,7 @@ class DesignInteraction(QObject):
     @staticmethod
     def row_rect(node: StageNode, line: int) -> QRectF:
         lines = [ln for ln, _ in node.instructions]
-        top = node.drop_line_y(lines.index(line)) if line in lines else T.HEADER_H + T.BASE_H
+        top = node.rows.drop_line_y(lines.index(line)) if line in lines else T.HEADER_H + T.BASE_H
         return QRectF(2, top, T.NODE_WIDTH - 4, T.ROW_H)
 
     def edit_row(self, node: StageNode, line: int) -> None:
