@@ -179,6 +179,9 @@ class Display:
                                                           if event.target is not None else ""))
         elif kind == "context":
             self._say(f"context: {event.files} files, {human_size(event.size)}")
+        elif kind == "context_sent":
+            self._say(f"context synced: sent {event.files} changed files, {human_size(event.bytes)} "
+                      f"({event.listed} entries compared)")
         elif kind == "step_started" and event.stage in self.rows:
             row = self.rows[event.stage]
             row.state, row.current = "running", row.texts.get(event.line) or event.name

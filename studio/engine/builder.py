@@ -123,8 +123,6 @@ class Build:
         the engine works: the engine starts a little sooner, which a one-shot CLI build
         notices. The Dockerfile is parsed first when the request needs it (a target, or a
         text that may have no FROM), so those errors still come before anything is sent."""
-        from studio.engine import context as build_context
-
         req = self.request
         connecting = self._start_connect()
         parsed = None
@@ -134,15 +132,13 @@ class Build:
                 yield from self._fail(started, parsed)
                 return
         text = req.dockerfile_text if parsed is None else parsed[2]
-        try:
-            ctx = build_context.scan(req.context_dir, text, outside_name(text), req.dockerfile_path,
-                                     files=self._send_context, hide_outside=True)
-        except build_context.ContextError as exc:
-            yield from self._fail(started, BuildFailed(str(exc)))
-            return
-        yield ContextReady(ctx.size, ctx.files, ctx.warning)
-        if ctx.warning:
-            yield BuildWarning(ctx.warning)
+        # A BuildKit session syncs the context itself (only what the engine lacks); the tar
+        # is measured and packed only when it will be uploaded.
+        ctx = None
+        if req.session is False or req.backend == "classic":
+            ctx = yield from self._scan(started, text)
+            if ctx is None:
+                return
         if self.cancelled:
             yield from self._fail(started, BuildFailed("the build was cancelled"))
             return
@@ -153,8 +149,23 @@ class Build:
         client = connecting[1]["client"]
         self.backend = backend = self._choose_backend(client)
         self._sent_text = text
-        sent = self._open(client, build_params(req, backend, None, self._target_key, dockerfile=ctx.dockerfile), ctx)
-        if backend == "buildkit" and self.session is None and ctx.dockerfile_added:
+        session_params = None
+        if ctx is None and backend == "buildkit" and client is not None:
+            from studio.engine.session.transport import SessionUnavailable
+
+            try:
+                session_params = self._open_session(client.api)
+            except SessionUnavailable as exc:
+                yield from self._fail(started, BuildFailed(str(exc)))
+                return
+        if session_params is None and ctx is None:
+            ctx = yield from self._scan(started, text)
+            if ctx is None:
+                return
+        dockerfile = ctx.dockerfile if ctx is not None else None
+        params = {**build_params(req, backend, None, self._target_key, dockerfile=dockerfile), **(session_params or {})}
+        sent = self._open(client, params, ctx)
+        if backend == "buildkit" and ctx is not None and ctx.dockerfile_added:
             yield BuildWarning(f"without a BuildKit session the engine reads the Dockerfile from the uploaded "
                                f"context, so COPY . also sees it as {ctx.dockerfile} (docker build's would not)")
         if parsed is None:
@@ -180,6 +191,7 @@ class Build:
         yield from self._stream(sent, translator)
         if self.session is not None:
             stats = self.session.stats
+            self.context_digest = stats.digest("context")
             yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed,
                               stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
         if translator.failure is not None:
@@ -206,6 +218,23 @@ class Build:
                 yield SizesReady(self.result)
 
     # ---- pieces --------------------------------------------------------------------
+    def _scan(self, started: float, text: str):
+        """Measure and check the context for a tar upload (yields its events); None when
+        it cannot be sent (the failure was yielded)."""
+        from studio.engine import context as build_context
+
+        req = self.request
+        try:
+            ctx = build_context.scan(req.context_dir, text, outside_name(text), req.dockerfile_path,
+                                     files=self._send_context, hide_outside=True)
+        except build_context.ContextError as exc:
+            yield from self._fail(started, BuildFailed(str(exc)))
+            return None
+        yield ContextReady(ctx.size, ctx.files, ctx.warning)
+        if ctx.warning:
+            yield BuildWarning(ctx.warning)
+        return ctx
+
     def _prepare(self):
         """Parse and map the Dockerfile: ``(document, graph, text to send)`` or a BuildFailed.
         Sets ``stage_map`` and, for a chosen target, the engine's name for it."""
@@ -326,12 +355,10 @@ class Build:
 
     def _post(self, client, params: dict[str, Any], ctx):
         """Start the build request; returns (status, body chunk iterator, closer, error text getter)."""
-        body = ctx.chunks(lambda: self.cancelled)
-        headers = {"Content-Type": "application/x-tar"}
-        if client is not None and self.backend == "buildkit":
-            session_params = self._open_session(client.api)
-            if session_params is not None:
-                params, body, headers = {**params, **session_params}, None, {}
+        if ctx is None:  # the context comes through the session
+            body, headers = None, {}
+        else:
+            body, headers = ctx.chunks(lambda: self.cancelled), {"Content-Type": "application/x-tar"}
         if client is None:
             from studio.engine import rawhttp
 
@@ -407,7 +434,8 @@ class Build:
                 return
             for message in _messages(chunks):
                 yield from translator.feed(message)
-            self.context_digest = ctx.digest
+            if ctx is not None:
+                self.context_digest = ctx.digest
         except Exception as exc:  # noqa: BLE001 - a shut-down socket raises from deep inside
             if not self.cancelled:
                 translator.failure = BuildFailed(f"lost the connection to the engine: {exc}")
@@ -519,16 +547,19 @@ _NOT_FOUND = re.compile(r'"/?([^"]+)":? not found')
 def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
     """A COPY source the engine did not find because .dockerignore left it out: say so."""
     m = _NOT_FOUND.search(failure.message)
-    if m is None or ctx.ignore_file is None:
+    if m is None:
         return
-    from studio.engine.dockerignore import IgnoreMatcher
+    from studio.engine.dockerignore import IgnoreMatcher, load
 
-    try:
-        matcher = IgnoreMatcher.from_text(ctx.ignore_file.read_text(encoding="utf-8", errors="replace"))
+    try:  # a session build has no scan: find the file as the scan does
+        ignore_file = ctx.ignore_file if ctx is not None else load(req.context_dir, req.dockerfile_path)[1]
+        if ignore_file is None:
+            return
+        matcher = IgnoreMatcher.from_text(ignore_file.read_text(encoding="utf-8", errors="replace"))
     except (OSError, ValueError):
         return
     if matcher.ignored(m.group(1)):
-        failure.message += f" ({m.group(1)} is left out of the build context by {ctx.ignore_file.name})"
+        failure.message += f" ({m.group(1)} is left out of the build context by {ignore_file.name})"
 
 
 def _hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> None:

@@ -184,7 +184,7 @@ def measure_keys(build) -> dict[int, str]:
             return memo[digest]
         memo[digest] = digest  # cycles cannot happen in LLB; this only guards bad input
         name, inputs = graph.get(digest, ("", []))
-        if name == "[internal] load remote build context":
+        if name in ("[internal] load remote build context", "[internal] load build context"):
             out = "context:" + context_digest
         else:
             normed = [norm(i) for i in inputs]

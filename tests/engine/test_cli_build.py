@@ -149,14 +149,20 @@ def test_terminal_display_redraws_one_line_per_stage(monkeypatch):
 def test_a_dockerfile_from_standard_input_sends_no_context(tmp_path, docker_client):
     """As ``docker build -``: without --context, no files of the current folder are sent."""
     (tmp_path / "here.txt").write_text("must not be sent\n")
-    text = f"FROM {BB}\nRUN ls / > /dev/null\n"
-    proc = cli("build", "-", "--json", *LABEL, input=text, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    context = json.loads(proc.stdout.splitlines()[0])
-    # the Dockerfile, and the .dockerignore that keeps it out of COPY . (the docker CLI's way)
-    assert context["event"] == "context" and context["files"] == 2
-    proc = cli("build", "-", "--json", "--context", str(tmp_path), *LABEL, input=text)
-    assert json.loads(proc.stdout.splitlines()[0])["files"] == 3  # and here.txt
+    text = f"FROM {BB}\nCOPY . /ctx/\n"
+
+    def events(*args: str, cwd=None) -> dict:
+        proc = cli("build", "-", "--json", *args, *LABEL, input=text, cwd=cwd)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return {e["event"]: e for e in map(json.loads, proc.stdout.splitlines())}
+
+    # through the session (the default): the context's own files are counted apart from the Dockerfile
+    assert events(cwd=tmp_path)["context_sent"]["context_files"] == 0
+    assert events("--context", str(tmp_path))["context_sent"]["context_files"] == 1
+    # the tar upload: the Dockerfile and the .dockerignore that keeps it out of COPY . (the docker
+    # CLI's way), then also here.txt
+    assert events("--no-session", cwd=tmp_path)["context"]["files"] == 2
+    assert events("--no-session", "--context", str(tmp_path))["context"]["files"] == 3
 
 
 def test_a_file_that_is_not_a_utf8_dockerfile_is_refused_like_graph_does(tmp_path):

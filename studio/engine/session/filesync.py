@@ -117,6 +117,13 @@ class SyncStats:
     bytes_sent: int = 0
     by_dir: dict[str, int] = field(default_factory=dict)  # bytes sent per folder name
     files_by_dir: dict[str, int] = field(default_factory=dict)
+    listings: dict[str, "hashlib._Hash"] = field(default_factory=dict)  # folder -> hash of what was listed
+
+    def digest(self, name: str) -> str | None:
+        """A digest of a folder's listing (paths, modes, sizes, times): what the engine also
+        relies on to tell that nothing changed. None when the engine did not ask for it."""
+        listing = self.listings.get(name)
+        return listing.hexdigest() if listing is not None else None
 
 
 class _Filter:
@@ -169,7 +176,7 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
                     for item in it:
                         names[item.name] = Path(item.path)
             except OSError as exc:
-                raise GrpcError(NOT_FOUND, f"open {rel_dir or '.'}: {(exc.strerror or str(exc)).lower()}") from None
+                raise GrpcError(NOT_FOUND, f"open {folder}: {(exc.strerror or str(exc)).lower()}") from None
         prefix = f"{rel_dir}/" if rel_dir else ""
         for rel in list(overrides):
             head, _, rest = rel[len(prefix):].partition("/") if rel.startswith(prefix) else ("", "", "")
@@ -228,14 +235,22 @@ class DiffCopyHandler:
         self.filter = _Filter(meta.get("include-patterns", []), meta.get("exclude-patterns", []),
                               meta.get("followpaths", []))
         self.files: dict[int, Entry] = {}
-        call.send_all(self._listing(synced))
+        call.send_all(self._listing(call, synced))
 
-    def _listing(self, synced: SyncedDir) -> Iterator[bytes]:
-        for number, entry in enumerate(walk(synced, self.filter)):
-            if entry.regular:
-                self.files[number] = entry
-            self.stats.files_listed += 1
-            yield packet(PACKET_STAT, entry.encoded())
+    def _listing(self, call: Call, synced: SyncedDir) -> Iterator[bytes]:
+        listing = self.stats.listings[self.name] = hashlib.sha256()
+        try:
+            for number, entry in enumerate(walk(synced, self.filter)):
+                if entry.regular:
+                    self.files[number] = entry
+                self.stats.files_listed += 1
+                encoded = entry.encoded()
+                listing.update(len(encoded).to_bytes(4, "big") + encoded)
+                yield packet(PACKET_STAT, encoded)
+        except GrpcError as exc:  # an unreadable folder: the engine reports "error from sender: ..."
+            yield packet(PACKET_ERR, data=exc.message.encode())
+            call.finish(exc.code, exc.message)
+            return
         yield packet(PACKET_STAT)
 
     def on_message(self, call: Call, payload: bytes) -> None:
@@ -280,12 +295,13 @@ class DiffCopyHandler:
                     yield self._data(ident, chunk)
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
-            message = f"open {entry.rel}: {reason}"
+            message = f"open {entry.source}: {reason}"
             call.send(packet(PACKET_ERR, data=message.encode()))
             call.finish(NOT_FOUND, message)
             return
         if sent != expected:
-            message = f"{entry.rel} changed size while it was sent ({expected} bytes listed, {sent} read)"
+            message = (f"{entry.source} changed size while it was being sent "
+                       f"({expected} bytes listed, {sent} read)")
             call.send(packet(PACKET_ERR, data=message.encode()))
             call.finish(NOT_FOUND, message)
             return
