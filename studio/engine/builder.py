@@ -135,6 +135,9 @@ class Build:
         # A BuildKit session syncs the context itself (only what the engine lacks); the tar
         # is measured and packed only when it will be uploaded.
         ctx = None
+        if self._send_context and not os.path.isdir(req.context_dir):
+            yield from self._fail(started, BuildFailed(f"the build context {req.context_dir!r} is not a directory"))
+            return
         if req.session is False or req.backend == "classic":
             ctx = yield from self._scan(started, text)
             if ctx is None:
