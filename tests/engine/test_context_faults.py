@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
 from helpers import unprivileged
@@ -97,12 +98,12 @@ def _cli_build(context_dir, buildkit: str) -> subprocess.CompletedProcess:
 def _assert_build_refused(context_dir, docker_client, path) -> None:
     dockerfile = context_dir / "Dockerfile"
     dockerfile.write_text(f"FROM {BB}\nCOPY . /app\n")
-    before = {i.id for i in docker_client.images.list(filters={"label": LABEL})}
-    proc = _stage_studio("build", str(dockerfile), "--json", "--no-cache", "--label", f"{LABEL}=1")
+    mine = f"{LABEL}={uuid.uuid4().hex}"  # this build's own label: other builds may run meanwhile
+    proc = _stage_studio("build", str(dockerfile), "--json", "--no-cache", "--label", mine)
     result = json.loads(proc.stdout.splitlines()[-1])
     assert proc.returncode == 1 and result["ok"] is False, proc.stdout + proc.stderr
     assert f"open {path}: permission denied" in result["error"]["message"]
-    assert {i.id for i in docker_client.images.list(filters={"label": LABEL})} == before
+    assert docker_client.images.list(filters={"label": mine}) == []
 
 
 @pytest.mark.engine
