@@ -22,6 +22,7 @@ import hashlib
 import os
 import stat as st
 from collections.abc import Callable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_plus
@@ -117,7 +118,7 @@ class SyncStats:
     bytes_sent: int = 0
     by_dir: dict[str, int] = field(default_factory=dict)  # bytes sent per folder name
     files_by_dir: dict[str, int] = field(default_factory=dict)
-    listings: dict[str, "hashlib._Hash"] = field(default_factory=dict)  # folder -> hash of what was listed
+    listings: dict[str, Any] = field(default_factory=dict)  # folder -> hash of what was listed
 
     def digest(self, name: str) -> str | None:
         """A digest of a folder's listing (paths, modes, sizes, times): what the engine also
