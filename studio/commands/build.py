@@ -13,6 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
+from studio.commands import build_flags
 from studio.core.options import parse_pairs
 from studio.core.units import human_size
 
@@ -29,7 +30,9 @@ def _refuse(message: str, as_json: bool = False):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the Dockerfile to build ('-' reads standard input)")
+    parser.add_argument("file", metavar="FILE|DIR", nargs="?",
+                        help="the Dockerfile to build ('-' reads standard input), or the context folder "
+                        "(its Dockerfile, or the one -f names)")
     parser.add_argument("--context", metavar="DIR",
                         help="build context (default: the Dockerfile's directory; none for '-')")
     parser.add_argument("--target", metavar="T", help="stage to build (name or index; default: the last)")
@@ -48,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="forward an SSH agent for RUN --mount=type=ssh ('default' is $SSH_AUTH_SOCK)")
     parser.add_argument("--no-session", action="store_true",
                         help="upload the context as a tar instead of syncing it through a BuildKit session")
+    build_flags.add_arguments(parser)
 
 
 def _request(args: argparse.Namespace, empty_context: str):
@@ -57,19 +61,22 @@ def _request(args: argparse.Namespace, empty_context: str):
     from studio.engine.builder import BuildRequest
 
     try:
-        if args.file == "-":
+        dockerfile, context = build_flags.dockerfile_and_context(args)
+        if dockerfile == "-":
             text, path = decode_dockerfile(sys.stdin.buffer.read(), "standard input"), None
             default_context = Path(empty_context)
         else:
-            path = Path(args.file)
+            path = Path(dockerfile)
             text, default_context = read_dockerfile(path), path.resolve().parent
         build_args = parse_pairs(args.build_arg, "--build-arg")
         labels = parse_pairs(args.label, "--label", bare="empty")  # an empty label, as docker sets it
         secret_specs, ssh_specs = _session_specs(args)
+        options = build_flags.request_options(args)
     except (DockerfileReadError, ValueError) as exc:
         _refuse(str(exc), args.json)
     return BuildRequest(
-        dockerfile_text=text, context_dir=str(args.context or default_context),
+        **options,
+        dockerfile_text=text, context_dir=str(context or default_context),
         dockerfile_path=str(path) if path else None, target=args.target,
         build_args=build_args, no_cache=args.no_cache, backend=args.backend,
         tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes,
@@ -98,6 +105,7 @@ def _run(args: argparse.Namespace, empty_context: str) -> int:
     from studio.engine.builder import Build
 
     build = Build(_request(args, empty_context))
+    build_flags.forget_old_iidfile(args)
     presses = []
 
     def on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -111,13 +119,32 @@ def _run(args: argparse.Namespace, empty_context: str) -> int:
     try:
         if args.json:
             ok = _run_json(build)
+        elif args.quiet:
+            ok = _run_quiet(build)
         else:
             ok = run_display(build, sys.stdout)
     finally:
         signal.signal(signal.SIGINT, previous)
+    if ok and build.result is not None:
+        build_flags.write_iidfile(args, build.result.image_id)
     if build.cancelled:
         return 130
     return 0 if ok else 1
+
+
+def _run_quiet(build) -> bool:
+    """As docker build -q: the image id alone on standard output; a failure on standard error."""
+    failure = None
+    for event in build.events():
+        if event.event == "build_failed":
+            failure = event
+    result = build.result
+    if result is not None and result.ok:
+        print(result.image_id, flush=True)
+        return True
+    message = failure.message if failure is not None else "the build did not finish"
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return False
 
 
 def _run_json(build) -> bool:

@@ -49,6 +49,12 @@ class BuildRequest:
     secrets: list = field(default_factory=list)  # SecretSpec: references only, never values
     ssh: list = field(default_factory=list)  # SshSpec: agent sockets to forward
     session: bool | None = None  # None: a BuildKit session when the engine has them; False: tar upload
+    # docker build's --network, --add-host, --ulimit, --shm-size and --pull (see build_options)
+    network: str | None = None  # default, none or host
+    extra_hosts: list[str] = field(default_factory=list)  # "name:ip"
+    ulimits: list[dict] = field(default_factory=list)  # {"Name", "Soft", "Hard"}
+    shm_size: int | None = None  # bytes
+    pull: bool = False
 
 
 class Build:
@@ -151,6 +157,10 @@ class Build:
             return
         client = connecting[1]["client"]
         self.backend = backend = self._choose_backend(client)
+        refusal = _unapplied_options(req, backend, self._api_version(client))
+        if refusal is not None:
+            yield from self._fail(started, BuildFailed(refusal))
+            return
         self._sent_text = text
         session_params = None
         if ctx is None and backend == "buildkit" and client is not None:
@@ -350,6 +360,11 @@ class Build:
         version = {"ApiVersion": client.api.api_version, "Os": headers.get("OSType", "linux")}
         return "buildkit" if buildkit_available(version, headers) else "classic"
 
+    def _api_version(self, client) -> str | None:
+        if client is not None:
+            return getattr(client.api, "api_version", None)
+        return self._ping.get("Api-Version") or self._ping.get("api-version")
+
     def _remember_socket(self, sock) -> None:
         with self._lock:
             self._socket = sock
@@ -470,6 +485,24 @@ def outside_name(text: str) -> str:
     return ".dockerfile." + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
+def _unapplied_options(req: BuildRequest, backend: str, api_version: str | None) -> str | None:
+    """Options the engine would take and then quietly ignore. Checked: Debian's 20.10 (API
+    1.41) runs BuildKit RUN steps without --ulimit and --shm-size (its classic builder
+    applies them); Docker 26.1 applies them with BuildKit too."""
+    if backend != "buildkit" or not (req.ulimits or req.shm_size) or not api_version:
+        return None
+    try:
+        major, minor = (int(part) for part in api_version.split(".")[:2])
+    except ValueError:
+        return None
+    if (major, minor) >= (1, 42):  # Docker 23.0 and later
+        return None
+    flags = " and ".join(f for f, used in (("--ulimit", req.ulimits), ("--shm-size", req.shm_size)) if used)
+    return (f"this engine (API {api_version}) builds with BuildKit without applying {flags}: its RUN steps "
+            "would not get them. Build with the classic builder (--backend classic) or on a newer engine "
+            "(Docker 26.1 applies them)")
+
+
 def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | None = None,
                  extra_labels: dict[str, str] | None = None, dockerfile: str = DOCKERFILE_NAME) -> dict[str, Any]:
     params: dict[str, Any] = {"dockerfile": dockerfile, "rm": "1", "forcerm": "1",
@@ -488,6 +521,16 @@ def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | N
         params["t"] = req.tag
     if req.platform:
         params["platform"] = req.platform
+    if req.network and req.network != "default":
+        params["networkmode"] = req.network
+    if req.extra_hosts:
+        params["extrahosts"] = list(req.extra_hosts)  # one query parameter each, as the docker CLI sends them
+    if req.ulimits:
+        params["ulimits"] = json.dumps(req.ulimits)
+    if req.shm_size:
+        params["shmsize"] = str(req.shm_size)
+    if req.pull:
+        params["pull"] = "1"
     return params
 
 

@@ -120,7 +120,7 @@ def request(host: str | None, method: str, path: str, params: dict | None = None
     sock = _connect(host, timeout)
     if on_socket is not None:
         on_socket(sock)
-    target = path + ("?" + urlencode(params) if params else "")
+    target = path + ("?" + urlencode(params, doseq=True) if params else "")
     head = [f"{method} {target} HTTP/1.1", "Host: docker", "User-Agent: stage-studio"]
     for key, value in (headers or {}).items():
         head.append(f"{key}: {value}")

@@ -79,3 +79,18 @@ def unprivileged(argv: list[str]) -> list[str]:
 
     pytest.skip("needs setpriv or capsh to drop root's file-reading capabilities")
     return argv
+
+
+def image_text(client, image_id: str, path: str) -> str:
+    """The text of one file in an image (read from a container that never runs)."""
+    import io
+    import tarfile
+
+    container = client.containers.create(image_id, command=["true"])
+    try:
+        stream, _ = container.get_archive(path)
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            member = next(m for m in tar.getmembers() if m.isfile())
+            return tar.extractfile(member).read().decode()
+    finally:
+        container.remove(force=True)

@@ -1,0 +1,86 @@
+"""``docker build``'s own way of being called, for ``stage-studio build``: ``-f FILE`` with
+the context as the argument (``build -f app.Dockerfile .``), a folder as the argument
+(its ``Dockerfile``), and the flags users reach for: ``--network``, ``--add-host``,
+``--ulimit``, ``--shm-size``, ``--pull``, ``--iidfile``, ``--quiet``.
+
+The older form, ``build FILE [--context DIR]``, keeps working: an argument that is a file
+is the Dockerfile.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from studio.engine.build_options import NETWORK_MODES, parse_add_host, parse_network, parse_size, parse_ulimit
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--file", "-f", metavar="FILE", dest="dockerfile",
+                        help="the Dockerfile ('-' reads standard input); the argument is then the context, "
+                        "as in docker build -f FILE DIR (a relative FILE is taken from the current folder)")
+    parser.add_argument("--network", metavar="MODE", help=f"network for RUN steps: {', '.join(NETWORK_MODES)}")
+    parser.add_argument("--add-host", metavar="HOST:IP", action="append",
+                        help="add a line to /etc/hosts in RUN steps (repeatable)")
+    parser.add_argument("--ulimit", metavar="NAME=SOFT[:HARD]", action="append",
+                        help="resource limit for RUN steps, e.g. nofile=1024:2048 (repeatable)")
+    parser.add_argument("--shm-size", metavar="SIZE", help="size of /dev/shm in RUN steps, e.g. 64m")
+    parser.add_argument("--pull", action="store_true", help="always ask the registry for newer base images")
+    parser.add_argument("--iidfile", metavar="FILE", help="write the image id to FILE")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print only the image id (errors still go to standard error)")
+
+
+def dockerfile_and_context(args: argparse.Namespace) -> tuple[str, str | None]:
+    """``(Dockerfile path or '-', context folder or None)`` from either form; ValueError
+    says what is wrong. None: the context is the Dockerfile's folder (none for '-')."""
+    positional, given = args.file, args.dockerfile
+    if given is not None:
+        if positional is None:
+            raise ValueError("with -f, give the context as the argument, as docker build does (e.g. -f FILE .)")
+        if args.context is not None:
+            raise ValueError("the context is given twice: as the argument and as --context")
+        if positional == "-":
+            raise ValueError("a build context from standard input is not supported; give a folder")
+        if not Path(positional).is_dir():
+            raise ValueError(f"the build context {positional!r} is not a folder")
+        return given if given == "-" else os.path.abspath(given), positional
+    if positional is None:
+        raise ValueError("give the Dockerfile or a context folder (or '-' for standard input)")
+    if positional != "-" and Path(positional).is_dir():
+        if args.context is not None:
+            raise ValueError("the context is given twice: as the argument and as --context")
+        folder = Path(positional)
+        found = folder / "Dockerfile"
+        if not found.exists() and (folder / "dockerfile").exists():  # the CLI's second guess
+            found = folder / "dockerfile"
+        return str(found), positional
+    return positional, args.context
+
+
+def request_options(args: argparse.Namespace) -> dict:
+    """BuildRequest fields for the docker build flags; OptionError for a bad value."""
+    options: dict = {"pull": bool(args.pull)}
+    if args.network is not None:
+        options["network"] = parse_network(args.network)
+    options["extra_hosts"] = [parse_add_host(v) for v in args.add_host or []]
+    options["ulimits"] = [parse_ulimit(v) for v in args.ulimit or []]
+    if args.shm_size is not None:
+        options["shm_size"] = parse_size(args.shm_size)
+    if args.quiet and args.json:
+        raise ValueError("--quiet and --json both choose what is printed; use one")
+    return options
+
+
+def forget_old_iidfile(args: argparse.Namespace) -> None:
+    """As docker build: a stale id file goes first, so a failed build leaves none."""
+    if args.iidfile:
+        try:
+            os.remove(args.iidfile)
+        except FileNotFoundError:
+            pass
+
+
+def write_iidfile(args: argparse.Namespace, image_id: str | None) -> None:
+    if args.iidfile and image_id:
+        Path(args.iidfile).write_text(image_id, encoding="utf-8")  # no newline, as docker writes it

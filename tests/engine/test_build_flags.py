@@ -1,0 +1,144 @@
+"""docker build's flags through ``stage-studio build``, each checked in the real engine:
+what a RUN step sees (interfaces, /etc/hosts, limits, /dev/shm), what --pull asks of the
+registry, what --iidfile and --quiet hand back; and -f with the context as the argument."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from helpers import image_text
+from testimages import TEST_LABEL
+
+BB = "stage-studio-test/busybox:latest"
+LABEL = ("--label", f"{TEST_LABEL}=1")
+
+
+def cli(*args: str, cwd=None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "studio", "build", *args], capture_output=True, text=True,
+                          timeout=180, cwd=cwd, **kw)
+
+
+def built(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["ok"], result
+    return result["image_id"]
+
+
+def write(folder, text: str):
+    path = folder / "Dockerfile"
+    path.write_text(text)
+    return path
+
+
+INTERFACES = f"FROM {BB}\nRUN ip -o link | cut -d: -f2 | cut -d@ -f1 | tr -d ' ' > /interfaces\n"
+
+
+def test_network_none_leaves_only_loopback(context_dir, engine):
+    path = write(context_dir, INTERFACES)
+    image = built(cli(str(path), "--network", "none", "--no-cache", "--json", *LABEL))
+    assert image_text(engine.client, image, "/interfaces").split() == ["lo"]
+    image = built(cli(str(path), "--network", "default", "--no-cache", "--json", *LABEL))
+    assert image_text(engine.client, image, "/interfaces").split() == ["lo", "eth0"]  # the engine's bridge
+
+
+def test_network_host_sees_the_hosts_interfaces(context_dir, engine):
+    before = set(os.listdir("/sys/class/net"))
+    image = built(cli(str(write(context_dir, INTERFACES)), "--network", "host", "--no-cache", "--json", *LABEL))
+    seen = set(image_text(engine.client, image, "/interfaces").split())
+    stable = before & set(os.listdir("/sys/class/net"))
+    assert stable <= seen and len(stable) > 2
+
+
+def test_add_host_appears_in_etc_hosts(context_dir, engine):
+    path = write(context_dir, f"FROM {BB}\nRUN grep -E 'studio-(one|two)' /etc/hosts > /hosts\n")
+    image = built(cli(str(path), "--add-host", "studio-one:10.1.2.3", "--add-host", "studio-two=fd00::7",
+                      "--no-cache", "--json", *LABEL))
+    assert image_text(engine.client, image, "/hosts").split() == ["10.1.2.3", "studio-one", "fd00::7", "studio-two"]
+
+
+LIMITS = f"FROM {BB}\nRUN ulimit -n > /limits && df -k /dev/shm | tail -1 | awk '{{print $2}}' >> /limits\n"
+
+
+@pytest.mark.parametrize("backend", ["classic", "buildkit"])
+@pytest.mark.engine_since("23.0")
+def test_ulimit_and_shm_size_reach_run_steps_on_engines_since_23_0(context_dir, engine, backend):
+    path = write(context_dir, LIMITS)
+    image = built(cli(str(path), "--ulimit", "nofile=1234:2048", "--shm-size", "16m", "--backend", backend,
+                      "--no-cache", "--json", *LABEL))
+    assert image_text(engine.client, image, "/limits").split() == ["1234", str(16 * 1024)]
+
+
+@pytest.mark.engine_before("23.0")
+def test_ulimit_and_shm_size_reach_run_steps_only_through_the_classic_builder_before_23_0(context_dir, engine):
+    """Debian's 20.10 runs BuildKit steps without them (checked): refused, never ignored."""
+    path = write(context_dir, LIMITS)
+    image = built(cli(str(path), "--ulimit", "nofile=1234:2048", "--shm-size", "16m", "--backend", "classic",
+                      "--no-cache", "--json", *LABEL))
+    assert image_text(engine.client, image, "/limits").split() == ["1234", str(16 * 1024)]
+    proc = cli(str(path), "--ulimit", "nofile=1234", "--no-cache", "--json", *LABEL)
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert proc.returncode == 1 and not result["ok"]
+    assert "--ulimit" in result["error"]["message"] and "--backend classic" in result["error"]["message"]
+
+
+def test_pull_asks_the_registry_for_the_base_image(context_dir, engine):
+    if engine.client.info().get("HttpProxy") != "http://127.0.0.1:9":
+        pytest.skip(f"{engine.name} may reach a registry; this test only runs where pulls fail on loopback")
+    path = write(context_dir, f"FROM {BB}\nRUN true\n")
+    built(cli(str(path), "--json", *LABEL))  # the local image serves without --pull
+    proc = cli(str(path), "--pull", "--json", *LABEL)
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert proc.returncode == 1 and not result["ok"]
+    assert "127.0.0.1:9" in result["error"]["message"] or "pull" in result["error"]["message"].lower()
+
+
+def test_quiet_prints_the_id_that_iidfile_holds(context_dir, engine, tmp_path):
+    iidfile = tmp_path / "iid"
+    iidfile.write_text("stale")
+    proc = cli(str(write(context_dir, f"FROM {BB}\nRUN echo quiet\n")), "-q", "--iidfile", str(iidfile), *LABEL)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == iidfile.read_text() + "\n" and proc.stdout.startswith("sha256:")
+    assert engine.client.images.get(iidfile.read_text()).id == iidfile.read_text()
+
+
+def test_a_failed_build_leaves_no_iidfile_and_says_why_on_stderr(context_dir, engine, tmp_path):
+    iidfile = tmp_path / "iid"
+    iidfile.write_text("stale")
+    proc = cli(str(write(context_dir, f"FROM {BB}\nRUN exit 7\n")), "-q", "--iidfile", str(iidfile), *LABEL)
+    assert proc.returncode == 1 and proc.stdout == "" and "line 2" in proc.stderr
+    assert not iidfile.exists()
+
+
+def test_f_with_the_context_as_argument_as_docker_build_takes_it(tmp_path, engine):
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "a.txt").write_text("from the context\n")
+    (tmp_path / "build.Dockerfile").write_text(f"FROM {BB}\nCOPY a.txt /a.txt\n")
+    proc = cli("-f", "build.Dockerfile", "ctx", "--json", *LABEL, cwd=tmp_path)  # -f is relative to here
+    assert image_text(engine.client, built(proc), "/a.txt") == "from the context\n"
+    (tmp_path / "ctx" / "Dockerfile").write_text(f"FROM {BB}\nCOPY a.txt /b.txt\n")
+    proc = cli("ctx", "--json", *LABEL, cwd=tmp_path)  # a folder: its Dockerfile
+    assert image_text(engine.client, built(proc), "/b.txt") == "from the context\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--network", "bridge2"], "--network 'bridge2' is not a network a build can use (use default, none or host)"),
+    (["--add-host", "nohost"], "--add-host 'nohost' is not HOST:IP"),
+    (["--add-host", "h:999.1.1.1"], "'999.1.1.1' is not an IP address"),
+    (["--ulimit", "files=10"], "unknown limit 'files'"),
+    (["--ulimit", "nofile=20:10"], "the soft limit 20 is above the hard limit 10"),
+    (["--shm-size", "lots"], "--shm-size 'lots' is not a size"),
+    (["-q", "--json"], "use one"),
+])
+def test_unknown_values_are_refused_before_anything_is_sent(context_dir, args, message):
+    proc = cli(str(write(context_dir, f"FROM {BB}\n")), *args)
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+
+
+def test_f_needs_the_context_argument(tmp_path):
+    (tmp_path / "Dockerfile").write_text(f"FROM {BB}\n")
+    proc = cli("-f", str(tmp_path / "Dockerfile"))
+    assert proc.returncode == 2 and "give the context as the argument" in proc.stderr
