@@ -93,8 +93,10 @@ class GraphEdits(QObject):
         if sync.stale:
             first = next((d for d in sync.diagnostics if d.severity == "error"), None)
             where = f" (line {first.line}: {first.message})" if first else ""
-            self.sig_edit_failed.emit(f"Fix the errors in the text first{where}; the graph is out of date.")
+            self.sig_edit_failed.emit(f"Fix the errors in the text first{where}; until then the stages "
+                                      "the graph shows may not be the ones BuildKit would see.")
             return False
+        before = sync.document.stages
         try:
             edits = operation(sync.document, *args, **kwargs)
         except core_edits.EditError as exc:
@@ -102,8 +104,28 @@ class GraphEdits(QObject):
             return False
         self.apply_text_edits(edits)
         if edits:
+            self._check_default_target(before)
             self.sig_edit_applied.emit()
         return bool(edits)
+
+    def _check_default_target(self, before: list) -> None:
+        """A stage added last becomes what ``docker build`` builds without --target: never
+        silently. Say so, and offer to keep building the stage that was last."""
+        sync, after = self.sync, self.sync.document.stages
+        if sync.target_key is not None or not before or len(after) <= len(before):
+            return  # a target the user chose stays; only an added stage can take the end
+        old, new = before[-1], after[-1]
+        if new.key == old.key:
+            return
+        question = (f"The new stage {new.label} is now the last one, so a build without a target "
+                    f"(docker build, or Build here) would build it instead of {old.label}.\n\n"
+                    f"Keep building {old.label}?")
+        if self.confirm(question):
+            sync.set_target(next((s.index for s in after if s.key == old.key), None))
+            self.sig_message.emit(f"Still building {old.label}: it is the build target now "
+                                  f"(the file's last stage is {new.label}).")
+        else:
+            self.sig_message.emit(f"The build target is now {new.label}, the file's last stage.")
 
     def apply_fix(self, finding) -> bool:
         """Apply a lint finding's quick fix as one undo step (if the text still fits it)."""
@@ -155,8 +177,14 @@ class GraphEdits(QObject):
                 pass  # not about users of the stage: run_operation reports it as it is
         return self.run_operation(core_edits.remove_stage, stage, cascade=cascade)
 
-    def add_stage(self, name: str, base: str, after: int = -1) -> bool:
-        return self.run_operation(core_edits.add_stage, name, base, after=None if after is None or after < 0 else after)
+    def add_stage(self, name: str, base: str, after: int | None = -1) -> bool:
+        """Add a stage after stage ``after``; by default (-1 or None) before the final
+        stage, so what gets built stays the same."""
+        if after is None or after < 0:
+            self.sync.sync_now()
+            stages = self.sync.document.stages
+            after = stages[-2].index if len(stages) >= 2 else None
+        return self.run_operation(core_edits.add_stage, name, base, after=after)
 
     def set_base(self, stage: int, image: str) -> bool:
         return self.run_operation(core_edits.set_base, stage, image)

@@ -143,7 +143,7 @@ def test_the_go_example_from_an_empty_window_by_gestures_alone(open_window, qtbo
     gesture()
     # the final stage, from the graph's own menu
     menu = view.interaction.build_context_menu(QPoint(5, 5))
-    next(a for a in menu.actions() if a.text() == "Add stage…").trigger()
+    next(a for a in menu.actions() if a.text() == "Add stage here…").trigger()
     gesture()
     view.fit_to_view()
     final = view.stage_nodes()[1]

@@ -44,3 +44,22 @@ def test_base_dialog_needs_a_change(qapp, monkeypatch):
                                       ("has space", False)])
 def test_stage_name_rule(text, ok):
     assert bool(dialogs.STAGE_NAME.match(text)) is ok
+
+
+@pytest.mark.parametrize("ask", [lambda: dialogs.ask_copy(None, "build", "final"),
+                                 lambda: dialogs.ask_new_stage(None, set())])
+def test_dialogs_show_their_title_and_placeholders_whole(qapp, monkeypatch, ask):
+    seen = []
+
+    def run(dialog: QDialog) -> int:
+        dialog.show()
+        title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
+        edits = dialog.findChildren(QLineEdit)
+        seen.append((dialog.width() >= title + 150,
+                     [e.width() >= e.fontMetrics().horizontalAdvance(e.placeholderText()) + 12 for e in edits]))
+        dialog.hide()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(QDialog, "exec", run)
+    assert ask() is None
+    assert seen == [(True, [True, True])]

@@ -187,7 +187,11 @@ def test_context_menus_emit_intents(view):
     assert moves[-1] == (14, "foo", 0)
     view.interaction.ask_new_stage = lambda parent, taken, base="": ("test", base or "busybox") if "foo" in taken else None
     trigger(QPoint(3, 3), "Add stage")
-    assert added == [("test", "busybox", "")]
+    assert added == [("test", "busybox", "")]  # left of every box: the default place
+    right_of_foo = view.mapFromScene(view.stage_nodes()[1].sceneBoundingRect().topRight()) + QPoint(20, -30)
+    trigger(right_of_foo, "Add stage here")
+    assert added[-1] == ("test", "busybox", "bar")  # after the last stage left of the click
+    del added[-1]
     image = view.image_nodes()["alpine:3.20"]
     trigger(view.mapFromScene(image.mapToScene(image.box_rect().center())), "New stage from this image")
     assert added[-1] == ("test", "alpine:3.20", "")

@@ -76,8 +76,39 @@ def test_graph_stage_delete_and_add(open_window):
     assert window.current_text() == removed
     assert stage_names(window) == ["build", "final"]
     window.graph_view.interaction.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", "")
-    assert window.current_text() == removed + "\nFROM stage-studio-test/busybox AS extra\n"
-    assert stage_names(window) == ["build", "final", "extra"]
+    # by default before the final stage: what gets built stays the same
+    assert window.current_text() == removed.replace("FROM scratch AS final",
+                                                    "FROM stage-studio-test/busybox AS extra\n\nFROM scratch AS final")
+    assert stage_names(window) == ["build", "extra", "final"]
+
+
+def test_add_stage_keeps_the_target_or_says_it_moved(open_window, prompts):
+    """Issue 14: Add Stage never silently changes what gets built."""
+    window, _ = open_window(TEXT)
+    graph = window.controller.graph
+    assert graph.stages[graph.target].name == "final" and graph.reachable == [0, 2]
+    window.graph_view.interaction.sig_add_stage_requested.emit("extra", "stage-studio-test/busybox", "")
+    graph = window.controller.graph
+    assert graph.stages[graph.target].name == "final" and prompts.kinds() == []
+    assert [s.name for s in graph.stages if s.index not in graph.reachable] == ["test", "extra"]
+    # added after the final stage (where the user asked): asked, and kept when the answer is yes
+    prompts.answers["confirm"] = "yes"
+    window.graph_view.interaction.sig_add_stage_requested.emit("later", "scratch", "final")
+    assert window.current_text().endswith("FROM scratch AS later\n")
+    question = prompts.asked[-1][1]
+    assert "later is now the last one" in question and "Keep building final?" in question
+    graph = window.controller.graph
+    assert graph.stages[graph.target].name == "final"
+    assert window.statusBar().currentMessage().startswith("Still building final")
+    # answered no: the target moves, and the status bar says so
+    prompts.answers["confirm"] = "no"
+    window.graph_view.interaction.sig_add_stage_requested.emit("last", "scratch", "later")
+    assert len(prompts.asked) == 1  # a target the user kept is not asked about again
+    window.controller.set_target(None)
+    window.graph_view.interaction.sig_add_stage_requested.emit("newest", "scratch", "last")
+    graph = window.controller.graph
+    assert graph.stages[graph.target].name == "newest" and len(prompts.asked) == 2
+    assert window.statusBar().currentMessage() == "The build target is now newest, the file's last stage."
 
 
 def test_graph_set_base_and_move_instruction(open_window):

@@ -53,7 +53,7 @@ def build_context_menu(interaction, pos: QPoint) -> QMenu:
         ref = item.ref
         add("New stage from this image…", lambda: interaction.request_add_stage(base=ref))
     else:
-        add("Add stage…", lambda: interaction.request_add_stage())
+        add("Add stage here…", lambda: interaction.request_add_stage(after=interaction.stage_left_of(pos)))
         menu.addSeparator()
         add("Fit to view", view.fit_to_view, "F")
         add("Arrange automatically", view.relayout)

@@ -28,9 +28,16 @@ def split_paths(text: str) -> list[str]:
         return text.split()
 
 
+def fit_placeholder(edit: QLineEdit) -> None:
+    """Wide enough that the placeholder shows whole (it explains what to type)."""
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 28)
+
+
 def form_dialog(parent: QWidget | None, title: str, intro: str) -> tuple[QDialog, QFormLayout, QDialogButtonBox]:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
+    # a window manager cuts a title that does not fit the frame: leave room for it and the buttons
+    dialog.setMinimumWidth(max(420, dialog.fontMetrics().horizontalAdvance(title) + 180))
     form = QFormLayout(dialog)
     if intro:
         label = QLabel(intro)
@@ -50,6 +57,8 @@ def ask_copy(parent: QWidget | None, source: str, target: str) -> tuple[list[str
     paths.setPlaceholderText("/out/app /etc/config.toml")
     dest = QLineEdit(dialog)
     dest.setPlaceholderText("/usr/local/bin/")
+    fit_placeholder(paths)
+    fit_placeholder(dest)
     form.addRow("Paths in the source stage:", paths)
     form.addRow("Destination:", dest)
     form.addRow(buttons)
@@ -74,6 +83,8 @@ def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "") 
     name.setPlaceholderText("(optional: a final stage often has none)")
     base = QLineEdit(base_text, dialog)
     base.setPlaceholderText("alpine:3.20, scratch, or a stage name")
+    fit_placeholder(name)
+    fit_placeholder(base)
     form.addRow("Name:", name)
     form.addRow("Base image:", base)
     hint = QLabel("")

@@ -108,6 +108,14 @@ class GraphInteraction(QObject):
         if answer:
             self.sig_add_stage_requested.emit(answer[0], answer[1], after)
 
+    def stage_left_of(self, pos: QPoint) -> str:
+        """Where a stage added at ``pos`` goes: after the last stage (in file order) whose
+        box lies left of the point, as columns run left to right in build order ("" when
+        none does: the default place, before the final stage)."""
+        x = self.view.mapToScene(pos).x()
+        left = [n for n in self.view.stage_nodes().values() if n.sceneBoundingRect().center().x() < x]
+        return max(left, key=lambda n: n.index).key if left else ""
+
     def request_copy(self, source: StageNode, target: StageNode) -> None:
         answer = self.ask_copy(self.view, source.title, target.title)
         if answer:
