@@ -38,7 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", metavar="T", help="stage to build (name or index; default: the last)")
     parser.add_argument("--build-arg", metavar="K=V", action="append", help="build argument (repeatable)")
     parser.add_argument("--no-cache", action="store_true", help="do not use the build cache")
-    parser.add_argument("--backend", choices=("auto", "buildkit", "classic"), default="auto")
+    parser.add_argument("--backend", choices=("auto", "buildkit", "classic", "buildx"), default="auto",
+                        help="auto: BuildKit when the engine has it; buildx: through `docker buildx build`")
+    parser.add_argument("--builder", metavar="NAME",
+                        help="build on this buildx builder (see `docker buildx ls`); implies --backend buildx")
     parser.add_argument("--sizes", action="store_true", help="measure every built stage and its layers")
     parser.add_argument("--json", action="store_true", help="one JSON event per line, then the result")
     parser.add_argument("--tag", "-t", metavar="NAME", help="tag the final image")
@@ -80,7 +83,8 @@ def _request(args: argparse.Namespace, empty_context: str):
         dockerfile_path=str(path) if path else None, target=args.target,
         build_args=build_args, no_cache=args.no_cache, backend=args.backend,
         tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes,
-        secrets=secret_specs, ssh=ssh_specs, session=False if args.no_session else None)
+        secrets=secret_specs, ssh=ssh_specs, session=False if args.no_session else None,
+        builder=args.builder or ("default" if args.backend == "buildx" else None))
 
 
 def _session_specs(args: argparse.Namespace) -> tuple[list, list]:

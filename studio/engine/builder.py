@@ -20,7 +20,7 @@ from typing import Any, Literal
 from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildResult, BuildStarted,
                                   BuildWarning, ContextReady, ContextSent, SizesReady, StageResult)
 
-Backend = Literal["auto", "buildkit", "classic"]
+Backend = Literal["auto", "buildkit", "classic", "buildx"]
 DOCKERFILE_NAME = "Dockerfile"  # the name of a Dockerfile sent alone (no context)
 READ_CHUNK = 64 * 1024
 
@@ -55,6 +55,7 @@ class BuildRequest:
     ulimits: list[dict] = field(default_factory=list)  # {"Name", "Soft", "Hard"}
     shm_size: int | None = None  # bytes
     pull: bool = False
+    builder: str | None = None  # a buildx builder: build there through `docker buildx build`
 
 
 class Build:
@@ -78,6 +79,7 @@ class Build:
         self._ping: dict[str, str] = {}
         self._over = False  # events() has ended
         self.session: Any = None  # the BuildKit session serving this build, when one is open
+        self.buildx: Any = None  # the `docker buildx build` run, for a build on a buildx builder
         self._sent_text: str | None = None
         self._children: list[Build] = []  # the size pass's measuring builds
 
@@ -101,6 +103,8 @@ class Build:
             _shutdown(sock)
         if self.session is not None:
             self.session.close()
+        if self.buildx is not None:
+            self.buildx.cancel()
         for child in list(self._children):  # measuring builds
             child.cancel()
 
@@ -144,7 +148,8 @@ class Build:
         if self._send_context and not os.path.isdir(req.context_dir):
             yield from self._fail(started, BuildFailed(f"the build context {req.context_dir!r} is not a directory"))
             return
-        if req.session is False or req.backend == "classic":
+        use_buildx = req.builder is not None or req.backend == "buildx"
+        if not use_buildx and (req.session is False or req.backend == "classic"):
             ctx = yield from self._scan(started, text)
             if ctx is None:
                 return
@@ -152,18 +157,21 @@ class Build:
             yield from self._fail(started, BuildFailed("the build was cancelled"))
             return
         connecting[0].join()
-        if "error" in connecting[1]:
+        if "error" in connecting[1] and not use_buildx:  # a remote builder needs no local engine
             yield from self._fail(started, BuildFailed(str(connecting[1]["error"])))
             return
-        client = connecting[1]["client"]
-        self.backend = backend = self._choose_backend(client)
-        refusal = _unapplied_options(req, backend, self._api_version(client))
-        if refusal is not None:
-            yield from self._fail(started, BuildFailed(refusal))
-            return
+        client = connecting[1].get("client")
+        self.backend = backend = "buildx" if use_buildx else self._choose_backend(client)
+        if backend != "buildx":  # (buildx checks its own flags)
+            refusal = _unapplied_options(req, backend, self._api_version(client))
+            if refusal is not None:
+                yield from self._fail(started, BuildFailed(refusal))
+                return
         self._sent_text = text
         session_params = None
-        if ctx is None and backend == "buildkit" and client is not None:
+        if backend == "buildx":
+            sent = self._open_buildx(text)
+        elif ctx is None and backend == "buildkit" and client is not None:
             from studio.engine.session.transport import SessionUnavailable
 
             try:
@@ -171,13 +179,15 @@ class Build:
             except SessionUnavailable as exc:
                 yield from self._fail(started, BuildFailed(str(exc)))
                 return
-        if session_params is None and ctx is None:
+        if session_params is None and ctx is None and backend != "buildx":
             ctx = yield from self._scan(started, text)
             if ctx is None:
                 return
-        dockerfile = ctx.dockerfile if ctx is not None else None
-        params = {**build_params(req, backend, None, self._target_key, dockerfile=dockerfile), **(session_params or {})}
-        sent = self._open(client, params, ctx)
+        if backend != "buildx":
+            dockerfile = ctx.dockerfile if ctx is not None else None
+            params = {**build_params(req, backend, None, self._target_key, dockerfile=dockerfile),
+                      **(session_params or {})}
+            sent = self._open(client, params, ctx)
         if backend == "buildkit" and ctx is not None and ctx.dockerfile_added:
             yield BuildWarning(f"without a BuildKit session the engine reads the Dockerfile from the uploaded "
                                f"context, so COPY . also sees it as {ctx.dockerfile} (docker build's would not)")
@@ -192,7 +202,7 @@ class Build:
         for diag in graph.diagnostics:
             if diag.severity == "error":
                 yield BuildWarning(diag.message, diag.line)
-        if backend == "buildkit":
+        if backend in ("buildkit", "buildx"):
             from studio.engine.buildkit import BuildkitTranslator as Translator
         else:
             from studio.engine.classic import ClassicTranslator as Translator  # type: ignore[assignment]
@@ -223,7 +233,10 @@ class Build:
             yield translator.failure
             return
         yield BuildFinished(translator.image_id, round(duration, 3))
-        if req.sizes and not self.cancelled:
+        if req.sizes and not self.cancelled and backend == "buildx" and not self._buildx_loaded(client):
+            yield BuildWarning(f"per-stage sizes need the image in the local engine: builder {req.builder} "
+                               "keeps its result (use a builder with the docker driver, or a local engine)")
+        elif req.sizes and not self.cancelled:
             from studio.engine.sizes import measure
 
             yield from measure(self, self.engine_api())
@@ -432,6 +445,39 @@ class Build:
         return {"session": session.id, "remote": "client-session",
                 "dockerfile": dockerfile_name(req.dockerfile_path)}
 
+    def _open_buildx(self, text: str) -> tuple:
+        """Start `docker buildx build` on the request's builder: a sent tuple like _open's."""
+        from studio.engine.buildx import BuildxOptions, BuildxRun, BuildxUnavailable
+
+        req = self.request
+        options = BuildxOptions(req.builder or "default", req.context_dir if self._send_context else None, text,
+                                self._target_key or req.target, dict(req.build_args), dict(req.labels),
+                                req.no_cache, req.platform, req.tag,
+                                secrets=[s.describe() for s in req.secrets],
+                                ssh=[f"{s.id}={s.socket}" for s in req.ssh], extra=_buildx_flags(req))
+        run = self.buildx = BuildxRun(options)
+        try:
+            run.start()
+        except BuildxUnavailable as exc:
+            run.close()
+            return BuildFailed(str(exc)), None
+        if self.cancelled:
+            run.cancel()
+        return 200, run.messages(), run.close, lambda: "", None
+
+    def _buildx_loaded(self, client) -> bool:
+        """Whether the buildx builder put the image into the engine we measure with."""
+        if client is None:
+            return False
+        from studio.engine.buildx import BuildxUnavailable, list_builders
+
+        try:
+            builders = {b.name: b for b in list_builders()}
+        except BuildxUnavailable:
+            return False
+        found = builders.get(self.request.builder or "default")
+        return found is not None and found.loads_into_engine
+
     def _finish_request(self, sent: tuple) -> None:
         if self.session is not None:
             self.session.close()
@@ -450,7 +496,7 @@ class Build:
             if status >= 400:
                 translator.failure = BuildFailed(_error_message(error_text()))
                 return
-            for message in _messages(chunks):
+            for message in (chunks if self.backend == "buildx" else _messages(chunks)):
                 yield from translator.feed(message)
             if ctx is not None:
                 self.context_digest = ctx.digest
@@ -606,6 +652,19 @@ def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
         return
     if matcher.ignored(m.group(1)):
         failure.message += f" ({m.group(1)} is left out of the build context by {ignore_file.name})"
+
+
+def _buildx_flags(req: BuildRequest) -> list[str]:
+    """docker build's engine options as buildx flags."""
+    flags = [f"--network={req.network}"] if req.network else []
+    flags += [f"--add-host={host}" for host in req.extra_hosts]
+    for limit in req.ulimits:
+        flags.append(f"--ulimit={limit['Name']}={limit['Soft']}:{limit['Hard']}")
+    if req.shm_size:
+        flags.append(f"--shm-size={req.shm_size}")
+    if req.pull:
+        flags.append("--pull")
+    return flags
 
 
 def _hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> None:

@@ -124,11 +124,14 @@ class BuildkitTranslator:
 
     def feed(self, message: dict) -> list[BuildEvent]:
         kind = message.get("id")
-        if kind == "moby.buildkit.trace":
-            try:
-                status = decode_trace(message.get("aux", ""))
-            except WireError as exc:
-                return [BuildWarning(str(exc))]
+        if kind in ("moby.buildkit.trace", "buildx.status"):
+            if kind == "buildx.status":  # decoded already (buildx's rawjson progress)
+                status = message["status"]
+            else:
+                try:
+                    status = decode_trace(message.get("aux", ""))
+                except WireError as exc:
+                    return [BuildWarning(str(exc))]
             out: list[BuildEvent] = []
             for vertex in status.vertexes:
                 out.extend(self._vertex(vertex))
