@@ -86,9 +86,9 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.graph_view)
         self.splitter.addWidget(self.text_pane)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([720, 560])
+        self.splitter.setStretchFactor(0, 2)  # the graph gets two thirds: its text must stay readable
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([830, 450])
         self.setCentralWidget(self.splitter)
 
     def _wire(self) -> None:

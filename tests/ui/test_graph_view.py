@@ -9,7 +9,7 @@ from graph_samples import shown_view
 from studio.core import parse
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.stage_node import StageNode
-from studio.ui.graph.view import GraphView
+from studio.ui.graph.view import GraphView, readable_zoom
 from studio.ui.graph.stage_paint import footer_texts
 
 MOUNTS = """FROM busybox AS tools
@@ -265,6 +265,11 @@ def test_zoom_keys_wheel_and_fit(view, qtbot):
     view.set_zoom(3.0)
     qtbot.keyClick(view, Qt.Key.Key_F)
     seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    fits = all(seen.contains(node.sceneBoundingRect()) for node in view.stage_nodes().values())
+    assert fits or view.zoom() == pytest.approx(readable_zoom(view.scene().theme))  # never below readable
+    view.resize(1900, 1000)
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
     for node in view.stage_nodes().values():
         assert seen.contains(node.sceneBoundingRect())
     for _ in range(40):
@@ -313,6 +318,7 @@ def test_positions_round_trip_and_saved_positions_for_later_boxes(view):
 
 
 def test_opening_another_file_lays_it_out_afresh(view):
+    view.resize(1900, 1000)  # room for the whole graph at a readable size
     show(view, BE)
     view.stage_nodes()[1].setPos(5000, 5000)  # foo was far away in the old file
     other = BE.replace("AS bar", "AS baz").replace("--from=bar", "--from=baz")
@@ -392,3 +398,51 @@ def test_labels_of_edges_between_the_same_boxes_do_not_cover_each_other(view):
     assert [e.label for e in copies] == ["busybox", "out"]
     first, second = (e.mapToScene(e._label_rect).boundingRect() for e in copies)
     assert not first.intersects(second)
+
+
+def text_px_on_screen(view) -> float:
+    from PySide6.QtGui import QFontInfo
+
+    return QFontInfo(view.scene().theme.mono_font).pixelSize() * view.zoom()
+
+
+def test_fit_fills_the_view_up_to_200_percent_and_keeps_text_readable(qtbot):
+    """Issue 14: at 1920x1080 the boxes' text is at least 11 px high after Fit."""
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    window.files.new_file(BE)
+    view = window.graph_view
+    qtbot.waitUntil(lambda: view.zoom() != 1.0)
+    assert text_px_on_screen(view) >= 11
+    seen = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert all(seen.contains(n.sceneBoundingRect()) for n in view.stage_nodes().values())
+    # a resize fits again, until the user zooms by hand
+    fitted = view.zoom()
+    window.splitter.setSizes([1500, 420])
+    qtbot.waitUntil(lambda: view.zoom() > fitted)
+    view.zoom_out()
+    zoom = view.zoom()
+    window.splitter.setSizes([1300, 620])
+    qtbot.wait(50)
+    assert view.zoom() == zoom
+    # a small graph fills the view: larger than 100 %, at most 200 %
+    window.files.new_file("FROM busybox AS build\nRUN make\n\nFROM scratch\nCOPY --from=build /a /a\n")
+    qtbot.waitUntil(lambda: view.zoom() > 1.0)
+    assert view.zoom() <= 2.0
+
+
+def test_a_graph_too_big_to_read_whole_shows_fewer_rows_not_smaller_text(view):
+    many = "".join(f"FROM busybox AS s{i}\n" + "".join(f"RUN echo {i}.{k}\n" for k in range(9)) + "\n"
+                   for i in range(12))
+    show(view, many)
+    view.fit_to_view()
+    assert text_px_on_screen(view) >= 11
+    assert all(len(n.rows.shown) == 3 for n in view.stage_nodes().values())  # two rows and "7 more…"
+    view.resize(300, 200)
+    view.fit_to_view()
+    assert text_px_on_screen(view) >= 11

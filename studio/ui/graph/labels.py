@@ -1,9 +1,9 @@
-"""What the graph calls a stage: its identity for the scene (a key that stays unique
-when names repeat) and the text of its base line. Plain functions over core stages,
+"""What the graph says about a stage: its identity for the scene (a key that stays
+unique when names repeat), the text of its base line, and its diagnostics badge. Plain functions over core stages,
 shared by the scene and the edit controller (which resolves the keys intents carry)."""
 from __future__ import annotations
 
-from studio.core.model import Stage
+from studio.core.model import Diagnostic, Stage, StageGraph
 
 
 def base_text(stage: Stage, stages: list[Stage]) -> tuple[str, str]:
@@ -28,3 +28,28 @@ def stage_keys(stages: list[Stage]) -> list[str]:
         seen.add(key)
         keys.append(key)
     return keys
+
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def diagnostics_by_line(graph: StageGraph) -> dict[int, list[Diagnostic]]:
+    """Each diagnostic goes to the stage whose lines contain it."""
+    out: dict[int, list[Diagnostic]] = {}
+    spans = [(st.line, st.end_line, st.index) for st in graph.stages]
+    for diag in graph.diagnostics:
+        for first, last, index in spans:
+            if first <= diag.line <= max(first, last):
+                out.setdefault(index, []).append(diag)
+                break
+    return out
+
+
+SEVERITY_OF_RANK = {v: k for k, v in SEVERITY_RANK.items()}
+
+
+def badge(node, diags: list[Diagnostic]) -> None:
+    """A box's badge: its diagnostics, the worst severity, and the lines of its errors."""
+    worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
+    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], SEVERITY_OF_RANK[worst],
+                         {d.line for d in diags if d.severity == "error"})

@@ -28,16 +28,17 @@ class RowLayout:
         self.lines: list[int] = []
         self.texts: Sequence[str] = []  # may work each text out when read (only shown rows are)
         self.shown: list[Row] = []
+        self.limit = T.MAX_ROWS  # rows shown while collapsed (fewer when text must stay readable)
 
     @property
     def collapsible(self) -> bool:
-        return len(self.lines) > T.MAX_ROWS
+        return len(self.lines) > self.limit
 
     def lay_out(self, expanded: bool, font: QFont, width: float) -> None:
         """Choose and elide the shown rows for a box ``width`` wide of text."""
         shown, more = len(self.lines), None
         if self.collapsible and not expanded:
-            shown = T.MAX_ROWS - 1
+            shown = self.limit - 1
             more = Row(-1, "", f"{len(self.lines) - shown} more…", -1)
         mono = QFontMetricsF(font)
         texts = self.texts

@@ -15,35 +15,13 @@ from studio.core.model import Diagnostic, Edge, Stage, StageGraph
 from studio.ui.graph import theme as T
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
-from studio.ui.graph.labels import base_text, stage_keys
+from studio.ui.graph.labels import badge, base_text, diagnostics_by_line, stage_keys
 from studio.ui.graph.layout import LayoutOptions, layered_layout
 from studio.ui.graph.rows import StageRows, header_source
 from studio.ui.graph.stage_node import StageNode
 from studio.ui.graph.theme import Theme, make_theme
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 GRID = 24.0
-
-
-def diagnostics_by_line(graph: StageGraph) -> dict[int, list[Diagnostic]]:
-    """Each diagnostic goes to the stage whose lines contain it."""
-    out: dict[int, list[Diagnostic]] = {}
-    spans = [(st.line, st.end_line, st.index) for st in graph.stages]
-    for diag in graph.diagnostics:
-        for first, last, index in spans:
-            if first <= diag.line <= max(first, last):
-                out.setdefault(index, []).append(diag)
-                break
-    return out
-
-
-_SEVERITY_OF_RANK = {v: k for k, v in SEVERITY_RANK.items()}
-
-
-def _badge(node: StageNode, diags: list[Diagnostic]) -> None:
-    worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
-    node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], _SEVERITY_OF_RANK[worst],
-                         {d.line for d in diags if d.severity == "error"})
 
 
 class GraphScene(QGraphicsScene):
@@ -63,6 +41,7 @@ class GraphScene(QGraphicsScene):
         self.image_items: dict[str, ImageNode] = {}
         self.edge_map: dict[tuple, EdgeItem] = {}
         self.graph: StageGraph | None = None
+        self.row_limit = T.MAX_ROWS  # rows a collapsed box shows (the view lowers it to stay readable)
         self.departed: dict[str, tuple[float, float]] = {}  # last place of removed boxes
         self._header: str | None = None  # the text before the first FROM, as last seen
         self._nodes_rect: QRectF | None = None  # dropped when a box moves, comes, goes or resizes
@@ -112,6 +91,7 @@ class GraphScene(QGraphicsScene):
                 node.key = key
             if node is None:
                 node = StageNode(self.theme, st.index, key)
+                node.set_row_limit(self.row_limit)
                 node.row_source = StageRows()
                 self._add(node)
                 new.append(node)
@@ -215,12 +195,17 @@ class GraphScene(QGraphicsScene):
             node.set_rows([ins.line for ins in st.instructions], texts)
         node.set_target(graph.target == st.index)
         node.set_skipped(st.index not in reachable)
-        _badge(node, diags)
+        badge(node, diags)
+
+    def set_row_limit(self, rows: int) -> None:
+        self.row_limit = rows
+        for node in self.by_index.values():
+            node.set_row_limit(rows)
 
     def apply_diagnostics(self, diagnostics: dict[int, list[Diagnostic]]) -> None:
         """Update only the diagnostic badges (the shape stays as it is)."""
         for index, node in self.by_index.items():
-            _badge(node, diagnostics.get(index, []))
+            badge(node, diagnostics.get(index, []))
 
     # ----- placement -------------------------------------------------------------
     def all_nodes(self) -> list:

@@ -139,6 +139,12 @@ class StageNode(NodeItem):
     def set_expanded(self, on: bool) -> None:
         self._set("_expanded", bool(on))
 
+    def set_row_limit(self, rows: int) -> None:
+        """How many rows a collapsed box shows (fewer rows, never smaller text)."""
+        if rows != self.rows.limit:
+            self.rows.limit = rows
+            self._relayout()
+
     def set_build(self, **changes) -> None:
         """Change some BuildMarks fields (``state``, ``progress=(done, total)``, ``elapsed``,
         ``size=(text, delta)``, ``final``, ``outdated``, ``error``, ``active_line``);

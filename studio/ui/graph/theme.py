@@ -98,7 +98,7 @@ def make_theme(palette: QPalette | None = None) -> Theme:
     title.setBold(True)
     title.setPointSizeF(body.pointSizeF() + 1)
     mono = QFont(fixed)
-    mono.setPointSizeF(max(7.5, body.pointSizeF() - 1))
+    mono.setPointSizeF(max(8.5, body.pointSizeF()))  # read on a projector too (issue 14: ~11 px)
     small = QFont(body)
     small.setPointSizeF(max(7.0, body.pointSizeF() - 1.5))
     small.setBold(True)

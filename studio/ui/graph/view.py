@@ -9,10 +9,11 @@ carrying stage keys; neither of them ever edits text.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontInfo, QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from studio.core.model import Diagnostic, StageGraph
+from studio.ui.graph import theme as T
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.overlays import OWN_BANNER, GraphOverlays
@@ -20,6 +21,9 @@ from studio.ui.graph.scene import GraphScene
 from studio.ui.graph.stage_node import StageNode
 
 MIN_ZOOM, MAX_ZOOM = 0.03, 3.0
+MAX_FIT = 2.0  # Fit fills the view up to 200 %
+READABLE_PX = 11.0  # instruction text is at least this high on screen after Fit
+COMPACT_ROWS = 3  # rows a collapsed box shows when the whole graph cannot be readable
 ZOOM_STEP = 1.2
 EMPTY_GRAPH = StageGraph([], [], None, [], [], [])
 
@@ -51,6 +55,7 @@ class GraphView(QGraphicsView):
         self._expanded: set[str] = set()
         self._quiet = 0
         self._fit_pending = False
+        self.auto_fit = True  # Fit again after a resize, until the user zooms by hand
         self.overlays = GraphOverlays(self)
         self.minimap, self.zoom_bar = self.overlays.minimap, self.overlays.zoom_bar
         self._overlay_timer = QTimer(self, singleShot=True, interval=40)
@@ -208,7 +213,9 @@ class GraphView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def set_zoom(self, factor: float, anchor_under_mouse: bool = False) -> None:
+    def set_zoom(self, factor: float, anchor_under_mouse: bool = False, by_user: bool = True) -> None:
+        """Zoom to ``factor``; a zoom ``by_user`` ends fitting after each resize."""
+        self.auto_fit = self.auto_fit and not by_user
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         old = self.transformationAnchor()
         if not anchor_under_mouse:
@@ -227,17 +234,30 @@ class GraphView(QGraphicsView):
         self.set_zoom(1.0)
 
     def fit_to_view(self) -> None:
+        """Fill the view with the graph, up to 200 %, never below readable text: a graph
+        too big for that shows fewer rows per box, then scrolls (the minimap shows where).
+        Until the user zooms by hand, the view fits again whenever it is resized."""
         self._fit_pending = False
-        rect = self._scene.nodes_rect()
-        if rect.isEmpty():
+        self.auto_fit = True
+        if self._scene.nodes_rect().isEmpty():
             return
-        rect = rect.adjusted(-30, -40, 30, 30)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
-            self.set_zoom(1.0)
-        elif self.zoom() < MIN_ZOOM:
-            self.set_zoom(MIN_ZOOM)
+
+        def fitting() -> tuple[float, QRectF]:
+            rect = self._scene.nodes_rect().adjusted(-30, -40, 30, 30)
+            view = self.viewport().rect()
+            return min(view.width() / max(1.0, rect.width()), view.height() / max(1.0, rect.height())), rect
+
+        readable = readable_zoom(self._scene.theme)
+        self._scene.set_row_limit(T.MAX_ROWS)
+        zoom, rect = fitting()
+        if zoom < readable:
+            self._scene.set_row_limit(COMPACT_ROWS)
+            zoom, rect = fitting()
+        self.set_zoom(max(readable, min(MAX_FIT, zoom)), by_user=False)
         self.centerOn(rect.center())
+        if zoom < readable:  # it does not all fit: start where the build starts (top left)
+            seen = self.mapToScene(self.viewport().rect()).boundingRect()
+            self.centerOn(rect.left() + seen.width() / 2, rect.top() + seen.height() / 2)
         self.refresh_overlays()
 
     # ----- scene rectangle and overlays -----------------------------------------------
@@ -255,7 +275,7 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._fit_pending:
+        if self._fit_pending or (self.auto_fit and self._graph is not None and self.isVisible()):
             self.fit_to_view()
         self.refresh_overlays()
 
@@ -268,3 +288,8 @@ class GraphView(QGraphicsView):
         super().scrollContentsBy(dx, dy)
         if self.minimap.isVisible():
             self.minimap.update()
+
+
+def readable_zoom(theme) -> float:
+    """The zoom at which the boxes' instruction text is READABLE_PX high on screen."""
+    return READABLE_PX / max(1, QFontInfo(theme.mono_font).pixelSize())
