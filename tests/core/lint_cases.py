@@ -72,8 +72,35 @@ CASES: dict[str, tuple[str, str]] = {
         "FROM alpine:3.20\nCOPY --from=build /src/bin/app /app/app\n"),
     "package-cache": ("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
                       "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n"
-                      " && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache curl\n"
+                      " && rm -rf /var/lib/apt/lists/*\nRUN apk add curl\n"
                       "RUN pip install --no-cache-dir flask\n"),
+    "AptUpdateInSeparateRun": ("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n",
+                               "FROM debian:12 AS build\nRUN apt-get update\nRUN apt-get install -y gcc\n"
+                               "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl "
+                               "&& rm -rf /var/lib/apt/lists/*\n"),
+    "AptInstallRecommends": ("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+                             "FROM debian:12\nRUN apt-get update && apt-get install -y "
+                             "--no-install-recommends curl\n"),
+    "ApkAddWithoutNoCache": ("FROM alpine:3\nRUN apk add curl\n",
+                             "FROM alpine:3 AS b\nRUN apk add gcc\nFROM alpine:3\n"
+                             "RUN apk add --no-cache curl\n"
+                             "RUN --mount=type=cache,target=/var/cache/apk apk add git\n"),
+    "CdInsteadOfWorkdir": ("FROM alpine:3\nRUN cd /src && make\n",
+                           "FROM alpine:3\nWORKDIR /src\nRUN make && cd /tmp && rm -rf x\n"
+                           "RUN cd $HOME && ls\n"),
+    "PipeWithoutPipefail": ("FROM alpine:3\nRUN wget -qO- https://x/y.tgz | tar xz\n",
+                            "FROM debian:12\nRUN set -o pipefail && a | b\nRUN a || b\n"
+                            "RUN echo 'a | b'\nFROM debian:12\n"
+                            "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n"),
+    "ConsecutiveRunInstructions": ("FROM alpine:3\nRUN apk add --no-cache curl\nRUN curl --version\n",
+                                   "FROM alpine:3 AS build\nRUN a\nRUN b\nFROM alpine:3\n"
+                                   "RUN a\nCOPY --from=build /x /x\nRUN b\n"),
+    "UseraddWithoutNoLogInit": ("FROM debian:12\nRUN useradd -u 100000 app\n",
+                                "FROM debian:12\nRUN useradd -l -u 100000 app\n"
+                                "RUN useradd --no-log-init -u 200000 b && useradd -u 1000 c\n"),
+    "FinalUserRoot": ("FROM alpine:3\nUSER app\nUSER root\nCMD [\"x\"]\n",
+                      "FROM alpine:3 AS build\nUSER root\nFROM alpine:3\nUSER root\n"
+                      "RUN adduser -D app\nUSER app\n"),
     "add-instead-of-copy": ("FROM alpine:3\nADD app.conf /etc/app.conf\n",
                             "FROM alpine:3\nADD https://example.com/a.txt /a.txt\n"
                             "ADD rootfs.tar.gz /\nCOPY app.conf /etc/\n"),

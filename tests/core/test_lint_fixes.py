@@ -37,7 +37,8 @@ def test_the_rules_that_should_have_fixes_do():
             "ConsistentInstructionCasing", "JSONArgsRecommended", "MaintainerDeprecated",
             "MultipleInstructionsDisallowed", "LegacyKeyValueFormat", "RedundantTargetPlatform",
             "ExposeProtoCasing", "ExposeInvalidFormat", "copy-from-index",
-            "add-instead-of-copy", "package-cache"} <= set(FIXABLE)
+            "add-instead-of-copy", "package-cache", "ApkAddWithoutNoCache",
+            "AptInstallRecommends"} <= set(FIXABLE)
 
 
 @pytest.mark.parametrize("code", FIXABLE)
@@ -81,10 +82,18 @@ def test_fix_touches_only_its_span_and_clears_the_finding(code):
     ("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", "package-cache",
      "FROM debian:12\nRUN apt-get update && apt-get install -y curl"
      " && rm -rf /var/lib/apt/lists/*\n"),
-    ("FROM alpine:3\nRUN apk add curl\n", "package-cache",
+    ("FROM alpine:3\nRUN apk add curl\n", "ApkAddWithoutNoCache",
      "FROM alpine:3\nRUN apk add --no-cache curl\n"),
     ("FROM python:3-slim\nRUN pip install flask\n", "package-cache",
      "FROM python:3-slim\nRUN pip install --no-cache-dir flask\n"),
+    ("FROM a:1\nRUN apk add x\nRUN x --version\n", "ConsecutiveRunInstructions",
+     "FROM a:1\nRUN apk add x \\\n && x --version\n"),
+    ("# escape=`\r\nFROM a:1\r\nRUN a\r\nRUN b\r\n", "ConsecutiveRunInstructions",
+     "# escape=`\r\nFROM a:1\r\nRUN a `\r\n && b\r\n"),
+    ("FROM a:1\nRUN useradd -u 100000 app\n", "UseraddWithoutNoLogInit",
+     "FROM a:1\nRUN useradd -l -u 100000 app\n"),
+    ("FROM a:1\nRUN apt-get update && apt-get install -y x\n", "AptInstallRecommends",
+     "FROM a:1\nRUN apt-get update && apt-get install --no-install-recommends -y x\n"),
     ("FROM a:1\r\nRun x\r\nRUN y\r\nRUN z\r\n", "ConsistentInstructionCasing",
      "FROM a:1\r\nRUN x\r\nRUN y\r\nRUN z\r\n"),
 ])
@@ -100,7 +109,22 @@ def test_fix_results(text, code, expected):
     ("FROM a:1\nCMD exec app\n", "JSONArgsRecommended"),
     ("FROM a:1\nENTRYPOINT DEBUG=1 app\n", "JSONArgsRecommended"),
     ("FROM a:1\nENV A \"quoted value\"\n", "LegacyKeyValueFormat"),
-    ("FROM debian:12\nRUN apt-get install -y curl; \n", "package-cache"),
+    ("FROM debian:12\nRUN apt-get update && apt-get install -y curl; \n", "package-cache"),
+    # A later RUN installs with the lists: removing them here would break it.
+    ("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y vim\n",
+     "package-cache"),
+    ("FROM debian:12 AS base\nRUN apt-get update && apt-get install -y curl\n"
+     "FROM base\nRUN apt-get install -y vim\n", "package-cache"),
+    # A later RUN might need a recommended package.
+    ("FROM debian:12\nRUN apt-get update && apt-get install -y git\nRUN git --version\n",
+     "AptInstallRecommends"),
+    # Joining would carry the cd / the export / the comment over to the next command.
+    ("FROM a:1\nRUN cd /src\nRUN make\n", "ConsecutiveRunInstructions"),
+    ("FROM a:1\nRUN export A=1\nRUN make\n", "ConsecutiveRunInstructions"),
+    ("FROM a:1\nRUN make # build\nRUN ls\n", "ConsecutiveRunInstructions"),
+    ("FROM a:1\nRUN --mount=type=cache,target=/c make\nRUN ls\n", "ConsecutiveRunInstructions"),
+    # Before the first FROM a LABEL is refused as MAINTAINER is.
+    ("MAINTAINER me\nFROM debian:12\n", "MaintainerDeprecated"),
     ("FROM a:1\nADD --checksum=sha256:abc x /x\n", None),
 ])
 def test_no_fix_where_it_would_not_be_safe(text, code):

@@ -39,7 +39,19 @@ def test_rule_documentation_is_complete(code):
     assert r.summary and "\n" not in r.summary
     assert len(r.explanation) > 60 and r.example_before and r.example_after
     assert r.example_before != r.example_after
-    assert r.buildkit == code[0].isupper()
+    assert r.buildkit == (code in BUILDKIT_CHECKS)
+
+
+# BuildKit's own check names (docker build --check); our newer rules are named in its
+# style (CamelCase) but are not BuildKit's, so they link no Docker page.
+BUILDKIT_CHECKS = {
+    "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing",
+    "DuplicateStageName", "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated",
+    "UndefinedArgInFrom", "WorkdirRelativePath", "UndefinedVar", "MultipleInstructionsDisallowed",
+    "LegacyKeyValueFormat", "RedundantTargetPlatform", "SecretsUsedInArgOrEnv",
+    "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed", "CopyIgnoredFile",
+    "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
+}
 
 
 def test_messages_name_the_things_they_are_about():
@@ -79,13 +91,13 @@ def test_package_cache_only_checks_stages_that_ship():
 
 
 @pytest.mark.parametrize("run,expected", [
-    ("apk add curl", True), ("apk add --no-cache curl", False),
+    ("apk add curl", False), ("apt-get update && apt-get install -y x", True),
     ("yum install -y gcc", True), ("yum install -y gcc && yum clean all", False),
     ("dnf install -y gcc", True), ("pip3 install flask", True),
     ("python -m pip install flask", True), ("pip install --no-cache-dir flask", False),
     ("--mount=type=cache,target=/root/.cache/pip pip install flask", False),
     ("--mount=type=cache,target=/var/lib/apt apt-get install -y curl", False),
-    ("echo apt-get", False), ("apt-get update", True),
+    ("echo apt-get", False), ("apt-get update", False), ("apt-get install -y x", False),
     ("apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*", False),
 ])
 def test_package_cache_per_package_manager(run, expected):

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from studio.core.lint import (  # noqa: F401  (importing registers the rules)
     rules_from,
     rules_instructions,
+    rules_packages,
     rules_refused,
+    rules_shell,
     rules_size,
     rules_stages,
     rules_vars,

@@ -143,6 +143,38 @@ class LintContext:
             idx = self.stages[idx].base_stage
         return chain
 
+    def shipped_runs(self):
+        """RUN instructions of the target stage and the stages it is built FROM: their
+        layers are the image. Size rules look only here."""
+        chain = set(self.final_chain)
+        for stage in self.stages:
+            if stage.index in chain:
+                yield from (i for i in stage.instructions if i.keyword == "RUN")
+
+    def later_runs(self, ins: Instruction) -> list[Instruction]:
+        """The RUNs built after ``ins`` on top of its layers: later in its stage and in
+        every stage built FROM that stage (directly or not)."""
+        stage = self.stage_of(ins)
+        if stage is None:
+            return []
+        out = [i for i in stage.instructions if i.keyword == "RUN" and i.start > ins.start]
+        below = {stage.index}
+        for s in self.stages[stage.index + 1:]:
+            if s.base_kind == "stage" and s.base_stage in below:
+                below.add(s.index)
+                out.extend(i for i in s.instructions if i.keyword == "RUN")
+        return out
+
+    def command(self, ins: Instruction) -> str:
+        """A RUN's shell text: its arguments and its heredoc bodies."""
+        bodies = "".join(self.text[h.body_start:h.body_end] for h in ins.heredocs)
+        return ins.args + "\n" + bodies if bodies else ins.args
+
+    def stage_of(self, ins: Instruction) -> Stage | None:
+        if ins.stage is None or not 0 <= ins.stage < len(self.stages):
+            return None
+        return self.stages[ins.stage]
+
     def root_image(self, stage: Stage) -> str | None:
         """The external image at the bottom of a stage's FROM chain (None for scratch)."""
         seen = set()

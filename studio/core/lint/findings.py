@@ -31,6 +31,7 @@ class Rule:
     example_after: str
     buildkit: bool = False  # one of ``docker build --check``'s rules
     check: CheckFn | None = field(default=None, compare=False, repr=False)
+    hadolint: tuple[str, ...] = ()  # hadolint's codes for the same check (ignore aliases)
 
     @property
     def url(self) -> str | None:

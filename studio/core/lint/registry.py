@@ -17,14 +17,16 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(code: str, name: str, severity: Severity, *, summary: str, explanation: str,
-         before: str, after: str, buildkit: bool = False) -> Callable[[CheckFn], CheckFn]:
-    """Register the decorated check function as rule ``code``."""
+         before: str, after: str, buildkit: bool = False,
+         hadolint: tuple[str, ...] = ()) -> Callable[[CheckFn], CheckFn]:
+    """Register the decorated check function as rule ``code``; ``hadolint`` names
+    hadolint's codes for the same check (``# hadolint ignore=DL3015`` then silences it)."""
 
     def register(fn: CheckFn) -> CheckFn:
         if code in RULES:
             raise ValueError(f"lint rule {code} registered twice")
         RULES[code] = Rule(code, name, severity, summary.strip(), _dedent(explanation),
-                           _dedent(before), _dedent(after), buildkit, fn)
+                           _dedent(before), _dedent(after), buildkit, fn, tuple(hadolint))
         return fn
 
     return register
@@ -36,6 +38,8 @@ def rule_docs(code: str) -> str:
     if r is None:
         return f"Unknown lint rule '{code}'."
     origin = "BuildKit check (`docker build --check`)" if r.buildkit else "Stage Studio rule"
+    if r.hadolint:
+        origin += "; hadolint " + ", ".join(r.hadolint)
     return (
         f"# {r.code}: {r.name}\n\n"
         f"*{origin}, default severity {r.severity}.*\n\n"

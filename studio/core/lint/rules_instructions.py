@@ -125,7 +125,9 @@ def json_args_recommended(ctx: LintContext):
       explanation="""
       `MAINTAINER` has been deprecated for years. The standard place for the author is the
       OCI label `org.opencontainers.image.authors`, which tools know how to read. The
-      quick fix turns the instruction into that label.""",
+      quick fix turns the instruction into that label (not before the first FROM, where
+      BuildKit refuses a LABEL too). hadolint: DL4000.""",
+      hadolint=("DL4000",),
       before='MAINTAINER Ada <ada@example.com>',
       after='LABEL org.opencontainers.image.authors="Ada <ada@example.com>"')
 def maintainer_deprecated(ctx: LintContext):
@@ -134,7 +136,9 @@ def maintainer_deprecated(ctx: LintContext):
             continue
         value = ins.args.strip()
         edits = None
-        if ins.end_line == ins.line and not any(c in value for c in '"\\$`'):
+        # (Before the first FROM a LABEL is refused just like MAINTAINER: no fix there.)
+        if ins.stage is not None and ins.end_line == ins.line and \
+                not any(c in value for c in '"\\$`'):
             kw = "label" if ins.keyword_as_written.islower() else "LABEL"
             edits = [TextEdit(ins.keyword_start, ctx.instruction_end(ins),
                               f'{kw} org.opencontainers.image.authors="{value}"')]

@@ -1,5 +1,5 @@
-"""Image size and reproducibility rules: package caches left in layers, ADD used as
-COPY, and base images without a pinned tag."""
+"""Image size and reproducibility rules: ADD used as COPY, base images without a pinned
+tag, and cleaning up in a later layer (package managers: rules_packages)."""
 from __future__ import annotations
 
 import re
@@ -7,113 +7,8 @@ import re
 from studio.core.lint.context import LintContext
 from studio.core.lint.images import split_ref
 from studio.core.lint.registry import rule
-from studio.core.lint.shellvars import key_values, split_words
-from studio.core.model import Instruction, TextEdit
-
-_APT = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b")
-_APT_UPDATE = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*update\b")
-_APK = re.compile(r"\bapk\s+(?:-\S+\s+)*add\b")
-_YUM = re.compile(r"\b(yum|dnf|microdnf)\s+(?:-\S+\s+)*install\b")
-_PIP = re.compile(r"\bpip[0-9.]*\s+(?:-\S+\s+)*install\b")
-
-
-def _command(ctx: LintContext, ins: Instruction) -> str:
-    bodies = "".join(ctx.text[h.body_start:h.body_end] for h in ins.heredocs)
-    return ins.args + "\n" + bodies
-
-
-def _cache_mounts(ins: Instruction) -> list[str]:
-    return [m.options.get("target") or m.options.get("dst") or m.options.get("destination") or ""
-            for m in ins.mounts if m.type in ("cache", "tmpfs")]
-
-
-def _env_set(ctx: LintContext, stage_index: int, name: str) -> bool:
-    for s in ctx.stage_chain(ctx.stages[stage_index]):
-        for ins in s.instructions:
-            if ins.keyword in ("ENV", "ARG"):
-                keys = [k for k, _ in key_values(ins.args, ins.keyword == "ENV")[0]]
-                if name in keys:
-                    return True
-    return False
-
-
-def _append_edit(ctx: LintContext, ins: Instruction, tail: str) -> list[TextEdit] | None:
-    """Append `` && <tail>`` to a shell-form RUN when that cannot change its meaning."""
-    if ins.json_form or ins.heredocs:
-        return None
-    end = ctx.instruction_end(ins)
-    raw = ctx.text[ins.args_start:end].rstrip()
-    if not raw or raw[-1] in ";&|\\" or raw.count('"') % 2 or raw.count("'") % 2:
-        return None
-    at = ins.args_start + len(raw)
-    return [TextEdit(at, at, f" && {tail}")]
-
-
-def _insert_after(ctx: LintContext, ins: Instruction, pattern: re.Pattern, text: str):
-    end = ctx.instruction_end(ins)
-    matches = list(pattern.finditer(ctx.text, ins.args_start, end))
-    if len(matches) != 1 or ins.heredocs:
-        return None
-    at = matches[0].end()
-    return [TextEdit(at, at, text)]
-
-
-def _problems(ctx: LintContext, ins: Instruction):
-    """(message, fix edits, fix title) for each package manager that leaves its cache."""
-    cmd = _command(ctx, ins)
-    mounts = " ".join(_cache_mounts(ins))
-    if (_APT_UPDATE.search(cmd) and not _APT.search(cmd) and "/var/lib/apt/lists" not in cmd
-            and "/var/lib/apt" not in mounts):
-        yield ("apt-get update runs in a RUN of its own: its package lists (tens of MB) stay in "
-               "this layer, and a cached copy can feed stale lists to a later install; run "
-               "update, install and 'rm -rf /var/lib/apt/lists/*' in one RUN", None, "")
-    if _APT.search(cmd) and "/var/lib/apt/lists" not in cmd and "/var/lib/apt" not in mounts:
-        yield ("apt-get install leaves the package lists (/var/lib/apt/lists, tens of MB) in "
-               "this layer; add '&& rm -rf /var/lib/apt/lists/*' to the same RUN",
-               _append_edit(ctx, ins, "rm -rf /var/lib/apt/lists/*"),
-               "Remove the apt lists in the same RUN")
-    if (_APK.search(cmd) and "--no-cache" not in cmd and "/var/cache/apk" not in cmd
-            and "/var/cache/apk" not in mounts and "/etc/apk/cache" not in mounts):
-        yield ("apk add keeps its package index in /var/cache/apk; use 'apk add --no-cache'",
-               _insert_after(ctx, ins, _APK, " --no-cache"), "Use apk add --no-cache")
-    m = _YUM.search(cmd)
-    if m and "clean all" not in cmd and "/var/cache/" not in cmd and "/var/cache" not in mounts:
-        tool = m.group(1)
-        yield (f"{tool} install leaves its cache in /var/cache/{tool.replace('micro', '')}; "
-               f"add '&& {tool} clean all' to the same RUN",
-               _append_edit(ctx, ins, f"{tool} clean all"), f"Run {tool} clean all")
-    if (_PIP.search(cmd) or re.search(r"-m\s+pip\s+install\b", cmd)) and \
-            "--no-cache-dir" not in cmd and ".cache" not in mounts and \
-            not _env_set(ctx, ins.stage, "PIP_NO_CACHE_DIR"):
-        yield ("pip install keeps downloaded packages in ~/.cache/pip; use "
-               "'pip install --no-cache-dir' (or a cache mount)",
-               _insert_after(ctx, ins, _PIP, " --no-cache-dir"), "Use pip --no-cache-dir")
-
-
-@rule("package-cache", "Package manager cache left in the image", "warning",
-      summary="A RUN that installs packages leaves the package manager's cache in the layer.",
-      explanation="""
-      Every RUN is a layer, and files deleted in a later RUN still take space in the
-      earlier one. apt-get's lists, apk's index, yum/dnf's cache and pip's download cache
-      are only needed while installing, so remove them in the same RUN (or install with
-      `--no-cache` / `--no-cache-dir`, or put them on a cache mount:
-      `RUN --mount=type=cache,target=/var/cache/apt`). Only stages whose layers end up in
-      the final image are checked: a builder stage's cache never ships.""",
-      before="RUN apt-get update && apt-get install -y curl",
-      after="RUN apt-get update && apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*")
-def package_cache(ctx: LintContext):
-    for ins in _shipped_runs(ctx):
-        for message, edits, title in _problems(ctx, ins):
-            yield ctx.at(ins, message, edits=edits, fix_title=title)
-
-
-def _shipped_runs(ctx: LintContext):
-    """RUN instructions of the target stage and the stages it is built FROM."""
-    chain = set(ctx.final_chain)
-    for stage in ctx.stages:
-        if stage.index in chain:
-            yield from (i for i in stage.instructions if i.keyword == "RUN")
-
+from studio.core.lint.shellvars import split_words
+from studio.core.model import TextEdit
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst|gz|bz2|xz)$",
                       re.IGNORECASE)
@@ -128,6 +23,7 @@ _COPY_FLAGS = {"chown", "chmod", "link", "exclude", "parents"}
       local files that extra magic only hides intent, and a file that happens to be an
       archive gets unpacked by surprise. Use COPY for files and folders; keep ADD for URLs,
       git sources and archives you want extracted. The quick fix changes the keyword.""",
+      hadolint=("DL3020",),
       before="ADD requirements.txt /app/", after="COPY requirements.txt /app/")
 def add_instead_of_copy(ctx: LintContext):
     for ins in ctx.doc.instructions:
@@ -155,6 +51,7 @@ def add_instead_of_copy(ctx: LintContext):
       different image next month, and a cached build differs from a fresh one. Pin a
       version tag (`alpine:3.20`), or a digest for full reproducibility. `scratch`,
       stages and ARG-driven references that resolve to a tag are fine.""",
+      hadolint=("DL3006", "DL3007"),
       before="FROM python\nFROM node:latest", after="FROM python:3.12-slim\nFROM node:20-slim")
 def unpinned_base_image(ctx: LintContext):
     stages = ctx.graph.stages or ctx.stages
@@ -192,8 +89,8 @@ _REMOVAL = re.compile(r"^\s*(rm\s|apt-get\s+(?:-\S+\s+)*(?:remove|purge|clean|au
       after="FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n"
             "RUN make\n\nFROM debian:12-slim\nCOPY --from=build /src/app /app")
 def cleanup_in_later_layer(ctx: LintContext):
-    for ins in _shipped_runs(ctx):
-        parts = [p for p in re.split(r"&&|;|\|\||\n", _command(ctx, ins)) if p.strip()]
+    for ins in ctx.shipped_runs():
+        parts = [p for p in re.split(r"&&|;|\|\||\n", ctx.command(ins)) if p.strip()]
         if parts and all(_REMOVAL.match(p) for p in parts):
             yield ctx.at(ins, "This RUN only deletes files, in a new layer: they still take "
                               "space in the earlier layer that created them. Delete them in "

@@ -1,0 +1,112 @@
+"""Quick fixes never break a build: each fixable rule's fix is applied to Dockerfiles that
+trigger it, and both versions are built on the real engine. Where the rule is about
+size, the fixed image is no larger.
+
+The package managers are offline stand-ins (tests/engine/data/fakepm) that behave as the
+real ones do where it matters: apt-get install fails without the lists apt-get update
+writes, apk/pip/yum leave caches unless told not to, useradd writes lastlog records.
+"""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from studio.core import parse
+from studio.core.lint import fix_all, lint
+
+B = "stage-studio-test/busybox:latest"
+TOOLS = Path(__file__).parent / "data" / "fakepm"
+HEAD = f"FROM {B}\nCOPY bin/ /usr/bin/\n"
+SIZE_RULES = {"package-cache", "ApkAddWithoutNoCache", "AptInstallRecommends",
+              "UseraddWithoutNoLogInit", "ConsecutiveRunInstructions", "add-instead-of-copy"}
+
+# (rule, Dockerfile that triggers it); several per rule where the fix has cases.
+CASES = [
+    ("package-cache", HEAD + "RUN apt-get update && apt-get install -y curl\n"),
+    ("package-cache", HEAD + "RUN pip install flask\n"),
+    ("package-cache", HEAD + "RUN yum install -y gcc\n"),
+    ("package-cache", HEAD + "RUN apt-get update && apt-get install -y curl\nRUN echo done\n"),
+    ("ApkAddWithoutNoCache", HEAD + "RUN apk add curl\n"),
+    ("ApkAddWithoutNoCache", HEAD + "RUN apk update && apk add curl git\n"),
+    ("AptInstallRecommends", HEAD + "RUN apt-get update && apt-get install -y curl "
+                                    "&& rm -rf /var/lib/apt/lists/*\n"),
+    ("UseraddWithoutNoLogInit", HEAD + "RUN useradd -u 100000 app\n"),
+    ("ConsecutiveRunInstructions", HEAD + "RUN echo a > /a\nRUN echo b >> /a\n"),
+    ("ConsecutiveRunInstructions", HEAD + "RUN apk add curl\nRUN rm -rf /var/cache/apk\n"),
+    ("MaintainerDeprecated", f"FROM {B}\nMAINTAINER Ada <ada@example.com>\n"),
+    ("StageNameCasing", f"FROM {B} AS Build\nRUN echo > /x\nFROM {B}\nCOPY --from=Build /x /x\n"),
+    ("FromAsCasing", f"FROM {B} as build\nRUN echo > /x\n"),
+    ("NoEmptyContinuation", f"FROM {B}\nRUN echo a \\\n\n  b\n"),
+    ("ConsistentInstructionCasing", f"FROM {B}\nRUN echo a\nrun echo b\nRUN echo c\n"),
+    ("JSONArgsRecommended", f"FROM {B}\nCMD httpd -f -p 8080\n"),
+    ("MultipleInstructionsDisallowed", f"FROM {B}\nCMD [\"a\"]\nCMD [\"b\"]\n"),
+    ("LegacyKeyValueFormat", f"FROM {B}\nENV A some value\nLABEL k v\n"),
+    ("RedundantTargetPlatform", f"FROM --platform=$TARGETPLATFORM {B}\n"),
+    ("ExposeProtoCasing", f"FROM {B}\nEXPOSE 80/TCP\n"),
+    ("ExposeInvalidFormat", f"FROM {B}\nEXPOSE 8080:80\n"),
+    ("copy-from-index", f"FROM {B}\nRUN echo > /x\nFROM {B}\nCOPY --from=0 /x /x\n"),
+    ("copy-from-index", f"FROM {B} AS one\nRUN echo > /x\nFROM {B}\nCOPY --from=0 /x /x\n"),
+    ("add-instead-of-copy", f"FROM {B}\nADD a.txt /a.txt\n"),
+]
+
+# Files where a tempting fix would break the build: every fix lint offers must still build.
+EVERY_FIX = [
+    # The issue's case: the lists come from the first RUN and the third still needs them.
+    HEAD + "RUN apt-get update\nRUN apt-get install -y curl\nRUN apt-get install -y vim\n",
+    HEAD + "RUN apt-get update && apt-get install -y curl\nRUN apt-get install -y vim\n",
+    f"FROM {B} AS base\nCOPY bin/ /usr/bin/\nRUN apt-get update && apt-get install -y curl\n"
+    "FROM base\nRUN apt-get install -y vim\n",
+    HEAD + "RUN apt-get update && apt-get install -y curl\nRUN curl --version || true\n",
+    HEAD + "RUN cd /tmp\nRUN test \"$(pwd)\" = /\n",
+    HEAD + "RUN export A=1\nRUN test -z \"$A\"\n",
+]
+
+
+def _lint_cases():
+    path = Path(__file__).parent.parent / "core" / "lint_cases.py"
+    spec = importlib.util.spec_from_file_location("lint_cases_for_builds", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
+
+
+def test_every_rule_with_a_fix_has_a_build_case():
+    fixable = {f.code for text, _ in _lint_cases().values() for f in lint(parse(text))
+               if f.fix is not None}
+    assert fixable <= {code for code, _ in CASES}
+
+
+@pytest.fixture
+def context(tmp_path):
+    shutil.copytree(TOOLS, tmp_path / "bin")
+    (tmp_path / "a.txt").write_text("a\n")
+    return tmp_path
+
+
+def _build(run_build, text, context):
+    _, result, _ = run_build(text, context=context, sizes=True)
+    assert result.ok, (text, result.error and result.error.message)
+    return result.final["size"]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("code,text", CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)])
+def test_a_fix_keeps_the_file_building(code, text, run_build, context):
+    fixed, applied = fix_all(text, enabled={code})
+    assert applied and fixed != text, f"{code} offered no fix for {text!r}"
+    assert code not in {f.code for f in lint(parse(fixed)) if f.fix is not None}
+    before = _build(run_build, text, context)
+    after = _build(run_build, fixed, context)
+    if code in SIZE_RULES:
+        assert after <= before, (fixed, before, after)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("text", EVERY_FIX)
+def test_every_offered_fix_together_keeps_the_file_building(text, run_build, context):
+    _build(run_build, text, context)
+    fixed, _ = fix_all(text)
+    _build(run_build, fixed, context)
