@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "build": "build with live per-stage progress (and sizes)",
     "export": "draw the stage graph to a PNG or SVG file",
     "lint": "check a Dockerfile for mistakes and size problems",
+    "explore": "show an image's layers and files, its waste and dive's CI verdict",
     "prune": "remove the images Stage Studio made for measuring sizes",
 }
 COMMAND_MODULES = {"export": "studio.ui.graph.export"}

