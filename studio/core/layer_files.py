@@ -126,10 +126,11 @@ def stack(layers: list[list[Entry]]) -> Stacked:
 
         opaque = [e.path.rpartition("/")[0] for e in entries if e.path.rpartition("/")[2] == OPAQUE]
         for directory in opaque:
-            gone = tree.clear_dir(directory)
-            bury(gone, "deleted")
-            for path, item in gone:
-                removed_now[path] = (item.size, item)
+            for child in sorted(tree.children.get(directory, ())):
+                gone = tree.remove(child)
+                bury(gone, "deleted")
+                if gone:
+                    removed_now[child] = (sum(i.size for _, i in gone if i.kind != DIR), gone[0][1])
         for e in entries:
             parent, _, base = e.path.rpartition("/")
             if base.startswith(WHITEOUT) and base != OPAQUE:
