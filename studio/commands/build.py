@@ -43,6 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--builder", metavar="NAME",
                         help="build on this buildx builder (see `docker buildx ls`); implies --backend buildx")
     parser.add_argument("--sizes", action="store_true", help="measure every built stage and its layers")
+    parser.add_argument("--files", action="store_true",
+                        help="with --sizes: every built stage's files, waste and COPY --from crossings")
     parser.add_argument("--json", action="store_true", help="one JSON event per line, then the result")
     parser.add_argument("--tag", "-t", metavar="NAME", help="tag the final image")
     parser.add_argument("--platform", metavar="OS/ARCH", help="target platform, e.g. linux/amd64")
@@ -82,7 +84,7 @@ def _request(args: argparse.Namespace, empty_context: str):
         dockerfile_text=text, context_dir=str(context or default_context),
         dockerfile_path=str(path) if path else None, target=args.target,
         build_args=build_args, no_cache=args.no_cache, backend=args.backend,
-        tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes,
+        tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes or args.files, files=args.files,
         secrets=secret_specs, ssh=ssh_specs, session=False if args.no_session else None,
         builder=args.builder or ("default" if args.backend == "buildx" else None))
 
@@ -316,4 +318,31 @@ def run_display(build, out) -> bool:
     if result is not None and result.ok and build.request.sizes:
         for line in size_table(result):
             out.write(line + "\n")
+    if result is not None and result.ok and build.request.files:
+        for line in files_table(build):
+            out.write(line + "\n")
     return bool(result and result.ok)
+
+
+def files_table(build) -> list[str]:
+    """``--files``: each stage's waste, what crossed each COPY --from, and the lint facts."""
+    from studio.core.lint.rules_facts import buried_findings
+    from studio.engine.build_files import buried_facts
+
+    result, lines = build.result, []
+    for s in result.stages:
+        report = s.explored
+        if report is None:
+            continue
+        d = report.dive
+        lines.append(f" {s.name or '#' + str(s.index)}: {len(report.files)} paths, wasted {human_size(d.wasted_bytes)}"
+                     f" (efficiency {d.efficiency * 100:.2f} %)")
+    for c in result.copies or []:
+        source = build.stage_map.stages[c.source].key if isinstance(c.source, int) else c.source
+        lines.append(f"   line {c.line}: COPY --from={source} carried {c.files} files, {human_size(c.bytes)}")
+    target = build.stage_map.target
+    report = result.stages[target].explored if target is not None else None
+    if report is not None:
+        for finding in buried_findings(build.stage_map.document, buried_facts(report)):
+            lines.append(f" line {finding.line}: {finding.severity}: {finding.message} [{finding.code}]")
+    return lines

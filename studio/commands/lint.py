@@ -10,7 +10,7 @@ import sys
 
 from studio.core import parse
 from studio.core.files import DockerfileReadError, read_dockerfile
-from studio.core.lint import RULES, fix_all, lint, parser_only, rule_docs
+from studio.core.lint import FACT_RULES, RULES, fix_all, lint, parser_only, rule_docs
 from studio.core.lint.sarif import column, to_sarif
 from studio.core.options import parse_pairs, write_atomically
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{code:32} {r.severity:8} {kind:8} {r.summary}")
         return 0
     if args.explain:
-        if args.explain not in RULES:
+        if args.explain not in RULES and args.explain not in FACT_RULES:
             print(f"{PROG}: no rule {args.explain!r} (see --list-rules)", file=sys.stderr)
             return 2
         sys.stdout.write(rule_docs(args.explain))

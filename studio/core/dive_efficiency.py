@@ -119,7 +119,7 @@ def dive_numbers(layers: list[list[Entry]]) -> DiveNumbers:
     sizes = [sum(e.size for e in entries) for entries in layers]
     data: dict[str, list[int]] = {}  # path -> [cumulative, minimum, count]
     stacked: _Node | None = None  # layers 0..i-1 stacked (dive: layer 0 when i is 0)
-    for index, tree in enumerate(trees):
+    for tree in trees:
         lookup = stacked if stacked is not None else tree
         for parts, node in _post_order(tree, []):
             if node.children:

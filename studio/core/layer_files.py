@@ -119,10 +119,10 @@ def stack(layers: list[list[Entry]]) -> Stacked:
         changes: list[Change] = []
         removed_now: dict[str, tuple[int, FinalFile]] = {}
 
-        def bury(gone, how: str) -> None:
+        def bury(gone, how: str, by: int = index) -> None:
             for path, item in gone:
                 if item.kind != DIR and item.size:
-                    out.buried.append(Buried(path, item.size, item.layer, index, how))
+                    out.buried.append(Buried(path, item.size, item.layer, by, how))
 
         opaque = [e.path.rpartition("/")[0] for e in entries if e.path.rpartition("/")[2] == OPAQUE]
         for directory in opaque:

@@ -56,6 +56,7 @@ class BuildRequest:
     shm_size: int | None = None  # bytes
     pull: bool = False
     builder: str | None = None  # a buildx builder: build there through `docker buildx build`
+    files: bool = False  # with sizes: also read every built stage's files (build_files.py)
 
 
 class Build:
@@ -240,6 +241,10 @@ class Build:
             from studio.engine.sizes import measure
 
             yield from measure(self, self.engine_api())
+            if req.files and not self.cancelled:
+                from studio.engine.build_files import explore_stages
+
+                yield from explore_stages(self, self.engine_api())
             if self.result is not None:
                 yield SizesReady(self.result)
 

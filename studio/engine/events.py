@@ -174,11 +174,15 @@ class StageResult:
     image_id: str | None = None
     size: int | None = None
     layers: list[LayerInfo] = field(default_factory=list)
+    explored: Any = None  # an explore.ImageReport after ``build --files``
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "name": self.name, "state": self.state,
-                "image_id": self.image_id, "size": self.size,
-                "layers": [layer.to_json() for layer in self.layers]}
+        out = {"index": self.index, "name": self.name, "state": self.state,
+               "image_id": self.image_id, "size": self.size,
+               "layers": [layer.to_json() for layer in self.layers]}
+        if self.explored is not None:
+            out["files"] = self.explored.to_json()
+        return out
 
 
 @dataclass
@@ -190,6 +194,7 @@ class BuildResult:
     final: dict[str, Any] = field(default_factory=lambda: {"image_id": None, "size": None})
     saved: int | None = None  # bytes builder stages cost that the final image does not carry
     error: BuildFailed | None = None
+    copies: list[Any] | None = None  # build_files.Crossing per COPY --from edge, after ``--files``
 
     def to_json(self) -> dict[str, Any]:
         """Exactly DESIGN.md's result object (plus ``saved`` and ``error`` when known)."""
@@ -199,6 +204,8 @@ class BuildResult:
                                "final": dict(self.final)}
         if self.saved is not None:
             out["saved"] = self.saved
+        if self.copies is not None:
+            out["copies"] = [c.to_json() for c in self.copies]
         if self.error is not None:
             err = self.error.to_json()
             err.pop("event", None)

@@ -120,3 +120,18 @@ def test_dive_ci_file_and_rules():
     assert [r.status for r in evaluate({"lowestEfficiency": "2"}, 1.0, 0, 0.0)][0] == "misconfigured"
     with pytest.raises(DiveConfigError):
         read_dive_ci("rules: 0.9\n")
+
+
+def test_fact_rule_has_an_explanation_page_and_groups_findings():
+    from studio.core import parse
+    from studio.core.lint import rule_docs
+    from studio.core.lint.rules_facts import BuriedFact, buried_findings
+
+    page = rule_docs("deleted-in-later-layer")
+    assert "Before:" in page and "After:" in page and "builder stage" in page
+    text = "FROM busybox\nRUN make\nRUN rm -rf /build\n"
+    facts = [BuriedFact("/build/a.o", 5000, 2, 3, "deleted"), BuriedFact("/build/b.o", 9000, 2, 3, "deleted"),
+             BuriedFact("/etc/x", 10, 2, 3, "overwritten")]
+    (finding,) = buried_findings(parse(text), facts)
+    assert finding.line == 3 and text[finding.start:finding.end] == "RUN rm -rf /build"
+    assert finding.message.startswith("2 files (14.0 kB, the largest `/build/b.o`) are written at line 2")

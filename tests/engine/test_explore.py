@@ -196,3 +196,19 @@ def test_save_stream_is_read_in_chunks(docker_client, built):
     stream = save_stream(docker_client.api, built["no-waste"])
     archive = read_archive(stream)
     assert stream.consumed > 0 and len(archive.layers) == 3
+
+
+def test_cli_ci_uses_dives_rules_and_dive_ci_file(built, tmp_path, monkeypatch, capsys):
+    from studio.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["explore", built["deleted"], "--ci"]) == 1
+    assert "FAIL: lowestEfficiency" in capsys.readouterr().out
+    (tmp_path / ".dive-ci").write_text("rules:\n  lowestEfficiency: 0.1\n  highestUserWastedPercent: disabled\n")
+    assert main(["explore", built["deleted"], "--ci", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ci"]["pass"] and out["wasted_bytes"] > 0
+    assert main(["explore", built["deleted"], "--ci", "--highestWastedBytes", "1KB"]) == 1
+    capsys.readouterr()
+    assert main(["explore", "stage-studio-test/no-such-image:1"]) == 2
+    assert "never pulls" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from studio.core.lint import (  # noqa: F401  (importing registers the rules)
+    rules_facts,
     rules_from,
     rules_instructions,
     rules_packages,
@@ -26,12 +27,12 @@ from studio.core.lint import (  # noqa: F401  (importing registers the rules)
 )
 from studio.core.lint.context import CheckOptions, LintContext, suppress_edits
 from studio.core.lint.findings import Finding, Rule, StaleFix
-from studio.core.lint.registry import RULES, rule_docs
+from studio.core.lint.registry import FACT_RULES, RULES, rule_docs
 
 if TYPE_CHECKING:
     from studio.core.document import Document
 
-__all__ = ["lint", "fix_all", "Finding", "Rule", "RULES", "rule_docs", "StaleFix",
+__all__ = ["lint", "fix_all", "Finding", "Rule", "RULES", "FACT_RULES", "rule_docs", "StaleFix",
            "CheckOptions", "check_options", "suppress_edits", "parser_only"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}

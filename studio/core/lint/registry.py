@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 CheckFn = Callable[["LintContext"], Iterable[Finding]]
 
 RULES: dict[str, Rule] = {}
+FACT_RULES: dict[str, Rule] = {}  # rules that need a built image (lint/rules_facts.py), same pages
 
 
 def rule(code: str, name: str, severity: Severity, *, summary: str, explanation: str,
@@ -34,7 +35,7 @@ def rule(code: str, name: str, severity: Severity, *, summary: str, explanation:
 
 def rule_docs(code: str) -> str:
     """A rule's explanation as markdown-ish text: title, summary, why, before and after."""
-    r = RULES.get(code)
+    r = RULES.get(code) or FACT_RULES.get(code)
     if r is None:
         return f"Unknown lint rule '{code}'."
     origin = "BuildKit check (`docker build --check`)" if r.buildkit else "Stage Studio rule"

@@ -1,0 +1,85 @@
+"""build --files on the real engine: every final file carries its line and stage, COPY --from
+edges say what crossed them, and the deleting line gets the lint finding."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from studio.cli import main
+from studio.core import parse
+from studio.core.lint.rules_facts import buried_findings
+from studio.engine.build_files import buried_facts
+
+pytestmark = pytest.mark.engine
+
+MULTI = """\
+FROM stage-studio-test/busybox:latest AS builder
+RUN mkdir -p /out && dd if=/dev/zero of=/out/app bs=1024 count=300 2>/dev/null && echo cfg > /out/app.cfg
+RUN dd if=/dev/zero of=/scratch.bin bs=1024 count=500 2>/dev/null
+
+FROM stage-studio-test/busybox:latest
+RUN dd if=/dev/zero of=/tmp/huge.bin bs=1024 count=2048 2>/dev/null
+COPY --from=builder /out/ /app/
+RUN rm /tmp/huge.bin
+"""
+
+
+@pytest.fixture(scope="module")
+def files_build(docker_client, tmp_path_factory):
+    from testimages import TEST_LABEL
+
+    from studio.engine.builder import Build, BuildRequest
+
+    ctx = tmp_path_factory.mktemp("ctx")
+    build = Build(BuildRequest(MULTI, str(ctx), labels={TEST_LABEL: "1"}, sizes=True, files=True),
+                  client=docker_client)
+    events = list(build.events())
+    assert build.result.ok, build.result.error
+    return build, events
+
+
+def test_every_final_file_has_a_line_and_a_stage(files_build):
+    build, _ = files_build
+    final = build.result.stages[1].explored
+    assert final is not None and final.files
+    for path, item in final.files.items():
+        layer = final.layers[item.layer]
+        assert layer.line is not None and layer.stage is not None, path
+    assert final.layer_of("/app/app").line == 7 and final.layer_of("/app/app").stage == 1
+    assert final.layer_of("/bin/sh").line == 5  # the base image's files belong to the FROM line
+    builder = build.result.stages[0].explored
+    assert builder.layer_of("/scratch.bin").line == 3 and builder.layer_of("/scratch.bin").stage == 0
+
+
+def test_copy_from_edge_carries_what_the_builder_had_there(files_build):
+    build, _ = files_build
+    (crossing,) = build.result.copies
+    builder = build.result.stages[0].explored
+    under_out = {p: f.size for p, f in builder.files.items() if p.startswith("out/") and f.kind != "5"}
+    assert (crossing.line, crossing.source, crossing.target) == (7, 0, 1)
+    assert crossing.files == len(under_out) == 2
+    assert crossing.bytes == sum(under_out.values()) == 300 * 1024 + 4
+
+
+def test_lint_from_facts_sits_on_the_deleting_line(files_build):
+    build, _ = files_build
+    doc = parse(MULTI)
+    (finding,) = buried_findings(doc, buried_facts(build.result.stages[1].explored))
+    assert finding.line == 8 and finding.code == "deleted-in-later-layer"
+    assert "`/tmp/huge.bin` (2.10 MB) is written at line 6 and deleted at line 8" in finding.message
+    assert MULTI[finding.start:finding.end] == "RUN rm /tmp/huge.bin"
+
+
+def test_cli_build_files_json(tmp_path, capsys):
+    from testimages import TEST_LABEL
+
+    (tmp_path / "Dockerfile").write_text(MULTI)
+    code = main(["build", str(tmp_path / "Dockerfile"), "--files", "--json", "--label", f"{TEST_LABEL}=1"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    final = result["stages"][1]["files"]
+    assert final["wasted_bytes"] == 2 * 1024 * 1024 and 0 < final["efficiency"] < 1
+    assert {layer["line"] for layer in final["layers"]} == {5, 6, 7, 8}
+    assert result["copies"] == [{"line": 7, "from": 0, "to": 1, "files": 2, "bytes": 300 * 1024 + 4}]
+    assert all(f["line"] and f["stage"] is not None for f in final["files"])
