@@ -11,7 +11,10 @@ from studio.core import parse
 from studio.core.lint.rules_facts import buried_findings
 from studio.engine.build_files import buried_facts
 
+from test_explore import remove_labelled
+
 pytestmark = pytest.mark.engine
+OWN_LABEL = "io.github.stagestudio.test.build-files"
 
 MULTI = """\
 FROM stage-studio-test/busybox:latest AS builder
@@ -27,16 +30,16 @@ RUN rm /tmp/huge.bin
 
 @pytest.fixture(scope="module")
 def files_build(docker_client, tmp_path_factory):
-    from testimages import TEST_LABEL
-
+    """Built once; its own label keeps other suites' clean-up of test images off it."""
     from studio.engine.builder import Build, BuildRequest
 
     ctx = tmp_path_factory.mktemp("ctx")
-    build = Build(BuildRequest(MULTI, str(ctx), labels={TEST_LABEL: "1"}, sizes=True, files=True),
+    build = Build(BuildRequest(MULTI, str(ctx), labels={OWN_LABEL: "1"}, sizes=True, files=True),
                   client=docker_client)
     events = list(build.events())
     assert build.result.ok, build.result.error
-    return build, events
+    yield build, events
+    remove_labelled(docker_client, OWN_LABEL)
 
 
 def test_every_final_file_has_a_line_and_a_stage(files_build):
@@ -71,7 +74,7 @@ def test_lint_from_facts_sits_on_the_deleting_line(files_build):
     assert MULTI[finding.start:finding.end] == "RUN rm /tmp/huge.bin"
 
 
-def test_cli_build_files_json(tmp_path, capsys):
+def test_cli_build_files_json(docker_client, tmp_path, capsys):
     from testimages import TEST_LABEL
 
     (tmp_path / "Dockerfile").write_text(MULTI)

@@ -11,6 +11,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+import docker
 import pytest
 
 from studio.engine.explore import analyse, explore_image
@@ -39,27 +40,29 @@ def dive_binary() -> str:
 
 def run_dive(source: str, tmp_path: Path) -> dict:
     out = tmp_path / "dive.json"
-    subprocess.run([dive_binary(), source, "--ci", "--json", str(out)], cwd=tmp_path,
-                   capture_output=True, timeout=300)  # exit 1 is a CI verdict, not a failure
+    proc = subprocess.run([dive_binary(), source, "--ci", "--json", str(out)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)  # exit 1 is a CI verdict
+    assert out.exists(), f"dive wrote no JSON (exit {proc.returncode}): {proc.stdout[-500:]} {proc.stderr[-500:]}"
     return json.loads(out.read_text())
 
 
+OWN_LABEL = "io.github.stagestudio.test.explore"
+
+
 class _Built:
-    """``built[name]`` builds the image (all cache hits after the first time) and gives its id:
-    other suites sharing the engine remove test-labelled images when they end, so an id
-    is asked for just before it is used."""
+    """``built[name]`` builds the image (all cache hits after the first time) and gives its id.
+    The images carry this module's own label, not the shared test label that other suites
+    on the same engine remove when they end; the fixture removes them."""
 
     def __init__(self, client, root) -> None:
         self.client, self.root = client, root
 
     def __getitem__(self, name: str) -> str:
-        from testimages import TEST_LABEL
-
         from studio.engine.builder import Build, BuildRequest
 
         ctx = self.root / name
         ctx.mkdir(exist_ok=True)
-        build = Build(BuildRequest(IMAGES[name], str(ctx), labels={TEST_LABEL: "1"}), client=self.client)
+        build = Build(BuildRequest(IMAGES[name], str(ctx), labels={OWN_LABEL: "1"}), client=self.client)
         for _ in build.events():
             pass
         assert build.result.ok, build.result.error
@@ -68,7 +71,16 @@ class _Built:
 
 @pytest.fixture(scope="module")
 def built(docker_client, tmp_path_factory):
-    return _Built(docker_client, tmp_path_factory.mktemp("images"))
+    yield _Built(docker_client, tmp_path_factory.mktemp("images"))
+    remove_labelled(docker_client, OWN_LABEL)
+
+
+def remove_labelled(client, label: str) -> None:
+    for image in client.api.images(filters={"label": f"{label}=1"}):
+        try:
+            client.api.remove_image(image["Id"], force=True)
+        except docker.errors.APIError:
+            pass
 
 
 @pytest.mark.parametrize("name", list(IMAGES))
