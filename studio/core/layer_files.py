@@ -159,3 +159,36 @@ def stack(layers: list[list[Entry]]) -> Stacked:
         out.changes.append(changes)
     out.files = tree.files
     return out
+
+
+class FileDelta(NamedTuple):
+    path: str  # "/app/app"
+    change: str  # "grew" | "shrank" | "appeared" | "vanished"
+    before: int  # bytes (0 when it appeared)
+    after: int  # bytes (0 when it vanished)
+    line: int | None  # the line that wrote it now (for "vanished": the line that wrote it before)
+    stage: int | None
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+
+def compare_files(before: dict[str, tuple[int, int | None, int | None]],
+                  after: dict[str, tuple[int, int | None, int | None]]) -> list[FileDelta]:
+    """Files that grew, shrank, appeared or vanished between two trees, largest change first.
+
+    Each side maps a path to ``(size, line, stage)``: a baseline build's final image and
+    this one's, or a builder stage and the final stage (what the final keeps of it)."""
+    out = []
+    for path, (size, line, stage) in after.items():
+        old = before.get(path)
+        if old is None:
+            out.append(FileDelta("/" + path, "appeared", 0, size, line, stage))
+        elif old[0] != size:
+            out.append(FileDelta("/" + path, "grew" if size > old[0] else "shrank", old[0], size, line, stage))
+    for path, (size, line, stage) in before.items():
+        if path not in after:
+            out.append(FileDelta("/" + path, "vanished", size, 0, line, stage))
+    out.sort(key=lambda d: (-abs(d.delta), d.path))
+    return out

@@ -53,6 +53,11 @@ class ImageReport:
         item = self.stacked.files.get(path.lstrip("/"))
         return self.layers[item.layer] if item is not None else None
 
+    def file_table(self) -> dict[str, tuple[int, int | None, int | None]]:
+        """``{path: (size, line, stage)}`` of the image's files (not directories), for comparing."""
+        return {path: (f.size, self.layers[f.layer].line, self.layers[f.layer].stage)
+                for path, f in self.stacked.files.items() if f.kind != "5"}
+
     def to_json(self) -> dict[str, Any]:
         d = self.dive
         percent = d.wasted_user_percent

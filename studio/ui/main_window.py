@@ -9,7 +9,8 @@ parts that each own their state:
 - ``menus`` (WindowMenus): File, Edit, View, Graph;
 - ``build`` (BuildPanel): build bar, log, charts, Build menu;
 - ``teach`` (TeachUI): Explain panel, walk-through, lint actions, Help menu;
-- ``design`` (DesignUI): instructions in the boxes, re-pointed edges, refactorings.
+- ``design`` (DesignUI): instructions in the boxes, re-pointed edges, refactorings;
+- ``files_view`` (FilesUI): the Files dock, a built image file by file.
 
 The window itself only lays out the panes and docks and holds the surface the parts
 share: ``current_document()``, ``current_text()``, ``path``, ``add_dock``, ``go_to_line``.
@@ -29,6 +30,7 @@ from studio.ui.design import DesignUI
 from studio.ui.editor.find_replace import FindReplaceBar
 from studio.ui.editor.highlighter import DockerfileHighlighter
 from studio.ui.editor.text_editor import TextEditor
+from studio.ui.files_view import FilesUI
 from studio.ui.graph.view import GraphView
 from studio.ui.graph_edits import GraphEdits
 from studio.ui.problems import ProblemsPanel
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self.build = BuildPanel(self)
         self.teach = TeachUI(self)
         self.design = DesignUI(self)
+        self.files_view = FilesUI(self)
 
     def _panes(self) -> None:
         self.editor = TextEditor(self)

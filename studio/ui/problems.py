@@ -40,8 +40,17 @@ class ProblemsPanel(QTreeWidget):
         self._diagnostics: list[Diagnostic] = []
         self._diagnostics_shown = False
         self.menu_hooks: list = []  # callables (menu, diagnostic) adding entries to the context menu
+        self._text_diagnostics: list[Diagnostic] = []
+        self._extra: dict[str, list[Diagnostic]] = {}  # findings from elsewhere (a build's files), by source
+
+    def set_extra(self, source: str, diagnostics: list[Diagnostic]) -> None:
+        """Findings that come from facts, not the text (kept until their source replaces them)."""
+        self._extra[source] = list(diagnostics)
+        self.set_diagnostics(self._text_diagnostics)
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        self._text_diagnostics = list(diagnostics)
+        diagnostics = self._text_diagnostics + [d for extra in self._extra.values() for d in extra]
         ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
         if self._diagnostics_shown and [_key(d) for d in ordered] == [_key(d) for d in self._diagnostics]:
             return  # unchanged: keep the selection and scroll position

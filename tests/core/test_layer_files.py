@@ -135,3 +135,12 @@ def test_fact_rule_has_an_explanation_page_and_groups_findings():
     (finding,) = buried_findings(parse(text), facts)
     assert finding.line == 3 and text[finding.start:finding.end] == "RUN rm -rf /build"
     assert finding.message.startswith("2 files (14.0 kB, the largest `/build/b.o`) are written at line 2")
+
+
+def test_compare_files_largest_change_first_and_tied_to_lines():
+    from studio.core.layer_files import compare_files
+
+    before = {"app": (100, 5, 1), "old.txt": (50, 4, 1), "same": (7, 3, 0)}
+    after = {"app": (400, 6, 1), "new.bin": (1000, 7, 1), "same": (7, 3, 0)}
+    assert [(d.path, d.change, d.delta, d.line) for d in compare_files(before, after)] == [
+        ("/new.bin", "appeared", 1000, 7), ("/app", "grew", 300, 6), ("/old.txt", "vanished", -50, 4)]

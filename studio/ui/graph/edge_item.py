@@ -45,6 +45,7 @@ class EdgeItem(QGraphicsItem):
         self._dimmed = False
         self._faded = False
         self._label = ""
+        self._note = ""  # a build fact after the label: what crossed the edge
         self._label_width = 0.0
         self.sibling = 0  # how many edges of this kind between the same two boxes come before it
         self._path = QPainterPath()
@@ -77,14 +78,25 @@ class EdgeItem(QGraphicsItem):
     def set_info(self, line: int, sources: list[str], dest: str | None) -> None:
         if (line, sources, dest) == (self.line, self.sources, self.dest):
             return
-        if sources != self.sources:
-            label = short_label(self.kind, sources)
-            if label != self._label:
-                self._label, self._at = label, None
-                self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(label) + 12
         self.line, self.sources, self.dest = line, list(sources), dest
+        self._relabel()
         self._tip_stale = True  # written when asked for: a new line above moves hundreds of edges
         self.adjust()
+
+    def set_note(self, note: str) -> None:
+        """A fact shown after the label, e.g. what crossed a COPY --from ("2 files, 307 kB")."""
+        if note != self._note:
+            self._note = note
+            self._tip_stale = True
+            self._relabel()
+            self.adjust()
+
+    def _relabel(self) -> None:
+        base = short_label(self.kind, self.sources)
+        label = f"{base} · {self._note}" if base and self._note else (base or self._note)
+        if label != self._label:
+            self._label, self._at = label, None
+            self._label_width = QFontMetricsF(self.theme.small_font).horizontalAdvance(label) + 12
 
     def toolTip(self) -> str:
         if self._tip_stale:
@@ -95,6 +107,8 @@ class EdgeItem(QGraphicsItem):
                 tip += "<br>" + "<br>".join(html.escape(s, quote=False) for s in self.sources)
             if self.dest:
                 tip += f"<br>→ {html.escape(self.dest, quote=False)}"
+            if self._note:
+                tip += f"<br>last build carried {html.escape(self._note, quote=False)}"
             self.setToolTip(tip)
         return super().toolTip()
 

@@ -1,0 +1,183 @@
+"""``stage-studio explore --json`` against ``dive --ci --json`` on the same large images.
+
+Two offline images are built from generated contexts on the busybox test base: about
+300 MB and about 1 GB of random files (50,000+ entries each), with files deleted and
+overwritten in later layers. Both tools read each image from the engine in the same run,
+interleaved, N times; the fastest of each is kept (background load only ever adds time)
+and the ratio is ours / dive's (target <= 1.0). Peak memory (max RSS) of our process is
+taken for each run (target < 300 MB on the 1 GB image). With ``--gui``, the Files view
+opens the 1 GB image's report (target < 1 s after analysis) and per-frame times of
+scrolling and filtering are measured (target < 16 ms).
+Run: .venv/bin/python bench/bench_explore.py [--repeat N] [--gui] [--keep]
+The generated contexts live under $TMPDIR and are removed at the end; images too,
+unless --keep.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BB = "stage-studio-test/busybox:latest"
+LABEL = "io.github.stagestudio.bench"
+BIN = Path(sys.executable).parent
+
+DOCKERFILE = f"""\
+FROM {BB}
+COPY data/ /data/
+RUN rm -rf /data/d000 /data/d001 && for f in /data/d002/*; do echo changed > "$f"; done
+COPY over/ /data/d003/
+RUN rm -rf /data/d004
+"""
+
+
+def make_context(root: Path, total_mb: int, files: int, seed: int) -> None:
+    """``files`` random files in 100 folders summing to about ``total_mb``, plus an
+    ``over/`` folder that replaces the files of d003 with new contents."""
+    rng = random.Random(seed)
+    data = root / "data"
+    average = total_mb * 1024 * 1024 // files
+    block = os.urandom(4 << 20)  # sliced at random offsets: random contents, cheap to make
+    for i in range(files):
+        folder = data / f"d{i % 100:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        size = rng.randint(0, 2 * average)
+        start = rng.randint(0, len(block) - 1)
+        chunk = (block[start:] + block)[:size] if size else b""
+        (folder / f"f{i // 100:05d}").write_bytes(chunk)
+    over = root / "over"
+    over.mkdir()
+    for path in (data / "d003").iterdir():
+        (over / path.name).write_bytes(os.urandom(64) + path.read_bytes()[64:])
+    (root / "Dockerfile").write_text(DOCKERFILE)
+
+
+def build(root: Path, tag: str) -> str:
+    from studio.engine.builder import Build, BuildRequest
+
+    b = Build(BuildRequest(DOCKERFILE, str(root), labels={LABEL: "1"}, tag=tag))
+    for _ in b.events():
+        pass
+    if not b.result.ok:
+        raise SystemExit(f"bench image {tag} did not build: {b.result.error.message}")
+    return b.result.image_id
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
+    """(seconds, peak RSS in bytes, exit code) of one run, measured by a fresh parent."""
+    probe = ("import resource, subprocess, sys, time, json\n"
+             "t = time.perf_counter()\n"
+             "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+             "t = time.perf_counter() - t\n"
+             "print(json.dumps([t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, p.returncode]))\n")
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True, check=True)
+    seconds, rss, code = json.loads(out.stdout)
+    return seconds, rss, code
+
+
+def compare(image: str, work: Path, repeat: int) -> dict:
+    ours_cmd = [str(BIN / "stage-studio"), "explore", image, "--json"]
+    dive_cmd = [shutil.which("dive", path=str(BIN)) or "dive", image, "--ci", "--json", str(work / "dive.json")]
+    ours, dive = [], []
+    for _ in range(repeat):
+        ours.append(timed(ours_cmd, work))
+        dive.append(timed(dive_cmd, work))
+    ours_json = json.loads(subprocess.run(ours_cmd, capture_output=True, text=True, check=True).stdout)
+    dive_json = json.loads((work / "dive.json").read_text())["image"]
+    return {"ours_s": min(t for t, _, _ in ours), "dive_s": min(t for t, _, _ in dive),
+            "ours_rss": max(r for _, r, _ in ours), "dive_rss": max(r for _, r, _ in dive),
+            "entries": sum(len(layer["files"]) for layer in ours_json["layers"]),
+            "same_waste": ours_json["wasted_bytes"] == dive_json["inefficientBytes"],
+            "same_efficiency": ours_json["efficiency"] == dive_json["efficiencyScore"],
+            "wasted": ours_json["wasted_bytes"], "size": ours_json["size"]}
+
+
+def gui_times(image: str) -> dict:
+    """Files view: open the report's tree, then scroll and filter, per-frame times in ms."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import docker
+    from PySide6.QtWidgets import QApplication
+
+    from studio.engine.explore import explore_image
+    from studio.ui.files_view.panel import FilesPanel
+
+    app = QApplication.instance() or QApplication([])
+    report = explore_image(docker.from_env().api, image)
+    panel = FilesPanel()
+    panel.resize(1000, 700)
+    panel.show()
+    app.processEvents()
+    started = time.perf_counter()
+    panel.show_reports({0: report}, 0)
+    panel.tree.repaint()
+    app.processEvents()
+    opened = time.perf_counter() - started
+    panel.tree.expandToDepth(0)
+    app.processEvents()
+    bar = panel.tree.verticalScrollBar()
+    frames = []
+    for step in range(60):
+        t = time.perf_counter()
+        bar.setValue(bar.maximum() * step // 60)
+        panel.tree.viewport().repaint()
+        frames.append((time.perf_counter() - t) * 1000)
+    filters = []
+    for text in ("f0001", "d01", "f00", ""):
+        t = time.perf_counter()
+        panel.search.setText(text)
+        panel.apply_search_now()
+        panel.tree.viewport().repaint()
+        filters.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    panel.treemap.repaint()
+    treemap = (time.perf_counter() - t) * 1000
+    return {"open_s": opened, "scroll_max_ms": max(frames), "filter_max_ms": max(filters), "treemap_ms": treemap}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--gui", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the images (tags stage-studio-bench/explore-*)")
+    parser.add_argument("--only", choices=("300", "1000"))
+    args = parser.parse_args()
+    sizes = [(300, 50_000), (1000, 60_000)]
+    if args.only:
+        sizes = [s for s in sizes if str(s[0]) == args.only]
+    with tempfile.TemporaryDirectory(prefix="stage-studio-bench-explore-") as tmp:
+        work = Path(tmp)
+        for mb, files in sizes:
+            tag = f"stage-studio-bench/explore-{mb}mb:1"
+            ctx = work / f"ctx{mb}"
+            ctx.mkdir()
+            make_context(ctx, mb, files, seed=mb)
+            image = build(ctx, tag)
+            shutil.rmtree(ctx)
+            r = compare(tag, work, args.repeat)
+            print(f"{mb} MB image ({r['size'] / 1e6:.0f} MB, {r['entries']} entries, wasted {r['wasted'] / 1e6:.1f} MB):"
+                  f" explore {r['ours_s']:.2f} s, dive {r['dive_s']:.2f} s, ratio {r['ours_s'] / r['dive_s']:.2f}"
+                  f" (target <= 1.0); peak memory ours {r['ours_rss'] / 1e6:.0f} MB, dive {r['dive_rss'] / 1e6:.0f} MB;"
+                  f" waste equal: {r['same_waste']}, efficiency equal: {r['same_efficiency']}", flush=True)
+            if args.gui and mb == 1000:
+                g = gui_times(tag)
+                print(f"Files view, {mb} MB image: opens in {g['open_s']:.2f} s (target < 1 s); scroll frame max"
+                      f" {g['scroll_max_ms']:.1f} ms, filter max {g['filter_max_ms']:.1f} ms (target < 16 ms);"
+                      f" treemap paint {g['treemap_ms']:.1f} ms", flush=True)
+            if not args.keep:
+                import docker
+
+                docker.from_env().api.remove_image(image, force=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

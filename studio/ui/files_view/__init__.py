@@ -1,0 +1,132 @@
+"""The Files part of a MainWindow (``window.files_view``): the Files dock, and what ties it
+to builds, the text and the graph.
+
+After a successful build with sizes, while the Files dock is open (or when it is opened
+later), every built stage's image is read file by file in a background thread
+(``build_files.explore_stages``: the engine's save stream, nothing on disk). Then the
+panel shows the reports, each ``COPY --from`` edge in the graph says what crossed it,
+and the ``deleted-in-later-layer`` facts reach the Problems panel. A file clicked goes to
+the line that wrote it; the text cursor on a line shows that line's files.
+"""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from studio.core.units import human_size
+from studio.ui.files_view.panel import FilesPanel
+
+
+class FilesUI(QObject):
+    sig_explored = Signal(object, object)  # (BuildResult, error text or None), on the GUI thread
+    sig_status = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = FilesPanel(window)
+        self.dock = window.add_dock("Files", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock.hide()  # View > Panels > Files; opening it reads the last build's files
+        self.reports_by_record: dict[int, dict] = {}  # build number -> {stage: ImageReport}
+        self.findings: list = []
+        self._reading: object | None = None
+        self._pending_line = False
+        self.sig_explored.connect(self._explored)
+        self.sig_status.connect(lambda text: self.panel.summary.setText(text))
+        controller = window.build.controller
+        controller.sig_finished.connect(self._build_finished)
+        self.dock.visibilityChanged.connect(lambda shown: shown and self._read_latest())
+        self.panel.sig_line_activated.connect(self._go_to_line)
+        window.editor.cursorPositionChanged.connect(self._cursor_moved)
+
+    # ---- reading a build's files ---------------------------------------------------------
+    def _build_finished(self, result) -> None:
+        if result is not None and result.ok and self.dock.isVisible():
+            self._read(self.window.build.controller.build, result)
+
+    def _read_latest(self) -> None:
+        build = self.window.build.controller.build
+        result = getattr(build, "result", None)
+        if result is not None and result.ok and any(s.size is not None for s in result.stages):
+            if all(getattr(s, "explored", None) is None for s in result.stages):
+                self._read(build, result)
+
+    def _read(self, build, result) -> None:
+        if self._reading is result or build is None or build.stage_map is None:
+            return
+        self._reading = result
+        self.sig_status.emit("Reading the files of every built stage…")
+
+        def work() -> None:
+            from studio.engine.build_files import explore_stages
+            from studio.engine.connection import connect
+
+            problems = []
+            try:
+                client = connect()
+                try:
+                    problems = [w.message for w in explore_stages(build, client.api)]
+                finally:
+                    client.close()
+            except Exception as exc:  # noqa: BLE001 - shown in the panel, the build stays as it is
+                problems.append(str(exc))
+            self.sig_explored.emit(result, "; ".join(problems) or None)
+
+        threading.Thread(target=work, name="files-explore", daemon=True).start()
+
+    def _explored(self, result, problem) -> None:
+        self._reading = None
+        controller = self.window.build.controller
+        build = controller.build
+        reports = {s.index: s.explored for s in result.stages if getattr(s, "explored", None) is not None}
+        record = controller.history.latest(controller.file_key())
+        if record is not None and reports:
+            self.reports_by_record[record.number] = reports
+            for old in sorted(self.reports_by_record)[:-4]:  # a few builds back is enough to compare
+                del self.reports_by_record[old]
+        names = {s.index: s.name for s in result.stages}
+        target = build.stage_map.target if build is not None and build.stage_map is not None else None
+        self.panel.show_reports(reports, target if target in reports else max(reports, default=None), names,
+                                self._baseline_report(target))
+        if problem:
+            self.panel.summary.setText(self.panel.summary.text() + f" · {problem}")
+        self._label_edges(result)
+        self._lint_facts(reports.get(target))
+
+    def _baseline_report(self, target):
+        controller = self.window.build.controller
+        baseline = controller.history.baseline(controller.file_key())
+        if baseline is None:
+            return None
+        return self.reports_by_record.get(baseline.number, {}).get(target)
+
+    def _label_edges(self, result) -> None:
+        scene = self.window.graph_view.scene()
+        crossings = {c.line: c for c in (result.copies or [])}
+        for edge in getattr(scene, "edge_map", {}).values():
+            if edge.kind == "copy" and hasattr(edge, "set_note"):
+                c = crossings.get(edge.line)
+                edge.set_note(f"{c.files} file{'' if c.files == 1 else 's'}, {human_size(c.bytes)}"
+                              if c is not None else "")
+
+    def _lint_facts(self, report) -> None:
+        """The deleted-in-later-layer findings of the final image, in the Problems panel."""
+        from studio.core.lint.rules_facts import buried_findings
+        from studio.engine.build_files import buried_facts
+
+        self.findings = buried_findings(self.window.current_document(), buried_facts(report)) if report else []
+        problems = self.window.problems
+        if hasattr(problems, "set_extra"):
+            problems.set_extra("files", self.findings)
+
+    # ---- lines ------------------------------------------------------------------------------
+    def _go_to_line(self, line: int) -> None:
+        self._pending_line = True  # our own jump must not re-filter the tree under the click
+        self.window.go_to_line(line)
+        self._pending_line = False
+
+    def _cursor_moved(self) -> None:
+        if self._pending_line or not self.dock.isVisible():
+            return
+        self.panel.show_line(self.window.editor.textCursor().blockNumber() + 1)

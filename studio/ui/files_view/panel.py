@@ -1,0 +1,245 @@
+"""The Files panel: the files of a built stage as a tree with size, layer, line and stage
+of origin; a filter to what one layer changed; search; a comparison with the baseline
+build or another stage; and a treemap of where the bytes are, coloured by stage.
+
+It is a view over ``explore.ImageReport`` objects handed to ``show_reports``; it never
+reaches the engine. Activating a file emits ``sig_line_activated`` with the line that
+wrote it; ``show_line`` filters to the layer a line made.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter,
+                               QTreeView, QVBoxLayout, QWidget)
+
+from studio.core.layer_files import compare_files
+from studio.core.units import human_size
+from studio.ui.files_view.tree_model import LINE_ROLE, PATH_ROLE, FileListModel, FileTreeModel, Row
+from studio.ui.files_view.treemap import TreemapWidget
+
+ALL = -1
+
+
+def final_rows(report, label) -> list[Row]:
+    """The image's files, each with the line and stage that wrote it; waste marked."""
+    wasted = {p: (n, s) for p, n, s in report.dive.inefficient if s}
+    buried_by: dict[str, list] = {}
+    for b in report.stacked.buried:
+        buried_by.setdefault("/" + b.path, []).append(b)
+    rows = []
+    for path, f in report.files.items():
+        layer = report.layers[f.layer]
+        full = "/" + path
+        why = ""
+        if full in buried_by:
+            older = buried_by[full]
+            why = (f"{human_size(sum(b.size for b in older))} of older copies stay in the image "
+                   f"(written at line {', '.join(str(report.layers[b.written].line) for b in older)})")
+        elif full in wasted:
+            why = f"dive counts {human_size(wasted[full][1])} here as waste ({wasted[full][0]} layers)"
+        rows.append(Row(full, f.size if f.kind != "5" else 0, f.layer, layer.line, label(layer.stage), "", why))
+    return rows
+
+
+def layer_rows(report, index: int, label) -> list[Row]:
+    """What one layer changed; removed paths and copies later buried are marked."""
+    layer = report.layers[index]
+    buried = {("/" + b.path, b.written): b for b in report.stacked.buried}
+    rows = []
+    for c in layer.changes:
+        b = buried.get((c.path, index))
+        why = (f"{b.how} at line {report.layers[b.by].line}: its bytes stay in this layer" if b is not None
+               else "hidden by this layer; its bytes stay in the layer that wrote it" if c.change == "removed" else "")
+        rows.append(Row(c.path, c.size if c.kind != "5" else 0, index, layer.line, label(layer.stage), c.change, why))
+    return rows
+
+
+class FilesPanel(QWidget):
+    sig_line_activated = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filesPanel")
+        self.reports: dict[int, object] = {}
+        self.names: dict[int, str | None] = {}
+        self.baseline = None  # an ImageReport of the baseline build's final stage
+        self.stage_combo = QComboBox(self)
+        self.stage_combo.setObjectName("filesStage")
+        self.layer_combo = QComboBox(self)
+        self.layer_combo.setObjectName("filesLayer")
+        self.compare_combo = QComboBox(self)
+        self.compare_combo.setObjectName("filesCompare")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("filesSearch")
+        self.search.setPlaceholderText("Search paths")
+        self.search.setClearButtonEnabled(True)
+        self.follow = QCheckBox("Follow text cursor", self)
+        self.follow.setChecked(True)
+        self.summary = QLabel("Build with sizes to see the files of each stage.", self)
+        self.summary.setObjectName("filesSummary")
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("filesTree")
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.setAlternatingRowColors(True)
+        self.treemap = TreemapWidget(self)
+        self._layout()
+        self._search_timer = QTimer(self, singleShot=True, interval=120)
+        self._search_timer.timeout.connect(self.apply_search_now)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.stage_combo.currentIndexChanged.connect(lambda _i: self._stage_changed())
+        self.layer_combo.currentIndexChanged.connect(lambda _i: self._refresh())
+        self.compare_combo.currentIndexChanged.connect(lambda _i: self._refresh())
+        self.tree.activated.connect(self._activated)
+        self.tree.clicked.connect(self._activated)
+        self.treemap.sig_path_clicked.connect(self.reveal_path)
+        self._tree_cache: dict[tuple, FileTreeModel] = {}
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        for label, widget in (("Stage", self.stage_combo), ("Show", self.layer_combo), ("Compare", self.compare_combo)):
+            top.addWidget(QLabel(label, self))
+            top.addWidget(widget, 1)
+        top.addWidget(self.search, 2)
+        top.addWidget(self.follow)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.tree)
+        split.addWidget(self.treemap)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+
+    # ---- data in ----------------------------------------------------------------------
+    def label(self, stage: int | None) -> str:
+        if stage is None:
+            return ""
+        return self.names.get(stage) or f"#{stage}"
+
+    def show_reports(self, reports: dict[int, object], current: int | None, names: dict[int, str | None] | None = None,
+                     baseline=None) -> None:
+        """Reports by stage index; ``current`` is shown (the final stage, usually)."""
+        self.reports, self.names, self.baseline = dict(reports), dict(names or {}), baseline
+        self._tree_cache.clear()
+        self.stage_combo.blockSignals(True)
+        self.stage_combo.clear()
+        for index in sorted(self.reports):
+            self.stage_combo.addItem(f"{self.label(index)}", index)
+        if current in self.reports:
+            self.stage_combo.setCurrentIndex(self.stage_combo.findData(current))
+        self.stage_combo.blockSignals(False)
+        self._stage_changed()
+
+    def report(self):
+        return self.reports.get(self.stage_combo.currentData())
+
+    def _stage_changed(self) -> None:
+        report = self.report()
+        for combo in (self.layer_combo, self.compare_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.layer_combo.addItem("All files of the image", ALL)
+        self.compare_combo.addItem("No comparison", None)
+        if report is not None:
+            for layer in report.layers:
+                where = f"line {layer.line}" if layer.line else "no line"
+                self.layer_combo.addItem(f"Layer {layer.index} · {where} · {human_size(layer.size)} · "
+                                         f"{layer.instruction[:50]}", layer.index)
+            if self.baseline is not None:
+                self.compare_combo.addItem("Baseline build (final image)", "baseline")
+            for index in sorted(self.reports):
+                if index != self.stage_combo.currentData():
+                    self.compare_combo.addItem(f"Stage {self.label(index)}", index)
+        for combo in (self.layer_combo, self.compare_combo):
+            combo.blockSignals(False)
+        self._refresh()
+
+    # ---- what the tree shows ----------------------------------------------------------------
+    def _refresh(self) -> None:
+        report = self.report()
+        if report is None:
+            self.tree.setModel(None)
+            self.treemap.set_tree(None, [])
+            return
+        d = report.dive
+        self.summary.setText(f"{len(report.files):,} paths · {human_size(report.size)} · efficiency "
+                             f"{d.efficiency * 100:.1f} % · wasted {human_size(d.wasted_bytes)}"
+                             + (" (highlighted)" if d.wasted_bytes else ""))
+        compare = self.compare_combo.currentData()
+        if compare is not None:
+            self._show_compare(report, compare)
+            return
+        layer = self.layer_combo.currentData()
+        key = (self.stage_combo.currentData(), layer)
+        model = self._tree_cache.get(key)
+        if model is None:
+            rows = final_rows(report, self.label) if layer in (ALL, None) else layer_rows(report, layer, self.label)
+            model = self._tree_cache[key] = FileTreeModel(rows, self)
+        self._set_model(model)
+        if layer in (ALL, None):
+            stages = [self.label(i) for i in sorted({lay.stage for lay in report.layers if lay.stage is not None})]
+            self.treemap.set_tree(model.root, stages)
+        if self.search.text():
+            self.apply_search_now()
+
+    def _show_compare(self, report, compare) -> None:
+        other = self.baseline if compare == "baseline" else self.reports.get(compare)
+        if other is None:
+            return
+        deltas = compare_files(other.file_table(), report.file_table())
+        rows = [Row(d.path, abs(d.delta), None, d.line, self.label(d.stage), d.change) for d in deltas]
+        self._set_model(FileListModel(rows, self))
+
+    def _set_model(self, model) -> None:
+        self.tree.setModel(model)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        if isinstance(model, FileTreeModel):
+            self.tree.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+
+    def apply_search_now(self) -> None:
+        """Matching paths as a flat list, largest first (an empty search shows the tree)."""
+        text = self.search.text().strip().lower()
+        layer = self.layer_combo.currentData()
+        model = self._tree_cache.get((self.stage_combo.currentData(), layer))
+        if model is None:
+            return
+        if not text:
+            if self.tree.model() is not model:
+                self._set_model(model)
+            return
+        self._set_model(FileListModel(model.matching(text), self))
+
+    # ---- lines ------------------------------------------------------------------------------
+    def _activated(self, index) -> None:
+        line = index.data(LINE_ROLE)
+        if line:
+            self.sig_line_activated.emit(int(line))
+
+    def show_line(self, line: int) -> bool:
+        """Filter to the layer that ``line`` made in the shown stage (when following)."""
+        report = self.report()
+        if report is None or not self.follow.isChecked():
+            return False
+        for layer in report.layers:
+            if layer.line == line:
+                self.layer_combo.setCurrentIndex(self.layer_combo.findData(layer.index))
+                return True
+        return False
+
+    def reveal_path(self, path: str) -> None:
+        model = self.tree.model()
+        if isinstance(model, FileTreeModel):
+            index = model.path_index(path)
+            if index.isValid():
+                self.tree.setCurrentIndex(index)
+                self.tree.scrollTo(index)
+
+    def selected_path(self) -> str | None:
+        index = self.tree.currentIndex()
+        return index.data(PATH_ROLE) if index.isValid() else None
+
