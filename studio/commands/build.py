@@ -170,84 +170,81 @@ def _run_json(build) -> bool:
 
 # ---- the human display ---------------------------------------------------------------
 SPINNER = "|/-\\"
-MARKS = {"done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED"}
-
-
-class _Row:
-    def __init__(self, plan) -> None:
-        self.label = plan.name or f"#{plan.index}"
-        self.total = len(plan.steps)
-        self.lines = [s.line for s in plan.steps]
-        self.texts = {s.line: s.text for s in plan.steps}
-        self.will_build = plan.will_build
-        self.state = "waiting" if plan.will_build else "skipped"
-        self.current = ""
-        self.done = 0
-        self.first: float | None = None
-        self.end: float | None = None
-        self.starts: dict[int, float] = {}
-
-    @property
-    def elapsed(self) -> str:
-        if self.first is None:
-            return ""
-        return f"{max(0.0, (self.end or self.first) - self.first):.1f}s"
+MARKS = {"queued": "waiting", "done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED"}
 
 
 class Display:
-    """Per-stage progress: redrawn in place on a terminal, one line per change otherwise."""
+    """Per-stage progress: redrawn in place on a terminal, one line per change otherwise.
+
+    The build's state is the engine's fold (``studio.engine.fold``), the same the GUI
+    draws from; this class only says it: ``_on_<event>`` writes what a plain log shows
+    for that event, and ``draw`` the terminal's table of stages."""
 
     def __init__(self, out, tty: bool) -> None:
+        from studio.engine.fold import BuildFold
+
         self.out, self.tty = out, tty
-        self.rows: dict[int, _Row] = {}
+        self.fold = BuildFold()
         self.drawn = 0
         self.tick = 0
         self.last_draw = 0.0
 
     def handle(self, event) -> None:
-        kind = event.event
-        if kind == "build_started":
-            self.rows = {p.index: _Row(p) for p in event.plan}
-            self._say(f"building with {event.backend}" + (f", target {self.rows[event.target].label}"
-                                                          if event.target is not None else ""))
-        elif kind == "context":
-            self._say(f"context: {event.files} files, {human_size(event.size)}")
-        elif kind == "context_sent":
-            self._say(f"context synced: sent {event.files} changed files, {human_size(event.bytes)} "
-                      f"({event.listed} entries compared)")
-        elif kind == "step_started" and event.stage in self.rows:
-            row = self.rows[event.stage]
-            row.state, row.current = "running", row.texts.get(event.line) or event.name
-            row.first = event.time if row.first is None else row.first
-            row.starts[event.line] = event.time
-            if not self.tty:
-                pos = row.lines.index(event.line) + 1 if event.line in row.lines else "?"
-                self._say(f"[{row.label}] {pos}/{row.total} {row.current[:100]} (line {event.line})")
-        elif kind == "step_finished" and event.stage in self.rows:
-            row = self.rows[event.stage]
-            row.done = min(row.total, row.done + 1)
-            end = row.starts.get(event.line, row.first or 0.0) + event.duration
-            row.end = end if row.end is None else max(row.end, end)
-        elif kind == "step_log" and not self.tty and event.stage in self.rows:
-            for line in event.text.splitlines():
-                self._say(f"[{self.rows[event.stage].label}] | {line}")
-        elif kind == "stage_finished" and event.stage in self.rows:
-            row = self.rows[event.stage]
-            row.state = event.state
-            if not self.tty and event.state != "skipped":
-                self._say(f"[{row.label}] {MARKS[event.state]} {row.elapsed}".rstrip())
-        elif kind == "warning":
-            self._say(f"warning: {f'line {event.line}: ' if event.line else ''}{event.message}")
-        elif kind == "build_failed":
-            self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})"
-                                                    if event.exit_code and "exit code" not in event.message else ""))
-            for line in event.last_log[-10:]:
-                self._say(f"    {line}")
-        elif kind == "build_finished":
-            self._say(f"built {event.image_id} in {event.duration:.1f} s")
-        elif kind == "sizes_started":
-            self._say("measuring stage sizes...")
+        _changed, new_lines = self.fold.apply([event])
+        say = getattr(self, "_on_" + event.event, None)
+        if say is not None:
+            say(event, new_lines)
         self.draw()
+
+    def _elapsed(self, index: int) -> str:
+        took = self.fold.elapsed(index)
+        return "" if took is None else f"{took:.1f}s"
+
+    def _on_build_started(self, event, _new) -> None:
+        target = self.fold.stages.get(event.target) if event.target is not None else None
+        self._say(f"building with {event.backend}" + (f", target {target.label}" if target else ""))
+
+    def _on_context(self, event, _new) -> None:
+        self._say(f"context: {event.files} files, {human_size(event.size)}")
+
+    def _on_context_sent(self, event, _new) -> None:
+        self._say(f"context synced: sent {event.files} changed files, {human_size(event.bytes)} "
+                  f"({event.listed} entries compared)")
+
+    def _on_step_started(self, event, _new) -> None:
+        stage = self.fold.stages.get(event.stage)
+        if stage is not None and not self.tty:
+            pos = stage.lines.index(event.line) + 1 if event.line in stage.lines else "?"
+            self._say(f"[{stage.label}] {pos}/{stage.total} {stage.current[:100]} (line {event.line})")
+
+    def _on_step_log(self, event, new_lines) -> None:
+        stage = self.fold.stages.get(event.stage) if event.stage is not None else None
+        if stage is not None and not self.tty:
+            for line in new_lines.get(stage.index, []):
+                self._say(f"[{stage.label}] | {line}")
+
+    def _on_stage_finished(self, event, _new) -> None:
+        stage = self.fold.stages.get(event.stage)
+        if stage is None or self.tty or event.state == "skipped":
+            return
+        if stage.partial:  # a last log line without its newline
+            self._say(f"[{stage.label}] | {stage.partial}")
+        self._say(f"[{stage.label}] {MARKS[event.state]} {self._elapsed(stage.index)}".rstrip())
+
+    def _on_warning(self, event, _new) -> None:
+        self._say(f"warning: {f'line {event.line}: ' if event.line else ''}{event.message}")
+
+    def _on_build_failed(self, event, _new) -> None:
+        self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})"
+                                                if event.exit_code and "exit code" not in event.message else ""))
+        for line in event.last_log[-10:]:
+            self._say(f"    {line}")
+
+    def _on_build_finished(self, event, _new) -> None:
+        self._say(f"built {event.image_id} in {event.duration:.1f} s")
+
+    def _on_sizes_started(self, _event, _new) -> None:
+        self._say("measuring stage sizes...")
 
     def _say(self, text: str) -> None:
         if self.tty:
@@ -261,7 +258,8 @@ class Display:
             self.drawn = 0
 
     def draw(self, force: bool = False) -> None:
-        if not self.tty or not self.rows:
+        stages = self.fold.stages
+        if not self.tty or not stages:
             return
         import time
 
@@ -271,16 +269,18 @@ class Display:
         self.last_draw = now
         self.tick += 1
         self._clear()
-        width = max(len(r.label) for r in self.rows.values())
+        width = max(len(s.label) for s in stages.values())
         columns = shutil.get_terminal_size((100, 24)).columns
-        for row in self.rows.values():
-            filled = int(10 * row.done / row.total) if row.total else 10
+        for stage in stages.values():
+            filled = int(10 * stage.done / stage.total) if stage.total else 10
             bar = "#" * filled + "-" * (10 - filled)
-            mark = SPINNER[self.tick % 4] if row.state == "running" else MARKS.get(row.state, row.state)
-            detail = row.current if row.state == "running" else ""
-            line = f" {row.label:<{width}}  [{bar}] {row.done}/{row.total}  {mark:<7} {row.elapsed:>6}  {detail}"
+            running = stage.state == "running"
+            mark = SPINNER[self.tick % 4] if running else MARKS.get(stage.state, stage.state)
+            detail = stage.current if running else ""
+            line = (f" {stage.label:<{width}}  [{bar}] {stage.done}/{stage.total}  {mark:<7} "
+                    f"{self._elapsed(stage.index):>6}  {detail}")
             self.out.write(line[:columns - 1].rstrip() + "\n")  # never wrap: the redraw counts lines
-        self.drawn = len(self.rows)
+        self.drawn = len(stages)
         self.out.flush()
 
     def finish(self) -> None:

@@ -8,7 +8,7 @@ from studio.engine.events import (BuildFailed, BuildFinished, BuildResult, Build
                                   StepStarted)
 from studio.ui.buildpanel.ansi import ansi_to_html, strip_ansi
 from studio.ui.buildpanel.history import BuildHistory, deltas
-from studio.ui.buildpanel.session import GENERAL, BuildSession
+from studio.engine.fold import GENERAL, BuildFold
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
 
 
@@ -54,7 +54,7 @@ def _plan():
 
 
 def test_session_folds_progress_logs_and_failure():
-    session = BuildSession(max_log_lines=3)
+    session = BuildFold(max_log_lines=3)
     changed, _ = session.apply([BuildStarted(_plan(), "buildkit", 2)])
     assert changed == {0, 1, 2}
     assert [s.state for s in session.stages.values()] == ["queued", "skipped", "queued"]
@@ -86,7 +86,7 @@ def test_session_folds_progress_logs_and_failure():
 def test_a_cached_stage_reported_late_did_not_take_the_wait():
     """BuildKit checks a stage's cache when a later stage needs it: its FROM may be reported
     at once and its cached RUN only at the end; the stage took no time of its own."""
-    session = BuildSession()
+    session = BuildFold()
     session.apply([BuildStarted(_plan(), "buildkit", 2),
                    StepStarted(0, 1, "[build 1/3] FROM x", 0.0), StepFinished(0, 1, True, 0.0),
                    StepStarted(2, 7, "[stage-2 1/2] FROM y", 0.0),
@@ -98,8 +98,8 @@ def test_a_cached_stage_reported_late_did_not_take_the_wait():
     assert session.elapsed(2) == pytest.approx(1.6)  # a stage that ran: its span
 
 
-def _finished_session(sizes: dict[int, int], run_time: float) -> tuple[BuildSession, BuildResult]:
-    session = BuildSession()
+def _finished_session(sizes: dict[int, int], run_time: float) -> tuple[BuildFold, BuildResult]:
+    session = BuildFold()
     session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "RUN a", 0.0),
                    StepFinished(0, 2, False, run_time), StageFinished(0, "done"),
                    StepStarted(2, 8, "COPY", run_time), StepFinished(2, 8, False, 0.5), StageFinished(2, "done"),
@@ -132,7 +132,7 @@ def test_the_baseline_to_pin_is_the_latest_successful_build():
     history = BuildHistory()
     assert history.latest_successful("/a") is None
     good = history.add("/a", *_finished_session({0: 1000, 2: 500}, 1.0))
-    failed_session = BuildSession()
+    failed_session = BuildFold()
     failed_session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "RUN a", 0.0),
                           StepFinished(0, 2, False, 0.2, "exit code: 1"), BuildFailed("RUN a failed", 0, 2)])
     failed = history.add("/a", failed_session, BuildResult(False, None, 0.3, error=BuildFailed("RUN a failed")))
@@ -142,7 +142,7 @@ def test_the_baseline_to_pin_is_the_latest_successful_build():
 
 def test_a_cancelled_stage_shows_how_long_it_ran_and_that_it_was_stopped():
     clock = [0.0]
-    session = BuildSession(clock=lambda: clock[0])
+    session = BuildFold(clock=lambda: clock[0])
     session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "[build 2/3] RUN sleep 30", 0.1)])
     clock[0] = 4.4
     session.cancelling = True
@@ -155,7 +155,7 @@ def test_a_cancelled_stage_shows_how_long_it_ran_and_that_it_was_stopped():
 
 
 def test_an_exit_code_already_in_the_message_is_not_repeated():
-    session = BuildSession()
+    session = BuildFold()
     session.apply([BuildStarted(_plan(), "buildkit", 2),
                    BuildFailed("line 2: RUN a: exit code: 3", stage=0, line=2, exit_code=3)])
     assert session.log_lines(0)[-1] == "ERROR: line 2: RUN a: exit code: 3"

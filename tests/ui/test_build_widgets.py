@@ -12,7 +12,7 @@ from studio.engine.events import BuildFinished, BuildStarted, StagePlan, StepLog
 from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
 from studio.ui.buildpanel.engine_indicator import EngineIndicator, EngineWatcher
 from studio.ui.buildpanel.log_panel import BuildLogPanel
-from studio.ui.buildpanel.session import GENERAL, BuildSession
+from studio.engine.fold import GENERAL, BuildFold
 from studio.ui.buildpanel.worker import BuildRunner
 
 
@@ -54,7 +54,7 @@ def test_worker_hands_events_over_in_batches_and_finishes(qtbot):
     events = [e for batch in batches for e in batch]
     assert len(events) == 1 + 20_000 // 50 + 1
     assert len(batches) < len(events) / 5  # batched, not one hand-over per event
-    session = BuildSession()
+    session = BuildFold()
     session.apply(events)
     assert session.stages[0].log[-1] == "line 19999"
     assert not runner.running()
@@ -73,7 +73,7 @@ def test_worker_cancel_stops_the_generator(qtbot):
 def test_log_panel_filters_caps_searches_and_says_it_truncated(qtbot):
     panel = BuildLogPanel(max_lines=100)
     qtbot.addWidget(panel)
-    session = BuildSession(max_log_lines=100)
+    session = BuildFold(max_log_lines=100)
     panel.set_session(session)
     session.apply([BuildStarted([StagePlan(0, "a", "a", [StepPlan(1, "FROM x")], True),
                                  StagePlan(1, "b", "b", [StepPlan(3, "FROM x")], True)], "buildkit", 1)])

@@ -12,7 +12,7 @@ from studio.ui.buildpanel.chart_layers import LayersChart
 from studio.ui.buildpanel.chart_sizes import StageSizesChart
 from studio.ui.buildpanel.chart_timeline import TimelineChart
 from studio.ui.buildpanel.history import BuildRecord, StageRecord
-from studio.ui.buildpanel.session import StepRun
+from studio.engine.fold import StepRun
 
 
 def record(number: int, sizes: dict, saved: int | None = 500_000, layers: list | None = None) -> BuildRecord:

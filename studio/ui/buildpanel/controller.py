@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from studio.engine.builder import Build, BuildRequest
 from studio.ui.buildpanel.history import BuildHistory, deltas
 from studio.ui.buildpanel.outdated import fingerprints, outdated_stages
-from studio.ui.buildpanel.session import BuildSession
+from studio.engine.fold import BuildFold
 from studio.core import parse
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
 from studio.ui.buildpanel.worker import BuildRunner
@@ -43,7 +43,7 @@ class BuildController(QObject):
         self.runner = BuildRunner(self)
         self.runner.sig_batch.connect(self._on_batch)
         self.runner.sig_done.connect(self._on_done)
-        self.session: BuildSession | None = None
+        self.session: BuildFold | None = None
         self.build: Build | None = None
         self.last_result = None
         self.extra_labels: dict[str, str] = {}  # tests label their images
@@ -136,7 +136,7 @@ class BuildController(QObject):
         request = self.prepare(no_cache)
         self._built_texts = fingerprints(parse(request.dockerfile_text))
         self.build = self.make_build(request, client=client)
-        self.session = BuildSession()
+        self.session = BuildFold()
         self._cancelled_at: list[int] = []
         self._build_key = self.file_key()
         self.last_result = None
@@ -277,7 +277,7 @@ class BuildController(QObject):
             node.set_build(final=stage.index == record.target and record.ok)
         self.charts.show_record(record, baseline, self.history.records(self._build_key))
 
-    def _show_failure(self, session: BuildSession, build) -> None:
+    def _show_failure(self, session: BuildFold, build) -> None:
         failure = session.failure or (build.result.error if build is not None and build.result else None)
         cancelled = build is not None and build.cancelled
         if cancelled:

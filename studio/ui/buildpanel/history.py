@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from studio.ui.buildpanel.session import BuildSession
+from studio.engine.fold import BuildFold
 
 
 def stage_identity(index: int, name: str | None) -> str:
@@ -54,7 +54,7 @@ class BuildRecord:
         return f"#{self.number}"
 
 
-def record_from(session: BuildSession, result, number: int) -> BuildRecord:
+def record_from(session: BuildFold, result, number: int) -> BuildRecord:
     """Freeze a finished build: states and times from the session, sizes from the result."""
     by_index = {s.index: s for s in (result.stages if result is not None else [])}
     stages = []
@@ -100,7 +100,7 @@ class BuildHistory:
         self._baseline: dict[str | None, BuildRecord] = {}
         self._count = 0
 
-    def add(self, key: str | None, session: BuildSession, result) -> BuildRecord:
+    def add(self, key: str | None, session: BuildFold, result) -> BuildRecord:
         self._count += 1
         record = record_from(session, result, self._count)
         records = self._records.setdefault(key, [])

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlain
                                QToolButton, QVBoxLayout, QWidget)
 
 from studio.ui.buildpanel.ansi import ansi_to_html, has_ansi, strip_ansi
-from studio.ui.buildpanel.session import GENERAL, MAX_LOG_LINES
+from studio.engine.fold import GENERAL, MAX_LOG_LINES
 
 ALL = None  # the filter value for "all stages"
 
 
 class BuildLogPanel(QWidget):
-    """Shows a BuildSession's log; ``append(new_lines)`` after each batch."""
+    """Shows a BuildFold's log; ``append(new_lines)`` after each batch."""
 
     sig_filter_changed = Signal(object)
 

@@ -1,8 +1,9 @@
-"""What the GUI knows about one running build, folded from engine events. No Qt.
+"""One build's state, folded from its engine events: the one fold every face reads.
 
-Why a separate model: the worker hands the GUI batches of events; folding them here keeps
-the widgets dumb (they read states, steps and log lines) and lets tests drive a build's
-bookkeeping with recorded events, without a window.
+The GUI (build panel, graph marks, charts) and the CLI's live display both apply the
+events of ``Build.events()`` here and draw from the result, so the two can never tell a
+build differently. Folding in one place also keeps the views dumb (they read states,
+steps and log lines) and lets tests drive a build's bookkeeping with recorded events.
 """
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ class StageRun:
     log: deque = field(default_factory=lambda: deque(maxlen=MAX_LOG_LINES))
     dropped: int = 0  # log lines no longer kept
     partial: str = ""
+    current: str = ""  # the text of the step that started last (what a progress line shows)
 
     @property
     def label(self) -> str:
@@ -65,7 +67,7 @@ class StageRun:
         return max(self.running) if self.running else None
 
 
-class BuildSession:
+class BuildFold:
     """Fold events; ``apply`` returns what changed so the GUI repaints only that."""
 
     def __init__(self, max_log_lines: int = MAX_LOG_LINES, clock=time.monotonic) -> None:
@@ -123,6 +125,7 @@ class BuildSession:
         self.steps.append(step)
         self._open_steps[(event.stage, event.line)] = step
         stage.running[event.line] = event.time
+        stage.current = stage.texts.get(event.line) or event.name
         stage.first_start = event.time if stage.first_start is None else min(stage.first_start, event.time)
         if stage.state in ("queued", "idle"):
             stage.state = "running"
