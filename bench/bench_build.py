@@ -117,10 +117,6 @@ def bench_builds(repeat: int) -> dict[str, float]:
         timed(ours, env), timed(cli, env)  # load the base image metadata once for both
         cold = measure_pair(ours + ["--no-cache"], cli + ["--no-cache"], env, repeat)
         warm = measure_pair(ours, cli, env, repeat * 3)
-        # the same with the light socket client instead of the docker SDK (opt-in)
-        warm_light = measure_pair(ours, cli, {**env, "STAGE_STUDIO_ENGINE_CLIENT": "light"}, repeat * 3)
-        cold_light = measure_pair(ours + ["--no-cache"], cli + ["--no-cache"],
-                                  {**env, "STAGE_STUDIO_ENGINE_CLIENT": "light"}, repeat)
         # the floor under the warm ratio: a Python that only imports the docker SDK
         floor = measure_pair([sys.executable, "-c", "import docker"], cli, env, repeat * 3)
         # sizes: first measurement after a build that ran (measuring images are built),
@@ -135,8 +131,6 @@ def bench_builds(repeat: int) -> dict[str, float]:
     plain_m, sized_m = min(plain), min(sized)
     return {"sizes_share": share, "cold_ours": cold[0], "cold_cli": cold[1], "cold_pairs": cold[2],
             "warm_ours": warm[0], "warm_cli": warm[1], "warm_pairs": warm[2],
-            "warm_light": warm_light[0], "warm_light_cli": warm_light[1], "warm_light_pairs": warm_light[2],
-            "cold_light": cold_light[0], "cold_light_cli": cold_light[1], "cold_light_pairs": cold_light[2],
             "floor": floor[0], "floor_cli": floor[1], "floor_pairs": floor[2],
             "warm_plain": plain_m, "warm_sizes": sized_m, "first_sizes": first_sizes}
 
@@ -240,10 +234,6 @@ def main() -> int:
         print(f"{label}: stage-studio {r[key + '_ours']:.2f} s vs docker CLI {r[key + '_cli']:.2f} s"
               f"  ratio {r[key + '_ours'] / r[key + '_cli']:.3f} fastest/fastest, {r[key + '_pairs']:.3f} median of pairs"
               f" (target <= 1.05)")
-    for label, key in (("cold", "cold_light"), ("warm", "warm_light")):
-        print(f"{label}, light socket client (STAGE_STUDIO_ENGINE_CLIENT=light): stage-studio {r[key]:.2f} s"
-              f" vs docker CLI {r[key + '_cli']:.2f} s  ratio {r[key] / r[key + '_cli']:.3f},"
-              f" {r[key + '_pairs']:.3f} median of pairs")
     print(f"floor under the warm ratio: `python -c 'import docker'` alone {r['floor']:.3f} s vs the CLI's whole warm"
           f" build {r['floor_cli']:.3f} s  ratio {r['floor'] / r['floor_cli']:.3f}, {r['floor_pairs']:.3f} median of pairs")
     steady = (r["warm_sizes"] - r["warm_plain"]) / r["warm_plain"]

@@ -17,15 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from studio.engine import sdk
 from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildResult, BuildStarted,
                                   BuildWarning, ContextReady, ContextSent, SizesReady, StageResult)
 
 Backend = Literal["auto", "buildkit", "classic", "buildx"]
 DOCKERFILE_NAME = "Dockerfile"  # the name of a Dockerfile sent alone (no context)
-READ_CHUNK = 64 * 1024
 
 
-LIGHT_CLIENT_ENV = "STAGE_STUDIO_ENGINE_CLIENT"
 # A FROM keyword at the start of some line: without one the Dockerfile surely has no stage
 # (the parser decides for real; this only picks whether to parse before sending).
 _MAYBE_FROM = re.compile(r"^[ \t\ufeff]*from[ \t]", re.IGNORECASE | re.MULTILINE)
@@ -75,9 +74,7 @@ class Build:
         self.translator: Any = None
         self.stage_map: Any = None
         self.context_digest: str | None = None
-        self._host: str | None = None  # endpoint of the light socket client, when used
         self._target_key: str | None = None  # the engine's name for the target stage
-        self._ping: dict[str, str] = {}
         self._over = False  # events() has ended
         self.session: Any = None  # the BuildKit session serving this build, when one is open
         self.buildx: Any = None  # the `docker buildx build` run, for a build on a buildx builder
@@ -321,67 +318,34 @@ class Build:
                            error=translator.failure)
 
     def _connect(self):
-        """The SDK client (DESIGN: every Engine API call goes through the docker SDK), or
-        None when the light socket client was asked for with STAGE_STUDIO_ENGINE_CLIENT=light
-        (a local socket only; it skips the SDK's ~0.1 s import, which a one-shot CLI build
-        of an all-cached file notices)."""
+        """The SDK client: every Engine API call goes through the docker SDK (DESIGN)."""
         if self._client is not None:
             return self._client
-        from studio.engine.connection import EngineUnavailable, resolve_endpoint
-
-        endpoint = resolve_endpoint()
-        light = os.environ.get(LIGHT_CLIENT_ENV, "").lower() == "light"
-        if light:
-            from studio.engine import rawhttp
-        if light and endpoint.tls_dir is None and rawhttp.supported(endpoint.host):
-            self._host = endpoint.host
-            try:
-                response = rawhttp.request(endpoint.host, "GET", "/_ping", timeout=3)
-                response.text()
-                response.close()
-            except OSError as exc:
-                from studio.engine.connection import _explain
-
-                raise EngineUnavailable(_explain(exc, endpoint)) from exc
-            self._ping = response.headers
-            return None
         from studio.engine.connection import connect
 
         self._client = connect()
         return self._client
 
     def engine_api(self):
-        """JSON calls for the size pass: the SDK's ``client.api`` or the light socket client."""
-        if self._client is not None:
-            return self._client.api
-        from studio.engine.rawhttp import LightAPI
-
-        return LightAPI(self._host)
+        """The SDK's low-level API, for the size pass's JSON calls."""
+        return self._client.api
 
     def _choose_backend(self, client) -> str:
         if self.request.backend in ("buildkit", "classic"):
             return self.request.backend
         from studio.engine.connection import buildkit_available
 
-        if client is None:
-            headers = self._ping
-            version = {"ApiVersion": headers.get("api-version", "0.0"), "Os": headers.get("ostype", "linux")}
-            return "buildkit" if buildkit_available(version, {"Builder-Version": headers.get("builder-version", "")}) \
-                else "classic"
         headers = getattr(client, "_stage_studio_ping", None)
         if headers is None:
             try:
-                response = client.api._get(client.api._url("/_ping"), timeout=5)
-                headers = dict(response.headers)
-            except Exception:  # noqa: BLE001
+                headers = dict(sdk.get(client.api, "/_ping", 5).headers)
+            except Exception:  # noqa: BLE001 - no headers: decide from the API version alone
                 headers = {}
         version = {"ApiVersion": client.api.api_version, "Os": headers.get("OSType", "linux")}
         return "buildkit" if buildkit_available(version, headers) else "classic"
 
     def _api_version(self, client) -> str | None:
-        if client is not None:
-            return getattr(client.api, "api_version", None)
-        return self._ping.get("Api-Version") or self._ping.get("api-version")
+        return getattr(client.api, "api_version", None)
 
     def _remember_socket(self, sock) -> None:
         with self._lock:
@@ -395,18 +359,9 @@ class Build:
             body, headers = None, {}
         else:
             body, headers = ctx.chunks(lambda: self.cancelled), {"Content-Type": "application/x-tar"}
-        if client is None:
-            from studio.engine import rawhttp
-
-            response = rawhttp.request(self._host, "POST", "/build", params, body=body, length=ctx.size,
-                                       headers=headers, on_socket=self._remember_socket)
-            return response.status_code, response.chunks(), response.close, response.text
-        api = client.api
-        response = api._post(api._url("/build"), params=params, data=body, headers=headers,
-                             stream=True, timeout=None)
-        self._remember_socket(_response_socket(response))
-        return (response.status_code, response.raw.stream(READ_CHUNK, decode_content=False),
-                response.close, lambda: _http_error(response))
+        response, chunks, sock = sdk.post_stream(client.api, "/build", params, body, headers)
+        self._remember_socket(sock)
+        return response.status_code, chunks, response.close, lambda: response.text
 
     def _open(self, client, params: dict[str, Any], ctx) -> tuple:
         """Send the build: ``(status, chunks, close, error_text, ctx)``, or ``(failure, ctx)``."""
@@ -616,10 +571,6 @@ def _decode_line(line: bytes, decoder: json.JSONDecoder) -> Iterator[dict]:
             pos += 1
 
 
-def _http_error(response) -> str:
-    return response.text
-
-
 def _error_message(body: str) -> str:
     try:
         return str(json.loads(body).get("message") or body)
@@ -627,17 +578,6 @@ def _error_message(body: str) -> str:
         return f"the engine refused the build: {body[:300]}"
 
 
-def _response_socket(response):
-    """The socket under a streamed response (unix, tcp, tls); None when unknown (ssh)."""
-    fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
-    raw = getattr(fp, "raw", None)
-    for candidate in (getattr(raw, "_sock", None), getattr(fp, "channel", None), raw):
-        if candidate is not None and hasattr(candidate, "shutdown"):
-            return candidate
-    return None
-
-
-# 20.10 says `"/a.key" not found`, 26.1 `"/a.key": not found`.
 _NOT_FOUND = re.compile(r'"/?([^"]+)":? not found')
 
 

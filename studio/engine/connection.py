@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from studio.engine import sdk
+
 DEFAULT_TIMEOUT = 3.0
 API_TIMEOUT = 120  # per-request read timeout once connected (builds use their own)
 SSH_TIMEOUT = 10.0  # an ssh:// engine needs an ssh handshake and a remote docker CLI first
@@ -94,13 +96,13 @@ def connect(timeout: float = DEFAULT_TIMEOUT):
         client = None
         try:
             client = _make_client(endpoint, timeout)
-            response = client.api._get(client.api._url("/_ping"), timeout=timeout)
+            response = sdk.get(client.api, "/_ping", timeout)
             if response.status_code == 400 and "HTTPS server" in response.text:
                 raise EngineUnavailable(
                     f"the Docker Engine at {_where(endpoint)} only speaks TLS: set DOCKER_TLS_VERIFY=1 and "
                     f"DOCKER_CERT_PATH (a directory with ca.pem, cert.pem, key.pem), or use a docker context with TLS")
             response.raise_for_status()
-            client.api._version = negotiated_version(response.headers.get("Api-Version"))
+            sdk.set_api_version(client.api, negotiated_version(response.headers.get("Api-Version")))
             client.api.timeout = API_TIMEOUT
             outcome["client"] = client
             outcome["headers"] = dict(response.headers)
@@ -185,9 +187,7 @@ def _over_ssh(host: str, timeout: float):
     # a unix-socket client never opens its socket before the first request: give it the ssh adapter
     client = docker.DockerClient(base_url="unix:///var/run/docker.sock", timeout=timeout,
                                  version=MINIMUM_DOCKER_API_VERSION)
-    client.api._custom_adapter.close()
-    client.api._custom_adapter = adapter
-    client.api.mount("http+docker://", adapter)
+    sdk.use_adapter(client.api, adapter)
     client._stage_studio_ssh = adapter
     return client
 
@@ -306,7 +306,7 @@ def _probe(timeout: float) -> EngineStatus:
         return EngineStatus(False, str(exc), host=host)
     try:
         headers = getattr(client, "_stage_studio_ping", {})
-        version = client.api._result(client.api._get(client.api._url("/version"), timeout=timeout), True)
+        version = sdk.get_json(client.api, "/version", timeout)
     except Exception as exc:  # noqa: BLE001
         return EngineStatus(False, _explain(exc, endpoint), host=host)
     finally:

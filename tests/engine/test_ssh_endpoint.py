@@ -29,8 +29,7 @@ def sshd(tmp_path_factory, engine):
 
 @pytest.fixture
 def over_ssh(sshd, monkeypatch, tmp_path):
-    for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
-                 "STAGE_STUDIO_ENGINE_CLIENT"):
+    for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
     monkeypatch.setenv("PATH", f"{sshd.bin}{os.pathsep}{os.environ['PATH']}")
@@ -91,7 +90,7 @@ def test_unreachable_ssh_host_is_reported(over_ssh, sshd):
 def test_ssh_refusal_is_reported_in_ssh_words(sshd, monkeypatch, tmp_path):
     """Without the wrapper's key and host-key options, ssh itself refuses (unknown host key
     or no accepted key); the message carries ssh's own explanation."""
-    for name in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "STAGE_STUDIO_ENGINE_CLIENT"):
+    for name in ("DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
     monkeypatch.setenv("DOCKER_HOST", sshd.host)

@@ -35,8 +35,7 @@ def tls_engine(tmp_path_factory, engine):
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH",
-                 "STAGE_STUDIO_ENGINE_CLIENT"):
+    for name in ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
     return monkeypatch
@@ -51,12 +50,8 @@ def _build(tmp_path, marker: str):
     return list(build.events()), build
 
 
-@pytest.mark.parametrize("client", ["sdk", "light"])
-def test_docker_host_with_tls_variables(tls_engine, clean_env, tmp_path, docker_client, client):
-    """The light socket client speaks no TLS: asked for, it leaves a TLS engine to the SDK."""
+def test_docker_host_with_tls_variables(tls_engine, clean_env, tmp_path, docker_client):
     proxy, certs = tls_engine
-    if client == "light":
-        clean_env.setenv("STAGE_STUDIO_ENGINE_CLIENT", "light")
     clean_env.setenv("DOCKER_HOST", proxy.host)
     clean_env.setenv("DOCKER_TLS_VERIFY", "1")
     clean_env.setenv("DOCKER_CERT_PATH", str(certs["ca"].parent))

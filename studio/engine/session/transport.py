@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import socket
 
-import requests
+from studio.engine import sdk
 
 HEAD_LIMIT = 64 * 1024
 
@@ -21,24 +21,10 @@ class SessionUnavailable(Exception):
     """The engine cannot open a session (too old, or the transport cannot be upgraded)."""
 
 
-def _connection(api):
-    """A fresh, connected urllib3 connection to the engine, through the SDK's adapter."""
-    url = api._url("/session")
-    adapter = api.get_adapter(url)
-    prepared = requests.Request("POST", url).prepare()
-    pool = adapter.get_connection_with_tls_context(prepared, getattr(api, "verify", True), None,
-                                                   getattr(api, "cert", None))
-    if url.startswith("https://"):
-        adapter.cert_verify(pool, url, getattr(api, "verify", True), getattr(api, "cert", None))
-    conn = pool._new_conn()
-    conn.connect()
-    return conn
-
-
 def open_session(api, headers: list[tuple[str, str]], timeout: float = 30.0) -> socket.socket:
     """POST /session with ``headers`` (names may repeat); return the upgraded socket."""
     try:
-        conn = _connection(api)
+        conn = sdk.new_connection(api, "/session")
     except Exception as exc:  # noqa: BLE001 - every transport fails its own way
         raise SessionUnavailable(f"cannot connect to the engine for a session: {exc}") from exc
     sock = conn.sock

@@ -1,0 +1,81 @@
+"""Every use of the docker SDK's private internals, in one place.
+
+The SDK (pinned ``docker>=7,<8`` in pyproject.toml) has no public call for a few things a
+build needs: a raw streamed ``POST /build`` whose socket another thread can shut down
+(cancel), a plain ``GET`` whose headers we read (the ping), setting the API version the
+ping negotiated, and an adapter of our own for ``ssh://``. Each helper here wraps one such
+internal, and tests/engine/test_sdk.py checks each against the installed SDK and a real
+engine, so an SDK release that moves one fails there by name instead of somewhere deep in
+a build.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+READ_CHUNK = 64 * 1024
+
+
+def get(api, path: str, timeout: float | None = None):
+    """``GET path`` as a ``requests`` response (the SDK's ``_get`` and ``_url``)."""
+    return api._get(api._url(path), timeout=timeout)
+
+
+def get_json(api, path: str, timeout: float | None = None) -> Any:
+    """``GET path`` decoded as JSON, raising the SDK's APIError on an error status."""
+    return api._result(get(api, path, timeout), True)
+
+
+def url(api, path: str) -> str:
+    """The engine URL of ``path`` with the client's API version (the SDK's ``_url``)."""
+    return api._url(path)
+
+
+def set_api_version(api, version: str) -> None:
+    """Use API ``version`` from now on (the SDK only sets it while constructing)."""
+    api._version = version
+
+
+def post_stream(api, path: str, params: dict[str, Any], data, headers: dict[str, str]):
+    """``POST path`` with a streamed body and a streamed answer, no read timeout
+    (the SDK's ``_post``); returns ``(response, chunk iterator, socket or None)``."""
+    response = api._post(api._url(path), params=params, data=data, headers=headers, stream=True, timeout=None)
+    chunks = response.raw.stream(READ_CHUNK, decode_content=False)
+    return response, chunks, response_socket(response)
+
+
+def response_socket(response):
+    """The socket under a streamed response (unix, tcp, tls; a paramiko-like channel), so
+    that ``shutdown`` from another thread cancels the build in the engine and unblocks the
+    reader (a bare ``close()`` does neither); None when it cannot be found."""
+    fp = getattr(getattr(response.raw, "_fp", None), "fp", None)
+    raw = getattr(fp, "raw", None)
+    for candidate in (getattr(raw, "_sock", None), getattr(fp, "channel", None), raw):
+        if candidate is not None and hasattr(candidate, "shutdown"):
+            return candidate
+    return None
+
+
+def use_adapter(api, adapter) -> None:
+    """Send every request of ``api`` through ``adapter`` (our ssh:// transport): the SDK
+    keeps its unix-socket adapter in ``_custom_adapter`` and mounts it for its scheme."""
+    api._custom_adapter.close()
+    api._custom_adapter = adapter
+    api.mount("http+docker://", adapter)
+
+
+def new_connection(api, path: str):
+    """A fresh, connected urllib3 connection to the engine through the SDK's adapter for
+    ``path`` (whatever transport it is: unix, tcp, TLS with the user's certificates, ssh),
+    for a request written by hand (the session upgrade)."""
+    import requests
+
+    target = api._url(path)
+    adapter = api.get_adapter(target)
+    prepared = requests.Request("POST", target).prepare()
+    verify, cert = getattr(api, "verify", True), getattr(api, "cert", None)
+    pool = adapter.get_connection_with_tls_context(prepared, verify, None, cert)
+    if target.startswith("https://"):
+        adapter.cert_verify(pool, target, verify, cert)
+    conn = pool._new_conn()
+    conn.connect()
+    return conn
