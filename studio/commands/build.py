@@ -1,6 +1,6 @@
 """``stage-studio build``: build a Dockerfile with live per-stage progress (and sizes).
 
-``--json`` prints one event per line and ends with the result object of DESIGN.md;
+``--json`` prints one event per line and ends with the result object of docs/cli-json.md;
 otherwise a per-stage display (redrawn in place on a terminal, plain lines when piped)
 and a size table. Ctrl+C cancels the build in the engine; a second Ctrl+C quits at once.
 """

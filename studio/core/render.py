@@ -5,7 +5,7 @@ from studio.core.model import Edge, Stage, StageGraph
 
 
 def graph_to_json(graph: StageGraph) -> dict:
-    """The documented ``stage-studio graph`` JSON (keys exactly as in DESIGN.md)."""
+    """The ``stage-studio graph`` JSON, keys exactly as docs/cli-json.md documents them."""
     return {
         "stages": [_stage_json(s) for s in graph.stages],
         "edges": [_edge_json(e) for e in graph.edges],

@@ -318,7 +318,7 @@ class Build:
                            error=translator.failure)
 
     def _connect(self):
-        """The SDK client: every Engine API call goes through the docker SDK (DESIGN)."""
+        """The SDK client: every Engine API call goes through the docker SDK."""
         if self._client is not None:
             return self._client
         from studio.engine.connection import connect

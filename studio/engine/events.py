@@ -197,7 +197,7 @@ class BuildResult:
     copies: list[Any] | None = None  # build_files.Crossing per COPY --from edge, after ``--files``
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly DESIGN.md's result object (plus ``saved`` and ``error`` when known)."""
+        """The result object of docs/cli-json.md (``saved`` and ``error`` when known)."""
         out: dict[str, Any] = {"event": "result", "ok": self.ok, "image_id": self.image_id,
                                "duration": round(self.duration, 3),
                                "stages": [s.to_json() for s in self.stages],

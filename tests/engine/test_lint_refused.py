@@ -54,7 +54,7 @@ REFUSED = {
     "unknown-instruction": (f"FROM {B}\nFOO bar\n", 2, "unknown instruction: FOO"),
 }
 
-# Files both engines build (DESIGN.md and these tests): lint must not call them errors.
+# Files both engines build (checked by these tests): lint must not call them errors.
 BUILT = {
     "mount-from-without-target": f"FROM {B} AS bin\nRUN echo hi > /hello\nFROM {B}\nWORKDIR /w\n"
                                  "RUN --mount=from=bin cat /w/hello\n",
