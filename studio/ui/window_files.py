@@ -108,6 +108,13 @@ class WindowFiles(QObject):
         self._load(text, FileFormat(), None, None)
         return True
 
+    def close_file(self) -> bool:
+        """File > Close: the window stays, with an empty untitled text (after asking
+        about unsaved changes); the closed file's results leave with it."""
+        if self.path is None and not self.window.current_text() and not self.is_modified():
+            return True
+        return self.new_file("")
+
     def open_dialog(self) -> None:
         path = self.ask_path("open")
         if path:
@@ -294,7 +301,8 @@ class WindowFiles(QObject):
         if paths:
             menu.addSeparator()
             menu.addAction("Clear List", lambda: (self.recent.clear(), self.refresh_recent_menu()))
-        menu.setEnabled(bool(paths))
+        else:
+            menu.addAction("No recent files").setEnabled(False)
 
     # -- graph positions per file -----------------------------------------------------------
     def load_positions(self) -> None:

@@ -46,11 +46,14 @@ def build_menus(window: QMainWindow) -> WindowMenus:
          "Start from one of the bundled example Dockerfiles")
     _add(window, file_menu, "open", "&Open…", files.open_dialog, Key.Open)
     recent = files.recent_menu = file_menu.addMenu("Open &Recent")
+    recent.aboutToShow.connect(files.refresh_recent_menu)  # another window may have saved since
     files.refresh_recent_menu()
     file_menu.addSeparator()
     _add(window, file_menu, "save", "&Save", files.save, Key.Save)
     _add(window, file_menu, "save_as", "Save &As…", files.save_as, "Ctrl+Shift+S")
     _add(window, file_menu, "revert", "Re&vert to Saved", files.revert, tip="Reload the file from disk (undoable)")
+    _add(window, file_menu, "close_file", "&Close", files.close_file, Key.Close,
+         "Close this file; the window stays open with an empty text")
     file_menu.addSeparator()
     _add(window, file_menu, "export_png", "Export Graph as &PNG…", lambda: files.export_graph("png"))
     _add(window, file_menu, "export_svg", "Export Graph as S&VG…", lambda: files.export_graph("svg"))

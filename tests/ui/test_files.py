@@ -275,3 +275,24 @@ def test_revert_to_saved_is_undoable(open_window, qtbot):
     assert window.statusBar().currentMessage().startswith("Reverted to the saved ")  # not "changed on disk"
     window.editor.undo()
     assert window.current_text() == BODY + "\n# scratch that"
+
+
+def test_open_recent_lists_a_file_saved_in_another_window(open_window, tmp_path, qtbot):
+    first, _ = open_window(BODY)
+    second, _ = open_window(BODY, name="second.Dockerfile")
+    saved = tmp_path / "saved-elsewhere.Dockerfile"
+    assert second.files.save_as(saved)
+    first.menus.recent.aboutToShow.emit()  # what opening the menu does
+    assert any("saved-elsewhere.Dockerfile" in a.text() for a in first.menus.recent.actions())
+
+
+def test_file_close_leaves_an_empty_window_and_asks_about_changes(open_window, qtbot, prompts):
+    window, path = open_window(BODY)
+    type_at_end(window, qtbot, "\n# mine")
+    prompts.answers["unsaved"] = "cancel"
+    window.actions_by_name["close_file"].trigger()
+    assert window.path == path and prompts.kinds() == ["unsaved"]
+    prompts.answers["unsaved"] = "discard"
+    window.actions_by_name["close_file"].trigger()
+    assert window.path is None and window.current_text() == "" and window.graph_view.stage_nodes() == {}
+    assert "Untitled" in window.windowTitle() and not window.isWindowModified()

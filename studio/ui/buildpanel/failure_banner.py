@@ -12,6 +12,24 @@ from PySide6.QtWidgets import QLabel, QWidget
 STYLE = "background:#fdecea; color:#8a1c1c; border-bottom:1px solid #f5c2c0; padding:4px 8px;"
 DARK_STYLE = "background:#4a1f1f; color:#ffd7d5; border-bottom:1px solid #6e2b2b; padding:4px 8px;"
 
+# What the raw daemon text of a network failure means, said first in plain words.
+_NETWORK = ("proxyconnect tcp", "dial tcp", "no such host", "i/o timeout", "tls handshake timeout",
+            "network is unreachable", "connection reset by peer", "failed to do request",
+            "temporary failure in name resolution")
+_ENGINE = ("cannot connect to the docker daemon", "error while fetching server api version",
+           "could not send the build to the engine")
+
+
+def plain_words(message: str) -> str | None:
+    """A plain-words line for a network failure's raw engine text (None: not one)."""
+    low = message.lower()
+    if any(p in low for p in _ENGINE):
+        return "Stage Studio could not reach the Docker Engine (is it running, and is DOCKER_HOST right?)."
+    if any(p in low for p in _NETWORK):
+        return ("The engine could not reach the network: an image, a file or a registry it needs was "
+                "out of reach (offline, a proxy in the way, or a wrong name). What the engine said:")
+    return None
+
 
 class FailureBanner(QLabel):
     sig_show_log = Signal(int)  # stage index (-1: the engine's log)
@@ -40,7 +58,9 @@ class FailureBanner(QLabel):
         if line:
             links.append(f'<a style="{link}" href="line">Go to line {line}</a>')
         links.append(f'<a style="{link}" href="close">Dismiss</a>')
-        self.setText(f"✖ Build failed{where}: {html.escape(message[:400])}&nbsp;&nbsp;" + " · ".join(links))
+        plain = plain_words(message)
+        said = f"{html.escape(plain)}<br>" if plain else ""
+        self.setText(f"✖ Build failed{where}: {said}{html.escape(message[:400])}&nbsp;&nbsp;" + " · ".join(links))
         self.show()
 
     def _on_link(self, href: str) -> None:

@@ -50,7 +50,7 @@ class InlineRename(QObject):
         rect = view.mapFromScene(node.mapToScene(node.title_rect())).boundingRect()
         self._key, self._title = node.key, node.title
         self.editor.setFont(view.scene().theme.title_font)
-        self.editor.setText(node.title if not node.title.startswith("#") else "")
+        self.editor.setText(node.title if not node.unnamed else "")
         self.editor.setGeometry(rect.adjusted(-2, -2, 2, 2))
         self.editor.setMinimumHeight(24)
         self.editor.show()

@@ -166,14 +166,14 @@ class StageNode(NodeItem):
     outdated = property(lambda self: self.marks.outdated)
     error = property(lambda self: self.marks.error)
     height = property(lambda self: self._height)
+    unnamed = property(lambda self: self._title.startswith("#"))  # (the scene titles it by its label)
 
     # ----- geometry ---------------------------------------------------------------
     def _relayout(self) -> None:
         """Recompute rows, elided strings and height; called by every effective setter."""
         th, rows = self.theme, self.rows
         rows.lay_out(self._expanded, th.mono_font, ROW_WIDTH)
-        self._title_text = _elided(self.theme, self._title, Qt.TextElideMode.ElideRight, _title_room(self),
-                                   th.title_font)
+        self._title_text = _shown_title(self)
         self._base_text = _elided(self.theme, self._base, Qt.TextElideMode.ElideMiddle, ROW_WIDTH - 40)
         self._error_text = _elided(self.theme, (self.marks.error or "").replace("\n", " "),
                                    Qt.TextElideMode.ElideRight, ROW_WIDTH)
@@ -241,6 +241,21 @@ def _elided(theme: Theme, text: str, mode, room: float, font=None) -> str:
     return QFontMetricsF(font or theme.mono_font).elidedText(text, mode, room)
 
 
+UNNAMED_TIP = ("This stage has no name (no AS …). BuildKit's progress calls it stage-{index}, and other "
+               "stages can only use it by number (--from={index}). Double-click the title (F2) to name it.")
+
+
+def _shown_title(node: StageNode) -> str:
+    """The title as drawn: an unnamed stage says so ("stage 2 (unnamed)") where there is
+    room, else its short label ("#2")."""
+    room, font = _title_room(node), node.theme.title_font
+    if node.unnamed:
+        long = f"stage {node.index} (unnamed)"
+        if QFontMetricsF(font).horizontalAdvance(long) <= room:
+            return long
+    return _elided(node.theme, node.title, Qt.TextElideMode.ElideRight, room, font)
+
+
 def _title_room(node: StageNode) -> float:
     room = T.NODE_WIDTH - 2 * T.PAD - 8
     if node.diagnostics:
@@ -253,8 +268,10 @@ def _title_room(node: StageNode) -> float:
 
 
 def _tooltip(node: StageNode) -> str:
-    lines = [f"<b>{html.escape(node.title, quote=False)}</b>",
+    lines = [f"<b>{html.escape(node._title_text or node.title, quote=False)}</b>",
              f"FROM {html.escape(node._base_tip or node.base, quote=False)}"]
+    if node.unnamed:
+        lines.append(html.escape(UNNAMED_TIP.format(index=node.index), quote=False))
     if node.is_target:
         lines.append("Build target")
     if node.is_skipped:
