@@ -72,6 +72,10 @@ def main() -> int:
         files.sig_explored.connect(lambda *_: done.append(1))
         controller.start(no_cache=True)
         wait(app, lambda: bool(done) and not controller.running())
+        window.build.charts_dock.hide()  # the Files dock gets the whole bottom
+        window.build.log_dock.hide()
+        window.problems_dock.hide()
+        window.resizeDocks([files.dock], [430], Qt.Orientation.Vertical)
         panel = files.panel
         panel.tree.expandToDepth(0)
         index = panel.tree.model().path_index("/tmp/sdk.tgz")

@@ -26,9 +26,12 @@ class LayerReport:
     line: int | None = None
     stage: int | None = None
     changes: list[Change] = field(default_factory=list)
+    # where its bytes come from: the stage a COPY --from reads, the base image of a FROM
+    # line (its reference), else the stage of its line
+    origin: int | str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "id": self.id, "line": self.line, "stage": self.stage,
+        return {"index": self.index, "id": self.id, "line": self.line, "stage": self.stage, "origin": self.origin,
                 "instruction": self.instruction, "size": self.size,
                 "files": [{"path": c.path, "change": c.change, "size": c.size,
                            "mode": mode_text(c.mode, c.kind)} for c in self.changes]}
@@ -94,8 +97,22 @@ def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size
                                   (entry.get("created_by") or "").strip(),
                                   owner.line if owner is not None else None,
                                   owner.stage if owner is not None else None, stacked.changes[index]))
+    if stage_map is not None:
+        _set_origins(layers, stage_map)
     names = {s.index: s.name for s in stage_map.stages} if stage_map is not None else {}
     return ImageReport(image, image_id, size, archive.layout, layers, stacked, dive_numbers(archive.layers), names)
+
+
+def _set_origins(layers: list[LayerReport], stage_map) -> None:
+    copies = {e.line: e.source for e in stage_map.graph.edges if e.kind == "copy"}
+    for layer in layers:
+        if layer.stage is None:
+            continue
+        info = stage_map.stages[layer.stage]
+        if layer.line == info.line and info.base_kind == "image":
+            layer.origin = info.base_resolved
+        else:
+            layer.origin = copies.get(layer.line, layer.stage)
 
 
 def explore_image(api, image: str, stage_map=None, stage: int | None = None) -> ImageReport:

@@ -51,6 +51,8 @@ def test_every_final_file_has_a_line_and_a_stage(files_build):
         assert layer.line is not None and layer.stage is not None, path
     assert final.layer_of("/app/app").line == 7 and final.layer_of("/app/app").stage == 1
     assert final.layer_of("/bin/sh").line == 5  # the base image's files belong to the FROM line
+    assert final.layer_of("/app/app").origin == 0  # its bytes come from the builder
+    assert final.layer_of("/bin/sh").origin == "stage-studio-test/busybox:latest"
     builder = build.result.stages[0].explored
     assert builder.layer_of("/scratch.bin").line == 3 and builder.layer_of("/scratch.bin").stage == 0
 

@@ -20,6 +20,11 @@ from studio.ui.files_view.treemap import TreemapWidget
 ALL = -1
 
 
+def origin_of(layer):
+    """Where a layer's bytes come from (a COPY --from's stage, a FROM's image), else its stage."""
+    return layer.origin if layer.origin is not None else layer.stage
+
+
 def final_rows(report, label) -> list[Row]:
     """The image's files, each with the line and stage that wrote it; waste marked."""
     wasted = {p: (n, s) for p, n, s in report.dive.inefficient if s}
@@ -37,7 +42,7 @@ def final_rows(report, label) -> list[Row]:
                    f"(written at line {', '.join(str(report.layers[b.written].line) for b in older)})")
         elif full in wasted:
             why = f"dive counts {human_size(wasted[full][1])} here as waste ({wasted[full][0]} layers)"
-        rows.append(Row(full, f.size if f.kind != "5" else 0, f.layer, layer.line, label(layer.stage), "", why))
+        rows.append(Row(full, f.size if f.kind != "5" else 0, f.layer, layer.line, label(origin_of(layer)), "", why))
     return rows
 
 
@@ -50,7 +55,8 @@ def layer_rows(report, index: int, label) -> list[Row]:
         b = buried.get((c.path, index))
         why = (f"{b.how} at line {report.layers[b.by].line}: its bytes stay in this layer" if b is not None
                else "hidden by this layer; its bytes stay in the layer that wrote it" if c.change == "removed" else "")
-        rows.append(Row(c.path, c.size if c.kind != "5" else 0, index, layer.line, label(layer.stage), c.change, why))
+        rows.append(Row(c.path, c.size if c.kind != "5" else 0, index, layer.line, label(origin_of(layer)), c.change,
+                        why))
     return rows
 
 
@@ -114,9 +120,11 @@ class FilesPanel(QWidget):
         layout.addWidget(split, 1)
 
     # ---- data in ----------------------------------------------------------------------
-    def label(self, stage: int | None) -> str:
+    def label(self, stage: int | str | None) -> str:
         if stage is None:
             return ""
+        if isinstance(stage, str):  # a base image: its name without the registry path
+            return stage.rsplit("/", 1)[-1]
         return self.names.get(stage) or f"#{stage}"
 
     def show_reports(self, reports: dict[int, object], current: int | None, names: dict[int, str | None] | None = None,
@@ -180,8 +188,9 @@ class FilesPanel(QWidget):
             model = self._tree_cache[key] = FileTreeModel(rows, self)
         self._set_model(model)
         if layer in (ALL, None):
-            stages = [self.label(i) for i in sorted({lay.stage for lay in report.layers if lay.stage is not None})]
-            self.treemap.set_tree(model.root, stages)
+            origins = {origin_of(lay) for lay in report.layers}
+            stages = [self.label(i) for i in sorted(o for o in origins if isinstance(o, int))]
+            self.treemap.set_tree(model.root, stages)  # base images stay grey
         if self.search.text():
             self.apply_search_now()
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from studio.core.units import human_size
 
-COLUMNS = ("Name", "Size", "Layer", "Line", "Stage", "Change")
+COLUMNS = ("Name", "Size", "Layer", "Line", "Origin", "Change")  # origin: the stage or image its bytes come from
 WASTE = QColor(255, 170, 60, 90)
 REMOVED = QColor(200, 40, 40)
 NO_PARENT = QModelIndex()  # Qt's "top level" (a shared default; Qt never changes it)
@@ -190,7 +190,7 @@ def row_data(row: Row | None, column: int, role, size: int, name: str, path: str
     if role == Qt.ItemDataRole.ToolTipRole:
         tip = f"{path} — {size:,} bytes"
         if row is not None and row.line:
-            tip += f"\nwritten at line {row.line}" + (f" (stage {row.stage})" if row.stage else "")
+            tip += f"\nwritten at line {row.line}" + (f" (bytes from {row.stage})" if row.stage else "")
         if row is not None and row.waste:
             tip += "\n" + row.waste
         return tip
