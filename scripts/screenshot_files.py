@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from screenshot import wait  # noqa: E402 - scripts/ is this script's own folder
 
 DOCKERFILE = """\
 # An app, its assets and a runtime (busybox stands in for the toolchains)
@@ -35,15 +36,6 @@ COPY --from=assets /assets /srv/assets
 RUN rm /tmp/sdk.tgz
 ENTRYPOINT ["/opt/app/app"]
 """
-
-
-def wait(app, condition, seconds: float = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit("timed out waiting")
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main() -> int:

@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="dive's rules file (default: .dive-ci, used when it exists)")
     for rule in RULES:
         parser.add_argument(f"--{rule}", metavar="VALUE", help=f"dive's {rule} threshold ('disabled' skips it)")
+    parser.add_argument("--compare", metavar="IMAGE2",
+                        help="also list the files that grew, appeared or vanished since IMAGE2 (largest first)")
     parser.add_argument("--file", metavar="DOCKERFILE", help="the Dockerfile that built IMAGE: ties files to lines")
     parser.add_argument("--target", metavar="T", help="the stage IMAGE is (default: the last)")
 
@@ -70,6 +72,7 @@ def _stage_map(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from studio.core.dive_ci import DiveConfigError, evaluate, passed
     from studio.core.files import DockerfileReadError
+    from studio.core.layer_files import compare_files
 
     try:
         rules = ci_rules(args) if args.ci else {}
@@ -85,14 +88,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         client = connect()
         report = explore_image(client.api, args.image, stage_map, stage)
-    except docker.errors.ImageNotFound:
-        return _fail(f"no image {args.image!r} in the engine (explore reads local images; it never pulls)")
+        before = explore_image(client.api, args.compare) if args.compare else None
+    except docker.errors.ImageNotFound as exc:
+        missing = args.compare if args.compare and args.compare in str(exc) else args.image
+        return _fail(f"no image {missing!r} in the engine (explore reads local images; it never pulls)")
     except (EngineUnavailable, ImageArchiveError, docker.errors.APIError) as exc:
         return _fail(str(exc))
     results = evaluate(rules, report.dive.efficiency, report.dive.wasted_bytes,
                        report.dive.wasted_user_percent) if args.ci else []
+    deltas = compare_files(before.file_table(), report.file_table()) if before is not None else None
     if args.json:
         out = report.to_json()
+        if deltas is not None:
+            out["compare"] = {"image": args.compare, "files": [
+                {"path": d.path, "change": d.change, "before": d.before, "after": d.after, "line": d.line,
+                 "stage": d.stage} for d in deltas]}
         if args.ci:
             out["ci"] = {"pass": passed(results),
                          "rules": [{"rule": r.rule, "status": r.status, "message": r.message} for r in results]}
@@ -100,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         for line in summary(report):
             print(line)
+        if deltas is not None:
+            print(f"  since {args.compare}: {len(deltas)} files changed (largest first)")
+            for d in deltas[:30]:
+                where = f"line {d.line}" if d.line else ""
+                print(f"    {d.change:<8} {human_size(abs(d.delta)):>10}  {d.path}  {where}".rstrip())
         for r in results:
             print(f"  {r.status.upper()}: {r.rule}" + (f": {r.message}" if r.message else ""))
         if args.ci:

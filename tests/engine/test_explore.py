@@ -240,3 +240,15 @@ def test_cli_ci_uses_dives_rules_and_dive_ci_file(built, tmp_path, monkeypatch, 
     capsys.readouterr()
     assert main(["explore", "stage-studio-test/no-such-image:1"]) == 2
     assert "never pulls" in capsys.readouterr().err
+
+
+def test_cli_compare_lists_what_changed_largest_first(built, capsys):
+    from studio.cli import main
+
+    before, after = built["no-waste"], built["overwritten"]
+    assert main(["explore", after, "--json", "--compare", before]) == 0
+    out = json.loads(capsys.readouterr().out)
+    changes = {f["path"]: f for f in out["compare"]["files"]}
+    assert changes["/big.bin"]["change"] == "appeared" and changes["/big.bin"]["after"] == 100 * 1024
+    assert changes["/one.bin"]["change"] == "vanished" and changes["/one.bin"]["before"] == 64 * 1024
+    assert [f["path"] for f in out["compare"]["files"]][:2] == ["/big.bin", "/one.bin"]
