@@ -1,4 +1,5 @@
-"""Make docs/screenshot-build.png: the window after two builds of a five-stage project.
+"""Make docs/screenshot-build.png (the window after two builds of a five-stage project) and
+docs/screenshot-present.png (View > Present on its closing step).
 
 The first build is pinned as the baseline; then the text is edited (the app grows) and
 built again, so the boxes show size and time changes and the History chart has two points. Needs the engine and the offline busybox image
@@ -80,6 +81,18 @@ def main() -> int:
         out = ROOT / "docs" / "screenshot-build.png"
         window.grab().save(str(out))
         print(f"wrote {out}")
+        present = window.teach.presentation  # View > Present, on its closing step
+        present.start()
+        present.screen.showNormal()  # (offscreen, "full screen" is the 800x800 fake screen)
+        present.screen.resize(1600, 900)
+        present.go(present.steps() - 1)
+        for _ in range(20):
+            app.processEvents()
+            time.sleep(0.02)
+        out = ROOT / "docs" / "screenshot-present.png"
+        present.screen.grab().save(str(out))
+        print(f"wrote {out}")
+        present.end()
         window.close()
     import docker
 

@@ -233,10 +233,11 @@ class GraphView(QGraphicsView):
     def reset_zoom(self) -> None:
         self.set_zoom(1.0)
 
-    def fit_to_view(self) -> None:
+    def fit_to_view(self, readable: bool = True) -> None:
         """Fill the view with the graph, up to 200 %, never below readable text: a graph
         too big for that shows fewer rows per box, then scrolls (the minimap shows where).
-        Until the user zooms by hand, the view fits again whenever it is resized."""
+        Until the user zooms by hand, the view fits again whenever it is resized.
+        ``readable=False``: the whole graph, however small (an overview)."""
         self._fit_pending = False
         self.auto_fit = True
         if self._scene.nodes_rect().isEmpty():
@@ -247,7 +248,7 @@ class GraphView(QGraphicsView):
             view = self.viewport().rect()
             return min(view.width() / max(1.0, rect.width()), view.height() / max(1.0, rect.height())), rect
 
-        readable = readable_zoom(self._scene.theme)
+        readable = readable_zoom(self._scene.theme) if readable else MIN_ZOOM
         self._scene.set_row_limit(T.MAX_ROWS)
         zoom, rect = fitting()
         if zoom < readable:

@@ -2,7 +2,7 @@
 fonts for a projector, and what a user does with lint findings (explain, quick fix,
 disable for this file). A MainWindow composes them as ``TeachUI(window)``.
 
-Menus: View > Explain Panel (Ctrl+3), View > Large Fonts (Ctrl+Shift+L),
+Menus: View > Explain Panel (Ctrl+3), View > Large Fonts (Ctrl+Shift+L), View > Present (F11),
 Help > Explain This Build (F5), Help > Explain Lint Finding at Cursor (Ctrl+F1).
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ from studio.ui.about import show_about
 from studio.ui.teach.explain_panel import ExplainPanel
 from studio.ui.teach.large_fonts import LargeFonts
 from studio.ui.teach.lint_integration import LintActions, RuleDialog
+from studio.ui.teach.presentation import Presentation
 from studio.ui.teach.walkthrough import Walkthrough
 
 EXPLAIN_WIDTH = 400  # pixels: room for a readable paragraph
@@ -35,6 +36,7 @@ class TeachUI(QObject):
         self.walkthrough = Walkthrough(window, self.explain)
         self.lint = LintActions(window)
         self.large_fonts = LargeFonts(window, self.explain, self.walkthrough.panel)
+        self.presentation = Presentation(window, self.explain)
         self.compare_windows: list = []  # the second windows "Open Both" made (see pair_gallery)
         self._menus()
 
@@ -60,6 +62,8 @@ class TeachUI(QObject):
         large.setCheckable(True)
         view_menu.addSeparator()  # (the Explain panel's toggle is in View > Panels with the others)
         view_menu.addAction(large)
+        view_menu.addAction(self._action("present", "&Present", "F11", lambda: self.presentation.toggle(),
+                                         "The graph full screen, step by step, for a projector (Esc ends)"))
         self.help_menu = help_menu = window.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("explain_build", "Explain This &Build", "F5",
                                          lambda: self.walkthrough.start(),
