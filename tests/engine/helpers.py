@@ -81,8 +81,8 @@ def unprivileged(argv: list[str]) -> list[str]:
     return argv
 
 
-def image_text(client, image_id: str, path: str) -> str:
-    """The text of one file in an image (read from a container that never runs)."""
+def files_in(client, image_id: str, path: str) -> dict[str, bytes]:
+    """The regular files under ``path`` in an image (read from a container that never runs)."""
     import io
     import tarfile
 
@@ -90,7 +90,12 @@ def image_text(client, image_id: str, path: str) -> str:
     try:
         stream, _ = container.get_archive(path)
         with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-            member = next(m for m in tar.getmembers() if m.isfile())
-            return tar.extractfile(member).read().decode()
+            return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
     finally:
         container.remove(force=True)
+
+
+def image_text(client, image_id: str, path: str) -> str:
+    """The text of one file in an image."""
+    (data,) = files_in(client, image_id, path).values()
+    return data.decode()

@@ -3,14 +3,12 @@ later. Older engines (Debian 12's 20.10) reject it, and the rejection is shown o
 newer ones build it, through the API and through ``stage-studio build``."""
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-import tarfile
 
 import pytest
-from helpers import assert_every_planned_step_reported, by_kind, stage_states
+from helpers import assert_every_planned_step_reported, by_kind, files_in, stage_states
 from testimages import TEST_LABEL
 
 BB = "stage-studio-test/busybox:latest"
@@ -29,16 +27,6 @@ COPY <<EOT /out/inline.txt
 written by a heredoc
 EOT
 """
-
-
-def files_in(client, image_id: str, folder: str) -> dict[str, bytes]:
-    container = client.containers.create(image_id, command=["true"])
-    try:
-        stream, _ = container.get_archive(folder)
-        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
-            return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
-    finally:
-        container.remove(force=True)
 
 
 @pytest.mark.engine_since("23.0")
@@ -67,18 +55,12 @@ def test_cli_builds_heredocs_and_copy_link_on_engines_since_23_0(context_dir, en
 
 
 @pytest.mark.engine_before("23.0")
-def test_heredoc_is_rejected_on_its_line_by_engines_before_23_0(run_build):
-    text = f"FROM {BB}\nRUN <<EOF\necho from-heredoc\nEOF\n"
+@pytest.mark.parametrize("text, lines, word", [
+    (f"FROM {BB}\nRUN <<EOF\necho from-heredoc\nEOF\n", (2, 3), "heredoc"),
+    (f"FROM {BB}\nRUN true\nCOPY --link a.txt /\n", (3,), "link"),
+], ids=["heredoc", "copy-link"])
+def test_heredoc_and_copy_link_are_rejected_on_their_line_by_engines_before_23_0(run_build, text, lines, word):
     events, result, _ = run_build(text, backend="buildkit")
     assert not result.ok
     failure = by_kind(events, "build_failed")[0]
-    assert failure.line in (2, 3) and "heredoc" in failure.message
-
-
-@pytest.mark.engine_before("23.0")
-def test_copy_link_is_rejected_on_its_line_by_engines_before_23_0(run_build):
-    text = f"FROM {BB}\nRUN true\nCOPY --link a.txt /\n"
-    events, result, _ = run_build(text, backend="buildkit")
-    assert not result.ok
-    failure = by_kind(events, "build_failed")[0]
-    assert failure.line == 3 and "link" in failure.message
+    assert failure.line in lines and word in failure.message
