@@ -70,11 +70,37 @@ def engine(request):
         pytest.fail(f"offline base image {BUSYBOX} is missing on {spec.name} "
                     f"(DOCKER_HOST={spec.host} scripts/make_test_images.py)")
     yield Engine(spec, client, version)
-    try:  # every image the tests make carries TEST_LABEL; remove them all
-        remove_test_images(client)
-    except docker.errors.DockerException:  # pragma: no cover - engine gone
-        pass
+    if not _other_test_runs():
+        try:  # every image the tests make carries TEST_LABEL; remove them all
+            remove_test_images(client)
+        except docker.errors.DockerException:  # pragma: no cover - engine gone
+            pass
     client.close()
+
+
+_RUNS = os.path.join(os.environ.get("TMPDIR", "/tmp"), "stage-studio-test-runs")
+
+
+def _other_test_runs() -> bool:
+    """Whether another test run uses the engines now: then its images must stay (the label
+    is shared), and the last run to finish removes them."""
+    try:
+        pids = [int(name) for name in os.listdir(_RUNS) if name.isdigit()]
+    except OSError:
+        return False
+    return any(pid != os.getpid() and os.path.exists(f"/proc/{pid}") for pid in pids)
+
+
+def pytest_sessionstart(session) -> None:
+    os.makedirs(_RUNS, exist_ok=True)
+    open(os.path.join(_RUNS, str(os.getpid())), "w").close()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    try:
+        os.remove(os.path.join(_RUNS, str(os.getpid())))
+    except OSError:
+        pass
 
 
 @pytest.fixture(scope="session")
