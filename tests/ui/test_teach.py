@@ -170,3 +170,17 @@ def test_opening_the_explain_panel_keeps_the_selected_box_in_view(open_window, q
     assert "E&xplain Panel" in panels  # in View > Panels, once
     view_menu = window.menus.panels.parent()
     assert [a.text() for a in view_menu.actions()].count("E&xplain Panel") == 0
+
+
+def test_large_fonts_cover_the_log_problems_charts_and_menus(open_window):
+    window, _ = open_window(TEXT)
+    build = window.build
+    widgets = [window.menuBar(), window.problems, build.log.view, build.charts.sizes]
+    before = [w.font().pointSizeF() for w in widgets]
+    window.actions_by_name["large_fonts"].trigger()
+    after = [w.font().pointSizeF() for w in widgets]
+    assert all(a >= b * 1.5 for a, b in zip(after, before))
+    tick = build.charts.sizes.getPlotItem().getAxis("left").style["tickFont"]
+    assert tick is not None and tick.pointSizeF() >= before[3] * 1.5
+    window.actions_by_name["large_fonts"].trigger()
+    assert [w.font().pointSizeF() for w in widgets] == before
