@@ -38,6 +38,8 @@ class FileFormat:
     has_bom: bool = False
     mixed_newlines: bool = False  # saved with ``newline`` everywhere: told to the user on open
     read_only_reason: str = ""  # non-empty: the text shown is not the file's (not UTF-8, binary)
+    legacy_encoding: str = ""  # not UTF-8 but reads as this (offered: reopen, convert on save)
+    converted_from: str = ""  # read as this encoding; saving writes UTF-8
 
     @property
     def read_only(self) -> bool:
@@ -46,23 +48,42 @@ class FileFormat:
     def describe(self) -> str:
         ending = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}.get(self.newline, "LF")
         encoding = "not UTF-8" if self.read_only else ("UTF-8 with BOM" if self.has_bom else "UTF-8")
+        if self.converted_from:
+            encoding = f"{ENCODING_NAMES.get(self.converted_from, self.converted_from)} → UTF-8 on save"
         return f"{encoding} · {ending}" + (" (mixed)" if self.mixed_newlines else "")
 
 
-def decode_file(data: bytes) -> tuple[str, FileFormat]:
+ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)", "latin-1": "ISO-8859-1 (Latin-1)"}
+
+
+def legacy_encoding(data: bytes) -> str:
+    """The 8-bit encoding a non-UTF-8 text most likely uses ("" for binary data)."""
+    if b"\x00" in data:
+        return ""
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+        return "latin-1"
+
+
+def decode_file(data: bytes, encoding: str = "") -> tuple[str, FileFormat]:
     """Turn a file's bytes into editor text (LF, no BOM) and the format to save it back.
 
     Text that is not UTF-8 (or holds NUL bytes) is shown with replacement characters and
-    marked read-only: saving it would silently change bytes the user never saw.
+    marked read-only: saving it would silently change bytes the user never saw. With
+    ``encoding`` (the user chose to convert) it is read as that and saved as UTF-8.
     """
     fmt = FileFormat()
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding or "utf-8")
+        fmt.converted_from = encoding
         if "\x00" in text:
             fmt.read_only_reason = "it contains NUL bytes (binary data?)"
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         fmt.read_only_reason = f"it is not valid UTF-8 (first bad byte at offset {exc.start})"
+        fmt.legacy_encoding = legacy_encoding(data)
     text = text.replace("\x00", "\ufffd")
     if text.startswith(BOM):
         fmt.has_bom = True

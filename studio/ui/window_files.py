@@ -15,7 +15,9 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio import APP_NAME
-from studio.ui.files import FileFormat, FileWatcher, RecentFiles, atomic_write_bytes, decode_file, encode_text
+from studio.ui.files import (
+    ENCODING_NAMES, FileFormat, FileWatcher, RecentFiles, atomic_write_bytes, decode_file, encode_text,
+)
 from studio.ui.graph import positions as positions_store
 from studio.ui.sync_rules import single_edit
 from studio.ui.window_recovery import WindowRecovery
@@ -68,6 +70,7 @@ class WindowFiles(QObject):
         self.watcher.sig_changed.connect(self._on_disk_changed)
         self.watcher.sig_removed.connect(self._on_disk_removed)
         window.graph_view.sig_positions_changed.connect(self.save_positions)
+        window.banner.sig_action.connect(lambda name: self.reopen_converted() if name == "reopen-converted" else None)
         window.setAcceptDrops(True)  # drop a Dockerfile anywhere on the window to open it
         window.installEventFilter(self)
 
@@ -139,7 +142,12 @@ class WindowFiles(QObject):
         self.recent.add(path)
         self.refresh_recent_menu()
         banner = self.window.banner
-        if fmt.read_only:
+        if fmt.read_only and fmt.legacy_encoding:
+            name = ENCODING_NAMES.get(fmt.legacy_encoding, fmt.legacy_encoding)
+            banner.show_message(f"{path.name} is open read-only: {fmt.read_only_reason}; it reads as {name}. "
+                                "It is shown with replacement characters.", "error",
+                                ("reopen-converted", f"Reopen as {name} (convert to UTF-8 on save)"))
+        elif fmt.read_only:
             banner.show_message(f"{path.name} is open read-only: {fmt.read_only_reason}. "
                                 "It is shown with replacement characters; saving is disabled.", "error")
         elif fmt.mixed_newlines:
@@ -147,6 +155,24 @@ class WindowFiles(QObject):
             banner.show_message(f"{path.name} mixes line endings. Nothing changes on disk unless you save; "
                                 f"saving writes {name} on every line.", "warning")
         self.recovery.offer_for_path(text, left_behind)
+        return True
+
+    def reopen_converted(self) -> bool:
+        """The open non-UTF-8 file again, read in the encoding it was found to use; saving
+        it then writes UTF-8 (nothing changes on disk until then)."""
+        if self.path is None or not self.file_format.legacy_encoding:
+            return False
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            self._say(f"Could not reopen {self.path}: {exc}", 8000)
+            return False
+        encoding = self.file_format.legacy_encoding
+        text, fmt = decode_file(data, encoding)
+        self._load(text, fmt, self.path, data)
+        name = ENCODING_NAMES.get(encoding, encoding)
+        self.window.banner.show_message(f"{self.path.name} is shown as read in {name}. Saving writes it as "
+                                        "UTF-8; until then nothing changes on disk.", "warning")
         return True
 
     def _load(self, text: str, fmt: FileFormat, path: Path | None, data: bytes | None) -> None:

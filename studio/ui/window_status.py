@@ -3,7 +3,10 @@ bar's permanent labels (stages and target, cursor position, file format), its pa
 messages about graph edits, and the message banner above the text."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import html
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from studio import APP_NAME
@@ -17,17 +20,26 @@ REFUSED = "Cannot change the graph"
 
 
 class MessageBanner(QLabel):
-    """A coloured line above the text: a file opened read-only, mixed line endings, ..."""
+    """A coloured line above the text: a file opened read-only, mixed line endings, ...
+    It may offer one action, a link that emits ``sig_action(name)``."""
+
+    sig_action = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBanner")
         self.setWordWrap(True)
         self.setContentsMargins(8, 4, 8, 4)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.linkActivated.connect(self.sig_action)
         self.hide()
 
-    def show_message(self, text: str, level: str = "info") -> None:
-        self.setText(text)
+    def show_message(self, text: str, level: str = "info", action: tuple[str, str] | None = None) -> None:
+        """``action``: (name, link text) offered after the message."""
+        shown = html.escape(text)
+        if action is not None:
+            shown += f' &nbsp;<a href="{action[0]}">{html.escape(action[1])}</a>'
+        self.setText(shown)
         self.setStyleSheet(BANNER_STYLES.get(level, BANNER_STYLES["info"]))
         self.show()
 
@@ -36,7 +48,12 @@ class MessageBanner(QLabel):
         self.clear()
 
     def shown_text(self) -> str:
-        return self.text() if self.isVisibleTo(self.window()) else ""
+        """The message as a user reads it (no markup); "" when hidden."""
+        if not self.isVisibleTo(self.window()):
+            return ""
+        doc = QTextDocument()
+        doc.setHtml(self.text())
+        return doc.toPlainText()
 
 
 class WindowStatus(QObject):

@@ -296,3 +296,23 @@ def test_file_close_leaves_an_empty_window_and_asks_about_changes(open_window, q
     window.actions_by_name["close_file"].trigger()
     assert window.path is None and window.current_text() == "" and window.graph_view.stage_nodes() == {}
     assert "Untitled" in window.windowTitle() and not window.isWindowModified()
+
+
+def test_a_windows_1252_file_can_be_reopened_and_saved_as_utf8(open_window, qtbot):
+    data = b"FROM busybox\nRUN echo caf\xe9 \x93quoted\x94\n"
+    window, path = open_window(data=data)
+    assert window.files.read_only
+    shown = window.banner.shown_text()
+    assert "Windows-1252 (Western European)" in shown and "Reopen as Windows-1252" in shown
+    window.banner.sig_action.emit("reopen-converted")  # the banner's link
+    assert not window.files.read_only and not window.editor.isReadOnly()
+    assert window.current_text() == "FROM busybox\nRUN echo café “quoted”\n"
+    assert window.status.format_label.text().startswith("Windows-1252 (Western European) → UTF-8 on save")
+    assert path.read_bytes() == data  # nothing written until saved
+    assert window.files.save()
+    assert path.read_bytes() == "FROM busybox\nRUN echo café “quoted”\n".encode("utf-8")
+
+
+def test_binary_data_is_not_offered_a_conversion(open_window):
+    window, _ = open_window(data=b"\x7fELF\x02\x01\x01\x00\x00\x00FROM")
+    assert window.files.read_only and "Reopen" not in window.banner.shown_text()

@@ -249,10 +249,13 @@ class GraphView(QGraphicsView):
             return min(view.width() / max(1.0, rect.width()), view.height() / max(1.0, rect.height())), rect
 
         readable = readable_zoom(self._scene.theme) if readable else MIN_ZOOM
-        self._scene.set_row_limit(T.MAX_ROWS)
+        scene = self._scene
         zoom, rect = fitting()
-        if zoom < readable:
-            self._scene.set_row_limit(COMPACT_ROWS)
+        if scene.row_limit != T.MAX_ROWS and zoom >= readable:  # room enough: try every row again
+            scene.set_row_limit(T.MAX_ROWS)
+            zoom, rect = fitting()
+        if scene.row_limit != COMPACT_ROWS and zoom < readable:  # (each change lays out every box)
+            scene.set_row_limit(COMPACT_ROWS)
             zoom, rect = fitting()
         self.set_zoom(max(readable, min(MAX_FIT, zoom)), by_user=False)
         self.centerOn(rect.center())
