@@ -310,7 +310,7 @@ def test_a_windows_1252_file_can_be_reopened_and_saved_as_utf8(open_window, qtbo
     assert window.status.format_label.text().startswith("Windows-1252 (Western European) → UTF-8 on save")
     assert path.read_bytes() == data  # nothing written until saved
     assert window.files.save()
-    assert path.read_bytes() == "FROM busybox\nRUN echo café “quoted”\n".encode("utf-8")
+    assert path.read_bytes() == "FROM busybox\nRUN echo café “quoted”\n".encode()
 
 
 def test_binary_data_is_not_offered_a_conversion(open_window):
