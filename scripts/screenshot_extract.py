@@ -15,17 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from screenshot import wait  # noqa: E402 (scripts/ is on the path when a script runs)
+
 EXAMPLES = ROOT / "studio" / "resources" / "examples"
 LABEL = "io.github.stagestudio.screenshot"
-
-
-def wait(app, condition, seconds: float = 240) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit("timed out waiting for the build")
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def settle(app) -> None:

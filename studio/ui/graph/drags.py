@@ -40,6 +40,18 @@ class Drag:
                 scene.removeItem(item)
         self._items.clear()
 
+    def draw_curve(self, ghost: QGraphicsPathItem, start: QPointF, end: QPointF, valid: bool) -> None:
+        """A dashed edge-like curve from ``start`` to ``end``: coloured where a drop would
+        work, grey where it would not."""
+        th = self.view.scene().theme
+        path = QPainterPath(start)
+        dx = max(40.0, abs(end.x() - start.x()) / 2)
+        path.cubicTo(start + QPointF(dx, 0), end - QPointF(dx, 0), end)
+        pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        ghost.setPen(pen)
+        ghost.setPath(path)
+
     def move(self, pos: QPoint) -> None:  # pragma: no cover - every drag has its own
         raise NotImplementedError
 
@@ -63,15 +75,7 @@ class ConnectDrag(Drag):
         return node
 
     def move(self, pos: QPoint) -> None:
-        end, valid = self.view.mapToScene(pos), self.target(pos) is not None
-        th = self.view.scene().theme
-        path = QPainterPath(self._start)
-        dx = max(40.0, abs(end.x() - self._start.x()) / 2)
-        path.cubicTo(self._start + QPointF(dx, 0), end - QPointF(dx, 0), end)
-        pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self.ghost.setPen(pen)
-        self.ghost.setPath(path)
+        self.draw_curve(self.ghost, self._start, self.view.mapToScene(pos), self.target(pos) is not None)
 
     def finish(self, pos: QPoint) -> None:
         target = self.target(pos)
@@ -153,17 +157,9 @@ class RepointDrag(Drag):
         return node
 
     def move(self, pos: QPoint) -> None:
-        start = self.view.mapToScene(pos)
         node = self.target(pos)
         valid = node is not None and node.index < self.edge.target_item.index
-        th = self.view.scene().theme
-        path = QPainterPath(start)
-        dx = max(40.0, abs(self._end.x() - start.x()) / 2)
-        path.cubicTo(start + QPointF(dx, 0), self._end - QPointF(dx, 0), self._end)
-        pen = QPen(th.edge_copy if valid else th.dim_text, 2, Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self.ghost.setPen(pen)
-        self.ghost.setPath(path)
+        self.draw_curve(self.ghost, self.view.mapToScene(pos), self._end, valid)
 
     def finish(self, pos: QPoint) -> None:
         target = self.target(pos)
