@@ -72,6 +72,15 @@ def build(root: Path, tag: str) -> str:
     return b.result.image_id
 
 
+def existing(tag: str) -> str | None:
+    import docker
+
+    try:
+        return docker.from_env().api.inspect_image(tag)["Id"]
+    except docker.errors.ImageNotFound:
+        return None
+
+
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
     """(seconds, peak RSS in bytes, exit code) of one run, measured by a fresh parent."""
     probe = ("import resource, subprocess, sys, time, json\n"
@@ -149,6 +158,7 @@ def main() -> int:
     parser.add_argument("--gui", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the images (tags stage-studio-bench/explore-*)")
     parser.add_argument("--only", choices=("300", "1000"))
+    parser.add_argument("--reuse", action="store_true", help="use a bench image kept by an earlier --keep run")
     args = parser.parse_args()
     sizes = [(300, 50_000), (1000, 60_000)]
     if args.only:
@@ -157,11 +167,13 @@ def main() -> int:
         work = Path(tmp)
         for mb, files in sizes:
             tag = f"stage-studio-bench/explore-{mb}mb:1"
-            ctx = work / f"ctx{mb}"
-            ctx.mkdir()
-            make_context(ctx, mb, files, seed=mb)
-            image = build(ctx, tag)
-            shutil.rmtree(ctx)
+            image = existing(tag) if args.reuse else None
+            if image is None:
+                ctx = work / f"ctx{mb}"
+                ctx.mkdir()
+                make_context(ctx, mb, files, seed=mb)
+                image = build(ctx, tag)
+                shutil.rmtree(ctx)
             r = compare(tag, work, args.repeat)
             print(f"{mb} MB image ({r['size'] / 1e6:.0f} MB, {r['entries']} entries, wasted {r['wasted'] / 1e6:.1f} MB):"
                   f" explore {r['ours_s']:.2f} s, dive {r['dive_s']:.2f} s, ratio {r['ours_s'] / r['dive_s']:.2f}"
