@@ -37,6 +37,8 @@ class BuildLogPanel(QWidget):
         self.search.setPlaceholderText("Search…")
         self.search.setToolTip("Search the log (Enter: next match)")
         self.search.setClearButtonEnabled(True)
+        # a narrow dock must not shrink the field to "S…": its placeholder and clear button fit
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("Search…") + 44)
         self.search.returnPressed.connect(self.find_next)
         self.wrap = self._toggle("Wrap", "Wrap long lines at the panel's width (off: one line each, scroll sideways)",
                                  self._set_wrap)

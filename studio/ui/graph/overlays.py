@@ -3,7 +3,7 @@ hint, the minimap and the zoom bar. Kept together because they are placed togeth
 whenever the viewport changes size, and none of them takes part in the scene."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsView, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.ui.graph.minimap import Minimap
@@ -86,12 +86,29 @@ class GraphOverlays(QObject):
             self.minimap.refresh()
         self.place()
 
+    def _place_minimap(self, vp) -> None:
+        """In the first corner where it covers no box (bottom right first); where every
+        corner would cover one, the minimap stays hidden (the boxes come first)."""
+        mini, view = self.minimap, self.view
+        w, h = mini.width(), mini.height()
+        corners = [(vp.right() - w - 10, vp.bottom() - h - 10), (vp.right() - w - 10, vp.top() + 10),
+                   (vp.left() + 10, vp.top() + 10), (vp.left() + 10, vp.bottom() - h - 10 - self.zoom_bar.height())]
+        boxes = [view.mapFromScene(n.sceneBoundingRect()).boundingRect().translated(vp.topLeft())
+                 for n in view.scene().all_nodes()]
+        for x, y in corners:
+            spot = QRect(x, y, w, h)
+            if not any(spot.intersects(box) for box in boxes):
+                mini.move(x, y)
+                return
+        mini.move(*corners[0])
+        mini.hide()
+
     def place(self) -> None:
         vp = self.view.viewport().geometry()
         self.banner.adjustSize()
         self.banner.move(vp.left() + (vp.width() - self.banner.width()) // 2, vp.top() + 10)
         self.empty.setGeometry(vp)
-        self.minimap.move(vp.right() - self.minimap.width() - 10, vp.bottom() - self.minimap.height() - 10)
         self.zoom_bar.move(vp.left() + 10, vp.bottom() - self.zoom_bar.height() - 10)
+        self._place_minimap(vp)
         self.minimap.raise_()
         self.banner.raise_()
