@@ -19,6 +19,7 @@ class LintScheduler(QObject):
         self.sync = sync
         self.enabled = True
         self.findings: list[Diagnostic] = []  # of the text as it was when lint last ran
+        self.config = None  # the project's lint settings (.stage-studio.toml), if any
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(LINT_IDLE_MS)
@@ -34,6 +35,18 @@ class LintScheduler(QObject):
         self._timer.stop()
         self.findings = []
 
+    def use_folder(self, folder) -> None:
+        """Read the lint settings that apply to a file in ``folder`` (None: no file)."""
+        from studio.core.lint import RULES, LintConfigError, find_config
+
+        self.config = None
+        if folder is None:
+            return
+        try:
+            self.config = find_config(folder, RULES)
+        except LintConfigError as exc:
+            self.sync.sig_message.emit(f"Lint settings ignored: {exc}")
+
     def run(self) -> None:
         """Add the lint findings (BuildKit checks, size rules) to the diagnostics."""
         self._timer.stop()
@@ -42,7 +55,7 @@ class LintScheduler(QObject):
         try:
             from studio.core.lint import lint
             target = sync.graph.target if not sync.stale else None
-            findings = list(lint(sync.document, sync.build_args or None, target))
+            findings = list(lint(sync.document, sync.build_args or None, target, config=self.config))
         except Exception as exc:  # lint is advice: its failure must not disturb editing
             findings = []
             sync.sig_message.emit(f"Lint could not run: {exc}")

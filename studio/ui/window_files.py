@@ -187,6 +187,7 @@ class WindowFiles(QObject):
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
         self.window.controller.reset()
+        self.window.controller.lint.use_folder(path.parent if path is not None else None)
         self.load_positions()  # before the first graph: laid out once, around saved boxes
         self.window.controller.sync_now(force=True)
         self.watcher.watch(path, data)

@@ -1,6 +1,8 @@
 """Shared lint examples: for every rule a Dockerfile that triggers it and one that must not."""
 from __future__ import annotations
 
+from studio.core.lint import LintConfig
+
 # code -> (positive Dockerfile, negative Dockerfile)
 CASES: dict[str, tuple[str, str]] = {
     "instruction-arguments": ("FROM alpine:3\nENV VERSION\n",
@@ -101,6 +103,13 @@ CASES: dict[str, tuple[str, str]] = {
     "FinalUserRoot": ("FROM alpine:3\nUSER app\nUSER root\nCMD [\"x\"]\n",
                       "FROM alpine:3 AS build\nUSER root\nFROM alpine:3\nUSER root\n"
                       "RUN adduser -D app\nUSER app\n"),
+    "MistypedStageName": ("FROM golang:1.22 AS build\nFROM alpine:3\nCOPY --from=biuld /app /app\n",
+                          "FROM golang:1.22 AS build\nFROM node:20 AS nodes\nFROM alpine:3\n"
+                          "COPY --from=build /app /app\nCOPY --from=nginx:1.27 /x /x\n"
+                          "FROM node\nCOPY --from=bulid-cache/x:1 /y /y\n"),
+    "UntrustedRegistry": ("FROM quay.io/someone/base:1.0\n",
+                          "FROM alpine:3 AS a\nFROM docker.io/library/debian:12\nFROM a\n"
+                          "COPY --from=nginx:1.27 /x /x\n"),
     "add-instead-of-copy": ("FROM alpine:3\nADD app.conf /etc/app.conf\n",
                             "FROM alpine:3\nADD https://example.com/a.txt /a.txt\n"
                             "ADD rootfs.tar.gz /\nCOPY app.conf /etc/\n"),
@@ -115,3 +124,9 @@ CASES: dict[str, tuple[str, str]] = {
                                " && rm -rf /var/lib/apt/lists/*\n"),
 }
 
+
+
+# Rules that need a project setting to say anything: the setting their cases run with.
+CONFIGS: dict[str, LintConfig] = {
+    "UntrustedRegistry": LintConfig(trusted_registries=["docker.io"]),
+}

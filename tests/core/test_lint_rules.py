@@ -6,7 +6,7 @@ import pytest
 from studio.core import parse
 from studio.core.lint import RULES, lint
 
-from lint_cases import CASES
+from lint_cases import CASES, CONFIGS
 
 
 def codes(text: str, **kw) -> list[str]:
@@ -20,7 +20,7 @@ def test_every_rule_has_cases():
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_fires_on_positive_example(code):
     # A fresh document and only this rule: rules must not depend on each other's order.
-    found = lint(parse(CASES[code][0]), enabled={code})
+    found = lint(parse(CASES[code][0]), enabled={code}, config=CONFIGS.get(code))
     assert found, f"{code} did not fire"
     for f in found:
         assert f.rule is RULES[code]
@@ -30,7 +30,7 @@ def test_rule_fires_on_positive_example(code):
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_quiet_on_negative_example(code):
-    assert code not in codes(CASES[code][1])
+    assert code not in codes(CASES[code][1], config=CONFIGS.get(code))
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

@@ -42,6 +42,7 @@ REFUSED = {
                        "duplicate flag specified: from"),
     "from-two-words": (f"FROM {B} b\n", 1, "FROM requires either one or three arguments"),
     "stage-name-symbols": (f"FROM {B} AS 1abc\n", 1, "invalid name for build stage: \"1abc\""),
+    "stage-name-not-ascii": (f"FROM {B} AS baußé\n", 1, "invalid name for build stage: \"baußé\""),
     "from-upper-case": ("FROM Busy:Box\n", 1, "failed to parse stage name \"Busy:Box\": invalid reference format"),
     "platform-unreadable": (f"FROM --platform=a/b/c/d {B}\n", 1, "failed to parse platform a/b/c/d"),
     "empty-base": ("ARG E\nFROM ${E}\n", 2, "base name (${E}) should not be blank"),

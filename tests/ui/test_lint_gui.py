@@ -132,3 +132,28 @@ def test_lint_runs_once_typing_pauses_and_badges_the_right_box_of_a_200_stage_fi
     assert "as s150" in window.current_text().splitlines()[line - 1]
     badged = [i for i, node in window.graph_view.stage_nodes().items() if any("casing" in m for m in node.diagnostics)]
     assert badged == [150]
+
+
+def test_a_mistyped_stage_name_is_marked_on_its_box_and_on_the_image(open_window):
+    text = ("FROM stage-studio-test/busybox:1 AS build\nRUN echo hi > /x\n\n"
+            "FROM scratch\nCOPY --from=biuld /x /x\n")
+    window, _ = linted(open_window, text)
+    found = finding(window, "MistypedStageName")
+    assert found.line == 5 and "did you mean `build`?" in found.message
+    nodes = window.graph_view.stage_nodes()
+    assert any("did you mean `build`?" in m for m in nodes[1].diagnostics)
+    image = window.graph_view.scene().image_items["biuld"]
+    assert image.warning == found.message and "did you mean" in image.toolTip()
+    assert window.teach.lint.quick_fix(found)
+    window.controller.lint.run()
+    assert "biuld" not in window.graph_view.scene().image_items
+
+
+def test_the_window_lints_with_the_projects_settings(open_window, tmp_path):
+    text = "FROM stage-studio-test/busybox:1 as build\nRUN echo hi\n"
+    window, path = linted(open_window, text)
+    assert "FromAsCasing" in [d.code for d in window.problems.diagnostics()]
+    (path.parent / ".stage-studio.toml").write_text('disable = ["FromAsCasing"]\n')
+    window.open_file(path)
+    window.controller.lint.run()
+    assert "FromAsCasing" not in [d.code for d in window.problems.diagnostics()]

@@ -19,13 +19,16 @@ from studio.core.lint import (  # noqa: F401  (importing registers the rules)
     rules_from,
     rules_instructions,
     rules_packages,
+    rules_refs,
     rules_refused,
     rules_shell,
     rules_size,
     rules_stages,
     rules_vars,
 )
+from studio.core.lint.config import LintConfig, LintConfigError, find_config
 from studio.core.lint.context import CheckOptions, LintContext, suppress_edits
+from studio.core.lint.ignores import ignored_lines, may_have_ignores
 from studio.core.lint.findings import Finding, Rule, StaleFix
 from studio.core.lint.registry import FACT_RULES, RULES, rule_docs
 
@@ -33,7 +36,8 @@ if TYPE_CHECKING:
     from studio.core.document import Document
 
 __all__ = ["lint", "fix_all", "Finding", "Rule", "RULES", "FACT_RULES", "rule_docs", "StaleFix",
-           "CheckOptions", "check_options", "suppress_edits", "parser_only"]
+           "CheckOptions", "check_options", "suppress_edits", "parser_only", "LintConfig",
+           "LintConfigError", "find_config"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -48,19 +52,28 @@ def check_options(doc: Document) -> CheckOptions:
 
 
 def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = None,
-         enabled: set[str] | None = None) -> list[Finding]:
+         enabled: set[str] | None = None, config: LintConfig | None = None) -> list[Finding]:
     """Run the rules over ``doc`` for one target and set of build args.
 
-    ``enabled`` limits the run to those rule codes. Findings come sorted by position.
-    A rule that trips over odd input is skipped (reported as an info finding) rather
-    than breaking the caller: lint runs on every keystroke."""
+    ``enabled`` limits the run to those rule codes; ``config`` (a project's
+    ``.stage-studio.toml``) chooses rules and trusted registries. Findings a
+    ``# stage-studio ignore=`` / ``# hadolint ignore=`` comment silences are left out.
+    Findings come sorted by position. A rule that trips over odd input is skipped
+    (reported as an info finding) rather than breaking the caller: lint runs on every
+    keystroke."""
     opts = check_options(doc)
     ctx = LintContext(doc, build_args, target)
+    ctx.config = config
+    if config is not None:
+        chosen = config.enabled(RULES)
+        if chosen is not None:
+            enabled = chosen if enabled is None else enabled & chosen
+    per_line, everywhere = ignored_lines(doc, RULES) if may_have_ignores(doc.text) else ({}, set())
     findings: list[Finding] = []
     for code, r in RULES.items():
         if enabled is not None and code not in enabled:
             continue
-        if opts.skip_all or code in opts.skip:
+        if opts.skip_all or code in opts.skip or code in everywhere:
             continue
         ctx.current_rule = r
         try:
@@ -69,6 +82,8 @@ def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = 
             found = [Finding("info", "lint-internal", 1,
                              f"lint rule {code} could not run: {type(exc).__name__}: {exc}",
                              0, 0, 1, rule=None)]
+        if per_line:
+            found = [f for f in found if code not in per_line.get(f.line, ())]
         if opts.error and r.buildkit:
             for f in found:
                 f.severity = "error"

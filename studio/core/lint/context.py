@@ -95,6 +95,7 @@ class LintContext:
         self.build_args = dict(build_args or {})
         self.target = target
         self.current_rule: Rule | None = None
+        self.config = None  # the project's LintConfig, if any
         # Building the default graph is what assigns ``Instruction.stage``: do it first so
         # every rule sees stage indexes whatever order the rules run in.
         self._assign_stages()
@@ -143,10 +144,46 @@ class LintContext:
             idx = self.stages[idx].base_stage
         return chain
 
+    @cached_property
+    def selectable(self) -> dict[int, list[tuple[Stage, dict[str, str]]]]:
+        """Stages a FROM with a variable can pick (``FROM binaries-$TARGETOS``): index ->
+        [(the stage whose FROM picks it, the ARG values that pick it)]. Every platform and
+        every value counts, not only the ones this lint run expands."""
+        out: dict[int, list[tuple[Stage, dict[str, str]]]] = {}
+        for stage in self.stages:
+            pattern = _name_pattern(stage.base)
+            if pattern is None:
+                continue
+            for earlier in self.stages[:stage.index]:
+                m = pattern.match(earlier.name or "")
+                if m is not None:
+                    out.setdefault(earlier.index, []).append((stage, m.groupdict()))
+        return out
+
+    @cached_property
+    def shipping(self) -> set[int]:
+        """Stages whose layers are in the image for some choice of platform and args: the
+        target's FROM chain, and every stage a variable FROM on it can pick."""
+        todo, seen = list(self.final_chain), set()
+        picks: dict[int, list[int]] = {}
+        for index, pickers in self.selectable.items():
+            for picker, _ in pickers:
+                picks.setdefault(picker.index, []).append(index)
+        while todo:
+            idx = todo.pop()
+            if idx in seen or not 0 <= idx < len(self.stages):
+                continue
+            seen.add(idx)
+            base = self.stages[idx].base_stage
+            if base is not None:
+                todo.append(base)
+            todo.extend(picks.get(idx, ()))
+        return seen
+
     def shipped_runs(self):
-        """RUN instructions of the target stage and the stages it is built FROM: their
-        layers are the image. Size rules look only here."""
-        chain = set(self.final_chain)
+        """RUN instructions of the stages whose layers are the image (``shipping``).
+        Size rules look only here."""
+        chain = self.shipping
         for stage in self.stages:
             if stage.index in chain:
                 yield from (i for i in stage.instructions if i.keyword == "RUN")
@@ -224,6 +261,36 @@ class LintContext:
     def at(self, ins: Instruction, message: str, **kw: Any) -> Finding:
         """A finding covering one instruction (without its heredoc bodies)."""
         return self.finding(message, ins.start, self.instruction_end(ins), line=ins.line, **kw)
+
+
+def _name_pattern(base: str) -> re.Pattern | None:
+    """A regex of the stage names a FROM word with variables can name, with one group per
+    variable (None without variables, or when a variable is the whole word)."""
+    if "$" not in base:
+        return None
+    from studio.core.args import expand
+    from studio.core.lint.shellvars import var_refs
+
+    names = list(dict.fromkeys(r.name for r in var_refs(base)))
+    if not names:
+        return None
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(names)}
+    filled = expand(base, marks)
+    parts = re.split("\x00(\\d+)\x00", filled)
+    literal = "".join(parts[0::2])
+    if not literal.strip():
+        return None
+    regex = []
+    used: set[str] = set()
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            regex.append(re.escape(part.lower()))
+        else:
+            name = names[int(part)]
+            group = f"(?P<{name}>[a-z0-9._-]*)" if name not in used else "[a-z0-9._-]*"
+            used.add(name)
+            regex.append(group)
+    return re.compile("".join(regex) + r"\Z", re.IGNORECASE)
 
 
 def _frozen_fix(text: str, edits: list[TextEdit]):

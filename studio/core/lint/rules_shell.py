@@ -113,7 +113,7 @@ def _mergeable(ctx: LintContext, first: Instruction, second: Instruction) -> boo
       before="RUN apk add --no-cache curl\nRUN curl --version",
       after="RUN apk add --no-cache curl \\\n && curl --version")
 def consecutive_runs(ctx: LintContext):
-    chain = set(ctx.final_chain)
+    chain = ctx.shipping
     for stage in ctx.stages:
         if stage.index not in chain:
             continue

@@ -12,11 +12,25 @@ from studio.core.lint.rules_from import from_parts
 from studio.core.lint.shellvars import split_words
 from studio.core.model import Edge, Stage, TextEdit
 
+# Words in a stage name that say it is built on its own (`docker build --target ...`):
+# `test`, `test-coverage`, `integration-tests`, `lint-go` all stay quiet.
 LIKELY_TARGETS = frozenset({
     "test", "tests", "testing", "dev", "develop", "development", "debug", "lint", "ci",
-    "check", "release", "prod", "production", "final", "runtime", "app", "docs", "export",
-    "artifact", "artifacts", "bench", "e2e", "integration", "unit", "shell", "devcontainer",
+    "check", "checks", "release", "prod", "production", "final", "runtime", "app", "docs",
+    "doc", "export", "artifact", "artifacts", "bench", "benchmark", "benchmarks", "e2e",
+    "integration", "unit", "shell", "devcontainer", "coverage", "cover", "fmt", "format",
+    "vet", "validate", "validation", "vendor", "generate", "gen", "sbom", "scan", "audit",
+    "binaries", "binary", "bin", "dist", "package", "packages", "pkg", "image", "images",
+    "out", "output", "outputs", "local", "cross", "all", "default", "update", "licenses",
+    "smoke", "fuzz", "typecheck", "golangci", "shellcheck", "hadolint", "docker", "demo",
+    "example", "examples", "standalone", "minimal", "slim", "full", "alpine", "debian",
 })
+
+
+def likely_target(name: str) -> bool:
+    """Whether a stage's name says it is meant to be built by name (a word of it is
+    one of LIKELY_TARGETS)."""
+    return any(word in LIKELY_TARGETS for word in re.split(r"[-_.]+", name.lower()))
 
 
 def _users(ctx: LintContext) -> dict[int, list[Edge]]:
@@ -34,7 +48,10 @@ def _users(ctx: LintContext) -> dict[int, list[Edge]]:
       BuildKit builds only the stages the target needs (by default the last stage). A
       stage nothing refers to is skipped: it is dead code, or a forgotten `COPY --from`.
       If it is meant as an alternative target (`docker build --target test`), give it a
-      name that says so (test, dev, debug...) and this rule stays quiet.""",
+      name that says so (a word such as test, dev, debug, lint, coverage, as in
+      `test-coverage`) and this rule stays quiet. A stage that a FROM with a variable can
+      pick (`FROM binaries-$TARGETOS`) is not unused: lint says which ARG value picks it,
+      for every platform, not only this machine's.""",
       before="FROM golang:1.22 AS build\nRUN go build -o /app .\n\n"
              "FROM golang:1.22 AS tools\nRUN go install golang.org/x/tools/...@latest\n\n"
              "FROM alpine:3.20\nCOPY --from=build /app /app",
@@ -52,9 +69,18 @@ def unused_stage(ctx: LintContext):
             continue
         if stage.index in reachable and ctx.target_index not in (None, last):
             continue
-        if stage.name and stage.name.lower() in LIKELY_TARGETS:
-            continue
         label = f"'{stage.name}'" if stage.name else f"#{stage.index}"
+        pickers = ctx.selectable.get(stage.index)
+        if pickers:
+            picker, values = pickers[0]
+            chosen = " and ".join(f"ARG {k}={v}" for k, v in values.items() if v) or "its ARGs"
+            yield ctx.at(stage.from_instruction,
+                         f"Stage {label} is chosen when {chosen}: FROM {picker.base} on line "
+                         f"{picker.line} picks it; with the current args it is not built",
+                         severity="info")
+            continue
+        if stage.name and likely_target(stage.name):
+            continue
         yield ctx.at(stage.from_instruction,
                      f"Stage {label} is never used: no stage builds FROM it or copies from it, "
                      "and it is not the last stage, so docker build skips it")
@@ -208,10 +234,12 @@ def _stage_dirs(ctx: LintContext, stage: Stage) -> set[str]:
       binary, the dist/ folder, the wheels) instead.""",
       before="COPY --from=build /src /app", after="COPY --from=build /src/bin/app /app/app")
 def copy_whole_directory(ctx: LintContext):
-    chain = set(ctx.final_chain)
+    chain = ctx.shipping
     for edge in ctx.doc.edges:
         if edge.kind != "copy" or not isinstance(edge.source, int) or edge.target not in chain:
             continue
+        if ctx.root_image(ctx.stages[edge.source]) is None:
+            continue  # a stage built on scratch holds only what was put there on purpose
         dirs = _stage_dirs(ctx, ctx.stages[edge.source]) | {"/"}
         label = ctx.stages[edge.source].label
         for src in edge.sources:

@@ -69,30 +69,36 @@ def _sarif_fix(uri: str, title: str, edits: list) -> dict[str, Any]:
 
 def to_sarif(path: str, doc: Any, items: list) -> dict[str, Any]:
     """A SARIF log for findings and parser diagnostics of the file at ``path``."""
-    uri = artifact_uri(path)
+    return to_sarif_many([(path, doc, items)])
+
+
+def to_sarif_many(files: list[tuple[str, Any, list]]) -> dict[str, Any]:
+    """One SARIF run for several files: (path, document, findings) each."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results = []
-    for d in items:
-        rule = getattr(d, "rule", None) or RULES.get(d.code)
-        if d.code not in index:
-            index[d.code] = len(rules)
-            rules.append(_rule_entry(d.code, rule, d.severity))
-        result = {
-            "ruleId": d.code,
-            "ruleIndex": index[d.code],
-            "level": _LEVEL.get(d.severity, "warning"),
-            "message": {"text": d.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": uri},
-                "region": {"startLine": d.line, "endLine": max(d.end_line or d.line, d.line),
-                           "startColumn": column(doc, d)},
-            }}],
-        }
-        fix = getattr(d, "fix", None)
-        if fix is not None:
-            result["fixes"] = [_sarif_fix(uri, d.fix_title or "Quick fix", fix())]
-        results.append(result)
+    for path, doc, items in files:
+        uri = artifact_uri(path)
+        for d in items:
+            rule = getattr(d, "rule", None) or RULES.get(d.code)
+            if d.code not in index:
+                index[d.code] = len(rules)
+                rules.append(_rule_entry(d.code, rule, d.severity))
+            result = {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": _LEVEL.get(d.severity, "warning"),
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": d.line, "endLine": max(d.end_line or d.line, d.line),
+                               "startColumn": column(doc, d)},
+                }}],
+            }
+            fix = getattr(d, "fix", None)
+            if fix is not None:
+                result["fixes"] = [_sarif_fix(uri, d.fix_title or "Quick fix", fix())]
+            results.append(result)
     return {
         "version": SARIF_VERSION,
         "$schema": SARIF_SCHEMA,

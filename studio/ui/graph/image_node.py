@@ -1,6 +1,8 @@
 """An external image (a base, or a ``COPY --from=<image>`` source) drawn as a small pill."""
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle
@@ -17,6 +19,7 @@ class ImageNode(NodeItem):
         super().__init__(theme, "image:" + ref)
         self.ref = ref
         self._dimmed = False
+        self.warning: str | None = None
         fm = QFontMetricsF(theme.mono_font)
         self._width = max(T.IMAGE_MIN_W, min(T.IMAGE_MAX_W, fm.horizontalAdvance(ref) + 44))
         self._text = fm.elidedText(ref, Qt.TextElideMode.ElideMiddle, self._width - 40)
@@ -38,6 +41,15 @@ class ImageNode(NodeItem):
         if on != self._dimmed:
             self._dimmed = on
             self.setOpacity(0.45 if on else 1.0)
+
+    def set_warning(self, message: str | None) -> None:
+        """A lint warning about this reference (a stage name typed wrong): an outline in
+        the warning colour and the message in the tooltip."""
+        if message != self.warning:
+            self.warning = message
+            tip = f"Image <b>{self.ref}</b> (not a stage of this Dockerfile)"
+            self.setToolTip(tip + (f"<br>⚠ {escape(message)}" if message else ""))
+            self.update()
 
     def box_rect(self) -> QRectF:
         return QRectF(0, 0, self._width, T.IMAGE_H)
@@ -63,9 +75,10 @@ class ImageNode(NodeItem):
         rect = self.box_rect()
         r = T.IMAGE_H / 2
         painter.setBrush(th.image_fill)
-        pen = QPen(th.selection if selected else th.border, 2.0 if selected else 1.0)
+        outline = th.selection if selected else th.warning if self.warning else th.border
+        pen = QPen(outline, 2.0 if selected or self.warning else 1.0)
         pen.setCosmetic(th.cosmetic)
-        if not selected:
+        if not selected and not self.warning:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawRoundedRect(rect, r, r)

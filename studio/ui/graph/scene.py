@@ -147,8 +147,22 @@ class GraphScene(QGraphicsScene):
         for item in live_images.values():
             consumers = [e.target_item for e in item.edges]
             item.set_dimmed(bool(consumers) and all(c.is_skipped for c in consumers))
+        self._warn_images(graph, diagnostics, live_images)
         self._focus_selection()
         return new
+
+    @staticmethod
+    def _warn_images(graph: StageGraph, diagnostics: dict[int, list[Diagnostic]],
+                     images: dict[str, ImageNode]) -> None:
+        """An image that lint thinks is a mistyped stage name carries that warning."""
+        warned: dict[str, str] = {}
+        for edge in graph.edges:
+            if isinstance(edge.source, str) and edge.source in images:
+                for d in diagnostics.get(edge.target, ()):
+                    if d.code == "MistypedStageName" and d.line == edge.line:
+                        warned.setdefault(edge.source, d.message)
+        for ref, item in images.items():
+            item.set_warning(warned.get(ref))
 
     def _reuse(self, stages: list[Stage], keys: list[str]) -> dict[str, StageNode]:
         """Boxes to keep for stages whose key changed. A renamed stage keeps its box
@@ -206,6 +220,8 @@ class GraphScene(QGraphicsScene):
         """Update only the diagnostic badges (the shape stays as it is)."""
         for index, node in self.by_index.items():
             badge(node, diagnostics.get(index, []))
+        if self.graph is not None:
+            self._warn_images(self.graph, diagnostics, self.image_items)
 
     # ----- placement -------------------------------------------------------------
     def all_nodes(self) -> list:
