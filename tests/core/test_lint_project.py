@@ -196,3 +196,26 @@ def test_the_corpus_has_the_real_world_shapes_that_caused_false_alarms():
     assert "RUN --mount=from=binaries \\" in texts  # a mount without target=
     assert "FROM binaries-$TARGETOS" in texts and "FROM runtime-$TARGETARCH" in texts
     assert "AS test-coverage" in texts and "# hadolint ignore=" in texts
+
+
+# ---------------------------------------------------------------- the new rules on a real-shaped file
+
+NEW_RULES = {"AptUpdateInSeparateRun", "AptInstallRecommends", "ApkAddWithoutNoCache",
+             "CdInsteadOfWorkdir", "PipeWithoutPipefail", "ConsecutiveRunInstructions",
+             "UseraddWithoutNoLogInit", "FinalUserRoot", "MistypedStageName", "package-cache"}
+
+
+def test_the_new_rules_on_a_real_world_shaped_file():
+    """Size rules fire only in the stages that ship (base and the last one): the alpine
+    'fetch' stage's apk add stays quiet; correctness rules (pipefail) fire in every stage
+    the build runs."""
+    text = (Path(__file__).parent / "corpus" / "legacy_service.Dockerfile").read_text(encoding="utf-8")
+    found = {(f.line, f.code) for f in lint(parse(text)) if f.code in NEW_RULES}
+    assert found == {
+        (3, "AptUpdateInSeparateRun"), (4, "AptInstallRecommends"), (5, "AptInstallRecommends"),
+        (4, "ConsecutiveRunInstructions"), (5, "ConsecutiveRunInstructions"),
+        (14, "PipeWithoutPipefail"), (17, "MistypedStageName"), (20, "CdInsteadOfWorkdir"),
+        (21, "ConsecutiveRunInstructions"), (21, "UseraddWithoutNoLogInit"), (22, "FinalUserRoot"),
+    }
+    docs = {code: RULES[code].explanation for code in NEW_RULES}
+    assert all("hadolint" in why for why in docs.values())
