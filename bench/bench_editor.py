@@ -24,6 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import big_text, median_ms  # noqa: E402  (the shared 200-stage generator)
+from studio.gc_tuning import tune_collector  # noqa: E402
+
+tune_collector()  # as stage-studio (app and commands) does at start
 
 
 def rss_mb() -> float:

@@ -38,6 +38,9 @@ from studio.core import TextEdit, parse, reparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import best_ms  # noqa: E402
 from benchlib import big_text as generate  # noqa: E402
+from studio.gc_tuning import tune_collector  # noqa: E402
+
+tune_collector()  # as stage-studio (app and commands) does at start
 
 
 def best(fn, repeat: int = 9) -> float:

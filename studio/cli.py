@@ -16,6 +16,7 @@ import os
 import sys
 
 from studio import __version__
+from studio.gc_tuning import tune_collector
 
 SUBCOMMANDS = {
     "graph": "print the stage graph as JSON, DOT or Mermaid",
@@ -54,6 +55,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
+    if as_program:
+        tune_collector()  # the process's collector settings, once (studio/gc_tuning.py says why)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         args = _parser(only=argv[0]).parse_args(argv)
@@ -148,6 +151,8 @@ def _exit_now(code: int) -> None:
 
 
 def gui_main(argv: list[str] | None = None) -> int:
+    if argv is None:  # started as stage-studio-gui
+        tune_collector()
     argv = list(sys.argv[1:] if argv is None else argv)
     from studio.ui.app import run_app
 

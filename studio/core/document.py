@@ -17,10 +17,8 @@ the same way.
 from __future__ import annotations
 
 import bisect
-import gc
 import operator
 import re
-from contextlib import contextmanager
 from functools import cached_property
 
 from studio.core import diagnostics as diag
@@ -35,23 +33,6 @@ from studio.core.values import instruction_values
 # A whitespace-only line after the first line of an instruction: BuildKit skips it
 # inside a continuation but warns that this will become an error.
 _EMPTY_CONTINUATION_LINE = re.compile(r"\n(?=[" + re.escape(GO_SPACE.replace("\n", "")) + r"]*\n)")
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cycle collector while building many objects at once.
-
-    The parser's objects hold no reference cycles (a dropped Document is freed by
-    reference counting), so nothing is lost; without the pause, repeated full
-    collections over the growing heap made big files (10 MB) superlinear.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 MAX_LINE_BYTES = 65_535  # BuildKit's parser: "dockerfile line greater than max allowed size of 65535"
@@ -92,8 +73,7 @@ class Document:
             if n.kind == "instruction":
                 stage = -1 if n.stage is None else n.stage
                 break
-        with gc_paused():
-            return prefix + build_nodes(self.text, self._raw[len(prefix):], self.escape, stage, self._cache)
+        return prefix + build_nodes(self.text, self._raw[len(prefix):], self.escape, stage, self._cache)
 
     @cached_property
     def instructions(self) -> list[Instruction]:
@@ -193,9 +173,8 @@ class Document:
         graphs = self.__dict__.setdefault("_graphs", {})
         found = graphs.get(key) if key is not None else None
         if found is None:
-            with gc_paused():
-                found = self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
-                                                  self.escape, self.text, self._cache))
+            found = self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
+                                              self.escape, self.text, self._cache))
             if key is not None:
                 graphs[key] = found
         return found
@@ -203,15 +182,14 @@ class Document:
     @cached_property
     def _default_graph(self) -> StageGraph:
         cache = self._cache
-        with gc_paused():
-            instructions = self.instructions
-            graph = self._trimmed(build_graph(instructions, self.syntax_diagnostics, escape=self.escape,
-                                              text=self.text, cache=cache))
-            if cache.eager:
-                for ins in instructions:
-                    if "_source" in ins.__dict__:
-                        ins._fill_details()
-                self._eager_filled = True  # these reads were ours, not a reader's
+        instructions = self.instructions
+        graph = self._trimmed(build_graph(instructions, self.syntax_diagnostics, escape=self.escape,
+                                          text=self.text, cache=cache))
+        if cache.eager:
+            for ins in instructions:
+                if "_source" in ins.__dict__:
+                    ins._fill_details()
+            self._eager_filled = True  # these reads were ours, not a reader's
         return graph
 
     def _trimmed(self, graph: StageGraph) -> StageGraph:
@@ -325,8 +303,7 @@ def parse(text: str) -> Document:
         raise TypeError("parse() takes a str")
     header = lex_header(text)
     raw = list(header.nodes)
-    with gc_paused():
-        lex_body(text, header.pos, header.line, header.escape, raw)
+    lex_body(text, header.pos, header.line, header.escape, raw)
     return Document(text, raw, header)
 
 

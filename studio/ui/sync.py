@@ -8,7 +8,6 @@ lint runs is ``lint_schedule``; all of them read the Document this controller ho
 """
 from __future__ import annotations
 
-import gc
 import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -24,30 +23,6 @@ __all__ = ["SyncController", "editor_text", "single_edit", "structure_ok"]
 # (or while the last re-parse ran) are parsed once, with no added wait.
 DEBOUNCE_MS = 0
 HUGE_DEBOUNCE_MS = 250  # past HUGE_TEXT characters, re-parse less eagerly
-SETTLE_TEXT = 100_000  # characters: opening a text this big settles the heap (``settle_heap``)
-YOUNG_GC_THRESHOLD = 20_000  # (Python's default is 700; see settle_heap)
-
-
-def settle_heap() -> None:
-    """Once a big file is open: collect, then hide every object alive now (the window,
-    the parsed text, the graph's items) from the cycle collector. Its full passes then
-    scan only what typing made since: on the 200-stage file the worst full pass while
-    typing drops from ~100 ms to ~10 ms. Frozen objects are still freed by reference
-    counting when they die; a cycle among them waits for the next file to be opened
-    (which unfreezes and collects first).
-
-    The youngest generation is also collected less often: each keystroke in a big
-    file briefly holds tens of thousands of new objects (most freed at once by
-    reference counting), which at the default threshold set off a young collection
-    on nearly every keystroke (~1.5 ms each on the 200-stage file)."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-    young, *older = gc.get_threshold()
-    if 0 < young < YOUNG_GC_THRESHOLD:
-        gc.set_threshold(YOUNG_GC_THRESHOLD, *older)
-
-
 def editor_text(editor: TextEditor) -> str:
     """The editor's text exactly (toPlainText would turn no-break spaces into spaces)."""
     return editor.document().toRawText().replace("\u2029", "\n")
@@ -74,7 +49,6 @@ class SyncController(QObject):
         self.problem = ""  # what the graph's banner says about those errors
         self.diagnostics: list[Diagnostic] = []
         self.last_sync_seconds = 0.0
-        self._fresh = True  # the next parse is of a newly loaded text
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -127,7 +101,6 @@ class SyncController(QObject):
     def reset(self) -> None:
         """Forget the previous text's last good graph, lint and target (a file was opened);
         the view forgets its boxes, so the next graph is laid out afresh and fitted."""
-        self._fresh = True
         self.target_key = None
         self.lint.forget()
         self.graph_view.clear()
@@ -138,7 +111,6 @@ class SyncController(QObject):
         self.document = doc
         graph = self.graph = self.current_graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
-        fresh, self._fresh = self._fresh, False
         self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint.findings)
         self.problem = problem_text(self.diagnostics, doc)
         by_stage = diagnostics_by_stage(graph, self.diagnostics)
@@ -146,8 +118,6 @@ class SyncController(QObject):
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(graph)
         self.sig_document_changed.emit(doc)
-        if fresh and len(doc.text) >= SETTLE_TEXT:
-            settle_heap()
 
     def merge_lint(self) -> None:
         """The lint scheduler has new findings: they join the parser's diagnostics."""
@@ -171,10 +141,6 @@ class SyncController(QObject):
 
     def target_index(self) -> int | None:
         return self.graph.target
-
-    def set_build_args(self, build_args: dict[str, str]) -> None:
-        self.build_args = dict(build_args)
-        self._publish(self.document)
 
     def follow_rename(self, old_key: str, new_key: str) -> None:
         """A stage was renamed: if it was the build target, the target follows it."""
