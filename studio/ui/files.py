@@ -233,10 +233,6 @@ class FileWatcher(QObject):
         if path is not None and path.exists():
             self._watcher.addPath(str(path))
 
-    def set_known(self, data: bytes) -> None:
-        self.known = data
-        self.rewatch()
-
     def rewatch(self) -> None:
         """An atomic save replaces the inode: watch the new file."""
         if self.path is not None and self.path.exists() and str(self.path) not in self._watcher.files():

@@ -66,10 +66,6 @@ class EdgeItem(QGraphicsItem):
         target_item.edges.append(self)
         self.set_info(line, [], None)
 
-    @property
-    def source_key(self) -> str:
-        return self.source_item.key
-
     def detach(self) -> None:
         for item in (self.source_item, self.target_item):
             if self in item.edges:
