@@ -292,12 +292,12 @@ def size_table(result) -> list[str]:
     rows = [s for s in result.stages if s.size is not None]
     if not rows:
         return []
-    width = max(len(s.name or f"#{s.index}") for s in rows)
+    width = max(len(s.label) for s in rows)
     lines = [f" {'stage':<{width}}  {'state':<7} {'size':>10}  layers (those that add bytes are listed)"]
     for s in rows:
         empty = sum(1 for layer in s.layers if not layer.size)
         count = f"{len(s.layers)}" + (f" ({empty} add nothing)" if empty else "")
-        lines.append(f" {s.name or '#' + str(s.index):<{width}}  {s.state:<7} {human_size(s.size):>10}  {count}")
+        lines.append(f" {s.label:<{width}}  {s.state:<7} {human_size(s.size):>10}  {count}")
         for layer in s.layers:
             if layer.size:
                 where = f"line {layer.line}" if layer.line else "       "
@@ -335,7 +335,7 @@ def files_table(build) -> list[str]:
         if report is None:
             continue
         d = report.dive
-        lines.append(f" {s.name or '#' + str(s.index)}: {len(report.files)} paths, wasted {human_size(d.wasted_bytes)}"
+        lines.append(f" {s.label}: {len(report.files)} paths, wasted {human_size(d.wasted_bytes)}"
                      f" (efficiency {d.efficiency * 100:.2f} %)")
     for c in result.copies or []:
         source = build.stage_map.stages[c.source].key if isinstance(c.source, int) else c.source

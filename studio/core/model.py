@@ -15,6 +15,11 @@ EdgeKind = Literal["from", "copy", "mount"]
 NodeKind = Literal["instruction", "comment", "blank", "directive", "bom"]
 
 
+def stage_label(name: str | None, index: int) -> str:
+    """How every view names a stage: its name as written, or ``#N`` when it has none."""
+    return name if name else f"#{index}"
+
+
 @dataclass(frozen=True)
 class TextEdit:
     """Replace ``text[start:end]`` with ``new_text``. Edits in one list never overlap."""
@@ -128,7 +133,7 @@ class Stage:
 
     @property
     def label(self) -> str:
-        return self.name if self.name else f"#{self.index}"
+        return stage_label(self.name, self.index)
 
 
 @dataclass

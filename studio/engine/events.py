@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from studio.core.model import stage_label
+
 StageState = Literal["done", "cached", "skipped", "failed"]
 Stream = Literal["stdout", "stderr"]
 
@@ -175,6 +177,10 @@ class StageResult:
     size: int | None = None
     layers: list[LayerInfo] = field(default_factory=list)
     explored: Any = None  # an explore.ImageReport after ``build --files``
+
+    @property
+    def label(self) -> str:
+        return stage_label(self.name, self.index)
 
     def to_json(self) -> dict[str, Any]:
         out = {"index": self.index, "name": self.name, "state": self.state,

@@ -11,6 +11,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from studio.core.model import stage_label
+
 MAX_LOG_LINES = 5000  # per stage; older lines are dropped (and counted) so huge logs stay cheap
 MAX_ALL_LINES = 20000  # the interleaved "all stages" view
 GENERAL = -1  # log lines the engine does not tie to a stage
@@ -60,7 +62,7 @@ class StageRun:
 
     @property
     def label(self) -> str:
-        return self.name or f"#{self.index}"  # as the graph names an unnamed stage
+        return stage_label(self.name, self.index)
 
     @property
     def active_line(self) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from studio.core.model import stage_label
 from studio.engine.fold import BuildFold
 
 
@@ -30,7 +31,7 @@ class StageRecord:
 
     @property
     def label(self) -> str:
-        return self.name or f"#{self.index}"  # as the graph names an unnamed stage
+        return stage_label(self.name, self.index)
 
 
 @dataclass
