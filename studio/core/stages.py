@@ -20,6 +20,7 @@ from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import KEYWORDS, needs_a_look
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
+from studio.core.depth_first import depth_first_edges
 from studio.core.words import raw_words, unquote
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*\Z")
@@ -334,28 +335,11 @@ def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | N
 
 
 def _check_cycles(stages: list[Stage], deps: list[list[int]], diags: list[Diagnostic]) -> None:
-    state = [0] * len(stages)  # 0 new, 1 on stack, 2 done
-
-    for root in range(len(stages)):
-        if state[root]:
-            continue
-        stack = [(root, iter(deps[root]))]
-        state[root] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-            elif state[nxt] == 1:
-                path = [n for n, _ in stack]
-                cycle = path[path.index(nxt):]
-                names = " -> ".join(stages[i].label for i in cycle + [nxt])
-                frm = stages[node].from_instruction
-                diags.append(diag.make("stage-cycle", f"Circular dependency detected on stage: {stages[nxt].key} ({names}).", frm))
-            elif state[nxt] == 0:
-                state[nxt] = 1
-                stack.append((nxt, iter(deps[nxt])))
+    for node, nxt, cycle in depth_first_edges(range(len(stages)), deps.__getitem__):
+        if cycle is not None:
+            names = " -> ".join(stages[i].label for i in cycle + [nxt])
+            frm = stages[node].from_instruction
+            diags.append(diag.make("stage-cycle", f"Circular dependency detected on stage: {stages[nxt].key} ({names}).", frm))
 
 
 def _deps(stages: list[Stage], edges: list[Edge]) -> list[list[int]]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from collections.abc import Hashable, Iterable, Sequence
 
+from studio.core.depth_first import depth_first_edges
+
 NodeId = Hashable
 Size = tuple[float, float]
 
@@ -63,27 +65,8 @@ def _clean_edges(nodes: Sequence[NodeId], edges: Iterable[tuple]) -> list[tuple[
         if u != v and u in known and v in known and (u, v) not in seen:
             seen[(u, v)] = dy
             succ[u].append(v)
-    # Iterative DFS in input order; an edge to a node still on the stack is a back edge.
-    state: dict[NodeId, int] = {}
-    kept: list[tuple[NodeId, NodeId]] = []
-    for root in nodes:
-        if root in state:
-            continue
-        state[root] = 1
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-                continue
-            if state.get(nxt) == 1:
-                continue  # back edge: ignore to keep the graph acyclic
-            kept.append((node, nxt))
-            if nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(succ[nxt])))
+    # depth first in input order; a back edge (one that closes a cycle) is left out
+    kept = [(u, v) for u, v, cycle in depth_first_edges(nodes, succ.__getitem__) if cycle is None]
     order = {e: i for i, e in enumerate(seen)}
     kept.sort(key=lambda e: order[e])
     return [(u, v, seen[(u, v)]) for u, v in kept]
