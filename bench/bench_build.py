@@ -180,7 +180,7 @@ class _FakeResponse:
 
 def bench_decode(lines: int) -> tuple[float, int]:
     from studio.core import parse
-    from studio.engine.builder import _messages
+    from studio.engine.build_stream import messages as _messages
     from studio.engine.buildkit import BuildkitTranslator
     from studio.engine.mapping import StageMap
 

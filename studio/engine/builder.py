@@ -7,55 +7,27 @@ stop the build and unblocks the reader at once (a bare ``close()`` does neither)
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from studio.engine import sdk
+from studio.engine import build_routes, sdk
+from studio.engine.build_request import (BuildRequest, build_params, outside_name,
+                                         parse_request, unapplied_options)
+from studio.engine.build_stream import (cause_of, error_message, hint_ignored_source, hint_session_input,
+                                        messages)
 from studio.engine.events import (BuildEvent, BuildFailed, BuildFinished, BuildResult, BuildStarted,
                                   BuildWarning, ContextReady, ContextSent, SizesReady, StageResult)
 
-Backend = Literal["auto", "buildkit", "classic", "buildx"]
-DOCKERFILE_NAME = "Dockerfile"  # the name of a Dockerfile sent alone (no context)
 
 
 # A FROM keyword at the start of some line: without one the Dockerfile surely has no stage
 # (the parser decides for real; this only picks whether to parse before sending).
 _MAYBE_FROM = re.compile(r"^[ \t\ufeff]*from[ \t]", re.IGNORECASE | re.MULTILINE)
-
-
-@dataclass
-class BuildRequest:
-    """Everything a build needs; the Dockerfile text is passed in, never read from disk."""
-
-    dockerfile_text: str
-    context_dir: str
-    dockerfile_path: str | None = None  # where the text lives (for <file>.dockerignore and messages)
-    target: str | None = None  # stage name or index as text; None: the last stage
-    build_args: dict[str, str] = field(default_factory=dict)
-    no_cache: bool = False
-    backend: Backend = "auto"
-    tag: str | None = None
-    platform: str | None = None
-    labels: dict[str, str] = field(default_factory=dict)
-    sizes: bool = False  # after success, measure every built stage and its layers
-    secrets: list = field(default_factory=list)  # SecretSpec: references only, never values
-    ssh: list = field(default_factory=list)  # SshSpec: agent sockets to forward
-    session: bool | None = None  # None: a BuildKit session when the engine has them; False: tar upload
-    # docker build's --network, --add-host, --ulimit, --shm-size and --pull (see build_options)
-    network: str | None = None  # default, none or host
-    extra_hosts: list[str] = field(default_factory=list)  # "name:ip"
-    ulimits: list[dict] = field(default_factory=list)  # {"Name", "Soft", "Hard"}
-    shm_size: int | None = None  # bytes
-    pull: bool = False
-    builder: str | None = None  # a buildx builder: build there through `docker buildx build`
-    files: bool = False  # with sizes: also read every built stage's files (build_files.py)
 
 
 class Build:
@@ -161,19 +133,19 @@ class Build:
         client = connecting[1].get("client")
         self.backend = backend = "buildx" if use_buildx else self._choose_backend(client)
         if backend != "buildx":  # (buildx checks its own flags)
-            refusal = _unapplied_options(req, backend, self._api_version(client))
+            refusal = unapplied_options(req, backend, self._api_version(client))
             if refusal is not None:
                 yield from self._fail(started, BuildFailed(refusal))
                 return
         self._sent_text = text
         session_params = None
         if backend == "buildx":
-            sent = self._open_buildx(text)
+            sent = build_routes.open_buildx(self, text)
         elif ctx is None and backend == "buildkit" and client is not None:
             from studio.engine.session.transport import SessionUnavailable
 
             try:
-                session_params = self._open_session(client.api)
+                session_params = build_routes.open_session(self, client.api)
             except SessionUnavailable as exc:
                 yield from self._fail(started, BuildFailed(str(exc)))
                 return
@@ -216,8 +188,8 @@ class Build:
             yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed,
                               stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
         if translator.failure is not None:
-            _hint_ignored_source(translator.failure, ctx, req)
-            _hint_session_input(translator.failure, stage_map, req)
+            hint_ignored_source(translator.failure, ctx, req)
+            hint_session_input(translator.failure, stage_map, req)
         ok = translator.failure is None and translator.image_id is not None and not self.cancelled
         if self.cancelled and translator.failure is None:
             translator.failure = translator.explain("the build was cancelled")
@@ -231,7 +203,7 @@ class Build:
             yield translator.failure
             return
         yield BuildFinished(translator.image_id, round(duration, 3))
-        if req.sizes and not self.cancelled and backend == "buildx" and not self._buildx_loaded(client):
+        if req.sizes and not self.cancelled and backend == "buildx" and not build_routes.buildx_loaded(self.request, client):
             yield BuildWarning(f"per-stage sizes need the image in the local engine: builder {req.builder} "
                                "keeps its result (use a builder with the docker driver, or a local engine)")
         elif req.sizes and not self.cancelled:
@@ -270,7 +242,7 @@ class Build:
 
         req = self.request
         try:
-            document, graph = _parse(req)
+            document, graph = parse_request(req)
         except ValueError as exc:
             return BuildFailed(str(exc))
         self.stage_map = stage_map = StageMap(document, graph)
@@ -374,69 +346,10 @@ class Build:
                 self._socket = None
             if self.cancelled:
                 return BuildFailed("the build was cancelled"), ctx
-            context_error = _cause(exc, ContextError)  # a file changed or became unreadable mid-upload
+            context_error = cause_of(exc, ContextError)  # a file changed or became unreadable mid-upload
             if context_error is not None:
                 return BuildFailed(str(context_error)), ctx
             return BuildFailed(f"could not send the build to the engine: {exc}"), ctx
-
-    def _open_session(self, api) -> dict[str, str] | None:
-        """Serve the context, Dockerfile, secrets and SSH through a BuildKit session, as the
-        docker CLI does; the build then names it. None: upload the context as a tar (an
-        engine without sessions); a build that needs secrets or SSH cannot, and fails."""
-        from studio.engine.session.for_build import build_session, dockerfile_name
-        from studio.engine.session.transport import SessionUnavailable
-
-        req = self.request
-        if req.session is False:
-            if req.secrets or req.ssh:
-                raise SessionUnavailable("secrets and SSH need a BuildKit session, which this build turned off")
-            return None
-        session = build_session(req.context_dir, self._sent_text or req.dockerfile_text, req.dockerfile_path,
-                                req.secrets, req.ssh, send_context=self._send_context)
-        try:
-            session.start(api)
-        except SessionUnavailable:
-            if req.secrets or req.ssh or req.session:
-                raise
-            return None
-        self.session = session
-        if self.cancelled:
-            session.close()
-        return {"session": session.id, "remote": "client-session",
-                "dockerfile": dockerfile_name(req.dockerfile_path)}
-
-    def _open_buildx(self, text: str) -> tuple:
-        """Start `docker buildx build` on the request's builder: a sent tuple like _open's."""
-        from studio.engine.buildx import BuildxOptions, BuildxRun, BuildxUnavailable
-
-        req = self.request
-        options = BuildxOptions(req.builder or "default", req.context_dir if self._send_context else None, text,
-                                self._target_key or req.target, dict(req.build_args), dict(req.labels),
-                                req.no_cache, req.platform, req.tag,
-                                secrets=[s.describe() for s in req.secrets],
-                                ssh=[f"{s.id}={s.socket}" for s in req.ssh], extra=_buildx_flags(req))
-        run = self.buildx = BuildxRun(options)
-        try:
-            run.start()
-        except BuildxUnavailable as exc:
-            run.close()
-            return BuildFailed(str(exc)), None
-        if self.cancelled:
-            run.cancel()
-        return 200, run.messages(), run.close, lambda: "", None
-
-    def _buildx_loaded(self, client) -> bool:
-        """Whether the buildx builder put the image into the engine we measure with."""
-        if client is None:
-            return False
-        from studio.engine.buildx import BuildxUnavailable, list_builders
-
-        try:
-            builders = {b.name: b for b in list_builders()}
-        except BuildxUnavailable:
-            return False
-        found = builders.get(self.request.builder or "default")
-        return found is not None and found.loads_into_engine
 
     def _finish_request(self, sent: tuple) -> None:
         if self.session is not None:
@@ -454,9 +367,9 @@ class Build:
         status, chunks, _close, error_text, ctx = sent
         try:
             if status >= 400:
-                translator.failure = BuildFailed(_error_message(error_text()))
+                translator.failure = BuildFailed(error_message(error_text()))
                 return
-            for message in (chunks if self.backend == "buildx" else _messages(chunks)):
+            for message in (chunks if self.backend == "buildx" else messages(chunks)):
                 yield from translator.feed(message)
             if ctx is not None:
                 self.context_digest = ctx.digest
@@ -465,171 +378,6 @@ class Build:
                 translator.failure = BuildFailed(f"lost the connection to the engine: {exc}")
         finally:
             self._finish_request(sent)
-
-
-def _parse(req: BuildRequest):
-    from studio.core import parse
-
-    document = parse(req.dockerfile_text)
-    target: Any = req.target
-    if target is not None:
-        stage = document.stage(int(target) if str(target).isdigit() else target)
-        if stage is None:
-            names = ", ".join(s.key for s in document.stages) or "none"
-            raise ValueError(f"there is no stage {target!r} to build (stages: {names})")
-        target = stage.index
-    graph = document.graph(target=target, build_args=dict(req.build_args))
-    return document, graph
-
-
-def outside_name(text: str) -> str:
-    """The context name of a Dockerfile that has no place in the context: the docker CLI's
-    ``.dockerfile.`` plus 20 hex digits, here taken from the text so that the same text
-    sends the same context (the CLI's are random, which defeats the cache of ``COPY .``)."""
-    import hashlib
-
-    return ".dockerfile." + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-
-def _unapplied_options(req: BuildRequest, backend: str, api_version: str | None) -> str | None:
-    """Options the engine would take and then quietly ignore. Checked: Debian's 20.10 (API
-    1.41) runs BuildKit RUN steps without --ulimit and --shm-size (its classic builder
-    applies them); Docker 26.1 applies them with BuildKit too."""
-    if backend != "buildkit" or not (req.ulimits or req.shm_size) or not api_version:
-        return None
-    try:
-        major, minor = (int(part) for part in api_version.split(".")[:2])
-    except ValueError:
-        return None
-    if (major, minor) >= (1, 42):  # Docker 23.0 and later
-        return None
-    flags = " and ".join(f for f, used in (("--ulimit", req.ulimits), ("--shm-size", req.shm_size)) if used)
-    return (f"this engine (API {api_version}) builds with BuildKit without applying {flags}: its RUN steps "
-            "would not get them. Build with the classic builder (--backend classic) or on a newer engine "
-            "(Docker 26.1 applies them)")
-
-
-def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | None = None,
-                 extra_labels: dict[str, str] | None = None, dockerfile: str = DOCKERFILE_NAME) -> dict[str, Any]:
-    params: dict[str, Any] = {"dockerfile": dockerfile, "rm": "1", "forcerm": "1",
-                              "version": "2" if backend == "buildkit" else "1"}
-    if target_key:
-        params["target"] = target_key
-    if req.build_args:
-        params["buildargs"] = json.dumps(req.build_args)
-    labels = dict(req.labels)
-    labels.update(extra_labels or {})
-    if labels:
-        params["labels"] = json.dumps(labels)
-    if req.no_cache:
-        params["nocache"] = "1"
-    if req.tag and not extra_labels:
-        params["t"] = req.tag
-    if req.platform:
-        params["platform"] = req.platform
-    if req.network and req.network != "default":
-        params["networkmode"] = req.network
-    if req.extra_hosts:
-        params["extrahosts"] = list(req.extra_hosts)  # one query parameter each, as the docker CLI sends them
-    if req.ulimits:
-        params["ulimits"] = json.dumps(req.ulimits)
-    if req.shm_size:
-        params["shmsize"] = str(req.shm_size)
-    if req.pull:
-        params["pull"] = "1"
-    return params
-
-
-def _messages(chunks: Iterator[bytes]) -> Iterator[dict]:
-    """Decode the engine's JSON lines as they arrive (objects never span a newline)."""
-    buffer = b""
-    decoder = json.JSONDecoder()
-    for chunk in chunks:
-        buffer += chunk
-        if b"\n" not in buffer:
-            continue
-        *lines, buffer = buffer.split(b"\n")
-        for line in lines:
-            yield from _decode_line(line, decoder)
-    if buffer.strip():
-        yield from _decode_line(buffer, decoder)
-
-
-def _decode_line(line: bytes, decoder: json.JSONDecoder) -> Iterator[dict]:
-    text = line.decode("utf-8", "replace").strip()
-    pos = 0
-    while pos < len(text):
-        try:
-            obj, end = decoder.raw_decode(text, pos)
-        except ValueError:
-            yield {"stream": text[pos:] + "\n"}
-            return
-        if isinstance(obj, dict):
-            yield obj
-        pos = end
-        while pos < len(text) and text[pos] in " \r\t":
-            pos += 1
-
-
-def _error_message(body: str) -> str:
-    try:
-        return str(json.loads(body).get("message") or body)
-    except (ValueError, AttributeError):
-        return f"the engine refused the build: {body[:300]}"
-
-
-_NOT_FOUND = re.compile(r'"/?([^"]+)":? not found')
-
-
-def _hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
-    """A COPY source the engine did not find because .dockerignore left it out: say so."""
-    m = _NOT_FOUND.search(failure.message)
-    if m is None:
-        return
-    from studio.engine.dockerignore import IgnoreMatcher, load
-
-    try:  # a session build has no scan: find the file as the scan does
-        ignore_file = ctx.ignore_file if ctx is not None else load(req.context_dir, req.dockerfile_path)[1]
-        if ignore_file is None:
-            return
-        matcher = IgnoreMatcher.from_text(ignore_file.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
-        return
-    if matcher.ignored(m.group(1)):
-        failure.message += f" ({m.group(1)} is left out of the build context by {ignore_file.name})"
-
-
-def _buildx_flags(req: BuildRequest) -> list[str]:
-    """docker build's engine options as buildx flags."""
-    flags = [f"--network={req.network}"] if req.network else []
-    flags += [f"--add-host={host}" for host in req.extra_hosts]
-    for limit in req.ulimits:
-        flags.append(f"--ulimit={limit['Name']}={limit['Soft']}:{limit['Hard']}")
-    if req.shm_size:
-        flags.append(f"--shm-size={req.shm_size}")
-    if req.pull:
-        flags.append("--pull")
-    return flags
-
-
-def _hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> None:
-    from studio.engine.failures import session_input_hint
-
-    hint = session_input_hint(stage_map, failure.line, {s.id for s in req.secrets}, {s.id for s in req.ssh})
-    if hint and hint not in failure.message:
-        failure.message = f"{failure.message} ({hint})"
-
-
-def _cause(exc: BaseException, kind: type) -> BaseException | None:
-    """``exc`` or the first exception of type ``kind`` in its chain (HTTP libraries wrap
-    what the request body raised)."""
-    seen = 0
-    current: BaseException | None = exc
-    while current is not None and seen < 10:
-        if isinstance(current, kind):
-            return current
-        current, seen = current.__cause__ or current.__context__, seen + 1
-    return None
 
 
 def _close_quietly(client) -> None:

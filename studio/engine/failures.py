@@ -109,7 +109,7 @@ def _parse_hint(message: str, stage_map: StageMap, line: int) -> str:
     return ""
 
 
-_OUTSIDE_NAME = re.compile(r"\.dockerfile\.[0-9a-f]{20}")  # builder.outside_name
+_OUTSIDE_NAME = re.compile(r"\.dockerfile\.[0-9a-f]{20}")  # build_request.outside_name
 
 
 def _first_line(message: str) -> str:

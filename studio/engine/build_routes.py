@@ -1,0 +1,69 @@
+"""The two ways a build can go besides a tar upload to the Engine API: through a
+BuildKit session (context, Dockerfile, secrets and SSH served as the docker CLI serves
+them) or through ``docker buildx build`` on a buildx builder. ``Build`` calls these."""
+from __future__ import annotations
+
+from studio.engine.build_request import buildx_flags
+from studio.engine.events import BuildFailed
+
+
+def open_session(build, api) -> dict[str, str] | None:
+    """Serve the context, Dockerfile, secrets and SSH through a BuildKit session, as the
+    docker CLI does; the build then names it. None: upload the context as a tar (an
+    engine without sessions); a build that needs secrets or SSH cannot, and fails."""
+    from studio.engine.session.for_build import build_session, dockerfile_name
+    from studio.engine.session.transport import SessionUnavailable
+
+    req = build.request
+    if req.session is False:
+        if req.secrets or req.ssh:
+            raise SessionUnavailable("secrets and SSH need a BuildKit session, which this build turned off")
+        return None
+    session = build_session(req.context_dir, build._sent_text or req.dockerfile_text, req.dockerfile_path,
+                            req.secrets, req.ssh, send_context=build._send_context)
+    try:
+        session.start(api)
+    except SessionUnavailable:
+        if req.secrets or req.ssh or req.session:
+            raise
+        return None
+    build.session = session
+    if build.cancelled:
+        session.close()
+    return {"session": session.id, "remote": "client-session",
+            "dockerfile": dockerfile_name(req.dockerfile_path)}
+
+
+def open_buildx(build, text: str) -> tuple:
+    """Start `docker buildx build` on the request's builder: a sent tuple like Build._open's."""
+    from studio.engine.buildx import BuildxOptions, BuildxRun, BuildxUnavailable
+
+    req = build.request
+    options = BuildxOptions(req.builder or "default", req.context_dir if build._send_context else None, text,
+                            build._target_key or req.target, dict(req.build_args), dict(req.labels),
+                            req.no_cache, req.platform, req.tag,
+                            secrets=[s.describe() for s in req.secrets],
+                            ssh=[f"{s.id}={s.socket}" for s in req.ssh], extra=buildx_flags(req))
+    run = build.buildx = BuildxRun(options)
+    try:
+        run.start()
+    except BuildxUnavailable as exc:
+        run.close()
+        return BuildFailed(str(exc)), None
+    if build.cancelled:
+        run.cancel()
+    return 200, run.messages(), run.close, lambda: "", None
+
+
+def buildx_loaded(request, client) -> bool:
+    """Whether the buildx builder put the image into the engine we measure with."""
+    if client is None:
+        return False
+    from studio.engine.buildx import BuildxUnavailable, list_builders
+
+    try:
+        builders = {b.name: b for b in list_builders()}
+    except BuildxUnavailable:
+        return False
+    found = builders.get(request.builder or "default")
+    return found is not None and found.loads_into_engine
