@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.document import parse, reparse
 from studio.core.model import Diagnostic, StageGraph
+from studio.gc_tuning import text_opened
 from studio.ui.editor.text_editor import OffsetMap, TextEditor
 from studio.ui.lint_schedule import HUGE_TEXT, LintScheduler
 from studio.ui.sync_rules import diagnostics_by_stage, merge_diagnostics, problem_text, single_edit, structure_ok
@@ -49,6 +50,7 @@ class SyncController(QObject):
         self.problem = ""  # what the graph's banner says about those errors
         self.diagnostics: list[Diagnostic] = []
         self.last_sync_seconds = 0.0
+        self._fresh = True  # the next parse is of a newly loaded text
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -101,6 +103,7 @@ class SyncController(QObject):
     def reset(self) -> None:
         """Forget the previous text's last good graph, lint and target (a file was opened);
         the view forgets its boxes, so the next graph is laid out afresh and fitted."""
+        self._fresh = True
         self.target_key = None
         self.lint.forget()
         self.graph_view.clear()
@@ -111,6 +114,7 @@ class SyncController(QObject):
         self.document = doc
         graph = self.graph = self.current_graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
+        fresh, self._fresh = self._fresh, False
         self.diagnostics = merge_diagnostics(doc.diagnostics, graph.diagnostics, self.lint.findings)
         self.problem = problem_text(self.diagnostics, doc)
         by_stage = diagnostics_by_stage(graph, self.diagnostics)
@@ -118,6 +122,8 @@ class SyncController(QObject):
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
         self.sig_graph_updated.emit(graph)
         self.sig_document_changed.emit(doc)
+        if fresh:
+            text_opened(len(doc.text))
 
     def merge_lint(self) -> None:
         """The lint scheduler has new findings: they join the parser's diagnostics."""

@@ -41,3 +41,27 @@ def test_the_cli_entry_point_tunes_the_process_once():
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "tuned" and out.stdout.count("tuned") == 1
     assert '"stages"' in out.stdout
+
+
+SETTLE = """
+import gc, weakref
+from studio.gc_tuning import SETTLE_TEXT, text_opened
+class Cycle: pass
+gc.unfreeze()
+text_opened(SETTLE_TEXT - 1)
+small = gc.get_freeze_count()
+a, b = Cycle(), Cycle(); a.other, b.other = b, a; alive = weakref.ref(a)
+text_opened(SETTLE_TEXT)
+big = gc.get_freeze_count()
+del a, b
+gc.collect()
+kept = alive() is not None
+text_opened(SETTLE_TEXT)
+print(small, big > 1000, kept, alive() is None)
+"""
+
+
+def test_a_big_open_settles_the_heap_and_the_next_one_unfreezes_first():
+    out = subprocess.run([sys.executable, "-c", SETTLE], capture_output=True, text=True, timeout=60,
+                         check=True).stdout.split()
+    assert out == ["0", "True", "True", "True"]

@@ -1,9 +1,9 @@
 """BuildKit builds against the real engine: events, parallelism, cache, errors, cancel, sizes."""
 from __future__ import annotations
 
-import time
 
-from helpers import assert_every_planned_step_reported, by_kind, cancel_when, processes_running, stage_states
+from helpers import (assert_every_planned_step_reported, by_kind, cancel_when, processes_running, stage_states,
+                     wait_until)
 from studio.engine.builder import Build, BuildRequest
 
 BB = "stage-studio-test/busybox:latest"
@@ -114,14 +114,10 @@ def test_cancel_stops_the_engine_build(docker_client, context_dir):
     text = f"FROM {BB}\nRUN echo start && sleep 37 && echo end\n"
     build = Build(BuildRequest(text, str(context_dir), backend="buildkit", no_cache=True,
                                labels={"io.github.stagestudio.test": "1"}), client=docker_client)
-    events, took = cancel_when(build, lambda e: e.event == "step_log" and "start" in e.text)
-    assert took < 3
+    events = cancel_when(build, lambda e: e.event == "step_log" and "start" in e.text)
     assert not build.result.ok and build.result.error.message == "the build was cancelled"
     assert by_kind(events, "build_failed")
-    deadline = time.monotonic() + 5
-    while processes_running("sleep 37") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not processes_running("sleep 37"), "the RUN process outlived the cancel"
+    wait_until(lambda: not processes_running("sleep 37"), 10, "the RUN process outlived the cancel")
     assert not [c for c in docker_client.api.containers(all=True) if "sleep 37" in (c.get("Command") or "")]
 
 

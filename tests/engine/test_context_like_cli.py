@@ -9,6 +9,7 @@ import subprocess
 import tarfile
 
 import pytest
+from prerequisites import require
 from testimages import TEST_LABEL
 
 from studio.engine.builder import Build, BuildRequest
@@ -17,7 +18,10 @@ BB = "stage-studio-test/busybox:latest"
 CLI = "/usr/bin/docker"
 TEXT = f"FROM {BB}\nCOPY . /ctx/\n"
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CLI), reason="needs Debian's docker CLI (apt-get install docker.io)")
+
+@pytest.fixture(autouse=True)
+def _debian_cli_available():
+    require(None if os.path.exists(CLI) else "needs Debian's docker CLI (apt-get install docker.io)")
 
 
 def image_files(client, image_id: str) -> list[str]:

@@ -8,14 +8,19 @@ import os
 import time
 
 import pytest
+from prerequisites import require
 import ssh_server
-from helpers import by_kind, cancel_when, processes_running
+from helpers import by_kind, cancel_when, processes_running, wait_until
 from testimages import TEST_LABEL
 
 from studio.engine.builder import Build, BuildRequest
 from studio.engine.connection import EngineUnavailable, connect, engine_status
 
-pytestmark = pytest.mark.skipif(ssh_server.available() is not None, reason=str(ssh_server.available()))
+
+@pytest.fixture(autouse=True)
+def _sshd_available():
+    require(ssh_server.available())
+
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 
@@ -71,13 +76,9 @@ def test_cancel_over_ssh_stops_the_engine_build(sshd, over_ssh, tmp_path, docker
     marker = f"ssh-cancel-{time.time_ns()}"
     text = f"FROM {BUSYBOX}\nRUN echo {marker} && sleep 60\n"
     build = Build(BuildRequest(text, str(ctx), labels={TEST_LABEL: "1"}, no_cache=True))
-    events, took = cancel_when(build, lambda e: e.event == "step_log" and marker in getattr(e, "text", ""))
-    assert took < 5, f"events() took {took:.1f} s to end after cancel()"
+    cancel_when(build, lambda e: e.event == "step_log" and marker in getattr(e, "text", ""))
     assert not build.result.ok and "cancel" in build.result.error.message
-    deadline = time.monotonic() + 10
-    while processes_running(marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not processes_running(marker), "the RUN process still runs after cancel over ssh"
+    wait_until(lambda: not processes_running(marker), 10, "the RUN process still runs after cancel over ssh")
 
 
 def test_unreachable_ssh_host_is_reported(over_ssh, sshd):

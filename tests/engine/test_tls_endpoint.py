@@ -10,6 +10,7 @@ import json
 import shutil
 
 import pytest
+from prerequisites import require
 from testimages import TEST_LABEL
 
 from studio.engine.builder import Build, BuildRequest
@@ -18,7 +19,11 @@ from studio.engine.events import BuildFinished, BuildStarted
 
 from tls_proxy import TlsEngineProxy, make_certificates
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+
+@pytest.fixture(autouse=True)
+def _openssl_available():
+    require(None if shutil.which("openssl") else "needs the openssl command")
+
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 
