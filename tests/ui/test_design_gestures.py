@@ -250,3 +250,35 @@ def test_empty_graph_offers_the_gallery(open_window, qtbot, monkeypatch):
     monkeypatch.setattr(window.files, "new_from_example", lambda path=None: opened.append(path) or True)
     qtbot.mouseClick(window.graph_view.overlays.empty.gallery, Qt.MouseButton.LeftButton)
     assert opened == [None]
+
+
+def test_stage_menu_duplicates_inserts_slims_and_inlines(open_window, qtbot):
+    text = "FROM alpine:3.20 AS build\nRUN make app\n\nFROM build AS test\nRUN make check\n"
+    window, _ = open_window(text)
+    view, design = window.graph_view, window.design.interaction
+    window.design.ask_preview = lambda parent, title, diff, notes, can_compare: (True, False)
+
+    def menu_entry(title: str, label: str) -> None:
+        node = by_title(view, title)
+        menu = view.interaction.build_context_menu(node_point(view, node, 80, T.HEADER_H / 2))
+        next(a for a in menu.actions() if a.text() == label).trigger()
+
+    design.ask_name = lambda parent, title, label, default, taken: "build2"
+    menu_entry("build", "Duplicate stage…")
+    assert window.current_text() == ("FROM alpine:3.20 AS build\nRUN make app\n\nFROM alpine:3.20 AS build2\n"
+                                     "RUN make app\n\nFROM build AS test\nRUN make check\n")
+    design.ask_insert_stage = lambda parent, stage, base, taken: ("deps", base)
+    menu_entry("test", "Insert stage before this one…")
+    assert "FROM build AS deps\n\nFROM deps AS test\n" in window.current_text()
+    design.ask_slim = lambda parent, stage: ("busybox:1", ["/out"])
+    menu_entry("test", "Slim this stage…")
+    doc = window.current_document()
+    assert [(s.name, s.base) for s in doc.stages][-2:] == [("build-2", "deps"), ("test", "busybox:1")]
+    failures: list[str] = []
+    window.edits.sig_edit_failed.connect(failures.append)
+    menu_entry("build2", "Inline into the stage that copies from it…")  # nothing copies from it: refused
+    assert failures and "no stage uses stage 'build2'" in failures[-1]
+    assert [s.name for s in window.current_document().stages] == ["build", "build2", "deps", "build-2", "test"]
+    for _ in range(3):
+        window.editor.document().undo()
+    assert window.current_text() == text
