@@ -22,6 +22,7 @@ from studio.ui.graph import positions as positions_store
 from studio.ui.sync_rules import single_edit
 from studio.ui.window_recovery import WindowRecovery
 
+READ_ONLY = "This file is open read-only (it is not UTF-8 text); saving is disabled."
 _DROPS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 HUGE_FILE = 5_000_000  # bytes: no syntax highlighting past this
 
@@ -160,12 +161,8 @@ class WindowFiles(QObject):
     def reopen_converted(self) -> bool:
         """The open non-UTF-8 file again, read in the encoding it was found to use; saving
         it then writes UTF-8 (nothing changes on disk until then)."""
-        if self.path is None or not self.file_format.legacy_encoding:
-            return False
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            self._say(f"Could not reopen {self.path}: {exc}", 8000)
+        data = self._read_disk("reopen") if self.file_format.legacy_encoding else None
+        if data is None:
             return False
         encoding = self.file_format.legacy_encoding
         text, fmt = decode_file(data, encoding)
@@ -174,6 +171,16 @@ class WindowFiles(QObject):
         self.window.banner.show_message(f"{self.path.name} is shown as read in {name}. Saving writes it as "
                                         "UTF-8; until then nothing changes on disk.", "warning")
         return True
+
+    def _read_disk(self, verb: str) -> bytes | None:
+        """The file's bytes as on disk now (None, and said why, when it cannot be read)."""
+        if self.path is None:
+            return None
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            self._say(f"Could not {verb} {self.path}: {exc}", 8000)
+            return None
 
     def _load(self, text: str, fmt: FileFormat, path: Path | None, data: bytes | None) -> None:
         """Put new text in the editor: a fresh undo history, clean, the graph re-derived."""
@@ -210,7 +217,7 @@ class WindowFiles(QObject):
 
     def save_as(self, path: str | os.PathLike | None = None) -> bool:
         if self.read_only:
-            self._refuse_read_only()
+            self._say(READ_ONLY, 8000)
             return False
         path = path or self.ask_path("save")
         if not path:
@@ -224,12 +231,9 @@ class WindowFiles(QObject):
         self.refresh_recent_menu()
         return True
 
-    def _refuse_read_only(self) -> None:
-        self._say("This file is open read-only (it is not UTF-8 text); saving is disabled.", 8000)
-
     def _write(self, path: Path) -> bool:
         if self.read_only:
-            self._refuse_read_only()
+            self._say(READ_ONLY, 8000)
             return False
         self.window.controller.sync_now()
         data = encode_text(self.window.current_text(), self.file_format)
@@ -291,12 +295,8 @@ class WindowFiles(QObject):
         return self.reload_from_disk(because="Reverted to the saved {name} (Undo brings your changes back).")
 
     def reload_from_disk(self, because: str = "Reloaded {name}: it changed on disk.") -> bool:
-        if self.path is None:
-            return False
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            self._say(f"Could not reload {self.path}: {exc}", 8000)
+        data = self._read_disk("reload")
+        if data is None:
             return False
         text, fmt = decode_file(data)
         self.file_format = fmt
