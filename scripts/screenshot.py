@@ -1,5 +1,6 @@
 """Make docs/screenshot-build.png (the window after two builds of a five-stage project) and
-docs/screenshot-present.png (View > Present on its closing step).
+docs/screenshot-present.png (View > Present on its closing step) and
+docs/screenshot-compare.png (a gallery pair compared side by side, both built).
 
 The first build is pinned as the baseline; then the text is edited (the app grows) and
 built again, so the boxes show size and time changes and the History chart has two points. Needs the engine and the offline busybox image
@@ -93,6 +94,23 @@ def main() -> int:
         present.screen.grab().save(str(out))
         print(f"wrote {out}")
         present.end()
+        from studio.ui.teach.compare_view import compare_files  # the gallery's offline pair, side by side
+        from studio.ui.teach.pair_gallery import load_catalogue
+
+        pair = next(e for e in load_catalogue()[0] if e.is_pair and e.builds_offline)
+        chosen = [(pair.files[kind], pair.context) for kind in ("multi", "single")]
+        compare = compare_files(window, chosen, [f"{pair.title}: multi-stage", f"{pair.title}: single-stage"],
+                                {"io.github.stagestudio.screenshot": "1"})
+        compare.resize(1400, 700)
+        compare.build_both()
+        wait(app, lambda: not compare.building())
+        for _ in range(20):
+            app.processEvents()
+            time.sleep(0.02)
+        out = ROOT / "docs" / "screenshot-compare.png"
+        compare.grab().save(str(out))
+        print(f"wrote {out}")
+        compare.close()
         window.close()
     import docker
 

@@ -346,7 +346,7 @@ class WindowFiles(QObject):
     # -- other files ----------------------------------------------------------------------
     def new_from_example(self, path: str | Path | None = None) -> bool:
         """New untitled document starting from an example (the gallery picks one)."""
-        if path is None:  # the teaching gallery (gallery.json: pairs side by side, "Open Both")
+        if path is None:  # the teaching gallery (gallery.json: pairs, "Compare Side by Side")
             from studio.ui.teach.pair_gallery import open_from_gallery
             return open_from_gallery(self.window)
         return self.new_file(Path(path).read_text(encoding="utf-8"))

@@ -1,10 +1,12 @@
 """New from Example reads gallery.json: titles, descriptions, the single/multi pair side by
-side, the "builds offline" badge, and Open Both puts the pair in two windows."""
+side, the "builds offline" badge, and Compare Side by Side shows the pair in one compare view."""
 from __future__ import annotations
 
 import json
 
 from studio.paths import EXAMPLES
+from studio.core import parse
+from studio.core.units import human_size
 from studio.ui.teach.pair_gallery import PairGallery, load_catalogue, open_chosen
 
 
@@ -50,27 +52,37 @@ def test_the_gallery_shows_the_pair_side_by_side_with_the_offline_badge(qtbot):
     assert not gallery.previews["single"].isVisibleTo(gallery) and not gallery.both_button.isVisibleTo(gallery)
 
 
-def test_open_both_puts_the_pair_in_two_windows_with_the_examples_context(open_window, qtbot):
+def test_compare_side_by_side_builds_both_and_states_the_difference(open_window, qtbot, docker_client):
+    """Issue 14: a real compare view replaces two stacked windows: two graphs, the final
+    sizes the engine measured, and the difference, in one window."""
+    from testimages import TEST_LABEL
+
     window, _ = open_window("FROM scratch\n")
     gallery = PairGallery(window)
     qtbot.addWidget(gallery)
-    entries = catalogue()
-    row = next(i for i, e in enumerate(entries) if e.get("context"))
-    entry = entries[row]
+    examples, _ = load_catalogue()
+    row = next(i for i, e in enumerate(examples) if e.is_pair and e.builds_offline)
+    entry = examples[row]
     gallery.listing.setCurrentRow(row)
     gallery.both_button.click()
     chosen = gallery.chosen()
-    assert [p.name for p, _ in chosen] == [entry["files"]["multi"], entry["files"]["single"]]
     assert open_chosen(window, chosen)
+    view = window.teach.compare
     try:
-        assert window.current_text() == (EXAMPLES / entry["files"]["multi"]).read_text()
+        assert window.current_text() == entry.files["multi"].read_text()
         assert window.path is None  # a new untitled document, the example stays untouched
-        (other,) = window.teach.compare_windows
-        assert other.isVisible()
-        assert other.current_text() == (EXAMPLES / entry["files"]["single"]).read_text()
-        context = str(EXAMPLES / entry["context"])
-        assert window.build.controller.context_dir() == context == other.build.controller.context_dir()
+        assert view.isVisible() and len(view.graphs) == 2
+        assert [len(g.stage_nodes()) for g in view.graphs] == [
+            len(parse(entry.files[kind].read_text()).stages) for kind in ("multi", "single")]
+        assert "Build both" in view.difference.text()
+        view.labels = {TEST_LABEL: "1"}
+        view.build_both()
+        qtbot.waitUntil(lambda: not view.building(), timeout=240_000)
+        multi, single = view.sides
+        assert multi.size is not None and single.size is not None, (multi.error, single.error)
+        assert view.size_labels[0].text() == f"Final image: {human_size(multi.size)}"
+        small, big = sorted((multi, single), key=lambda s: s.size)
+        assert human_size(big.size - small.size) in view.difference.text()
+        assert view.difference.text().startswith(f"{small.title} is ")
     finally:
-        for other in list(window.teach.compare_windows):
-            other.close()
-    qtbot.waitUntil(lambda: not window.teach.compare_windows)
+        view.close()

@@ -56,6 +56,7 @@ class GraphView(QGraphicsView):
         self._quiet = 0
         self._fit_pending = False
         self.auto_fit = True  # Fit again after a resize, until the user zooms by hand
+        self.keep_readable = True  # False: Fit shows the whole graph however small (an overview)
         self.overlays = GraphOverlays(self)
         self.minimap, self.zoom_bar = self.overlays.minimap, self.overlays.zoom_bar
         self._overlay_timer = QTimer(self, singleShot=True, interval=40)
@@ -233,11 +234,11 @@ class GraphView(QGraphicsView):
     def reset_zoom(self) -> None:
         self.set_zoom(1.0)
 
-    def fit_to_view(self, readable: bool = True) -> None:
+    def fit_to_view(self, readable: bool | None = None) -> None:
         """Fill the view with the graph, up to 200 %, never below readable text: a graph
         too big for that shows fewer rows per box, then scrolls (the minimap shows where).
         Until the user zooms by hand, the view fits again whenever it is resized.
-        ``readable=False``: the whole graph, however small (an overview)."""
+        ``readable=False`` (default: ``keep_readable``): the whole graph, however small."""
         self._fit_pending = False
         self.auto_fit = True
         if self._scene.nodes_rect().isEmpty():
@@ -248,7 +249,8 @@ class GraphView(QGraphicsView):
             view = self.viewport().rect()
             return min(view.width() / max(1.0, rect.width()), view.height() / max(1.0, rect.height())), rect
 
-        readable = readable_zoom(self._scene.theme) if readable else MIN_ZOOM
+        keep = self.keep_readable if readable is None else readable
+        readable = readable_zoom(self._scene.theme) if keep else MIN_ZOOM
         scene = self._scene
         zoom, rect = fitting()
         if scene.row_limit != T.MAX_ROWS and zoom >= readable:  # room enough: try every row again

@@ -37,7 +37,7 @@ class TeachUI(QObject):
         self.lint = LintActions(window)
         self.large_fonts = LargeFonts(window, self.explain, self.walkthrough.panel)
         self.presentation = Presentation(window, self.explain)
-        self.compare_windows: list = []  # the second windows "Open Both" made (see pair_gallery)
+        self.compare = None  # the side-by-side compare view of a gallery pair (see pair_gallery)
         self._menus()
 
     def _action(self, name: str, text: str, shortcut: str, slot, tip: str = "") -> QAction:

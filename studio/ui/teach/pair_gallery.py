@@ -1,8 +1,8 @@
 """New from Example, the teaching gallery: the examples of ``gallery.json`` with their
 titles and descriptions, the single-stage and multi-stage versions side by side, and a
-badge on those that build here with no registry. "Open Both" puts the multi-stage version
-in this window and the single-stage one in a second window, so a class can build both
-and compare the final sizes.
+badge on those that build here with no registry. "Compare Side by Side" puts the
+multi-stage version in this window and both in one compare view (two graphs, their final
+sizes once built, the difference), so a class sees what multi-stage saves.
 
 Examples missing from the catalogue (or all of them, if it cannot be read) still appear,
 as single files, so a broken catalogue never hides the bundled Dockerfiles.
@@ -132,8 +132,8 @@ class PairGallery(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.open_button = self.buttons.addButton("Open", QDialogButtonBox.ButtonRole.AcceptRole)
         self.single_button = self.buttons.addButton("Open Single-stage", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.both_button = self.buttons.addButton("Open Both to Compare", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.both_button.setToolTip("Multi-stage here, single-stage in a second window: build both and compare sizes")
+        self.both_button = self.buttons.addButton("Compare Side by Side", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.both_button.setToolTip("Both graphs in one compare view: build both and see what multi-stage saves")
         self.buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(lambda: self._finish(["main"]))
         self.single_button.clicked.connect(lambda: self._finish(["single"]))
@@ -216,18 +216,14 @@ def open_from_gallery(window) -> bool:
 
 
 def open_chosen(window, chosen: list[tuple[Path, Path | None]]) -> bool:
-    """Open the first file in ``window``; the second file of a pair gets a window of its
-    own (kept in ``window.teach.compare_windows``), placed beside this one."""
+    """Open the first file in ``window``; a pair also opens side by side in one compare
+    view (``window.teach.compare``): two graphs, their sizes once built, the difference."""
     if not chosen or not open_example(window, *chosen[0]):
         return False
-    for path, context in chosen[1:]:
-        other = type(window)()
-        other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        keep = window.teach.compare_windows
-        keep.append(other)
-        other.destroyed.connect(lambda _obj=None, w=other, kept=keep: kept.remove(w) if w in kept else None)
-        other.resize(window.size())
-        other.move(window.pos().x() + 60, window.pos().y() + 60)
-        other.show()
-        open_example(other, path, context)
+    if len(chosen) > 1:
+        from studio.ui.teach.compare_view import compare_files
+
+        if window.teach.compare is not None:
+            window.teach.compare.close()
+        window.teach.compare = compare_files(window, chosen[:2], [Path(p).name for p, _ in chosen[:2]])
     return True

@@ -1,0 +1,132 @@
+"""The side-by-side compare view: two Dockerfiles (a gallery pair: multi-stage and
+single-stage) as two graphs in one window, each with the final image size the engine
+measured, and the difference between them. "Build Both" builds the two texts one after
+the other (each against its own context), as they are, in the background."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from studio.core import parse
+from studio.core.units import human_size
+from studio.engine.builder import Build, BuildRequest
+from studio.ui.buildpanel.worker import BuildRunner
+from studio.ui.graph.view import GraphView
+
+
+@dataclass
+class Side:
+    title: str
+    text: str
+    context: str
+    size: int | None = None
+    error: str = ""
+
+
+def difference_text(left: Side, right: Side) -> str:
+    """What the comparison says once both sizes are known."""
+    if left.size is None or right.size is None:
+        failed = [s.title for s in (left, right) if s.error]
+        return (f"Could not build {' and '.join(failed)}." if failed else
+                "Build both to compare the final image sizes the engine measures.")
+    small, big = sorted((left, right), key=lambda s: s.size)
+    if small.size == big.size:
+        return "Both final images are the same size."
+    ratio = big.size / small.size if small.size else float("inf")
+    times = f" ({ratio:.1f}× as large)" if small.size else ""
+    return f"{small.title} is {human_size(big.size - small.size)} smaller than {big.title}{times}."
+
+
+class CompareView(QWidget):
+    """Two graphs side by side with their sizes and the difference (one window)."""
+
+    def __init__(self, sides: list[Side], parent: QWidget | None = None, labels: dict | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("compareView")
+        self.setWindowTitle(f"Compare: {sides[0].title} · {sides[1].title}")
+        self.sides = sides
+        self.labels = dict(labels or {})
+        self.graphs: list[GraphView] = []
+        self.size_labels: list[QLabel] = []
+        grid = QGridLayout()
+        for column, side in enumerate(sides):
+            title = QLabel(side.title, self)
+            font = QFont(title.font())
+            font.setPointSizeF(font.pointSizeF() * 1.4)
+            font.setBold(True)
+            title.setFont(font)
+            graph = GraphView(self)
+            graph.keep_readable = False  # two graphs side by side: each seen whole
+            graph.set_graph(parse(side.text).graph())
+            size = QLabel("Final image: not built yet", self)
+            size.setObjectName(f"compareSize{column}")
+            grid.addWidget(title, 0, column)
+            grid.addWidget(graph, 1, column)
+            grid.addWidget(size, 2, column)
+            self.graphs.append(graph)
+            self.size_labels.append(size)
+        grid.setRowStretch(1, 1)
+        self.difference = QLabel(difference_text(*sides), self)
+        self.difference.setObjectName("compareDifference")
+        self.difference.setFont(self.size_labels[0].font())
+        self.build_button = QPushButton("Build Both", self)
+        self.build_button.clicked.connect(self.build_both)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.difference, 1)
+        bottom.addWidget(self.build_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid, 1)
+        layout.addLayout(bottom)
+        self.runner = BuildRunner(self)
+        self.runner.sig_done.connect(self._on_done)
+        self._queue: list[int] = []
+        self.resize(1400, 760)
+
+    def build_both(self) -> None:
+        if self.runner.running():
+            return
+        self._queue = [0, 1]
+        self.build_button.setEnabled(False)
+        self._next()
+
+    def building(self) -> bool:
+        return bool(self._queue) or self.runner.running()
+
+    def _next(self) -> None:
+        if not self._queue:
+            self.build_button.setEnabled(True)
+            self.difference.setText(difference_text(*self.sides))
+            return
+        side = self.sides[self._queue[0]]
+        self.size_labels[self._queue[0]].setText("Final image: building…")
+        request = BuildRequest(dockerfile_text=side.text, context_dir=side.context, labels=self.labels, sizes=True)
+        self.runner.start(Build(request))
+
+    def _on_done(self, build) -> None:
+        index = self._queue.pop(0)
+        side, result = self.sides[index], build.result if build is not None else None
+        if result is not None and result.ok:
+            side.size, side.error = result.final.get("size"), ""
+            self.size_labels[index].setText(f"Final image: {human_size(side.size)}")
+        else:
+            side.size, side.error = None, result.error.message if result is not None and result.error else "failed"
+            self.size_labels[index].setText(f"Build failed: {side.error[:160]}")
+        self._next()
+
+
+def compare_files(parent: QWidget, chosen: list[tuple[Path, Path | None]], titles: list[str],
+                  labels: dict | None = None) -> CompareView:
+    """A compare view of the two chosen files (each with its context folder, or an empty one)."""
+    import tempfile
+
+    sides = []
+    for (path, context), title in zip(chosen, titles):
+        folder = str(context) if context is not None else tempfile.mkdtemp(prefix="stage-studio-compare-")
+        sides.append(Side(title, Path(path).read_text(encoding="utf-8"), folder))
+    view = CompareView(sides, parent, labels)
+    view.show()
+    return view
