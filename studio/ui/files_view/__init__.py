@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from studio.core.units import human_size
 from studio.ui.files_view.panel import FilesPanel
@@ -33,6 +33,10 @@ class FilesUI(QObject):
         self._reading: object | None = None
         self._pending_line = False
         self.sig_explored.connect(self._explored)
+        self._answers: list = []  # (result, problem) left by the reading thread
+        self._answer_timer = QTimer(self)
+        self._answer_timer.setInterval(100)
+        self._answer_timer.timeout.connect(self._deliver)
         self.sig_status.connect(lambda text: self.panel.summary.setText(text))
         controller = window.build.controller
         controller.sig_finished.connect(self._build_finished)
@@ -71,9 +75,17 @@ class FilesUI(QObject):
                     client.close()
             except Exception as exc:  # noqa: BLE001 - shown in the panel, the build stays as it is
                 problems.append(str(exc))
-            self.sig_explored.emit(result, "; ".join(problems) or None)
+            # Never a signal from this thread: a window closed meanwhile would be sent to after
+            # its deletion. The GUI thread's timer picks the answer up.
+            self._answers.append((result, "; ".join(problems) or None))
 
         threading.Thread(target=work, name="files-explore", daemon=True).start()
+        self._answer_timer.start()
+
+    def _deliver(self) -> None:
+        while self._answers:
+            self._answer_timer.stop()
+            self.sig_explored.emit(*self._answers.pop(0))
 
     def _explored(self, result, problem) -> None:
         self._reading = None
