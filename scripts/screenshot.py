@@ -48,6 +48,48 @@ def wait(app, condition, seconds: float = 180) -> None:
         time.sleep(0.02)
 
 
+def remove_images() -> None:
+    """The images the screenshot builds made (labelled so), removed again."""
+    import docker
+
+    client = docker.from_env()
+    for image in client.api.images(filters={"label": "io.github.stagestudio.screenshot=1"}):
+        client.api.remove_image(image["Id"], force=True)
+
+
+def shoot(app, widget, name: str, ticks: int = 20) -> None:
+    """Let ``widget`` settle (layout, fits, the charts' labels), then write docs/NAME."""
+    for _ in range(ticks):
+        app.processEvents()
+        time.sleep(0.02)
+    out = ROOT / "docs" / name
+    widget.grab().save(str(out))
+    print(f"wrote {out}")
+
+
+def present_and_compare(app, window) -> None:
+    """View > Present on its closing step, and the gallery's offline pair compared."""
+    from studio.ui.teach.compare_view import compare_files
+    from studio.ui.teach.pair_gallery import load_catalogue
+
+    present = window.teach.presentation
+    present.start()
+    present.screen.showNormal()  # (offscreen, "full screen" is the 800x800 fake screen)
+    present.screen.resize(1600, 900)
+    present.go(present.steps() - 1)
+    shoot(app, present.screen, "screenshot-present.png")
+    present.end()
+    pair = next(e for e in load_catalogue()[0] if e.is_pair and e.builds_offline)
+    chosen = [(pair.files[kind], pair.context) for kind in ("multi", "single")]
+    compare = compare_files(window, chosen, [f"{pair.title}: multi-stage", f"{pair.title}: single-stage"],
+                            {"io.github.stagestudio.screenshot": "1"})
+    compare.resize(1400, 700)
+    compare.build_both()
+    wait(app, lambda: not compare.building())
+    shoot(app, compare, "screenshot-compare.png")
+    compare.close()
+
+
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -76,47 +118,10 @@ def main() -> int:
                 # an edit, as a user would make one: the app grows, the build stage reruns
                 editor = window.editor
                 editor.setPlainText(editor.toPlainText().replace("count=900", "count=1000"))
-        for _ in range(50):
-            app.processEvents()
-            time.sleep(0.02)
-        out = ROOT / "docs" / "screenshot-build.png"
-        window.grab().save(str(out))
-        print(f"wrote {out}")
-        present = window.teach.presentation  # View > Present, on its closing step
-        present.start()
-        present.screen.showNormal()  # (offscreen, "full screen" is the 800x800 fake screen)
-        present.screen.resize(1600, 900)
-        present.go(present.steps() - 1)
-        for _ in range(20):
-            app.processEvents()
-            time.sleep(0.02)
-        out = ROOT / "docs" / "screenshot-present.png"
-        present.screen.grab().save(str(out))
-        print(f"wrote {out}")
-        present.end()
-        from studio.ui.teach.compare_view import compare_files  # the gallery's offline pair, side by side
-        from studio.ui.teach.pair_gallery import load_catalogue
-
-        pair = next(e for e in load_catalogue()[0] if e.is_pair and e.builds_offline)
-        chosen = [(pair.files[kind], pair.context) for kind in ("multi", "single")]
-        compare = compare_files(window, chosen, [f"{pair.title}: multi-stage", f"{pair.title}: single-stage"],
-                                {"io.github.stagestudio.screenshot": "1"})
-        compare.resize(1400, 700)
-        compare.build_both()
-        wait(app, lambda: not compare.building())
-        for _ in range(20):
-            app.processEvents()
-            time.sleep(0.02)
-        out = ROOT / "docs" / "screenshot-compare.png"
-        compare.grab().save(str(out))
-        print(f"wrote {out}")
-        compare.close()
+        shoot(app, window, "screenshot-build.png", ticks=50)
+        present_and_compare(app, window)
         window.close()
-    import docker
-
-    client = docker.from_env()
-    for image in client.api.images(filters={"label": "io.github.stagestudio.screenshot=1"}):
-        client.api.remove_image(image["Id"], force=True)
+    remove_images()
     return 0
 
 

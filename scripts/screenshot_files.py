@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from screenshot import wait  # noqa: E402 - scripts/ is this script's own folder
+from screenshot import remove_images, wait  # noqa: E402 - scripts/ is this script's own folder
 
 DOCKERFILE = """\
 # An app, its assets and a runtime (busybox stands in for the toolchains)
@@ -81,11 +81,7 @@ def main() -> int:
         window.grab().save(str(out))
         print(f"wrote {out}")
         window.close()
-    import docker
-
-    client = docker.from_env()
-    for image in client.api.images(filters={"label": "io.github.stagestudio.screenshot=1"}):
-        client.api.remove_image(image["Id"], force=True)
+    remove_images()
     return 0
 
 
