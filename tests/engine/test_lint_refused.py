@@ -34,6 +34,7 @@ REFUSED = {
     "healthcheck-duration": (f"FROM {B}\nHEALTHCHECK --interval=x CMD y\n", 2, "invalid duration \"x\""),
     "healthcheck-no-command": (f"FROM {B}\nHEALTHCHECK CMD\n", 2, "Missing command after HEALTHCHECK CMD"),
     "onbuild-from": (f"FROM {B}\nONBUILD FROM x\n", 2, "FROM isn't allowed as an ONBUILD trigger"),
+    "onbuild-env-without-value": (f"FROM {B}\nONBUILD ENV VERSION\n", 2, "ENV must have two arguments"),
     "onbuild-onbuild": (f"FROM {B}\nONBUILD ONBUILD RUN x\n", 2, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"),
     "unknown-flag": (f"FROM {B}\nCOPY --foo=1 a b\n", 2, "unknown flag: foo"),
     "flag-on-cmd": (f"FROM {B}\nCMD --foo\n", 2, "unknown flag: foo"),
@@ -66,7 +67,8 @@ BUILT = {
     "one-word-instructions": f"FROM {B}\nWORKDIR a b\nMAINTAINER a b\nRUN\nCMD\nENTRYPOINT\nUSER a b\n",
     "ports-and-signals": f"FROM {B}\nEXPOSE 80 53/udp 80:90 8000-8010/tcp\nSTOPSIGNAL 9\n"
                          "STOPSIGNAL SIGTERM\n",
-    "onbuild-copy-from": f"FROM {B}\nONBUILD COPY --from=x /a /b\n",
+    "onbuild-copy-from": f"FROM {B}\nONBUILD COPY --from=x /a /b\nONBUILD COPY x\n"
+                         "ONBUILD COPY --foo=1 a b\nONBUILD ENV\n",
     "later-stage": f"FROM {B} AS a\nCOPY --from=b /x /x\nFROM {B} AS b\nRUN echo > /x\n",
     "chmod-and-empty-chown": f"FROM {B}\nCOPY --chmod=755 a.txt /a\nCOPY --chown= a.txt /b\n",
     "bind-at-workdir": f"FROM {B}\nWORKDIR /w\nRUN --mount=type=bind ls /w/a.txt\n",

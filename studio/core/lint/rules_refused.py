@@ -208,6 +208,13 @@ def instruction_arguments(ctx: LintContext):
         if ins.keyword == "FROM":
             continue  # the parser's invalid-from / invalid-stage-name say it
         problem = argument_problem(ctx, ins)
+        inner = ins.onbuild
+        if not problem and inner is not None and inner.keyword in ("ENV", "LABEL"):
+            # BuildKit's parser reads ONBUILD's ENV/LABEL words now; the rest waits for
+            # the build that uses the image.
+            problem = _key_value_problem(ctx, inner.keyword, inner.args)
+            if problem and not ("two arguments" in problem or problem.startswith("Syntax")):
+                problem = None
         if problem:
             yield ctx.at(ins, _cap(problem))
 
