@@ -302,7 +302,8 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -
             if mount.problems:
                 diags.append(diag.make("malformed-mount", _sentence("; ".join(mount.problems)), ins, start=flag.start, end=flag.end))
             if mount_type in SESSION_MOUNT_TYPES:
-                diags.append(diag.make("session-mount", f"--mount=type={mount_type} needs a client session, plain Engine API builds will fail.", ins, start=flag.start, end=flag.end))
+                diags.append(diag.make("session-mount", _session_mount_message(mount_type, options), ins,
+                                       start=flag.start, end=flag.end))
             ref = expand(options.get("from") or "", values)
             if ref:
                 source = _resolve_ref(ref, st, stages, by_name, ins, flag, diags)
@@ -378,3 +379,15 @@ def _reachable(deps: list[list[int]], target: int | None) -> list[int]:
                 seen.add(d)
                 todo.append(d)
     return sorted(seen)
+
+
+def _session_mount_message(mount_type: str, options: dict[str, str]) -> str:
+    """What a secret or SSH mount needs from whoever builds (the build's session serves it)."""
+    if mount_type == "ssh":
+        ident = options.get("id") or "default"
+        flag = "--ssh default" if ident == "default" else f"--ssh {ident}=SOCKET"
+        return f"--mount=type=ssh uses the SSH agent '{ident}': build with {flag} (or Build > Secrets and SSH)."
+    target = options.get("target") or options.get("dst") or options.get("destination") or ""
+    ident = options.get("id") or target.rstrip("/").rsplit("/", 1)[-1] or "?"
+    return (f"--mount=type=secret reads the secret '{ident}': build with --secret id={ident},src=FILE "
+            "(or Build > Secrets and SSH); without it the file is absent.")

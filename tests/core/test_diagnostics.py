@@ -68,7 +68,7 @@ def test_unknown_target_is_reported_for_that_graph_only():
 def test_session_mount_is_not_an_error_and_says_why():
     d = parse("FROM a\nRUN --mount=type=secret,id=npm npm ci\n").diagnostics[0]
     assert d.severity == "info"
-    assert "needs a client session, plain Engine API builds will fail" in d.message
+    assert "build with --secret id=npm,src=FILE" in d.message
 
 
 def test_clean_files_have_no_diagnostics():

@@ -107,9 +107,10 @@ def secrets_used_in_arg_or_env(ctx: LintContext):
       `docker build --secret id=npm_token,env=NPM_TOKEN .` (or read the file
       `/run/secrets/<id>`). In a builder stage that the final image does not build on,
       the value stays out of the shipped image but still sits in that stage's layers and
-      in the build cache, so the finding is only informational there. Note that a secret
-      mount needs a client session: the plain Engine API (and so a build from this app)
-      cannot supply one.""",
+      in the build cache, so the finding is only informational there. Stage Studio
+      builds serve secrets through a BuildKit session, as the docker CLI does:
+      `stage-studio build --secret id=npm_token,env=NPM_TOKEN`, or Build > Secrets and
+      SSH in the window.""",
       before="FROM node:20-slim\nARG NPM_TOKEN\nRUN NPM_TOKEN=$NPM_TOKEN npm ci",
       after="FROM node:20-slim\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci")
 def secret_via_build_arg(ctx: LintContext):
