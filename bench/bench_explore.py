@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BB = "stage-studio-test/busybox:latest"
-LABEL = "io.github.stagestudio.bench"
+LABEL = "io.github.stagestudio.bench.explore"  # its own: other benches remove theirs
 BIN = Path(sys.executable).parent
 
 DOCKERFILE = f"""\

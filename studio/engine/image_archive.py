@@ -19,6 +19,9 @@ from studio.core.layer_files import Entry
 from studio.engine.tar_stream import ChunkSource, TarError, entries
 
 _BUF = 1 << 20
+# The SDK's chunk size sets how urllib3 reads the engine's chunked answer: 1 MiB chunks took
+# 36 s for a 1 GB image here, 64 KiB 20 s (as `docker save`), 32 KiB 16.5 s.
+_CHUNK = 32 << 10
 
 _JSON_LIMIT = 64 << 20  # a config or manifest larger than this is not one
 
@@ -172,5 +175,6 @@ def _assemble(layers: dict, links: dict, small: dict) -> ImageArchive:
 
 
 def save_stream(api, image: str) -> ChunkSource:
-    """The engine's save stream of ``image`` (``GET /images/{name}/get``), chunk by chunk."""
-    return ChunkSource(api.get_image(image, chunk_size=_BUF))
+    """The engine's save stream of ``image`` (``GET /images/{name}/get``), chunk by chunk.
+    (Reading it on a thread of its own was measured too: slower, the GIL is shared.)"""
+    return ChunkSource(api.get_image(image, chunk_size=_CHUNK))

@@ -158,7 +158,10 @@ class FileTreeModel(QAbstractItemModel):
         if not index.isValid():
             return None
         node: Node = index.internalPointer()
-        return row_data(node.row, index.column(), role, node.size, node.name, _path_of(node))
+        if role == Qt.ItemDataRole.DisplayRole:  # the common case, without the path walk
+            return _cell(node.row, index.column(), node.size, node.name)
+        path = _path_of(node) if role in (Qt.ItemDataRole.ToolTipRole, PATH_ROLE) else ""
+        return row_data(node.row, index.column(), role, node.size, node.name, path)
 
     def path_index(self, path: str) -> QModelIndex:
         """The index of ``path`` (``/a/b``), or an invalid one."""
