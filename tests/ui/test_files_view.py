@@ -168,3 +168,22 @@ def test_window_reads_a_builds_files_labels_the_edge_and_lists_the_fact(qtbot, o
     with qtbot.waitSignal(panel.sig_line_activated):
         panel.tree.clicked.emit(panel.tree.model().path_index("/tmp/huge.bin"))
     assert window.editor.textCursor().blockNumber() + 1 == 5
+
+
+def test_squarify_fills_the_rectangle_and_a_crowded_folder_is_capped(qtbot):
+    from PySide6.QtCore import QRectF
+
+    from studio.ui.files_view.tree_model import Row, build_tree
+    from studio.ui.files_view.treemap import MAX_PARTS, TreemapWidget, squarify
+
+    rects = squarify([50.0, 30.0, 10.0, 5.0, 5.0], QRectF(0, 0, 200, 100))
+    assert sum(r.width() * r.height() for r in rects) == pytest.approx(200 * 100)
+    assert all(0.2 < r.width() / r.height() < 5 for r in rects[:2])
+    widget = TreemapWidget()
+    qtbot.addWidget(widget)
+    widget.resize(400, 300)
+    widget.show()
+    widget.set_tree(build_tree([Row(f"/d/f{i}", 100 + i, 0, 1, "a") for i in range(600)]), ["a"])
+    widget.grab()  # paints
+    inside = [p for _, p in widget.parts() if p.startswith("/d/")]
+    assert len(inside) == MAX_PARTS and "/d/f599" in inside  # the largest are drawn, the rest share one part

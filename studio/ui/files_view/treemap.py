@@ -11,11 +11,12 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from studio.core.units import human_size
-from studio.ui.files_view.tree_model import Node
+from studio.ui.files_view.tree_model import Node, Row
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac"]
 MIN_SIDE = 6.0  # smaller parts are not split further (they would be noise)
+MAX_PARTS = 80  # parts per directory; a folder of 600 files would be 600 slivers
 
 
 def stage_colour(stage: str, order: list[str]) -> QColor:
@@ -36,14 +37,17 @@ def squarify(sizes: list[float], rect: QRectF) -> list[QRectF]:
     i = 0
     while i < len(areas):
         side = min(w, h)
-        row = [areas[i]]
+        total_row, low, high = areas[i], areas[i], areas[i]
         j = i + 1
-        while j < len(areas) and _worst(row + [areas[j]], side) <= _worst(row, side):
-            row.append(areas[j])
+        while j < len(areas):  # grow the row while its worst aspect ratio improves
+            a = areas[j]
+            if _worst(total_row + a, min(low, a), max(high, a), side) > _worst(total_row, low, high, side):
+                break
+            total_row, low, high = total_row + a, min(low, a), max(high, a)
             j += 1
-        thickness = sum(row) / side if side else 0
+        thickness = total_row / side if side else 0
         offset = 0.0
-        for a in row:
+        for a in areas[i:j]:
             length = a / thickness if thickness else 0
             if w >= h:  # a column on the left
                 out.append(QRectF(x, y + offset, thickness, length))
@@ -58,11 +62,11 @@ def squarify(sizes: list[float], rect: QRectF) -> list[QRectF]:
     return out
 
 
-def _worst(row: list[float], side: float) -> float:
-    s = sum(row)
-    if not s or not side:
+def _worst(total: float, low: float, high: float, side: float) -> float:
+    """The worst aspect ratio of a row of areas with this sum, smallest and largest."""
+    if total <= 0 or side <= 0 or low <= 0:
         return float("inf")
-    return max(max(side * side * r / (s * s), (s * s) / (side * side * r)) for r in row if r > 0) if any(row) else 0
+    return max(side * side * high / (total * total), (total * total) / (side * side * low))
 
 
 def dominant_stage(node: Node) -> str:
@@ -127,7 +131,13 @@ class TreemapWidget(QWidget):
         self._picture = pixmap
 
     def _draw(self, painter: QPainter, node: Node, rect: QRectF, path: str, depth: int) -> None:
-        kids = [c for c in node.children if c.size > 0]
+        kids = sorted((c for c in node.children if c.size > 0), key=lambda c: -c.size)
+        if len(kids) > MAX_PARTS:  # the rest could not be seen apart; they share the last part
+            rest = kids[MAX_PARTS - 1:]
+            other = Node(f"{len(rest)} more", node)
+            other.size = sum(c.size for c in rest)
+            other.row = Row("", other.size, None, None, dominant_stage(rest[0]))  # coloured like the largest
+            kids = kids[:MAX_PARTS - 1] + [other]
         rects = squarify([float(c.size) for c in kids], rect)
         for child, r in zip(kids, rects):
             if r.width() < 1 or r.height() < 1:
