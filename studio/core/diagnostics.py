@@ -26,6 +26,8 @@ CODES: dict[str, Severity] = {
     "session-mount": "info",
     "unknown-target": "error",
     "empty-from-variable": "error",
+    "from-expansion-error": "error",
+    "arg-expansion-error": "error",
     "line-too-long": "error",
 }
 

@@ -161,12 +161,14 @@ class Document:
                          None, line=line + self.text.count("\n", start, at), start=at, end=stop)
 
     # -- meaning ----------------------------------------------------------------------
-    def graph(self, target: int | str | None = None, build_args: dict[str, str] | None = None) -> StageGraph:
-        """The stage graph for a target (default: the last stage) and build args."""
-        if target is None and not build_args:
+    def graph(self, target: int | str | None = None, build_args: dict[str, str] | None = None,
+              platform: str | None = None) -> StageGraph:
+        """The stage graph for a target (default: the last stage), build args and the
+        build's ``--platform`` (default: the local one; it sets $TARGETPLATFORM...)."""
+        if target is None and not build_args and not platform:
             return self._default_graph
         try:
-            key = (target, tuple(sorted((build_args or {}).items())))
+            key = (target, tuple(sorted((build_args or {}).items())), platform)
             hash(key)
         except TypeError:  # odd arguments: no caching, same answer
             key = None
@@ -174,7 +176,7 @@ class Document:
         found = graphs.get(key) if key is not None else None
         if found is None:
             found = self._trimmed(build_graph(self.instructions, self.syntax_diagnostics, target, build_args,
-                                              self.escape, self.text, self._cache))
+                                              self.escape, self.text, self._cache, platform))
             if key is not None:
                 graphs[key] = found
         return found
@@ -229,15 +231,15 @@ class Document:
     @cached_property
     def meta_args(self) -> dict[str, str | None]:
         """ARGs declared before the first FROM, with their defaults (quotes removed)."""
-        from studio.core.args import dequote, parse_arg_declarations
+        from studio.core.shell import arg_declarations, dequote
 
         out: dict[str, str | None] = {}
         for ins in self.instructions:
             if ins.keyword == "FROM":
                 break
             if ins.keyword == "ARG":
-                for name, value in parse_arg_declarations(ins.args):
-                    out[name] = None if value is None else dequote(value)
+                for name, value in arg_declarations(ins.args, self.escape):
+                    out[name] = None if value is None else dequote(value, self.escape)
         return out
 
     # -- lookups ----------------------------------------------------------------------

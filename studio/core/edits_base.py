@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from studio.core.model import Stage, TextEdit
-from studio.core.words import SpanWord, span_words
+from studio.core.shell import SpanWord, span_words
 
 if TYPE_CHECKING:  # the Document class lives in the parser module
     from studio.core.document import Document

@@ -19,7 +19,7 @@ from studio.core.edits_base import (
     stage_ref_label,
 )
 from studio.core.model import Edge, Flag, Instruction, Stage, TextEdit
-from studio.core.words import continuation_end
+from studio.core.shell import continuation_end
 
 if TYPE_CHECKING:
     from studio.core.document import Document

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 
-from studio.core.words import unquote
+from studio.core.shell import unquote
 
 _SPACE = re.compile(r"[ \t\n\v\f\r]*")
 _FLAG = re.compile(r"""--(?:[^ \t\n\v\f\r"'\\]|\\[\s\S]?|"(?:[^"\\]|\\[\s\S]?)*"?|'(?:[^'\\]|\\[\s\S]?)*'?)*""")

@@ -9,7 +9,7 @@ import json
 import re
 
 from studio.core.flags import extract_flags
-from studio.core.words import raw_words, unquote
+from studio.core.shell import raw_words, unquote
 
 # Go's unicode.IsSpace, which BuildKit uses to strip lines.
 GO_SPACE = ("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"

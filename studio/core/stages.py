@@ -12,16 +12,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from dockerfile_parse.util import WordSplitter
-
 from studio.core import diagnostics as diag
-from studio.core.args import expand, parse_arg_declarations, resolve_meta_args
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import KEYWORDS, needs_a_look
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
 from studio.core.depth_first import depth_first_edges
-from studio.core.words import raw_words, unquote
+from studio.core.shell import arg_declarations, expand, lex, resolve_meta_args, split_words
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*\Z")
 RESERVED_NAMES = ("scratch", "context")
@@ -41,13 +38,14 @@ class Kept(NamedTuple):
     refs: list[tuple[int, int]]  # per edge: its instruction's index in the stage, its flag's
 
 
-_QUOTES_OR_ESCAPES = re.compile(r"[\\'\"`]")
+_QUOTES_OR_ESCAPES = re.compile(r"[\\'\"`$]")
 
 
 def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagnostic],
                 target: int | str | None = None, build_args: dict[str, str] | None = None,
-                escape: str = "\\", text: str | None = None, cache: DetailCache | None = None) -> StageGraph:
-    """Compute the stage graph for one target and set of build args.
+                escape: str = "\\", text: str | None = None, cache: DetailCache | None = None,
+                platform: str | None = None) -> StageGraph:
+    """Compute the stage graph for one target, set of build args and ``--platform``.
 
     With the Document's ``text`` and ``cache``, which instructions of a stage need a look
     (RUN/COPY lines whose flags may name a source, unknown keywords) is remembered by the
@@ -55,12 +53,16 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     """
     diags = list(syntax_diagnostics)
     froms = [i for i, ins in enumerate(instructions) if ins.keyword == "FROM"]
-    declared = _before_first_from(instructions[:froms[0]] if froms else instructions, diags)
+    declared, where = _before_first_from(instructions[:froms[0]] if froms else instructions, diags, escape)
     if not froms:
         at = instructions[-1] if instructions else None
         diags.append(diag.make("no-from", "There is no FROM instruction, so there is nothing to build.", at,
                                line=at.end_line if at else 1))
-    values = resolve_meta_args(declared, build_args)
+    errors: list[tuple[str, str]] = []
+    values = resolve_meta_args(declared, build_args, platform, escape, errors)
+    for name, message in errors:
+        diags.append(diag.make("arg-expansion-error", f"BuildKit cannot expand the default of ARG {name}: {message}.",
+                               where.get(name)))
     groups = [instructions[f:g] for f, g in zip(froms, froms[1:] + [len(instructions)])]
     heads = [_from_words(group[0], text, cache) for group in groups]
     # What a stage's results depend on besides its own lines: every stage name (FROM and
@@ -81,7 +83,7 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
                 kept[index] = Kept(group[0], group[-1], len(group), context, *part, prev.key, prev.refs)
         if part is None:
             found: list[Diagnostic] = []
-            stages.append(_make_stage(index, group, heads[index], values, seen, found))
+            stages.append(_make_stage(index, group, heads[index], values, seen, found, escape))
             parts.append((None, None, found))
         else:
             stages.append(part[0])
@@ -161,18 +163,23 @@ def _moved(prev: Kept, group: list[Instruction]) -> tuple[Stage, list[Edge], lis
     return stage, edges, diags
 
 
-def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic]) -> list[tuple[str, str | None]]:
-    """The meta ARGs, and a diagnostic for anything else before the first FROM."""
+def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic],
+                       escape: str) -> tuple[list[tuple[str, str | None]], dict[str, Instruction]]:
+    """The meta ARGs and the ARG line of each, and a diagnostic for anything else before
+    the first FROM."""
     declared: list[tuple[str, str | None]] = []
+    where: dict[str, Instruction] = {}
     for ins in instructions:
         kw = ins.keyword
         if kw == "ARG":
-            declared.extend(parse_arg_declarations(ins.args))
+            for name, value in arg_declarations(ins.args, escape):
+                declared.append((name, value))
+                where[name] = ins
         elif kw in KEYWORDS:
             diags.append(diag.make("instruction-before-from", f"No build stage in current context: {kw} comes before the first FROM, where only ARG may be.", ins))
         else:
             _unknown_instruction(ins, diags)
-    return declared
+    return declared, where
 
 
 def _unknown_instruction(ins: Instruction, diags: list[Diagnostic]) -> None:
@@ -214,14 +221,18 @@ def _from_words(frm: Instruction, text: str | None, cache: DetailCache | None) -
 
 
 def _make_stage(index: int, group: list[Instruction], head: tuple[str, str | None, bool],
-                values: dict[str, str | None], seen: dict[str, int], diags: list[Diagnostic]) -> Stage:
+                values: dict[str, str | None], seen: dict[str, int], diags: list[Diagnostic],
+                escape: str = "\\") -> Stage:
     """The Stage for a FROM and its lines; ``seen``: names of the stages before it."""
     frm, rest = group[0], group[1:]
     base, name, well_formed = head
     if not well_formed:
         diags.append(diag.make("invalid-from", "FROM requires either one or three arguments: an image, optionally followed by 'AS name'.", frm))
-    resolved = expand(base, values) if base else ""
-    if base and not resolved:
+    lexed = lex(base, values, escape) if base and "$" in base else None
+    resolved = base if lexed is None else lexed.text
+    if lexed is not None and lexed.error:
+        diags.append(diag.make("from-expansion-error", f"BuildKit cannot expand {base!r}: {lexed.error}.", frm))
+    elif base and not resolved:
         diags.append(diag.make("empty-from-variable", f"Base name ({base}) should not be blank: declare the ARG with a default before the first FROM, or pass it as a build arg.", frm))
     kind, base_stage = "image", None
     if resolved.lower() == "scratch":
@@ -290,7 +301,7 @@ def _span(flag) -> dict[str, int]:
 def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -> None:
     if ins.keyword == "COPY":
         flag = ins.flag("from")
-        ref = expand(flag.value, values) if flag is not None and flag.value else ""
+        ref = expand(flag.value, values, escape) if flag is not None and flag.value else ""
         if ref:  # (a variable that expands to nothing names no source)
             source = _resolve_ref(ref, st, stages, by_name, ins, flag, diags)
             if source is not None:
@@ -304,7 +315,7 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -
             if mount_type in SESSION_MOUNT_TYPES:
                 diags.append(diag.make("session-mount", _session_mount_message(mount_type, options), ins,
                                        start=flag.start, end=flag.end))
-            ref = expand(options.get("from") or "", values)
+            ref = expand(options.get("from") or "", values, escape)
             if ref:
                 source = _resolve_ref(ref, st, stages, by_name, ins, flag, diags)
                 if source is not None:
@@ -313,23 +324,15 @@ def _instruction_edges(ins, st, stages, by_name, values, edges, diags, escape) -
 
 
 def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | None]:
-    """COPY's source paths and destination.
-
-    Words are split with dockerfile-parse's WordSplitter (quotes, backslash escapes);
-    with ``# escape=`` ` `` backslashes are plain path characters (Windows paths), so
-    only quotes and backtick escapes are removed.
-    """
+    """COPY's source paths and destination, split as BuildKit's lexer splits them
+    (quotes and the file's escape character removed; with ``# escape=`` ` `` backslashes
+    are plain path characters); variables are kept as written."""
     if ins.json_args is not None:
         words = list(ins.json_args)
     elif _QUOTES_OR_ESCAPES.search(ins.args) is None:
         words = ins.args.split()
-    elif escape == "`":
-        words = [unquote(w, "`") for w in raw_words(ins.args, "`")]
     else:
-        try:
-            words = list(WordSplitter(ins.args).split())
-        except Exception:
-            words = ins.args.split()
+        words = split_words(ins.args, escape)
     if len(words) < 2:
         return words, None
     return words[:-1], words[-1]

@@ -34,6 +34,9 @@ CASES: dict[str, tuple[str, str]] = {
                             "FROM alpine:3\nSHELL [\"/bin/sh\", \"-c\"]\nCMD my-app --serve\n"),
     "MaintainerDeprecated": ("FROM alpine:3\nMAINTAINER Ada <ada@example.com>\n",
                              "FROM alpine:3\nLABEL org.opencontainers.image.authors=ada\n"),
+    "substitution-needs-newer-engine": (
+        "ARG IMG=app-dev\nFROM ${IMG%-dev}\nENV A=${B-x}\n",
+        "# syntax=docker/dockerfile:1.7\nARG IMG=app-dev\nFROM ${IMG%-dev}\nRUN echo ${IMG%-dev}\n"),
     "UndefinedArgInFrom": ("ARG VERSION=3\nFROM alpine:${VERSON}\n",
                            "ARG VERSION=3\nFROM --platform=$BUILDPLATFORM alpine:${VERSION}\n"),
     "WorkdirRelativePath": ("FROM alpine:3\nWORKDIR app\n",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from studio.core import parse
-from studio.core.args import expand
+from studio.core.shell import platform_args
+from studio.core.shell import expand, lex
 
 VALUES = {"V": "1.22", "EMPTY": "", "UNSET": None, "IMG": "golang"}
 
@@ -21,10 +22,22 @@ VALUES = {"V": "1.22", "EMPTY": "", "UNSET": None, "IMG": "golang"}
     ("${EMPTY+set}", "set"), ("${UNSET+set}", ""),
     ("${UNSET:-${IMG}}", "golang"),
     ("'$V'", "$V"), ('"$V"', "1.22"), ("\\$V", "$V"),
-    ("plain", "plain"), ("a$", "a$"), ("${", "${"),
+    ("plain", "plain"), ("a$", "a$"),
+    ("${IMG#go}", "lang"), ("${IMG%ng}", "gola"), ("${IMG/o/0}", "g0lang"),
 ])
 def test_expand(word, expected):
     assert expand(word, VALUES) == expected
+    assert lex(word, VALUES).error is None
+
+
+@pytest.mark.parametrize("word,error", [
+    ("${", "missing '}'"), ("${V", "missing '}'"), ("${}", "bad substitution"),
+    ("${UNSET:?need it}", "UNSET: need it"), ("${EMPTY:?}", "EMPTY: is not allowed to be empty"),
+    ("${NOPE?}", "NOPE: is not allowed to be unset"), ("${V:x}", "unsupported modifier (:x)"),
+    ("'open", "single-quote"),
+])
+def test_expansion_errors_are_reported_not_raised(word, error):
+    assert error in (lex(word, VALUES).error or "")
 
 
 def resolved(text: str, **build_args) -> list[str]:
@@ -52,7 +65,44 @@ def test_defaults_may_use_earlier_meta_args():
 def test_builtin_platform_args_are_available():
     doc = parse("FROM --platform=$BUILDPLATFORM alpine AS a\nFROM img-${TARGETARCH}\n")
     assert doc.stages[0].platform == "$BUILDPLATFORM"
-    assert doc.stages[1].base_resolved.startswith("img-") and doc.stages[1].base_resolved != "img-"
+    assert doc.stages[1].base_resolved == "img-" + platform_args()["TARGETARCH"]
+    text = "FROM img-${TARGETOS}-${TARGETARCH}${TARGETVARIANT:+-$TARGETVARIANT}\n"
+    assert parse(text).graph(platform="linux/arm/v7").stages[0].base_resolved == "img-linux-arm-v7"
+    assert parse(text).graph(platform="linux/arm64").stages[0].base_resolved == "img-linux-arm64"
+
+
+def test_one_platform_default_for_graph_and_lint():
+    from studio.core.lint import lint
+
+    text = "FROM img-${TARGETARCH}:${BUILDARCH}\n"
+    arch = platform_args()["TARGETARCH"]
+    assert parse(text).stages[0].base_resolved == f"img-{arch}:{arch}"
+    # lint reads the same default: this name is valid, so InvalidDefaultArgInFrom stays quiet
+    assert not [f for f in lint(parse(text)) if f.code == "InvalidDefaultArgInFrom"]
+    assert platform_args("linux/amd64", "linux/arm64")["BUILDARCH"] == "arm64"
+    assert platform_args("linux/amd64", "linux/arm64")["TARGETPLATFORM"] == "linux/amd64"
+
+
+def test_a_declared_arg_without_default_is_set_and_empty_in_from():
+    # Checked on Docker 20.10: `ARG V` then `FROM x${V?m}` builds (V is set, empty) while
+    # `FROM x${V:?m}` fails with "V: m".
+    doc = parse("ARG V\nFROM busybox${V?m}\nFROM busybox${V:?m}\n")
+    assert doc.stages[0].base_resolved == "busybox"
+    assert [d.line for d in doc.diagnostics if d.code == "from-expansion-error"] == [3]
+
+
+def test_a_failing_expansion_in_from_is_an_error_on_its_line():
+    doc = parse("ARG IMG=busybox\nFROM ${IMG:?}\nFROM ${IMG%%}\nFROM ${}\n")
+    errors = {d.line: d.message for d in doc.diagnostics if d.code == "from-expansion-error"}
+    assert list(errors) == [4] and "bad substitution" in errors[4]
+    doc = parse("ARG A=${B:?B is required}\nFROM x\n")
+    assert [(d.code, d.line) for d in doc.diagnostics] == [("arg-expansion-error", 1)]
+
+
+def test_from_pattern_forms_change_the_graph():
+    text = "ARG IMG=build-x\nFROM busybox AS build\nFROM ${IMG%-x}\n"
+    stage = parse(text).stages[1]
+    assert (stage.base_resolved, stage.base_kind, stage.base_stage) == ("build", "stage", 0)
 
 
 def test_arg_resolving_to_a_stage_name_makes_a_stage_edge():

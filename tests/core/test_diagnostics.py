@@ -37,6 +37,9 @@ CASES = [
     ("invalid-from", "FROM a b\n", 1, "FROM a b"),
     ("invalid-from", "FROM\n", 1, "FROM"),
     ("empty-from-variable", "FROM $NOPE\n", 1, "FROM $NOPE"),
+    ("from-expansion-error", "FROM ${NOPE:?set NOPE}\n", 1, "FROM ${NOPE:?set NOPE}"),
+    ("from-expansion-error", "ARG A=b\nFROM ${A:x}\n", 2, "FROM ${A:x}"),
+    ("arg-expansion-error", "ARG A=${}\nFROM a\n", 1, "ARG A=${}"),
     ("line-too-long", "FROM a\nRUN echo " + "x" * 65527 + "\n", 2, "RUN echo " + "x" * 65527),
 ]
 

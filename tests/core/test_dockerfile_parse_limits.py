@@ -7,7 +7,7 @@ import io
 from dockerfile_parse import DockerfileParser
 
 from studio.core import parse
-from studio.core.args import parse_arg_declarations
+from studio.core.shell import arg_declarations
 from studio.core.stages import copy_paths
 
 TEXT = ("FROM alpine\nRUN <<EOF\necho hi\nEOF\n"
@@ -40,8 +40,13 @@ def test_dockerfile_parse_folds_comments_out_of_continuations():
     assert run_ours.args == "apt-get update &&     apt-get install -y curl"
 
 
-def test_word_splitting_and_key_values_use_dockerfile_parse():
+def test_dockerfile_parse_word_splitter_is_not_buildkits_lexer():
+    """Its WordSplitter reads ``${V:-d}`` as ``$V`` followed by ``:-d}`` and knows no
+    ``# escape=``: words go through studio.core.shell, which follows BuildKit's lexer."""
+    from dockerfile_parse.util import WordSplitter
+
+    assert list(WordSplitter("${V:-d}", args={"V": "x"}).split()) == ["x:-d}"]
     ins = parse('FROM a\nCOPY --from=a "my file" other\\ file /dst/\n').instructions[1]
     assert copy_paths(ins) == (["my file", "other file"], "/dst/")
-    assert parse_arg_declarations('A=1 B "C=x y"') == [("A", "1"), ("B", None), ("C", '"x y"')]
+    assert arg_declarations('A=1 B "C=x y"') == [("A", "1"), ("B", None), ("C", '"x y"')]
     assert parse('ARG A=1 B "C=x y"\nFROM x\n').meta_args == {"A": "1", "B": None, "C": "x y"}

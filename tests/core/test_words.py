@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from studio.core.flags import extract_flags
-from studio.core.words import raw_words, unquote
+from studio.core.shell import raw_words, unquote
 
 
 def test_raw_words_keep_quotes_and_escapes():

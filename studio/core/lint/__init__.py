@@ -24,6 +24,7 @@ from studio.core.lint import (  # noqa: F401  (importing registers the rules)
     rules_shell,
     rules_size,
     rules_stages,
+    rules_substitution,
     rules_vars,
 )
 from studio.core.lint.config import LintConfig, LintConfigError, find_config
@@ -52,8 +53,9 @@ def check_options(doc: Document) -> CheckOptions:
 
 
 def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = None,
-         enabled: set[str] | None = None, config: LintConfig | None = None) -> list[Finding]:
-    """Run the rules over ``doc`` for one target and set of build args.
+         enabled: set[str] | None = None, config: LintConfig | None = None,
+         platform: str | None = None) -> list[Finding]:
+    """Run the rules over ``doc`` for one target, set of build args and ``--platform``.
 
     ``enabled`` limits the run to those rule codes; ``config`` (a project's
     ``.stage-studio.toml``) chooses rules and trusted registries. Findings a
@@ -62,7 +64,7 @@ def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = 
     (reported as an info finding) rather than breaking the caller: lint runs on every
     keystroke."""
     opts = check_options(doc)
-    ctx = LintContext(doc, build_args, target)
+    ctx = LintContext(doc, build_args, target, platform)
     ctx.config = config
     if config is not None:
         chosen = config.enabled(RULES)

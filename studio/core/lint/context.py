@@ -13,11 +13,6 @@ from studio.core.model import Instruction, Stage, StageGraph, TextEdit
 if TYPE_CHECKING:
     from studio.core.document import Document
 
-# Platform ARGs BuildKit defines before the first FROM (usable in FROM without declaring).
-PLATFORM_ARGS = frozenset({
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-})
 # Proxy ARGs every build has without declaring them.
 PROXY_ARGS = frozenset({
     "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
@@ -88,12 +83,13 @@ class LintContext:
     """Shared, lazily computed facts about one document for all rules of one run."""
 
     def __init__(self, doc: Document, build_args: dict[str, str] | None = None,
-                 target: Any = None) -> None:
+                 target: Any = None, platform: str | None = None) -> None:
         self.doc = doc
         self.text: str = doc.text
         self.escape: str = getattr(doc, "escape", "\\") or "\\"
         self.build_args = dict(build_args or {})
         self.target = target
+        self.platform = platform
         self.current_rule: Rule | None = None
         self.config = None  # the project's LintConfig, if any
         # Building the default graph is what assigns ``Instruction.stage``: do it first so
@@ -111,9 +107,10 @@ class LintContext:
     @cached_property
     def graph(self) -> StageGraph:
         try:
-            return self.doc.graph(target=self.target, build_args=self.build_args or None)
+            return self.doc.graph(target=self.target, build_args=self.build_args or None,
+                                  platform=self.platform)
         except Exception:  # an unknown target: fall back to the default one
-            return self.doc.graph(build_args=self.build_args or None)
+            return self.doc.graph(build_args=self.build_args or None, platform=self.platform)
 
     @property
     def stages(self) -> list[Stage]:
@@ -268,8 +265,7 @@ def _name_pattern(base: str) -> re.Pattern | None:
     variable (None without variables, or when a variable is the whole word)."""
     if "$" not in base:
         return None
-    from studio.core.args import expand
-    from studio.core.lint.shellvars import var_refs
+    from studio.core.shell import expand, var_refs
 
     names = list(dict.fromkeys(r.name for r in var_refs(base)))
     if not names:

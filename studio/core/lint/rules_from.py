@@ -4,18 +4,13 @@ from __future__ import annotations
 import difflib
 import re
 
-from studio.core.lint.context import PLATFORM_ARGS, LintContext
+from studio.core.lint.context import LintContext
 from studio.core.lint.registry import rule
-from studio.core.lint.shellvars import expand, key_values, var_refs
+from studio.core.shell import PLATFORM_ARGS, arg_declarations, expand, resolve_meta_args, var_refs
 from studio.core.lint.spans import flag_removal, instruction_words
 from studio.core.model import Stage, TextEdit
 
 RESERVED = ("context", "scratch")
-PLATFORM_DEFAULTS = {
-    "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
-    "TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64",
-    "TARGETVARIANT": "",
-}
 KNOWN_OS = ("linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "wasip1")
 
 
@@ -115,17 +110,11 @@ def reserved_stage_name(ctx: LintContext):
                          f'"{stage.name}"')
 
 
-def _meta_arg_defaults(ctx: LintContext) -> tuple[set[str], dict[str, str]]:
-    """Declared global ARG names, and the defaults they have (without build args)."""
-    names: set[str] = set()
-    # BuildKit predefines the platform ARGs (here: as for a linux/amd64 build).
-    defaults: dict[str, str] = dict(PLATFORM_DEFAULTS)
-    for ins in ctx.meta_args:
-        for key, value in key_values(ins.args, allow_legacy=False)[0]:
-            names.add(key)
-            if value is not None:
-                defaults[key] = expand(value, defaults, ctx.escape)[0]
-    return names, defaults
+def _meta_arg_defaults(ctx: LintContext) -> tuple[set[str], dict[str, str | None]]:
+    """Declared global ARG names, and the values they have without build args (plus
+    BuildKit's platform ARGs, for the build's platform)."""
+    declared = [d for ins in ctx.meta_args for d in arg_declarations(ins.args, ctx.escape)]
+    return {name for name, _ in declared}, resolve_meta_args(declared, None, ctx.platform, ctx.escape)
 
 
 @rule("UndefinedArgInFrom", "Undeclared ARG in FROM", "warning", buildkit=True,
@@ -189,7 +178,7 @@ def invalid_default_arg_in_from(ctx: LintContext):
     for stage in ctx.stages:
         if "$" not in stage.base:
             continue
-        result = expand(stage.base, defaults, ctx.escape)[0]
+        result = expand(stage.base, defaults, ctx.escape)
         if not valid_image_ref(result):
             yield ctx.at(stage.from_instruction,
                          f"Default value for ARG {stage.base} results in empty or invalid "

@@ -7,7 +7,7 @@ import re
 
 from studio.core.lint.context import LintContext
 from studio.core.lint.registry import rule
-from studio.core.lint.shellvars import split_words
+from studio.core.shell import split_words
 from studio.core.lint.spans import instruction_words
 from studio.core.model import Instruction, TextEdit
 
@@ -166,7 +166,7 @@ def workdir_relative_path(ctx: LintContext):
         for ins in stage.instructions:
             if ins.keyword != "WORKDIR":
                 continue
-            words = split_words(ins.args)
+            words = split_words(ins.args, ctx.escape)
             path = words[0] if words else ""
             if not path or path.startswith("$"):
                 is_set = True

@@ -10,7 +10,7 @@ import re
 
 from studio.core.lint.context import LintContext
 from studio.core.lint.registry import rule
-from studio.core.lint.shellvars import key_values
+from studio.core.shell import key_values
 from studio.core.model import Instruction, TextEdit
 
 _APT_ACTION = re.compile(
@@ -34,7 +34,7 @@ def _env_set(ctx: LintContext, ins: Instruction, name: str) -> bool:
     for s in ctx.stage_chain(stage) if stage is not None else []:
         for i in s.instructions:
             if i.keyword in ("ENV", "ARG"):
-                if name in [k for k, _ in key_values(i.args, i.keyword == "ENV")[0]]:
+                if name in [k for k, _ in key_values(i.args, i.keyword == "ENV", ctx.escape)[0]]:
                     return True
     return False
 

@@ -14,7 +14,7 @@ import re
 from studio.core.lint.context import LintContext
 from studio.core.lint.registry import rule
 from studio.core.model import Flag, Instruction
-from studio.core.words import raw_words
+from studio.core.shell import raw_words
 
 # Flags each instruction declares in BuildKit (kind: s = one string, b = boolean,
 # m = repeatable). Instructions not listed declare none, so any flag is unknown;

@@ -7,7 +7,7 @@ import re
 from studio.core.lint.context import LintContext
 from studio.core.lint.images import split_ref
 from studio.core.lint.registry import rule
-from studio.core.lint.shellvars import split_words
+from studio.core.shell import split_words
 from studio.core.model import TextEdit
 
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst|gz|bz2|xz)$",
@@ -31,7 +31,7 @@ def add_instead_of_copy(ctx: LintContext):
             continue
         if any(f.name not in _COPY_FLAGS for f in ins.flags):
             continue
-        words = ins.json_args if ins.json_form and ins.json_args else split_words(ins.args)
+        words = ins.json_args if ins.json_form and ins.json_args else split_words(ins.args, ctx.escape)
         sources = words[:-1]
         if not sources or any("$" in s or _REMOTE.match(s) or _ARCHIVE.search(s)
                               for s in sources):

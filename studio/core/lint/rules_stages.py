@@ -9,7 +9,7 @@ from studio.core.lint.context import LintContext
 from studio.core.lint.images import heavy_image, installs_build_tools
 from studio.core.lint.registry import rule
 from studio.core.lint.rules_from import from_parts
-from studio.core.lint.shellvars import split_words
+from studio.core.shell import split_words
 from studio.core.model import Edge, Stage, TextEdit
 
 # Words in a stage name that say it is built on its own (`docker build --target ...`):
@@ -213,7 +213,7 @@ def _stage_dirs(ctx: LintContext, stage: Stage) -> set[str]:
         for ins in s.instructions:
             if ins.keyword not in ("WORKDIR", "COPY", "ADD"):
                 continue
-            words = split_words(ins.args) if not ins.json_form else (ins.json_args or [])
+            words = split_words(ins.args, ctx.escape) if not ins.json_form else (ins.json_args or [])
             if ins.keyword == "WORKDIR" and words and "$" not in words[0]:
                 cwd = posixpath.normpath(posixpath.join(cwd, words[0]))
                 dirs.add(cwd)

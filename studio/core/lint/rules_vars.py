@@ -7,7 +7,7 @@ import re
 
 from studio.core.lint.context import PROXY_ARGS, LintContext
 from studio.core.lint.registry import rule
-from studio.core.lint.shellvars import key_values, var_refs
+from studio.core.shell import key_values, var_refs
 from studio.core.model import Instruction
 
 # Instructions whose words BuildKit itself expands (RUN, CMD... are left to the shell).

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from studio.core.model import Instruction, TextEdit
-from studio.core.words import SpanWord, span_words
+from studio.core.shell import SpanWord, span_words
 
 
 def instruction_words(text: str, ins: Instruction, end: int, escape: str) -> list[SpanWord]:

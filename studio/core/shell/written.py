@@ -1,10 +1,10 @@
-"""Shell-like words: split with quotes kept, and remove quotes and escapes.
+"""Words as written: split at blanks with quotes and escapes kept, quotes removed without
+expansion, and instruction words with their offsets across line continuations.
 
-One helper for the three places that need it, each with BuildKit's rule: heredoc
-delimiters (backslash escapes), flag values (backslash escapes even inside single
-quotes, as in extractBuilderFlags), and COPY paths in ``# escape=`` ` `` files (backtick
-escapes, backslashes are plain characters). ``span_words`` splits an instruction's raw
-text keeping each word's offsets, for edits and quick fixes that replace exact bytes.
+Each with BuildKit's rule for its caller: heredoc delimiters (backslash escapes), flag
+values (backslash escapes even inside single quotes, as in extractBuilderFlags), and COPY
+paths in ``# escape=`` ` `` files (backtick escapes, backslashes are plain characters).
+``span_words`` keeps each word's offsets, for edits and quick fixes that replace exact bytes.
 """
 from __future__ import annotations
 
