@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 
+from studio.core.shell import newer_form, var_refs
 from studio.engine.events import BuildFailed
 from studio.engine.mapping import StageMap
 
 _EXIT = re.compile(r"(?:exit code: |returned a non-zero code: )(\d+)")
 _PARSE_LINE = re.compile(r"(?:dockerfile parse error|parse error) (?:on )?line (\d+)", re.I)
 _METADATA = re.compile(r"load metadata for (\S+)")
+_PROCESS = re.compile(r'failed to process "((?:[^"\\]|\\.)*)": (.*)')
 _PULL_HINTS = ("pull access denied", "not found", "manifest unknown", "proxyconnect",
                "failed to do request", "no such host", "repository does not exist",
                "failed to resolve source metadata", "connection refused")
@@ -51,6 +53,10 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
                     "(--no-session, or an engine without sessions)")
         else:
             hint = "this build needs a client session, which builds through the Engine API do not have"
+    processed = _PROCESS.search(message)
+    if processed and line is None:
+        line, hint = _expansion_hint(processed.group(1).replace('\\"', '"'), processed.group(2), stage_map)
+        stage = stage_map.stage_of_line(line) if line is not None else stage
     if "max allowed size of 65535" in message and line is None:
         long_lines = [d for d in getattr(stage_map.document, "diagnostics", []) if d.code == "line-too-long"]
         if long_lines:
@@ -87,6 +93,27 @@ def session_input_hint(stage_map: StageMap, line: int | None, secret_ids, ssh_id
                         flag = "--ssh default" if ident == "default" else f"--ssh {ident}=SOCKET"
                         return f"this step uses the SSH agent '{ident}', which the build was not given: add {flag}"
     return ""
+
+
+def _expansion_hint(word: str, error: str, stage_map: StageMap) -> tuple[int | None, str]:
+    """The line holding a word BuildKit could not expand, and the release that added its
+    form when this engine's frontend is older (Docker 20.10: "missing ':' in substitution")."""
+    document = stage_map.document
+    line = None
+    for ins in getattr(document, "instructions", []):
+        if word and word in ins.args or any(word == f.value for f in ins.flags):
+            line = ins.line
+            break
+    if "missing ':'" not in error and "unsupported modifier" not in error:
+        return line, ""
+    for ref in var_refs(word):
+        versions = newer_form(ref)
+        if versions is not None:
+            syntax, buildkit, engine = versions
+            form = word[ref.offset:ref.end]
+            return line, (f"this engine's Dockerfile frontend does not know {form}; Docker Engine {engine} "
+                          f"(BuildKit {buildkit}, Dockerfile syntax {syntax}) added it")
+    return line, ""
 
 
 def _directive_line(document) -> int | None:

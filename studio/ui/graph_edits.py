@@ -146,10 +146,11 @@ class GraphEdits(QObject):
     # -- the operations ---------------------------------------------------------------------
     def rename_stage(self, stage: int, new_name: str) -> bool:
         doc = self.sync.shown_document()
-        old_key = doc.stages[stage].key if 0 <= stage < len(doc.stages) else None
-        changed = self.run_operation(core_edits.rename_stage, stage, new_name)
-        if changed and old_key is not None:
-            self.sync.follow_rename(old_key, new_name.lower())  # the target follows its stage
+        old_name = doc.stages[stage].name if 0 <= stage < len(doc.stages) else None
+        with self.sync.target_held():
+            changed = self.run_operation(core_edits.rename_stage, stage, new_name)
+        if changed and old_name:
+            self.sync.follow_rename(old_name, new_name)  # the target follows its stage
         return changed
 
     def add_copy(self, source: int, target: int, paths: list, dest: str = "") -> bool:

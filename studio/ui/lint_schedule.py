@@ -54,8 +54,10 @@ class LintScheduler(QObject):
         sync.sync_now()
         try:
             from studio.core.lint import lint
+            settings = sync.settings.settings
             target = sync.graph.target if not sync.stale else None
-            findings = list(lint(sync.document, sync.build_args or None, target, config=self.config))
+            findings = list(lint(sync.document, settings.build_args or None, target, config=self.config,
+                                 platform=settings.platform))
         except Exception as exc:  # lint is advice: its failure must not disturb editing
             findings = []
             sync.sig_message.emit(f"Lint could not run: {exc}")

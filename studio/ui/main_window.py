@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, 
 
 from studio import APP_NAME
 from studio.paths import APP_ICON
+from studio.ui.build_settings import BuildSettingsModel
 from studio.ui.buildpanel.panel import BuildPanel
 from studio.ui.design import DesignUI
 from studio.ui.editor.find_replace import FindReplaceBar
@@ -54,7 +55,10 @@ class MainWindow(QMainWindow):
         self.problems_dock = self.add_dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems.sig_problem_activated.connect(self.go_to_line)
 
-        self.controller = SyncController(self.editor, self.graph_view, self)
+        # what to build and how (``build_settings``): the graph, lint, Explain panel and the
+        # build read this one copy; the bar, the Graph menu and the Args dialog change it
+        self.build_settings = BuildSettingsModel(self)
+        self.controller = SyncController(self.editor, self.graph_view, self, self.build_settings)
         self.edits = GraphEdits(self.controller, self)
         self.edits.connect_intents(self.graph_view.interaction)
         self.selection = SelectionSync(self.controller, self.graph_view, self)

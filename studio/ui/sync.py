@@ -9,11 +9,14 @@ lint runs is ``lint_schedule``; all of them read the Document this controller ho
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.document import parse, reparse
 from studio.core.model import Diagnostic, StageGraph
 from studio.gc_tuning import text_opened
+from studio.ui.build_settings import BuildSettingsModel
 from studio.ui.editor.text_editor import OffsetMap, TextEditor
 from studio.ui.lint_schedule import HUGE_TEXT, LintScheduler
 from studio.ui.sync_rules import diagnostics_by_stage, merge_diagnostics, problem_text, single_edit, structure_ok
@@ -37,12 +40,15 @@ class SyncController(QObject):
     sig_message = Signal(str)  # a short status-bar message
     sig_diagnostics_changed = Signal()  # ``diagnostics`` changed without a re-parse (lint)
 
-    def __init__(self, editor: TextEditor, graph_view, parent: QObject | None = None) -> None:
+    def __init__(self, editor: TextEditor, graph_view, parent: QObject | None = None,
+                 settings: BuildSettingsModel | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
         self.graph_view = graph_view
-        self.build_args: dict[str, str] = {}
-        self.target_key: str | None = None  # the build target: a stage's key, a view setting
+        # target, build args, platform: the graph and lint read them here, as the build does
+        self.settings = settings if settings is not None else BuildSettingsModel(self)
+        self.settings.sig_changed.connect(self._on_settings_changed)
+        self._holding_target = False
         self.document = parse("")
         self.graph: StageGraph = self.document.graph()
         self.current_graph = self.graph
@@ -89,13 +95,8 @@ class SyncController(QObject):
         self.last_sync_seconds = time.perf_counter() - started
 
     def _graph_of(self, doc) -> StageGraph:
-        target = None
-        if self.target_key is not None:
-            for stage in doc.stages:
-                if stage.key == self.target_key:
-                    target = stage.index
         try:
-            return doc.graph(target=target, build_args=self.build_args or None)
+            return self.settings.settings.graph(doc)
         except Exception as exc:  # a core bug must not take the window down
             self.sig_message.emit(f"Could not build the stage graph: {exc}")
             return parse("").graph()
@@ -104,7 +105,6 @@ class SyncController(QObject):
         """Forget the previous text's last good graph, lint and target (a file was opened);
         the view forgets its boxes, so the next graph is laid out afresh and fitted."""
         self._fresh = True
-        self.target_key = None
         self.lint.forget()
         self.graph_view.clear()
 
@@ -112,6 +112,13 @@ class SyncController(QObject):
         """Show ``doc``'s own graph, errors or not: every stage that can be read is drawn,
         and only the broken instructions (and their stages) are marked."""
         self.document = doc
+        settings = self.settings.settings
+        if (settings.target is not None and not self._holding_target and structure_ok(doc)
+                and settings.target_index(doc) is None):
+            # the chosen stage is gone from the text: say so, and build the file's target
+            self.sig_message.emit(f"There is no stage {settings.target!r} any more; the build target is the file's again.")
+            self.settings.set(settings.changed(target=None))
+            return  # (the change re-published this document)
         graph = self.graph = self.current_graph = self._graph_of(doc)
         self.stale = not structure_ok(doc)
         fresh, self._fresh = self._fresh, False
@@ -137,19 +144,35 @@ class SyncController(QObject):
         return self.document
 
     def set_target(self, stage: int | None) -> None:
-        """The build target is a view setting: it changes the graph, never the text."""
-        doc = self.shown_document()
-        if stage is None or stage < 0 or stage >= len(doc.stages):
-            self.target_key = None
-        else:
-            self.target_key = doc.stages[stage].key
-        self._publish(self.document)
+        """The build target is a build setting: it changes the graph, never the text."""
+        settings = self.settings.settings
+        if not self.settings.set(settings.with_target_of(self.shown_document(), stage)):
+            self._publish(self.document)
 
     def target_index(self) -> int | None:
         return self.graph.target
 
-    def follow_rename(self, old_key: str, new_key: str) -> None:
+    @property
+    def build_args(self) -> dict[str, str]:
+        return dict(self.settings.settings.build_args)
+
+    def set_build_args(self, build_args: dict[str, str]) -> None:
+        self.settings.update(build_args=dict(build_args))
+
+    def _on_settings_changed(self, old, new) -> None:
+        if new.differs_for_graph(old):
+            self._publish(self.document)
+
+    @contextmanager
+    def target_held(self):
+        """While a rename is applied: a target naming the old name is not dropped."""
+        self._holding_target = True
+        try:
+            yield
+        finally:
+            self._holding_target = False
+
+    def follow_rename(self, old_name: str, new_name: str) -> None:
         """A stage was renamed: if it was the build target, the target follows it."""
-        if old_key == self.target_key:
-            self.target_key = new_key
+        if not self.settings.set(self.settings.settings.renamed(old_name, new_name)):
             self._publish(self.document)

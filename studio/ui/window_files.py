@@ -191,6 +191,7 @@ class WindowFiles(QObject):
         self.recovery.new_text(uuid.uuid4().hex)
         self.window.banner.clear_message()
         self.editor.setReadOnly(fmt.read_only)
+        self.window.build_settings.open_file(path)  # (before the new text: the old one is re-drawn, then replaced)
         self.editor.setPlainText(text)
         self.editor.document().setModified(False)
         self.window.controller.reset()
@@ -243,6 +244,7 @@ class WindowFiles(QObject):
             self.prompt("info", APP_NAME, f"Could not save {path}:\n{exc.strerror or exc}", ("ok",))
             return False
         self.path = path
+        self.window.build_settings.rename_file(path)
         self.watcher.watch(path, data)
         self.recovery.discard()
         if self.file_format.mixed_newlines:

@@ -9,7 +9,8 @@ from PySide6.QtCore import QSettings
 
 from studio.engine.connection import EngineStatus
 from studio.engine.events import BuildFinished, BuildStarted, StagePlan, StepLog, StepPlan
-from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
+from studio.ui.build_settings import load_build_args, save_build_args
+from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args
 from studio.ui.buildpanel.engine_indicator import EngineIndicator, EngineWatcher
 from studio.ui.buildpanel.log_panel import BuildLogPanel
 from studio.engine.fold import GENERAL, BuildFold
@@ -132,8 +133,9 @@ def test_build_args_are_remembered_per_file(qtbot, tmp_path):
     QSettings().remove("buildArgs")
     from studio.core import parse
 
+    doc = parse("ARG VERSION=1\nFROM scratch\nARG MODE\nARG VERSION\nARG MSG=\"hello world\" 'K=a b'\n")
+    assert declared_args(doc) == ["VERSION", "MODE", "MSG", "K"]  # no `world"` from a quoted value
     doc = parse("ARG VERSION=1\nFROM scratch\nARG MODE\nARG VERSION\n")
-    assert declared_args(doc) == ["VERSION", "MODE"]
     dialog = BuildArgsDialog({"MODE": "fast"}, declared_args(doc))
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 2
@@ -154,7 +156,7 @@ def test_bar_choices_make_the_request(open_window, tmp_path):
     bar.set_target("one")
     bar.backend_combo.setCurrentIndex(2)
     bar.no_cache_action.setChecked(True)
-    controller.build_args = {"A": "1"}
+    window.build_settings.update(build_args={"A": "1"})
     request = controller.prepare()
     assert request.dockerfile_text.endswith("LABEL unsaved=1\n") or request.dockerfile_text.endswith("LABEL unsaved=1")
     assert request.context_dir == str(path.parent.resolve())
@@ -163,8 +165,9 @@ def test_bar_choices_make_the_request(open_window, tmp_path):
     assert path.read_text() == "FROM scratch AS one\nCOPY a /a\n\nFROM scratch AS two\nCOPY b /b\n"
     other = tmp_path / "elsewhere"
     other.mkdir()
-    bar.set_context_override(str(other))
+    bar.sig_context_chosen.emit(str(other))  # as "Choose Folder…" does
     assert controller.prepare().context_dir == str(other)
+    assert window.build_settings.settings.context == str(other)
     assert "elsewhere" in bar.context_button.text()
 
 

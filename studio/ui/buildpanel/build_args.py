@@ -1,44 +1,25 @@
-"""Build arguments: a small table editor, remembered per file in QSettings.
-
-Why per file: each Dockerfile has its own ARGs; reopening a file should bring back the
-values last used to build it. The table offers the file's declared ARGs as empty rows.
+"""Build arguments: a small table editor. The values live in the window's build
+settings (remembered per file there); the table offers the file's declared ARGs as
+empty rows.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-SETTINGS_GROUP = "buildArgs"
-
-
-def _key(path) -> str:
-    return str(path).replace("/", "|").replace("\\", "|") if path else "untitled"
-
-
-def load_build_args(path) -> dict[str, str]:
-    settings = QSettings()
-    value = settings.value(f"{SETTINGS_GROUP}/{_key(path)}", {})
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    return {}
-
-
-def save_build_args(path, args: dict[str, str]) -> None:
-    settings = QSettings()
-    settings.setValue(f"{SETTINGS_GROUP}/{_key(path)}", dict(args))
-    settings.sync()
+from studio.core.shell import arg_declarations
 
 
 def declared_args(document) -> list[str]:
-    """ARG names the Dockerfile declares (global and per stage), first use first."""
+    """ARG names the Dockerfile declares (global and per stage), first use first; read
+    as BuildKit reads them, so ``ARG MSG="hello world"`` declares MSG only."""
     names: list[str] = []
+    escape = getattr(document, "escape", "\\") or "\\"
     for ins in getattr(document, "instructions", []) or []:
         if getattr(ins, "keyword", "") != "ARG":
             continue
-        for word in str(getattr(ins, "args", "")).split():
-            name = word.split("=", 1)[0].strip()
-            if name and name not in names:
+        for name, _default in arg_declarations(str(getattr(ins, "args", "")), escape):
+            if name not in names:
                 names.append(name)
     return names
 

@@ -17,6 +17,7 @@ BACKENDS = (("Auto", "auto"), ("BuildKit", "buildkit"), ("Classic", "classic"))
 
 class BuildBar(QToolBar):
     sig_args_requested = Signal()
+    sig_context_chosen = Signal(object)  # a folder the user chose, or None for the Dockerfile's
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Build", parent)
@@ -69,7 +70,7 @@ class BuildBar(QToolBar):
         self.context_button.clicked.connect(self.choose_context)
         menu = QMenu(self.context_button)
         menu.addAction("Choose Folder…", self.choose_context)
-        menu.addAction("Use the Dockerfile's Folder", lambda: self.set_context_override(None))
+        menu.addAction("Use the Dockerfile's Folder", lambda: self.sig_context_chosen.emit(None))
         self.context_button.setMenu(menu)
         self.addWidget(self.context_button)
         spacer = QWidget(self)
@@ -173,7 +174,11 @@ class BuildBar(QToolBar):
         return self.target_combo.currentData()
 
     def set_target(self, value: str | None) -> None:
-        self.target_combo.setCurrentIndex(max(0, self.target_combo.findData(value)))
+        """Show ``value`` (a stage name, case-insensitive, or an index as text) as the target."""
+        combo = self.target_combo
+        rows = [r for r in range(1, combo.count()) if value is not None
+                and str(combo.itemData(r)).lower() == value.lower()]
+        combo.setCurrentIndex(rows[-1] if rows else 0)
 
     # ---- other choices ------------------------------------------------------------
     def backend(self) -> str:
@@ -197,7 +202,7 @@ class BuildBar(QToolBar):
         start = self.context_dir() or str(Path.home())
         path = QFileDialog.getExistingDirectory(self, "Build Context Folder", start)
         if path:
-            self.set_context_override(path)
+            self.sig_context_chosen.emit(path)
 
     def _update_context_button(self) -> None:
         path = self.context_dir()

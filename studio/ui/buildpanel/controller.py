@@ -47,7 +47,7 @@ class BuildController(QObject):
         self.build: Build | None = None
         self.last_result = None
         self.extra_labels: dict[str, str] = {}  # tests label their images
-        self.build_args: dict[str, str] = {}
+        self.settings = window.build_settings  # what to build and how: the one copy all read
         self._temp_context: str | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -101,10 +101,19 @@ class BuildController(QObject):
         """Whether the build running (or just ended) is of the document shown."""
         return self._build_key == self._doc_key
 
+    @property
+    def build_args(self) -> dict[str, str]:
+        return dict(self.settings.settings.build_args)
+
+    @build_args.setter
+    def build_args(self, args: dict[str, str]) -> None:
+        self.settings.update(build_args=dict(args))
+
     def context_dir(self) -> str:
-        """The folder chosen in the bar, else the Dockerfile's folder, else an empty temporary one."""
-        if self.bar.context_override:
-            return self.bar.context_override
+        """The folder chosen (bar, gallery), else the Dockerfile's folder, else an empty temporary one."""
+        chosen = self.settings.settings.context
+        if chosen:
+            return chosen
         path = getattr(self.window, "path", None)
         if path:
             folder = str(Path(path).resolve().parent)
@@ -119,12 +128,12 @@ class BuildController(QObject):
         """The request for the text as shown now (unsaved edits included); no side effects
         beyond making an empty temporary context for an untitled file."""
         path = getattr(self.window, "path", None)
+        options = self.settings.settings.request_options()
+        options["no_cache"] = no_cache or options["no_cache"]
         return BuildRequest(
             dockerfile_text=self.window.current_text(), context_dir=self.context_dir(),
-            dockerfile_path=str(path) if path else None, target=self.bar.target(),
-            build_args=dict(self.build_args), no_cache=no_cache or self.bar.no_cache_action.isChecked(),
-            backend=self.bar.backend(), labels={GUI_LABEL: "1", **self.extra_labels},  # type: ignore[arg-type]
-            sizes=self.bar.sizes_action.isChecked())
+            dockerfile_path=str(path) if path else None, labels={GUI_LABEL: "1", **self.extra_labels},
+            **options)
 
     # ---- start / cancel -----------------------------------------------------------
     def running(self) -> bool:

@@ -11,7 +11,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args, load_build_args, save_build_args
+from studio.ui.buildpanel.bar_settings import BarSettings
+from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args
 from studio.ui.buildpanel.build_bar import BuildBar
 from studio.ui.buildpanel.charts_dock import ChartsReveal
 from studio.ui.buildpanel.charts_panel import ChartsPanel
@@ -88,24 +89,22 @@ class BuildPanel(QObject):
     def _wire(self) -> None:
         window, bar, charts, controller = self.window, self.bar, self.charts, self.controller
         known = {"path": object()}
+        settings = window.build_settings
+        self.settings_view = binding = BarSettings(bar, settings, self)
 
         def on_document(_doc=None) -> None:
-            graph = window.controller.graph
-            bar.set_stages(list(graph.stages), graph.target)
+            doc = window.controller.shown_document()
+            binding.set_stages(list(doc.stages), len(doc.stages) - 1 if doc.stages else None)
             path = window.path
             if path != known["path"]:  # a file was opened, saved under a new name, or closed
                 known["path"] = path
                 bar.set_default_context(str(Path(path).resolve().parent) if path else None)
-                bar.set_context_override(None)
-                controller.build_args = load_build_args(path)
-                bar.set_args_count(len(controller.build_args))
 
         def edit_args() -> None:
-            dialog = BuildArgsDialog(controller.build_args, declared_args(window.current_document()), window)
+            current = settings.settings
+            dialog = BuildArgsDialog(dict(current.build_args), declared_args(window.current_document()), window)
             if dialog.exec():
-                controller.build_args = dialog.values()
-                save_build_args(window.path, controller.build_args)
-                bar.set_args_count(len(controller.build_args))
+                settings.update(build_args=dialog.values())
 
         def on_stage_selected(index: int) -> None:
             charts.select_stage(index if index >= 0 else None)

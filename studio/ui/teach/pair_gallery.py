@@ -201,7 +201,7 @@ def open_example(window, path: Path, context: Path | None) -> bool:
     needs becomes the build context."""
     if not window.files.new_file(_read(path)):
         return False
-    window.build.bar.set_context_override(str(context) if context is not None else None)
+    window.build_settings.update(context=str(context) if context is not None else None)
     window.statusBar().showMessage(f"New from example {path.name}", 6000)
     return True
 
