@@ -3,7 +3,7 @@ line is expanded with: one default platform for the whole app."""
 from __future__ import annotations
 
 import platform as _platform
-from typing import Mapping
+from collections.abc import Mapping
 
 from studio.core.shell.lexer import dequote, lex, split_words
 from studio.core.shell.written import raw_words
