@@ -112,7 +112,7 @@ class GraphEdits(QObject):
         """A stage added last becomes what ``docker build`` builds without --target: never
         silently. Say so, and offer to keep building the stage that was last."""
         sync, after = self.sync, self.sync.document.stages
-        if sync.target_key is not None or not before or len(after) <= len(before):
+        if sync.settings.settings.target is not None or not before or len(after) <= len(before):
             return  # a target the user chose stays; only an added stage can take the end
         old, new = before[-1], after[-1]
         if new.key == old.key:
