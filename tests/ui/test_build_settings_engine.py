@@ -3,10 +3,9 @@ through Graph > Set as Build Target and through the bar (target combo, Args dial
 build against the real engine, and read the built image's file back from the engine."""
 from __future__ import annotations
 
-import io
-import tarfile
 import uuid
 
+from engine.helpers import image_text
 from testimages import TEST_LABEL
 
 from test_build_settings import fill_args_dialog
@@ -21,19 +20,6 @@ FROM {bb} AS second
 ARG MSG=default
 RUN echo "second:$MSG:{token}" > /which
 """
-
-
-def read_file(client, image: str, path: str) -> str:
-    """A file of ``image``, read through the engine (container create + archive)."""
-    container = client.api.create_container(image, command=["true"])
-    try:
-        stream, _stat = client.api.get_archive(container["Id"], path)
-        data = b"".join(stream)
-    finally:
-        client.api.remove_container(container["Id"], force=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        member = tar.getmembers()[0]
-        return tar.extractfile(member).read().decode()
 
 
 def build(qtbot, window):
@@ -57,7 +43,7 @@ def test_gui_target_and_args_are_what_the_engine_builds(open_window, qtbot, dock
     fill_args_dialog(qtbot, window, {"MSG": "hello world"})
     assert window.build.bar.target() == "first" and window.controller.graph.target == 0
     result = build(qtbot, window)
-    assert read_file(docker_client, result.image_id, "/which") == f"first:hello world:{token}\n"
+    assert image_text(docker_client, result.image_id, "/which") == f"first:hello world:{token}\n"
     states = {s.index: s.state for s in result.stages}
     assert states[1] == "skipped" and states[0] in ("done", "cached")
 
@@ -67,5 +53,5 @@ def test_gui_target_and_args_are_what_the_engine_builds(open_window, qtbot, dock
     fill_args_dialog(qtbot, window, {"MSG": "from the bar"})
     assert window.controller.graph.target == 1 and window.controller.graph.reachable == [1]
     result = build(qtbot, window)
-    assert read_file(docker_client, result.image_id, "/which") == f"second:from the bar:{token}\n"
+    assert image_text(docker_client, result.image_id, "/which") == f"second:from the bar:{token}\n"
     assert {s.index: s.state for s in result.stages}[0] == "skipped"
