@@ -28,9 +28,9 @@ def shown(window) -> dict:
     seen = {}
     real = lint_module.lint
 
-    def spy(doc, build_args=None, target=None, enabled=None, platform=None):
+    def spy(doc, build_args=None, target=None, *args, **kwargs):
         seen["target"] = target
-        return real(doc, build_args, target, enabled, platform)
+        return real(doc, build_args, target, *args, **kwargs)
 
     lint_module.lint = spy
     try:
