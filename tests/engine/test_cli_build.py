@@ -1,4 +1,4 @@
-"""``stage-studio build`` and ``stage-studio prune`` as a user runs them (subprocesses)."""
+"""``stage-studio build`` as a user runs it (subprocesses); prune is in test_prune.py."""
 from __future__ import annotations
 
 import json
@@ -107,18 +107,6 @@ def test_ctrl_c_cancels_the_engine_build(context_dir, engine):
     finally:
         if proc.poll() is None:
             proc.kill()
-
-
-def test_prune_removes_measuring_images(context_dir, docker_client):
-    path = write(context_dir, f"FROM {BB} AS m\nRUN echo prune-me > /p\nFROM scratch\nCOPY --from=m /p /p\n")
-    assert cli("build", str(path), "--sizes", *LABEL).returncode == 0
-    labelled = docker_client.api.images(filters={"label": "io.github.stagestudio.measure=1"})
-    assert labelled
-    proc = cli("prune", "--json")
-    assert proc.returncode == 0, proc.stderr
-    outcome = json.loads(proc.stdout)
-    assert set(outcome["removed"]) >= {i["Id"] for i in labelled}
-    assert not docker_client.api.images(filters={"label": "io.github.stagestudio.measure=1"})
 
 
 def test_terminal_display_redraws_one_line_per_stage(monkeypatch):
