@@ -103,6 +103,8 @@ class Build:
         the engine works: the engine starts a little sooner, which a one-shot CLI build
         notices. The Dockerfile is parsed first when the request needs it (a target, or a
         text that may have no FROM), so those errors still come before anything is sent."""
+        from studio.engine.dockerignore import candidate_ignore_file
+
         req = self.request
         connecting = self._start_connect()
         parsed = None
@@ -120,9 +122,13 @@ class Build:
             return
         use_buildx = req.builder is not None or req.backend == "buildx"
         if not use_buildx and (req.session is False or req.backend == "classic"):
-            ctx = yield from self._scan(started, text)
-            if ctx is None:
-                return
+            # .dockerignore means what the backend's client makes of it: with "auto" and an
+            # ignore file, the scan waits until the engine said which backend it is
+            early = req.backend if req.backend in ("buildkit", "classic") else None
+            if early is not None or candidate_ignore_file(req.context_dir, req.dockerfile_path) is None:
+                ctx = yield from self._scan(started, text, early or "buildkit")
+                if ctx is None:
+                    return
         if self.cancelled:
             yield from self._fail(started, BuildFailed("the build was cancelled"))
             return
@@ -150,7 +156,7 @@ class Build:
                 yield from self._fail(started, BuildFailed(str(exc)))
                 return
         if session_params is None and ctx is None and backend != "buildx":
-            ctx = yield from self._scan(started, text)
+            ctx = yield from self._scan(started, text, backend)
             if ctx is None:
                 return
         if backend != "buildx":
@@ -218,15 +224,16 @@ class Build:
                 yield SizesReady(self.result)
 
     # ---- pieces --------------------------------------------------------------------
-    def _scan(self, started: float, text: str):
+    def _scan(self, started: float, text: str, backend: str):
         """Measure and check the context for a tar upload (yields its events); None when
-        it cannot be sent (the failure was yielded)."""
+        it cannot be sent (the failure was yielded). ``backend`` decides how .dockerignore
+        is applied (as that backend's client does)."""
         from studio.engine import context as build_context
 
         req = self.request
         try:
             ctx = build_context.scan(req.context_dir, text, outside_name(text), req.dockerfile_path,
-                                     files=self._send_context, hide_outside=True)
+                                     files=self._send_context, hide_outside=True, backend=backend)
         except build_context.ContextError as exc:
             yield from self._fail(started, BuildFailed(str(exc)))
             return None

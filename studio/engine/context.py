@@ -155,10 +155,11 @@ def _header(info: tarfile.TarInfo) -> bytes:
 
 def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: str,
          dockerfile_path: str | os.PathLike | None = None, files: bool = True,
-         hide_outside: bool = False) -> BuildContext:
-    """Walk the context honouring .dockerignore. A Dockerfile at ``dockerfile_path`` inside the
-    context is sent as its own entry, carrying ``dockerfile_text``; any other goes in as
-    ``dockerfile_name``, which ``hide_outside`` adds to .dockerignore (the CLI's way).
+         hide_outside: bool = False, backend: str = "buildkit") -> BuildContext:
+    """Walk the context honouring .dockerignore the way ``backend``'s client does ("buildkit"
+    or "classic"). A Dockerfile at ``dockerfile_path`` inside the context is sent as its own
+    entry, carrying ``dockerfile_text``; any other goes in as ``dockerfile_name``, which
+    ``hide_outside`` adds to .dockerignore (the CLI's way).
     ``files=False`` sends the Dockerfile alone (for builds that read nothing from the context)."""
     root = Path(context_dir)
     if not files:
@@ -172,7 +173,7 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     ctx = BuildContext(root, ignore_file=ignore_file)
     own = place_in_context(root, dockerfile_path)
     data = dockerfile_text.encode("utf-8")
-    for name, path, st in _walk(root, matcher):
+    for name, path, st in _walk(root, matcher, backend != "classic"):
         if name == own and stat.S_ISREG(st.st_mode):
             ctx.entries.append(_own_entry(name, path, st, data))
             continue
@@ -275,18 +276,24 @@ def _finish(ctx: BuildContext, dockerfile_text: str | None, dockerfile_name: str
     return ctx
 
 
-def _walk(root: Path, matcher: IgnoreMatcher) -> Iterator[tuple[str, Path, os.stat_result]]:
-    """Depth-first in name order; the Dockerfile's and .dockerignore are always sent, our
-    own temporary save files never."""
-    stack = [("", root)]
+def _walk(root: Path, matcher: IgnoreMatcher, buildkit: bool) -> Iterator[tuple[str, Path, os.stat_result]]:
+    """Depth-first in name order, applying .dockerignore as the builder's client does (see
+    studio.engine.dockerignore); our own temporary save files are never sent."""
+    # each folder to read: (its path in the tar, on disk, BuildKit's per-pattern results,
+    # its excluded ancestors not sent yet: sent once something inside them is)
+    stack: list[tuple[str, Path, tuple[bool, ...] | None, list[list]]] = [("", root, None, [])]
     while stack:
-        rel_dir, directory = stack.pop()
+        rel_dir, directory, results, unsent = stack.pop()
         try:
-            names = sorted(os.listdir(directory), reverse=True)
+            names = sorted(os.listdir(directory))
+        except PermissionError as exc:
+            if buildkit and unsent and unsent[-1][0] == rel_dir:
+                continue  # an excluded folder BuildKit only looked into: it skips it too
+            raise ContextError(_unreadable(directory, exc)) from None
         except OSError as exc:  # the CLI fails too: an unreadable folder is never sent empty
             raise ContextError(_unreadable(directory, exc)) from None
         subdirs = []
-        for entry_name in reversed(names):
+        for entry_name in names:
             if is_save_temp(entry_name):
                 continue  # a save under way (or killed): never part of what is built
             rel = f"{rel_dir}/{entry_name}" if rel_dir else entry_name
@@ -298,13 +305,25 @@ def _walk(root: Path, matcher: IgnoreMatcher) -> Iterator[tuple[str, Path, os.st
             except OSError as exc:
                 raise ContextError(_unreadable(path, exc)) from None
             is_dir = stat.S_ISDIR(st.st_mode)
-            if matcher.ignored(rel) and rel != ".dockerignore":
+            if buildkit:
+                excluded, mine = matcher.ignored_buildkit(rel, results)
+                if excluded:
+                    if is_dir and matcher.buildkit_enters(rel):
+                        subdirs.append((rel, path, mine, [*unsent, [rel, path, st, False]]))
+                    continue
+                for ancestor in unsent:
+                    if not ancestor[3]:
+                        ancestor[3] = True
+                        yield ancestor[0], ancestor[1], ancestor[2]
+                yield rel, path, st
+                if is_dir:
+                    subdirs.append((rel, path, mine, []))
+                continue
+            if matcher.ignored_classic(rel) and rel != ".dockerignore":
                 if is_dir and matcher.may_reinclude_below(rel):
-                    subdirs.append((rel, path))
+                    subdirs.append((rel, path, None, []))
                 continue
             yield rel, path, st
             if is_dir:
-                subdirs.append((rel, path))
-        # depth-first, keeping name order
-        for item in reversed(subdirs):
-            stack.append(item)
+                subdirs.append((rel, path, None, []))
+        stack.extend(reversed(subdirs))  # depth-first, keeping name order

@@ -1,10 +1,21 @@
-"""``.dockerignore`` exactly as the docker CLI reads and applies it.
+"""``.dockerignore`` as each builder's client applies it.
 
-Semantics of moby's pattern matcher: each line is trimmed, ``#`` lines are comments, a
+Pattern syntax is moby's pattern matcher: each line is trimmed, ``#`` lines are comments, a
 leading ``!`` re-includes, patterns are ``filepath.Clean``-ed with a leading ``/`` dropped,
 ``*`` and ``?`` never cross ``/``, ``**`` crosses any number of directories, ``[...]`` is a
-class and ``\\`` escapes. The last matching pattern wins, and a pattern that matches a
-parent directory matches everything below it.
+class and ``\\`` escapes. The last matching pattern wins.
+
+The two builders walk the context differently (checked against the real clients, see
+tests/engine/test_dockerignore_table.py):
+- classic (the docker CLI's tar, ``pkg/archive``): ``Matches`` compares a pattern of N parts
+  with the path's first N parts, an excluded folder is entered only when a ``!`` pattern's
+  text starts with its path, and ``.dockerignore`` and the Dockerfile are always sent (the
+  engine drops them afterwards when a pattern excludes them);
+- BuildKit (fsutil's filter and ``patternmatcher`` as in buildx and Docker 23+): each path is
+  matched with its parent's results, a folder is entered whenever a ``!`` pattern has
+  wildcards (so ``**`` then ``!**/*.txt`` keeps ``keep/ok.txt``), an excluded folder is sent
+  when something inside it is, a pattern starting with ``**`` and no other wildcard matches
+  any path that ends with the rest, and ``.dockerignore`` is just another file.
 """
 from __future__ import annotations
 
@@ -45,9 +56,38 @@ class Pattern:
     text: str  # cleaned, without "!"
     exclusion: bool  # a "!" pattern: re-include what matches
     regex: re.Pattern[str]
+    suffix: str | None = None  # BuildKit's "suffix match" for "**rest" with no other wildcard
 
-    def match(self, path: str) -> bool:
+    @property
+    def parts(self) -> int:
+        return self.text.count("/") + 1
+
+    def match(self, path: str, buildkit: bool = False) -> bool:
+        if buildkit and self.suffix is not None:
+            return path.endswith(self.suffix) or (self.suffix[0] == "/" and path == self.suffix[1:])
         return self.regex.match(path) is not None
+
+    def prefix_only(self) -> bool:
+        """Whether this pattern, without a trailing ``/**`` or ``/*``, has no wildcard."""
+        return not any(ch in _without_glob_tail(self.text) for ch in "*[]?^\\")
+
+
+def _without_glob_tail(text: str) -> str:
+    for tail in ("/**", "/*"):
+        if text.endswith(tail):
+            return text[: -len(tail)]
+    return text
+
+
+def _suffix(pattern: str) -> str | None:
+    """moby/patternmatcher treats a pattern that starts with ``**`` and has no other special
+    character as "the path ends with the rest" (``**.md`` matches ``docs/a.md``)."""
+    if not pattern.startswith("**"):
+        return None
+    rest = pattern[2:]
+    if not rest or any(ch in rest for ch in "*?[]\\"):
+        return None
+    return rest
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -114,7 +154,7 @@ class IgnoreMatcher:
         for raw in patterns:
             exclusion = raw.startswith("!")
             text = raw[1:] if exclusion else raw
-            self.patterns.append(Pattern(text, exclusion, _compile(text)))
+            self.patterns.append(Pattern(text, exclusion, _compile(text), _suffix(text)))
         self.has_exclusions = any(p.exclusion for p in self.patterns)
 
     @classmethod
@@ -143,19 +183,72 @@ class IgnoreMatcher:
         prefix = directory.rstrip("/") + "/"
         return any(p.exclusion and (p.text + "/").startswith(prefix) for p in self.patterns)
 
+    # ---- the classic CLI (pkg/archive with the deprecated PatternMatcher.Matches) -------
+    def ignored_classic(self, path: str) -> bool:
+        """moby's ``Matches``: a pattern of N parts is also tried on the path's first N parts."""
+        parent = posixpath.dirname(path) or "."
+        parents = parent.split("/")
+        matched = False
+        for pattern in self.patterns:
+            if pattern.exclusion != matched:
+                continue
+            hit = pattern.match(path)
+            if not hit and parent != "." and pattern.parts <= len(parents):
+                hit = pattern.match("/".join(parents[: pattern.parts]))
+            if hit:
+                matched = not pattern.exclusion
+        return matched
 
-def load(context_dir: str | Path, dockerfile_path: str | Path | None = None) -> tuple[IgnoreMatcher, Path | None]:
-    """The matcher for a build: ``<Dockerfile>.dockerignore`` beside the Dockerfile wins over
-    the context's ``.dockerignore`` (as BuildKit-era CLIs do). Returns the file used, if any."""
+    # ---- BuildKit (fsutil's filter with MatchesUsingParentResults) ----------------------
+    def ignored_buildkit(self, path: str, parent: tuple[bool, ...] | None) -> tuple[bool, tuple[bool, ...]]:
+        """Whether ``path`` is excluded, given its folder's per-pattern results (None at the
+        top); returns the results to hand to its children."""
+        matched = False
+        results = []
+        for i, pattern in enumerate(self.patterns):
+            hit = bool(parent) and parent[i]  # type: ignore[index]
+            if not hit:
+                if pattern.exclusion != matched:
+                    results.append(False)
+                    continue
+                hit = pattern.match(path, buildkit=True)
+                if not hit and parent is None and "/" in path:
+                    parts = path.split("/")[:-1]
+                    hit = any(pattern.match("/".join(parts[: j + 1]), buildkit=True) for j in range(len(parts)))
+            results.append(hit)
+            if hit:
+                matched = not pattern.exclusion
+        return matched, tuple(results)
+
+    def buildkit_enters(self, directory: str) -> bool:
+        """Whether BuildKit still walks an excluded folder: always when some ``!`` pattern has
+        a wildcard before its tail, else when one starts with the folder's path."""
+        exclusions = [p for p in self.patterns if p.exclusion]
+        if not exclusions:
+            return False
+        if not all(p.prefix_only() for p in exclusions):
+            return True
+        prefix = directory + "/"
+        return any((_without_glob_tail(p.text) + "/").startswith(prefix) for p in exclusions)
+
+
+def candidate_ignore_file(context_dir: str | Path, dockerfile_path: str | Path | None = None) -> Path | None:
+    """``<Dockerfile>.dockerignore`` beside the Dockerfile wins over the context's
+    ``.dockerignore`` (as BuildKit-era CLIs do); None when there is neither."""
     candidates = []
     if dockerfile_path:
         candidates.append(Path(str(dockerfile_path) + ".dockerignore"))
     candidates.append(Path(context_dir) / ".dockerignore")
-    for candidate in candidates:
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8", errors="replace")
-            except OSError as exc:  # the CLI fails too; building without it would send what it excludes
-                raise ValueError(f"cannot read {candidate}: {(exc.strerror or str(exc)).lower()}") from None
-            return IgnoreMatcher.from_text(text), candidate
-    return IgnoreMatcher([]), None
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load(context_dir: str | Path, dockerfile_path: str | Path | None = None) -> tuple[IgnoreMatcher, Path | None]:
+    """The matcher for a build and the file it came from (see candidate_ignore_file)."""
+    candidate = candidate_ignore_file(context_dir, dockerfile_path)
+    if candidate is None:
+        return IgnoreMatcher([]), None
+    try:
+        text = candidate.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:  # the CLI fails too; building without it would send what it excludes
+        raise ValueError(f"cannot read {candidate}: {(exc.strerror or str(exc)).lower()}") from None
+    return IgnoreMatcher.from_text(text), candidate
