@@ -90,13 +90,15 @@ def _compare(host: str, client, root: Path, number: int, patterns: str) -> str |
     env = {**os.environ, "DOCKER_HOST": host}
     label = ["--label", f"{LABEL}={RUN_LABEL}"]
     found = {
-        "classic CLI": _cli_image([DEBIAN_CLI, "build", "-q", *label, str(ctx)], {**env, "DOCKER_BUILDKIT": "0"},
+        # --no-cache: a cached classic step may be an image another test session is removing
+        "classic CLI": _cli_image([DEBIAN_CLI, "build", "-q", "--no-cache", *label, str(ctx)],
+                                  {**env, "DOCKER_BUILDKIT": "0"},
                                   root / f"iid{number}c"),
         "buildx": _cli_image([BUILDX, "build", "-q", *label, str(ctx)], env, root / f"iid{number}b"),
     }
     for backend in ("classic", "buildkit"):
         build = Build(BuildRequest(dockerfile, str(ctx), str(ctx / "Dockerfile"), backend=backend,
-                                   labels={LABEL: RUN_LABEL}), client=client)
+                                   labels={LABEL: RUN_LABEL}, no_cache=backend == "classic"), client=client)
         for _ in build.events():
             pass
         assert build.result is not None and build.result.ok, build.result and build.result.error

@@ -136,19 +136,23 @@ class _Filter:
         self.includes = IgnoreMatcher(wanted) if wanted else None
         self.include_texts = wanted
 
-    def excluded(self, rel: str) -> bool:
-        return self.excludes is not None and self.excludes.ignored(rel)
+    def excluded(self, rel: str, parent: tuple[bool, ...] | None = None) -> tuple[bool, tuple[bool, ...] | None]:
+        """BuildKit's answer for ``rel`` given its folder's per-pattern results, and the
+        results for its children (see dockerignore.IgnoreMatcher.ignored_buildkit)."""
+        if self.excludes is None:
+            return False, None
+        return self.excludes.ignored_buildkit(rel, parent)
 
     def included(self, rel: str) -> bool:
         return self.includes is None or self.includes.ignored(rel)  # "ignored" = matched
 
-    def may_hold(self, rel_dir: str) -> bool:
+    def may_hold(self, rel_dir: str, excluded: bool) -> bool:
         """Could something below this folder be included or re-included?"""
         if self.includes is not None and not self.included(rel_dir):
             if not any(_could_match_below(p, rel_dir) for p in self.include_texts):
                 return False
-        if self.excluded(rel_dir):
-            return self.excludes is not None and self.excludes.may_reinclude_below(rel_dir)
+        if excluded:
+            return self.excludes is not None and self.excludes.buildkit_enters(rel_dir)
         return True
 
 
@@ -169,7 +173,7 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
     holds something that is (so a re-included file brings its parent folders)."""
     overrides = dict(synced.overrides)
 
-    def visit(folder: Path | None, rel_dir: str) -> Iterator[Entry]:
+    def visit(folder: Path | None, rel_dir: str, results: tuple[bool, ...] | None) -> Iterator[Entry]:
         names: dict[str, Path | None] = {}
         if folder is not None:
             try:
@@ -188,12 +192,13 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
             if synced.skip is not None and synced.skip(rel):
                 continue
             path = names[name]
+            excluded, mine = filt.excluded(rel, results)
             if rel in overrides:
-                if filt.included(rel) and not filt.excluded(rel):
+                if filt.included(rel) and not excluded:
                     yield Entry(rel, path, None, overrides[rel])
                 continue
             if path is None:  # a folder that only holds overrides
-                below = list(visit(None, rel))
+                below = list(visit(None, rel, mine))
                 if below:
                     yield Entry(rel, None, os.stat_result((st.S_IFDIR | 0o755, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
                     yield from below
@@ -203,10 +208,10 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
             except FileNotFoundError:
                 continue  # gone since the folder was read
             if st.S_ISDIR(info.st_mode):
-                wanted = filt.included(rel) and not filt.excluded(rel)
-                if not wanted and not filt.may_hold(rel):
+                wanted = filt.included(rel) and not excluded
+                if not wanted and not filt.may_hold(rel, excluded):
                     continue
-                below = visit(path, rel)
+                below = visit(path, rel, mine)
                 if wanted:
                     yield Entry(rel, path, info)
                     yield from below
@@ -216,10 +221,10 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
                         yield Entry(rel, path, info)
                         yield first
                         yield from below
-            elif filt.included(rel) and not filt.excluded(rel):
+            elif filt.included(rel) and not excluded:
                 yield Entry(rel, path, info)
 
-    yield from visit(synced.root, "")
+    yield from visit(synced.root, "", None)
 
 
 class DiffCopyHandler:
