@@ -170,7 +170,8 @@ def _run_json(build) -> bool:
 
 # ---- the human display ---------------------------------------------------------------
 SPINNER = "|/-\\"
-MARKS = {"queued": "waiting", "done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED"}
+MARKS = {"queued": "waiting", "done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED",
+         "cancelled": "cancelled"}
 
 
 class Display:
@@ -180,10 +181,12 @@ class Display:
     draws from; this class only says it: ``_on_<event>`` writes what a plain log shows
     for that event, and ``draw`` the terminal's table of stages."""
 
-    def __init__(self, out, tty: bool) -> None:
+    def __init__(self, out, tty: bool, cancelled=lambda: False) -> None:
         from studio.engine.fold import BuildFold
 
         self.out, self.tty = out, tty
+        self.cancelled = cancelled  # a stage the cancel stopped is "cancelled", not "FAILED 0.0s"
+        self.last_flush = 0.0
         self.fold = BuildFold()
         self.drawn = 0
         self.tick = 0
@@ -198,7 +201,13 @@ class Display:
 
     def _elapsed(self, index: int) -> str:
         took = self.fold.elapsed(index)
-        return "" if took is None else f"{took:.1f}s"
+        if took is None or (not took and self._state(index) == "cancelled"):
+            return ""  # stopped before a step ended: no duration to show
+        return f"{took:.1f}s"
+
+    def _state(self, index: int) -> str:
+        state = self.fold.stages[index].state
+        return "cancelled" if state == "failed" and self.cancelled() else state
 
     def _on_build_started(self, event, _new) -> None:
         target = self.fold.stages.get(event.target) if event.target is not None else None
@@ -220,16 +229,21 @@ class Display:
     def _on_step_log(self, event, new_lines) -> None:
         stage = self.fold.stages.get(event.stage) if event.stage is not None else None
         if stage is not None and not self.tty:
+            from studio.engine.failures import strip_ansi
+
             for line in new_lines.get(stage.index, []):
-                self._say(f"[{stage.label}] | {line}")
+                self._say(f"[{stage.label}] | {strip_ansi(line)}")  # not a terminal: no colour codes
 
     def _on_stage_finished(self, event, _new) -> None:
         stage = self.fold.stages.get(event.stage)
         if stage is None or self.tty or event.state == "skipped":
             return
         if stage.partial:  # a last log line without its newline
-            self._say(f"[{stage.label}] | {stage.partial}")
-        self._say(f"[{stage.label}] {MARKS[event.state]} {self._elapsed(stage.index)}".rstrip())
+            from studio.engine.failures import strip_ansi
+
+            self._say(f"[{stage.label}] | {strip_ansi(stage.partial)}")
+        state = "cancelled" if event.state == "failed" and self.cancelled() else event.state
+        self._say(f"[{stage.label}] {MARKS[state]} {self._elapsed(stage.index)}".rstrip())
 
     def _on_warning(self, event, _new) -> None:
         self._say(f"warning: {f'line {event.line}: ' if event.line else ''}{event.message}")
@@ -250,7 +264,15 @@ class Display:
         if self.tty:
             self._clear()
         self.out.write(text + "\n")
-        self.out.flush()
+        if self.tty:
+            self.out.flush()
+            return
+        import time  # piped: flush a few times a second, not per line (a 50 MB log is a million lines)
+
+        now = time.monotonic()
+        if now - self.last_flush >= 0.1:
+            self.last_flush = now
+            self.out.flush()
 
     def _clear(self) -> None:
         if self.drawn:
@@ -275,7 +297,8 @@ class Display:
             filled = int(10 * stage.done / stage.total) if stage.total else 10
             bar = "#" * filled + "-" * (10 - filled)
             running = stage.state == "running"
-            mark = SPINNER[self.tick % 4] if running else MARKS.get(stage.state, stage.state)
+            state = self._state(stage.index)
+            mark = SPINNER[self.tick % 4] if running else MARKS.get(state, state)
             detail = stage.current if running else ""
             line = (f" {stage.label:<{width}}  [{bar}] {stage.done}/{stage.total}  {mark:<7} "
                     f"{self._elapsed(stage.index):>6}  {detail}")
@@ -286,6 +309,7 @@ class Display:
     def finish(self) -> None:
         self.draw(force=True)
         self.drawn = 0
+        self.out.flush()
 
 
 def size_table(result) -> list[str]:
@@ -310,7 +334,7 @@ def size_table(result) -> list[str]:
 
 
 def run_display(build, out) -> bool:
-    display = Display(out, hasattr(out, "isatty") and out.isatty())
+    display = Display(out, hasattr(out, "isatty") and out.isatty(), lambda: build.cancelled)
     for event in build.events():
         display.handle(event)
     display.finish()

@@ -39,6 +39,11 @@ def read_dockerfile(path: str | os.PathLike[str]) -> str:
 def decode_dockerfile(data: bytes, name: str) -> str:
     """``data`` as Dockerfile text, or DockerfileReadError naming ``name`` (binary, not UTF-8)."""
     if b"\x00" in data:
+        utf16 = _utf16_kind(data)
+        if utf16:
+            raise DockerfileReadError(
+                f"{name}: is UTF-16 text ({utf16}), not UTF-8; convert it, for example with "
+                f"`iconv -f UTF-16 -t UTF-8 {name} > {name}.utf8`, or save it as UTF-8 in your editor")
         raise DockerfileReadError(f"{name}: looks like a binary file (it contains NUL bytes), not a Dockerfile")
     try:
         return data.decode("utf-8")
@@ -58,6 +63,23 @@ STALE_AFTER = 60.0  # seconds: an older temporary file of a dead process is a le
 def is_save_temp(name: str) -> bool:
     """Whether ``name`` is one of our temporary save files (the build context never sends them)."""
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def _utf16_kind(data: bytes) -> str | None:
+    """"little-endian" or "big-endian" when ``data`` reads as UTF-16 (a BOM, or ASCII text
+    with every other byte NUL, as Windows tools write it), else None."""
+    if data[:2] == b"\xff\xfe":
+        return "little-endian, with a byte order mark"
+    if data[:2] == b"\xfe\xff":
+        return "big-endian, with a byte order mark"
+    sample = data[:4096]
+    if len(sample) >= 4 and len(sample) % 2 == 0:
+        odd, even = sample[1::2], sample[0::2]
+        if odd.count(0) == len(odd) and even.count(0) == 0:
+            return "little-endian"
+        if even.count(0) == len(even) and odd.count(0) == 0:
+            return "big-endian"
+    return None
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> str | None:

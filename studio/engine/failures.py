@@ -7,6 +7,7 @@ from studio.core.shell import newer_form, var_refs
 from studio.engine.events import BuildFailed
 from studio.engine.mapping import StageMap
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[@-~]")
 _EXIT = re.compile(r"(?:exit code: |returned a non-zero code: )(\d+)")
 _PARSE_LINE = re.compile(r"(?:dockerfile parse error|parse error) (?:on )?line (\d+)", re.I)
 _METADATA = re.compile(r"load metadata for (\S+)")
@@ -14,6 +15,12 @@ _PROCESS = re.compile(r'failed to process "((?:[^"\\]|\\.)*)": (.*)')
 _PULL_HINTS = ("pull access denied", "not found", "manifest unknown", "proxyconnect",
                "failed to do request", "no such host", "repository does not exist",
                "failed to resolve source metadata", "connection refused")
+
+
+def strip_ansi(text: str) -> str:
+    """Text without terminal colour codes (the classic builder colours a RUN's stderr), for
+    summaries and for output that is not a terminal."""
+    return _ANSI.sub("", text) if "\x1b" in text else text
 
 
 def exit_code(message: str) -> int | None:

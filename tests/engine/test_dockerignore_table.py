@@ -20,12 +20,8 @@ from pathlib import Path
 import docker
 import pytest
 
-pytestmark = pytest.mark.engine
-
 DEBIAN_CLI = "/usr/bin/docker"
 BUILDX = "/var/lib/stage-studio-modern/root/usr/libexec/docker/cli-plugins/docker-buildx"
-DEFAULT_HOST = "unix:///var/run/docker.sock"
-MODERN_HOST = "unix:///run/stage-studio-modern/docker.sock"
 LABEL = "io.github.stagestudio.test"
 TREE = ["a.txt", "b.md", "README.md", "README-secret.md", ".hidden", "keep/ok.txt", "keep/no.bin",
         "keep/sub/deep.txt", "build/out.bin", "build/keep.txt", "build/sub/x.txt", "docs/a/b.md",
@@ -41,15 +37,6 @@ PATTERN_SETS = [
     "# comment\n\n  docs  ", "*/*\n!*/sub", "**/x", "somedir\n!somedir/sub/temp", "**.md",
     "**/sub/**\n!keep/**", "*\n!*/", "**/temp*\n!somedir",
 ]
-
-
-def _engine(host: str):
-    try:
-        client = docker.DockerClient(base_url=host, timeout=120)
-        client.ping()
-    except docker.errors.DockerException:
-        return None
-    return client
 
 
 def _files(client, image: str) -> list[str]:
@@ -113,15 +100,10 @@ def _compare(host: str, client, root: Path, number: int, patterns: str) -> str |
     return "; ".join(problems) or None
 
 
-@pytest.mark.parametrize("host", [DEFAULT_HOST, MODERN_HOST], ids=["debian-20.10", "modern-26.1"])
-def test_dockerignore_table_matches_the_real_clients(host, tmp_path):
+def test_dockerignore_table_matches_the_real_clients(engine, tmp_path):
     if not (os.access(DEBIAN_CLI, os.X_OK) and os.access(BUILDX, os.X_OK)):
         pytest.skip("needs Debian's docker CLI and buildx (./dev engine modern unpacks it)")
-    client = _engine(host)
-    if client is None:
-        if host == MODERN_HOST:
-            pytest.skip("the modern engine is not running (./dev engine modern)")
-        pytest.fail("the default engine does not answer")
+    host, client = engine.host, engine.client
     assert len(PATTERN_SETS) >= 30
     with ThreadPoolExecutor(max_workers=4) as pool:
         outcomes = list(pool.map(lambda item: _compare(host, client, tmp_path, *item), enumerate(PATTERN_SETS)))
@@ -131,7 +113,6 @@ def test_dockerignore_table_matches_the_real_clients(host, tmp_path):
             client.api.remove_image(image["Id"], force=True)
         except docker.errors.APIError:
             pass
-    client.close()
     assert [o for o in outcomes if o] == []
 
 
