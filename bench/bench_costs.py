@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""The three costs of issue 12 point 7, each against a reference measured in this run.
+
+  export: `stage-studio export F --svg` of an 800-stage file vs `stage-studio graph F` of
+          the same file (target: at most 3x)
+  nofrom: parse + graph rate (bytes/s) of 10 MB of instructions without any FROM vs the
+          200-stage file's (target: at most 2x slower)
+  log:    a classic build whose RUN prints 50 MB, text output to a file: `stage-studio build
+          --backend classic` vs Debian's `DOCKER_BUILDKIT=0 docker build` (target: at most 1.5x)
+Each time is the fastest of N runs (load only ever adds time).
+Run: .venv/bin/python bench/bench_costs.py [--repeat N] [--only export|nofrom|log]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import big_text  # noqa: E402
+
+BB = "stage-studio-test/busybox:latest"
+STUDIO = [sys.executable, "-m", "studio"]
+
+
+def fastest(argv: list[str], repeat: int, env: dict | None = None, stdout=subprocess.DEVNULL) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        out = open(stdout, "wb") if isinstance(stdout, str) else stdout
+        try:
+            proc = subprocess.run(argv, stdout=out, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+        finally:
+            if isinstance(stdout, str):
+                out.close()
+        elapsed = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(argv[:4])}... failed: {proc.stderr.decode()[-400:]}")
+        best = min(best, elapsed)
+    return best
+
+
+def bench_export(repeat: int, folder: Path) -> tuple[float, float]:
+    path = folder / "big.Dockerfile"
+    path.write_text(big_text(800))
+    graph = fastest([*STUDIO, "graph", str(path)], repeat)
+    export = fastest([*STUDIO, "export", str(path), "--svg", str(folder / "out.svg")], repeat)
+    print(f"export 800 stages: {export:.2f} s; graph of the same file: {graph:.2f} s; "
+          f"ratio {export / graph:.2f} (target <= 3)")
+    return export / graph, 3.0
+
+
+def bench_nofrom(repeat: int, folder: Path) -> tuple[float, float]:
+    from studio.core import parse
+
+    def rate(text: str) -> float:
+        size, best = len(text.encode("utf-8")), float("inf")
+        for _ in range(repeat):
+            started = time.perf_counter()
+            parse(text).graph(None, {})
+            best = min(best, time.perf_counter() - started)
+        return size / best
+
+    reference = rate(big_text(200))
+    lines, size, i = [], 0, 0
+    while size < 10_000_000:
+        line = f"RUN echo line {i} with some words to make it as long as a real one && true"
+        lines.append(line)
+        size += len(line) + 1
+        i += 1
+    nofrom = rate("\n".join(lines) + "\n")
+    print(f"parse+graph, 10 MB without FROM: {nofrom / 1e6:.1f} MB/s; the 200-stage file: "
+          f"{reference / 1e6:.1f} MB/s; slowdown {reference / nofrom:.2f}x (target <= 2)")
+    return reference / nofrom, 2.0
+
+
+def bench_log(repeat: int, folder: Path) -> tuple[float, float]:
+    dockerfile = folder / "Dockerfile"
+    token = str(time.time_ns())  # no cache between runs of this bench
+    dockerfile.write_text(f"FROM {BB}\nRUN echo {token} >/dev/null; "
+                          "yes 'a build log line of about sixty-four characters, like make prints' "
+                          "| head -c 50000000\n")
+    env = {"DOCKER_BUILDKIT": "0"}
+    label = "io.github.stagestudio.bench=1"
+    cli = fastest(["/usr/bin/docker", "build", "--no-cache", "--label", label, str(folder)], repeat, env,
+                  stdout=str(folder / "cli.log"))
+    ours = fastest([*STUDIO, "build", str(dockerfile), "--backend", "classic", "--no-cache", "--label", label],
+                   repeat, stdout=str(folder / "ours.log"))
+    print(f"classic build printing 50 MB, text output to a file: stage-studio {ours:.2f} s; docker CLI "
+          f"{cli:.2f} s; ratio {ours / cli:.2f} (target <= 1.5)")
+    return ours / cli, 1.5
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("export", "nofrom", "log"))
+    args = parser.parse_args()
+    benches = {"export": bench_export, "nofrom": bench_nofrom, "log": bench_log}
+    missed = []
+    with tempfile.TemporaryDirectory(prefix="stage-studio-bench-") as tmp:
+        for name, bench in benches.items():
+            if args.only and name != args.only:
+                continue
+            ratio, target = bench(args.repeat, Path(tmp))
+            if ratio > target:
+                missed.append(name)
+    if missed:
+        print(f"over target: {', '.join(missed)}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
