@@ -79,6 +79,8 @@ def bench_nofrom(repeat: int, folder: Path) -> tuple[float, float]:
 
 
 def bench_log(repeat: int, folder: Path) -> tuple[float, float]:
+    logs, folder = folder, folder / "context"  # the logs must not be in the context being sent
+    folder.mkdir()
     dockerfile = folder / "Dockerfile"
     token = str(time.time_ns())  # no cache between runs of this bench
     dockerfile.write_text(f"FROM {BB}\nRUN echo {token} >/dev/null; "
@@ -87,9 +89,9 @@ def bench_log(repeat: int, folder: Path) -> tuple[float, float]:
     env = {"DOCKER_BUILDKIT": "0"}
     label = "io.github.stagestudio.bench=1"
     cli = fastest(["/usr/bin/docker", "build", "--no-cache", "--label", label, str(folder)], repeat, env,
-                  stdout=str(folder / "cli.log"))
+                  stdout=str(logs / "cli.log"))
     ours = fastest([*STUDIO, "build", str(dockerfile), "--backend", "classic", "--no-cache", "--label", label],
-                   repeat, stdout=str(folder / "ours.log"))
+                   repeat, stdout=str(logs / "ours.log"))
     print(f"classic build printing 50 MB, text output to a file: stage-studio {ours:.2f} s; docker CLI "
           f"{cli:.2f} s; ratio {ours / cli:.2f} (target <= 1.5)")
     return ours / cli, 1.5
