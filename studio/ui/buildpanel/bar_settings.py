@@ -24,7 +24,7 @@ class BarSettings(QObject):
         bar.target_combo.currentIndexChanged.connect(lambda _row: self._write(target=bar.target()))
         bar.no_cache_action.toggled.connect(lambda on: self._write(no_cache=on))
         bar.sizes_action.toggled.connect(lambda on: self._write(sizes=on))
-        bar.backend_combo.currentIndexChanged.connect(lambda _row: self._write(backend=bar.backend()))
+        bar.backend_combo.currentIndexChanged.connect(lambda _row: self._write_builder())
         bar.sig_context_chosen.connect(lambda path: self._write(context=path))
         model.sig_changed.connect(lambda _old, new: self.show(new))
         self.show(model.settings)
@@ -32,6 +32,15 @@ class BarSettings(QObject):
     def _write(self, **changes: Any) -> None:
         if not self._showing:
             self.model.update(**changes)
+
+    def _write_builder(self) -> None:
+        extra = dict(self.model.settings.extra)
+        builder = self.bar.builder()
+        if builder:
+            extra["builder"] = builder
+        else:
+            extra.pop("builder", None)
+        self._write(backend=self.bar.backend(), extra=extra)
 
     def show(self, settings: BuildSettings | None = None) -> None:
         """Put ``settings`` (default: the model's) on the bar without writing them back."""
@@ -42,7 +51,8 @@ class BarSettings(QObject):
             bar.set_target(settings.target)
             bar.no_cache_action.setChecked(settings.no_cache)
             bar.sizes_action.setChecked(settings.sizes)
-            bar.backend_combo.setCurrentIndex(max(0, bar.backend_combo.findData(settings.backend)))
+            bar.show_builder(settings.backend, settings.extra.get("builder"))
+            bar.set_secrets_count(len(settings.extra.get("secrets", ())) + len(settings.extra.get("ssh", ())))
             bar.set_context_override(settings.context)
             bar.set_args_count(len(settings.build_args))
         finally:

@@ -17,6 +17,7 @@ BACKENDS = (("Auto", "auto"), ("BuildKit", "buildkit"), ("Classic", "classic"))
 
 class BuildBar(QToolBar):
     sig_args_requested = Signal()
+    sig_secrets_requested = Signal()
     sig_context_chosen = Signal(object)  # a folder the user chose, or None for the Dockerfile's
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,6 +50,12 @@ class BuildBar(QToolBar):
         self.args_button.setToolTip("Build arguments (remembered for this file)")
         self.args_button.clicked.connect(self.sig_args_requested)
         self.addWidget(self.args_button)
+        self.secrets_button = QToolButton(self)
+        self.secrets_button.setObjectName("buildSecretsButton")
+        self.secrets_button.setText("Secrets…")
+        self.secrets_button.setToolTip("Secrets and SSH agents the build may use (only where they live is kept)")
+        self.secrets_button.clicked.connect(self.sig_secrets_requested)
+        self.addWidget(self.secrets_button)
         self.no_cache_action = QAction("No cache", self)
         self.no_cache_action.setCheckable(True)
         self.no_cache_action.setToolTip("Do not use the build cache")
@@ -62,7 +69,8 @@ class BuildBar(QToolBar):
         self.backend_combo.setObjectName("buildBackend")
         for text, value in BACKENDS:
             self.backend_combo.addItem(text, value)
-        self.backend_combo.setToolTip("Builder: BuildKit when the engine has it (Auto), or force one")
+        self.backend_combo.setToolTip("Builder: BuildKit when the engine has it (Auto), or force one; "
+                                      "buildx builders (docker buildx ls) are listed below")
         self.addWidget(self.backend_combo)
         self.context_button = QToolButton(self)
         self.context_button.setObjectName("buildContextButton")
@@ -182,7 +190,35 @@ class BuildBar(QToolBar):
 
     # ---- other choices ------------------------------------------------------------
     def backend(self) -> str:
-        return self.backend_combo.currentData() or "auto"
+        data = self.backend_combo.currentData() or "auto"
+        return "auto" if data.startswith("buildx:") else data
+
+    def builder(self) -> str | None:
+        """The buildx builder chosen in the combo, or None (the engine's own builder)."""
+        data = self.backend_combo.currentData() or ""
+        return data.removeprefix("buildx:") if data.startswith("buildx:") else None
+
+    def set_builders(self, names: list[str]) -> None:
+        """Offer these buildx builders after the engine's own choices (keeps the choice)."""
+        combo = self.backend_combo
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > len(BACKENDS):
+            combo.removeItem(combo.count() - 1)
+        for name in names:
+            combo.addItem(f"buildx: {name}", f"buildx:{name}")
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(index if index >= 0 else 0)
+        combo.blockSignals(False)
+
+    def show_builder(self, backend: str, builder: str | None) -> None:
+        combo = self.backend_combo
+        if builder and combo.findData(f"buildx:{builder}") < 0:
+            combo.addItem(f"buildx: {builder}", f"buildx:{builder}")
+        combo.setCurrentIndex(max(0, combo.findData(f"buildx:{builder}" if builder else backend)))
+
+    def set_secrets_count(self, count: int) -> None:
+        self.secrets_button.setText(f"Secrets ({count})…" if count else "Secrets…")
 
     def set_args_count(self, count: int) -> None:
         self.args_button.setText(f"Args ({count})…" if count else "Args…")

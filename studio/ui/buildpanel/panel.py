@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from studio.ui.buildpanel.bar_settings import BarSettings
 from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args
+from studio.ui.buildpanel.builders import BuilderList
+from studio.ui.buildpanel.secrets_dialog import SecretsDialog, load_references, save_references
 from studio.ui.buildpanel.build_bar import BuildBar
 from studio.ui.buildpanel.charts_dock import ChartsReveal
 from studio.ui.buildpanel.charts_panel import ChartsPanel
@@ -78,6 +80,7 @@ class BuildPanel(QObject):
         menu.addAction(bar.no_cache_action)
         menu.addAction(bar.sizes_action)
         menu.addAction("Build &Arguments…", bar.sig_args_requested.emit)
+        actions["secrets"] = menu.addAction("&Secrets and SSH…", bar.sig_secrets_requested.emit)
         menu.addSeparator()
         actions["pin_baseline"] = menu.addAction("&Pin Latest Build as Baseline", controller.pin_baseline)
         actions["clear_baseline"] = menu.addAction("C&lear Baseline", controller.clear_baseline)
@@ -99,12 +102,23 @@ class BuildPanel(QObject):
             if path != known["path"]:  # a file was opened, saved under a new name, or closed
                 known["path"] = path
                 bar.set_default_context(str(Path(path).resolve().parent) if path else None)
+                secrets, ssh = load_references(path)
+                extra = {**settings.settings.extra, "secrets": tuple(secrets), "ssh": tuple(ssh)}
+                settings.update(extra=extra)
 
         def edit_args() -> None:
             current = settings.settings
             dialog = BuildArgsDialog(dict(current.build_args), declared_args(window.current_document()), window)
             if dialog.exec():
                 settings.update(build_args=dialog.values())
+
+        def edit_secrets() -> None:
+            extra = settings.settings.extra
+            dialog = SecretsDialog(list(extra.get("secrets", ())), list(extra.get("ssh", ())), window)
+            if dialog.exec():
+                save_references(window.path, dialog.secrets(), dialog.ssh())
+                settings.update(extra={**settings.settings.extra, "secrets": tuple(dialog.secrets()),
+                                       "ssh": tuple(dialog.ssh())})
 
         def on_stage_selected(index: int) -> None:
             charts.select_stage(index if index >= 0 else None)
@@ -119,6 +133,10 @@ class BuildPanel(QObject):
         window.controller.sig_document_changed.connect(controller.mark_outdated)
         on_document()
         bar.sig_args_requested.connect(edit_args)
+        bar.sig_secrets_requested.connect(edit_secrets)
+        self.builders = BuilderList(self)
+        self.builders.sig_found.connect(bar.set_builders)
+        self.builders.look()
         self.banner.sig_show_log.connect(self.show_log)
         self.banner.sig_go_to_line.connect(window.go_to_line)
         charts.sig_line_activated.connect(window.go_to_line)

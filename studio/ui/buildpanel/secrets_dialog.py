@@ -1,0 +1,229 @@
+"""Build > Secrets and SSH: the secrets (``RUN --mount=type=secret``) and SSH agents
+(``RUN --mount=type=ssh``) a build may use, as references only.
+
+A row names where a value lives (a file, an environment variable, an agent socket); the
+dialog never reads a value, never shows one, and nothing stores one. Each row says at
+once whether the build will be able to use it (the file is readable, the variable is set,
+the socket is an agent's), the same checks the build makes before it starts.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
+                               QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from studio.engine.session.secrets import SecretSpec, SecretSpecError, check_secret
+from studio.engine.session.sshforward import SshSpec, SshSpecError, parse_ssh
+
+FILE, ENV = "File", "Environment variable"
+
+
+def secret_problem(spec: SecretSpec) -> str:
+    """Why the build could not use this secret, or "" (the file is opened, never read)."""
+    try:
+        check_secret(spec)
+    except SecretSpecError as exc:
+        return str(exc)
+    return ""
+
+
+def ssh_problem(spec: SshSpec) -> str:
+    try:
+        parse_ssh(f"{spec.id}={spec.socket}")
+    except SshSpecError as exc:
+        return str(exc).split(": ", 1)[-1]
+    return ""
+
+
+class _Table(QTableWidget):
+    def __init__(self, headers: list[str], parent: QWidget) -> None:
+        super().__init__(0, len(headers), parent)
+        self.setHorizontalHeaderLabels(headers)
+        self.horizontalHeader().setSectionResizeMode(len(headers) - 2, QHeaderView.ResizeMode.Stretch)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.verticalHeader().setVisible(False)
+
+    def text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text().strip() if item is not None else ""
+
+    def remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.selectedIndexes()}, reverse=True):
+            self.removeRow(row)
+
+
+class SecretsDialog(QDialog):
+    """Edit the build's secret and SSH references; ``secrets()`` and ``ssh()`` read them back."""
+
+    def __init__(self, secrets: list[SecretSpec], ssh: list[SshSpec], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Secrets and SSH")
+        self.setObjectName("secretsDialog")
+        self.resize(720, 420)
+        note = QLabel("Only where each value lives is kept: the build reads it when the engine asks, and it "
+                      "never appears in the log, the history or the image.", self)
+        note.setWordWrap(True)
+        self.secret_table = _Table(["ID", "From", "File or variable", "Status"], self)
+        self.ssh_table = _Table(["ID", "Agent socket", "Status"], self)
+        for spec in secrets:
+            self.add_secret(spec)
+        for agent in ssh:
+            self.add_ssh(agent)
+        self.secret_table.itemChanged.connect(lambda _item: self._check_secrets())
+        self.ssh_table.itemChanged.connect(lambda _item: self._check_ssh())
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(QLabel("<b>Secrets</b> for <code>RUN --mount=type=secret,id=ID</code>", self))
+        layout.addWidget(self.secret_table)
+        layout.addLayout(self._buttons([("Add File…", self._add_file), ("Add Variable", self._add_variable),
+                                        ("Remove", self.secret_table.remove_selected)]))
+        layout.addWidget(QLabel("<b>SSH agents</b> for <code>RUN --mount=type=ssh</code>", self))
+        layout.addWidget(self.ssh_table)
+        layout.addLayout(self._buttons([("Add Agent", self._add_agent), ("Remove", self.ssh_table.remove_selected)]))
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self._check_secrets()
+        self._check_ssh()
+
+    def _buttons(self, specs) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for text, slot in specs:
+            button = QPushButton(text, self)
+            button.clicked.connect(lambda _c=False, s=slot: s())
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    # ---- rows ------------------------------------------------------------------------
+    def add_secret(self, spec: SecretSpec) -> None:
+        table = self.secret_table
+        table.blockSignals(True)
+        row = table.rowCount()
+        table.insertRow(row)
+        table.setItem(row, 0, QTableWidgetItem(spec.id))
+        kind = QComboBox(table)
+        kind.addItems([FILE, ENV])
+        kind.setCurrentText(ENV if spec.env is not None else FILE)
+        kind.currentTextChanged.connect(lambda _t: self._check_secrets())
+        table.setCellWidget(row, 1, kind)
+        table.setItem(row, 2, QTableWidgetItem(spec.env if spec.env is not None else (spec.src or "")))
+        status = QTableWidgetItem("")
+        status.setFlags(status.flags() & ~status.flags().ItemIsEditable)
+        table.setItem(row, 3, status)
+        table.blockSignals(False)
+        self._check_secrets()
+
+    def add_ssh(self, spec: SshSpec) -> None:
+        table = self.ssh_table
+        table.blockSignals(True)
+        row = table.rowCount()
+        table.insertRow(row)
+        table.setItem(row, 0, QTableWidgetItem(spec.id))
+        table.setItem(row, 1, QTableWidgetItem(spec.socket))
+        status = QTableWidgetItem("")
+        status.setFlags(status.flags() & ~status.flags().ItemIsEditable)
+        table.setItem(row, 2, status)
+        table.blockSignals(False)
+        self._check_ssh()
+
+    def _add_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Secret File")
+        if path:
+            self.add_secret(SecretSpec(os.path.basename(path).lstrip(".") or "secret", src=path))
+
+    def _add_variable(self) -> None:
+        self.add_secret(SecretSpec("token", env="TOKEN"))
+
+    def _add_agent(self) -> None:
+        self.add_ssh(SshSpec("default", os.environ.get("SSH_AUTH_SOCK", "")))
+
+    # ---- reading back ----------------------------------------------------------------
+    def _secret_at(self, row: int) -> SecretSpec | None:
+        table = self.secret_table
+        ident, where = table.text(row, 0), table.text(row, 2)
+        if not ident or not where:
+            return None
+        kind = table.cellWidget(row, 1)
+        if isinstance(kind, QComboBox) and kind.currentText() == ENV:
+            return SecretSpec(ident, env=where)
+        return SecretSpec(ident, src=os.path.expanduser(where))
+
+    def secrets(self) -> list[SecretSpec]:
+        return [s for s in (self._secret_at(r) for r in range(self.secret_table.rowCount())) if s is not None]
+
+    def ssh(self) -> list[SshSpec]:
+        table = self.ssh_table
+        out = []
+        for row in range(table.rowCount()):
+            ident, socket_path = table.text(row, 0) or "default", table.text(row, 1)
+            if socket_path:
+                out.append(SshSpec(ident, os.path.expanduser(socket_path)))
+        return out
+
+    def problems(self) -> list[str]:
+        """What would stop a build, one line per row (empty when every row is usable)."""
+        out = [p for p in (secret_problem(s) for s in self.secrets()) if p]
+        return out + [f"ssh {s.id}: {p}" for s in self.ssh() for p in [ssh_problem(s)] if p]
+
+    def _check_secrets(self) -> None:
+        table = self.secret_table
+        table.blockSignals(True)
+        for row in range(table.rowCount()):
+            spec = self._secret_at(row)
+            problem = "an ID and a file or variable are needed" if spec is None else secret_problem(spec)
+            item = table.item(row, 3)
+            if item is not None:
+                item.setText("✗ " + problem.split(": ", 1)[-1] if problem else "✓ ready")
+                item.setToolTip(problem or "The build can read it when the engine asks.")
+        table.blockSignals(False)
+
+    def _check_ssh(self) -> None:
+        table = self.ssh_table
+        table.blockSignals(True)
+        for row in range(table.rowCount()):
+            socket_path = table.text(row, 1)
+            problem = "an agent socket is needed" if not socket_path else \
+                ssh_problem(SshSpec(table.text(row, 0) or "default", os.path.expanduser(socket_path)))
+            item = table.item(row, 2)
+            if item is not None:
+                item.setText("✗ " + problem if problem else "✓ agent")
+                item.setToolTip(problem or "An SSH agent answers on this socket.")
+        table.blockSignals(False)
+
+
+# ---- remembered per file (references only) ----------------------------------------------
+def _key(path) -> str:
+    return "buildSecrets/" + (str(path).replace("/", "|").replace("\\", "|") if path else "untitled")
+
+
+def load_references(path) -> tuple[list[SecretSpec], list[SshSpec]]:
+    """The secret and SSH references last used to build ``path``."""
+    from PySide6.QtCore import QSettings
+
+    raw = QSettings().value(_key(path), "")
+    try:
+        import json
+
+        data = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return [], []
+    secrets = [SecretSpec(str(s["id"]), src=s.get("src"), env=s.get("env")) for s in data.get("secrets", [])
+               if s.get("id") and (s.get("src") or s.get("env"))]
+    ssh = [SshSpec(str(s["id"]), str(s["socket"])) for s in data.get("ssh", []) if s.get("id") and s.get("socket")]
+    return secrets, ssh
+
+
+def save_references(path, secrets: list[SecretSpec], ssh: list[SshSpec]) -> None:
+    import json
+
+    from PySide6.QtCore import QSettings
+
+    data = {"secrets": [{"id": s.id, **({"env": s.env} if s.env is not None else {"src": s.src})} for s in secrets],
+            "ssh": [{"id": s.id, "socket": s.socket} for s in ssh]}
+    settings = QSettings()
+    settings.setValue(_key(path), json.dumps(data))
+    settings.sync()
