@@ -55,7 +55,8 @@ class BuildBar(QToolBar):
         self.secrets_button.setText("Secrets…")
         self.secrets_button.setToolTip("Secrets and SSH agents the build may use (only where they live is kept)")
         self.secrets_button.clicked.connect(self.sig_secrets_requested)
-        self.addWidget(self.secrets_button)
+        # a narrow bar drops it first: Build > Secrets and SSH… stays
+        self.secrets_button_action = self.addWidget(self.secrets_button)
         self.no_cache_action = QAction("No cache", self)
         self.no_cache_action.setCheckable(True)
         self.no_cache_action.setToolTip("Do not use the build cache")
@@ -137,6 +138,7 @@ class BuildBar(QToolBar):
             before = self._compactable_width()
             self.compact = compact
             self.target_label_action.setVisible(not compact)
+            self.secrets_button_action.setVisible(not compact)
             self.sizes_action.setIconText("Sizes" if compact else "Measure sizes")
             self._update_context_button()
             if compact:
@@ -148,6 +150,8 @@ class BuildBar(QToolBar):
         widgets = [self.widgetForAction(self.sizes_action), self.context_button]
         if self.target_label_action.isVisible():
             widgets.append(self.widgetForAction(self.target_label_action))
+        if self.secrets_button_action.isVisible():
+            widgets.append(self.secrets_button)
         return sum(w.sizeHint().width() for w in widgets if w is not None)
 
     def eventFilter(self, watched, event) -> bool:
