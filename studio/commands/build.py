@@ -329,7 +329,8 @@ def size_table(result) -> list[str]:
     final = result.final or {}
     lines.append(f" final image: {human_size(final.get('size'))} ({(final.get('image_id') or '')[:19]})")
     if result.saved is not None:
-        lines.append(f" builder stages cost {human_size(result.saved)} that the final image does not carry")
+        lines.append(f" multi-stage saved {human_size(result.saved)}: what the stages that do not ship "
+                     "hold, minus what the final image copies from them")
     return lines
 
 

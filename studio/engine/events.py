@@ -198,7 +198,7 @@ class BuildResult:
     duration: float
     stages: list[StageResult] = field(default_factory=list)
     final: dict[str, Any] = field(default_factory=lambda: {"image_id": None, "size": None})
-    saved: int | None = None  # bytes builder stages cost that the final image does not carry
+    saved: int | None = None  # builder stages' bytes minus what the final image copies from them
     error: BuildFailed | None = None
     copies: list[Any] | None = None  # build_files.Crossing per COPY --from edge, after ``--files``
 

