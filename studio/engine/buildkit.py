@@ -170,7 +170,8 @@ class BuildkitTranslator:
             state.start_time = vertex.started
             for step in state.steps:
                 self.progress.started.add(step.stage)
-                out.append(StepStarted(step.stage, step.line, vertex.name, self._rel(vertex.started)))
+                out.append(StepStarted(step.stage, step.line, self.map.step_name(step, vertex.name),
+                                       self._rel(vertex.started)))
         if (vertex.completed is not None or vertex.error) and not state.finished:
             state.finished = True
             begin = vertex.started if vertex.started is not None else state.start_time

@@ -124,6 +124,19 @@ class StageMap:
         return False
 
     # ---- BuildKit vertex names -----------------------------------------------------
+    def step_name(self, step: Step, vertex_name: str) -> str:
+        """The name of ``step`` as its own stage's: a vertex shared by two stages (both FROM
+        one image) is named after the first, and the second must not show that label."""
+        m = _VERTEX_NAME.match(vertex_name)
+        info = self.stages[step.stage] if 0 <= step.stage < len(self.stages) else None
+        if m is None or info is None or m["key"] is None or m["key"].lower() == info.key:
+            return vertex_name
+        steps = info.vertex_steps
+        position = steps.index(step) + 1 if step in steps else int(m["i"])
+        width = len(str(len(steps)))
+        platform = f"{m['platform']} " if m["platform"] else ""
+        return f"[{platform}{info.key} {position:>{width}}/{len(steps)}] {step.text}"
+
     def vertex_steps(self, name: str) -> list[Step]:
         """The step(s) a vertex stands for: the named one plus identical steps of other
         reachable stages (same base, same instructions up to that step)."""
