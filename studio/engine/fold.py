@@ -33,6 +33,7 @@ class StepRun:
     duration: float | None = None  # None while running
     cached: bool = False
     error: str | None = None
+    stopped: bool = False  # cut short (cancel, or another step failed): it never finished
 
     @property
     def end(self) -> float | None:
@@ -159,7 +160,7 @@ class BuildFold:
             for line in list(stage.running):
                 step = self._open_steps.pop((event.stage, line), None)
                 if step is not None:
-                    step.duration = max(0.0, now - step.start)
+                    step.duration, step.stopped = max(0.0, now - step.start), True
             stage.last_end = max(stage.last_end or 0.0, now)
         stage.state = event.state
         stage.running.clear()
@@ -217,8 +218,13 @@ class BuildFold:
             stage.state = "failed"
             stage.error = event.message
             changed.add(event.stage)
+        now = self.now()
         for stage in self.stages.values():
             if stage.running:
+                for line in list(stage.running):
+                    step = self._open_steps.pop((stage.index, line), None)
+                    if step is not None:
+                        step.duration, step.stopped = max(0.0, now - step.start), True
                 stage.running.clear()
                 changed.add(stage.index)
 

@@ -159,3 +159,27 @@ def test_an_exit_code_already_in_the_message_is_not_repeated():
     session.apply([BuildStarted(_plan(), "buildkit", 2),
                    BuildFailed("line 2: RUN a: exit code: 3", stage=0, line=2, exit_code=3)])
     assert session.log_lines(0)[-1] == "ERROR: line 2: RUN a: exit code: 3"
+
+
+def test_a_cancelled_step_is_not_drawn_finished_nor_called_slowest(qtbot):
+    from studio.ui.buildpanel.chart_timeline import TimelineChart
+    from studio.ui.graph.theme import STATE_HUES
+
+    clock = [0.0]
+    session = BuildFold(clock=lambda: clock[0])
+    session.apply([BuildStarted(_plan(), "buildkit", 2), StepStarted(0, 2, "[build 2/3] RUN make", 0.0),
+                   StepFinished(0, 2, False, 0.5, None), StepStarted(0, 3, "[build 3/3] RUN sleep 30", 0.5),
+                   StepStarted(1, 5, "[other 1/1] RUN sleep 30", 0.6)])
+    clock[0] = 6.0
+    session.cancelling = True
+    session.apply([StageFinished(0, "failed"), BuildFailed("the build was cancelled")])
+    stopped = [s for s in session.steps if s.stopped]
+    assert [(s.stage, s.line) for s in stopped] == [(0, 3), (1, 5)]  # also the one no stage end closed
+    assert all(s.duration is not None for s in stopped)
+    chart = TimelineChart()
+    qtbot.addWidget(chart)
+    chart.set_steps([(0, "build"), (1, "other")], session.steps)
+    assert chart.slowest == 0 and "line 2" in chart.slowest_note  # the 0.5 s step that finished
+    brushes = chart.bars.opts["brushes"]
+    assert brushes[1].color().name() != STATE_HUES["done"] and brushes[2].color().name() != STATE_HUES["done"]
+    assert "stopped before it finished" in chart.describe(1)

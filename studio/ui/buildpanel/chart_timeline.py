@@ -45,9 +45,11 @@ class TimelineChart(BuildChart):
         self.widths = [max(MIN_WIDTH, (s.duration if s.duration is not None else max(0.0, (now or s.start) - s.start)))
                        for s in self.steps]
         brushes = [state_brush("failed" if s.error else "running" if s.duration is None else
+                               "skipped" if getattr(s, "stopped", False) else
                                "cached" if s.cached else "done", cached=s.cached) for s in self.steps]
-        finished = [i for i, s in enumerate(self.steps)
-                    if s.duration is not None and not s.cached and s.duration >= SLOW_ENOUGH]
+        finished = [i for i, s in enumerate(self.steps)  # (a step cut short never finished: not "slowest")
+                    if s.duration is not None and not s.cached and not getattr(s, "stopped", False)
+                    and s.duration >= SLOW_ENOUGH]
         self.slowest = max(finished, key=lambda i: self.widths[i]) if finished else None
         pens = [pg.mkPen(QColor(self.text_color), width=2) if i == self.slowest else pg.mkPen(None)
                 for i in range(len(self.steps))]
@@ -77,7 +79,8 @@ class TimelineChart(BuildChart):
 
     def describe(self, index: int) -> str:
         step = self.steps[index]
-        what = "cached" if step.cached else "failed" if step.error else "running" if step.duration is None else "ran"
+        what = ("cached" if step.cached else "failed" if step.error else "running" if step.duration is None
+                else "stopped before it finished" if getattr(step, "stopped", False) else "ran")
         return f"line {step.line}: {step.name[:80]}\n{what}, {human_duration(self.widths[index])}"
 
     def line_of(self, index: int) -> int | None:
