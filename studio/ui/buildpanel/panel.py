@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from studio.ui.buildpanel.bar_settings import BarSettings
 from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args
 from studio.ui.buildpanel.builders import BuilderList
+from studio.ui.buildpanel.options_dialog import OPTION_KEYS, BuildOptionsDialog
 from studio.ui.buildpanel.secrets_dialog import SecretsDialog, load_references, save_references
 from studio.ui.buildpanel.build_bar import BuildBar
 from studio.ui.buildpanel.charts_dock import ChartsReveal
@@ -81,6 +82,7 @@ class BuildPanel(QObject):
         menu.addAction(bar.sizes_action)
         menu.addAction("Build &Arguments…", bar.sig_args_requested.emit)
         actions["secrets"] = menu.addAction("&Secrets and SSH…", bar.sig_secrets_requested.emit)
+        actions["build_options"] = menu.addAction("Build &Options…", self.edit_options)
         menu.addSeparator()
         actions["pin_baseline"] = menu.addAction("&Pin Latest Build as Baseline", controller.pin_baseline)
         actions["clear_baseline"] = menu.addAction("C&lear Baseline", controller.clear_baseline)
@@ -142,6 +144,23 @@ class BuildPanel(QObject):
         charts.sig_line_activated.connect(window.go_to_line)
         window.graph_view.sig_stage_selected.connect(on_stage_selected)
         controller.sig_started.connect(self._raise_log)
+
+    def edit_options(self) -> BuildOptionsDialog:
+        """Build > Build Options: platform, network, hosts, pull, shm size, ulimits."""
+        settings = self.window.build_settings
+        current = settings.settings
+        dialog = BuildOptionsDialog(current.platform, dict(current.extra), self.window)
+        dialog.setModal(True)
+
+        def accepted() -> None:
+            platform, options = dialog.values()
+            extra = {k: v for k, v in current.extra.items() if k not in OPTION_KEYS}
+            extra.update({k: v for k, v in options.items() if v not in (None, [], False)})
+            settings.update(platform=platform, extra=extra)
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        return dialog
 
     def _raise_log(self) -> None:
         if self.log_dock.toggleViewAction().isChecked():  # (a closed Log stays closed)
