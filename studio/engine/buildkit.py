@@ -208,6 +208,8 @@ class BuildkitTranslator:
     def explain(self, text: str) -> BuildFailed:
         """A failure placed on the step that failed (or was running), with its last log lines."""
         state = self.failed_vertex
+        if state is not None and not state.steps:
+            state = self._vertex_whose_error_is(text) or state
         if state is None:  # e.g. cancelled: blame the step that was running
             state = next((v for v in self.vertices.values() if v.started and not v.finished and v.steps), None)
         if state is not None and state.steps:
@@ -215,6 +217,12 @@ class BuildkitTranslator:
             last = list(state.log) + [p for p in state.partial.values() if p]
             return failures.explain(text, self.map, step.stage, step.line, last[-LAST_LOG_LINES:], state.name)
         return failures.explain(text, self.map, vertex_name=state.name if state else "")
+
+    def _vertex_whose_error_is(self, text: str) -> _VertexState | None:
+        """The failed vertex the engine's final message repeats. BuildKit resolves all base
+        images at once; when one fails the others end with errors too (20.10: "context
+        canceled"), so the last failed vertex need not be the one that broke the build."""
+        return next((v for v in self.vertices.values() if v.error and v.error in text), None)
 
     def close(self, ok: bool) -> list[BuildEvent]:
         failed_stage = self.failure.stage if self.failure else None

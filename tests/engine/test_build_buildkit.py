@@ -221,3 +221,15 @@ def test_copying_a_file_that_dockerignore_leaves_out_says_so(run_build):
     message = result.error.message
     assert "secret.key" in message and "left out of the build context by .dockerignore" in message
     assert result.error.line == 2
+
+
+def test_two_missing_base_images_blame_the_one_the_engine_names(run_build):
+    # BuildKit resolves both bases at once; when one fails the other ends with an error too
+    # (20.10: "context canceled", 26.1: its own), and the blame must follow the engine's message.
+    text = ("FROM stage-studio-test/missing-one:1 AS a\nRUN true\n"
+            "FROM stage-studio-test/missing-two:1\nCOPY --from=a /x /x\n")
+    events, result, _ = run_build(text, backend="buildkit")
+    failure = by_kind(events, "build_failed")[0]
+    named = [name for name in ("missing-one", "missing-two") if name in failure.message]
+    assert not result.ok and len(named) == 1, failure.message
+    assert (failure.stage, failure.line) == ((0, 1) if named == ["missing-one"] else (1, 3))
