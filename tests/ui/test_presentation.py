@@ -50,3 +50,19 @@ def test_present_steps_through_the_stages_and_closes_with_the_engines_numbers(op
     qtbot.keyClick(screen, Qt.Key.Key_F11)
     assert not screen.isVisible()
     screen.close()
+
+
+def test_present_after_a_failed_build_says_it_failed_not_build_once(open_window, docker_client, qtbot):
+    window, _ = open_window(f"FROM {BUSYBOX}\nRUN echo {uuid.uuid4().hex} && exit 3\n")
+    controller = window.build.controller
+    controller.extra_labels = {TEST_LABEL: "1"}
+    assert controller.start()
+    qtbot.waitUntil(lambda: not controller.running(), timeout=120_000)
+    assert not controller.last_result.ok and controller.last_result.error.line == 2  # the engine's verdict
+    present = window.teach.presentation
+    window.actions_by_name["present"].trigger()
+    present.go(present.steps() - 1)
+    caption = present.screen.caption.toPlainText()
+    assert "The last build failed at line 2" in caption and "Build once" not in caption
+    qtbot.keyClick(present.screen, Qt.Key.Key_Escape)
+    present.screen.close()

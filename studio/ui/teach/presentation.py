@@ -25,8 +25,13 @@ NO_BUILD = "Build once (Ctrl+B) before presenting to show the final image size a
 
 def closing_text(result) -> str:
     """The closing step: what the build produced, in numbers the engine measured."""
-    if result is None or not getattr(result, "ok", False):
+    if result is None:
         return NO_BUILD
+    if not getattr(result, "ok", False):  # built, but no image: say so, not "build once"
+        line = getattr(getattr(result, "error", None), "line", None)
+        where = f" at line {line}" if line is not None else ""
+        return (f"The last build failed{where}, so there is no final image to show: "
+                "fix it and build again (Ctrl+B).")
     size = (result.final or {}).get("size")
     parts = [f"The final image is {human_size(size)}." if size is not None else "The final image was built."]
     if result.saved:
