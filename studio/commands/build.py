@@ -15,7 +15,7 @@ from pathlib import Path
 
 from studio.commands import build_flags
 from studio.core.options import parse_pairs
-from studio.core.units import human_size
+from studio.core.units import counted, human_size
 
 
 def _refuse(message: str, as_json: bool = False):
@@ -214,11 +214,11 @@ class Display:
         self._say(f"building with {event.backend}" + (f", target {target.label}" if target else ""))
 
     def _on_context(self, event, _new) -> None:
-        self._say(f"context: {event.files} files, {human_size(event.size)}")
+        self._say(f"context: {counted(event.files, 'file')}, {human_size(event.size)}")
 
     def _on_context_sent(self, event, _new) -> None:
-        self._say(f"context synced: sent {event.files} changed files, {human_size(event.bytes)} "
-                  f"({event.listed} entries compared)")
+        self._say(f"context synced: sent {counted(event.files, 'changed file')}, {human_size(event.bytes)} "
+                  f"({counted(event.listed, 'entry', 'entries')} compared)")
 
     def _on_step_started(self, event, _new) -> None:
         stage = self.fold.stages.get(event.stage)
@@ -364,7 +364,7 @@ def files_table(build) -> list[str]:
                      f" (efficiency {d.efficiency * 100:.2f} %)")
     for c in result.copies or []:
         source = build.stage_map.stages[c.source].key if isinstance(c.source, int) else c.source
-        lines.append(f"   line {c.line}: COPY --from={source} carried {c.files} files, {human_size(c.bytes)}")
+        lines.append(f"   line {c.line}: COPY --from={source} carried {counted(c.files, 'file')}, {human_size(c.bytes)}")
     target = build.stage_map.target
     report = result.stages[target].explored if target is not None else None
     if report is not None:

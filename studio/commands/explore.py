@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from studio.core.units import human_size
+from studio.core.units import counted, human_size
 
 RULES = ("lowestEfficiency", "highestWastedBytes", "highestUserWastedPercent")
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 def summary(report) -> list[str]:
     """The human view: totals, layers that add bytes, the waste largest first."""
     d = report.dive
-    lines = [f"{report.image}  {human_size(report.size)}  ({len(report.layers)} layers, {len(report.files)} paths)",
+    lines = [f"{report.image}  {human_size(report.size)}  ({counted(len(report.layers), 'layer')}, {counted(len(report.files), 'path')})",
              f"  efficiency: {d.efficiency * 100:.4f} %   wasted: {human_size(d.wasted_bytes)}"]
     for layer in report.layers:
         if layer.size:

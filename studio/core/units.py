@@ -49,3 +49,8 @@ def delta_duration(seconds: float | None) -> str | None:
     if abs(seconds) < 0.05:
         return "±0.0 s"
     return ("+" if seconds > 0 else "−") + human_duration(abs(seconds))
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 file', '2 files': a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"

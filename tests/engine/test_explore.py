@@ -252,3 +252,13 @@ def test_cli_compare_lists_what_changed_largest_first(built, capsys):
     assert changes["/big.bin"]["change"] == "appeared" and changes["/big.bin"]["after"] == 100 * 1024
     assert changes["/one.bin"]["change"] == "vanished" and changes["/one.bin"]["before"] == 64 * 1024
     assert [f["path"] for f in out["compare"]["files"]][:2] == ["/big.bin", "/one.bin"]
+
+
+def test_cli_header_counts_the_engines_layers_in_words(docker_client, capsys):
+    from studio.cli import main
+
+    image = "stage-studio-test/busybox:latest"
+    layers = len(docker_client.images.get(image).attrs["RootFS"]["Layers"])
+    assert main(["explore", image]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert ("(1 layer, " if layers == 1 else f"({layers} layers, ") in header, header
