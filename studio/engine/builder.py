@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -70,7 +69,7 @@ class Build:
         with self._lock:
             sock = self._socket
         if sock is not None:
-            _shutdown(sock)
+            sdk.shutdown_socket(sock)
         if self.session is not None:
             self.session.close()
         if self.buildx is not None:
@@ -90,7 +89,7 @@ class Build:
             with self._lock:
                 self._over = True  # a connection still being made closes itself (see _start_connect)
                 client = self._client if self._own_client else None
-            _close_quietly(client)
+            sdk.close_quietly(client)
 
     def _fail(self, started: float, failure: BuildFailed) -> Iterator[BuildEvent]:
         self.result = BuildResult(False, None, time.time() - started, error=failure)
@@ -277,7 +276,7 @@ class Build:
             with self._lock:
                 late = self._over and self._own_client  # the build ended (an error) before it needed us
             if late:
-                _close_quietly(self._client)
+                sdk.close_quietly(self._client)
 
         worker = threading.Thread(target=work, name="engine-connect", daemon=True)
         worker.start()
@@ -330,7 +329,7 @@ class Build:
         with self._lock:
             self._socket = sock
         if self.cancelled:
-            _shutdown(sock)
+            sdk.shutdown_socket(sock)
 
     def _post(self, client, params: dict[str, Any], ctx):
         """Start the build request; returns (status, body chunk iterator, closer, error text getter)."""
@@ -386,22 +385,3 @@ class Build:
         finally:
             self._finish_request(sent)
 
-
-def _close_quietly(client) -> None:
-    if client is not None:
-        try:
-            client.close()
-        except Exception:  # noqa: BLE001 - closing is best effort
-            pass
-
-
-def _shutdown(sock) -> None:
-    if sock is None:
-        return
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except (OSError, TypeError, AttributeError):
-        try:
-            sock.shutdown(2)  # paramiko channels take a plain int
-        except Exception:  # noqa: BLE001
-            pass

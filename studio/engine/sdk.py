@@ -10,6 +10,7 @@ a build.
 """
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 READ_CHUNK = 64 * 1024
@@ -79,3 +80,26 @@ def new_connection(api, path: str):
     conn = pool._new_conn()
     conn.connect()
     return conn
+
+
+def close_quietly(client) -> None:
+    """Close a docker client, best effort (a build ends the same whether this works or not)."""
+    if client is not None:
+        try:
+            client.close()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+
+
+def shutdown_socket(sock) -> None:
+    """Shut a build request's socket both ways: the engine cancels the build and the
+    reading thread is unblocked at once (a bare close does neither)."""
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, TypeError, AttributeError):
+        try:
+            sock.shutdown(2)  # paramiko channels take a plain int
+        except Exception:  # noqa: BLE001
+            pass
