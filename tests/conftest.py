@@ -122,3 +122,19 @@ def _engine_host(request, monkeypatch):
     else:
         monkeypatch.setenv("DOCKER_HOST", NO_ENGINE_HOST)
     monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+
+
+# scripts/engine-modern unpacks Debian 13's docker-buildx 0.13.1 beside the modern engine.
+BUILDX_PLUGIN = "/var/lib/stage-studio-modern/root/usr/libexec/docker/cli-plugins/docker-buildx"
+
+
+@pytest.fixture
+def buildx_config(tmp_path, monkeypatch):
+    """A docker config folder whose CLI plugins hold buildx (set as DOCKER_CONFIG)."""
+    if not os.path.isfile(BUILDX_PLUGIN):
+        pytest.fail(f"{BUILDX_PLUGIN} is missing: ./dev engine modern unpacks buildx 0.13.1 there")
+    config = tmp_path / "docker-config"
+    (config / "cli-plugins").mkdir(parents=True)
+    (config / "cli-plugins" / "docker-buildx").symlink_to(BUILDX_PLUGIN)
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+    return config

@@ -219,7 +219,7 @@ def remove_stale_temps(target: Path) -> list[str]:
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
             continue
         if "pid" in m.groupdict():
-            if _running(int(m.group("pid"))):
+            if pid_alive(int(m.group("pid"))):
                 continue  # another save is under way right now
         elif stat.S_IMODE(st.st_mode) != 0o600 or now - st.st_mtime < STALE_AFTER:
             continue
@@ -231,7 +231,8 @@ def remove_stale_temps(target: Path) -> list[str]:
     return removed
 
 
-def _running(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (ours counts); a process we may not signal exists too."""
     if pid == os.getpid():
         return True
     try:

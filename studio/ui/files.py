@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.files import atomic_write_bytes  # noqa: F401  (re-exported for the window)
+from studio.core.files import pid_alive
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QStandardPaths, QTimer, Signal
 
@@ -141,16 +142,6 @@ def recovery_dir() -> Path:
     return Path(base or tempfile.gettempdir()) / "recovery"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @dataclass
 class RecoveryEntry:
     file: Path  # the recovery file itself
@@ -195,7 +186,7 @@ class RecoveryStore:
         if not self.directory.is_dir():
             return []
         entries = [self._load(f) for f in sorted(self.directory.glob("*.json"))]
-        return [e for e in entries if e and (e.pid == os.getpid() or not _pid_alive(e.pid))]
+        return [e for e in entries if e and (e.pid == os.getpid() or not pid_alive(e.pid))]
 
     @staticmethod
     def _load(file: Path) -> RecoveryEntry | None:

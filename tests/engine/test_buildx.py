@@ -16,18 +16,8 @@ from studio.engine.buildx import list_builders
 
 pytestmark = pytest.mark.engine
 BB = "stage-studio-test/busybox:latest"
-# scripts/engine-modern unpacks Debian 13's docker-buildx beside the modern engine.
-PLUGIN = Path("/var/lib/stage-studio-modern/root/usr/libexec/docker/cli-plugins/docker-buildx")
-
-
 @pytest.fixture
-def buildx(tmp_path, monkeypatch, engine):
-    if not PLUGIN.is_file():
-        pytest.fail(f"{PLUGIN} is missing: ./dev engine modern unpacks buildx 0.13.1 there")
-    config = tmp_path / "docker-config"
-    (config / "cli-plugins").mkdir(parents=True)
-    (config / "cli-plugins" / "docker-buildx").symlink_to(PLUGIN)
-    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+def buildx(buildx_config, engine):
     return engine
 
 

@@ -4,9 +4,7 @@ on a buildx builder shows per-stage progress on the boxes."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from testimages import TEST_LABEL
@@ -16,7 +14,6 @@ from studio.ui.buildpanel.secrets_dialog import SecretsDialog, load_references
 
 BUSYBOX = "stage-studio-test/busybox:latest"
 VALUE = "gui-secret-value-7f3a"
-PLUGIN = Path("/var/lib/stage-studio-modern/root/usr/libexec/docker/cli-plugins/docker-buildx")
 
 
 def test_the_dialog_checks_references_and_never_shows_a_value(qtbot, tmp_path, monkeypatch):
@@ -71,16 +68,6 @@ def test_a_gui_build_uses_a_secret_and_shows_it_nowhere(open_window, qtbot, dock
     held = [window.build.log.text(), repr(vars(window.build.controller.session)), repr(result),
             repr(window.build_settings.settings), window.windowTitle()]
     assert not any(VALUE in text for text in held)
-
-
-@pytest.fixture
-def buildx_config(tmp_path, monkeypatch):
-    if not PLUGIN.is_file():
-        pytest.fail(f"{PLUGIN} is missing: ./dev engine modern unpacks buildx 0.13.1 there")
-    config = tmp_path / "docker-config"
-    (config / "cli-plugins").mkdir(parents=True)
-    (config / "cli-plugins" / "docker-buildx").symlink_to(PLUGIN)
-    monkeypatch.setenv("DOCKER_CONFIG", str(config))
 
 
 def test_a_build_on_a_buildx_builder_shows_per_stage_progress(buildx_config, open_window, qtbot, docker_client):
