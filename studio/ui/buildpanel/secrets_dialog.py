@@ -41,13 +41,40 @@ class _Table(QTableWidget):
     def __init__(self, headers: list[str], parent: QWidget) -> None:
         super().__init__(0, len(headers), parent)
         self.setHorizontalHeaderLabels(headers)
-        self.horizontalHeader().setSectionResizeMode(len(headers) - 2, QHeaderView.ResizeMode.Stretch)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)  # the status says why
+        header.resizeSection(len(headers) - 2, 240)
+        if len(headers) == 4:
+            header.resizeSection(1, 170)  # "Environment variable" in full
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
 
     def text(self, row: int, column: int) -> str:
         item = self.item(row, column)
         return item.text().strip() if item is not None else ""
+
+    def append(self, texts: list[str], widget: QWidget | None = None) -> int:
+        """A new row of ``texts`` (``widget`` in column 1 when given) and a read-only status
+        cell last; no change signals while it is filled."""
+        self.blockSignals(True)
+        row = self.rowCount()
+        self.insertRow(row)
+        for column, text in enumerate(texts):
+            if column == 1 and widget is not None:
+                self.setCellWidget(row, 1, widget)
+            else:
+                self.setItem(row, column, QTableWidgetItem(text))
+        status = QTableWidgetItem("")
+        status.setFlags(status.flags() & ~status.flags().ItemIsEditable)
+        self.setItem(row, self.columnCount() - 1, status)
+        self.blockSignals(False)
+        return row
+
+    def set_status(self, row: int, problem: str, ready: str, tip: str) -> None:
+        item = self.item(row, self.columnCount() - 1)
+        if item is not None:
+            item.setText("✗ " + problem if problem else ready)
+            item.setToolTip(problem or tip)
 
     def remove_selected(self) -> None:
         for row in sorted({i.row() for i in self.selectedIndexes()}, reverse=True):
@@ -61,7 +88,7 @@ class SecretsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Secrets and SSH")
         self.setObjectName("secretsDialog")
-        self.resize(720, 420)
+        self.resize(860, 420)
         note = QLabel("Only where each value lives is kept: the build reads it when the engine asks, and it "
                       "never appears in the log, the history or the image.", self)
         note.setWordWrap(True)
@@ -100,34 +127,16 @@ class SecretsDialog(QDialog):
 
     # ---- rows ------------------------------------------------------------------------
     def add_secret(self, spec: SecretSpec) -> None:
-        table = self.secret_table
-        table.blockSignals(True)
-        row = table.rowCount()
-        table.insertRow(row)
-        table.setItem(row, 0, QTableWidgetItem(spec.id))
-        kind = QComboBox(table)
+        kind = QComboBox(self.secret_table)
         kind.addItems([FILE, ENV])
         kind.setCurrentText(ENV if spec.env is not None else FILE)
         kind.currentTextChanged.connect(lambda _t: self._check_secrets())
-        table.setCellWidget(row, 1, kind)
-        table.setItem(row, 2, QTableWidgetItem(spec.env if spec.env is not None else (spec.src or "")))
-        status = QTableWidgetItem("")
-        status.setFlags(status.flags() & ~status.flags().ItemIsEditable)
-        table.setItem(row, 3, status)
-        table.blockSignals(False)
+        where = spec.env if spec.env is not None else (spec.src or "")
+        self.secret_table.append([spec.id, "", where], kind)
         self._check_secrets()
 
     def add_ssh(self, spec: SshSpec) -> None:
-        table = self.ssh_table
-        table.blockSignals(True)
-        row = table.rowCount()
-        table.insertRow(row)
-        table.setItem(row, 0, QTableWidgetItem(spec.id))
-        table.setItem(row, 1, QTableWidgetItem(spec.socket))
-        status = QTableWidgetItem("")
-        status.setFlags(status.flags() & ~status.flags().ItemIsEditable)
-        table.setItem(row, 2, status)
-        table.blockSignals(False)
+        self.ssh_table.append([spec.id, spec.socket])
         self._check_ssh()
 
     def _add_file(self) -> None:
@@ -175,10 +184,7 @@ class SecretsDialog(QDialog):
         for row in range(table.rowCount()):
             spec = self._secret_at(row)
             problem = "an ID and a file or variable are needed" if spec is None else secret_problem(spec)
-            item = table.item(row, 3)
-            if item is not None:
-                item.setText("✗ " + problem.split(": ", 1)[-1] if problem else "✓ ready")
-                item.setToolTip(problem or "The build can read it when the engine asks.")
+            table.set_status(row, problem.split(": ", 1)[-1], "✓ ready", "The build can read it when the engine asks.")
         table.blockSignals(False)
 
     def _check_ssh(self) -> None:
@@ -188,10 +194,7 @@ class SecretsDialog(QDialog):
             socket_path = table.text(row, 1)
             problem = "an agent socket is needed" if not socket_path else \
                 ssh_problem(SshSpec(table.text(row, 0) or "default", os.path.expanduser(socket_path)))
-            item = table.item(row, 2)
-            if item is not None:
-                item.setText("✗ " + problem if problem else "✓ agent")
-                item.setToolTip(problem or "An SSH agent answers on this socket.")
+            table.set_status(row, problem, "✓ agent", "An SSH agent answers on this socket.")
         table.blockSignals(False)
 
 
