@@ -182,8 +182,13 @@ def decode_trace(aux: str) -> StatusResponse:
 
 
 # ---- writing: the few message shapes the BuildKit session answers with -------------
+_ONE_BYTE = [bytes([n]) for n in range(0x80)]  # the varints most fields and tags are
+
+
 def varint(value: int) -> bytes:
     """Protobuf base-128 varint; negative int64 values take ten bytes, as Go writes them."""
+    if 0 <= value < 0x80:
+        return _ONE_BYTE[value]
     if value < 0:
         value += 1 << 64
     out = bytearray()

@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 from studio.engine.dockerignore import IgnoreMatcher, clean
-from studio.engine.protowire import field_bytes, field_varint, read_message
+from studio.engine.protowire import field_bytes, field_varint, read_message, varint
 from studio.engine.session.grpc_server import NOT_FOUND, Call, GrpcError
 
 PACKET_STAT, PACKET_REQ, PACKET_DATA, PACKET_FIN, PACKET_ERR = range(5)
@@ -64,8 +64,19 @@ def go_mode(mode: int) -> int:
 
 def encode_stat(path: str, mode: int, size: int, mtime_ns: int, linkname: str = "", uid: int = 0,
                 gid: int = 0) -> bytes:
-    return (field_bytes(1, path) + field_varint(2, mode) + field_varint(3, uid) + field_varint(4, gid)
-            + field_varint(5, size) + field_varint(6, mtime_ns) + field_bytes(7, linkname))
+    # One call per context entry (10,000 for a large context), so the common fields are
+    # written inline: path (1) and mode (2) are never empty; zero varints are left out.
+    name = path.encode()
+    out = b"\x0a" + varint(len(name)) + name + b"\x10" + varint(mode)
+    if uid:
+        out += b"\x18" + varint(uid)
+    if gid:
+        out += b"\x20" + varint(gid)
+    if size:
+        out += b"\x28" + varint(size)
+    if mtime_ns:
+        out += b"\x30" + varint(mtime_ns)
+    return out + field_bytes(7, linkname) if linkname else out
 
 
 def packet(kind: int, stat: bytes | None = None, ident: int = 0, data: bytes = b"") -> bytes:
@@ -75,10 +86,10 @@ def packet(kind: int, stat: bytes | None = None, ident: int = 0, data: bytes = b
     return out + field_varint(3, ident) + field_bytes(4, data)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     rel: str  # slash path inside the synced folder
-    source: Path | None  # the file on disk (None: held in memory)
+    source: str | None  # the file on disk (None: held in memory)
     stat: os.stat_result | None
     content: bytes | None = None  # for an entry held in memory (unsaved Dockerfile text)
 
@@ -173,13 +184,13 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
     holds something that is (so a re-included file brings its parent folders)."""
     overrides = dict(synced.overrides)
 
-    def visit(folder: Path | None, rel_dir: str, results: tuple[bool, ...] | None) -> Iterator[Entry]:
-        names: dict[str, Path | None] = {}
+    def visit(folder: str | None, rel_dir: str, results: tuple[bool, ...] | None) -> Iterator[Entry]:
+        names: dict[str, str | None] = {}
         if folder is not None:
             try:
                 with os.scandir(folder) as it:
                     for item in it:
-                        names[item.name] = Path(item.path)
+                        names[item.name] = item.path
             except OSError as exc:
                 raise GrpcError(NOT_FOUND, f"open {folder}: {(exc.strerror or str(exc)).lower()}") from None
         prefix = f"{rel_dir}/" if rel_dir else ""
@@ -204,7 +215,7 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
                     yield from below
                 continue
             try:
-                info = path.lstat()
+                info = os.lstat(path)
             except FileNotFoundError:
                 continue  # gone since the folder was read
             if st.S_ISDIR(info.st_mode):
@@ -224,7 +235,7 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
             elif filt.included(rel) and not excluded:
                 yield Entry(rel, path, info)
 
-    yield from visit(synced.root, "", None)
+    yield from visit(None if synced.root is None else str(synced.root), "", None)
 
 
 class DiffCopyHandler:
