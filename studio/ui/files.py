@@ -216,6 +216,7 @@ class FileWatcher(QObject):
         self.path: Path | None = None
         self.known: bytes | None = None  # bytes last read or written by the editor
         self.paused = False
+        self.changes_handled = 0  # changes on disk looked at once settled (tests wait on it)
 
     def watch(self, path: Path | None, known: bytes | None) -> None:
         if self._watcher.files():
@@ -250,3 +251,4 @@ class FileWatcher(QObject):
     def _on_settled(self) -> None:
         self.rewatch()
         self.check()
+        self.changes_handled += 1

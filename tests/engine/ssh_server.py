@@ -13,7 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
-import time
+import threading
 from pathlib import Path
 
 SSHD = "/usr/sbin/sshd"
@@ -56,7 +56,10 @@ class SshServer:
             f"SetEnv DOCKER_HOST={engine_host}\n")
         Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
         self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)],
-                                        stdout=subprocess.DEVNULL, stderr=open(where / "sshd.log", "wb"))
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._listening = threading.Event()
+        self.listening = False
+        threading.Thread(target=self._keep_log, name="sshd-log", daemon=True).start()
         self._wait_listening()
         self.bin = where / "bin"
         self.bin.mkdir()
@@ -71,17 +74,25 @@ class SshServer:
     def host(self) -> str:
         return f"ssh://{self.user}@127.0.0.1:{self.port}"
 
+    def _keep_log(self) -> None:
+        """Copy sshd's log (``-e``: to stderr) into sshd.log; note when it says it listens."""
+        with open(self.where / "sshd.log", "wb") as log:
+            for line in self.process.stderr:
+                log.write(line)
+                log.flush()
+                if b"Server listening on" in line:
+                    self.listening = True
+                    self._listening.set()
+        self._listening.set()  # it exited: stop waiting (the caller sees why)
+
     def _wait_listening(self) -> None:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"sshd exited: {(self.where / 'sshd.log').read_text()[-500:]}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("sshd did not start listening")
+        """Wait for sshd's own word that it has bound its port (no polling)."""
+        if not self._listening.wait(timeout=10):
+            raise RuntimeError("sshd did not start listening")
+        if not self.listening:  # its log ended first: it exited
+            self.process.wait(5)
+            raise RuntimeError(f"sshd exited: {(self.where / 'sshd.log').read_text()[-500:]}")
+        socket.create_connection(("127.0.0.1", self.port), timeout=5).close()  # and it answers
 
     def close(self) -> None:
         self.process.terminate()

@@ -3,7 +3,6 @@ build args, and the build bar's choices turned into a request."""
 from __future__ import annotations
 
 import threading
-import time
 
 from PySide6.QtCore import QSettings
 
@@ -18,10 +17,12 @@ from studio.ui.buildpanel.worker import BuildRunner
 
 
 class FakeBuild:
-    """Yields a plan and ``lines`` log lines, in chunks, as fast as it can; cancellable."""
+    """Yields a plan and ``lines`` log lines, in chunks, as fast as it can; cancellable.
+    ``stall_after``: after that many chunks it waits, as a stalled engine does, until
+    it is cancelled (the real engine's reader is unblocked the same way)."""
 
-    def __init__(self, lines: int, chunk: int = 50, pause: float = 0.0) -> None:
-        self.lines, self.chunk, self.pause = lines, chunk, pause
+    def __init__(self, lines: int, chunk: int = 50, stall_after: int | None = None) -> None:
+        self.lines, self.chunk, self.stall_after = lines, chunk, stall_after
         self._cancelled = threading.Event()
         self.result = None
 
@@ -35,12 +36,12 @@ class FakeBuild:
     def events(self):
         yield BuildStarted([StagePlan(0, "chatty", "chatty", [StepPlan(1, "FROM x"), StepPlan(2, "RUN y")], True)],
                            "buildkit", 0)
-        for start in range(0, self.lines, self.chunk):
+        for chunk, start in enumerate(range(0, self.lines, self.chunk)):
             if self.cancelled:
                 return
             yield StepLog(0, 2, "stdout", "".join(f"line {i}\n" for i in range(start, min(self.lines, start + self.chunk))))
-            if self.pause:
-                time.sleep(self.pause)
+            if chunk + 1 == self.stall_after:
+                self._cancelled.wait()
         yield BuildFinished("sha256:x", 0.1)
 
 
@@ -63,12 +64,15 @@ def test_worker_hands_events_over_in_batches_and_finishes(qtbot):
 
 def test_worker_cancel_stops_the_generator(qtbot):
     runner = BuildRunner()
-    build = FakeBuild(10**9, chunk=10, pause=0.001)
+    build = FakeBuild(10**9, chunk=10, stall_after=3)
+    batches: list[list] = []
+    runner.sig_batch.connect(batches.append)
     with qtbot.waitSignal(runner.sig_done, timeout=10_000):
         runner.start(build)
-        qtbot.wait(100)
+        qtbot.waitUntil(lambda: sum(len(b) for b in batches) == 1 + 3, timeout=5000)  # the plan, 3 chunks
         runner.cancel()
     assert build.cancelled and not runner.running()
+    assert sum(len(b) for b in batches) == 1 + 3  # nothing after the cancel
 
 
 def test_log_panel_filters_caps_searches_and_says_it_truncated(qtbot):
@@ -206,26 +210,53 @@ def test_the_log_wraps_long_lines_unless_told_not_to(qtbot):
     panel.resize(260, 200)
     panel.show()
     panel.view.appendPlainText("ERROR: line 20: executor failed running [/bin/sh -c sh build.sh /out]: exit code: 1")
-    qtbot.wait(20)
+    block = panel.view.document().lastBlock()
+    qtbot.waitUntil(lambda: block.layout().lineCount() > 1, timeout=2000)  # laid out, wrapped
     assert panel.view.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
     assert panel.view.horizontalScrollBar().maximum() == 0  # nothing hidden to the right
     panel.wrap.setChecked(False)
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: panel.view.horizontalScrollBar().maximum() > 0, timeout=2000)
     assert panel.view.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
-    assert panel.view.horizontalScrollBar().maximum() > 0
+    assert block.layout().lineCount() == 1
 
 
 def test_an_ssh_engine_is_probed_far_less_often(qtbot):
     """Each probe of an ssh:// engine is an ssh login: no more than one every 30 s."""
     calls = []
+    now = [100.0]  # the watcher's clock, moved on by hand
 
     def probe():
-        calls.append(time.monotonic())
+        calls.append(now[0])
         return EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", buildkit=True, host="ssh://me@buildhost")
 
-    watcher = EngineWatcher(interval_ms=50, probe=probe)
+    watcher = EngineWatcher(interval_ms=50, probe=probe, clock=lambda: now[0])
     watcher.start()
     qtbot.waitUntil(lambda: watcher.status is not None, timeout=3000)
-    qtbot.wait(600)  # a local engine would have been probed about ten more times by now
-    watcher.stop()
+    now[0] += 10.0  # a local engine (every 50 ms) would be probed again at the next check
+    checks = watcher.checks
+    qtbot.waitUntil(lambda: watcher.checks >= checks + 2, timeout=3000)
     assert len(calls) == 1
+    now[0] += 21.0  # 31 s after the first probe
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=3000)
+    watcher.stop()
+    assert calls == [100.0, 131.0]
+
+
+def test_a_local_engine_is_probed_at_its_interval(qtbot):
+    """The other side of the test above: the same watcher, not on ssh, probes again."""
+    calls = []
+    now = [100.0]
+
+    def probe():
+        calls.append(now[0])
+        return EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", buildkit=True, host="unix:///var/run/docker.sock")
+
+    watcher = EngineWatcher(interval_ms=4000, probe=probe, clock=lambda: now[0])
+    watcher.start()
+    qtbot.waitUntil(lambda: watcher.status is not None, timeout=3000)
+    checks = watcher.checks
+    qtbot.waitUntil(lambda: watcher.checks >= checks + 2, timeout=3000)
+    assert len(calls) == 1  # not yet 4 s
+    now[0] += 4.0
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=3000)
+    watcher.stop()

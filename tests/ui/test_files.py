@@ -211,8 +211,14 @@ def test_own_saves_do_not_look_like_external_changes(open_window, qtbot, prompts
     type_at_end(window, qtbot, "\n")
     assert window.files.save()
     type_at_end(window, qtbot, "# after")
-    qtbot.wait(300)
+    # The watcher reads change notices in order: once it has handled one for a rewrite
+    # of the same bytes, it has handled whatever the save itself set off.
+    watcher = window.files.watcher
+    handled = watcher.changes_handled
+    path.write_bytes(path.read_bytes())
+    qtbot.waitUntil(lambda: watcher.changes_handled > handled, timeout=5000)
     assert prompts.asked == [] and window.current_text() == BODY + "\n# after"
+    assert window.isWindowModified()  # the typing after the save is still unsaved
 
 
 def test_recent_files_menu(open_window, tmp_path):
@@ -261,7 +267,10 @@ def test_a_file_rewritten_in_two_steps_reloads_once_settled(open_window, qtbot):
     with path.open("a") as fh:  # ...then writes
         fh.write("FROM scratch AS rewritten\n")
     qtbot.waitUntil(lambda: window.current_text() == "FROM scratch AS rewritten\n", timeout=5000)
-    qtbot.wait(200)
+    watcher = window.files.watcher
+    handled = watcher.changes_handled
+    path.write_bytes(path.read_bytes())  # every notice of the two steps is handled before this one's
+    qtbot.waitUntil(lambda: watcher.changes_handled > handled, timeout=5000)
     assert window.banner.shown_text() == ""
     window.editor.undo()  # one reload, not an empty file and then another
     assert window.current_text() == BODY

@@ -427,8 +427,9 @@ def test_fit_fills_the_view_up_to_200_percent_and_keeps_text_readable(qtbot):
     qtbot.waitUntil(lambda: view.zoom() > fitted)
     view.zoom_out()
     zoom = view.zoom()
+    width = view.viewport().width()
     window.splitter.setSizes([1300, 620])
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: view.viewport().width() < width)  # the view has had its resize
     assert view.zoom() == zoom
     # a small graph fills the view: larger than 100 %, at most 200 %
     window.files.new_file("FROM busybox AS build\nRUN make\n\nFROM scratch\nCOPY --from=build /a /a\n")

@@ -2,10 +2,12 @@
 large fonts (pytest-qt, offscreen). The build-numbers test is in test_teach_build.py."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 
 from studio.core import parse
 from studio.core.explain import build_order
+from studio.ui.teach import EXPLAIN_WIDTH
+from studio.ui.teach.walkthrough import WALK_WIDTH
 
 TEXT = """FROM stage-studio-test/busybox:latest AS toolchain
 RUN mkdir -p /toolchain
@@ -37,7 +39,8 @@ def test_selecting_a_box_explains_its_base_consumers_and_paths(open_window, qtbo
     window, panel = explain_window(open_window)
     view = window.graph_view
     node = view.stage_nodes()[2]  # "docs"
-    qtbot.wait(20)  # the first fit of the graph happens once the window is laid out
+    dock = window.teach.explain_dock  # it takes its width once the window lays it out; the graph refits
+    qtbot.waitUntil(lambda: dock.width() >= EXPLAIN_WIDTH * 0.8, timeout=3000)
     point = view.mapFromScene(node.mapToScene(node.title_rect().center()))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert view.selected_stage() is node and panel.index == 2
@@ -135,13 +138,12 @@ def test_the_walkthrough_keeps_the_graph_readable_and_each_step_in_view(open_win
 
     window, _ = open_window(TEXT)
     window.resize(1280, 800)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: window.size() == QSize(1280, 800), timeout=2000)
     view = window.graph_view
-    view.fit_to_view()  # the graph as the user left it: fitted to the wide pane
-    qtbot.wait(50)
+    view.fit_to_view()  # the graph as the user left it: fitted to the wide pane (it refits on resizes)
     window.actions_by_name["explain_build"].trigger()
     walk = window.teach.walkthrough
-    qtbot.waitUntil(lambda: walk.dock.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: walk.dock.isVisible() and walk.dock.width() >= WALK_WIDTH * 0.8, timeout=2000)
     assert QFontInfo(view.scene().theme.mono_font).pixelSize() * view.zoom() >= 11
     for step in range(len(walk.order)):
         if step:
@@ -154,9 +156,9 @@ def test_the_walkthrough_keeps_the_graph_readable_and_each_step_in_view(open_win
 def test_opening_the_explain_panel_keeps_the_selected_box_in_view(open_window, qtbot):
     window, _ = open_window(TEXT)
     window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.size() == QSize(1280, 800), timeout=2000)
     view = window.graph_view
     view.fit_to_view()
-    qtbot.wait(50)
     last = max(view.stage_nodes())
     view.select_stage(last)  # the right-most box, where the panel will take room
     window.teach.explain_dock.toggleViewAction().trigger()
@@ -165,7 +167,8 @@ def test_opening_the_explain_panel_keeps_the_selected_box_in_view(open_window, q
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
         return visible.contains(view.stage_nodes()[last].sceneBoundingRect())
 
-    qtbot.waitUntil(selected_in_view, timeout=2000)
+    dock = window.teach.explain_dock  # in view once the panel has taken its room, not before
+    qtbot.waitUntil(lambda: dock.width() >= EXPLAIN_WIDTH * 0.8 and selected_in_view(), timeout=2000)
     panels = [a.text() for a in window.menus.panels.actions()]
     assert "E&xplain Panel" in panels  # in View > Panels, once
     view_menu = window.menus.panels.parent()

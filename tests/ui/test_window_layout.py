@@ -28,11 +28,21 @@ def test_the_window_lays_out_at(size, qtbot):
     window.files.new_file(BE)
     build = window.build
     build.charts_dock.show()  # as after a build: the Charts dock beside Problems and the Log
-    qtbot.wait(50)
+
+    def charts_beside_problems() -> bool:  # the window has laid the dock out (Qt may do it later)
+        charts, problems = build.charts_dock.geometry(), window.problems_dock.geometry()
+        return (build.charts_dock.isVisible() and not charts.isEmpty() and charts.left() > problems.right()
+                and not charts.intersects(window.centralWidget().geometry()))
+
+    combo = build.bar.target_combo
+
+    def target_shown_whole() -> bool:  # (the bar lays out again for the new file's targets)
+        return combo.isVisible() and combo.width() >= combo.sizeHint().width()
+
+    qtbot.waitUntil(charts_beside_problems, timeout=3000)
+    qtbot.waitUntil(target_shown_whole, timeout=3000)  # times out if the target stays cut off
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(ARTIFACTS / f"layout-{size[0]}x{size[1]}.png"))
-    combo = build.bar.target_combo
-    assert combo.isVisible() and combo.width() >= combo.sizeHint().width()  # the target is not cut
     search = build.log.search
     assert search.minimumWidth() >= search.fontMetrics().horizontalAdvance("Search…")  # never "S…"
     assert window.problems_dock.width() >= 300  # the Charts do not squeeze Problems to a sliver
