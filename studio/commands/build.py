@@ -79,6 +79,7 @@ def _request(args: argparse.Namespace, empty_context: str):
         options = build_flags.request_options(args)
     except (DockerfileReadError, ValueError) as exc:
         _refuse(str(exc), args.json)
+    _check_target(text, args)
     return BuildRequest(
         **options,
         dockerfile_text=text, context_dir=str(context or default_context),
@@ -87,6 +88,19 @@ def _request(args: argparse.Namespace, empty_context: str):
         tag=args.tag, platform=args.platform, labels=labels, sizes=args.sizes or args.files, files=args.files,
         secrets=secret_specs, ssh=ssh_specs, session=False if args.no_session else None,
         builder=args.builder or ("default" if args.backend == "buildx" else None))
+
+
+def _check_target(text: str, args: argparse.Namespace) -> None:
+    """A --target that names no stage is unusable input (exit 2, as ``graph`` says it),
+    not a failed build."""
+    if args.target is None:
+        return
+    from studio.core import parse
+    from studio.core.options import no_target_message
+
+    document = parse(text)
+    if document.stage(args.target) is None:
+        _refuse(no_target_message(document.stages, args.target), args.json)
 
 
 def _session_specs(args: argparse.Namespace) -> tuple[list, list]:
@@ -363,7 +377,9 @@ def files_table(build) -> list[str]:
         lines.append(f" {s.label}: {len(report.files)} paths, wasted {human_size(d.wasted_bytes)}"
                      f" (efficiency {d.efficiency * 100:.2f} %)")
     for c in result.copies or []:
-        source = build.stage_map.stages[c.source].key if isinstance(c.source, int) else c.source
+        source = c.source
+        if isinstance(source, int):  # as the file writes it: the name, or the number of an unnamed stage
+            source = build.stage_map.stages[source].name or str(source)
         lines.append(f"   line {c.line}: COPY --from={source} carried {counted(c.files, 'file')}, {human_size(c.bytes)}")
     target = build.stage_map.target
     report = result.stages[target].explored if target is not None else None

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+from studio.core.options import no_target_message
 from studio.core.units import counted, human_size
 
 RULES = ("lowestEfficiency", "highestWastedBytes", "highestUserWastedPercent")
@@ -64,7 +65,7 @@ def _stage_map(args: argparse.Namespace):
     document = parse(read_dockerfile(args.file))
     graph = document.graph(args.target, {})
     if graph.target is None:
-        raise ValueError(f"there is no stage {args.target!r} in {args.file}" if args.target
+        raise ValueError(no_target_message(document.stages, args.target) if args.target
                          else f"{args.file} has no stage")
     return StageMap(document, graph), graph.target
 

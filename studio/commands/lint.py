@@ -16,7 +16,7 @@ from studio.core.files import DockerfileReadError, read_dockerfile
 from studio.core.lint import FACT_RULES, RULES, LintConfig, find_config, fix_all, lint, parser_only, rule_docs
 from studio.core.lint.config import parse_config
 from studio.core.lint.sarif import column, to_sarif_many
-from studio.core.options import parse_pairs, write_atomically
+from studio.core.options import no_target_message, parse_pairs, write_atomically
 
 PROG = "stage-studio lint"
 
@@ -133,7 +133,7 @@ def _check(path: str, args, build_args: dict[str, str], config: LintConfig | Non
     doc = parse(text)
     graph = doc.graph(target, build_args or None)
     if target is not None and graph.target is None:
-        return {"path": path, "problem": f"there is no stage {target!r} in {path}", "items": []}
+        return {"path": path, "problem": f"{path}: {no_target_message(doc.stages, target)}", "items": []}
     findings = lint(doc, build_args or None, target, config=config)
     parser_diags = parser_only(graph.diagnostics, findings)
     every = sorted(list(findings) + parser_diags, key=lambda d: (d.line, d.start))

@@ -25,7 +25,7 @@ from studio.core import diagnostics as diag
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import build_nodes
 from studio.core.logical import GO_SPACE
-from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit
+from studio.core.model import Diagnostic, Edge, Instruction, Node, Stage, StageGraph, TextEdit, find_stage
 from studio.core.stages import build_graph
 from studio.core.syntax import Header, RawNode, find_heredoc_mark, lex_body, lex_header, shift_nodes
 from studio.core.values import instruction_values
@@ -244,16 +244,9 @@ class Document:
 
     # -- lookups ----------------------------------------------------------------------
     def stage(self, ref: int | str) -> Stage | None:
-        """A stage by index, or by name (case-insensitive; a digit string is an index)."""
-        stages = self.stages
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            i = int(ref)
-            return stages[i] if 0 <= i < len(stages) else None
-        low = ref.lower()
-        for st in stages:
-            if st.name and st.name.lower() == low:
-                return st
-        return None
+        """A stage as a user types it: by number (``2``, ``"2"``, ``"#2"``) or by name
+        (case-insensitive; see ``model.find_stage``)."""
+        return find_stage(self.stages, ref)
 
     def stage_at_line(self, line: int) -> Stage | None:
         """The stage whose FROM .. last instruction covers ``line``."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from studio.core.model import Stage, TextEdit
+from studio.core.model import Stage, TextEdit, stage_choices, stage_label, stage_number
 from studio.core.shell import SpanWord, span_words
 
 if TYPE_CHECKING:  # the Document class lives in the parser module
@@ -38,7 +38,7 @@ class StageInUseError(EditError):
 
 def stage_ref_label(stage: Stage) -> str:
     """How messages name a stage: ``'build' (line 4)`` or ``#2 (line 9)``."""
-    shown = f"'{stage.name}'" if stage.name else f"#{stage.index}"
+    shown = f"'{stage.name}'" if stage.name else stage_label(None, stage.index)
     return f"{shown} (line {stage.line})"
 
 
@@ -52,21 +52,14 @@ def resolve_stage(doc: Document, ref: int | str, role: str = "stage") -> Stage:
         for stage in stages:
             if stage.name and stage.name.lower() == wanted.lower():
                 return stage
-        if wanted.isdigit():
-            ref = int(wanted)
-        else:
-            raise EditError(f"no stage named '{wanted}' (stages: {_stage_list(stages)})")
+        if stage_number(wanted) is None:
+            raise EditError(f"no stage named '{wanted}' (stages: {stage_choices(stages)})")
+        ref = stage_number(wanted)
     if 0 <= ref < len(stages):
         return stages[ref]
     if not stages:
         raise EditError(f"no stage #{ref}: the file has no stages")
     raise EditError(f"no stage #{ref}: stages are numbered 0 to {len(stages) - 1}")
-
-
-def _stage_list(stages: list[Stage]) -> str:
-    if not stages:
-        return "none"
-    return ", ".join(s.name if s.name else f"#{s.index}" for s in stages)
 
 
 def find_named(doc: Document, name: str) -> Stage | None:

@@ -52,10 +52,18 @@ def load_graph(path: str, target: str | None, build_args: list[str] | None) -> S
         values = parse_pairs(build_args)
     except (DockerfileReadError, ValueError) as exc:
         raise UnusableInput(str(exc)) from None
-    graph = parse(text).graph(target, values)
+    document = parse(text)
+    graph = document.graph(target, values)
     if target is not None and graph.target is None:
-        raise UnusableInput(f"there is no stage {target!r} in {path}")
+        raise UnusableInput(no_target_message(document.stages, target))
     return graph
+
+
+def no_target_message(stages, target: str | int) -> str:
+    """What every command says when ``--target`` names no stage: what can be typed instead."""
+    from studio.core.model import stage_choices
+
+    return f"there is no stage {target!r} to build (stages: {stage_choices(stages, '--target')})"
 
 
 def write_atomically(path: str, data: bytes, command: str) -> None:

@@ -16,7 +16,7 @@ from studio.core import diagnostics as diag
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import KEYWORDS, needs_a_look
-from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
+from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph, find_stage, stage_choices
 from studio.core.depth_first import depth_first_edges
 from studio.core.shell import arg_declarations, expand, lex, resolve_meta_args, split_words
 
@@ -359,15 +359,11 @@ def _choose_target(stages: list[Stage], target: int | str | None, diags: list[Di
         return None
     if target is None:
         return len(stages) - 1
-    if isinstance(target, int) or (isinstance(target, str) and target.isdigit()):
-        idx = int(target)
-        if 0 <= idx < len(stages):
-            return idx
-    else:
-        for st in reversed(stages):
-            if st.name and st.name.lower() == target.lower():
-                return st.index
-    diags.append(diag.make("unknown-target", f"There is no stage {target!r} to build.", None))
+    stage = find_stage(stages, target)
+    if stage is not None:
+        return stage.index
+    diags.append(diag.make("unknown-target", f"There is no stage {target!r} to build "
+                           f"(stages: {stage_choices(stages, '--target')}).", None))
     return None
 
 

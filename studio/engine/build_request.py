@@ -45,10 +45,11 @@ def parse_request(req: BuildRequest):
     document = parse(req.dockerfile_text)
     target: Any = req.target
     if target is not None:
-        stage = document.stage(int(target) if str(target).isdigit() else target)
+        stage = document.stage(target)
         if stage is None:
-            names = ", ".join(s.key for s in document.stages) or "none"
-            raise ValueError(f"there is no stage {target!r} to build (stages: {names})")
+            from studio.core.options import no_target_message
+
+            raise ValueError(no_target_message(document.stages, target))
         target = stage.index
     graph = document.graph(target=target, build_args=dict(req.build_args))
     return document, graph

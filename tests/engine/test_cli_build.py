@@ -86,7 +86,7 @@ def test_engine_down_is_a_clear_quick_error(context_dir):
 def test_bad_target_and_missing_file(context_dir):
     path = write(context_dir, f"FROM {BB} AS a\n")
     proc = cli("build", str(path), "--target", "nope")
-    assert proc.returncode == 1 and "no stage 'nope'" in proc.stdout
+    assert proc.returncode == 2 and "stage-studio build: there is no stage 'nope' to build (stages: a)" in proc.stderr
     proc = cli("build", str(context_dir / "missing"))
     assert proc.returncode == 2 and "missing: no such file" in proc.stderr
 

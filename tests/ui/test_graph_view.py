@@ -453,5 +453,5 @@ def test_an_unnamed_stage_says_so_and_explains_it(view):
     show(view, BE)
     final = view.stage_nodes()[3]
     assert final.title == "#3" and final.unnamed and not view.stage_nodes()[1].unnamed
-    assert final._title_text == "stage 3 (unnamed)"  # as drawn: there is room for it
+    assert final._title_text == "#3 (unnamed)"  # as drawn: there is room for it
     assert "stage-3" in final.toolTip() and "--from=3" in final.toolTip()

@@ -241,16 +241,18 @@ def _elided(theme: Theme, text: str, mode, room: float, font=None) -> str:
     return QFontMetricsF(font or theme.mono_font).elidedText(text, mode, room)
 
 
-UNNAMED_TIP = ("This stage has no name (no AS …). BuildKit's progress calls it stage-{index}, and other "
-               "stages can only use it by number (--from={index}). Double-click the title (F2) to name it.")
+UNNAMED_TIP = ("This stage has no name (no AS …), so Stage Studio calls it #{index}, its number counted "
+               "from 0. Other stages use it by number (--from={index}) and stage-studio build takes "
+               "--target {index}, but docker build's --target takes names only (BuildKit's progress "
+               "shows it as stage-{index}). Double-click the title (F2) to name it.")
 
 
 def _shown_title(node: StageNode) -> str:
-    """The title as drawn: an unnamed stage says so ("stage 2 (unnamed)") where there is
-    room, else its short label ("#2")."""
+    """The title as drawn: an unnamed stage says so ("#2 (unnamed)") where there is room,
+    else its label alone ("#2", as every command names it)."""
     room, font = _title_room(node), node.theme.title_font
     if node.unnamed:
-        long = f"stage {node.index} (unnamed)"
+        long = f"{node.title} (unnamed)"
         if QFontMetricsF(font).horizontalAdvance(long) <= room:
             return long
     return _elided(node.theme, node.title, Qt.TextElideMode.ElideRight, room, font)
