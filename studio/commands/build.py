@@ -185,7 +185,7 @@ def _run_json(build) -> bool:
 # ---- the human display ---------------------------------------------------------------
 SPINNER = "|/-\\"
 MARKS = {"queued": "waiting", "done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED",
-         "cancelled": "cancelled"}
+         "cancelled": "cancelled", "not_run": "not run"}
 
 
 class Display:
@@ -215,8 +215,9 @@ class Display:
 
     def _elapsed(self, index: int) -> str:
         took = self.fold.elapsed(index)
-        if took is None or (not took and self._state(index) == "cancelled"):
-            return ""  # stopped before a step ended: no duration to show
+        state = self._state(index)
+        if took is None or state == "not_run" or (not took and state == "cancelled"):
+            return ""  # stopped before a step ended (or never started): no duration to show
         return f"{took:.1f}s"
 
     def _state(self, index: int) -> str:

@@ -201,7 +201,7 @@ class Build:
             translator.failure.message = "the build was cancelled"  # where it stood, without the hint
         elif not ok and translator.failure is None:
             translator.failure = BuildFailed("the engine ended the build without an image")
-        yield from translator.close(ok)
+        yield from translator.close(ok, self.cancelled)
         duration = time.time() - started
         self.result = self._result(ok, duration, translator, graph.target)
         if not ok:

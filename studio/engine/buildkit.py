@@ -63,10 +63,12 @@ class StageProgress:
         return StageFinished(stage, state, image_id)  # type: ignore[arg-type]
 
     def close(self, ok: bool, final_image: str | None, failed_stage: int | None,
-              now: float = 0.0) -> list[BuildEvent]:
+              now: float = 0.0, cancelled: bool = False) -> list[BuildEvent]:
         """Finish every stage not yet finished, in index order. After a success, steps the
         engine never reported (their results came from the cache, so it skipped them) are
-        reported cached, so every built stage ends with all its steps accounted for."""
+        reported cached, so every built stage ends with all its steps accounted for. After
+        a failure only the stage that holds it failed; the others the build needed did not
+        run (or not to the end): "not_run". A cancel stops the stages that had started."""
         out: list[BuildEvent] = []
         target = self.stage_map.target
         for info in self.stage_map.stages:
@@ -81,10 +83,10 @@ class StageProgress:
                 parent = info.base_stage if info.base_kind == "stage" else None
                 cached = self.cached.get(i, True) and (parent is None or self.state.get(parent) == "cached")
                 out.append(self.finish(i, "cached" if cached else "done", final_image if i == target else None))
-            elif i == failed_stage or i in self.started:
+            elif i == failed_stage or (cancelled and i in self.started):
                 out.append(self.finish(i, "failed"))
             else:
-                out.append(self.finish(i, "skipped"))
+                out.append(self.finish(i, "not_run"))
         return out
 
     def _settle(self, info, now: float) -> list[BuildEvent]:
@@ -96,6 +98,13 @@ class StageProgress:
                 out.append(StepFinished(info.index, step.line, True, 0.0))
         lines.clear()
         return out
+
+
+def stopped_by_another(error: str) -> bool:
+    """Does a vertex's error only say BuildKit stopped it because another step failed?
+    (It then cancels the rest: "context canceled", checked on 20.10 and 26.1.) Such a
+    stage did not fail; close() reports it as not run."""
+    return error.strip().lower().endswith("context canceled")
 
 
 class BuildkitTranslator:
@@ -178,8 +187,9 @@ class BuildkitTranslator:
             duration = round(max(0.0, (vertex.completed or time.time()) - (begin or vertex.completed or time.time())), 3)
             for step in state.steps:
                 out.append(StepFinished(step.stage, step.line, vertex.cached, duration, vertex.error or None))
-                if vertex.error:
-                    out.append(self.progress.finish(step.stage, "failed"))
+                if vertex.error:  # (stopped because another step failed: close() says "not_run")
+                    if not stopped_by_another(vertex.error):
+                        out.append(self.progress.finish(step.stage, "failed"))
                 else:
                     # a FROM of a local image is never "work": it does not make a stage "done"
                     cached = vertex.cached or step.keyword == "FROM"
@@ -224,6 +234,6 @@ class BuildkitTranslator:
         canceled"), so the last failed vertex need not be the one that broke the build."""
         return next((v for v in self.vertices.values() if v.error and v.error in text), None)
 
-    def close(self, ok: bool) -> list[BuildEvent]:
+    def close(self, ok: bool, cancelled: bool = False) -> list[BuildEvent]:
         failed_stage = self.failure.stage if self.failure else None
-        return self.progress.close(ok, self.image_id, failed_stage, self._rel(None))
+        return self.progress.close(ok, self.image_id, failed_stage, self._rel(None), cancelled)

@@ -119,7 +119,7 @@ class ClassicTranslator:
                 lines.discard(step.line)
         return out
 
-    def close(self, ok: bool) -> list[BuildEvent]:
+    def close(self, ok: bool, cancelled: bool = False) -> list[BuildEvent]:
         out = self._end_step() if ok else []
         failed_stage = self.failure.stage if self.failure else None
-        return out + self.progress.close(ok, self.image_id, failed_stage, self._now())
+        return out + self.progress.close(ok, self.image_id, failed_stage, self._now(), cancelled)

@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from studio.core.model import stage_label
 
-StageState = Literal["done", "cached", "skipped", "failed"]
+# skipped: the target does not need the stage; not_run: it was needed, but the build
+# stopped (at another stage's failure) before it ran or finished
+StageState = Literal["done", "cached", "skipped", "failed", "not_run"]
 Stream = Literal["stdout", "stderr"]
 
 

@@ -172,6 +172,8 @@ class BuildFold:
             took = self.elapsed(event.stage)
             if event.state == "failed" and self.cancelling:
                 self._push(event.stage, ["── stopped" + (f" after {took:.1f} s" if took else "")])
+            elif event.state == "not_run":
+                self._push(event.stage, ["── not run: the build stopped at a failure in another stage"])
             else:
                 self._push(event.stage, [f"── {event.state}" + (f" in {took:.1f} s" if took else "")])
         changed.add(event.stage)

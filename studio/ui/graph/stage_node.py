@@ -22,7 +22,7 @@ from studio.ui.graph.stage_paint import paint_stage
 from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
-BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped")
+BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped", "not_run")
 ROW_WIDTH = T.NODE_WIDTH - 2 * T.PAD - 4  # room for a row's text
 
 
@@ -281,4 +281,6 @@ def _tooltip(node: StageNode) -> str:
     lines += [f"<span>⚠ {html.escape(m, quote=False)}</span>" for m in node.diagnostics]
     if node.error:
         lines.append(f"<span>✖ {html.escape(node.error, quote=False)}</span>")
+    if node.build_state == "not_run":
+        lines.append("Not run: the build stopped at a failure in another stage")
     return "<br>".join(lines)

@@ -163,7 +163,7 @@ def footer_texts(node, fm: QFontMetricsF, width: float) -> tuple[str, str]:
     """State/progress/time on the left, size (and its change) on the right, shortened
     until both fit side by side: first the step count goes, then the time, then the
     change against the baseline (the tooltip and the charts keep them all)."""
-    state = node.marks.state if node.marks.state != "idle" else ""
+    state = node.marks.state.replace("_", " ") if node.marks.state != "idle" else ""  # "not run"
     if node.marks.outdated:
         state = "last build" if not state else f"last build: {state}"
     steps = f"{node.marks.progress[0]}/{node.marks.progress[1]}" if node.marks.progress and not node.marks.outdated else ""

@@ -30,6 +30,7 @@ STATE_HUES = {
     "done": "#27ae60",
     "failed": "#e5484d",
     "skipped": "#8a94a6",
+    "not_run": "#8a94a6",  # needed, but the build stopped at another stage's failure first
 }
 
 

@@ -1,0 +1,61 @@
+"""After a failure only the stage that holds it is "failed"; a stage the build needed but
+never ran (or stopped because another stage failed) is "not_run", on both engines and
+both builders, in the events, the result and the CLI's lines. The window's boxes say
+the same (tests/ui/test_build_not_run.py)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+from testimages import TEST_LABEL
+
+BB = "stage-studio-test/busybox:latest"
+# build fails; the final stage only copies from it (and shares build's FROM vertex)
+COPIES_FROM_FAILED = f"FROM {BB} AS build\nRUN echo building && exit 1\n\nFROM {BB}\nCOPY --from=build /etc/hostname /h\n"
+
+
+def cli_build(path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "studio", "build", str(path), "--no-cache",
+                           "--label", f"{TEST_LABEL}=1", *extra], capture_output=True, text=True, timeout=180)
+
+
+@pytest.mark.parametrize("backend", ["buildkit", "classic"])
+def test_a_stage_that_never_ran_is_not_run_never_failed(backend, run_build):
+    events, result, _build = run_build(COPIES_FROM_FAILED + f"# {uuid.uuid4().hex}\n", backend=backend,
+                                       no_cache=True)
+    finished = {e.stage: e.state for e in events if e.event == "stage_finished"}
+    assert finished == {0: "failed", 1: "not_run"}
+    assert [s.state for s in result.stages] == ["failed", "not_run"]
+    assert result.error is not None and result.error.stage == 0 and result.error.line == 2
+
+
+@pytest.mark.parametrize("backend", ["buildkit", "classic"])
+def test_the_cli_says_not_run_in_its_lines_and_json(backend, engine, context_dir):
+    path = context_dir / "Dockerfile"
+    path.write_text(COPIES_FROM_FAILED)
+    proc = cli_build(path, "--backend", backend)
+    assert proc.returncode == 1
+    assert "[#1] not run" in proc.stdout.splitlines() and "[build] FAILED" in proc.stdout
+    assert "[#1] FAILED" not in proc.stdout
+    proc = cli_build(path, "--backend", backend, "--json")
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    states = [e["state"] for e in lines if e["event"] == "stage_finished" and e["stage"] == 1]
+    assert states == ["not_run"] and [s["state"] for s in lines[-1]["stages"]] == ["failed", "not_run"]
+
+
+def test_a_stage_stopped_by_another_stages_failure_did_not_fail(run_build):
+    """BuildKit runs a and b at once; a fails once b's RUN has started (they share a cache
+    mount), and a's failure cancels b's RUN ("context canceled")."""
+    mount = f"--mount=type=cache,id={uuid.uuid4().hex},target=/c"
+    text = (f"FROM {BB} AS a\n"
+            f"RUN {mount} i=0; while [ ! -f /c/b-started ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; exit 3\n\n"
+            f"FROM {BB} AS b\nRUN {mount} touch /c/b-started && sleep 60\n\n"
+            "FROM scratch\nCOPY --from=a /etc/hostname /a\nCOPY --from=b /etc/hostname /b\n")
+    events, result, _build = run_build(text, backend="buildkit", no_cache=True)
+    stopped = [e for e in events if e.event == "step_finished" and e.stage == 1 and e.line == 5]
+    assert stopped and "context canceled" in (stopped[0].error or "")  # the engine did cancel it
+    assert [s.state for s in result.stages] == ["failed", "not_run", "not_run"]
+    assert result.error.stage == 0 and result.error.line == 2
