@@ -242,3 +242,23 @@ def test_pinned_baseline_shows_the_change_of_an_edit(qtbot, build_window, prompt
     assert "+100 kB" in sizes.describe(0)
     assert window.build.charts.history.sizes == [first.final["size"], second.final["size"]]
     assert window.build.charts.history.baseline_line.isVisible()
+
+
+def test_the_window_builds_the_image_docker_build_builds(qtbot, build_window, engine, tmp_path):
+    """The window adds nothing of its own to the image (it once added a label), so its build
+    and `docker build` on the same folder give the same image ID."""
+    import subprocess
+
+    cli = "/usr/bin/docker"
+    if not os.path.exists(cli):
+        pytest.fail("needs Debian's docker CLI (apt-get install docker.io)")
+    token = uuid.uuid4().hex
+    window, path = build_window(f"FROM {BUSYBOX}\nCOPY . /ctx/\nRUN echo {token} > /id\n")
+    (path.parent / "data.txt").write_text("data\n")
+    result, _ = run_build(qtbot, window)
+    assert result is not None and result.image_id
+    proc = subprocess.run([cli, "build", "-q", "--label", f"{TEST_LABEL}=1", str(path.parent)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == result.image_id

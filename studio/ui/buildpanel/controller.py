@@ -19,7 +19,6 @@ from studio.core import parse
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
 from studio.ui.buildpanel.worker import BuildRunner
 
-GUI_LABEL = "io.github.stagestudio.gui"
 TICK_MS = 200
 
 
@@ -132,7 +131,7 @@ class BuildController(QObject):
         options["no_cache"] = no_cache or options["no_cache"]
         return BuildRequest(
             dockerfile_text=self.window.current_text(), context_dir=self.context_dir(),
-            dockerfile_path=str(path) if path else None, labels={GUI_LABEL: "1", **self.extra_labels},
+            dockerfile_path=str(path) if path else None, labels=dict(self.extra_labels),
             **options)
 
     # ---- start / cancel -----------------------------------------------------------
