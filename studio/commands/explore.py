@@ -124,16 +124,34 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary(report) -> list[str]:
-    """The human view: totals, layers that add bytes, the waste largest first."""
+    """The human view: totals, each layer with what it changed, the waste largest first."""
     d = report.dive
     lines = [f"{report.image}  {human_size(report.size)}  ({counted(len(report.layers), 'layer')}, {counted(len(report.files), 'path')})",
              f"  efficiency: {d.efficiency * 100:.4f} %   wasted: {human_size(d.wasted_bytes)}"]
-    for layer in report.layers:
-        if layer.size:
-            where = f"line {layer.line}" if layer.line else ""
-            lines.append(f"  {where:>9}  {human_size(layer.size):>10}  {layer.instruction[:70]}")
+    for layer in report.layers:  # every layer: one that only deletes is where waste is decided
+        where = f"line {layer.line}" if layer.line else ""
+        lines.append(f"  {where:>9}  {human_size(layer.size):>10}  {_changed(layer)}{_shortened(layer.instruction)}".rstrip())
     if d.inefficient:
         lines.append("  inefficient files (count, bytes, path):")
         for path, count, size in d.inefficient[:20]:
             lines.append(f"    {count:>3}  {human_size(size):>10}  {path}")
     return lines
+
+
+def _changed(layer) -> str:
+    """``+3 ~1 -2  `` (paths added, modified, removed), or nothing for a layer that changes none."""
+    counts = {"added": 0, "modified": 0, "removed": 0}
+    for change in layer.changes:
+        counts[change.change] += 1
+    text = " ".join(f"{sign}{counts[kind]}" for sign, kind in (("+", "added"), ("~", "modified"), ("-", "removed"))
+                    if counts[kind])
+    return f"{text:<14}  " if text else " " * 16
+
+
+def _shortened(instruction: str, width: int = 60) -> str:
+    """One line of the instruction, cut at a word boundary with an ellipsis when too long."""
+    text = " ".join(instruction.split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[:cut if cut > width // 2 else width - 1] + "…"

@@ -262,3 +262,20 @@ def test_cli_header_counts_the_engines_layers_in_words(docker_client, capsys):
     assert main(["explore", image]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert ("(1 layer, " if layers == 1 else f"({layers} layers, ") in header, header
+
+
+def test_cli_text_lists_every_layer_with_what_it_changed(docker_client, built, capsys):
+    """The text view once left out layers of 0 bytes, among them the one whose `rm` decides
+    the waste; every layer the engine's image has is listed, with the paths it changed."""
+    from studio.cli import main
+
+    image = built["deleted"]
+    engine_layers = len(docker_client.images.get(image).attrs["RootFS"]["Layers"])
+    assert main(["explore", image]) == 0
+    out = capsys.readouterr().out.splitlines()
+    end = next(i for i, row in enumerate(out) if "inefficient files" in row)
+    listed = out[2:end]
+    assert len(listed) == engine_layers, out
+    deleting = next(row for row in listed if "rm /tmp/huge.bin" in row)
+    assert " -" in deleting  # it removes paths
+    assert all(len(row) < 120 and not row.endswith(" ") for row in listed)
