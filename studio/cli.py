@@ -45,7 +45,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
                         "and exit 0 when everything works (checks an installed copy; needs no engine)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in SUBCOMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, prog=f"stage-studio {name}")
         if name == only:
             module = importlib.import_module(COMMAND_MODULES.get(name, f"studio.commands.{name}"))
             module.add_arguments(p)

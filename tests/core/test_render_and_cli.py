@@ -107,3 +107,15 @@ def test_read_dockerfile_keeps_bom_and_line_endings(tmp_path):
     assert read_dockerfile(path) == "\ufeffFROM a\r\n"
     with pytest.raises(DockerfileReadError, match="is a directory"):
         read_dockerfile(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["graph", "lint", "edit", "build", "explore", "prune"])
+def test_each_commands_help_names_the_command_as_it_is_typed(command, capsys):
+    from studio.cli import SUBCOMMANDS, main
+
+    assert command in SUBCOMMANDS
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    usage = capsys.readouterr().out.splitlines()[0]
+    assert usage.startswith(f"usage: stage-studio {command} ") and "[FILE ...] |" not in usage
