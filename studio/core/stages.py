@@ -10,6 +10,7 @@ edges too, with the image reference as ``Edge.source``; ``scratch`` is no edge.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import NamedTuple
 
 from studio.core import diagnostics as diag
@@ -112,6 +113,7 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
     _check_cycles(stages, deps, diags)
     chosen = _choose_target(stages, target, diags)
     reachable = _reachable(deps, chosen)
+    _later_stages_built(stages, edges, reachable, diags)
     external = list(dict.fromkeys(e.source for e in edges if isinstance(e.source, str)))  # first-seen order
     diags.sort(key=lambda d: (d.line, d.start))
     return StageGraph(stages, edges, chosen, reachable, external, diags)
@@ -284,7 +286,7 @@ def _resolve_ref(ref: str, st: Stage, stages: list[Stage], by_name: dict[str, in
         diags.append(diag.make("from-same-stage", f"Circular dependency detected on stage: {st.key}: a stage cannot copy from itself.", ins, **span))
         return None
     if idx > st.index:
-        diags.append(diag.make("from-later-stage", f"Stage {st.label} uses stage {stages[idx].label}, which is defined later; the classic builder cannot do this.", ins, **span))
+        diags.append(diag.make("from-later-stage", f"Stage {st.label} uses stage {stages[idx].label}, which is defined later: this builds only while the target does not need stage {st.label}; once it does, BuildKit refuses it, and the classic builder never finds it.", ins, **span))
     return idx
 
 
@@ -365,6 +367,28 @@ def _choose_target(stages: list[Stage], target: int | str | None, diags: list[Di
     diags.append(diag.make("unknown-target", f"There is no stage {target!r} to build "
                            f"(stages: {stage_choices(stages, '--target')}).", None))
     return None
+
+
+def _later_stages_built(stages: list[Stage], edges: list[Edge], reachable: list[int],
+                        diags: list[Diagnostic]) -> None:
+    """A stage the target needs that copies or mounts from a later stage fails on both
+    engines (Docker 26: 'cannot copy from stage "b", it needs to be defined before current
+    stage "a"'; 20.10 finds the later stage empty): that warning becomes an error."""
+    needed = set(reachable)
+    late = {(e.line, e.flag.start): e for e in edges if e.flag is not None and isinstance(e.source, int)
+            and e.source > e.target and e.target in needed}
+    if not late:
+        return
+    for i, d in enumerate(diags):
+        edge = late.get((d.line, d.start)) if d.code == "from-later-stage" else None
+        if edge is None:
+            continue
+        user, used = stages[edge.target].label, stages[edge.source].label
+        verb = "mount" if edge.kind == "mount" else "copy"
+        diags[i] = replace(d, severity="error", message=(
+            f"Stage {user} is built for the target and uses stage {used}, which is defined later: BuildKit "
+            f"refuses this (Docker 26: cannot {verb} from stage \"{used}\", it needs to be defined before the current "
+            f"stage; Docker 20.10 finds stage {used} empty). Move stage {used} above stage {user}."))
 
 
 def _reachable(deps: list[list[int]], target: int | None) -> list[int]:

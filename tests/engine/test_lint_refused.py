@@ -102,3 +102,26 @@ def test_what_the_engine_builds_lint_gives_no_error(name, run_build, tmp_path):
     _, result, _ = run_build(text, context=tmp_path)
     assert result.ok, result.error and result.error.message
     assert _errors(text) == []
+
+
+LATER_AND_BUILT = {  # the target needs stage a, which uses stage b defined after it
+    "copy-by-name": f"FROM {B} AS a\nCOPY --from=b /b.txt /b.txt\nFROM {B} AS b\nRUN echo b > /b.txt\nFROM a\n",
+    "copy-by-index": f"FROM {B} AS a\nCOPY --from=1 /b.txt /b.txt\nFROM {B} AS b\nRUN echo b > /b.txt\nFROM a\n",
+    "mount": f"FROM {B} AS a\nRUN --mount=from=b,target=/m cat /m/b.txt\nFROM {B} AS b\nRUN echo b > /b.txt\n"
+             "FROM a\n",
+}
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", sorted(LATER_AND_BUILT))
+def test_a_built_stage_that_uses_a_later_one_fails_and_lint_says_error(name, run_build, tmp_path):
+    """Docker 26 refuses it in words, 20.10 runs it against an empty stage and fails; either
+    way lint's finding on that line is an error (a warning while the target skips stage a:
+    the "later-stage" file of BUILT)."""
+    text = LATER_AND_BUILT[name]
+    _, result, _ = run_build(text, context=tmp_path)
+    assert not result.ok
+    errors = _errors(text)
+    assert [d.line for d in errors if d.code == "from-later-stage"] == [2], errors
+    warned = [d for d in parse(BUILT["later-stage"]).graph().diagnostics if d.code == "from-later-stage"]
+    assert [d.severity for d in warned] == ["warning"]
