@@ -39,7 +39,7 @@ def read_dockerfile(path: str | os.PathLike[str]) -> str:
 def decode_dockerfile(data: bytes, name: str) -> str:
     """``data`` as Dockerfile text, or DockerfileReadError naming ``name`` (binary, not UTF-8)."""
     if b"\x00" in data:
-        utf16 = _utf16_kind(data)
+        utf16 = utf16_kind(data)
         if utf16:
             raise DockerfileReadError(
                 f"{name}: is UTF-16 text ({utf16}), not UTF-8; convert it, for example with "
@@ -65,7 +65,7 @@ def is_save_temp(name: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
-def _utf16_kind(data: bytes) -> str | None:
+def utf16_kind(data: bytes) -> str | None:
     """"little-endian" or "big-endian" when ``data`` reads as UTF-16 (a BOM, or ASCII text
     with every other byte NUL, as Windows tools write it), else None."""
     if data[:2] == b"\xff\xfe":

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.files import atomic_write_bytes  # noqa: F401  (re-exported for the window)
-from studio.core.files import pid_alive
+from studio.core.files import pid_alive, utf16_kind
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QStandardPaths, QTimer, Signal
 
@@ -54,13 +54,20 @@ class FileFormat:
         return f"{encoding} · {ending}" + (" (mixed)" if self.mixed_newlines else "")
 
 
-ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)", "latin-1": "ISO-8859-1 (Latin-1)"}
+ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)", "latin-1": "ISO-8859-1 (Latin-1)",
+                  "utf-16": "UTF-16", "utf-16-le": "UTF-16 (little-endian)", "utf-16-be": "UTF-16 (big-endian)"}
+BINARY = "it looks like a binary file (it contains NUL bytes), not a Dockerfile"
 
 
 def legacy_encoding(data: bytes) -> str:
-    """The 8-bit encoding a non-UTF-8 text most likely uses ("" for binary data)."""
+    """The encoding a non-UTF-8 text most likely uses: UTF-16 (as Windows tools write it),
+    else an 8-bit one; "" for binary data."""
     if b"\x00" in data:
-        return ""
+        kind = utf16_kind(data)
+        if kind is None:
+            return ""
+        has_bom = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        return "utf-16" if has_bom else ("utf-16-le" if kind == "little-endian" else "utf-16-be")
     try:
         data.decode("cp1252")
         return "cp1252"
@@ -80,11 +87,16 @@ def decode_file(data: bytes, encoding: str = "") -> tuple[str, FileFormat]:
         text = data.decode(encoding or "utf-8")
         fmt.converted_from = encoding
         if "\x00" in text:
-            fmt.read_only_reason = "it contains NUL bytes (binary data?)"
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "NUL byte")
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
-        fmt.read_only_reason = f"it is not valid UTF-8 (first bad byte at offset {exc.start})"
         fmt.legacy_encoding = legacy_encoding(data)
+        if fmt.legacy_encoding.startswith("utf-16"):
+            fmt.read_only_reason = f"it is UTF-16 text ({utf16_kind(data)}), not UTF-8"
+        elif b"\x00" in data:
+            fmt.read_only_reason = BINARY
+        else:
+            fmt.read_only_reason = f"it is not valid UTF-8 (first bad byte at offset {exc.start})"
     text = text.replace("\x00", "\ufffd")
     if text.startswith(BOM):
         fmt.has_bom = True

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio import APP_NAME
 from studio.ui.files import (
-    ENCODING_NAMES, FileFormat, FileWatcher, RecentFiles, atomic_write_bytes, decode_file, encode_text,
+    BINARY, ENCODING_NAMES, FileFormat, FileWatcher, RecentFiles, atomic_write_bytes, decode_file, encode_text,
 )
 from studio.ui.graph import positions as positions_store
 from studio.ui.sync_rules import single_edit
@@ -37,7 +37,7 @@ _BUTTONS = {
 
 def message_box_prompt(parent: QWidget, kind: str, title: str, message: str, choices: tuple[str, ...]) -> str:
     """The real prompt: a QMessageBox whose buttons map back to the choice names."""
-    box = QMessageBox(QMessageBox.Icon.Warning if kind in ("unsaved", "reload") else QMessageBox.Icon.Question,
+    box = QMessageBox(QMessageBox.Icon.Warning if kind in ("unsaved", "reload", "info") else QMessageBox.Icon.Question,
                       title, message, parent=parent)
     buttons = {}
     for choice in choices:
@@ -138,6 +138,9 @@ class WindowFiles(QObject):
             self.refresh_recent_menu()
             return False
         text, fmt = decode_file(data)
+        if fmt.read_only_reason == BINARY:  # nothing in it to show or edit: refused, as the commands do
+            self.prompt("info", APP_NAME, f"Could not open {path}:\n{BINARY[3:]}.", ("ok",))
+            return False
         left_behind = self.recovery.store.read(self.recovery.store.key_for(path, ""))  # read before loading
         self._load(text, fmt, path, data)
         self.recent.add(path)

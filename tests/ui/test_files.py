@@ -63,7 +63,7 @@ def test_mixed_line_endings_warn_and_normalise_only_on_save(open_window):
 
 @pytest.mark.parametrize("data, why", [
     (b"FROM busybox\nRUN echo caf\xe9\n", "not valid UTF-8"),
-    (b"\x7fELF\x02\x01\x01\x00\x00\x00FROM", "NUL bytes"),
+    ("FROM busybox\n".encode("utf-16"), "UTF-16 text (little-endian"),
 ])
 def test_non_utf8_opens_read_only_and_never_saves(open_window, data, why):
     window, path = open_window(data=data)
@@ -322,6 +322,35 @@ def test_a_windows_1252_file_can_be_reopened_and_saved_as_utf8(open_window, qtbo
     assert path.read_bytes() == "FROM busybox\nRUN echo café “quoted”\n".encode()
 
 
-def test_binary_data_is_not_offered_a_conversion(open_window):
-    window, _ = open_window(data=b"\x7fELF\x02\x01\x01\x00\x00\x00FROM")
-    assert window.files.read_only and "Reopen" not in window.banner.shown_text()
+def test_binary_data_is_refused_in_the_commands_words(qtbot, tmp_path, prompts):
+    """A binary file (NUL bytes, not UTF-16) is not opened at all: the window says what the
+    commands say, with a warning, and keeps what it had."""
+    from studio.core.files import DockerfileReadError, read_dockerfile
+    from studio.ui.main_window import MainWindow
+
+    path = tmp_path / "tool"
+    path.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00FROM")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    qtbot.keyClicks(window.editor, "FROM scratch")
+    assert not window.open_file(path)
+    assert window.current_text() == "FROM scratch" and window.path is None
+    with pytest.raises(DockerfileReadError) as cli:
+        read_dockerfile(str(path))
+    said = prompts.asked[-1][1]
+    assert str(cli.value).split(": ", 1)[1] in said  # "looks like a binary file (it contains NUL bytes), ..."
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16", True), ("utf-16-le", False), ("utf-16-be", False)])
+def test_a_utf16_file_can_be_reopened_and_saved_as_utf8(open_window, encoding, bom):
+    text = "FROM busybox AS caf\u00e9\nRUN echo hi\n"
+    data = text.replace("caf\u00e9", "cafe").encode(encoding)
+    window, path = open_window(data=data)
+    assert window.files.read_only and "UTF-16" in window.banner.shown_text()
+    window.banner.sig_action.emit("reopen-converted")
+    assert not window.files.read_only
+    assert window.current_text() == "FROM busybox AS cafe\nRUN echo hi\n"
+    assert window.files.save()
+    assert path.read_bytes() == b"FROM busybox AS cafe\nRUN echo hi\n"
+
+
