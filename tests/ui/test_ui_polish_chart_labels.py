@@ -123,3 +123,26 @@ def test_timeline_seconds_are_labelled_no_closer_than_a_label_width():
         assert step / 2.5 * pixels / span < SecondsAxis.LABEL_PX  # and not needlessly sparse
         labels = axis.tickStrings([0.0, step], 1.0, step)
         assert all(width(label) < SecondsAxis.LABEL_PX - 8 for label in labels)
+
+
+@pytest.mark.parametrize("chart_width", [600, 300, 200])
+def test_layer_names_under_the_layers_chart_never_run_together(qtbot, chart_width):
+    """A stage with many layers in a narrow chart once read "L1314L1516L17": its names go
+    through the same layout as the stage names."""
+    from studio.ui.buildpanel.chart_layers import LayersChart
+    from studio.engine.events import LayerInfo
+
+    layers = [LayerInfo(i + 10, f"RUN step {i}", 1000 * (i + 1)) for i in range(8)]
+    stage = StageRecord(0, "build", "done", 36_000, 1.0, layers)
+    chart = LayersChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_stage(stage)
+    resize_chart(qtbot, chart, chart_width)
+    axis = chart.getPlotItem().getAxis("bottom")
+    assert [t.replace("\n", " ") for t in axis.layout_now.texts] == [f"L{i + 10}" for i in range(8)]
+    if axis.layout_now.mode != "slant":
+        for left, right in itertools.pairwise(axis.label_rects()):
+            assert left.right() <= right.left(), f"{axis.layout_now.texts} overlap at {chart_width}px"

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from studio.ui.buildpanel.chart_base import GHOST_ALPHA, STAGE_HUE, BuildChart, SizeAxis
+from studio.ui.buildpanel.chart_labels import CategoryAxis
 from studio.core.units import delta_size, human_size
 
 BASE_HUE = "#8a94a6"
@@ -19,7 +20,7 @@ BASE_HUE = "#8a94a6"
 
 class LayersChart(BuildChart):
     def __init__(self, parent=None) -> None:
-        super().__init__("Layers", parent, {"left": SizeAxis("left")})
+        super().__init__("Layers", parent, {"left": SizeAxis("left"), "bottom": CategoryAxis()})
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.ghosts = pg.BarGraphItem(x=[], height=[], width=0.85)
         self.ghosts.setZValue(-1)
@@ -41,6 +42,7 @@ class LayersChart(BuildChart):
             self.bars.setOpts(x=[], height=[])
             self.ghosts.setOpts(x=[], height=[])
             self.ghost_values = []
+            self.getPlotItem().getAxis("bottom").set_labels([])
             self.show_empty("Select a built stage to see its layers" if stage is None
                             else "No layers measured for this stage")
             return
@@ -60,8 +62,9 @@ class LayersChart(BuildChart):
         gh = [g for g in self.ghost_values if g is not None]
         self.ghosts.setOpts(x=gx, height=gh, width=0.85, brush=pg.mkBrush(QColor(120, 120, 120, GHOST_ALPHA)),
                             pen=pg.mkPen(QColor(120, 120, 120, 140), style=Qt.PenStyle.DashLine))
-        ticks = [(x, f"L{layer.line}" if layer.line else "·") for x, layer in zip(xs, self.layers)]
-        self.getPlotItem().getAxis("bottom").setTicks([ticks])
+        # laid out for the room each bar has (flat, wrapped or slanted), never drawn over each other
+        names = [(x, f"L{layer.line}" if layer.line else "base") for x, layer in zip(xs, self.layers)]
+        self.getPlotItem().getAxis("bottom").set_labels(names)
         top = max(self.values + gh + [1])
         self.setXRange(-0.6, len(xs) - 0.4, padding=0)
         self.setYRange(0, top * 1.15, padding=0)
