@@ -42,6 +42,7 @@ def test_the_badge_tooltip_holds_the_full_text_and_the_details(qtbot):
     for level in range(len(badge.variants)):
         badge.set_level(level)
         assert full in badge.toolTip() and "unix:///var/run/docker.sock" in badge.toolTip()
+        assert "DOCKER_HOST" in badge.toolTip() and "docker context use" in badge.toolTip()  # how to choose
         assert badge.sizeHint().width() == badge.width_for(level)
     assert badge.text() == ""  # the last level is the dot alone
     assert [badge.width_for(i) for i in range(len(badge.variants))] == sorted(

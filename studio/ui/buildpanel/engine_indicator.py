@@ -16,6 +16,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 POLL_MS = 4000
 REMOTE_POLL_MS = 30_000  # an ssh:// engine: each probe is an ssh login, so far fewer of them
 CHECK_MS = 250
+CHOOSING = ("The engine is chosen when Stage Studio starts, as the docker CLI chooses it: DOCKER_HOST "
+            "(unix://, tcp://, ssh://), else DOCKER_CONTEXT or the context `docker context use` set. "
+            "To use another engine, start Stage Studio again with one of those set.")
 
 
 class EngineWatcher(QObject):
@@ -112,12 +115,12 @@ class EngineIndicator(QWidget):
         self.connected = bool(status.ok)
         if not status.ok:
             self._paint("#e5484d", ["No engine"], f"{status.message}\n\nBuilds need a running Docker Engine; "
-                        "this badge turns green when one answers.")
+                        f"this badge turns green when one answers.\n\n{CHOOSING}")
             return
         version = (status.server_version or "?").split("+")[0]
         kit = "BuildKit" if status.buildkit else "classic only"
         tip = (f"{status.message}\nHost: {status.host or 'default'}\nOS/arch: {status.os or '?'}/{status.arch or '?'}\n"
-               f"BuildKit: {'available' if status.buildkit else 'not available (classic builder only)'}")
+               f"BuildKit: {'available' if status.buildkit else 'not available (classic builder only)'}\n\n{CHOOSING}")
         self._paint("#27ae60", [f"Engine {version} · {kit}", f"Engine {version}", "Engine"], tip)
 
     def _paint(self, color: str, variants: list[str], tip: str) -> None:
