@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 WHITEOUT = ".wh."
@@ -46,7 +47,7 @@ class Buried(NamedTuple):
     how: str  # "deleted" | "overwritten"
 
 
-@dataclass
+@dataclass(slots=True)
 class FinalFile:
     size: int
     mode: int
@@ -66,6 +67,7 @@ class Stacked:
         return sum(c.size for c in self.changes[index] if c.change != "removed")
 
 
+@lru_cache(maxsize=4096)  # an image has a handful of distinct modes, and 100,000 paths
 def mode_text(mode: int, kind: str) -> str:
     """``drwxr-xr-x`` from tar mode bits and type."""
     type_bits = {DIR: stat.S_IFDIR, "2": stat.S_IFLNK, "3": stat.S_IFCHR, "4": stat.S_IFBLK,
@@ -82,6 +84,11 @@ class _Tree:
 
     def put(self, path: str, item: FinalFile) -> None:
         if path not in self.files:
+            siblings = self.children.get(path.rpartition("/")[0])
+            if siblings is not None:  # a known directory is linked to its ancestors already
+                siblings.add(path)
+                self.files[path] = item
+                return
             child = path
             while child:  # link every ancestor, even one no layer listed, so removal finds it
                 parent = child.rpartition("/")[0]
@@ -124,15 +131,16 @@ def stack(layers: list[list[Entry]]) -> Stacked:
                 if item.kind != DIR and item.size:
                     out.buried.append(Buried(path, item.size, item.layer, by, how))
 
-        opaque = [e.path.rpartition("/")[0] for e in entries if e.path.rpartition("/")[2] == OPAQUE]
+        marked = [e.path for e in entries if WHITEOUT in e.path]  # few: whiteouts, opaque markers
+        opaque = [p.rpartition("/")[0] for p in marked if p.rpartition("/")[2] == OPAQUE]
         for directory in opaque:
             for child in sorted(tree.children.get(directory, ())):
                 gone = tree.remove(child)
                 bury(gone, "deleted")
                 if gone:
                     removed_now[child] = (sum(i.size for _, i in gone if i.kind != DIR), gone[0][1])
-        for e in entries:
-            parent, _, base = e.path.rpartition("/")
+        for path in marked:
+            parent, _, base = path.rpartition("/")
             if base.startswith(WHITEOUT) and base != OPAQUE:
                 target = f"{parent}/{base[len(WHITEOUT):]}" if parent else base[len(WHITEOUT):]
                 gone = tree.remove(target)
@@ -141,11 +149,11 @@ def stack(layers: list[list[Entry]]) -> Stacked:
                     removed_now[target] = (sum(i.size for _, i in gone if i.kind != DIR), gone[0][1])
         for target, (size, item) in removed_now.items():
             changes.append(Change("/" + target, "removed", size, item.mode, item.kind))
+        new, files = tuple.__new__, tree.files
         for e in entries:
-            base = e.path.rpartition("/")[2]
-            if base.startswith(WHITEOUT):
+            if WHITEOUT in e.path and e.path.rpartition("/")[2].startswith(WHITEOUT):
                 continue
-            old = tree.files.get(e.path)
+            old = files.get(e.path)
             if old is not None and old.kind == DIR and e.kind == DIR:
                 old.mode = e.mode  # a directory touched again (its mtime): not a change worth listing
                 continue
@@ -154,7 +162,7 @@ def stack(layers: list[list[Entry]]) -> Stacked:
                     bury(tree.clear_dir(e.path), "overwritten")
                 elif old.size:
                     out.buried.append(Buried(e.path, old.size, old.layer, index, "overwritten"))
-            changes.append(Change("/" + e.path, "modified" if old is not None else "added", e.size, e.mode, e.kind))
+            changes.append(new(Change, ("/" + e.path, "added" if old is None else "modified", e.size, e.mode, e.kind)))
             tree.put(e.path, FinalFile(e.size, e.mode, e.kind, index))
         out.changes.append(changes)
     out.files = tree.files

@@ -2,8 +2,9 @@
 
 The SDK (pinned ``docker>=7,<8`` in pyproject.toml) has no public call for a few things a
 build needs: a raw streamed ``POST /build`` whose socket another thread can shut down
-(cancel), a plain ``GET`` whose headers we read (the ping), setting the API version the
-ping negotiated, and an adapter of our own for ``ssh://``. Each helper here wraps one such
+(cancel), a plain ``GET`` whose headers we read (the ping), a streamed body read into our
+own buffer (an image's save stream), setting the API version the ping negotiated, and an
+adapter of our own for ``ssh://``. Each helper here wraps one such
 internal, and tests/engine/test_sdk.py checks each against the installed SDK and a real
 engine, so an SDK release that moves one fails there by name instead of somewhere deep in
 a build.
@@ -19,6 +20,22 @@ READ_CHUNK = 64 * 1024
 def get(api, path: str, timeout: float | None = None):
     """``GET path`` as a ``requests`` response (the SDK's ``_get`` and ``_url``)."""
     return api._get(api._url(path), timeout=timeout)
+
+
+def get_body(api, path: str):
+    """``GET path`` streamed, as the ``readinto`` of its body (raising the SDK's APIError,
+    ImageNotFound..., on an error status). It is http.client's own response under the SDK's
+    (``response.raw._fp``): that undoes the chunked framing straight into the caller's
+    buffer, where urllib3's reads copy every chunk twice."""
+    response = api._get(api._url(path), stream=True)
+    api._raise_for_status(response)
+    inner = getattr(response.raw, "_fp", None)
+    readinto = inner.readinto if hasattr(inner, "readinto") else response.raw.readinto
+
+    def read_body(buffer) -> int:
+        return readinto(buffer) if response is not None else 0  # the response must live while read
+
+    return read_body
 
 
 def get_json(api, path: str, timeout: float | None = None) -> Any:

@@ -27,6 +27,18 @@ def test_get_returns_the_raw_response_with_its_headers(docker_client):
     assert response.headers["Api-Version"] == docker_client.version()["ApiVersion"]
 
 
+def test_get_body_reads_the_whole_chunked_body_into_our_buffer(docker_client):
+    image = "stage-studio-test/busybox:latest"
+    expected = b"".join(docker_client.api.get_image(image))
+    readinto = sdk.get_body(docker_client.api, f"/images/{image}/get")
+    buf, got = bytearray(70_000), []  # not a multiple of the engine's chunks
+    while n := readinto(buf):
+        got.append(bytes(buf[:n]))
+    assert b"".join(got) == expected
+    with pytest.raises(docker.errors.NotFound):
+        sdk.get_body(docker_client.api, "/images/stage-studio-no-such-image:x/get")
+
+
 def test_get_json_decodes_and_raises_the_sdks_error(docker_client):
     assert sdk.get_json(docker_client.api, "/version", 10)["Version"] == docker_client.version()["Version"]
     with pytest.raises(docker.errors.NotFound):
