@@ -42,7 +42,7 @@ def explore_stages(build, api) -> Iterator[BuildEvent]:
         try:
             stage.explored = explore_image(api, stage.image_id, stage_map, stage.index)
         except Exception as exc:  # noqa: BLE001 - reported per stage, the others still count
-            errors[stage.index] = f"{type(exc).__name__}: {exc}"
+            errors[stage.index] = _reason(exc, stage_map.stages[stage.index].key)
 
     threads = [threading.Thread(target=run, args=(s,), name=f"explore-{s.index}", daemon=True) for s in todo[:-1]]
     for t in threads:
@@ -51,9 +51,25 @@ def explore_stages(build, api) -> Iterator[BuildEvent]:
         run(todo[-1])  # the last (usually the final image) on this thread
     for t in threads:
         t.join()
-    for index, message in sorted(errors.items()):
-        yield BuildWarning(f"cannot read the files of stage {stage_map.stages[index].key}: {message}")
+    for _index, message in sorted(errors.items()):
+        yield BuildWarning(message)
     result.copies = crossings(stage_map, result)
+
+
+def _reason(exc: Exception, key: str) -> str:
+    """Why a stage's files could not be read, in words (never an exception's repr)."""
+    import docker
+
+    from studio.engine.image_archive import ImageArchiveError
+
+    if isinstance(exc, docker.errors.NotFound):
+        return (f"the image of stage {key} is no longer in the engine (removed since the build); "
+                "build again to see its files")
+    if isinstance(exc, docker.errors.APIError):
+        return f"the engine refused to hand out the image of stage {key}: {exc.explanation or exc}"
+    if isinstance(exc, ImageArchiveError):
+        return f"cannot read the files of stage {key}: {exc}"
+    return f"cannot read the files of stage {key}: {exc or type(exc).__name__}"
 
 
 def crossings(stage_map, result) -> list[Crossing]:

@@ -88,3 +88,18 @@ def test_cli_build_files_json(docker_client, tmp_path, capsys):
     assert {layer["line"] for layer in final["layers"]} == {5, 6, 7, 8}
     assert result["copies"] == [{"line": 7, "from": 0, "to": 1, "files": 2, "bytes": 300 * 1024 + 4}]
     assert all(f["line"] and f["stage"] is not None for f in final["files"])
+
+
+def test_a_stage_image_removed_since_the_build_is_said_in_words(docker_client, tmp_path):
+    """A new user saw ``ImageNotFound: 404 Cli...``: the stage image is gone, so say so."""
+    from studio.engine.build_files import explore_stages
+    from studio.engine.builder import Build, BuildRequest
+
+    build = Build(BuildRequest("FROM stage-studio-test/busybox:latest AS work\nRUN echo hi > /x\n", str(tmp_path),
+                               labels={OWN_LABEL: "1"}, sizes=True), client=docker_client)
+    list(build.events())
+    assert build.result.ok, build.result.error
+    docker_client.api.remove_image(build.result.stages[0].image_id, force=True)
+    (warning,) = list(explore_stages(build, docker_client.api))
+    assert warning.message == ("the image of stage work is no longer in the engine (removed since the build); "
+                               "build again to see its files")

@@ -168,6 +168,16 @@ def test_window_reads_a_builds_files_labels_the_edge_and_lists_the_fact(qtbot, o
     with qtbot.waitSignal(panel.sig_line_activated):
         panel.tree.clicked.emit(panel.tree.model().path_index("/tmp/huge.bin"))
     assert window.editor.textCursor().blockNumber() + 1 == 5
+    # the final stage's image removed since: the status says so in words, no exception text
+    result = window.build.controller.build.result
+    docker_client.api.remove_image(result.stages[1].image_id, force=True)
+    for stage in result.stages:
+        stage.explored = None
+    with qtbot.waitSignal(files.sig_explored, timeout=120_000):
+        files._read_latest()
+    status = panel.summary.text()
+    assert "is no longer in the engine (removed since the build); build again to see its files" in status, status
+    assert "404" not in status and "Error" not in status
 
 
 def test_squarify_fills_the_rectangle_and_a_crowded_folder_is_capped(qtbot):
@@ -187,3 +197,24 @@ def test_squarify_fills_the_rectangle_and_a_crowded_folder_is_capped(qtbot):
     widget.grab()  # paints
     inside = [p for _, p in widget.parts() if p.startswith("/d/")]
     assert len(inside) == MAX_PARTS and "/d/f599" in inside  # the largest are drawn, the rest share one part
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_opening_the_files_panel_keeps_the_window_within_its_size(open_window, qtbot, size):
+    """A new user's window grew wider than a 1600x1000 screen when the Files panel opened:
+    a long status (and long layer lines) must wrap or shrink, never force the width."""
+    window, _path = open_window("FROM scratch\n")
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    report = sample_report()
+    for layer in report.layers:
+        layer.instruction = "RUN /bin/sh -c apt-get update && apt-get install -y build-essential curl git " * 3
+    panel = window.files_view.panel
+    panel.show_reports({0: report, 1: report}, 1, {0: "a-long-builder-stage-name-" * 3, 1: None})
+    panel.summary.setText(panel.summary.text() + " · the image of stage builder is no longer in the engine "
+                          "(removed since the build); build again to see its files " + "x" * 300)
+    window.files_view.dock.show()
+    qtbot.waitUntil(lambda: panel.isVisible())
+    assert window.minimumSizeHint().width() <= size[0]
+    assert window.width() == size[0] and panel.width() <= size[0]
+    qtbot.waitUntil(lambda: panel.summary.height() >= panel.summary.heightForWidth(panel.summary.width()))

@@ -9,8 +9,8 @@ wrote it; ``show_line`` filters to the layer a line made.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSplitter,
-                               QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy,
+                               QSplitter, QTreeView, QVBoxLayout, QWidget)
 
 from studio.core.layer_files import compare_files
 from studio.core.units import human_size
@@ -83,6 +83,10 @@ class FilesPanel(QWidget):
         self.follow.setChecked(True)
         self.summary = QLabel("Build with sizes to see the files of each stage.", self)
         self.summary.setObjectName("filesSummary")
+        # a long status wraps, and a long word is cut, rather than widen the window (it once
+        # grew past the screen); Ignored: the label's text width is no minimum of the panel
+        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.tree = QTreeView(self)
         self.tree.setObjectName("filesTree")
         self.tree.setUniformRowHeights(True)
