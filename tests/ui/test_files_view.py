@@ -105,15 +105,12 @@ def test_clicking_a_file_asks_for_its_line_and_a_line_shows_its_layer(panel, qtb
 
 
 def test_treemap_paints_directories_coloured_by_stage(panel):
-    from studio.ui.files_view.treemap import dominant_stage
-
     panel.treemap.repaint()
     parts = dict((path, rect) for rect, path in panel.treemap.parts())
     assert {"/bin", "/app"} <= set(parts)
     assert parts["/bin"].width() * parts["/bin"].height() > parts["/app"].width() * parts["/app"].height()
-    model = panel.tree.model()
-    assert dominant_stage(model.path_index("/app").internalPointer()) == "#1"
-    assert dominant_stage(model.path_index("/bin").internalPointer()) == "builder"
+    files = panel.tree.model().files
+    assert files.stage_of("app") == "#1" and files.stage_of("bin") == "builder"
 
 
 def test_compare_with_another_report_lists_growth_tied_to_lines(qtbot):
@@ -183,7 +180,7 @@ def test_window_reads_a_builds_files_labels_the_edge_and_lists_the_fact(qtbot, o
 def test_squarify_fills_the_rectangle_and_a_crowded_folder_is_capped(qtbot):
     from PySide6.QtCore import QRectF
 
-    from studio.ui.files_view.tree_model import Row, build_tree
+    from studio.ui.files_view.file_index import FileIndex, Row
     from studio.ui.files_view.treemap import MAX_PARTS, TreemapWidget, squarify
 
     rects = squarify([50.0, 30.0, 10.0, 5.0, 5.0], QRectF(0, 0, 200, 100))
@@ -193,7 +190,7 @@ def test_squarify_fills_the_rectangle_and_a_crowded_folder_is_capped(qtbot):
     qtbot.addWidget(widget)
     widget.resize(400, 300)
     widget.show()
-    widget.set_tree(build_tree([Row(f"/d/f{i}", 100 + i, 0, 1, "a") for i in range(600)]), ["a"])
+    widget.set_tree(FileIndex([Row(f"/d/f{i}", 100 + i, 0, 1, "a") for i in range(600)]), ["a"])
     widget.grab()  # paints
     inside = [p for _, p in widget.parts() if p.startswith("/d/")]
     assert len(inside) == MAX_PARTS and "/d/f599" in inside  # the largest are drawn, the rest share one part

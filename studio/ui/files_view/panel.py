@@ -8,6 +8,8 @@ wrote it; ``show_line`` filters to the layer a line made.
 """
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy,
                                QSplitter, QTreeView, QVBoxLayout, QWidget)
@@ -18,6 +20,7 @@ from studio.ui.files_view.tree_model import LINE_ROLE, PATH_ROLE, FileListModel,
 from studio.ui.files_view.treemap import TreemapWidget
 
 ALL = -1
+SEARCH_PAUSE_MS = 150
 
 
 def origin_of(layer):
@@ -31,9 +34,10 @@ def final_rows(report, label) -> list[Row]:
     buried_by: dict[str, list] = {}
     for b in report.stacked.buried:
         buried_by.setdefault("/" + b.path, []).append(b)
-    rows = []
+    lines = [layer.line for layer in report.layers]
+    labels = [label(origin_of(layer)) for layer in report.layers]
+    rows, new = [], tuple.__new__  # 60,000 rows: no per-row lookups beyond the waste check
     for path, f in report.files.items():
-        layer = report.layers[f.layer]
         full = "/" + path
         why = ""
         if full in buried_by:
@@ -42,7 +46,8 @@ def final_rows(report, label) -> list[Row]:
                    f"(written at line {', '.join(str(report.layers[b.written].line) for b in older)})")
         elif full in wasted:
             why = f"dive counts {human_size(wasted[full][1])} here as waste ({wasted[full][0]} layers)"
-        rows.append(Row(full, f.size if f.kind != "5" else 0, f.layer, layer.line, label(origin_of(layer)), "", why))
+        rows.append(new(Row, (full, f.size if f.kind != "5" else 0, f.layer, lines[f.layer], labels[f.layer], "",
+                              why)))
     return rows
 
 
@@ -94,9 +99,16 @@ class FilesPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.treemap = TreemapWidget(self)
         self._layout()
-        self._search_timer = QTimer(self, singleShot=True, interval=120)
-        self._search_timer.timeout.connect(self.apply_search_now)
+        # typing is never held up by the search: it waits for a pause in the typing, runs on a
+        # thread over the model's index, and the GUI thread's timer picks up the result
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+        self._search_timer.timeout.connect(self._start_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self._search_job: list | None = None  # [model, text, result or None], filled by the thread
+        self._last_search: tuple | None = None  # (model, text, matches): a longer text narrows them
+        self._search_poll = QTimer(self, interval=10)
+        self._search_poll.timeout.connect(self._collect_search)
+        self._search_model: FileListModel | None = None
         self.stage_combo.currentIndexChanged.connect(lambda _i: self._stage_changed())
         self.layer_combo.currentIndexChanged.connect(lambda _i: self._refresh())
         self.compare_combo.currentIndexChanged.connect(lambda _i: self._refresh())
@@ -194,9 +206,9 @@ class FilesPanel(QWidget):
         if layer in (ALL, None):
             origins = {origin_of(lay) for lay in report.layers}
             stages = [self.label(i) for i in sorted(o for o in origins if isinstance(o, int))]
-            self.treemap.set_tree(model.root, stages)  # base images stay grey
+            self.treemap.set_tree(model.files, stages)  # base images stay grey
         if self.search.text():
-            self.apply_search_now()
+            self._start_search()
 
     def _show_compare(self, report, compare) -> None:
         other = self.baseline if compare == "baseline" else self.reports.get(compare)
@@ -214,18 +226,68 @@ class FilesPanel(QWidget):
         if isinstance(model, FileTreeModel):
             self.tree.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
 
+    def _current_tree(self) -> FileTreeModel | None:
+        return self._tree_cache.get((self.stage_combo.currentData(), self.layer_combo.currentData()))
+
     def apply_search_now(self) -> None:
-        """Matching paths as a flat list, largest first (an empty search shows the tree)."""
-        text = self.search.text().strip().lower()
-        layer = self.layer_combo.currentData()
-        model = self._tree_cache.get((self.stage_combo.currentData(), layer))
+        """Matching paths as a flat list, largest first (an empty search shows the tree),
+        found on this thread: for tests and for a caller that must have the answer now."""
+        self._search_timer.stop()
+        model, text = self._current_tree(), self.search.text().strip().lower()
+        if model is not None:
+            self._show_search(model, text, self._search_rows(model, text) if text else None)
+
+    def _search_rows(self, model: FileTreeModel, text: str) -> tuple[list, list]:
+        last = self._last_search
+        within = last[2] if last is not None and last[0] is model and text.startswith(last[1]) else None
+        matches = model.files.matching(text, within)
+        return matches, [row for _low, row in matches]
+
+    def search_pending(self) -> bool:
+        """A search waits for the typing to pause, or runs."""
+        return self._search_timer.isActive() or self._search_job is not None
+
+    def _start_search(self) -> None:
+        model, text = self._current_tree(), self.search.text().strip().lower()
         if model is None:
             return
         if not text:
+            self._search_job = None
+            self._show_search(model, text, None)
+            return
+        job = self._search_job = [model, text, None]
+
+        def work() -> None:
+            job[2] = self._search_rows(model, text)  # plain data: the GUI thread's timer takes it
+
+        threading.Thread(target=work, name="files-search", daemon=True).start()
+        self._search_poll.start()
+
+    def _collect_search(self) -> None:
+        job = self._search_job
+        if job is None:
+            self._search_poll.stop()
+            return
+        if job[2] is None:
+            return
+        self._search_poll.stop()
+        self._search_job = None
+        model, text, found = job
+        if model is self._current_tree() and text == self.search.text().strip().lower():
+            self._show_search(model, text, found)
+
+    def _show_search(self, model: FileTreeModel, text: str, found: tuple | None) -> None:
+        if found is None:
+            self._last_search = None
             if self.tree.model() is not model:
                 self._set_model(model)
             return
-        self._set_model(FileListModel(model.matching(text), self))
+        self._last_search = (model, text, found[0])
+        if self._search_model is not None and self.tree.model() is self._search_model:
+            self._search_model.set_rows(found[1])  # the same view and header: only the rows change
+        else:
+            self._search_model = FileListModel(found[1], self)
+            self._set_model(self._search_model)
 
     # ---- lines ------------------------------------------------------------------------------
     def _activated(self, index) -> None:

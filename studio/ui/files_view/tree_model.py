@@ -1,18 +1,20 @@
 """Item models of the Files view: a directory tree and a flat list, over plain rows.
 
 A row is one path with its size and where it came from (layer, line, stage) plus a change
-("added", "removed", "grew", ...) and whether its bytes are waste. The tree aggregates
-directory sizes once when built; sorting reorders children lists in place, so a model
-of the 1 GB benchmark image (60,000+ paths) is built and sorted in a fraction of a second.
+("added", "removed", "grew", ...) and whether its bytes are waste. Both models give the
+view only what it shows: the tree makes a directory's nodes when it is first opened
+(sizes come from the ``FileIndex``, made in one pass), and long lists reach the view in
+batches as it scrolls. Sorting reorders only the nodes made so far.
 """
 from __future__ import annotations
-
-from typing import NamedTuple
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from studio.core.units import human_size
+from studio.ui.files_view.file_index import FileIndex, Row
+
+__all__ = ["BATCH", "COLUMNS", "FileListModel", "FileTreeModel", "LINE_ROLE", "Node", "PATH_ROLE", "Row"]
 
 COLUMNS = ("Name", "Size", "Layer", "Line", "Origin", "Change")  # origin: the stage or image its bytes come from
 WASTE = QColor(255, 170, 60, 90)
@@ -20,60 +22,22 @@ REMOVED = QColor(200, 40, 40)
 NO_PARENT = QModelIndex()  # Qt's "top level" (a shared default; Qt never changes it)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 LINE_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-class Row(NamedTuple):
-    path: str  # "/usr/bin/env"
-    size: int
-    layer: int | None
-    line: int | None
-    stage: str  # the stage's label ("build", "#2"); "" when not known
-    change: str = ""
-    waste: str = ""  # why these bytes are waste (tooltip); "" when they are not
+_ROLES = frozenset((Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, PATH_ROLE, LINE_ROLE))
+BATCH = 500  # children (or search results) handed to the view at a time; more when scrolled to
 
 
 class Node:
-    __slots__ = ("name", "parent", "children", "size", "row", "index_in_parent")
+    """A path the view has asked about; its children are made when first asked for."""
 
-    def __init__(self, name: str, parent: Node | None) -> None:
-        self.name, self.parent = name, parent
-        self.children: list[Node] = []
-        self.size = 0
-        self.row: Row | None = None
+    __slots__ = ("key", "name", "parent", "children", "size", "row", "index_in_parent", "shown")
+
+    def __init__(self, key: str, parent: Node | None, size: int, row: Row | None) -> None:
+        self.key, self.parent, self.size, self.row = key, parent, size, row
+        self.name = key.rpartition("/")[2]
+        self.children: list[Node] | None = None
         self.index_in_parent = 0
-
-
-def build_tree(rows: list[Row]) -> Node:
-    root = Node("", None)
-    dirs: dict[str, Node] = {"": root}
-    for row in rows:
-        parent_path, _, name = row.path.strip("/").rpartition("/")
-        parent = dirs.get(parent_path)
-        if parent is None:
-            parent = root
-            walked = ""
-            for part in parent_path.split("/"):
-                walked = f"{walked}/{part}" if walked else part
-                node = dirs.get(walked)
-                if node is None:
-                    node = dirs[walked] = Node(part, parent)
-                    parent.children.append(node)
-                parent = node
-        key = row.path.strip("/")
-        node = dirs.get(key)
-        if node is None:
-            node = Node(name, parent)
-            parent.children.append(node)
-            dirs[key] = node
-        node.row = row
-    _total(root)
-    return root
-
-
-def _total(node: Node) -> int:
-    own = node.row.size if node.row is not None else 0
-    node.size = own + sum(_total(c) for c in node.children)
-    return node.size
+        self.shown = 0  # how many children the view has been told about
 
 
 def _sort_key(column: int):
@@ -99,38 +63,68 @@ def _cell(row: Row | None, column: int, size: int, name: str):
 
 
 class FileTreeModel(QAbstractItemModel):
+    """The rows as a directory tree. Nodes are made per directory when the view first asks
+    for its children, sorted then; a directory of more than ``BATCH`` entries is handed
+    over in batches (``canFetchMore``), so neither opening nor expanding walks the image."""
+
     def __init__(self, rows: list[Row], parent=None) -> None:
         super().__init__(parent)
-        self.root = build_tree(rows)
+        self.files = FileIndex(rows)
         self.count = len(rows)
-        self.rows = sorted(rows, key=lambda r: -r.size)  # for search: matches come out largest first
-        self.lowered = [r.path.lower() for r in self.rows]
-        self.sort(1, Qt.SortOrder.DescendingOrder)
+        self.root = Node("", None, self.files.total(), None)
+        self._key, self._reverse = _sort_key(1), True
+
+    def children(self, node: Node) -> list[Node]:
+        """All children of ``node`` (made and sorted now if not yet), shown or not."""
+        if node.children is None:
+            files = self.files
+            size, row_of = files.size, files.row_of
+            kids = [Node(k, node, size.get(k, 0), row_of.get(k)) for k in files.kids.get(node.key, ())]
+            kids.sort(key=self._key, reverse=self._reverse)
+            for i, child in enumerate(kids):
+                child.index_in_parent = i
+            node.children = kids
+            node.shown = min(len(kids), BATCH)
+        return node.children
 
     def matching(self, text: str) -> list[Row]:
         """Rows whose path contains ``text`` (lower case), largest first."""
-        return [r for r, p in zip(self.rows, self.lowered) if text in p]
+        return [row for _low, row in self.files.matching(text)]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
-        key, reverse = _sort_key(column), order == Qt.SortOrder.DescendingOrder
+        before = [(i, i.internalPointer()) for i in self.persistentIndexList()]
+        self._key, self._reverse = _sort_key(column), order == Qt.SortOrder.DescendingOrder
         todo = [self.root]
-        while todo:
+        while todo:  # only what was made; the rest is sorted when made
             node = todo.pop()
             if node.children:
-                node.children.sort(key=key, reverse=reverse)
+                node.children.sort(key=self._key, reverse=self._reverse)
                 for i, child in enumerate(node.children):
                     child.index_in_parent = i
                 todo.extend(node.children)
+        self.changePersistentIndexList([i for i, _n in before],
+                                       [self._index_of(n, i.column()) for i, n in before])
         self.layoutChanged.emit()
+
+    def _index_of(self, node: Node, column: int = 0) -> QModelIndex:
+        """``node``'s index, or an invalid one when a sort moved it (or a parent) past what
+        the view was handed."""
+        up = node
+        while up.parent is not None:
+            if up.index_in_parent >= up.parent.shown:
+                return QModelIndex()
+            up = up.parent
+        return self.createIndex(node.index_in_parent, column, node)
 
     def node(self, index: QModelIndex) -> Node:
         return index.internalPointer() if index.isValid() else self.root
 
     def index(self, row: int, column: int, parent: QModelIndex = NO_PARENT) -> QModelIndex:
         node = self.node(parent)
-        if 0 <= row < len(node.children):
-            return self.createIndex(row, column, node.children[row])
+        kids = self.children(node)
+        if 0 <= row < node.shown:
+            return self.createIndex(row, column, kids[row])
         return QModelIndex()
 
     def parent(self, index: QModelIndex = NO_PARENT) -> QModelIndex:  # noqa: A003 - Qt's name
@@ -144,7 +138,28 @@ class FileTreeModel(QAbstractItemModel):
     def rowCount(self, parent: QModelIndex = NO_PARENT) -> int:
         if parent.column() > 0:
             return 0
-        return len(self.node(parent).children)
+        node = self.node(parent)
+        self.children(node)
+        return node.shown
+
+    def hasChildren(self, parent: QModelIndex = NO_PARENT) -> bool:
+        if parent.column() > 0:
+            return False
+        node = self.node(parent)
+        return bool(node.children) if node.children is not None else node.key in self.files.kids
+
+    def canFetchMore(self, parent: QModelIndex) -> bool:
+        node = self.node(parent)
+        return node.shown < len(self.children(node))
+
+    def fetchMore(self, parent: QModelIndex) -> None:
+        node = self.node(parent)
+        if node.shown >= len(self.children(node)):
+            return
+        more = min(BATCH, len(node.children) - node.shown)
+        self.beginInsertRows(parent, node.shown, node.shown + more - 1)
+        node.shown += more
+        self.endInsertRows()
 
     def columnCount(self, parent: QModelIndex = NO_PARENT) -> int:
         return len(COLUMNS)
@@ -155,7 +170,7 @@ class FileTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         node: Node = index.internalPointer()
         if role == Qt.ItemDataRole.DisplayRole:  # the common case, without the path walk
@@ -164,12 +179,15 @@ class FileTreeModel(QAbstractItemModel):
         return row_data(node.row, index.column(), role, node.size, node.name, path)
 
     def path_index(self, path: str) -> QModelIndex:
-        """The index of ``path`` (``/a/b``), or an invalid one."""
+        """The index of ``path`` (``/a/b``), handing the view more rows where it is further
+        down than shown; an invalid index when there is no such path."""
         node = self.root
         for part in path.strip("/").split("/"):
-            node = next((c for c in node.children if c.name == part), None)
+            node = next((c for c in self.children(node) if c.name == part), None)
             if node is None:
                 return QModelIndex()
+            while node.index_in_parent >= node.parent.shown:
+                self.fetchMore(self._index_of(node.parent) if node.parent is not self.root else QModelIndex())
         return self.createIndex(node.index_in_parent, 0, node)
 
 
@@ -205,15 +223,35 @@ def row_data(row: Row | None, column: int, role, size: int, name: str, path: str
 
 
 class FileListModel(QAbstractTableModel):
-    """Full paths in a flat list: search results and comparisons (largest first)."""
+    """Full paths in a flat list: search results and comparisons (largest first), handed
+    to the view ``BATCH`` rows at a time, so a search that matches every path costs no
+    more to show than one that matches a few hundred."""
 
     def __init__(self, rows: list[Row], parent=None) -> None:
         super().__init__(parent)
         self.rows = rows
         self.count = len(rows)
+        self.shown = min(len(rows), BATCH)
+
+    def set_rows(self, rows: list[Row]) -> None:
+        """Show other rows (a new search's) in the same model: the view keeps its header."""
+        self.beginResetModel()
+        self.rows, self.count, self.shown = rows, len(rows), min(len(rows), BATCH)
+        self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else self.shown
+
+    def canFetchMore(self, parent: QModelIndex) -> bool:
+        return not parent.isValid() and self.shown < len(self.rows)
+
+    def fetchMore(self, parent: QModelIndex) -> None:
+        more = min(BATCH, len(self.rows) - self.shown)
+        if parent.isValid() or more <= 0:
+            return
+        self.beginInsertRows(parent, self.shown, self.shown + more - 1)
+        self.shown += more
+        self.endInsertRows()
 
     def columnCount(self, parent: QModelIndex = NO_PARENT) -> int:
         return len(COLUMNS)
@@ -224,13 +262,12 @@ class FileListModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.rows[index.row()]
         return row_data(row, index.column(), role, row.size, row.path, row.path)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
         field = Row._fields[column]
         if field in ("layer", "line"):
             def key(r):
@@ -238,5 +275,4 @@ class FileListModel(QAbstractTableModel):
         else:
             def key(r):
                 return getattr(r, field)
-        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
+        self.set_rows(sorted(self.rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder))

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from studio.core.units import human_size
-from studio.ui.files_view.tree_model import Node, Row
+from studio.ui.files_view.file_index import FileIndex
 
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac"]
@@ -69,18 +69,6 @@ def _worst(total: float, low: float, high: float, side: float) -> float:
     return max(side * side * high / (total * total), (total * total) / (side * side * low))
 
 
-def dominant_stage(node: Node) -> str:
-    """The stage that wrote most of ``node``'s bytes."""
-    totals: dict[str, int] = {}
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        if n.row is not None and n.row.size:
-            totals[n.row.stage] = totals.get(n.row.stage, 0) + n.row.size
-        todo.extend(n.children)
-    return max(totals, key=totals.get) if totals else ""
-
-
 class TreemapWidget(QWidget):
     sig_path_clicked = Signal(str)
 
@@ -89,13 +77,13 @@ class TreemapWidget(QWidget):
         self.setObjectName("filesTreemap")
         self.setMinimumSize(160, 120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.root: Node | None = None
+        self.files: FileIndex | None = None
         self.stages: list[str] = []
         self._picture: QPixmap | None = None
         self._parts: list[tuple[QRectF, str]] = []  # (rect, path), innermost last
 
-    def set_tree(self, root: Node | None, stages: list[str]) -> None:
-        self.root, self.stages = root, list(stages)
+    def set_tree(self, files: FileIndex | None, stages: list[str]) -> None:
+        self.files, self.stages = files, list(stages)
         self._picture = None
         self.update()
 
@@ -123,45 +111,45 @@ class TreemapWidget(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         painter.setFont(font)
-        if self.root is not None and self.root.size:
-            self._draw(painter, self.root, QRectF(1, 1, self.width() - 2, self.height() - 2), "", 0)
+        if self.files is not None and self.files.total():
+            self._draw(painter, self.files, "", QRectF(1, 1, self.width() - 2, self.height() - 2), 0)
         else:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No files to show yet")
         painter.end()
         self._picture = pixmap
 
-    def _draw(self, painter: QPainter, node: Node, rect: QRectF, path: str, depth: int) -> None:
-        kids = sorted((c for c in node.children if c.size > 0), key=lambda c: -c.size)
-        if len(kids) > MAX_PARTS:  # the rest could not be seen apart; they share the last part
-            rest = kids[MAX_PARTS - 1:]
-            other = Node(f"{len(rest)} more", node)
-            other.size = sum(c.size for c in rest)
-            other.row = Row("", other.size, None, None, dominant_stage(rest[0]))  # coloured like the largest
-            kids = kids[:MAX_PARTS - 1] + [other]
-        rects = squarify([float(c.size) for c in kids], rect)
-        for child, r in zip(kids, rects):
+    def _draw(self, painter: QPainter, files: FileIndex, key: str, rect: QRectF, depth: int) -> None:
+        size = files.size
+        kids = sorted((k for k in files.children(key) if size.get(k, 0) > 0), key=lambda k: -size[k])
+        crowded = len(kids) > MAX_PARTS
+        parts = [(k, k.rpartition("/")[2], size[k], files.stage_of(k)) for k in kids[:MAX_PARTS - 1 if crowded else None]]
+        if crowded:  # the rest could not be seen apart; they share the last part
+            rest = kids[MAX_PARTS - 1:]  # coloured like the largest of them
+            parts.append(("", f"{len(rest)} more", sum(size[k] for k in rest), files.stage_of(rest[0])))
+        rects = squarify([float(p[2]) for p in parts], rect)
+        for (child, name, bytes_, stage), r in zip(parts, rects):
             if r.width() < 1 or r.height() < 1:
                 continue
-            child_path = f"{path}/{child.name}"
+            child_path = "/" + child if child else f"/{key}/{name}" if key else f"/{name}"
             self._parts.append((r, child_path))
-            if child.children and depth < 3 and r.width() > MIN_SIDE * 3 and r.height() > MIN_SIDE * 3:
+            if child and child in files.kids and depth < 3 and r.width() > MIN_SIDE * 3 and r.height() > MIN_SIDE * 3:
                 painter.setPen(QPen(QColor(0, 0, 0, 60), 1))
-                painter.setBrush(stage_colour(dominant_stage(child), self.stages).lighter(130 + 15 * depth))
+                painter.setBrush(stage_colour(stage, self.stages).lighter(130 + 15 * depth))
                 painter.drawRect(r)
                 inner = r.adjusted(2, 14 if r.height() > 40 else 2, -2, -2)
                 if r.height() > 40:
                     painter.setPen(QColor(20, 20, 20))
                     painter.drawText(r.adjusted(3, 1, -3, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                                     f"{child.name}  {human_size(child.size)}")
-                self._draw(painter, child, inner, child_path, depth + 1)
+                                     f"{name}  {human_size(bytes_)}")
+                self._draw(painter, files, child, inner, depth + 1)
             else:
                 painter.setPen(QPen(QColor(0, 0, 0, 80), 1))
-                painter.setBrush(stage_colour(dominant_stage(child), self.stages))
+                painter.setBrush(stage_colour(stage, self.stages))
                 painter.drawRect(r)
                 if r.width() > 50 and r.height() > 16:
                     painter.setPen(QColor(255, 255, 255))
                     painter.drawText(r.adjusted(3, 1, -3, -1), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                                     f"{child.name}\n{human_size(child.size)}")
+                                     f"{name}\n{human_size(bytes_)}")
 
     def path_at(self, x: float, y: float) -> str | None:
         for r, path in reversed(self._parts):
