@@ -87,10 +87,6 @@ class FileTreeModel(QAbstractItemModel):
             node.shown = min(len(kids), BATCH)
         return node.children
 
-    def matching(self, text: str) -> list[Row]:
-        """Rows whose path contains ``text`` (lower case), largest first."""
-        return [row for _low, row in self.files.matching(text)]
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         before = [(i, i.internalPointer()) for i in self.persistentIndexList()]
