@@ -103,7 +103,9 @@ def compare(image: str, work: Path, repeat: int) -> dict:
         dive.append(timed(dive_cmd, work))
     ours_json = json.loads(subprocess.run(ours_cmd, capture_output=True, text=True, check=True).stdout)
     dive_json = json.loads((work / "dive.json").read_text())["image"]
+    pairs = sorted(o[0] / d[0] for o, d in zip(ours, dive))  # each run against the dive run next to it
     return {"ours_s": min(t for t, _, _ in ours), "dive_s": min(t for t, _, _ in dive),
+            "pair_ratios": f"{pairs[0]:.2f}-{pairs[-1]:.2f}",
             "ours_rss": max(r for _, r, _ in ours), "dive_rss": max(r for _, r, _ in dive),
             "entries": sum(len(layer["files"]) for layer in ours_json["layers"]),
             "same_waste": ours_json["wasted_bytes"] == dive_json["inefficientBytes"],
@@ -228,7 +230,7 @@ def main() -> int:
             r = compare(tag, work, args.repeat)
             print(f"{mb} MB image ({r['size'] / 1e6:.0f} MB, {r['entries']} entries, wasted {r['wasted'] / 1e6:.1f} MB):"
                   f" explore {r['ours_s']:.2f} s, dive {r['dive_s']:.2f} s, ratio {r['ours_s'] / r['dive_s']:.2f}"
-                  f" (target <= 1.0); peak memory ours {r['ours_rss'] / 1e6:.0f} MB, dive {r['dive_rss'] / 1e6:.0f} MB;"
+                  f" (target <= 1.0; run by run {r['pair_ratios']}); peak memory ours {r['ours_rss'] / 1e6:.0f} MB, dive {r['dive_rss'] / 1e6:.0f} MB;"
                   f" waste equal: {r['same_waste']}, efficiency equal: {r['same_efficiency']}", flush=True)
             if args.gui and mb == 1000:
                 g = gui_times(tag)
