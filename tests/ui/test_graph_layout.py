@@ -5,7 +5,8 @@ import random
 
 from graph_samples import BUILD_ESSENTIAL
 from studio.core import parse
-from studio.ui.graph.layout import assign_layers, build_layering, count_crossings, layered_layout
+from studio.ui.graph.layering import assign_layers, build_layering, count_crossings
+from studio.ui.graph.layout import layered_layout
 
 SIZE = (200.0, 100.0)
 

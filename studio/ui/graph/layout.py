@@ -11,10 +11,12 @@ in ``fixed`` keep their positions; only the others are placed, next to their nei
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from itertools import islice, repeat
+from operator import add, gt, sub, truediv
 
-from studio.core.depth_first import depth_first_edges
+from studio.ui.graph.layering import Dummy, Layering, build_layering, split_edge
 
 NodeId = Hashable
 Size = tuple[float, float]
@@ -28,182 +30,43 @@ class LayoutOptions:
     sweeps: int = 6
 
 
-class _Dummy(tuple):
-    """A point where a long edge crosses a column: (edge number, layer). A tuple
-    subclass so hashing stays in C (there are thousands of these in big files)."""
-
-    def __new__(cls, edge: int, layer: int) -> _Dummy:
-        return super().__new__(cls, (edge, layer))
-
-    @property
-    def edge(self) -> int:
-        return self[0]
-
-
-@dataclass
-class Layering:
-    """Columns (left to right), each an ordered list of node ids (dummies included)."""
-
-    layers: list[list[NodeId]]
-    layer_of: dict[NodeId, int]
-    links: list[tuple[NodeId, NodeId, float]]  # (u, v, dy) joining adjacent columns
-    crossings: int
-    edges: list[tuple[NodeId, NodeId, float]] = field(default_factory=list)  # kept, acyclic
-
-
-def _split(edge: tuple) -> tuple[NodeId, NodeId, float]:
-    """(u, v) or (u, v, dy): dy is where the edge enters v, relative to v's anchor."""
-    return (edge[0], edge[1], float(edge[2])) if len(edge) > 2 else (edge[0], edge[1], 0.0)
-
-
-def _clean_edges(nodes: Sequence[NodeId], edges: Iterable[tuple]) -> list[tuple[NodeId, NodeId, float]]:
-    """Drop self-loops, duplicates, unknown ends and edges that would close a cycle."""
-    known = set(nodes)
-    succ: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    seen: dict[tuple[NodeId, NodeId], float] = {}
-    for u, v, dy in map(_split, edges):
-        if u != v and u in known and v in known and (u, v) not in seen:
-            seen[(u, v)] = dy
-            succ[u].append(v)
-    # depth first in input order; a back edge (one that closes a cycle) is left out
-    kept = [(u, v) for u, v, cycle in depth_first_edges(nodes, succ.__getitem__) if cycle is None]
-    order = {e: i for i, e in enumerate(seen)}
-    kept.sort(key=lambda e: order[e])
-    return [(u, v, seen[(u, v)]) for u, v in kept]
-
-
-def assign_layers(nodes: Sequence[NodeId], edges: Sequence[tuple[NodeId, NodeId]]) -> dict[NodeId, int]:
-    """Longest path from the sources; then every source moves right to sit just before
-    its first consumer (an image used only by the final stage belongs next to it)."""
-    preds: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    succs: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    for u, v, *_ in edges:
-        preds[v].append(u)
-        succs[u].append(v)
-    layer: dict[NodeId, int] = {}
-    indeg = {n: len(preds[n]) for n in nodes}
-    ready = [n for n in nodes if indeg[n] == 0]
-    pos = 0
-    while pos < len(ready):
-        n = ready[pos]
-        pos += 1
-        layer[n] = max((layer[p] + 1 for p in preds[n]), default=0)
-        for s in succs[n]:
-            indeg[s] -= 1
-            if indeg[s] == 0:
-                ready.append(s)
-    for n in nodes:
-        layer.setdefault(n, 0)
-        if not preds[n] and succs[n]:
-            layer[n] = max(0, min(layer[s] for s in succs[n]) - 1)
-    return layer
-
-
-def _count_between(upper: list[NodeId], lower: list[NodeId], links: list[tuple]) -> int:
-    """Crossings between two adjacent columns: inversions, counted with a Fenwick tree.
-    Edges into the same node at different ports (dy) are ordered by port."""
-    up = {n: i for i, n in enumerate(upper)}
-    lo = {n: i for i, n in enumerate(lower)}
-    ends = sorted({(lo[v], dy) for u, v, dy in links if u in up and v in lo})
-    rank = {e: i for i, e in enumerate(ends)}
-    pairs = sorted((up[u], rank[(lo[v], dy)]) for u, v, dy in links if u in up and v in lo)
-    tree = [0] * (len(ends) + 1)
-    crossings = 0
-    seen = 0
-    for _, b in pairs:
-        # count earlier pairs whose lower end is strictly greater than b
-        i, le = b + 1, 0
-        while i > 0:
-            le += tree[i]
-            i -= i & -i
-        crossings += seen - le
-        i = b + 1
-        while i <= len(ends):
-            tree[i] += 1
-            i += i & -i
-        seen += 1
-    return crossings
-
-
-def count_crossings(layers: list[list[NodeId]], links: list[tuple]) -> int:
-    """Edge crossings between adjacent columns (links join adjacent columns)."""
-    by_layer: dict[int, list[tuple]] = {}
-    where = {n: i for i, col in enumerate(layers) for n in col}
-    for link in links:
-        by_layer.setdefault(where[link[0]], []).append(link if len(link) == 3 else _split(link))
-    return sum(_count_between(layers[i], layers[i + 1], by_layer.get(i, [])) for i in range(len(layers) - 1))
-
-
-def build_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], sweeps: int = 6) -> Layering:
-    """Columns and an order inside each column with few crossings."""
-    nodes = list(dict.fromkeys(nodes))
-    clean = _clean_edges(nodes, edges)
-    layer_of = assign_layers(nodes, clean)
-    links: list[tuple[NodeId, NodeId, float]] = []
-    for i, (u, v, dy) in enumerate(clean):
-        prev = u
-        for lay in range(layer_of[u] + 1, layer_of[v]):
-            d = _Dummy(i, lay)
-            layer_of[d] = lay
-            links.append((prev, d, 0.0))
-            prev = d
-        links.append((prev, v, dy))
-    depth = max(layer_of.values(), default=-1) + 1
-    layers: list[list[NodeId]] = [[] for _ in range(depth)]
-    rank = {n: i for i, n in enumerate(nodes)}
-    for n in sorted(layer_of, key=lambda n: (rank[n] if n in rank else len(rank) + n.edge, 0)):
-        layers[layer_of[n]].append(n)
-    preds: dict[NodeId, list[tuple[NodeId, float]]] = {n: [] for n in layer_of}
-    succs: dict[NodeId, list[tuple[NodeId, float]]] = {n: [] for n in layer_of}
-    for u, v, dy in links:
-        preds[v].append((u, 0.0))
-        succs[u].append((v, min(abs(dy), 900.0) / 1000.0))  # lower ports sort later
-
-    best = [list(col) for col in layers]
-    best_cross = count_crossings(best, links)
-    for sweep in range(sweeps):
-        if best_cross == 0:
-            break
-        down = sweep % 2 == 0
-        order = range(1, depth) if down else range(depth - 2, -1, -1)
-        for li in order:
-            ref = layers[li - 1] if down else layers[li + 1]
-            pos = {n: i for i, n in enumerate(ref)}
-            nbrs = preds if down else succs
-            col = layers[li]
-            keyed = []
-            for i, n in enumerate(col):
-                ps = [pos[m] + frac for m, frac in nbrs[n] if m in pos]
-                keyed.append(((sum(ps) / len(ps)) if ps else float(i), i, n))
-            keyed.sort(key=lambda t: (t[0], t[1]))
-            layers[li] = [n for _, _, n in keyed]
-        cross = count_crossings(layers, links)
-        if cross < best_cross:
-            best, best_cross = [list(col) for col in layers], cross
-    return Layering(best, layer_of, links, best_cross, clean)
-
-
 def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
-    """Pool-adjacent-violators: non-decreasing values closest (weighted) to targets."""
-    blocks: list[list[float]] = []  # [value, weight, count]
-    for t, w in zip(targets, weights):
-        blocks.append([t, w, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            v2, w2, c2 = blocks.pop()
-            v1, w1, c1 = blocks[-1]
-            blocks[-1] = [(v1 * w1 + v2 * w2) / (w1 + w2), w1 + w2, c1 + c2]
+    """Pool-adjacent-violators: non-decreasing values closest (weighted) to targets.
+    The run before the first violation stays as it is (found in C); pooling starts there,
+    on a stack of blocks kept in three preallocated lists."""
+    flags = list(map(gt, targets, islice(targets, 1, None)))
+    if True not in flags:
+        return list(targets)
+    values, masses, counts = list(targets), list(weights), [1] * len(targets)
+    top = flags.index(True)  # the last block on the stack
+    for k in range(top + 1, len(targets)):
+        v2, w2, c2 = targets[k], weights[k], 1
+        while top >= 0 and values[top] > v2:
+            w1 = masses[top]
+            v2 = (values[top] * w1 + v2 * w2) / (w1 + w2)
+            w2 += w1
+            c2 += counts[top]
+            top -= 1
+        top += 1
+        values[top], masses[top], counts[top] = v2, w2, c2
     out: list[float] = []
-    for v, _, c in blocks:
-        out.extend([v] * c)
+    for k in range(top + 1):
+        out += [values[k]] * counts[k]
     return out
 
 
 def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: dict[NodeId, float],
                         opts: LayoutOptions) -> dict[NodeId, float]:
-    """Anchor y of every node: ordered, separated, and near its neighbours' anchors."""
+    """Anchor y of every node: ordered, separated, and near its neighbours' anchors.
+    Alternate sweeps over the columns; in each, every node aims at the mean of its
+    neighbours' ports and the column is made ordered and separated by isotonic regression
+    (so a column moves as a whole where its boxes press on each other)."""
     def gap(n: NodeId) -> float:
-        return opts.dummy_gap if isinstance(n, _Dummy) else opts.node_gap
+        return opts.dummy_gap if isinstance(n, Dummy) else opts.node_gap
 
+    # integer ids column by column, so a column is one slice of the list of ys
+    ids = {n: i for i, n in enumerate(n for col in lay.layers for n in col)}
+    columns = [[ids[n] for n in col] for col in lay.layers]
     # offsets[i]: minimum distance between anchor of col[0] and anchor of col[i]
     offsets: list[list[float]] = []
     for col in lay.layers:
@@ -214,25 +77,44 @@ def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: di
                 acc += heights[prev] - anchors[prev] + max(gap(prev), gap(n)) + anchors[n]
             off.append(acc)
         offsets.append(off)
-    y = {n: off for col, offs in zip(lay.layers, offsets) for n, off in zip(col, offs)}
-    nbrs: dict[NodeId, list[tuple[NodeId, float]]] = {n: [] for n in y}
+    y = [off for offs in offsets for off in offs]
+    nbrs: list[list[tuple[int, float]]] = [[] for _ in y]
     for u, v, dy in lay.links:
-        nbrs[u].append((v, dy))  # u's anchor wants to meet v's port at y[v] + dy
-        nbrs[v].append((u, -dy))
-    depth = len(lay.layers)
+        nbrs[ids[u]].append((ids[v], dy))  # u's anchor wants to meet v's port at y[v] + dy
+        nbrs[ids[v]].append((ids[u], -dy))
+    names = [n for col in lay.layers for n in col]
+    weights = [[float(len(nbrs[i])) + (2.0 if isinstance(names[i], Dummy) else 0.0) + 0.01 for i in col]
+               for col in columns]
+    # Every dummy has two neighbours: its aim is gathered in C from four lists; the
+    # other nodes (the boxes) are worked out one by one.
+    two = [len(ns) == 2 for ns in nbrs]
+    first = [ns[0] if ok else (i, 0.0) for i, (ns, ok) in enumerate(zip(nbrs, two))]
+    second = [ns[1] if ok else (i, 0.0) for i, (ns, ok) in enumerate(zip(nbrs, two))]
+    plan = []
+    for col in columns:
+        odd = [(k, n) for k, n in enumerate(col) if not two[n]]
+        plan.append(([first[n][0] for n in col], [first[n][1] for n in col],
+                     [second[n][0] for n in col], [second[n][1] for n in col], odd))
+    at = y.__getitem__
+    depth = len(columns)
     for it in range(8):
-        order = range(depth) if it % 2 == 0 else range(depth - 1, -1, -1)
-        for li in order:
-            col, offs = lay.layers[li], offsets[li]
-            targets, weights = [], []
-            for n, off in zip(col, offs):
-                ns = nbrs[n]
-                t = sum(y[m] + dy for m, dy in ns) / len(ns) if ns else y[n]
-                targets.append(t - off)
-                weights.append(float(len(ns)) + (2.0 if isinstance(n, _Dummy) else 0.0) + 0.01)
-            for n, z, off in zip(col, _isotonic(targets, weights), offs):
-                y[n] = z + off
-    return y
+        for li in (range(depth) if it % 2 == 0 else range(depth - 1, -1, -1)):
+            col, offs = columns[li], offsets[li]
+            a, da, b, db, odd = plan[li]
+            targets = list(map(sub, map(truediv, map(add, map(add, map(at, a), da), map(add, map(at, b), db)),
+                                        repeat(2)), offs))
+            for k, n in odd:
+                targets[k] = _aim(nbrs[n], y, n) - offs[k]
+            if col:
+                y[col[0]:col[-1] + 1] = map(add, _isotonic(targets, weights[li]), offs)
+    return {name: y[i] for name, i in ids.items()}
+
+
+def _aim(ns: list[tuple[int, float]], y: list[float], n: int) -> float:
+    """Where node ``n``'s neighbours want its anchor: the mean of their ports."""
+    if not ns:
+        return y[n]
+    return sum(y[m] + dy for m, dy in ns) / len(ns)
 
 
 def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
@@ -257,7 +139,7 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
         out[n] = (round(col_x[col] + dx, 1), round(ys[n] - anch[n] - top, 1))
     if routes is not None:
         # where each long edge crosses the columns between its ends (the dummies)
-        for d in sorted((n for n in lay.layer_of if isinstance(n, _Dummy)), key=lambda d: d[1]):
+        for d in sorted((n for n in lay.layer_of if isinstance(n, Dummy)), key=lambda d: d[1]):
             u, v, _ = lay.edges[d.edge]
             col = lay.layer_of[d]
             y = round(ys[d] - top, 1)  # straight through the column, bending only between columns
@@ -294,7 +176,7 @@ def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple], sizes: dict[
     placed: dict[NodeId, tuple[float, float]] = dict(fixed)
     preds: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
     succs: dict[NodeId, list[NodeId]] = {n: [] for n in nodes}
-    for u, v, _ in map(_split, edges):
+    for u, v, _ in map(split_edge, edges):
         if u in preds and v in preds and u != v:
             succs[u].append(v)
             preds[v].append(u)
