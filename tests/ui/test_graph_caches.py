@@ -123,3 +123,28 @@ def test_an_edge_tooltip_is_written_when_the_pointer_asks(view):
     assert not edge._tip_stale
     assert "line 8" in QToolTip.text() and "→ /x" in QToolTip.text()
     QToolTip.hideText()
+
+
+def test_an_edge_makes_its_curve_once_however_often_its_ends_move(qtbot, monkeypatch):
+    """Placing a big graph moves each edge's ends several times (each box as it is placed,
+    then the routes); the curve is made when first asked for, for the ends it then has."""
+    from studio.ui.graph import edge_item
+    from studio.ui.graph.export import build_scene
+
+    made = []
+    through = edge_item._Curve.through
+    monkeypatch.setattr(edge_item._Curve, "through", classmethod(lambda cls, *a: made.append(a) or through(*a)))
+    text = "".join(f"FROM busybox AS s{i}\nRUN echo {i}\n" + "".join(
+        f"COPY --from=s{j} /o /o{j}\n" for j in range(max(0, i - 3), i)) for i in range(12))
+    scene = build_scene(parse(text).graph())
+    edges = list(scene.edge_map.values())
+    assert len(edges) > 20 and any(e.has_route() for e in edges)
+    assert made == []  # nothing drawn or measured yet
+    for edge in edges:
+        end = edge.path().pointAtPercent(1)
+        assert end.y() == pytest.approx(edge.target_item.in_anchor(edge.line if edge.kind != "from" else None).y())
+        assert edge.path().pointAtPercent(0) == edge.source_item.out_port()
+        for x, y in edge.route():  # a routed curve passes through its waypoints
+            assert any(abs(edge.path().elementAt(k).x - x) < 0.01 and abs(edge.path().elementAt(k).y - y) < 0.01
+                       for k in range(edge.path().elementCount()))
+    assert len(made) == len(edges)

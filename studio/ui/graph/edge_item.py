@@ -48,12 +48,9 @@ class EdgeItem(QGraphicsItem):
         self._note = ""  # a build fact after the label: what crossed the edge
         self._label_width = 0.0
         self.sibling = 0  # how many edges of this kind between the same two boxes come before it
-        self._path = QPainterPath()
+        self._ends_now: tuple[QPointF, QPointF] | None = None  # the ends the curve is to be made for
+        self._geo: _Curve | None = _Curve.empty()  # None: to be made from _ends_now when next asked for
         self._shape: QPainterPath | None = QPainterPath()
-        self._arrow = QPolygonF()
-        self._label_rect = QRectF()
-        self._bounds = QRectF()
-        self._curves: list[tuple] = []
         self._chunks: list | None = None
         self._route: list[QPointF] = []
         self._route_ends: tuple[QPointF, QPointF] | None = None
@@ -160,9 +157,11 @@ class EdgeItem(QGraphicsItem):
         return p0, QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
 
     def adjust(self) -> None:
-        """Recompute the cached curve after an end moved or changed shape. Ends that did
-        not move keep the curve (and its painted area: no repaint); after a keystroke
-        most edges only get a new line number."""
+        """Note that an end moved or changed shape. Ends that did not move keep the curve
+        (and its painted area: no repaint); after a keystroke most edges only get a new
+        line number. The curve itself is made when it is first needed (painted, hit,
+        measured): placing hundreds of boxes moves each edge's ends several times, and an
+        exported picture has no view that repaints in between."""
         p0, p1 = self._ends()
         at = (p0.x(), p0.y(), p1.x(), p1.y())
         if at == self._at:
@@ -170,60 +169,50 @@ class EdgeItem(QGraphicsItem):
         self._at = at
         if self._route and self._route_ends != (p0, p1):
             self._route, self._route_ends = [], None
-        points = [p0, *self._route, p1]
-        curves = []
-        for a, b in zip(points, points[1:]):
-            dx = max(40.0 if len(points) == 2 else 20.0, abs(b.x() - a.x()) * 0.5)
-            if b.x() < a.x() + 20:  # consumer left of producer: loop out and back
-                dx = max(dx, 80.0)
-            curves.append((a, QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b))
-        path = QPainterPath(p0)
-        for _, c0, c1, b in curves:
-            path.cubicTo(c0, c1, b)
-        end = QPointF(p1.x() - ARROW, p1.y())
-        self._arrow = QPolygonF([p1, QPointF(end.x(), end.y() - ARROW / 2), QPointF(end.x(), end.y() + ARROW / 2)])
-        self._curves = curves
-        self._chunks = None  # cut into pieces at the first paint that needs them
-        if self._label:
-            a, c0, c1, b = curves[-1]  # near the consumer, where a reader looks for it
-            mid = (a + c0 * 3 + c1 * 3 + b) / 8  # the last piece's midpoint
-            w = self._label_width
-            # edges between the same two boxes run close together: their labels stack instead
-            # of covering each other (the first stays on its curve)
-            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - 8 + 17 * self.sibling, w, 16)
-        else:
-            self._label_rect = QRectF()
-        self.prepareGeometryChange()
-        self._path = path
-        self._shape = None  # built on demand: stroking a long curve is not free
-        bounds = path.controlPointRect().united(self._arrow.boundingRect()).united(self._label_rect)
-        self._bounds = bounds.adjusted(-6, -6, 6, 6)
+        if self._geo is not None:  # (Qt asks for the old area now: it is the curve made last)
+            self.prepareGeometryChange()  # otherwise Qt was told already and has not asked since
+        self._ends_now, self._geo = (p0, p1), None
+
+    def _curve(self) -> _Curve:
+        if self._geo is None:
+            p0, p1 = self._ends_now
+            label = (self._label_width, 17 * self.sibling) if self._label else None
+            self._geo = _Curve.through([p0, *self._route, p1], label)
+            self._shape = None  # built on demand: stroking a long curve is not free
+            self._chunks = None  # cut into pieces at the first paint that needs them
+        return self._geo
+
+    @property
+    def _label_rect(self) -> QRectF:
+        return self._curve().label_rect
 
     def path(self) -> QPainterPath:
-        return self._path
+        return self._curve().path
 
     def boundingRect(self) -> QRectF:
-        return self._bounds
+        return self._curve().bounds
 
     def shape(self) -> QPainterPath:
+        curve = self._curve()
         if self._shape is None:
             stroker = QPainterPathStroker()
             stroker.setWidth(10)
-            shape = stroker.createStroke(self._path)
-            if not self._label_rect.isEmpty():
-                shape.addRect(self._label_rect)
+            shape = stroker.createStroke(curve.path)
+            if not curve.label_rect.isEmpty():
+                shape.addRect(curve.label_rect)
             self._shape = shape
         return self._shape
 
     def _visible_path(self, exposed: QRectF) -> QPainterPath:
         """Only the pieces of the curve inside ``exposed``: a long edge crossing a small
         repainted area is stroked over that area, not over its whole length."""
-        if exposed.contains(self._bounds):
-            return self._path
+        curve = self._curve()
+        if exposed.contains(curve.bounds):
+            return curve.path
         if self._chunks is None:
-            self._chunks = _grouped([c for curve in self._curves for c in _split_cubic(*curve)])
+            self._chunks = _grouped([c for piece in curve.pieces() for c in _split_cubic(*piece)])
         if len(self._chunks) == 1 and len(self._chunks[0][1]) <= 1:
-            return self._path
+            return curve.path
         path = QPainterPath()
         last_end = None
         for group_rect, chunks in self._chunks:  # most groups of a long edge lie outside
@@ -271,14 +260,74 @@ class EdgeItem(QGraphicsItem):
         painter.drawPath(self._visible_path(exposed.adjusted(-8, -8, 8, 8)))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
-        painter.drawPolygon(self._arrow)
+        painter.drawPolygon(self._curve().arrow)
         if self._label and lod >= 0.3:
             painter.setBrush(th.background)
             painter.setPen(QPen(color, 1))
-            painter.drawRoundedRect(self._label_rect, 8, 8)
+            label = self._curve().label_rect
+            painter.drawRoundedRect(label, 8, 8)
             painter.setFont(th.small_font)
             painter.setPen(color)
-            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+            painter.drawText(label, Qt.AlignmentFlag.AlignCenter, self._label)
+
+
+class _Curve:
+    """An edge's drawn geometry: the path through its points, the arrow head, the
+    label's box and the area all of it covers. A routed edge has a cubic piece per
+    column it crosses (hundreds of thousands in a big file): the path is made from plain
+    floats, and the pieces as QPointF only when a partial repaint needs them."""
+
+    __slots__ = ("path", "points", "arrow", "label_rect", "bounds")
+
+    def __init__(self, path: QPainterPath, points: list[tuple[float, float]], arrow: QPolygonF,
+                 label_rect: QRectF, bounds: QRectF) -> None:
+        self.path, self.points, self.arrow, self.label_rect, self.bounds = path, points, arrow, label_rect, bounds
+
+    @classmethod
+    def empty(cls) -> _Curve:
+        return cls(QPainterPath(), [], QPolygonF(), QRectF(), QRectF())
+
+    @classmethod
+    def through(cls, ends: list[QPointF], label: tuple[float, float] | None) -> _Curve:
+        """A smooth curve through ``ends`` (producer's port, waypoints, consumer's port);
+        ``label``: the label's width and how far it is pushed down (stacked siblings)."""
+        points = [(p.x(), p.y()) for p in ends]
+        path = QPainterPath(ends[0])
+        cubic = path.cubicTo
+        for _ax, ay, c0x, c1x, bx, by in _controls(points):
+            cubic(c0x, ay, c1x, by, bx, by)
+        x1, y1 = points[-1]
+        arrow = QPolygonF([ends[-1], QPointF(x1 - ARROW, y1 - ARROW / 2), QPointF(x1 - ARROW, y1 + ARROW / 2)])
+        label_rect = QRectF()
+        if label:
+            ax, ay, c0x, c1x, bx, by = _controls(points[-2:] if len(points) > 2 else points, len(points))[-1]
+            # the last piece's midpoint: near the consumer, where a reader looks for it
+            mid_x, mid_y = (ax + c0x * 3 + c1x * 3 + bx) / 8, (ay + ay * 3 + by * 3 + by) / 8
+            width, below = label
+            # edges between the same two boxes run close together: their labels stack instead
+            # of covering each other (the first stays on its curve)
+            label_rect = QRectF(mid_x - width / 2, mid_y - 8 + below, width, 16)
+        bounds = path.controlPointRect().united(arrow.boundingRect()).united(label_rect)
+        return cls(path, points, arrow, label_rect, bounds.adjusted(-6, -6, 6, 6))
+
+    def pieces(self) -> list[tuple[QPointF, QPointF, QPointF, QPointF]]:
+        return [(QPointF(ax, ay), QPointF(c0x, ay), QPointF(c1x, by), QPointF(bx, by))
+                for ax, ay, c0x, c1x, bx, by in _controls(self.points)]
+
+
+def _controls(points: list[tuple[float, float]], count: int = 0) -> list[tuple]:
+    """Each piece's start, control xs and end (the controls share the y of their end):
+    level tangents at every point, pulled out by half the run (more when the consumer
+    lies left of the producer: the curve loops out and back). ``count``: how many points
+    the whole curve has, when ``points`` is only its tail."""
+    short = 40.0 if (count or len(points)) == 2 else 20.0
+    out = []
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        dx = max(short, abs(bx - ax) * 0.5)
+        if bx < ax + 20:
+            dx = max(dx, 80.0)
+        out.append((ax, ay, ax + dx, bx - dx, bx, by))
+    return out
 
 
 def _box(xs: tuple, ys: tuple) -> QRectF:
