@@ -243,11 +243,12 @@ class Display:
 
     def _on_step_log(self, event, new_lines) -> None:
         stage = self.fold.stages.get(event.stage) if event.stage is not None else None
-        if stage is not None and not self.tty:
+        lines = new_lines.get(stage.index) if stage is not None and not self.tty else None
+        if lines:  # one write for the chunk: a 50 MB log is most of a million lines
             from studio.engine.failures import strip_ansi
 
-            for line in new_lines.get(stage.index, []):
-                self._say(f"[{stage.label}] | {strip_ansi(line)}")  # not a terminal: no colour codes
+            prefix = f"\n[{stage.label}] | "
+            self._say(strip_ansi(prefix[1:] + prefix.join(lines)))  # not a terminal: no colour codes
 
     def _on_stage_finished(self, event, _new) -> None:
         stage = self.fold.stages.get(event.stage)

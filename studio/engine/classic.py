@@ -82,8 +82,8 @@ class ClassicTranslator:
             return []
         if stripped.startswith("--->") or stripped == "" or stripped.startswith(_NOISE):
             return []
-        for line in failures.strip_ansi(text).splitlines():  # the summary is plain text (stderr comes coloured)
-            self.log.append(line)
+        lines = failures.strip_ansi(text).splitlines()  # the summary is plain text (stderr comes coloured)
+        self.log.extend(lines[-LAST_LOG_LINES:])  # (a chunk of a big log is thousands of lines)
         step = self.current
         return [StepLog(step.stage if step else None, step.line if step else None, "stdout", text)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from studio.core.model import stage_label
 
@@ -189,7 +190,7 @@ class BuildFold:
             complete.append(rest)
         if not complete:
             return
-        self._push(key, [_last_redraw(c) for c in complete])
+        self._push(key, [_last_redraw(c) for c in complete] if "\r" in text else complete)
 
     def _push(self, key: int, complete: list[str]) -> None:
         stage = self.stages.get(key) if key != GENERAL else None
@@ -201,7 +202,7 @@ class BuildFold:
         overflow_all = len(self.all_log) + len(complete) - (self.all_log.maxlen or 0)
         if overflow_all > 0:
             self.all_dropped += overflow_all
-        self.all_log.extend((key, c) for c in complete)
+        self.all_log.extend(zip(repeat(key), complete[-(self.all_log.maxlen or len(complete)):]))
         self._new_lines.setdefault(key, []).extend(complete)
 
     def _on_warning(self, event, changed) -> None:

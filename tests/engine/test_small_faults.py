@@ -63,3 +63,24 @@ def test_classic_failure_summary_has_no_colour_codes(tmp_path, engine):
     assert proc.returncode == 1
     assert "| to-stderr" in proc.stdout and "    to-stderr" in proc.stdout and "code: 3" in proc.stdout
     assert "\x1b" not in proc.stdout
+
+
+def test_a_log_chunk_is_written_line_by_line_with_its_stage_and_no_colour():
+    """The engine hands a big log over in chunks of thousands of lines, cut anywhere: each
+    complete line is printed once, prefixed, without colour codes, in order; a line cut
+    by the chunk waits for its end; a redrawn progress line keeps its last state."""
+    from studio.commands.build import Display
+    from studio.engine.events import BuildStarted, StageFinished, StagePlan, StepLog, StepPlan, StepStarted
+
+    out = io.StringIO()
+    display = Display(out, tty=False)
+    plan = [StagePlan(0, "build", "build", [StepPlan(1, "FROM busybox"), StepPlan(2, "RUN make")], True)]
+    chunks = ["one\n\x1b[91mtwo\x1b[0m\nthr", "ee\n", "10%\r50%\r100%\nfour\n\nfi", "ve"]
+    events = [BuildStarted(plan, "classic", 0), StepStarted(0, 2, "Step 2/2 : RUN make", 1.0)]
+    events += [StepLog(0, 2, "stdout", chunk) for chunk in chunks] + [StageFinished(0, "done")]
+    for event in events:
+        display.handle(event)
+    display.finish()
+    logged = [line.removeprefix("[build] | ") for line in out.getvalue().splitlines() if line.startswith("[build] |")]
+    assert logged == ["one", "two", "three", "100%", "four", "", "five"]
+    assert "\x1b" not in out.getvalue()
