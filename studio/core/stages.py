@@ -165,12 +165,19 @@ def _moved(prev: Kept, group: list[Instruction]) -> tuple[Stage, list[Edge], lis
     return stage, edges, diags
 
 
+# A text with no FROM at all (a shell script opened by mistake, 10 MB of RUN lines) would
+# get one error per line: 163,000 of them, most of the JSON and of the memory. The first
+# ones are listed; one more diagnostic says how many follow and where (never silent).
+MAX_BEFORE_FROM = 100
+
+
 def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic],
                        escape: str) -> tuple[list[tuple[str, str | None]], dict[str, Instruction]]:
     """The meta ARGs and the ARG line of each, and a diagnostic for anything else before
     the first FROM."""
     declared: list[tuple[str, str | None]] = []
     where: dict[str, Instruction] = {}
+    misplaced: list[Instruction] = []
     for ins in instructions:
         kw = ins.keyword
         if kw == "ARG":
@@ -178,9 +185,16 @@ def _before_first_from(instructions: list[Instruction], diags: list[Diagnostic],
                 declared.append((name, value))
                 where[name] = ins
         elif kw in KEYWORDS:
-            diags.append(diag.make("instruction-before-from", f"No build stage in current context: {kw} comes before the first FROM, where only ARG may be.", ins))
+            misplaced.append(ins)
+            if len(misplaced) <= MAX_BEFORE_FROM:
+                diags.append(diag.make("instruction-before-from", f"No build stage in current context: {kw} comes before the first FROM, where only ARG may be.", ins))
         else:
             _unknown_instruction(ins, diags)
+    if len(misplaced) > MAX_BEFORE_FROM:
+        more, first, last = len(misplaced) - MAX_BEFORE_FROM, misplaced[MAX_BEFORE_FROM], misplaced[-1]
+        diags.append(diag.make("instruction-before-from", f"...and {more:,} more instruction{'s' if more > 1 else ''} "
+                               f"before the first FROM (lines {first.line:,}-{last.end_line:,}), where only ARG may be; "
+                               f"only the first {MAX_BEFORE_FROM} are listed one by one.", first))
     return declared, where
 
 

@@ -144,3 +144,28 @@ def test_mount_problems_use_buildkits_words():
     doc = parse("FROM a\nRUN --mount=type=foo,target=/x --mount=type=bind,bogus=1,target=/x true\n")
     messages = [d.message for d in doc.diagnostics if d.code == "malformed-mount"]
     assert messages == ['Unsupported mount type "foo".', "Unexpected key 'bogus' in 'bogus=1'."]
+
+
+def test_instructions_before_any_from_are_listed_up_to_a_cap_then_counted():
+    """A text with no FROM (a shell script opened by mistake) gets the first errors one by
+    one and then one that says how many more there are and where: never silently fewer."""
+    import json
+    import subprocess
+    import sys
+
+    from studio.core.stages import MAX_BEFORE_FROM
+
+    count = MAX_BEFORE_FROM + 250
+    text = "ARG A=1\n" + "".join(f"RUN echo {i}\n" for i in range(count))
+    diags = [d for d in parse(text).graph().diagnostics if d.code == "instruction-before-from"]
+    assert [d.line for d in diags[:-1]] == list(range(2, MAX_BEFORE_FROM + 2))
+    last = diags[-1]
+    assert last.line == MAX_BEFORE_FROM + 2
+    assert f"and 250 more instructions before the first FROM (lines {MAX_BEFORE_FROM + 2}-{count + 1})" in last.message
+    shown = json.loads(subprocess.run([sys.executable, "-m", "studio", "graph", "-"], input=text, capture_output=True,
+                                      text=True, check=True).stdout)["diagnostics"]
+    assert "and 250 more instructions" in shown[-2]["message"] and shown[-1]["code"] == "no-from"
+    # at the cap exactly, every one is listed and nothing is said about more
+    exact = parse("".join(f"RUN echo {i}\n" for i in range(MAX_BEFORE_FROM))).graph().diagnostics
+    assert len([d for d in exact if d.code == "instruction-before-from"]) == MAX_BEFORE_FROM
+    assert not any("more instruction" in d.message for d in exact)
