@@ -186,6 +186,10 @@ class EdgeItem(QGraphicsItem):
     def _label_rect(self) -> QRectF:
         return self._curve().label_rect
 
+    @property
+    def _arrow(self) -> QPolygonF:
+        return self._curve().arrow
+
     def path(self) -> QPainterPath:
         return self._curve().path
 
@@ -260,7 +264,7 @@ class EdgeItem(QGraphicsItem):
         painter.drawPath(self._visible_path(exposed.adjusted(-8, -8, 8, 8)))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
-        painter.drawPolygon(self._curve().arrow)
+        painter.drawPolygon(self._arrow)
         if self._label and lod >= 0.3:
             painter.setBrush(th.background)
             painter.setPen(QPen(color, 1))
