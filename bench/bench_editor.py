@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
-"""Benchmark the editor window on the 200-stage file: keystroke to updated graph, open
-to painted window, and memory.
+"""Benchmark the editor window on the 200-stage file: keystroke to repainted window,
+open to painted window, and memory.
 
 usage: python bench/bench_editor.py [STAGES]
 
-A keystroke is a real key event into the text pane; its time runs until the window's
-controller has re-parsed (incrementally) and handed the new graph to the view
-(``set_graph`` done), debounce timer included. The references, measured in this same
-run, are the core's full ``parse(text).graph()`` and one incremental ``reparse``.
-Budgets from the issue: keystroke median <= 16 ms, open <= 1.5 s, RSS < 400 MB.
+A keystroke is a real key event into the text pane; its time runs until the window
+shows it: the controller has re-parsed (incrementally) and handed the new graph to the
+view (``set_graph`` done, debounce timer included), and then the event loop has
+painted what changed -- the frame a user sees, painted the way Qt paints it after a
+keystroke (only the regions marked dirty), until a pass of the event loop paints
+nothing more. A full repaint of the whole window (what an expose or a resize costs) is
+reported apart, as a reference. The references, measured in this same run, are the
+core's full ``parse(text).graph()`` and one incremental ``reparse``. Budgets from the
+issue: keystroke to repainted window median <= 16 ms (one 60 Hz frame), also for Enter
+and the Backspace that joins the lines again; open <= 1.5 s, RSS < 400 MB.
 """
 from __future__ import annotations
 
@@ -38,6 +43,27 @@ def rss_mb() -> float:
         pass
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class PaintCounter:
+    """Counts the paint events of every widget in ``window`` (to tell when a frame is done)."""
+
+    def __init__(self, window) -> None:
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtWidgets import QWidget
+
+        counter = self
+        self.count = 0
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+                if event.type() == QEvent.Type.Paint:
+                    counter.count += 1
+                return False
+
+        self._filter = Filter(window)
+        for widget in [window, *window.findChildren(QWidget)]:
+            widget.installEventFilter(self._filter)
 
 
 def main() -> int:
@@ -106,9 +132,11 @@ def main() -> int:
 
     window.controller._graph_of = timed_graph_of
 
-    paint_ms: list[float] = []
+    painted = PaintCounter(window)
 
     def keystroke(key) -> float:
+        """Milliseconds from the key press to the window showing its effect; the time
+        to the updated graph goes to ``to_graph_ms``."""
         updated.clear()
         started = time.perf_counter()
         if key == "back":
@@ -119,51 +147,62 @@ def main() -> int:
             QTest.keyClicks(editor, key)
         while not updated:  # the debounce timer fires, re-parse, set_graph
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        latency = (updated[0] - started) * 1000
-        started = time.perf_counter()
-        window.repaint()  # the frame that shows it (outside the latency, as between keystrokes)
-        app.processEvents()
-        paint_ms.append((time.perf_counter() - started) * 1000)
-        return latency
+        to_graph_ms.append((updated[0] - started) * 1000)
+        shown = updated[0]
+        for _ in range(5):  # the frame: Qt paints the dirty regions (and what that asks for)
+            before = painted.count
+            app.processEvents()
+            if painted.count == before:
+                break
+            shown = time.perf_counter()
+        return (shown - started) * 1000
 
+    to_graph_ms: list[float] = []
     for _ in range(3):  # warm-up
         keystroke("x")
         keystroke("back")
     key_ms, sync_ms = [], []
-    paint_ms.clear()
+    to_graph_ms.clear()
     set_graph_ms.clear()
     derive_ms.clear()
     for _ in range(20):
         for key in ("x", "back"):
             key_ms.append(keystroke(key))
             sync_ms.append(window.controller.last_sync_seconds * 1000)
-    typed = (list(derive_ms), list(set_graph_ms), list(paint_ms))  # (the breakdown is of these)
+    typed = (list(derive_ms), list(set_graph_ms), list(to_graph_ms))  # (the breakdown is of these)
     shift_ms = []  # a new line (and its removal) moves every line below: the costlier case
+    to_graph_ms.clear()
     for _ in range(10):
         for key in ("enter", "back"):
             shift_ms.append(keystroke(key))
+    shift_graph_ms = list(to_graph_ms)
     assert window.current_text() == text, "typing and deleting must give the text back"
+    full_paint_ms = median_ms(window.repaint, 5)  # every pixel of the window, as on an expose
     rss_after = rss_mb()
 
     key_median = statistics.median(key_ms)
+    shift_median = statistics.median(shift_ms)
     sync_median = statistics.median(sync_ms)
+    derive, shown, graph_median = (statistics.median(times) for times in typed)
     lines = text.count("\n")
     print(f"editor bench: {stages} stages, {lines} lines, {len(text)} characters")
     print(f"  reference  core parse+graph, full (median)     {parse_ms:8.1f} ms")
     print(f"  reference  core reparse+graph, 1 char (median) {reparse_ms:8.1f} ms")
-    print(f"  keystroke -> graph updated (median)            {key_median:8.1f} ms "
+    print(f"  keystroke -> repainted window (median)         {key_median:8.1f} ms "
           f"({key_median / parse_ms:5.2f}x full parse; budget 16 ms: {'ok' if key_median <= 16 else 'OVER'})")
-    print(f"  keystroke -> graph updated (max of {len(key_ms)})          {max(key_ms):8.1f} ms")
-    print(f"    of which re-parse + set_graph (median)       {sync_median:8.1f} ms "
+    print(f"  keystroke -> repainted window (max of {len(key_ms)})       {max(key_ms):8.1f} ms")
+    print(f"    keystroke -> graph updated (median)          {graph_median:8.1f} ms")
+    print(f"      of which re-parse + set_graph (median)     {sync_median:8.1f} ms "
           f"({sync_median / reparse_ms:5.2f}x core reparse)")
-    derive, shown, painted = (statistics.median(times) for times in typed)
-    print(f"      core reparse + Document.graph() (median)   {derive:8.1f} ms")
-    print(f"      GraphView.set_graph (median)               {shown:8.1f} ms")
-    print(f"      the sync layer itself (median, the rest)   {max(0.0, sync_median - derive - shown):8.1f} ms")
-    print(f"    key handling, highlighter, debounce timer    {max(0.0, key_median - sync_median):8.1f} ms")
-    print(f"  then the window repaint showing it (median)    {painted:8.1f} ms")
-    print(f"  Enter, then Backspace joining the lines (median) {statistics.median(shift_ms):6.1f} ms "
-          f"(max {max(shift_ms):.1f}; every line below moves)")
+    print(f"        core reparse + Document.graph() (median) {derive:8.1f} ms")
+    print(f"        GraphView.set_graph (median)             {shown:8.1f} ms")
+    print(f"        the sync layer itself (median, the rest) {max(0.0, sync_median - derive - shown):8.1f} ms")
+    print(f"      key handling, highlighter, text paint, timer {max(0.0, graph_median - sync_median):6.1f} ms")
+    print(f"    then the frame showing it (median, the rest) {max(0.0, key_median - graph_median):8.1f} ms")
+    print(f"  Enter, then Backspace joining the lines -> repainted window (median) {shift_median:5.1f} ms "
+          f"(max {max(shift_ms):.1f}; every line below moves; budget 16 ms: {'ok' if shift_median <= 16 else 'OVER'})")
+    print(f"    of which -> graph updated (median)           {statistics.median(shift_graph_ms):8.1f} ms")
+    print(f"  reference  a full repaint of the window (median) {full_paint_ms:6.1f} ms (an expose; not per keystroke)")
     print(f"  empty window created and shown (startup)       {startup_s * 1000:8.1f} ms")
     print(f"  open file to painted window (first file)       {open_s * 1000:8.1f} ms "
           f"({open_s * 1000 / parse_ms:5.1f}x parse; budget 1500 ms: {'ok' if open_s <= 1.5 else 'OVER'})")
