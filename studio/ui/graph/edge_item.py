@@ -55,6 +55,7 @@ class EdgeItem(QGraphicsItem):
         self._route: list[QPointF] = []
         self._route_ends: tuple[QPointF, QPointF] | None = None
         self._at: tuple | None = None  # the ends the cached curve was made for
+        self._entry_y: float | None = None  # where it entered its consumer then (box coordinates)
         self._tip_stale = True
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
@@ -69,12 +70,21 @@ class EdgeItem(QGraphicsItem):
                 item.edges.remove(self)
 
     def set_info(self, line: int, sources: list[str], dest: str | None) -> None:
-        if (line, sources, dest) == (self.line, self.sources, self.dest):
+        """The instruction that makes this edge: its line and what it carries. A new line
+        alone (text above was edited) only moves where a copy or mount edge enters."""
+        relabel = sources != self.sources or dest != self.dest
+        if not relabel and line == self.line:
             return
-        self.line, self.sources, self.dest = line, list(sources), dest
-        self._relabel()
+        self.line = line
+        if relabel:
+            self.sources, self.dest = list(sources), dest
+            self._relabel()
         self._tip_stale = True  # written when asked for: a new line above moves hundreds of edges
-        self.adjust()
+        # (a FROM edge enters at the header; a copy or mount edge at its line's row, which
+        # is most often the same row on another line)
+        if relabel or self._at is None or (self.kind != "from"
+                                           and self.target_item.rows.anchor_y(line) != self._entry_y):
+            self.adjust()
 
     def set_note(self, note: str) -> None:
         """A fact shown after the label, e.g. what crossed a COPY --from ("2 files, 307 kB")."""
@@ -153,7 +163,9 @@ class EdgeItem(QGraphicsItem):
 
     def _ends(self) -> tuple[QPointF, QPointF]:
         p0 = self.source_item.out_port()
-        p1 = self.target_item.in_anchor(self.line if self.kind != "from" else None)
+        line = self.line if self.kind != "from" else None
+        self._entry_y = self.target_item.rows.anchor_y(line)
+        p1 = self.target_item.in_anchor(line)
         return p0, QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
 
     def adjust(self) -> None:
@@ -242,7 +254,15 @@ class EdgeItem(QGraphicsItem):
 
     def draw(self, painter: QPainter, exposed: QRectF, lod: float, selected: bool = False) -> None:
         """Paint in scene coordinates (the item never moves); also used by the scene to
-        draw resting edges into its cached background while boxes are dragged."""
+        draw resting edges into its cached background while boxes are dragged. An edge
+        whose bounds cross the repainted area but none of whose pieces, arrow or label do
+        draws nothing (a long edge's bounds span much of the graph: repainting one box's
+        row asks many of them)."""
+        around = exposed.adjusted(-8, -8, 8, 8)
+        path = self._visible_path(around)
+        if (path.isEmpty() and not self._arrow.boundingRect().intersects(around)
+                and not (self._label and self._label_rect.intersects(around))):
+            return
         th = self.theme
         color = th.selection if selected else self.color()
         width = {"from": 2.6, "copy": 1.7, "mount": 1.7}[self.kind] + (1.0 if selected else 0.0)
@@ -261,7 +281,7 @@ class EdgeItem(QGraphicsItem):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._visible_path(exposed.adjusted(-8, -8, 8, 8)))
+        painter.drawPath(path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPolygon(self._arrow)

@@ -75,11 +75,10 @@ class GraphOverlays(QObject):
         self.banner.show()
         self.place()
 
-    def refresh(self, zoom: float, nodes: QRectF) -> None:
-        """The zoom level, and the minimap only when the boxes do not all fit in view."""
+    def refresh(self, zoom: float, nodes: QRectF, seen: QRectF) -> None:
+        """The zoom level, and the minimap only when the boxes do not all fit in view
+        (``seen``: the part of the scene in view)."""
         self.zoom_bar.show_zoom(zoom)
-        view = self.view
-        seen = view.mapToScene(view.viewport().rect()).boundingRect()
         big = not nodes.isEmpty() and not seen.contains(nodes)
         self.minimap.setVisible(big)
         if big:

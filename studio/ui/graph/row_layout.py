@@ -29,6 +29,7 @@ class RowLayout:
         self.texts: Sequence[str] = []  # may work each text out when read (only shown rows are)
         self.shown: list[Row] = []
         self.limit = T.MAX_ROWS  # rows shown while collapsed (fewer when text must stay readable)
+        self._anchors: dict[int, float] | None = None  # edge entry y by line (see anchor_y)
 
     @property
     def collapsible(self) -> bool:
@@ -49,6 +50,7 @@ class RowLayout:
             self.shown.append(Row(self.lines[i], keyword, mono.elidedText(rest, Qt.TextElideMode.ElideRight, room), i))
         if more:
             self.shown.append(more)
+        self._anchors = None
 
     def move_lines(self, lines: list[int]) -> None:
         """The same texts on other lines (text above the stage was edited)."""
@@ -56,6 +58,7 @@ class RowLayout:
         for row in self.shown:
             if row.index >= 0:
                 row.line = self.lines[row.index]
+        self._anchors = None
 
     @staticmethod
     def top(k: int) -> float:
@@ -70,13 +73,18 @@ class RowLayout:
         return "body", None
 
     def anchor_y(self, line: int | None) -> float:
-        """Local y where an edge made by ``line`` enters: its row if shown, else the header."""
-        if line is not None:
-            hidden = line in self.lines and line not in {r.line for r in self.shown}
+        """Local y where an edge made by ``line`` enters: its row if shown, else the
+        header. (Worked out for every line at once: each edge of the box asks.)"""
+        if self._anchors is None:
+            anchors: dict[int, float] = {}
+            more = next((k for k, row in enumerate(self.shown) if row.index == -1), None)
+            if more is not None:  # a hidden line enters at the "more" row
+                anchors = dict.fromkeys(self.lines, self.top(more) + T.ROW_H / 2)
             for k, row in enumerate(self.shown):
-                if row.line == line or (row.index == -1 and hidden):
-                    return self.top(k) + T.ROW_H / 2
-        return T.HEADER_H / 2
+                if row.index != -1:
+                    anchors[row.line] = self.top(k) + T.ROW_H / 2
+            self._anchors = anchors
+        return self._anchors.get(line, T.HEADER_H / 2)
 
     def drop_position(self, local_y: float) -> int:
         """The instruction index a row dropped at ``local_y`` would take."""

@@ -89,14 +89,16 @@ def header_source(stages: list[Stage], text: str | None) -> str | None:
 
 class StageRows:
     """What a box's rows were made from: the stage's source text (when the view is given
-    the text), the core's instruction list, and the texts worked out for them."""
+    the text), the core's instruction list, and the texts worked out for them; and what
+    the whole box was last filled from (``scene_diff``)."""
 
-    __slots__ = ("instructions", "source", "texts")
+    __slots__ = ("filled", "instructions", "source", "texts")
 
     def __init__(self) -> None:
         self.instructions: list[Instruction] | None = None
         self.source: str | None = None
         self.texts: RowTexts | None = None
+        self.filled: tuple | None = None  # (the Stage, its diagnostics) the box was last filled from
 
     def update(self, stage: Stage, text: str | None) -> RowTexts | None:
         """The row texts for ``stage``: the kept ones when its source did not change;
@@ -120,4 +122,4 @@ class StageRows:
         return self.texts
 
     def forget(self) -> None:
-        self.instructions = self.source = None
+        self.instructions = self.source = self.filled = None

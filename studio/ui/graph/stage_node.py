@@ -2,9 +2,11 @@
 
 The item holds no document: the scene feeds it values through setters and reads back
 only hit-test answers (which part was clicked, where a row would drop). Setters that do
-not change anything return early, so re-applying a whole graph is cheap. Its rows are a
-``RowLayout`` (row_layout.py), its drawing is ``paint_stage`` (stage_paint.py), and what
-the last build says about it is one ``BuildMarks`` value.
+not change anything return early, so re-applying a whole graph is cheap, and a change
+repaints only what it changes: a row typed in repaints that row, a message that only
+moved to another line number repaints nothing (the tooltip is written when asked for).
+Its rows are a ``RowLayout`` (row_layout.py), its drawing is ``paint_stage``
+(stage_paint.py), and what the last build says about it is one ``BuildMarks`` value.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
 from studio.ui.graph.node_item import NodeItem
-from studio.ui.graph.stage_paint import paint_stage
+from studio.ui.graph.stage_paint import paint_stage, row_marks
 from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
@@ -77,6 +79,7 @@ class StageNode(NodeItem):
         self._title_text = ""
         self._base_text = ""
         self._error_text = ""
+        self._tip_stale = True  # the tooltip is written when asked for (see toolTip)
         self._relayout()
 
     # ----- setters (the only way values get in) -------------------------------------
@@ -101,23 +104,30 @@ class StageNode(NodeItem):
         if changed:
             self._base = text
             self._base_text = _elided(self.theme, text, Qt.TextElideMode.ElideMiddle, ROW_WIDTH - 40)
-            self.update()
+            self.update(QRectF(0, T.HEADER_H, T.NODE_WIDTH, T.BASE_H))
         if changed or self._base_tip != tooltip:
             self._base_tip = tooltip
-            self.setToolTip(_tooltip(self))
+            self._tip_stale = True
 
     def set_rows(self, lines: list[int], texts: Sequence[str]) -> None:
         """Rows by line and text. ``texts`` may work each text out when read (only shown
         rows are read). The same ``texts`` object means the same texts: then only the
-        line numbers may have moved, which changes nothing drawn (no relayout)."""
+        line numbers may have moved, which changes nothing drawn (no relayout). New texts
+        repaint only the rows that read differently (typing in one instruction repaints
+        its row, not the box, and not the edges that cross the box)."""
         rows = self.rows
         if texts is not rows.texts:
+            before = self._drawn_rows()
             rows.lines, rows.texts = list(lines), texts
-            self._relayout()
+            self._relayout(repaint=False)
+            self._repaint_rows(before)
         elif lines != rows.lines:
+            if not self._error_lines and self.marks.active_line is None:
+                rows.move_lines(lines)  # (no row is marked by its line: nothing drawn moves)
+                return
+            before = self._drawn_rows()
             rows.move_lines(lines)
-            if self.marks.active_line is not None:
-                self.update()
+            self._repaint_rows(before)
 
     def set_target(self, on: bool) -> None:
         self._set("_target", bool(on))
@@ -128,12 +138,20 @@ class StageNode(NodeItem):
 
     def set_diagnostics(self, messages: list[str], severity: str = "warning", error_lines=()) -> None:
         """The badge's messages and worst severity; ``error_lines``: the instructions
-        marked as broken (their rows, or the "more" row that hides them)."""
+        marked as broken (their rows, or the "more" row that hides them). Messages that
+        only changed their words (a line number moved) change the tooltip alone."""
         error_lines = frozenset(error_lines)
-        if self._diagnostics != list(messages) or self._severity != severity or self._error_lines != error_lines:
-            self._diagnostics = list(messages)
-            self._severity = severity
-            self._error_lines = error_lines
+        messages = list(messages)
+        if self._diagnostics == messages and self._severity == severity and self._error_lines == error_lines:
+            return
+        drawn = (bool(self._diagnostics) == bool(messages) and len(self._diagnostics) == len(messages)
+                 and self._severity == severity)
+        before = self._drawn_rows()
+        self._diagnostics, self._severity, self._error_lines = messages, severity, error_lines
+        if drawn:  # the badge reads the same: at most some rows are marked otherwise
+            self._tip_stale = True
+            self._repaint_rows(before)
+        else:
             self._relayout()
 
     def set_expanded(self, on: bool) -> None:
@@ -169,8 +187,32 @@ class StageNode(NodeItem):
     unnamed = property(lambda self: self._title.startswith("#"))  # (the scene titles it by its label)
 
     # ----- geometry ---------------------------------------------------------------
-    def _relayout(self) -> None:
-        """Recompute rows, elided strings and height; called by every effective setter."""
+    def toolTip(self) -> str:
+        if self._tip_stale:
+            self._tip_stale = False
+            self.setToolTip(_tooltip(self))
+        return super().toolTip()
+
+    def _drawn_rows(self) -> tuple:
+        """What the rows look like: the box's height and title (a row more or less may
+        change both), and per shown row its texts and marks."""
+        rows = self.rows
+        return (self._height, self._title_text, [(r.keyword, r.rest) for r in rows.shown], row_marks(self))
+
+    def _repaint_rows(self, before: tuple) -> None:
+        """Repaint what changed since ``before`` (a ``_drawn_rows``): the rows that read
+        differently, or the whole box if its height or title changed."""
+        after = self._drawn_rows()
+        if before[:2] != after[:2] or len(before[2]) != len(after[2]):
+            self.update()
+            return
+        for k, (old, new, old_mark, new_mark) in enumerate(zip(before[2], after[2], before[3], after[3])):
+            if old != new or old_mark != new_mark:
+                self.update(QRectF(0, self.rows.top(k), T.NODE_WIDTH, T.ROW_H))
+
+    def _relayout(self, repaint: bool = True) -> None:
+        """Recompute rows, elided strings and height; called by every effective setter.
+        ``repaint=False``: the caller repaints what changed."""
         th, rows = self.theme, self.rows
         rows.lay_out(self._expanded, th.mono_font, ROW_WIDTH)
         self._title_text = _shown_title(self)
@@ -190,10 +232,15 @@ class StageNode(NodeItem):
             scene = self.scene()
             if scene is not None and hasattr(scene, "node_resized"):
                 scene.node_resized(self)
-        self.setToolTip(_tooltip(self))
-        self.update()
-        for edge in self.edges:
-            edge.adjust()
+        self._tip_stale = True
+        if repaint:
+            self.update()
+        scene = self.scene()
+        if scene is not None and getattr(scene, "adjusting_later", None) is not None:
+            scene.adjusting_later.append(self)  # (the scene is applying a graph: once, at its end)
+        else:
+            for edge in self.edges:
+                edge.adjust()
 
     def box_rect(self) -> QRectF:
         return QRectF(0, 0, T.NODE_WIDTH, self._height)

@@ -101,15 +101,24 @@ def _draw_chevron(painter: QPainter, c: QPointF, expanded: bool, color: QColor) 
     else:
         painter.drawPolyline([c + QPointF(-d, -d / 2), c + QPointF(0, d / 2), c + QPointF(d, -d / 2)])
 
+def row_marks(node) -> list[tuple[bool, bool]]:
+    """Per shown row: (marked broken, running now). A row is broken when the text has an
+    error on its instruction; the "more" row when it hides a broken one."""
+    broken, active, shown = node.error_lines, node.marks.active_line, node.rows.shown
+    if not broken and active is None:
+        return [(False, False)] * len(shown)
+    hidden_broken = bool(broken) and bool(broken & (set(node.rows.lines) - {r.line for r in shown}))
+    return [(row.line in broken or (row.index == -1 and hidden_broken),
+             active is not None and row.index != -1 and row.line == active) for row in shown]
+
+
 def _draw_rows(node, painter: QPainter) -> None:
     th = node.theme
     mono = QFontMetricsF(th.mono_font)
     painter.setFont(th.mono_font)
-    broken = node.error_lines
-    hidden_broken = bool(broken) and bool(broken & (set(node.rows.lines) - {r.line for r in node.rows.shown}))
-    for k, row in enumerate(node.rows.shown):
+    for k, (row, (broken, running)) in enumerate(zip(node.rows.shown, row_marks(node))):
         rect = QRectF(T.PAD + 4, node.rows.top(k), T.NODE_WIDTH - 2 * T.PAD - 4, T.ROW_H)
-        if row.line in broken or (row.index == -1 and hidden_broken):  # the instruction the text has an error on
+        if broken:  # the instruction the text has an error on
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(_tint(th.node_fill, th.error, 0.22))
             painter.drawRect(QRectF(2, rect.top(), T.NODE_WIDTH - 4, T.ROW_H))
@@ -117,7 +126,7 @@ def _draw_rows(node, painter: QPainter) -> None:
             painter.setPen(th.dim_text)
             painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, row.rest)
             continue
-        if node.marks.active_line is not None and row.line == node.marks.active_line:
+        if running:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(_tint(th.node_fill, th.state_color("running"), 0.25))
             painter.drawRect(QRectF(2, rect.top(), T.NODE_WIDTH - 4, T.ROW_H))

@@ -55,6 +55,7 @@ class GraphView(QGraphicsView):
         self._expanded: set[str] = set()
         self._quiet = 0
         self._fit_pending = False
+        self._overlays_state: tuple | None = None  # what the overlays were last brought up to date for
         self.auto_fit = True  # Fit again after a resize, until the user zooms by hand
         self.keep_readable = True  # False: Fit shows the whole graph however small (an overview)
         self.overlays = GraphOverlays(self)
@@ -94,7 +95,10 @@ class GraphView(QGraphicsView):
             self._fit_pending = True
             if self.isVisible() and self.viewport().width() > 50:
                 self.fit_to_view()
-        self.refresh_overlays(rect)
+        if first:
+            self.refresh_overlays(rect)
+        else:  # while typing: once typing pauses, and only if a box moved, came, went or grew
+            self._overlay_timer.start()
 
     def graph(self) -> StageGraph | None:
         return self._graph
@@ -111,6 +115,7 @@ class GraphView(QGraphicsView):
     def set_target(self, index: int | None) -> None:
         for i, node in self._scene.by_index.items():
             node.set_target(i == index)
+        self._scene.diff.forget()  # (the boxes no longer show the last graph's target)
 
     def relayout(self) -> None:
         """Lay every box out afresh (menu: Arrange)."""
@@ -272,12 +277,20 @@ class GraphView(QGraphicsView):
         nodes = rect = self._scene.nodes_rect()
         if rect.isEmpty():
             rect = QRectF(0, 0, 400, 300)
-        self.setSceneRect(rect.adjusted(-600, -400, 600, 400))
+        rect = rect.adjusted(-600, -400, 600, 400)
+        if rect != self.sceneRect():  # (setting the same one still repaints the scroll bars)
+            self.setSceneRect(rect)
         return nodes
 
     def refresh_overlays(self, rect: QRectF | None = None) -> None:
-        """Bring the overlays up to date. ``rect``: the boxes' rectangle, if just measured."""
-        self.overlays.refresh(self.zoom(), self._scene.nodes_rect() if rect is None else rect)
+        """Bring the overlays up to date (if anything they show changed since the last
+        time). ``rect``: the boxes' rectangle, if just measured."""
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        state = (self._scene.geometry_version, self.zoom(), seen.getRect(), self.viewport().geometry().getRect())
+        if state == self._overlays_state:
+            return
+        self._overlays_state = state
+        self.overlays.refresh(self.zoom(), self._scene.nodes_rect() if rect is None else rect, seen)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
