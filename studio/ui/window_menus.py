@@ -156,14 +156,24 @@ def _ask(window: QMainWindow, title: str, label: str, default: str = "") -> str 
 
 
 def _ask_add_stage(window: QMainWindow) -> None:
-    name = _ask(window, "Add Stage", "Stage name:")
-    if name is None:
-        return
-    base = _ask(window, "Add Stage", f"Base image (or stage) for '{name}':", "scratch")
-    if base is None:
-        return
-    stage = current_stage(window)
-    window.edits.add_stage(name, base, stage.index if stage is not None else -1)
+    """Name and base in one dialog; the name is checked as typed, by the same rule the
+    edit applies (so it is refused there, with the reason, never after the dialog)."""
+    from studio.core.edits_base import EditError, check_new_name
+
+    stage = current_stage(window)  # (brings the document up to date)
+    document = window.controller.document
+
+    def name_problem(name: str) -> str | None:
+        try:
+            check_new_name(document, name)
+        except EditError as exc:
+            return str(exc)
+        return None
+
+    taken = {s.name.lower() for s in document.stages if s.name}
+    answer = window.graph_view.interaction.ask_new_stage(window, taken, "scratch", name_problem=name_problem)
+    if answer is not None:
+        window.edits.add_stage(answer[0], answer[1], stage.index if stage is not None else -1)
 
 
 def _ask_rename(window: QMainWindow) -> None:

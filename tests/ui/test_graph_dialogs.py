@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 
 from studio.ui.graph import dialogs
 
@@ -63,3 +63,48 @@ def test_dialogs_show_their_title_and_placeholders_whole(qapp, monkeypatch, ask)
     monkeypatch.setattr(QDialog, "exec", run)
     assert ask() is None
     assert seen == [(True, [True, True])]
+
+
+def test_new_stage_dialog_says_why_a_name_is_refused_and_keeps_the_base(qapp, monkeypatch):
+    """A trial typed "Bad Name": it was refused only after the dialogs, and the base was lost."""
+    seen = []
+
+    def run(dialog: QDialog) -> int:
+        name, base = dialog.findChild(QLineEdit, "newStageName"), dialog.findChild(QLineEdit, "newStageBase")
+        problem = dialog.findChild(QLabel, "newStageProblem")
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        base.setText("alpine:3.20")
+        name.setText("Bad Name")
+        seen.append((ok.isEnabled(), problem.isVisibleTo(dialog), problem.text(), base.text()))
+        name.setText("good")
+        seen.append((ok.isEnabled(), problem.isVisibleTo(dialog), problem.text(), base.text()))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", run)
+    assert dialogs.ask_new_stage(None, set()) == ("good", "alpine:3.20")
+    assert seen[0][:2] == (False, True) and "'Bad Name' is not a valid stage name" in seen[0][2]
+    assert seen[0][3] == "alpine:3.20"
+    assert seen[1] == (True, False, "", "alpine:3.20")
+
+
+def test_graph_add_stage_checks_the_name_in_its_dialog_by_the_edits_rule(open_window, monkeypatch):
+    window, _path = open_window("FROM busybox AS build\nRUN make\n\nFROM scratch\nCOPY --from=build /a /a\n")
+    seen = []
+
+    def run(dialog: QDialog) -> int:
+        name, base = dialog.findChild(QLineEdit, "newStageName"), dialog.findChild(QLineEdit, "newStageBase")
+        problem = dialog.findChild(QLabel, "newStageProblem")
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        base.setText("alpine:3.20")
+        for typed in ("Bad Name", "context", "BUILD", "tools"):
+            name.setText(typed)
+            seen.append((typed, ok.isEnabled(), problem.text()))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", run)
+    window.actions_by_name["add_stage"].trigger()  # Graph > Add Stage…
+    assert [(t, enabled) for t, enabled, _ in seen] == [("Bad Name", False), ("context", False),
+                                                         ("BUILD", False), ("tools", True)]
+    assert "not a valid stage name" in seen[0][2] and "reserved by Docker" in seen[1][2]
+    assert "already exists at line 1" in seen[2][2]
+    assert "FROM alpine:3.20 AS tools\n" in window.current_text()

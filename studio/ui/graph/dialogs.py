@@ -75,28 +75,48 @@ def ask_copy(parent: QWidget | None, source: str, target: str) -> tuple[list[str
     return split_paths(paths.text()), dest.text().strip()
 
 
-def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "") -> tuple[str, str] | None:
-    """A name and a base image for a new stage."""
+def local_name_problem(name: str, taken: set[str]) -> str | None:
+    """Why ``name`` cannot name a new stage, judged without the document (BuildKit's
+    rule and the names already in the graph)."""
+    if not STAGE_NAME.match(name):
+        return (f"'{name}' is not a valid stage name: start with a letter, then use only letters, "
+                "digits, '.', '_' or '-'")
+    if name.lower() in taken:
+        return "A stage with this name already exists."
+    return None
+
+
+def ask_new_stage(parent: QWidget | None, taken: set[str], base_text: str = "",
+                  name_problem=None) -> tuple[str, str] | None:
+    """A name and a base image for a new stage. The name is checked as it is typed
+    (``name_problem(name)`` says why it cannot be used, or None; by default
+    ``local_name_problem``): the reason shows under it and OK stays off, so a bad name
+    never loses what was typed for the base."""
     dialog, form, buttons = form_dialog(parent, "Add a stage", "")
     name = QLineEdit(dialog)
-    name.setValidator(name_validator(name))
+    name.setObjectName("newStageName")
     name.setPlaceholderText("(optional: a final stage often has none)")
     base = QLineEdit(base_text, dialog)
+    base.setObjectName("newStageBase")
     base.setPlaceholderText("alpine:3.20, scratch, or a stage name")
     fit_placeholder(name)
     fit_placeholder(base)
     form.addRow("Name:", name)
     form.addRow("Base image:", base)
     hint = QLabel("")
+    hint.setObjectName("newStageProblem")
+    hint.setWordWrap(True)
     form.addRow(hint)
     form.addRow(buttons)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    problem_of = name_problem or (lambda text: local_name_problem(text, taken))
 
     def check() -> None:
         n = name.text().strip()
-        clash = n.lower() in taken
-        hint.setText("A stage with this name already exists." if clash else "")
-        ok.setEnabled((not n or bool(STAGE_NAME.match(n))) and not clash and bool(base.text().strip()))
+        problem = problem_of(n) if n else None
+        hint.setText(problem or "")
+        hint.setVisible(bool(problem))
+        ok.setEnabled(problem is None and bool(base.text().strip()))
 
     name.textChanged.connect(check)
     base.textChanged.connect(check)
