@@ -13,7 +13,9 @@ from pathlib import Path
 
 from studio.core import parse
 from studio.core.files import DockerfileReadError, read_dockerfile
-from studio.core.lint import FACT_RULES, RULES, LintConfig, find_config, fix_all, lint, parser_only, rule_docs
+from studio.core.lint import RULES, LintConfig, find_config, fix_all, lint, parser_only, rule_docs
+from studio.core.lint.code_docs import NON_RULE_DOCS
+from studio.core.lint.registry import find_rule
 from studio.core.lint.config import parse_config
 from studio.core.lint.sarif import column, to_sarif_many
 from studio.core.options import no_target_message, parse_pairs, write_atomically
@@ -46,9 +48,12 @@ def run(args: argparse.Namespace) -> int:
             kind = "buildkit" if r.buildkit else "studio"
             also = f"  (hadolint {', '.join(r.hadolint)})" if r.hadolint else ""
             print(f"{code:32} {r.severity:8} {kind:8} {r.summary}{also}")
+        for code, r in sorted(NON_RULE_DOCS.items()):  # the parser's own codes, which lint prints too
+            if code != "lint-internal":
+                print(f"{code:32} {r.severity:8} {'parser':8} {r.summary}")
         return 0
     if args.explain:
-        if args.explain not in RULES and args.explain not in FACT_RULES:
+        if find_rule(args.explain) is None:
             print(f"{PROG}: no rule {args.explain!r} (see --list-rules)", file=sys.stderr)
             return 2
         sys.stdout.write(rule_docs(args.explain))

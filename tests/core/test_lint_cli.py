@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from studio.cli import main
+from studio.core.lint.code_docs import NON_RULE_DOCS
 from studio.core.lint import RULES
 
 CLEAN = "FROM alpine:3.20 AS build\nRUN echo hi > /x\nFROM scratch\nCOPY --from=build /x /x\n"
@@ -104,8 +105,9 @@ def test_explain_and_list_rules(capsys):
     assert main(["lint", "--explain", "NoSuchRule"]) == 2
     capsys.readouterr()
     assert main(["lint", "--list-rules"]) == 0
-    listed = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
-    assert listed == set(RULES)
+    listed = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert {row[0] for row in listed if row[2] != "parser"} == set(RULES)
+    assert {row[0] for row in listed if row[2] == "parser"} == set(NON_RULE_DOCS) - {"lint-internal"}
 
 
 # ---------------------------------------------------------------- SARIF

@@ -33,12 +33,35 @@ def rule(code: str, name: str, severity: Severity, *, summary: str, explanation:
     return register
 
 
+def find_rule(code: str) -> Rule | None:
+    """The rule, parser diagnostic or note that ``code`` names: every code lint prints, also
+    spelled the other way (``duplicate-stage-name`` is ``DuplicateStageName``)."""
+    from studio.core.lint.code_docs import NON_RULE_DOCS
+
+    found = RULES.get(code) or FACT_RULES.get(code) or NON_RULE_DOCS.get(code)
+    if found is None:
+        wanted = _plain(code)
+        found = next((r for table in (RULES, FACT_RULES, NON_RULE_DOCS) for r in table.values()
+                      if _plain(r.code) == wanted), None)
+    return found
+
+
+def _plain(code: str) -> str:
+    return code.replace("-", "").replace("_", "").lower()
+
+
 def rule_docs(code: str) -> str:
     """A rule's explanation as markdown-ish text: title, summary, why, before and after."""
-    r = RULES.get(code) or FACT_RULES.get(code)
+    from studio.core.lint.code_docs import NON_RULE_DOCS
+
+    r = find_rule(code)
     if r is None:
         return f"Unknown lint rule '{code}'."
     origin = "BuildKit check (`docker build --check`)" if r.buildkit else "Stage Studio rule"
+    if r.code == "lint-internal":
+        origin = "Stage Studio's note about itself"
+    elif r.code in NON_RULE_DOCS:
+        origin = "Parser diagnostic (what BuildKit's parser refuses or warns about)"
     if r.hadolint:
         origin += "; hadolint " + ", ".join(r.hadolint)
     return (
