@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from studio import APP_ID, APP_NAME, __version__
+from studio import APP_ID, APP_NAME, ORG_NAME, __version__
 from studio.paths import APP_ICON
 
 
@@ -34,7 +34,10 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setOrganizationName("Stage Studio")
+    app.setOrganizationName(ORG_NAME)
+    from studio.ui.files import adopt_old_places
+
+    adopt_old_places()  # settings and unsaved work from where earlier versions kept them
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(APP_ICON)))
     files = [a for a in argv if not a.startswith("-")]

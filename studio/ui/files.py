@@ -154,6 +154,34 @@ def recovery_dir() -> Path:
     return Path(base or tempfile.gettempdir()) / "recovery"
 
 
+OLD_ORGANIZATION = "Stage Studio"  # before 0.1.1 the settings folder had the app's own name
+
+
+def adopt_old_places() -> list[Path]:
+    """Move the settings file and recovery files from where earlier versions kept them
+    (under "Stage Studio/Stage Studio") to where this one looks, so nothing is left
+    behind; never over something already there. Returns the new paths of what moved."""
+    import shutil
+
+    from PySide6.QtCore import QCoreApplication
+
+    moved: list[Path] = []
+    app = QCoreApplication.applicationName()
+    old = Path(QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, OLD_ORGANIZATION, app).fileName())
+    new = Path(QSettings().fileName())
+    if old != new and old.is_file() and not new.exists():
+        new.parent.mkdir(parents=True, exist_ok=True)
+        moved.append(Path(shutil.move(old, new)))
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    old_recovery, new_recovery = Path(data) / OLD_ORGANIZATION / app / "recovery", recovery_dir()
+    if data and old_recovery != new_recovery and old_recovery.is_dir():
+        new_recovery.mkdir(parents=True, exist_ok=True)
+        for file in sorted(old_recovery.iterdir()):
+            if not (new_recovery / file.name).exists():
+                moved.append(Path(shutil.move(file, new_recovery / file.name)))
+    return moved
+
+
 @dataclass
 class RecoveryEntry:
     file: Path  # the recovery file itself
