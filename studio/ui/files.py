@@ -154,7 +154,7 @@ def recovery_dir() -> Path:
     return Path(base or tempfile.gettempdir()) / "recovery"
 
 
-OLD_ORGANIZATION = "Stage Studio"  # before 0.1.1 the settings folder had the app's own name
+OLD_ORGANIZATION = "Stage Studio"  # where earlier versions kept settings: the app's own name
 
 
 def adopt_old_places() -> list[Path]:
