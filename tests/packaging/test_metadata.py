@@ -52,3 +52,16 @@ def test_version_has_one_source():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert 'dynamic = ["version"]' in pyproject and 'attr = "studio.__version__"' in pyproject
     assert "\nversion =" not in pyproject.split("[tool.setuptools.dynamic]")[0]
+
+
+def test_the_readme_lists_the_desktop_libraries_dev_app_installs():
+    """README's install section names the same Debian packages ``./dev app`` installs."""
+    import re
+    import shlex
+
+    dev = (ROOT / "dev").read_text()
+    installs = shlex.split(re.search(r'^QT_XCB_PACKAGES="([^"]*)"', dev, re.M).group(1).replace("\\\n", " "))
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"sudo apt-get install ((?:[^`]|\\\n)*?)\n```", readme).group(1)
+    assert shlex.split(block.replace("\\\n", " ")) == installs
+    assert "libxcb-cursor0" in installs and "libxkbcommon-x11-0" in installs
