@@ -220,43 +220,45 @@ def test_the_log_wraps_long_lines_unless_told_not_to(qtbot):
     assert block.layout().lineCount() == 1
 
 
+class ClockedWatcher:
+    """An EngineWatcher on ``host`` whose clock the test moves (``now``); ``calls`` holds
+    the clock's time at each probe."""
+
+    def __init__(self, qtbot, host: str, interval_ms: int) -> None:
+        self.qtbot, self.now, self.calls = qtbot, 100.0, []
+
+        def probe():
+            self.calls.append(self.now)
+            return EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", buildkit=True, host=host)
+
+        self.watcher = EngineWatcher(interval_ms=interval_ms, probe=probe, clock=lambda: self.now)
+        self.watcher.start()
+        qtbot.waitUntil(lambda: self.watcher.status is not None, timeout=3000)
+
+    def checked_twice(self) -> None:
+        """Wait until the watcher has looked twice more (and so probed, if it was due)."""
+        checks = self.watcher.checks
+        self.qtbot.waitUntil(lambda: self.watcher.checks >= checks + 2, timeout=3000)
+
+
 def test_an_ssh_engine_is_probed_far_less_often(qtbot):
     """Each probe of an ssh:// engine is an ssh login: no more than one every 30 s."""
-    calls = []
-    now = [100.0]  # the watcher's clock, moved on by hand
-
-    def probe():
-        calls.append(now[0])
-        return EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", buildkit=True, host="ssh://me@buildhost")
-
-    watcher = EngineWatcher(interval_ms=50, probe=probe, clock=lambda: now[0])
-    watcher.start()
-    qtbot.waitUntil(lambda: watcher.status is not None, timeout=3000)
-    now[0] += 10.0  # a local engine (every 50 ms) would be probed again at the next check
-    checks = watcher.checks
-    qtbot.waitUntil(lambda: watcher.checks >= checks + 2, timeout=3000)
-    assert len(calls) == 1
-    now[0] += 21.0  # 31 s after the first probe
-    qtbot.waitUntil(lambda: len(calls) == 2, timeout=3000)
-    watcher.stop()
-    assert calls == [100.0, 131.0]
+    clocked = ClockedWatcher(qtbot, "ssh://me@buildhost", interval_ms=50)
+    clocked.now += 10.0  # a local engine (every 50 ms) would be probed again at the next check
+    clocked.checked_twice()
+    assert len(clocked.calls) == 1
+    clocked.now += 21.0  # 31 s after the first probe
+    qtbot.waitUntil(lambda: len(clocked.calls) == 2, timeout=3000)
+    clocked.watcher.stop()
+    assert clocked.calls == [100.0, 131.0]
 
 
 def test_a_local_engine_is_probed_at_its_interval(qtbot):
     """The other side of the test above: the same watcher, not on ssh, probes again."""
-    calls = []
-    now = [100.0]
-
-    def probe():
-        calls.append(now[0])
-        return EngineStatus(True, "Docker Engine 20.10.24 (API 1.41)", buildkit=True, host="unix:///var/run/docker.sock")
-
-    watcher = EngineWatcher(interval_ms=4000, probe=probe, clock=lambda: now[0])
-    watcher.start()
-    qtbot.waitUntil(lambda: watcher.status is not None, timeout=3000)
-    checks = watcher.checks
-    qtbot.waitUntil(lambda: watcher.checks >= checks + 2, timeout=3000)
-    assert len(calls) == 1  # not yet 4 s
-    now[0] += 4.0
-    qtbot.waitUntil(lambda: len(calls) == 2, timeout=3000)
-    watcher.stop()
+    clocked = ClockedWatcher(qtbot, "unix:///var/run/docker.sock", interval_ms=4000)
+    clocked.checked_twice()
+    assert len(clocked.calls) == 1  # not yet 4 s
+    clocked.now += 4.0
+    qtbot.waitUntil(lambda: len(clocked.calls) == 2, timeout=3000)
+    clocked.watcher.stop()
+    assert clocked.calls == [100.0, 104.0]

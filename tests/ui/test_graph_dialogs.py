@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton
 
 from studio.ui.graph import dialogs
 
@@ -65,14 +65,19 @@ def test_dialogs_show_their_title_and_placeholders_whole(qapp, monkeypatch, ask)
     assert seen == [(True, [True, True])]
 
 
+def new_stage_parts(dialog: QDialog) -> tuple[QLineEdit, QLineEdit, QLabel, QPushButton]:
+    """The Add Stage dialog's name and base fields, its problem line and its OK button."""
+    return (dialog.findChild(QLineEdit, "newStageName"), dialog.findChild(QLineEdit, "newStageBase"),
+            dialog.findChild(QLabel, "newStageProblem"),
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
+
+
 def test_new_stage_dialog_says_why_a_name_is_refused_and_keeps_the_base(qapp, monkeypatch):
     """A trial typed "Bad Name": it was refused only after the dialogs, and the base was lost."""
     seen = []
 
     def run(dialog: QDialog) -> int:
-        name, base = dialog.findChild(QLineEdit, "newStageName"), dialog.findChild(QLineEdit, "newStageBase")
-        problem = dialog.findChild(QLabel, "newStageProblem")
-        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        name, base, problem, ok = new_stage_parts(dialog)
         base.setText("alpine:3.20")
         name.setText("Bad Name")
         seen.append((ok.isEnabled(), problem.isVisibleTo(dialog), problem.text(), base.text()))
@@ -92,9 +97,7 @@ def test_graph_add_stage_checks_the_name_in_its_dialog_by_the_edits_rule(open_wi
     seen = []
 
     def run(dialog: QDialog) -> int:
-        name, base = dialog.findChild(QLineEdit, "newStageName"), dialog.findChild(QLineEdit, "newStageBase")
-        problem = dialog.findChild(QLabel, "newStageProblem")
-        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        name, base, problem, ok = new_stage_parts(dialog)
         base.setText("alpine:3.20")
         for typed in ("Bad Name", "context", "BUILD", "tools"):
             name.setText(typed)
