@@ -5,6 +5,7 @@ the same (tests/ui/test_build_not_run.py)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -44,10 +45,12 @@ def test_the_cli_says_not_run_in_its_lines_and_json(backend, engine, context_dir
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     states = [e["state"] for e in lines if e["event"] == "stage_finished" and e["stage"] == 1]
     assert states == ["not_run"] and [s["state"] for s in lines[-1]["stages"]] == ["failed", "not_run"]
-    # the FROM vertex both stages share is named after build; stage 1's step carries its own label
+    # the FROM vertex both stages share is named after build; stage 1's step never carries
+    # build's label (BuildKit may also merge it with an identical vertex of another build
+    # running on the engine at the time, and then names it without any label: "[1/2] FROM")
     names = [e["name"] for e in lines if e["event"] == "step_started" and e["stage"] == 1]
     if backend == "buildkit":
-        assert names and all(n.startswith("[stage-1 1/2] FROM ") for n in names), names
+        assert names and all(re.match(r"\[(stage-1 )?1/2\] FROM ", n) for n in names), names
 
 
 def test_a_stage_stopped_by_another_stages_failure_did_not_fail(run_build):
