@@ -108,9 +108,11 @@ _ENTRIES = [
     _doc("from-later-stage", "Stage that uses a later stage",
          "A stage copies from (or mounts) a stage defined further down the file.",
          """
-         BuildKit follows the reference wherever the stage is defined, but the classic
-         builder builds stages in file order and cannot, and readers expect a stage's
-         inputs above it. Move the stage it uses above it.
+         A stage may use only stages defined above it. While the target does not need the
+         stage that reaches down, the build passes and this is a warning; once it does, it
+         is an error: Docker 26 refuses the file ("cannot copy from stage ..., it needs to
+         be defined before the current stage"), Docker 20.10 finds the later stage empty,
+         and the classic builder never finds it. Move the stage it uses above it.
          """,
          "FROM busybox AS app\nCOPY --from=build /a /a\n\nFROM busybox AS build\nRUN touch /a\n",
          "FROM busybox AS build\nRUN touch /a\n\nFROM busybox AS app\nCOPY --from=build /a /a\n"),
