@@ -174,7 +174,8 @@ class BuildFold:
             if event.state == "failed" and self.cancelling:
                 self._push(event.stage, ["── stopped" + (f" after {took:.1f} s" if took else "")])
             elif event.state == "not_run":
-                self._push(event.stage, ["── not run: the build stopped at a failure in another stage"])
+                why = "the build was cancelled" if self.cancelling else "the build stopped at a failure in another stage"
+                self._push(event.stage, [f"── not run: {why}"])
             else:
                 self._push(event.stage, [f"── {event.state}" + (f" in {took:.1f} s" if took else "")])
         changed.add(event.stage)

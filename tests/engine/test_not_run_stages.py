@@ -66,3 +66,24 @@ def test_a_stage_stopped_by_another_stages_failure_did_not_fail(run_build):
     assert stopped and "context canceled" in (stopped[0].error or "")  # the engine did cancel it
     assert [s.state for s in result.stages] == ["failed", "not_run", "not_run"]
     assert result.error.stage == 0 and result.error.line == 2
+
+
+def test_a_cancel_stops_the_running_stage_and_the_rest_did_not_run(docker_client, context_dir):
+    """Cancelled while build's RUN runs: build is stopped ("failed", shown as cancelled),
+    the stage that copies from it never ran, and its log says the cancel stopped it."""
+    from studio.engine.builder import Build, BuildRequest
+    from studio.engine.fold import BuildFold
+
+    text = f"FROM {BB} AS build\nRUN echo {uuid.uuid4().hex} && sleep 60\n\nFROM scratch\nCOPY --from=build /etc/hostname /h\n"
+    build = Build(BuildRequest(text, str(context_dir), labels={TEST_LABEL: "1"}), client=docker_client)
+    fold = BuildFold()
+    events = []
+    for event in build.events():
+        events.append(event)
+        if event.event == "step_started" and event.stage == 0 and event.line == 2:
+            fold.cancelling = True  # as the window marks it when the user cancels
+            build.cancel()
+    fold.apply(events)
+    finished = {e.stage: e.state for e in events if e.event == "stage_finished"}
+    assert build.cancelled and finished == {0: "failed", 1: "not_run"}
+    assert fold.log_lines(1)[-1] == "── not run: the build was cancelled"

@@ -23,6 +23,6 @@ def test_the_box_of_a_stage_that_never_ran_says_not_run(qtbot, open_window, dock
     assert nodes[1].error is None  # the failure is build's, not this stage's
     left, _right = footer_texts(nodes[1], QFontMetricsF(nodes[1].theme.small_font), 400)
     assert left.startswith("not run")
-    assert "Not run: the build stopped at a failure in another stage" in nodes[1].toolTip()
+    assert "Not run: the build stopped (a failure in another stage, or a cancel)" in nodes[1].toolTip()
     window.build.log.set_filter(1)
     assert window.build.log.text().splitlines()[-1] == "── not run: the build stopped at a failure in another stage"

@@ -329,5 +329,5 @@ def _tooltip(node: StageNode) -> str:
     if node.error:
         lines.append(f"<span>✖ {html.escape(node.error, quote=False)}</span>")
     if node.build_state == "not_run":
-        lines.append("Not run: the build stopped at a failure in another stage")
+        lines.append("Not run: the build stopped (a failure in another stage, or a cancel) before this stage ran or finished")
     return "<br>".join(lines)
