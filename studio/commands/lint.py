@@ -15,7 +15,7 @@ from studio.core import parse
 from studio.core.files import DockerfileReadError, read_dockerfile
 from studio.core.lint import RULES, LintConfig, find_config, fix_all, lint, parser_only, rule_docs
 from studio.core.lint.code_docs import NON_RULE_DOCS
-from studio.core.lint.registry import find_rule
+from studio.core.lint.registry import find_rule, hadolint_rules
 from studio.core.lint.config import parse_config
 from studio.core.lint.sarif import column, to_sarif_many
 from studio.core.options import no_target_message, parse_pairs, write_atomically
@@ -53,10 +53,16 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{code:32} {r.severity:8} {'parser':8} {r.summary}")
         return 0
     if args.explain:
-        if find_rule(args.explain) is None:
+        if find_rule(args.explain) is not None:
+            sys.stdout.write(rule_docs(args.explain))
+            return 0
+        covering = hadolint_rules(args.explain)  # a hadolint code, as --list-rules shows them
+        if not covering:
             print(f"{PROG}: no rule {args.explain!r} (see --list-rules)", file=sys.stderr)
             return 2
-        sys.stdout.write(rule_docs(args.explain))
+        names = ", ".join(r.code for r in covering)
+        print(f"hadolint {args.explain.strip().upper()} is checked by {names}.\n")
+        sys.stdout.write("\n".join(rule_docs(r.code) for r in covering))
         return 0
     if not args.file:
         print(f"{PROG}: give a Dockerfile to check", file=sys.stderr)

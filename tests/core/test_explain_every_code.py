@@ -83,3 +83,22 @@ def test_the_long_line_and_target_explanations_describe_what_the_parser_does():
     doc = parse("FROM busybox AS build\n")
     assert "unknown-target" in {d.code for d in doc.graph("biuld").diagnostics}
     assert "unknown-target" not in {d.code for d in doc.graph("build").diagnostics}
+
+
+def test_every_hadolint_code_that_list_rules_names_can_be_explained(capsys):
+    """--list-rules prints "(hadolint DL3006, DL3007)" beside a rule; --explain DL3007 then
+    explains the rules that cover it (it once said there was no such rule)."""
+    from studio.cli import main
+
+    assert main(["lint", "--list-rules"]) == 0
+    listed = capsys.readouterr().out
+    codes = {code for rule in RULES.values() for code in (rule.hadolint or ())}
+    assert codes and all(code in listed for code in codes)
+    for code in sorted(codes):
+        assert main(["lint", "--explain", code.lower()]) == 0
+        out = capsys.readouterr().out
+        covering = [r.code for r in RULES.values() if code in (r.hadolint or ())]
+        assert out.startswith(f"hadolint {code} is checked by ")
+        assert all(f"# {name}:" in out for name in covering), (code, covering)
+    assert main(["lint", "--explain", "DL9999"]) == 2
+    assert "no rule 'DL9999'" in capsys.readouterr().err

@@ -46,6 +46,12 @@ def find_rule(code: str) -> Rule | None:
     return found
 
 
+def hadolint_rules(code: str) -> list[Rule]:
+    """The rules that cover hadolint's ``code`` (``DL3007``), in code order."""
+    wanted = code.strip().upper()
+    return sorted((r for r in RULES.values() if wanted in (r.hadolint or ())), key=lambda r: r.code)
+
+
 def _plain(code: str) -> str:
     return code.replace("-", "").replace("_", "").lower()
 
