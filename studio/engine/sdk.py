@@ -22,12 +22,12 @@ def get(api, path: str, timeout: float | None = None):
     return api._get(api._url(path), timeout=timeout)
 
 
-def get_body(api, path: str):
+def get_body(api, path: str, timeout: float | None = None):
     """``GET path`` streamed, as the ``readinto`` of its body (raising the SDK's APIError,
     ImageNotFound..., on an error status). It is http.client's own response under the SDK's
     (``response.raw._fp``): that undoes the chunked framing straight into the caller's
     buffer, where urllib3's reads copy every chunk twice."""
-    response = api._get(api._url(path), stream=True)
+    response = api._get(api._url(path), stream=True, **({"timeout": timeout} if timeout else {}))
     api._raise_for_status(response)
     inner = getattr(response.raw, "_fp", None)
     readinto = inner.readinto if hasattr(inner, "readinto") else response.raw.readinto
