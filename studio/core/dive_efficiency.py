@@ -88,22 +88,27 @@ def _get(root: list, parts: list[str]) -> list | None:
     return node
 
 
-def _stack_onto(lower: list, upper: list) -> None:
+def _stack_onto(lower: list, upper: list, adopt: bool) -> None:
     """Apply ``upper`` to ``lower`` as dive does, visiting ``upper`` children first in name
     order: a whiteout removes the path it names, any other node is added or replaced
-    (its size and kind; an unlisted directory's too)."""
+    (its size and kind; an unlisted directory's too). With ``adopt`` (``upper`` has no
+    whiteout, and is not needed afterwards), a path ``lower`` lacks takes ``upper``'s
+    subtree as it is: what adding it node by node would make, without the copying."""
     below = lower[KIDS]
     for name, child in sorted(upper[KIDS].items()):
         if name.startswith(_WH):
             if child[KIDS]:  # never in a real layer; dive adds them under the literal name
-                _stack_onto(below.setdefault(name, _node()), child)
+                _stack_onto(below.setdefault(name, _node()), child, adopt)
             below.pop(name[len(_WH):], None)
             continue
         target = below.get(name)
         if target is None:
+            if adopt:
+                below[name] = child
+                continue
             target = below[name] = _node()
         if child[KIDS]:
-            _stack_onto(target, child)
+            _stack_onto(target, child, adopt)
         target[SIZE], target[IS_DIR] = child[SIZE], child[IS_DIR]
 
 
@@ -159,14 +164,16 @@ def dive_numbers(layers: list[list[Entry]]) -> DiveNumbers:
     sizes = [sum(e.size for e in entries) for entries in layers]
     data: dict[str, list[int]] = {}  # path -> [cumulative, minimum, count]
     stacked: list | None = None  # layers 0..i-1 stacked (dive: layer 0 when i is 0)
-    for tree in trees:
+    for tree, entries in zip(trees, layers):
         try:
             _visit_leaves(tree, "", (), stacked if stacked is not None else tree, data)
         except _Stop:
             pass  # dive's visitor returns an error there and the layer's visit ends
-        if stacked is None:
+        first = stacked is None
+        if first:
             stacked = _copy(tree)  # dive stacks from a copy of layer 0, then layer 0 again
-        _stack_onto(stacked, tree)
+        # a layer's tree is not read again once stacked: a whiteout-free one lends its nodes
+        _stack_onto(stacked, tree, not first and not any(_WH in e.path for e in entries))
     minimum = sum(v[1] for v in data.values())
     discovered = sum(v[0] for v in data.values())
     inefficient = sorted(((p, v[2], v[0]) for p, v in data.items() if v[2] >= 2), key=lambda t: -t[2])

@@ -101,6 +101,9 @@ LAYERS = st.lists(st.lists(ENTRY, max_size=8), min_size=1, max_size=4)
 @given(LAYERS)
 @example([[(["a"], 0, True), (["a", "b"], 10, False)], [(["a"], 0, True)], [([".wh.a"], 0, False)]])
 @example([[(["a", "b"], 10, False)], [(["a", ".wh.c"], 0, False), (["a", "b"], 5, False)]])
+@example([[(["z"], 10, False)],  # a whiteout (of a size) in a folder new to the stack, deleted later
+          [(["d"], 0, True), (["d", "-a"], 5, False), (["d", ".wh.q"], 7, False)],
+          [(["d"], 0, True)], [([".wh.d"], 0, False)]])
 def test_fast_numbers_equal_the_model(layers):
     tars = [[Entry("/".join(parts), "5" if is_dir else "0", size, 0o644) for parts, size, is_dir in layer]
             for layer in layers]
