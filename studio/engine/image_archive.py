@@ -101,9 +101,10 @@ def layer_entries(source) -> list[Entry]:
     append, new, odd = out.append, tuple.__new__, _ODD_NAME.search
     for fields in layer_headers(source):
         name = fields[0]
-        if name[-1:] == "/" or not name or odd(name):
+        # the regular expression only for the few names that may need it (a dot after a slash...)
+        if name[-1:] == "/" or not name or (("/." in name or "//" in name or name[0] in "/.") and odd(name)):
             name = posixpath.normpath(name.lstrip("/"))
-            if name in (".", "") or name.startswith("../"):
+            if name in (".", "", "..") or name.startswith("../"):  # nothing outside the root
                 continue
             fields = (name,) + fields[1:]
         append(new(Entry, fields))

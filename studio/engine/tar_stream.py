@@ -145,7 +145,10 @@ def _checked(block: bytes) -> bool:
     """The header checksum: the unsigned byte sum with the checksum field read as spaces.
     Adler-32's low half is 1 + the byte sum mod 65521, exact for 256 bytes (<= 65,280), so
     two C calls give the sum; old writers summed signed bytes, tried when that fails."""
-    stored = _number(block[148:156])
+    try:  # "012345\0 " as writers put it; anything else the long way
+        stored = int(block[148:154], 8) if block[154] in _ENDS else _number(block[148:156])
+    except ValueError:
+        stored = _number(block[148:156])
     total = (zlib.adler32(block[:256]) & 0xFFFF) + (zlib.adler32(block[256:]) & 0xFFFF) - 2
     if stored == total - sum(block[148:156]) + 256:
         return True
@@ -246,7 +249,7 @@ def layer_headers(body) -> list[tuple[str, str, int, int, str]]:
     pending: dict[str, str] = {}
     read, skip = source.read, source.skip
     while True:
-        if stop and source.consumed >= stop:
+        if stop and source._base + source._pos >= stop:  # (``consumed``, without the call)
             break
         block = _next_block(source)
         if block is None:

@@ -94,3 +94,18 @@ def test_real_layers_read_as_tarfile_reads_them(docker_client):
         layers += 1
     assert layers >= 1
     assert [h.name.rstrip("/") for h, _ in entries(ChunkSource([saved]))] == [m.name for m in outer.getmembers()]
+
+
+def test_layer_entries_normalise_names_as_normpath_does():
+    import posixpath
+
+    from studio.engine.image_archive import layer_entries
+    from studio.engine.tar_stream import Bounded
+
+    names = ["./etc/", "usr//bin/x", "/abs", "a/./b", ".hidden", "d/.wh.x", "../evil", ".", "a/b/", "plain/f.txt",
+             "x/../y", "..", "./", "d/..hidden"]
+    data = make_tar(tarfile.PAX_FORMAT, [(n, tarfile.REGTYPE, b"", "") for n in names])
+    expected = [p for p in (posixpath.normpath(n.lstrip("/")) for n in names)
+                if p not in (".", "") and not p.startswith("../") and p != ".."]
+    got = [e.path for e in layer_entries(Bounded(ChunkSource([data, bytes(1024)]), len(data)))]
+    assert got == expected
