@@ -138,8 +138,10 @@ def gui_times_of(report) -> dict:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from studio.gc_tuning import tune_collector
     from studio.ui.files_view.panel import FilesPanel
 
+    tune_collector()  # as the app's entry point does
     app = QApplication.instance() or QApplication([])
     panel = FilesPanel()
     panel.resize(1000, 700)

@@ -41,7 +41,15 @@ def text_opened(characters: int) -> None:
     """A text was opened (and parsed, and drawn): if it is big, collect once now and hide
     what is alive from later passes. Frozen objects are still freed by reference counting;
     a cycle among them waits for the next big open, which unfreezes and collects first."""
-    if characters >= SETTLE_TEXT and gc.isenabled():
+    if characters >= SETTLE_TEXT:
+        settle()
+
+
+def settle() -> None:
+    """Collect once now and hide what is alive from later passes: after a big open (a
+    text, or an image's files in the Files view, whose 100,000s of objects a full pass
+    would otherwise walk in the middle of scrolling or typing)."""
+    if gc.isenabled():
         gc.unfreeze()
         gc.collect()
         gc.freeze()

@@ -8,7 +8,11 @@ without its leading slash ("usr/bin/env"); the root is "".
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import NamedTuple
+
+CHUNK = 2048  # rows a search looks at between two pauses (see ``matching``)
 
 
 class Row(NamedTuple):
@@ -47,6 +51,7 @@ class FileIndex:
             total = sum(size.get(child, 0) for child in kids[folder]) + size.get(folder, 0)
             if total:
                 size[folder] = total
+        self._largest_first = sorted(rows, key=itemgetter(1), reverse=True)  # (one C call: the size)
         self._by_size: list[tuple[str, Row]] | None = None
         self._stages: dict[str, dict[str, int]] = {}
 
@@ -59,14 +64,29 @@ class FileIndex:
     def children(self, key: str) -> list[str]:
         return self.kids.get(key, [])
 
-    def matching(self, text: str, within: list[tuple[str, Row]] | None = None) -> list[tuple[str, Row]]:
+    def matching(self, text: str, within: list[tuple[str, Row]] | None = None,
+                 pause: Callable[[], None] | None = None) -> list[tuple[str, Row]]:
         """``(lowered path, row)`` of rows whose path contains ``text`` (lower case), largest
-        first; ``within`` narrows an earlier search (the text grew)."""
+        first; ``within`` narrows an earlier search (the text grew). ``pause`` is called
+        every ``CHUNK`` rows: a search on a thread lets the GUI thread have the GIL there."""
         if within is None:
-            if self._by_size is None:
-                self._by_size = [(r.path.lower(), r) for r in sorted(self.rows, key=lambda r: -r.size)]
-            within = self._by_size
-        return [pair for pair in within if text in pair[0]]
+            within = self._lowered(pause)
+        out: list[tuple[str, Row]] = []
+        for start in range(0, len(within), CHUNK):
+            out += [pair for pair in within[start:start + CHUNK] if text in pair[0]]
+            if pause is not None:
+                pause()
+        return out
+
+    def _lowered(self, pause: Callable[[], None] | None) -> list[tuple[str, Row]]:
+        if self._by_size is None:
+            rows, made = self._largest_first, []
+            for start in range(0, len(rows), CHUNK):
+                made += [(r.path.lower(), r) for r in rows[start:start + CHUNK]]
+                if pause is not None:
+                    pause()
+            self._by_size = made
+        return self._by_size
 
     def stage_bytes(self, key: str) -> dict[str, int]:
         """Bytes at and under ``key`` by the stage that wrote them (kept per folder)."""

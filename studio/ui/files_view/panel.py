@@ -9,6 +9,7 @@ wrote it; ``show_line`` filters to the layer a line made.
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy,
@@ -16,11 +17,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, Q
 
 from studio.core.layer_files import compare_files
 from studio.core.units import human_size
-from studio.ui.files_view.tree_model import LINE_ROLE, PATH_ROLE, FileListModel, FileTreeModel, Row
+from studio.gc_tuning import settle
+from studio.ui.files_view.tree_model import (LARGEST_FIRST, LINE_ROLE, PATH_ROLE, FileListModel, FileTreeModel,
+                                             Row)
 from studio.ui.files_view.treemap import TreemapWidget
 
 ALL = -1
 SEARCH_PAUSE_MS = 150
+SETTLE_PATHS = 20_000  # reports with this many paths settle the collector once shown
 
 
 def origin_of(layer):
@@ -156,6 +160,8 @@ class FilesPanel(QWidget):
             self.stage_combo.setCurrentIndex(self.stage_combo.findData(current))
         self.stage_combo.blockSignals(False)
         self._stage_changed()
+        if sum(len(r.files) for r in self.reports.values()) >= SETTLE_PATHS:
+            QTimer.singleShot(0, settle)  # once shown: studio/gc_tuning.py says why
 
     def report(self):
         return self.reports.get(self.stage_combo.currentData())
@@ -216,7 +222,7 @@ class FilesPanel(QWidget):
             return
         deltas = compare_files(other.file_table(), report.file_table())
         rows = [Row(d.path, abs(d.delta), None, d.line, self.label(d.stage), d.change) for d in deltas]
-        self._set_model(FileListModel(rows, self))
+        self._set_model(FileListModel(rows, self, LARGEST_FIRST))  # largest change first
 
     def _set_model(self, model) -> None:
         self.tree.setModel(model)
@@ -237,10 +243,10 @@ class FilesPanel(QWidget):
         if model is not None:
             self._show_search(model, text, self._search_rows(model, text) if text else None)
 
-    def _search_rows(self, model: FileTreeModel, text: str) -> tuple[list, list]:
+    def _search_rows(self, model: FileTreeModel, text: str, pause=None) -> tuple[list, list]:
         last = self._last_search
         within = last[2] if last is not None and last[0] is model and text.startswith(last[1]) else None
-        matches = model.files.matching(text, within)
+        matches = model.files.matching(text, within, pause)
         return matches, [row for _low, row in matches]
 
     def search_pending(self) -> bool:
@@ -257,8 +263,8 @@ class FilesPanel(QWidget):
             return
         job = self._search_job = [model, text, None]
 
-        def work() -> None:
-            job[2] = self._search_rows(model, text)  # plain data: the GUI thread's timer takes it
+        def work() -> None:  # plain data out: the GUI thread's timer takes it; sleep(0) hands over the GIL
+            job[2] = self._search_rows(model, text, lambda: time.sleep(0.001))
 
         threading.Thread(target=work, name="files-search", daemon=True).start()
         self._search_poll.start()
@@ -284,9 +290,11 @@ class FilesPanel(QWidget):
             return
         self._last_search = (model, text, found[0])
         if self._search_model is not None and self.tree.model() is self._search_model:
-            self._search_model.set_rows(found[1])  # the same view and header: only the rows change
+            self._search_model.set_rows(found[1], LARGEST_FIRST)  # the same view and header: new rows
+            header = self.tree.header()
+            self._search_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())  # as shown
         else:
-            self._search_model = FileListModel(found[1], self)
+            self._search_model = FileListModel(found[1], self, LARGEST_FIRST)
             self._set_model(self._search_model)
 
     # ---- lines ------------------------------------------------------------------------------
