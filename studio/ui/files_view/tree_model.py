@@ -27,7 +27,7 @@ LINE_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROLES = frozenset((Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, PATH_ROLE, LINE_ROLE))
 LARGEST_FIRST = (1, Qt.SortOrder.DescendingOrder)
-BATCH = 500  # children (or search results) handed to the view at a time; more when scrolled to
+BATCH = 200  # children (or search results) handed to the view at a time; more when scrolled to
 
 
 class Node:
