@@ -52,8 +52,8 @@ class ProblemsPanel(QTreeWidget):
         self._text_diagnostics = list(diagnostics)
         diagnostics = self._text_diagnostics + [d for extra in self._extra.values() for d in extra]
         ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
-        if self._diagnostics_shown and [_key(d) for d in ordered] == [_key(d) for d in self._diagnostics]:
-            return  # unchanged: keep the selection and scroll position
+        if self._diagnostics_shown and self._same_rows(ordered):
+            return  # the same rows (maybe on other lines): keep the selection and scroll position
         self._diagnostics_shown = True
         self._diagnostics = ordered
         self.clear()
@@ -75,6 +75,23 @@ class ProblemsPanel(QTreeWidget):
         self.addTopLevelItems(items)
         if not ordered:
             items[0].setFirstColumnSpanned(True)
+
+    def _same_rows(self, ordered: list[Diagnostic]) -> bool:
+        """Whether ``ordered`` shows the rows shown now, except perhaps for their line
+        numbers, which are then updated in place (a line typed above moves every row
+        below it: rebuilding the list on each keystroke would cost more than the graph)."""
+        shown = self._diagnostics
+        if len(ordered) != len(shown) or len(ordered) > 2000:
+            return False
+        if any(_row(a) != _row(b) for a, b in zip(ordered, shown)):
+            return False
+        for k, (new, old) in enumerate(zip(ordered, shown)):
+            if new.line != old.line:
+                item = self.topLevelItem(k)
+                item.setText(1, str(new.line))
+                item.setData(1, Qt.ItemDataRole.UserRole, new.line)
+        self._diagnostics = ordered
+        return True
 
     def diagnostics(self) -> list[Diagnostic]:
         return list(self._diagnostics)
@@ -110,5 +127,7 @@ class ProblemsPanel(QTreeWidget):
             self.sig_problem_activated.emit(int(line))
 
 
-def _key(diag: Diagnostic) -> tuple:
-    return (diag.severity, diag.code, diag.line, diag.message, diag.start, diag.end)
+def _row(diag: Diagnostic) -> tuple:
+    """What a row shows besides the line number (and the fix it offers)."""
+    fix = getattr(diag, "fix", None)
+    return (diag.severity, diag.code, diag.message, getattr(diag, "fix_title", "") if fix else "", fix is None)

@@ -171,8 +171,10 @@ class TextEditor(QPlainTextEdit):
 
     def set_diagnostics(self, diagnostics: list[Diagnostic], offsets: OffsetMap | None = None) -> None:
         """Underline each diagnostic's span (wavy, coloured by severity); a diagnostic
-        without a span underlines its whole line."""
-        selections = []
+        without a span underlines its whole line. Underlines already where they belong
+        (their cursors moved with the text as it was typed) are left as they are."""
+        offsets = offsets or OffsetMap(self.toPlainText())
+        wanted = []
         for diag in diagnostics[:500]:
             if diag.end > diag.start:
                 cursor = self.span_cursor(diag.start, diag.end, offsets)
@@ -180,11 +182,19 @@ class TextEditor(QPlainTextEdit):
                 cursor = self.line_cursor(diag.line, diag.end_line or diag.line)
             if not cursor.hasSelection():  # an empty line: underline one character of it
                 cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+            wanted.append((cursor, SEVERITY_COLORS.get(diag.severity, "#d32f2f"),
+                           f"{diag.severity}: {diag.message} [{diag.code}]"))
+        shown = [(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format.underlineColor().name(),
+                  s.format.toolTip()) for s in self._diagnostic_selections]
+        if shown == [(c.selectionStart(), c.selectionEnd(), color, tip) for c, color, tip in wanted]:
+            return
+        selections = []
+        for cursor, color, tip in wanted:
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor(SEVERITY_COLORS.get(diag.severity, "#d32f2f")))
-            fmt.setToolTip(f"{diag.severity}: {diag.message} [{diag.code}]")
+            fmt.setUnderlineColor(QColor(color))
+            fmt.setToolTip(tip)
             selection.format = fmt
             selection.cursor = cursor
             selections.append(selection)

@@ -55,7 +55,7 @@ class EdgeItem(QGraphicsItem):
         self._route: list[QPointF] = []
         self._route_ends: tuple[QPointF, QPointF] | None = None
         self._at: tuple | None = None  # the ends the cached curve was made for
-        self._entry_y: float | None = None  # where it entered its consumer then (box coordinates)
+        self._entry_y: float | None = None  # where it entered its consumer (box coordinates)
         self._tip_stale = True
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
@@ -70,8 +70,7 @@ class EdgeItem(QGraphicsItem):
                 item.edges.remove(self)
 
     def set_info(self, line: int, sources: list[str], dest: str | None) -> None:
-        """The instruction that makes this edge: its line and what it carries. A new line
-        alone (text above was edited) only moves where a copy or mount edge enters."""
+        """The instruction that makes this edge: its line, what it carries."""
         relabel = sources != self.sources or dest != self.dest
         if not relabel and line == self.line:
             return
@@ -80,8 +79,7 @@ class EdgeItem(QGraphicsItem):
             self.sources, self.dest = list(sources), dest
             self._relabel()
         self._tip_stale = True  # written when asked for: a new line above moves hundreds of edges
-        # (a FROM edge enters at the header; a copy or mount edge at its line's row, which
-        # is most often the same row on another line)
+        # (a FROM edge enters at the header, a copy or mount edge at its line's row: most often the same)
         if relabel or self._at is None or (self.kind != "from"
                                            and self.target_item.rows.anchor_y(line) != self._entry_y):
             self.adjust()
@@ -248,20 +246,26 @@ class EdgeItem(QGraphicsItem):
         return {"from": th.edge_from, "copy": th.edge_copy, "mount": th.edge_mount}[self.kind]
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        self.draw(painter, option.exposedRect, lod, selected)
+        path = self._drawn_in(option.exposedRect)
+        if path is not None:  # (a long edge's bounds span much of the graph: a repainted row asks many)
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            lod = option.levelOfDetailFromTransform(painter.worldTransform())
+            self.draw(painter, option.exposedRect, lod, selected, path)
 
-    def draw(self, painter: QPainter, exposed: QRectF, lod: float, selected: bool = False) -> None:
-        """Paint in scene coordinates (the item never moves); also used by the scene to
-        draw resting edges into its cached background while boxes are dragged. An edge
-        whose bounds cross the repainted area but none of whose pieces, arrow or label do
-        draws nothing (a long edge's bounds span much of the graph: repainting one box's
-        row asks many of them)."""
+    def _drawn_in(self, exposed: QRectF) -> QPainterPath | None:
+        """The part of the curve to stroke over ``exposed``; None if no part of the edge is there."""
         around = exposed.adjusted(-8, -8, 8, 8)
         path = self._visible_path(around)
         if (path.isEmpty() and not self._arrow.boundingRect().intersects(around)
                 and not (self._label and self._label_rect.intersects(around))):
+            return None
+        return path
+
+    def draw(self, painter: QPainter, exposed: QRectF, lod: float, selected: bool = False,
+             path: QPainterPath | None = None) -> None:
+        """Paint in scene coordinates (the item never moves); also used by the scene to
+        draw resting edges into its cached background while boxes are dragged."""
+        if path is None and (path := self._drawn_in(exposed)) is None:
             return
         th = self.theme
         color = th.selection if selected else self.color()

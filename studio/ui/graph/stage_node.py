@@ -150,9 +150,10 @@ class StageNode(NodeItem):
         self._diagnostics, self._severity, self._error_lines = messages, severity, error_lines
         if drawn:  # the badge reads the same: at most some rows are marked otherwise
             self._tip_stale = True
-            self._repaint_rows(before)
-        else:
-            self._relayout()
+        else:  # the badge, and whatever the title makes room for it
+            self._relayout(repaint=False)
+            self.update(QRectF(0, 0, T.NODE_WIDTH, T.HEADER_H))
+        self._repaint_rows(before)
 
     def set_expanded(self, on: bool) -> None:
         self._set("_expanded", bool(on))
