@@ -88,11 +88,15 @@ def show(view: GraphView, doc) -> None:
     view.set_graph(graph, diagnostics_by_stage(graph, diagnostics), text=doc.text)
 
 
-def fresh_view(qtbot, text: str) -> GraphView:
+def view_of(qtbot, doc) -> GraphView:
     view = GraphView()
     qtbot.addWidget(view)
-    show(view, parse(text))
+    show(view, doc)
     return view
+
+
+def fresh_view(qtbot, text: str) -> GraphView:
+    return view_of(qtbot, parse(text))
 
 
 def edited(doc, at: float, length: float, piece: str):
@@ -104,10 +108,8 @@ def edited(doc, at: float, length: float, piece: str):
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.sampled_from(PIECES)), min_size=1, max_size=8))
 def test_random_edits_give_the_scene_a_fresh_parse_gives(qtbot, edits):
-    view = GraphView()
-    qtbot.addWidget(view)
     doc = parse(TEXT)
-    show(view, doc)
+    view = view_of(qtbot, doc)
     for at, length, piece in edits:
         doc = edited(doc, at, length, piece)
         show(view, doc)
@@ -116,10 +118,8 @@ def test_random_edits_give_the_scene_a_fresh_parse_gives(qtbot, edits):
 
 
 def test_a_target_set_on_the_view_is_redrawn_by_the_next_graph(qtbot):
-    view = GraphView()
-    qtbot.addWidget(view)
     doc = parse(TEXT)
-    show(view, doc)
+    view = view_of(qtbot, doc)
     view.set_target(0)  # (as a build of another target marks it)
     doc = edited(doc, 0.5, 0, "x")
     show(view, doc)
@@ -129,10 +129,8 @@ def test_a_target_set_on_the_view_is_redrawn_by_the_next_graph(qtbot):
 def test_badges_set_apart_from_a_graph_are_kept_or_redone_as_a_fresh_graph_would(qtbot):
     from studio.core.lint import lint
 
-    view = GraphView()
-    qtbot.addWidget(view)
     doc = parse(TEXT)
-    show(view, doc)
+    view = view_of(qtbot, doc)
     graph = doc.graph()
     linted = merge_diagnostics(doc.diagnostics, graph.diagnostics, list(lint(doc)))
     view.scene().apply_diagnostics(diagnostics_by_stage(graph, linted))  # (lint findings arrived)
@@ -268,6 +266,9 @@ def test_an_edit_that_changes_nothing_drawn_repaints_nothing_of_the_graph(qtbot)
     assert repaints.regions == []
 
 
+SPECIAL = {"\n": Qt.Key.Key_Return, "\b": Qt.Key.Key_Backspace}
+
+
 def test_typing_in_the_window_keeps_the_scene_a_fresh_parse_gives(open_window, qtbot):
     window, _ = open_window(TEXT)
     editor = window.editor
@@ -276,12 +277,7 @@ def test_typing_in_the_window_keeps_the_scene_a_fresh_parse_gives(open_window, q
         cursor.setPosition(editor.document().findBlockByNumber(line - 1).position() + 2)
         editor.setTextCursor(cursor)
         for key in keys:
-            if key == "\n":
-                QTest.keyClick(editor, Qt.Key.Key_Return)
-            elif key == "\b":
-                QTest.keyClick(editor, Qt.Key.Key_Backspace)
-            else:
-                QTest.keyClicks(editor, key)
+            QTest.keyClick(editor, SPECIAL.get(key, key))
         window.controller.sync_now()
         fresh = GraphView()
         qtbot.addWidget(fresh)
