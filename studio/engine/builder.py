@@ -79,6 +79,20 @@ class Build:
 
     # ---- the generator -------------------------------------------------------------
     def events(self) -> Iterator[BuildEvent]:
+        """Every event of the build, each secret value it serves masked (``redact``)."""
+        from studio.engine.redact import Redactor, secret_values, short_value_warning
+
+        values, short = secret_values(self.request.secrets)
+        redactor = Redactor(values)
+        for ident in short:
+            yield short_value_warning(ident)
+        try:
+            yield from redactor.events(self._events())
+        finally:
+            if self.result is not None:
+                redactor.scrub(self.result)
+
+    def _events(self) -> Iterator[BuildEvent]:
         started = time.time()
         try:
             yield from self._run(started)
