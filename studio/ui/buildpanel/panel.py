@@ -108,6 +108,18 @@ class BuildPanel(QObject):
                 extra = {**settings.settings.extra, "secrets": tuple(secrets), "ssh": tuple(ssh)}
                 settings.update(extra=extra)
 
+        def on_saved() -> None:
+            """Save As keeps the document's references (an untitled one's were in memory
+            only) under the new path, unless that file already has its own."""
+            path = window.path
+            if path is None or path == known["path"]:
+                return
+            extra = settings.settings.extra
+            secrets, ssh = list(extra.get("secrets", ())), list(extra.get("ssh", ()))
+            if (secrets or ssh) and load_references(path) == ([], []):
+                save_references(path, secrets, ssh)
+            on_document()
+
         def edit_args() -> None:
             current = settings.settings
             dialog = BuildArgsDialog(dict(current.build_args), declared_args(window.current_document()), window)
@@ -129,6 +141,7 @@ class BuildPanel(QObject):
                 self.show_log(index)
 
         window.files.sig_saved.connect(lambda: controller.rename_document(window.files.document_key()))
+        window.files.sig_saved.connect(on_saved)
         window.files.sig_loaded.connect(lambda: controller.switch_document(window.files.document_key()))
         controller.switch_document(window.files.document_key())
         window.controller.sig_document_changed.connect(on_document)

@@ -8,7 +8,9 @@ the socket is an agent's), the same checks the build makes before it starts.
 """
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -199,18 +201,53 @@ class SecretsDialog(QDialog):
 
 
 # ---- remembered per file (references only) ----------------------------------------------
-def _key(path) -> str:
-    return "buildSecrets/" + (str(path).replace("/", "|").replace("\\", "|") if path else "untitled")
+# A key names the file by its resolved absolute path (symlinks resolved, as the recovery
+# and recent-file lists do): a name as typed ("Dockerfile") would give every project's
+# Dockerfile the same secrets. An untitled document has no key: its references live in its
+# window's build settings only.
+GROUP = "buildSecrets"
+
+
+def _encode(path: str) -> str:
+    return path.replace("/", "|").replace("\\", "|")
+
+
+def _key(path) -> str | None:
+    if not path:
+        return None
+    return f"{GROUP}/{_encode(str(Path(path).resolve()))}"
+
+
+def _absolute(encoded: str) -> bool:
+    """Whether a stored key names an absolute path ("|home|..." or "C:|..."); an older
+    version also stored names as typed, which no file can claim."""
+    return encoded.startswith("|") or (len(encoded) > 2 and encoded[1] == ":" and encoded[2] == "|")
+
+
+def drop_relative_keys(settings) -> int:
+    """Remove references stored under a relative name by older versions (they would
+    reach whichever file of that name is opened next); how many went."""
+    settings.beginGroup(GROUP)
+    try:
+        stale = [k for k in settings.childKeys() if not _absolute(k)]
+        for key in stale:
+            settings.remove(key)
+    finally:
+        settings.endGroup()
+    return len(stale)
 
 
 def load_references(path) -> tuple[list[SecretSpec], list[SshSpec]]:
-    """The secret and SSH references last used to build ``path``."""
+    """The secret and SSH references last used to build ``path`` (none for untitled)."""
     from PySide6.QtCore import QSettings
 
-    raw = QSettings().value(_key(path), "")
+    key = _key(path)
+    if key is None:
+        return [], []
+    settings = QSettings()
+    drop_relative_keys(settings)
+    raw = settings.value(key, "")
     try:
-        import json
-
         data = json.loads(raw) if raw else {}
     except (TypeError, ValueError):
         return [], []
@@ -220,13 +257,19 @@ def load_references(path) -> tuple[list[SecretSpec], list[SshSpec]]:
     return secrets, ssh
 
 
-def save_references(path, secrets: list[SecretSpec], ssh: list[SshSpec]) -> None:
-    import json
-
+def save_references(path, secrets: list[SecretSpec], ssh: list[SshSpec]) -> bool:
+    """Remember the references for ``path``; an untitled document's are not stored (False)."""
     from PySide6.QtCore import QSettings
 
+    key = _key(path)
+    if key is None:
+        return False
     data = {"secrets": [{"id": s.id, **({"env": s.env} if s.env is not None else {"src": s.src})} for s in secrets],
             "ssh": [{"id": s.id, "socket": s.socket} for s in ssh]}
     settings = QSettings()
-    settings.setValue(_key(path), json.dumps(data))
+    if secrets or ssh:
+        settings.setValue(key, json.dumps(data))
+    else:
+        settings.remove(key)
     settings.sync()
+    return True
