@@ -106,3 +106,26 @@ def mount_source(options: dict[str, str]) -> str | None:
         if key in options:
             return options[key]
     return None
+
+
+def secret_mount_id(options: dict[str, str]) -> str:
+    """The secret a ``--mount=type=secret`` reads: its ``id``, or (as BuildKit) the
+    target's last name; "" when it names neither."""
+    return options.get("id") or (mount_target(options) or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def mount_required(options: dict[str, str]) -> bool:
+    """``required`` as BuildKit's ParseBool reads it (a bare ``required`` is true)."""
+    return options.get("required", "false").lower() in ("1", "t", "true")
+
+
+def secret_ids(instructions) -> dict[str, bool]:
+    """Every secret the RUN lines among ``instructions`` mount, in order: id -> whether
+    some mount of it is required (a build without it then fails)."""
+    out: dict[str, bool] = {}
+    for ins in instructions:
+        for mount in getattr(ins, "mounts", None) or []:
+            ident = secret_mount_id(mount.options) if mount.type == "secret" else ""
+            if ident:
+                out[ident] = out.get(ident, False) or mount_required(mount.options)
+    return out

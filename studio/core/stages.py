@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from studio.core import diagnostics as diag
-from studio.core.flags import SESSION_MOUNT_TYPES, mount_source, mount_target
+from studio.core.flags import SESSION_MOUNT_TYPES, mount_required, mount_source, mount_target, secret_mount_id
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import KEYWORDS, needs_a_look
 from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
@@ -351,12 +351,18 @@ def copy_paths(ins: Instruction, escape: str = "\\") -> tuple[list[str], str | N
 
 
 def _session_mount_message(mount_type: str, options: dict[str, str]) -> str:
-    """What a secret or SSH mount needs from whoever builds (the build's session serves it)."""
+    """What a secret or SSH mount needs from whoever builds (the build's session serves
+    it), and what the engine does without it (checked on both engines)."""
+    gui = "in the app: Build > Secrets and SSH…"
     if mount_type == "ssh":
         ident = options.get("id") or "default"
         flag = "--ssh default" if ident == "default" else f"--ssh {ident}=SOCKET"
-        return f"--mount=type=ssh uses the SSH agent '{ident}': build with {flag} (or Build > Secrets and SSH)."
-    target = options.get("target") or options.get("dst") or options.get("destination") or ""
-    ident = options.get("id") or target.rstrip("/").rsplit("/", 1)[-1] or "?"
-    return (f"--mount=type=secret reads the secret '{ident}': build with --secret id={ident},src=FILE "
-            "(or Build > Secrets and SSH); without it the file is absent.")
+        return f"--mount=type=ssh uses the SSH agent '{ident}': build with {flag} ({gui})."
+    ident = secret_mount_id(options) or "?"
+    given = f"--mount=type=secret reads the secret '{ident}': build with --secret id={ident},src=FILE ({gui})"
+    if mount_required(options):
+        return f"{given}; it is required: without it the build fails at this step (secret {ident} not found)."
+    target = mount_target(options)
+    if "env" in options and target is None:
+        return f"{given}; without it the step runs with ${options['env']} unset."
+    return f"{given}; without it the step runs and {target or '/run/secrets/' + ident} is absent."
