@@ -25,9 +25,9 @@ def secret_values(specs: Iterable) -> tuple[list[str], list[str]]:
     """(the texts to mask, ids of secrets whose value is shorter than ``SHORT``).
 
     A file's value and an environment variable's, read now; an empty or unreadable one is
-    skipped (the session says it cannot serve it). Besides the whole value, its text
-    without surrounding white space (``echo $(cat ...)`` drops the final newline) and each
-    line of a value of several lines are masked."""
+    skipped (the session says it cannot serve it). The value is masked without the white
+    space around it (a file's final newline is no secret, and masking it would join two
+    lines of output), and so is each line of a value of several lines."""
     texts: set[str] = set()
     short: list[str] = []
     for spec in specs:
@@ -36,11 +36,11 @@ def secret_values(specs: Iterable) -> tuple[list[str], list[str]]:
             continue
         value = raw.decode("utf-8", "replace")
         stripped = value.strip()
-        found = {value, stripped} | {line.strip() for line in value.splitlines() if len(line.strip()) >= SHORT}
+        found = {stripped} | {line.strip() for line in value.splitlines() if len(line.strip()) >= SHORT}
         found.discard("")
         if not found:
             continue
-        if len(stripped or value) < SHORT:
+        if len(stripped) < SHORT:
             short.append(spec.id)
         texts |= found
     return sorted(texts, key=len, reverse=True), short

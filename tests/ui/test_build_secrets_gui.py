@@ -88,3 +88,27 @@ def test_a_build_on_a_buildx_builder_shows_per_stage_progress(buildx_config, ope
     assert [s.state for s in result.stages] == ["done", "done"]
     nodes = window.graph_view.stage_nodes()
     assert [nodes[i].build_state for i in sorted(nodes)] == ["done", "done"]
+
+
+def test_a_step_that_prints_a_secret_shows_it_masked_in_the_log_and_history(open_window, qtbot, docker_client,
+                                                                           tmp_path):
+    text = (f"FROM {BUSYBOX}\n"
+            "RUN --mount=type=secret,id=token,required=true echo \"token is $(cat /run/secrets/token)\"\n"
+            "RUN --mount=type=secret,id=token,required=true sh -c 'printf \"split:%s\" \"$(head -c 5 "
+            "/run/secrets/token)\"; sleep 0.5; printf \"%s:end\\n\" \"$(tail -c +6 /run/secrets/token)\"'\n"
+            "RUN --mount=type=secret,id=token sh -c 'echo \"bad $(cat /run/secrets/token)\" >&2; exit 3'\n")
+    window, _path = open_window(text)
+    window.build.controller.extra_labels = {TEST_LABEL: "1"}
+    window.build_settings.update(sizes=False, no_cache=True)
+    secret = tmp_path / "token.txt"
+    secret.write_text(VALUE + "\n")
+    _fill_secrets(qtbot, window, str(secret))
+    result = _build(qtbot, window)
+    assert result is not None and not result.ok and "exit code" in result.error.message
+    log = window.build.log.text()
+    assert "token is ****" in log and "split:****:end" in log and "bad ****" in log, log
+    controller = window.build.controller
+    held = [log, repr(vars(controller.session)), repr(result), repr(controller.history.records(controller._build_key)),
+            window.build.banner.text()]
+    assert "Build failed" in window.build.banner.text()
+    assert not any(VALUE in piece for piece in held)

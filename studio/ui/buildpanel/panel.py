@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from studio.core.flags import secret_ids
 from studio.ui.buildpanel.bar_settings import BarSettings
 from studio.ui.buildpanel.build_args import BuildArgsDialog, declared_args
 from studio.ui.buildpanel.builders import BuilderList
@@ -128,7 +129,9 @@ class BuildPanel(QObject):
 
         def edit_secrets() -> None:
             extra = settings.settings.extra
-            dialog = SecretsDialog(list(extra.get("secrets", ())), list(extra.get("ssh", ())), window)
+            doc = window.current_document()
+            wanted = secret_ids(ins for stage in doc.stages for ins in stage.instructions)
+            dialog = SecretsDialog(list(extra.get("secrets", ())), list(extra.get("ssh", ())), window, wanted)
             if dialog.exec():
                 save_references(window.path, dialog.secrets(), dialog.ssh())
                 settings.update(extra={**settings.settings.extra, "secrets": tuple(dialog.secrets()),

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
+from studio.engine.redact import MASK
 from studio.engine.session.secrets import SecretSpec, SecretSpecError, check_secret
 from studio.engine.session.sshforward import SshSpec, SshSpecError, parse_ssh
 
@@ -86,14 +88,24 @@ class _Table(QTableWidget):
 class SecretsDialog(QDialog):
     """Edit the build's secret and SSH references; ``secrets()`` and ``ssh()`` read them back."""
 
-    def __init__(self, secrets: list[SecretSpec], ssh: list[SshSpec], parent: QWidget | None = None) -> None:
+    def __init__(self, secrets: list[SecretSpec], ssh: list[SshSpec], parent: QWidget | None = None,
+                 wanted: dict[str, bool] | None = None) -> None:
+        """``wanted``: the secret ids the Dockerfile mounts (id -> required), in order;
+        None when not known (rows are then not compared with the Dockerfile)."""
         super().__init__(parent)
         self.setWindowTitle("Secrets and SSH")
         self.setObjectName("secretsDialog")
-        self.resize(860, 420)
-        note = QLabel("Only where each value lives is kept: the build reads it when the engine asks, and it "
-                      "never appears in the log, the history or the image.", self)
+        self.resize(860, 440)
+        self.wanted = dict(wanted or {})
+        self._compare = wanted is not None
+        note = QLabel(f"Only where each value lives is kept (a file's path or a variable's name), never the value. "
+                      f"The build reads it when the engine asks; the mount keeps it out of the image unless a step "
+                      f"copies it, and whatever a step prints of it shows as {MASK} in the log, errors and history.",
+                      self)
         note.setWordWrap(True)
+        self.missing_label = QLabel(self)
+        self.missing_label.setObjectName("secretsMissing")
+        self.missing_label.setWordWrap(True)
         self.secret_table = _Table(["ID", "From", "File or variable", "Status"], self)
         self.ssh_table = _Table(["ID", "Agent socket", "Status"], self)
         for spec in secrets:
@@ -106,13 +118,15 @@ class SecretsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(QLabel("<b>Secrets</b> for <code>RUN --mount=type=secret,id=ID</code>", self))
         layout.addWidget(self.secret_table)
+        layout.addWidget(self.missing_label)
         layout.addLayout(self._buttons([("Add File…", self._add_file), ("Add Variable", self._add_variable),
-                                        ("Remove", self.secret_table.remove_selected)]))
+                                        ("Remove", self._remove_secrets)]))
         layout.addWidget(QLabel("<b>SSH agents</b> for <code>RUN --mount=type=ssh</code>", self))
         layout.addWidget(self.ssh_table)
         layout.addLayout(self._buttons([("Add Agent", self._add_agent), ("Remove", self.ssh_table.remove_selected)]))
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         box.accepted.connect(self.accept)
+        self.ok_button = box.button(QDialogButtonBox.StandardButton.Ok)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
         self._check_secrets()
@@ -137,17 +151,31 @@ class SecretsDialog(QDialog):
         self.secret_table.append([spec.id, "", where], kind)
         self._check_secrets()
 
+    def _remove_secrets(self) -> None:
+        self.secret_table.remove_selected()
+        self._check_secrets()
+
     def add_ssh(self, spec: SshSpec) -> None:
         self.ssh_table.append([spec.id, spec.socket])
         self._check_ssh()
 
+    def next_id(self, fallback: str) -> str:
+        """The first id the Dockerfile mounts that no row gives yet, else ``fallback``."""
+        given = {self.secret_table.text(r, 0) for r in range(self.secret_table.rowCount())}
+        return next((i for i in self.wanted if i not in given), fallback)
+
+    def add_file(self, path: str) -> None:
+        stem = Path(path).name.lstrip(".").split(".", 1)[0]
+        self.add_secret(SecretSpec(self.next_id(stem or "secret"), src=path))
+
     def _add_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Secret File")
         if path:
-            self.add_secret(SecretSpec(os.path.basename(path).lstrip(".") or "secret", src=path))
+            self.add_file(path)
 
     def _add_variable(self) -> None:
-        self.add_secret(SecretSpec("token", env="TOKEN"))
+        ident = self.next_id("token")
+        self.add_secret(SecretSpec(ident, env=re.sub(r"[^A-Za-z0-9_]", "_", ident).upper()))
 
     def _add_agent(self) -> None:
         self.add_ssh(SshSpec("default", os.environ.get("SSH_AUTH_SOCK", "")))
@@ -178,16 +206,44 @@ class SecretsDialog(QDialog):
     def problems(self) -> list[str]:
         """What would stop a build, one line per row (empty when every row is usable)."""
         out = [p for p in (secret_problem(s) for s in self.secrets()) if p]
+        out += [f"secret {i}: given more than once" for i in self._duplicates()]
         return out + [f"ssh {s.id}: {p}" for s in self.ssh() for p in [ssh_problem(s)] if p]
 
+    def _duplicates(self) -> list[str]:
+        ids = [self.secret_table.text(r, 0) for r in range(self.secret_table.rowCount())]
+        return sorted({i for i in ids if i and ids.count(i) > 1})
+
+    def missing(self) -> list[str]:
+        """Ids the Dockerfile mounts that no row gives."""
+        given = {self.secret_table.text(r, 0) for r in range(self.secret_table.rowCount())}
+        return [i for i in self.wanted if i not in given]
+
     def _check_secrets(self) -> None:
+        if not hasattr(self, "ok_button"):
+            return  # still being built: checked once it is
         table = self.secret_table
         table.blockSignals(True)
+        seen: set[str] = set()
         for row in range(table.rowCount()):
-            spec = self._secret_at(row)
+            spec, ident = self._secret_at(row), table.text(row, 0)
             problem = "an ID and a file or variable are needed" if spec is None else secret_problem(spec)
-            table.set_status(row, problem.split(": ", 1)[-1], "✓ ready", "The build can read it when the engine asks.")
+            if not problem and ident in seen:
+                problem = f"the ID {ident} is given above already (one source per ID)"
+            seen.add(ident)
+            ready, tip = "✓ ready", "The build can read it when the engine asks."
+            if not problem and self._compare and ident not in self.wanted:
+                ready, tip = "✓ ready · not used by this Dockerfile", "No RUN --mount=type=secret in this Dockerfile " \
+                                                                      f"reads the secret {ident}."
+            table.set_status(row, problem.split(": ", 1)[-1], ready, tip)
         table.blockSignals(False)
+        missing = self.missing()
+        words = [f"{i} (required: the build fails without it)" if self.wanted[i] else
+                 f"{i} (without it the step runs and the file is absent)" for i in missing]
+        self.missing_label.setText("✗ This Dockerfile mounts secrets no row gives: " + ", ".join(words)
+                                   if missing else "")
+        self.missing_label.setVisible(bool(missing))
+        self.ok_button.setEnabled(not self._duplicates())
+        self.ok_button.setToolTip("Each ID may have one source only" if self._duplicates() else "")
 
     def _check_ssh(self) -> None:
         table = self.ssh_table
