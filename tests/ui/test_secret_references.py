@@ -106,3 +106,38 @@ def test_references_stored_under_a_name_as_typed_are_dropped(qtbot, tmp_path, mo
     assert _secrets(window) == []
     assert "buildSecrets/Dockerfile" not in QSettings().allKeys()
     assert _secrets(_window(qtbot, a / "Dockerfile")) == [SecretSpec("tok", src=str(token))]
+
+
+def test_at_1024_the_secrets_button_and_its_count_stay_in_the_bar(qtbot, tmp_path):
+    from test_ui_polish_engine_badge import STATUS, settle
+
+    a, _b, token = _projects(tmp_path)
+    window = _window(qtbot, a / "Dockerfile")
+    window.build.watcher.stop()
+    bar = window.build.bar
+    bar.set_default_context("/tmp/a-rather-long-build-context-folder")
+    bar.engine.show_status(STATUS)
+    _add_secret(window, SecretSpec("tok", src=str(token)))
+    menu_action = window.actions_by_name["secrets"]
+    for width in (1400, 1024, 900):
+        window.resize(width, 700)
+        qtbot.waitUntil(lambda w=width: window.width() == w)
+        settle(qtbot, bar)
+        button = bar.secrets_button
+        assert button.isVisibleTo(bar) and bar.rect().contains(button.geometry()), width
+        assert button.width() >= button.sizeHint().width() and "(1)" in button.text(), (width, button.text())
+        assert bar.engine.isVisibleTo(bar), width
+        assert menu_action.text() == "&Secrets and SSH (1)…"
+    assert bar.compact and button.text() == "Secrets (1)"  # narrow: the ellipsis gave way
+    # Build > Secrets and SSH… has a shortcut that opens the dialog
+    assert menu_action.shortcut().toString() == "Ctrl+Shift+K" and menu_action in window.actions()
+    opened = []
+
+    def close() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "secretsDialog" and w.isVisible())
+        opened.append(dialog.secrets())
+        dialog.reject()
+
+    QTimer.singleShot(0, close)
+    menu_action.trigger()
+    assert opened == [[SecretSpec("tok", src=str(token))]]

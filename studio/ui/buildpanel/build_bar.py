@@ -55,8 +55,10 @@ class BuildBar(QToolBar):
         self.secrets_button.setText("Secrets…")
         self.secrets_button.setToolTip("Secrets and SSH agents the build may use (only where they live is kept)")
         self.secrets_button.clicked.connect(self.sig_secrets_requested)
-        # a narrow bar drops it first: Build > Secrets and SSH… stays
+        # it stays on a narrow bar (its count says secrets are in play), shorter: "Secrets (1)"
         self.secrets_button_action = self.addWidget(self.secrets_button)
+        self.secrets_count = 0
+        self.secrets_menu_action: QAction | None = None  # Build > Secrets and SSH…, which shows the count too
         self.no_cache_action = QAction("No cache", self)
         self.no_cache_action.setCheckable(True)
         self.no_cache_action.setToolTip("Do not use the build cache")
@@ -125,11 +127,15 @@ class BuildBar(QToolBar):
                 self._fit_timer.start()  # still in the overflow menu: one more step
 
     def _last_step(self) -> int:
-        return len(self.engine.variants)  # step 0: all words; 1: compact controls; 2..: shorter badge
+        # step 0: all words; 1: compact controls; 2..: shorter badge; last: the Secrets
+        # button goes too (Build > Secrets and SSH… keeps it, with its count)
+        return len(self.engine.variants) + 1
 
     def _cost_of_step_up(self, step: int) -> int:
         if step == 1:
             return self._compact_saving
+        if step == self._last_step():
+            return self.secrets_button.sizeHint().width()
         return self.engine.width_for(step - 2) - self.engine.width_for(step - 1)
 
     def _apply_step(self, step: int) -> None:
@@ -138,20 +144,19 @@ class BuildBar(QToolBar):
             before = self._compactable_width()
             self.compact = compact
             self.target_label_action.setVisible(not compact)
-            self.secrets_button_action.setVisible(not compact)
+            self._update_secrets_button()
             self.sizes_action.setIconText("Sizes" if compact else "Measure sizes")
             self._update_context_button()
             if compact:
                 self._compact_saving = max(0, before - self._compactable_width())
+        self.secrets_button_action.setVisible(step < self._last_step())
         self.fit_step = step
-        self.engine.set_level(max(0, step - 1))
+        self.engine.set_level(min(max(0, step - 1), len(self.engine.variants) - 1))
 
     def _compactable_width(self) -> int:
-        widgets = [self.widgetForAction(self.sizes_action), self.context_button]
+        widgets = [self.widgetForAction(self.sizes_action), self.context_button, self.secrets_button]
         if self.target_label_action.isVisible():
             widgets.append(self.widgetForAction(self.target_label_action))
-        if self.secrets_button_action.isVisible():
-            widgets.append(self.secrets_button)
         return sum(w.sizeHint().width() for w in widgets if w is not None)
 
     def eventFilter(self, watched, event) -> bool:
@@ -222,7 +227,14 @@ class BuildBar(QToolBar):
         combo.setCurrentIndex(max(0, combo.findData(f"buildx:{builder}" if builder else backend)))
 
     def set_secrets_count(self, count: int) -> None:
-        self.secrets_button.setText(f"Secrets ({count})…" if count else "Secrets…")
+        self.secrets_count = count
+        self._update_secrets_button()
+
+    def _update_secrets_button(self) -> None:
+        count = f" ({self.secrets_count})" if self.secrets_count else ""
+        self.secrets_button.setText(f"Secrets{count}" + ("" if self.compact else "…"))
+        if self.secrets_menu_action is not None:
+            self.secrets_menu_action.setText(f"&Secrets and SSH{count}…")
 
     def set_args_count(self, count: int) -> None:
         self.args_button.setText(f"Args ({count})…" if count else "Args…")
