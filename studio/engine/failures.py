@@ -79,7 +79,8 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
 
 def session_input_hint(stage_map: StageMap, line: int | None, secret_ids, ssh_ids) -> str:
     """When a failed step mounts a secret or an SSH agent the build was not given, the flag
-    that gives it (a missing secret is no error by itself: the file is just absent)."""
+    that gives it (a missing secret fails only a ``required`` mount; otherwise the file
+    is just absent and the step fails later for its own reasons)."""
     import posixpath
 
     for st in stage_map.graph.stages:

@@ -1,8 +1,10 @@
 """Secrets for ``RUN --mount=type=secret``, served to the engine on request.
 
 Only references are kept (a file path or an environment variable's name); the value is
-read when the engine asks for it and goes straight into the gRPC answer. It is never
-stored on an object, logged, or put into an error message.
+read when the engine asks for it and goes straight into the gRPC answer. The session
+never stores, logs or words it into an error; the build's redactor (``studio.engine.
+redact``) reads it once more to mask it in whatever the build prints, and holds it only
+while the build runs.
 """
 from __future__ import annotations
 
