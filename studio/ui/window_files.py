@@ -100,7 +100,7 @@ class WindowFiles(QObject):
     def document_key(self) -> str:
         """Which document the window shows: its file, or ``untitled:<id>`` (each new text
         its own), so results of one are never shown with another."""
-        return str(self.path) if self.path else f"untitled:{self.recovery.untitled_id}"
+        return str(self.path.resolve()) if self.path else f"untitled:{self.recovery.untitled_id}"  # (one key however it was named)
 
     def _say(self, text: str, ms: int = 6000) -> None:
         self.window.status.say(text, ms)

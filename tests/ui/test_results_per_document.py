@@ -86,3 +86,80 @@ def test_a_new_untitled_document_has_no_results_of_the_last_one(window, qtbot):
     shown = shown_results(win)
     assert shown["sizes"] == [] and shown["log"] == "" and shown["timeline"] == 0
     assert win.build.controller.history.latest(win.files.document_key()) is None
+
+
+WASTE = """FROM {bb} AS compiler
+RUN mkdir -p /out && echo {token} > /out/hello.txt
+
+FROM {bb} AS final
+COPY --from=compiler /out/hello.txt /app/hello.txt
+RUN dd if=/dev/zero of=/tmp/huge.bin bs=1024 count=300 2>/dev/null
+RUN rm /tmp/huge.bin
+"""
+SMALL = """FROM {bb}
+RUN echo {token}
+"""
+
+
+def every_result_view(win) -> dict:
+    """Every view that shows something a build (or the reading of its files) found."""
+    from studio.ui.teach.presentation import closing_text
+
+    build, files, nodes = win.build, win.files_view, win.graph_view.stage_nodes()
+    edges = win.graph_view.scene().edge_map.values()
+    return {
+        "facts": [d.code for d in win.problems.diagnostics() if d.code == "deleted-in-later-layer"],
+        "files": sorted(files.panel.reports),
+        "files summary": "wasted" in files.panel.summary.text(),
+        "edge notes": [e._note for e in edges if e._note],
+        "sizes": list(build.charts.sizes.labels),
+        "timeline": (len(build.charts.timeline.steps), build.charts.timeline.slowest_note),
+        "history": list(build.charts.history.numbers),
+        "layers": build.charts.record is not None,
+        "log": build.log.text().strip(),
+        "banner": build.banner.isVisibleTo(win),
+        "box sizes": [n.marks.size for n in nodes.values() if n.marks.size],
+        "box states": sorted({n.build_state for n in nodes.values()}),
+        "explain costs": sorted(win.teach.explain.costs()),
+        "closing": closing_text(build.controller.last_result),
+        "status": win.statusBar().currentMessage(),
+    }
+
+
+def nothing_of_a_build(shown: dict) -> None:
+    from studio.ui.teach.presentation import NO_BUILD
+
+    assert shown["facts"] == [] and shown["files"] == [] and not shown["files summary"]
+    assert shown["edge notes"] == [] and shown["sizes"] == [] and shown["timeline"] == (0, "")
+    assert shown["history"] == [] and not shown["layers"] and shown["log"] == "" and not shown["banner"]
+    assert shown["box sizes"] == [] and shown["box states"] == ["idle"] and shown["explain costs"] == []
+    assert shown["closing"] == NO_BUILD and not shown["status"].startswith(("Built", "Build"))
+
+
+@pytest.mark.engine
+def test_every_result_view_swaps_with_the_document_and_comes_back_on_reopen(open_window, qtbot, tmp_path,
+                                                                          docker_client):
+    win, path_a = open_window(WASTE.format(bb=BUSYBOX, token=uuid.uuid4().hex), name="A.Dockerfile")
+    win.build.controller.extra_labels = {TEST_LABEL: "1"}
+    win.build.bar.sizes_action.setChecked(True)
+    win.files_view.dock.show()
+    with qtbot.waitSignal(win.files_view.sig_explored, timeout=180_000):
+        assert build(qtbot, win).ok
+    first = every_result_view(win)
+    # there is something to lose in every view
+    assert first["facts"] and first["files"] and first["files summary"] and first["edge notes"]
+    assert first["sizes"] and first["timeline"][1] and first["history"] == [1] and first["layers"]
+    assert first["log"] and first["box sizes"] and first["explain costs"] and "final image" in first["closing"]
+    path_b = tmp_path / "other" / "Dockerfile"
+    path_b.parent.mkdir()
+    path_b.write_text(SMALL.format(bb=BUSYBOX, token=uuid.uuid4().hex))
+    assert win.open_file(path_b)
+    nothing_of_a_build(every_result_view(win))
+    assert win.files.new_from_example(path_a)  # File > New from Example: an untitled text
+    nothing_of_a_build(every_result_view(win))
+    # the built file reopened (under another spelling of its path): all of it comes back
+    assert win.open_file(tmp_path / "other" / ".." / "A.Dockerfile")
+    again = every_result_view(win)
+    for view in ("facts", "files", "edge notes", "sizes", "timeline", "history", "log", "box sizes",
+                 "explain costs", "closing"):
+        assert again[view] == first[view], view

@@ -38,6 +38,9 @@ class TimelineChart(BuildChart):
         self.steps = [s for s in steps if s.stage in self.rows]
         if not self.steps:
             self.bars.setOpts(x0=[], y=[], width=[], height=ROW_HEIGHT)
+            self.starts, self.widths, self.slowest, self.slowest_note = [], [], None, ""
+            self.getPlotItem().setLabel("bottom", "")  # no "slowest" of another build
+            self.getPlotItem().getAxis("left").setTicks([[]])
             self.show_empty("The timeline appears while a build runs")
             return
         self.hide_empty()

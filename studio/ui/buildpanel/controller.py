@@ -30,6 +30,9 @@ def delta_text(delta) -> str | None:
 class BuildController(QObject):
     sig_started = Signal()
     sig_finished = Signal(object)  # BuildResult (or None)
+    # another document is in the window (old key or None, new key): every view of build
+    # results swaps to the new document's (its kept ones, or none)
+    sig_switched = Signal(object, str)
 
     def __init__(self, window, bar, log_panel, charts, banner) -> None:
         super().__init__(window)
@@ -71,9 +74,9 @@ class BuildController(QObject):
             return
         if self._doc_key is not None:
             self.cancel()
-            self._kept[self._doc_key] = (self.session, self.last_result, self._built_texts)
-        self._doc_key = key
-        self.session, self.last_result, self._built_texts = self._kept.pop(key, (None, None, None))
+            self._kept[self._doc_key] = (self.session, self.last_result, self._built_texts, self.build)
+        old, self._doc_key = self._doc_key, key
+        self.session, self.last_result, self._built_texts, self.build = self._kept.pop(key, (None,) * 4)
         self.banner.hide()
         self._reset_marks()
         self.log.set_session(self.session)
@@ -87,6 +90,7 @@ class BuildController(QObject):
             self.charts.timeline.set_steps([], [])
         if self.window.statusBar().currentMessage().startswith(("Build", "Built")):
             self.window.statusBar().clearMessage()
+        self.sig_switched.emit(old, key)
 
     def rename_document(self, key: str) -> None:
         """The document was saved under a new name: its results follow it."""
@@ -241,11 +245,11 @@ class BuildController(QObject):
         self.bar.set_running(False)
         result = build.result if build is not None else None
         if not self._attached():  # its document left the window: it keeps only a history entry
-            session, _last, built = self._kept.get(self._build_key, (None, None, None))
+            session, _last, built, _build = self._kept.get(self._build_key, (None,) * 4)
             if session is not None:
                 session.result = session.result or result
                 self.history.add(self._build_key, session, result)
-                self._kept[self._build_key] = (session, result, built)
+                self._kept[self._build_key] = (session, result, built, build)
             return
         session = self.session
         self.last_result = result

@@ -99,11 +99,11 @@ class BuildHistory:
         self.limit = limit
         self._records: dict[str | None, list[BuildRecord]] = {}
         self._baseline: dict[str | None, BuildRecord] = {}
-        self._count = 0
+        self._count: dict[str | None, int] = {}
 
     def add(self, key: str | None, session: BuildFold, result) -> BuildRecord:
-        self._count += 1
-        record = record_from(session, result, self._count)
+        self._count[key] = number = self._count.get(key, 0) + 1  # #1 is a document's first build
+        record = record_from(session, result, number)
         records = self._records.setdefault(key, [])
         records.append(record)
         del records[:-self.limit]
@@ -115,6 +115,8 @@ class BuildHistory:
             self._records[new] = self._records.pop(old)
         if old in self._baseline:
             self._baseline[new] = self._baseline.pop(old)
+        if old in self._count:
+            self._count[new] = self._count.pop(old)
 
     def records(self, key: str | None) -> list[BuildRecord]:
         return list(self._records.get(key, []))

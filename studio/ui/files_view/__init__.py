@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from studio.core.units import human_size
 from studio.ui.files_view.panel import FilesPanel
 
+EMPTY_SUMMARY = "Build with sizes to see the files of each stage."
+
 
 class FilesUI(QObject):
     sig_explored = Signal(object, object)  # (BuildResult, error text or None), on the GUI thread
@@ -40,9 +42,30 @@ class FilesUI(QObject):
         self.sig_status.connect(lambda text: self.panel.summary.setText(text))
         controller = window.build.controller
         controller.sig_finished.connect(self._build_finished)
+        controller.sig_switched.connect(self._switched)
+        self._kept: dict[str, tuple] = {}  # per document: what the panel, Problems and edges showed
+        self._shown: tuple = ({}, None, {}, None, [], None)  # reports, current, names, baseline, findings, copies
         self.dock.visibilityChanged.connect(lambda shown: shown and self._read_latest())
         self.panel.sig_line_activated.connect(self._go_to_line)
         window.editor.cursorPositionChanged.connect(self._cursor_moved)
+
+    # ---- results belong to a document ------------------------------------------------------
+    def _switched(self, old: str | None, new: str) -> None:
+        """Another document is in the window: this one's files, findings and edge notes go
+        (kept for when it is reopened), the new one's come back, or none."""
+        if old is not None:
+            self._kept[old] = self._shown
+        self._reading = None
+        self._show(*self._kept.pop(new, ({}, None, {}, None, [], None)))
+
+    def _show(self, reports, current, names, baseline, findings, copies) -> None:
+        self._shown = (reports, current, names, baseline, findings, copies)
+        self.panel.show_reports(reports, current, names, baseline)
+        if not reports:
+            self.panel.summary.setText(EMPTY_SUMMARY)
+        self._label_edges(copies)
+        self.findings = list(findings)
+        self.window.problems.set_extra("files", self.findings)
 
     # ---- reading a build's files ---------------------------------------------------------
     def _build_finished(self, result) -> None:
@@ -55,6 +78,8 @@ class FilesUI(QObject):
         if result is not None and result.ok and any(s.size is not None for s in result.stages):
             if all(getattr(s, "explored", None) is None for s in result.stages):
                 self._read(build, result)
+            elif not self._shown[0]:  # read before, while another document was shown
+                self._explored(result, None)
 
     def _read(self, build, result) -> None:
         if self._reading is result or build is None or build.stage_map is None:
@@ -90,47 +115,46 @@ class FilesUI(QObject):
     def _explored(self, result, problem) -> None:
         self._reading = None
         controller = self.window.build.controller
+        if result is not controller.last_result:  # its document left the window meanwhile
+            return
         build = controller.build
         reports = {s.index: s.explored for s in result.stages if getattr(s, "explored", None) is not None}
         record = controller.history.latest(controller.file_key())
         if record is not None and reports:
-            self.reports_by_record[record.number] = reports
-            for old in sorted(self.reports_by_record)[:-4]:  # a few builds back is enough to compare
-                del self.reports_by_record[old]
+            key = controller.file_key()
+            self.reports_by_record[(key, record.number)] = reports  # (numbers count per document)
+            for old in sorted(n for k, n in self.reports_by_record if k == key)[:-4]:  # a few back is enough
+                del self.reports_by_record[(key, old)]
         names = {s.index: s.name for s in result.stages}
         target = build.stage_map.target if build is not None and build.stage_map is not None else None
-        self.panel.show_reports(reports, target if target in reports else max(reports, default=None), names,
-                                self._baseline_report(target))
+        report = reports.get(target)
+        self._show(reports, target if target in reports else max(reports, default=None), names,
+                   self._baseline_report(target), self._buried(report), result.copies or [])
         if problem:
             self.panel.summary.setText(self.panel.summary.text() + f" · {problem}")
-        self._label_edges(result)
-        self._lint_facts(reports.get(target))
 
     def _baseline_report(self, target):
         controller = self.window.build.controller
         baseline = controller.history.baseline(controller.file_key())
         if baseline is None:
             return None
-        return self.reports_by_record.get(baseline.number, {}).get(target)
+        return self.reports_by_record.get((controller.file_key(), baseline.number), {}).get(target)
 
-    def _label_edges(self, result) -> None:
+    def _label_edges(self, copies) -> None:
         scene = self.window.graph_view.scene()
-        crossings = {c.line: c for c in (result.copies or [])}
+        crossings = {c.line: c for c in (copies or [])}
         for edge in getattr(scene, "edge_map", {}).values():
             if edge.kind == "copy" and hasattr(edge, "set_note"):
                 c = crossings.get(edge.line)
                 edge.set_note(f"{c.files} file{'' if c.files == 1 else 's'}, {human_size(c.bytes)}"
                               if c is not None else "")
 
-    def _lint_facts(self, report) -> None:
-        """The deleted-in-later-layer findings of the final image, in the Problems panel."""
+    def _buried(self, report) -> list:
+        """The deleted-in-later-layer findings of the final image (for the Problems panel)."""
         from studio.core.lint.rules_facts import buried_findings
         from studio.engine.build_files import buried_facts
 
-        self.findings = buried_findings(self.window.current_document(), buried_facts(report)) if report else []
-        problems = self.window.problems
-        if hasattr(problems, "set_extra"):
-            problems.set_extra("files", self.findings)
+        return buried_findings(self.window.current_document(), buried_facts(report)) if report else []
 
     # ---- lines ------------------------------------------------------------------------------
     def _go_to_line(self, line: int) -> None:

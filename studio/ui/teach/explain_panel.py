@@ -60,6 +60,8 @@ class ExplainPanel(QWidget):
         build = getattr(window, "build", None)  # (composed before the teaching parts)
         if build is not None:
             build.controller.sig_finished.connect(self.set_result)
+            build.controller.sig_switched.connect(lambda *_keys: self.set_result(build.controller.last_result,
+                                                                                   switched=True))
         self.graph = window.controller.graph
 
     # -- inputs --------------------------------------------------------------------------
@@ -69,10 +71,11 @@ class ExplainPanel(QWidget):
             self.index = None
         self.refresh()
 
-    def set_result(self, result: Any) -> None:
+    def set_result(self, result: Any, switched: bool = False) -> None:
         """A finished build: its per-stage sizes become the costs shown (while the stages
-        are still the ones that were built)."""
-        if result is None:
+        are still the ones that were built). ``switched``: another document is in the
+        window, with this result (None: never built) -- the old costs go."""
+        if result is None and not switched:
             return
         self._costs = costs_of(result)
         self._costs_for = stage_signature(self.graph) if self.graph is not None else None
