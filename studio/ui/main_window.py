@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsPanel(self)
         self.problems_dock = self.add_dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.problems.sig_problem_activated.connect(self.go_to_line)
+        self.problems.sig_counts_changed.connect(lambda _c: self.problems_dock.setWindowTitle(self.problems.title()))
 
         # what to build and how (``build_settings``): the graph, lint, Explain panel and the
         # build read this one copy; the bar, the Graph menu and the Args dialog change it
@@ -154,10 +155,7 @@ class MainWindow(QMainWindow):
         self.status.update_title(self.path, self.files.read_only, self.editor.document().isModified())
 
     def _refresh_problems(self) -> None:
-        self.problems.set_diagnostics(self.controller.diagnostics)
-        counts = self.problems.counts()
-        parts = [_count(counts[kind], kind) for kind in ("error", "warning", "info") if counts[kind]]
-        self.problems_dock.setWindowTitle(f"Problems ({', '.join(parts)})" if parts else "Problems")
+        self.problems.set_diagnostics(self.controller.diagnostics)  # (the dock title follows its counts)
 
     def _on_document_changed(self, doc) -> None:
         self._refresh_problems()
@@ -205,6 +203,3 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")

@@ -19,6 +19,7 @@ class ProblemsPanel(QTreeWidget):
 
     sig_problem_activated = Signal(int)  # the 1-based line to go to
     sig_fix_requested = Signal(object)  # a lint Finding whose quick fix the user chose
+    sig_counts_changed = Signal(object)  # {severity: count} of what the list shows (the dock title's source)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +76,13 @@ class ProblemsPanel(QTreeWidget):
         self.addTopLevelItems(items)
         if not ordered:
             items[0].setFirstColumnSpanned(True)
+        self.sig_counts_changed.emit(self.counts())
+
+    def title(self) -> str:
+        """"Problems (1 error, 2 warnings)": the counts of what the list shows."""
+        counts = self.counts()
+        parts = [_count(counts[kind], kind) for kind in ("error", "warning", "info") if counts[kind]]
+        return f"Problems ({', '.join(parts)})" if parts else "Problems"
 
     def _same_rows(self, ordered: list[Diagnostic]) -> bool:
         """Whether ``ordered`` shows the rows shown now, except perhaps for their line
@@ -131,3 +139,7 @@ def _row(diag: Diagnostic) -> tuple:
     """What a row shows besides the line number (and the fix it offers)."""
     fix = getattr(diag, "fix", None)
     return (diag.severity, diag.code, diag.message, getattr(diag, "fix_title", "") if fix else "", fix is None)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

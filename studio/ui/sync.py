@@ -137,6 +137,10 @@ class SyncController(QObject):
         doc = self.document
         self.diagnostics = merge_diagnostics(doc.diagnostics, self.current_graph.diagnostics, self.lint.findings)
         self.editor.set_diagnostics(self.diagnostics, OffsetMap(doc.text))
+        problem = problem_text(self.diagnostics, doc)
+        if self.problem and problem and problem != self.problem:  # the banner counts what Problems lists
+            self.problem = problem
+            self.graph_view.overlays.show_banner(problem)
         self.sig_diagnostics_changed.emit()
 
     def shown_document(self):

@@ -61,11 +61,11 @@ def structure_ok(doc) -> bool:
 def problem_text(diagnostics: list[Diagnostic], doc) -> str:
     """The one thing the graph's banner says while the text has errors ("" when none):
     the first error, where it is, and that every stage that can be read is drawn."""
-    errors = sorted((d for d in diagnostics if d.severity == "error" and d.code != "no-from"),
-                    key=lambda d: d.line)
-    if not errors:
+    errors = sorted((d for d in diagnostics if d.severity == "error"), key=lambda d: d.line)
+    placed = [d for d in errors if d.code != "no-from"]  # (a missing FROM alone leaves no stage to mark)
+    if not placed:
         return ""
-    first = errors[0]
+    first = placed[0]  # "N more" counts every other error, as the Problems panel does
     stage = doc.stage_at_line(first.line) if first.line else None
     where = f"line {first.line}" + (f" (stage {stage.label})" if stage is not None else "")
     more = f", and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''}" if len(errors) > 1 else ""

@@ -1,0 +1,72 @@
+"""One count of problems: the Problems dock's title, the graph's error banner and the list
+itself agree, whatever adds to the list (parser, lint, a build's file facts)."""
+from __future__ import annotations
+
+import os
+import re
+
+from studio.core.model import Diagnostic
+
+MIXED = """FROM busybox as base
+RUN --bogus=1 echo hi
+COPY --frm=base /x /y
+BOGUS one
+FROM base AS base
+ENV A 1
+HEALTHCHECK CMD true
+HEALTHCHECK CMD false
+ONBUILD FROM x
+"""
+
+
+def listed(window) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for diag in window.problems.diagnostics():
+        counts[diag.severity] += 1
+    return counts
+
+
+def title_counts(window) -> dict[str, int]:
+    title = window.problems_dock.windowTitle()
+    found = {kind: int(n) for n, kind in re.findall(r"(\d+) (error|warning|info)s?", title)}
+    return {kind: found.get(kind, 0) for kind in ("error", "warning", "info")}
+
+
+def banner_errors(window) -> int | None:
+    """How many errors the graph's banner speaks of (None: no banner)."""
+    banner = window.graph_view.overlays.banner
+    if not banner.isVisibleTo(window):
+        return None
+    more = re.search(r"and (\d+) more error", banner.text())
+    return 1 + (int(more.group(1)) if more else 0)
+
+
+def agree(window) -> dict[str, int]:
+    counts = listed(window)
+    assert title_counts(window) == counts
+    if counts["error"] and banner_errors(window) is not None:
+        assert banner_errors(window) == counts["error"]
+    return counts
+
+
+def test_title_banner_and_list_agree_on_errors_warnings_info_and_build_facts(open_window):
+    window, _ = open_window(MIXED)
+    window.controller.lint.run()  # what the idle timer does once typing pauses
+    counts = agree(window)
+    assert counts["error"] >= 2 and counts["warning"] >= 1 and banner_errors(window) is not None
+    # a build's file facts join the list: the title counts them too
+    facts = [Diagnostic("warning", "deleted-in-later-layer", 2, "a fact"),
+             Diagnostic("info", "a-build-fact", 3, "another fact")]
+    window.problems.set_extra("files", facts)
+    after = agree(window)
+    assert after["warning"] == counts["warning"] + 1 and after["info"] == counts["info"] + 1
+    window.problems.set_extra("files", [])
+    assert agree(window) == counts
+
+
+def test_a_binary_file_counts_the_same_errors_in_the_banner_and_in_problems(open_window):
+    data = bytes(range(256)) * 8 + os.urandom(2048)
+    window, _ = open_window(data=data, name="binary.Dockerfile")
+    window.controller.lint.run()
+    counts = agree(window)
+    assert counts["error"] >= 2
