@@ -115,10 +115,11 @@ def _finished_session(sizes: dict[int, int], run_time: float) -> tuple[BuildFold
 def test_history_keeps_builds_per_file_and_compares_with_the_baseline():
     history = BuildHistory()
     first = history.add("/a/Dockerfile", *_finished_session({0: 1000, 2: 500}, 1.0))
-    assert history.add(None, *_finished_session({0: 1, 2: 1}, 1.0)).number == 2
+    assert history.add(None, *_finished_session({0: 1, 2: 1}, 1.0)).number == 1  # numbered per document
     assert deltas(first, history.baseline("/a/Dockerfile")) == {}
     history.pin("/a/Dockerfile", first)
     second = history.add("/a/Dockerfile", *_finished_session({0: 101_000, 2: 500}, 2.5))
+    assert second.label == "#2"
     changes = deltas(second, history.baseline("/a/Dockerfile"))
     assert changes[0].size == 100_000 and abs(changes[0].time - 1.5) < 1e-9
     assert changes[2].size == 0
