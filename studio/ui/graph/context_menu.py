@@ -20,7 +20,7 @@ def build_context_menu(interaction, pos: QPoint) -> QMenu:
 
     def add(text: str, slot, shortcut: str | None = None, enabled: bool = True) -> QAction:
         action = menu.addAction(text)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())  # (not triggered's bool as an argument)
         action.setEnabled(enabled)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))

@@ -58,6 +58,7 @@ class GraphView(QGraphicsView):
         self._overlays_state: tuple | None = None  # what the overlays were last brought up to date for
         self.auto_fit = True  # Fit again after a resize, until the user zooms by hand
         self.keep_readable = True  # False: Fit shows the whole graph however small (an overview)
+        self.text_scale = 1.0  # Large Fonts: the readable minimum grows with it
         self.overlays = GraphOverlays(self)
         self.minimap, self.zoom_bar = self.overlays.minimap, self.overlays.zoom_bar
         self._overlay_timer = QTimer(self, singleShot=True, interval=40)
@@ -255,7 +256,7 @@ class GraphView(QGraphicsView):
             return min(view.width() / max(1.0, rect.width()), view.height() / max(1.0, rect.height())), rect
 
         keep = self.keep_readable if readable is None else readable
-        readable = readable_zoom(self._scene.theme) if keep else MIN_ZOOM
+        readable = min(MAX_FIT, readable_zoom(self._scene.theme) * self.text_scale) if keep else MIN_ZOOM
         scene = self._scene
         zoom, rect = fitting()
         if scene.row_limit != T.MAX_ROWS and zoom >= readable:  # room enough: try every row again

@@ -38,7 +38,7 @@ class ZoomBar(QWidget):
         button.setToolTip(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the graph
         button.setAutoRaise(True)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda _checked=False: slot())  # (not clicked's bool as an argument)
         return button
 
     def show_zoom(self, factor: float) -> None:

@@ -43,7 +43,11 @@ class LargeFonts:
             for name in ("left", "bottom"):
                 chart.getPlotItem().getAxis(name).setStyle(tickFont=QFont(chart.font()) if on else None)
         view = self.window.graph_view
-        view.set_zoom(view.zoom() * (LARGE_FACTOR if on else 1 / LARGE_FACTOR))
+        view.text_scale = factor
+        if view.auto_fit:  # (a fit keeps text at least READABLE_PX x the factor)
+            view.fit_to_view()
+        else:
+            view.set_zoom(view.zoom() * (LARGE_FACTOR if on else 1 / LARGE_FACTOR))
         self.window.statusBar().showMessage("Large fonts on" if on else "Large fonts off", 3000)
 
     def _others(self) -> list[QWidget]:
