@@ -43,6 +43,7 @@ def run_app(argv: list[str]) -> int:
     files = [a for a in argv if not a.startswith("-")]
     window = MainWindow()
     window.restore_layout()
+    window.fit_to_screen()  # a first (or remembered) size larger than this screen is made to fit
     window.show()
     if files:
         window.open_file(files[0])  # offers back unsaved changes a crash left for it

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from studio import APP_NAME
@@ -159,9 +159,23 @@ class MainWindow(QMainWindow):
 
     def _on_document_changed(self, doc) -> None:
         self._refresh_problems()
+        self._reveal_new_stage()
         self.editor.escape = getattr(doc, "escape", "\\") or "\\"
         self.highlighter.set_escape(self.editor.escape)
         self.status.show_stages(self.controller)
+
+    def _reveal_new_stage(self) -> None:
+        """A stage added to the text (typed, pasted, Add Stage) is scrolled into view,
+        wherever it lands; a newly opened file is fitted instead, so it is not one."""
+        nodes = self.graph_view.stage_nodes()
+        keys = {node.key for node in nodes.values()}
+        known, self._stage_keys = getattr(self, "_stage_keys", None), keys
+        if known is None or getattr(self, "_stage_keys_of", None) != self.path:
+            self._stage_keys_of = self.path
+            return
+        added = [node for node in nodes.values() if node.key not in known]
+        if len(added) == 1 and len(keys) == len(known) + 1:
+            self.graph_view.reveal(added[0].sceneBoundingRect())
 
     def _on_file_loaded(self) -> None:
         self.status.show_format(self.files.file_format.describe())
@@ -194,6 +208,24 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(split)
         self.build.reveal.restored(settings, state is not None)
         return True
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """Keep the whole window (status bar and engine badge included) on the screen's
+        available area: at most FIRST_SIZE, smaller on a small screen, moved inside it."""
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders, once shown
+        width = min(max(self.width(), 1), available.width() - frame.width())
+        height = min(max(self.height(), 1), available.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        left = min(max(self.x(), available.left()), available.right() + 1 - width - frame.width())
+        top = min(max(self.y(), available.top()), available.bottom() + 1 - height - frame.height())
+        if (left, top) != (self.x(), self.y()):
+            self.move(left, top)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.files.maybe_save():
