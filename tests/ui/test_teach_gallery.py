@@ -83,6 +83,7 @@ def test_compare_side_by_side_builds_both_and_states_the_difference(open_window,
         assert view.size_labels[0].text() == f"Final image: {human_size(multi.size)}"
         small, big = sorted((multi, single), key=lambda s: s.size)
         assert human_size(big.size - small.size) in view.difference.text()
-        assert view.difference.text().startswith(f"{small.title} is ")
+        assert view.difference.text().startswith(f"The image of {big.title} is ")
+        assert f"{small.title} saves " in view.difference.text()
     finally:
         view.close()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.core import parse
@@ -36,16 +36,22 @@ def difference_text(left: Side, right: Side) -> str:
     small, big = sorted((left, right), key=lambda s: s.size)
     if small.size == big.size:
         return "Both final images are the same size."
-    ratio = big.size / small.size if small.size else float("inf")
-    times = f" ({ratio:.1f}× as large)" if small.size else ""
-    return f"{small.title} is {human_size(big.size - small.size)} smaller than {big.title}{times}."
+    sizes = f"{human_size(big.size)} against {human_size(small.size)}"
+    if not small.size:
+        return f"The image of {big.title} is {human_size(big.size)}; the image of {small.title} is empty."
+    share = small.size / big.size * 100
+    return (f"The image of {big.title} is {big.size / small.size:.1f}× as large as the image of {small.title} "
+            f"({sizes}): {small.title} saves {human_size(big.size - small.size)}, "
+            f"its image is {share:.0f} % of the other's.")
 
 
 class CompareView(QWidget):
     """Two graphs side by side with their sizes and the difference (one window)."""
 
     def __init__(self, sides: list[Side], parent: QWidget | None = None, labels: dict | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
+        # a normal top-level window (title bar, minimise, maximise, close), owned by the main one
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowTitleHint
+                         | Qt.WindowType.WindowMinMaxButtonsHint | Qt.WindowType.WindowCloseButtonHint)
         self.setObjectName("compareView")
         self.setWindowTitle(f"Compare: {sides[0].title} · {sides[1].title}")
         self.sides = sides
@@ -60,7 +66,7 @@ class CompareView(QWidget):
             font.setBold(True)
             title.setFont(font)
             graph = GraphView(self)
-            graph.keep_readable = False  # two graphs side by side: each seen whole
+            # each side fits like the main view: readable text first, scrolling if it must
             graph.set_graph(parse(side.text).graph())
             size = QLabel("Final image: not built yet", self)
             size.setObjectName(f"compareSize{column}")
@@ -73,11 +79,18 @@ class CompareView(QWidget):
         self.difference = QLabel(difference_text(*sides), self)
         self.difference.setObjectName("compareDifference")
         self.difference.setFont(self.size_labels[0].font())
+        self.difference.setWordWrap(True)
         self.build_button = QPushButton("Build Both", self)
         self.build_button.clicked.connect(self.build_both)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setToolTip("Close the comparison (Ctrl+W, Esc)")
+        self.close_button.clicked.connect(self.close)
+        for keys in ("Ctrl+W", "Esc"):
+            QShortcut(QKeySequence(keys), self, activated=self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.difference, 1)
         bottom.addWidget(self.build_button)
+        bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(grid, 1)
         layout.addLayout(bottom)
@@ -85,6 +98,17 @@ class CompareView(QWidget):
         self.runner.sig_done.connect(self._on_done)
         self._queue: list[int] = []
         self.resize(1400, 760)
+        QTimer.singleShot(0, self._fit_graphs)
+
+    def _fit_graphs(self) -> None:
+        for graph in self.graphs:
+            graph.fit_to_view()
+
+    def closeEvent(self, event) -> None:
+        self._queue.clear()
+        if self.runner.running():
+            self.runner.cancel()
+        super().closeEvent(event)
 
     def build_both(self) -> None:
         if self.runner.running():
