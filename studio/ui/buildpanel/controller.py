@@ -266,6 +266,9 @@ class BuildController(QObject):
         record = self.history.add(self._build_key, session, result)
         self.show_record(record)
         self.mark_outdated()  # the text may have changed while it built
+        view = self.window.graph_view
+        if view.auto_fit:  # the boxes grew a footer: fit again, unless the user zoomed by hand
+            view.fit_to_view()
         if result is not None and result.ok:
             size = result.final.get("size")
             self._status(f"Built in {human_duration(result.duration)}"
@@ -296,7 +299,11 @@ class BuildController(QObject):
             lines = self._cancelled_at
             where = f" while line {', '.join(map(str, lines))} ran" if lines else ""
             self._status(f"Build cancelled{where}, after {human_duration(session.now())}")
-            self._reset_marks()
+            self._set_marks([], None)
+            nodes = self._nodes()
+            for index, stage in session.stages.items():  # what it stopped says so; what finished stays
+                if index in nodes and stage.will_build and stage.state not in ("done", "cached"):
+                    nodes[index].set_build(state="cancelled", progress=None, active_line=None, error=None)
             return
         message = failure.message if failure is not None else "the build failed"
         stage = session.failed_stage()

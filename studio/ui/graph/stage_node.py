@@ -24,7 +24,7 @@ from studio.ui.graph.stage_paint import paint_stage, row_marks
 from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
-BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped", "not_run")
+BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped", "not_run", "cancelled")
 ROW_WIDTH = T.NODE_WIDTH - 2 * T.PAD - 4  # room for a row's text
 
 
@@ -331,4 +331,6 @@ def _tooltip(node: StageNode) -> str:
         lines.append(f"<span>✖ {html.escape(node.error, quote=False)}</span>")
     if node.build_state == "not_run":
         lines.append("Not run: the build stopped (a failure in another stage, or a cancel) before this stage ran or finished")
+    if node.build_state == "cancelled":
+        lines.append("Cancelled: the build was stopped before this stage finished")
     return "<br>".join(lines)

@@ -31,6 +31,7 @@ STATE_HUES = {
     "failed": "#e5484d",
     "skipped": "#8a94a6",
     "not_run": "#8a94a6",  # needed, but the build stopped at another stage's failure first
+    "cancelled": "#e67e22",  # the user cancelled the build before it finished
 }
 
 

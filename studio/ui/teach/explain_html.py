@@ -59,7 +59,7 @@ def explanation_html(exp: StageExplanation, stage_size: int | None = None, step:
     if exp.is_target:
         badges.append(_badge("target", "#e8590c"))
     elif exp.needed:
-        badges.append(_badge("built", "#2e8b57"))
+        badges.append(_badge("needed for the target", "#2e8b57"))
     else:
         badges.append(_badge("skipped", "#888888"))
     if exp.build_order is not None:
