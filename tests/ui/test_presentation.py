@@ -120,3 +120,17 @@ def test_the_closing_step_states_the_waste_the_files_view_found():
     wasted = closing_text(result, 2_100_000)
     assert "2.10 MB" in wasted and "deleted" in wasted and "stayed in the stages" not in wasted
     assert "stayed in the stages" not in closing_text(result, None)  # not read: no claim either way
+
+
+def test_the_closing_step_shows_the_whole_graph_after_its_caption_is_sized(open_window, qtbot):
+    text = "".join(f"FROM scratch AS s{i}\nCOPY --from={'s' + str(i - 1) if i else 'scratch'} /a /a\n"
+                   for i in range(14))
+    window, _ = open_window(text)
+    present = window.teach.presentation
+    window.actions_by_name["present"].trigger()
+    present.go(present.steps() - 1)
+    screen = present.screen
+    seen = screen.graph.mapToScene(screen.graph.viewport().rect()).boundingRect()
+    for node in screen.graph.stage_nodes().values():
+        assert seen.contains(node.sceneBoundingRect()), node.title
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)

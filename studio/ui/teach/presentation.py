@@ -175,10 +175,11 @@ class Presentation:
         if self.position == len(self.order):  # the closing step: the whole graph, the numbers
             screen.title.setText(f"Step {total} of {total}: what the build produced")
             screen.graph.select_stage(None)
-            screen.graph.fit_to_view(readable=False)  # the whole build at a glance
             screen.caption.setPlainText(closing_text(self.window.build.controller.last_result,
                                                      final_waste(self.window)))
             screen.fit_caption()
+            screen.layout().activate()  # the graph takes its new height now, not after the fit
+            screen.graph.fit_to_view(readable=False)  # the whole build at a glance
             return
         index = self.order[self.position]
         label = graph.stages[index].label if index < len(graph.stages) else f"stage {index}"
