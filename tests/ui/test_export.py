@@ -94,6 +94,18 @@ def test_cli_export_errors_are_clear(qapp, tmp_path, capsys, files):
     assert "could not write" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("kind, name", [("png", "g.jpg"), ("png", "g.SVG"), ("svg", "g.png"), ("svg", "g.pdf")])
+def test_cli_export_refuses_a_name_of_another_format(qapp, tmp_path, capsys, files, kind, name):
+    """`--png g.jpg` once wrote PNG bytes under a JPEG name; now nothing is written and the
+    message says which format the flag writes."""
+    go, _ = files
+    out = tmp_path / name
+    assert main(["export", str(go), f"--{kind}", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"--{kind} writes {kind.upper()} data" in err and not out.exists()
+    assert main(["export", str(go), f"--{kind}", str(tmp_path / f"plain.{kind}")]) == 0
+
+
 def test_cli_export_runs_headless_in_a_fresh_process(tmp_path, files):
     _, be = files
     out = tmp_path / "be.png"
@@ -127,6 +139,8 @@ def test_a_failed_export_leaves_the_existing_file_alone(qapp, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "too large for a PNG" in err and "export an SVG" in err
     assert out.read_bytes() == b"precious"
-    assert main(["export", str(src), "--svg", str(out)]) == 0  # the SVG of the same graph is fine
-    assert out.read_bytes().startswith(b"<?xml")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "existing.png"]  # no temporary left
+    svg = tmp_path / "existing.svg"
+    svg.write_bytes(b"precious too")
+    assert main(["export", str(src), "--svg", str(svg)]) == 0  # the SVG of the same graph is fine
+    assert svg.read_bytes().startswith(b"<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "existing.png", "existing.svg"]  # no temporary left

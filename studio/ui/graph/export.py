@@ -160,6 +160,10 @@ def run(args: argparse.Namespace) -> int:
     except UnusableInput as exc:
         print(f"stage-studio export: {exc}", file=sys.stderr)
         return 2
+    wrong = _wrong_suffix(args.png or args.svg, "png" if args.png else "svg")
+    if wrong:
+        print(f"stage-studio export: {wrong}", file=sys.stderr)
+        return 2
     if not graph.stages:
         print(f"stage-studio export: {args.file} has no build stages (no FROM line); nothing to draw",
               file=sys.stderr)
@@ -185,3 +189,17 @@ def run(args: argparse.Namespace) -> int:
     # written through a FIFO or /dev/stdout: the message must not mix into the picture
     print(f"wrote {out} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
     return 0
+
+
+_PICTURE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".pdf", ".eps"}
+
+
+def _wrong_suffix(out: str, kind: str) -> str | None:
+    """Why ``out`` would be a lie: a picture name of another format than the one written
+    (``--png g.jpg`` wrote PNG bytes under a JPEG name). Other names (a FIFO, /dev/stdout,
+    no suffix) are taken as given."""
+    suffix = os.path.splitext(str(out))[1].lower()
+    if suffix in _PICTURE_SUFFIXES and suffix != f".{kind}":
+        return (f"--{kind} writes {kind.upper()} data, but {out} is named {suffix}; "
+                f"name it .{kind}" + (" (or use --svg)" if suffix == ".svg" else " (or use --png)" if suffix == ".png" else ""))
+    return None
