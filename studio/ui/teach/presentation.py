@@ -13,10 +13,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from studio.core.explain import walkthrough
 from studio.core.units import human_size
 from studio.ui.graph.view import GraphView
-from studio.ui.teach.walkthrough import NEXT_KEYS, PREVIOUS_KEYS
+from studio.ui.teach.walkthrough import NEXT_KEYS, PREVIOUS_KEYS, tour_order
 
 CAPTION_POINTS = 20.0
 MIN_CAPTION_POINTS = 14.0  # still readable from the back of a room
@@ -129,12 +128,11 @@ class Presentation:
         self.end() if self.active else self.start()
 
     def start(self) -> bool:
-        self.window.current_document()  # pending keystrokes parsed first
-        graph = self.window.controller.graph
-        if not graph.stages:
-            self.window.statusBar().showMessage("There are no stages to present yet.", 6000)
+        order = tour_order(self.window, self.explain, "present")
+        if order is None:
             return False
-        self.order = [exp.index for exp in walkthrough(graph, self.explain.costs())]
+        self.order = order
+        graph = self.window.controller.graph
         if self.screen is None:
             self.screen = PresentationWindow(self.window)
             self.screen.sig_key.connect(self._on_key)

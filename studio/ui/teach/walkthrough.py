@@ -27,6 +27,17 @@ LARGE_POINTS = 15.0
 WALK_WIDTH = 520  # pixels: the explanation stays readable at large type
 
 
+
+def tour_order(window, explain, verb: str) -> list[int] | None:
+    """The stages in the order BuildKit would build them, for the walk-through and Present;
+    None (said in the status bar) when the text has no stage to ``verb`` yet."""
+    window.current_document()  # pending keystrokes parsed first
+    graph = window.controller.graph
+    if not graph.stages:
+        window.statusBar().showMessage(f"There are no stages to {verb} yet.", 6000)
+        return None
+    return [exp.index for exp in walkthrough(graph, explain.costs())]
+
 class WalkthroughPanel(QWidget):
     """The view: which step, the explanation in large type, and the three buttons."""
 
@@ -109,12 +120,10 @@ class Walkthrough(QObject):
     # -- steering ------------------------------------------------------------------------
     def start(self) -> bool:
         """Begin at the first stage BuildKit would build. False when there is nothing to show."""
-        self.window.current_document()  # pending keystrokes parsed first
-        graph = self.window.controller.graph
-        if not graph.stages:
-            self.window.statusBar().showMessage("There are no stages to explain yet.", 6000)
+        order = tour_order(self.window, self.explain, "explain")
+        if order is None:
             return False
-        self.order = [exp.index for exp in walkthrough(graph, self.explain.costs())]
+        self.order = order
         self._make_room()
         self.dock.show()
         self.dock.raise_()
