@@ -52,6 +52,7 @@ class EdgeItem(QGraphicsItem):
         self._geo: _Curve | None = _Curve.empty()  # None: to be made from _ends_now when next asked for
         self._shape: QPainterPath | None = QPainterPath()
         self._chunks: list | None = None
+        self._spots: list[tuple[float, float, float, float]] | None = None  # see _drawn_in
         self._route: list[QPointF] = []
         self._route_ends: tuple[QPointF, QPointF] | None = None
         self._at: tuple | None = None  # the ends the cached curve was made for
@@ -189,7 +190,7 @@ class EdgeItem(QGraphicsItem):
             label = (self._label_width, 17 * self.sibling) if self._label else None
             self._geo = _Curve.through([p0, *self._route, p1], label)
             self._shape = None  # built on demand: stroking a long curve is not free
-            self._chunks = None  # cut into pieces at the first paint that needs them
+            self._chunks = self._spots = None  # cut into pieces at the first paint that needs them
         return self._geo
 
     @property
@@ -217,19 +218,23 @@ class EdgeItem(QGraphicsItem):
             self._shape = shape
         return self._shape
 
+    def _groups(self) -> list[tuple[QRectF, list]]:
+        if self._chunks is None:
+            self._chunks = _grouped([c for piece in self._curve().pieces() for c in _split_cubic(*piece)])
+        return self._chunks
+
     def _visible_path(self, exposed: QRectF) -> QPainterPath:
         """Only the pieces of the curve inside ``exposed``: a long edge crossing a small
         repainted area is stroked over that area, not over its whole length."""
         curve = self._curve()
         if exposed.contains(curve.bounds):
             return curve.path
-        if self._chunks is None:
-            self._chunks = _grouped([c for piece in curve.pieces() for c in _split_cubic(*piece)])
-        if len(self._chunks) == 1 and len(self._chunks[0][1]) <= 1:
+        groups = self._groups()
+        if len(groups) == 1 and len(groups[0][1]) <= 1:
             return curve.path
         path = QPainterPath()
         last_end = None
-        for group_rect, chunks in self._chunks:  # most groups of a long edge lie outside
+        for group_rect, chunks in groups:  # most groups of a long edge lie outside
             if not group_rect.intersects(exposed):
                 continue
             for start, c0, c1, end, rect in chunks:
@@ -253,13 +258,20 @@ class EdgeItem(QGraphicsItem):
             self.draw(painter, option.exposedRect, lod, selected, path)
 
     def _drawn_in(self, exposed: QRectF) -> QPainterPath | None:
-        """The part of the curve to stroke over ``exposed``; None if no part of the edge is there."""
+        """The part of the curve to stroke over ``exposed``; None if no part of the edge is
+        there. A long edge's bounds span much of the graph, so a repainted row asks many
+        edges that have nothing there: that answer comes from plain numbers (``_spots``)."""
         around = exposed.adjusted(-8, -8, 8, 8)
-        path = self._visible_path(around)
-        if (path.isEmpty() and not self._arrow.boundingRect().intersects(around)
-                and not (self._label and self._label_rect.intersects(around))):
+        curve = self._curve()
+        if around.contains(curve.bounds):
+            return curve.path
+        if self._spots is None:  # (left, top, right, bottom) of each group of pieces, the arrow, the label
+            rects = [group for group, _ in self._groups()] + [curve.arrow.boundingRect(), curve.label_rect]
+            self._spots = [r.getCoords() for r in rects if not r.isEmpty()]
+        x0, y0, x1, y1 = around.getCoords()
+        if not any(a < x1 and x0 < c and b < y1 and y0 < d for a, b, c, d in self._spots):
             return None
-        return path
+        return self._visible_path(around)
 
     def draw(self, painter: QPainter, exposed: QRectF, lod: float, selected: bool = False,
              path: QPainterPath | None = None) -> None:
