@@ -298,13 +298,15 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawPolygon(self._arrow)
-        if self._label and lod >= 0.3:
+        around = exposed.adjusted(-8, -8, 8, 8)  # (the arrow and label only where repainted: text is dear)
+        if self._arrow.boundingRect().intersects(around):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawPolygon(self._arrow)
+        label = self._curve().label_rect
+        if self._label and lod >= 0.3 and label.intersects(around):
             painter.setBrush(th.background)
             painter.setPen(QPen(color, 1))
-            label = self._curve().label_rect
             painter.drawRoundedRect(label, 8, 8)
             painter.setFont(th.small_font)
             painter.setPen(color)
