@@ -29,7 +29,8 @@ class RowLayout:
         self.texts: Sequence[str] = []  # may work each text out when read (only shown rows are)
         self.shown: list[Row] = []
         self.limit = T.MAX_ROWS  # rows shown while collapsed (fewer when text must stay readable)
-        self._anchors: dict[int, float] | None = None  # edge entry y by line (see anchor_y)
+        self._anchors: dict[int, float] | None = None  # edge entry y by line (see anchor_y)...
+        self._shift = 0  # ...as the lines were when it was made: they moved by this since
 
     @property
     def collapsible(self) -> bool:
@@ -60,6 +61,15 @@ class RowLayout:
                 row.line = self.lines[row.index]
         self._anchors = None
 
+    def shift_lines(self, delta: int) -> None:
+        """The same texts, every line ``delta`` further down (a line typed above the
+        stage): the edge anchors stay where they are, for lines moved by as much."""
+        self.lines = [line + delta for line in self.lines]
+        for row in self.shown:
+            if row.index >= 0:
+                row.line += delta
+        self._shift += delta
+
     @staticmethod
     def top(k: int) -> float:
         return T.HEADER_H + T.BASE_H + k * T.ROW_H
@@ -83,8 +93,8 @@ class RowLayout:
             for k, row in enumerate(self.shown):
                 if row.index != -1:
                     anchors[row.line] = self.top(k) + T.ROW_H / 2
-            self._anchors = anchors
-        return self._anchors.get(line, T.HEADER_H / 2)
+            self._anchors, self._shift = anchors, 0
+        return self._anchors.get(line - self._shift if line is not None else None, T.HEADER_H / 2)
 
     def drop_position(self, local_y: float) -> int:
         """The instruction index a row dropped at ``local_y`` would take."""

@@ -214,9 +214,7 @@ def _fill_stage(node: StageNode, st: Stage, graph: StageGraph, reachable: set[in
     texts = node.row_source.update(st, text)
     if texts is not None and texts is kept and prev is not None and text is not None:
         # the stage's very text (its slice is the same), maybe on other lines
-        if st.line != prev.line:
-            shift = st.line - prev.line
-            node.set_rows([line + shift for line in node.rows.lines], texts)
+        node.shift_rows(st.line - prev.line)
     elif texts is not None:
         node.set_rows([ins.line for ins in st.instructions], texts)
     if prev is None or prev_diags != diags:

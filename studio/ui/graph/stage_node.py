@@ -129,6 +129,13 @@ class StageNode(NodeItem):
             rows.move_lines(lines)
             self._repaint_rows(before)
 
+    def shift_rows(self, delta: int) -> None:
+        """The same rows, ``delta`` lines further down (a line typed above the stage)."""
+        if self._error_lines or self.marks.active_line is not None:  # (rows marked by line)
+            self.set_rows([line + delta for line in self.rows.lines], self.rows.texts)
+        elif delta:
+            self.rows.shift_lines(delta)
+
     def set_target(self, on: bool) -> None:
         self._set("_target", bool(on))
 
