@@ -190,7 +190,8 @@ class Edge:
     instruction: Instruction
     sources: list[str] = field(default_factory=list)  # COPY source paths; mount source/target
     dest: str | None = None  # COPY destination; mount target
-    flag: Flag | None = None  # the --from / --mount flag that makes this edge (None for FROM)
+    flag: Flag | None = None  # the --from / --mount flag that makes this edge (None for FROM); equal to
+    # one of instruction.flags (a moved copy when the stage only moved: reading those works out every detail)
 
 
 @dataclass

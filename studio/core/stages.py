@@ -17,7 +17,7 @@ from studio.core import diagnostics as diag
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_required, mount_source, mount_target, secret_mount_id
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import KEYWORDS, needs_a_look
-from studio.core.model import Diagnostic, Edge, Instruction, Stage, StageGraph
+from studio.core.model import Diagnostic, Edge, Flag, Instruction, Stage, StageGraph
 from studio.core.stage_order import order_stages
 from studio.core.shell import arg_declarations, expand, lex, resolve_meta_args, split_words
 
@@ -36,7 +36,7 @@ class Kept(NamedTuple):
     edges: list[Edge]
     diags: list[Diagnostic]
     key: str | None  # the stage's text, from its FROM to the end of its last instruction
-    refs: list[tuple[int, int]]  # per edge: its instruction's index in the stage, its flag's
+    refs: list[int]  # per edge: its instruction's index in the stage
 
 
 _QUOTES_OR_ESCAPES = re.compile(r"[\\'\"`$]")
@@ -117,14 +117,13 @@ def build_graph(instructions: list[Instruction], syntax_diagnostics: list[Diagno
 
 def _stage_edges(st: Stage, group, stages, by_name, values, found, escape, text, cache, key):
     """A stage's edges (its FROM, then its lines in order), diagnostics into ``found``, and
-    for each edge (its instruction's index in ``group``, its flag's index or -1).
-    ``key``: the stage's text, if known."""
+    for each edge its instruction's index in ``group``. ``key``: the stage's text, if known."""
     edges: list[Edge] = []
     if st.base_kind == "stage":
         edges.append(Edge(st.base_stage, st.index, "from", st.line, st.from_instruction))
     elif st.base_kind == "image" and st.base_resolved:
         edges.append(Edge(st.base_resolved, st.index, "from", st.line, st.from_instruction))
-    refs: list[tuple[int, int]] = [(0, -1)] * len(edges)
+    refs: list[int] = [0] * len(edges)
     look, unknown = _needs_a_look(group, key, cache, text)
     rest = st.instructions
     for r in unknown:
@@ -132,16 +131,8 @@ def _stage_edges(st: Stage, group, stages, by_name, values, found, escape, text,
     for r in look:
         ins = rest[r]
         _instruction_edges(ins, st, stages, by_name, values, edges, found, escape)
-        while len(refs) < len(edges):
-            refs.append((r + 1, _index_of(edges[len(refs)].flag, ins.flags)))
+        refs += [r + 1] * (len(edges) - len(refs))
     return edges, refs
-
-
-def _index_of(flag, flags) -> int:
-    for k, f in enumerate(flags):
-        if f is flag:
-            return k
-    return -1
 
 
 def _moved(prev: Kept, group: list[Instruction]) -> tuple[Stage, list[Edge], list[Diagnostic]]:
@@ -152,10 +143,13 @@ def _moved(prev: Kept, group: list[Instruction]) -> tuple[Stage, list[Edge], lis
     stage = Stage(old.index, old.name, old.base, old.base_resolved, old.base_kind, old.base_stage, old.platform,
                   frm.line, old.end_line + lines, frm, rest)
     edges = []
-    for e, (r, k) in zip(old_edges, refs):
-        ins = group[r]
-        edges.append(Edge(e.source, e.target, e.kind, ins.line, ins, list(e.sources), e.dest,
-                          None if k < 0 else ins.flags[k]))
+    for e, r in zip(old_edges, refs):
+        ins, flag = group[r], e.flag
+        if flag is not None:  # (the same flag moved: reading ins.flags would work out every detail of ins)
+            flag = Flag(flag.name, flag.value, flag.start + shift, flag.end + shift,
+                        None if flag.value_start is None else flag.value_start + shift,
+                        None if flag.value_end is None else flag.value_end + shift)
+        edges.append(Edge(e.source, e.target, e.kind, ins.line, ins, list(e.sources), e.dest, flag))
     diags = [Diagnostic(d.severity, d.code, d.line + lines, d.message, d.start + shift, d.end + shift,
                         d.end_line + lines) for d in old_diags]
     return stage, edges, diags
