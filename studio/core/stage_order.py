@@ -22,6 +22,8 @@ def order_stages(stages: list[Stage], edges: list[Edge], target: int | str | Non
 
 
 def _check_cycles(stages: list[Stage], deps: list[list[int]], diags: list[Diagnostic]) -> None:
+    if all(d < t for t, used in enumerate(deps) for d in used):
+        return  # every stage uses only stages above it (as most files do): no cycle can close
     for node, nxt, cycle in depth_first_edges(range(len(stages)), deps.__getitem__):
         if cycle is not None:
             names = " -> ".join(stages[i].label for i in cycle + [nxt])
