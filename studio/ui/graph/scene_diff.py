@@ -26,7 +26,7 @@ NO_DIAGNOSTICS: list[Diagnostic] = []
 class SceneDiff:
     """Applies graphs to one GraphScene (``scene.diff``) and remembers what the last one
     looked like: the stage names, target and reachable stages, the text's header, and
-    which Edge object each edge item was made from."""
+    each consumer's edge items (each keeps the Edge object it was made from)."""
 
     def __init__(self, scene) -> None:
         self.scene = scene
@@ -34,8 +34,9 @@ class SceneDiff:
         self.target: int | None = None
         self.reachable: set[int] = set()
         self.header: str | None = None  # the text before the first FROM, as last seen
-        self.edge_of: dict[int, EdgeItem] = {}  # id(Edge) -> its item (the item keeps the Edge)
-        self.slots: dict[tuple[int, int], EdgeItem] = {}  # (consumer index, k) -> its k-th edge's item
+        self.items_of: dict[int, list[EdgeItem]] = {}  # consumer index -> its edges' items, in order
+        self._linked: set | None = None  # (while applying) the links the last graph had
+        self._made = False  # (while applying) whether an edge item was made
 
     def forget(self) -> None:
         """The boxes were changed from outside: the next graph fills every one."""
@@ -131,29 +132,59 @@ class SceneDiff:
     def _edges(self, graph: StageGraph, images: dict[str, ImageNode], reachable: set[int],
                same_shape: bool, same_marks: bool) -> bool:
         """Bring the edge items in line; returns whether any edge item came or went.
-        An item is found for an Edge by the Edge object it was made from, else by its
-        place among its consumer's edges if it links the same way (a moved stage's
-        edges: new objects, only their lines differ), else by its key."""
+        Edges are taken by consumer: one whose edges link as its items do, in the same
+        order, keeps its items (a stage the edit did not touch hands back the very Edge
+        objects they were made from; a moved one new objects on other lines)."""
         scene = self.scene
         scene.new_edges = []  # links this update made (see make_room_for_new_edges)
-        old_map, by_index = scene.edge_map, scene.by_index
-        made_from = self.edge_of if same_shape else {}
-        old_slots = self.slots if same_shape else {}
-        edge_of: dict[int, EdgeItem] = {}
-        slots: dict[tuple[int, int], EdgeItem] = {}  # (consumer, k): its k-th edge
-        counts: dict[int, int] = {}
-        live: dict[tuple, EdgeItem] = {}
-        ordinals: dict[tuple, int] = {}
-        linked = None
-        changed = False
+        before = self.items_of if same_shape else {}
+        by_target: dict[int, list[Edge]] = {}
         for edge in graph.edges:
-            k = counts.get(edge.target, 0)
-            counts[edge.target] = k + 1
-            item = made_from.get(id(edge))
-            if item is None or item.made_from is not edge:
-                item = old_slots.get((edge.target, k))
-                if item is not None and not _same_link(item.made_from, edge):
-                    item = None
+            by_target.setdefault(edge.target, []).append(edge)
+        items_of: dict[int, list[EdgeItem]] = {}
+        live: dict[tuple, EdgeItem] = {}
+        redone: list[EdgeItem] = []  # the items of consumers whose edges changed
+        self._linked, self._made = None, False
+        for target, edges in by_target.items():
+            old = before.get(target, [])
+            if len(old) == len(edges) and all(item.made_from is edge or _same_link(item.made_from, edge)
+                                              for item, edge in zip(old, edges)):
+                items_of[target] = old
+                for item, edge in zip(old, edges):
+                    live[item.map_key] = item
+                    if item.made_from is not edge:
+                        item.made_from = edge
+                        item.set_info(edge.line, edge.sources, edge.dest)
+                    if not same_marks:
+                        item.set_dimmed(target not in reachable)
+                continue
+            redone += old
+            items_of[target] = self._consumer_edges(edges, old, images, reachable, same_marks, live)
+        if same_shape:
+            redone += [item for target, old in before.items() if target not in by_target for item in old]
+        else:
+            redone = list(scene.edge_map.values())
+        changed = self._made
+        for item in redone:
+            if live.get(item.map_key) is not item:
+                scene.remove_edge(item)
+                changed = True
+        scene.edge_map, self.items_of = live, items_of
+        return changed
+
+    def _consumer_edges(self, edges: list[Edge], old: list[EdgeItem], images: dict[str, ImageNode],
+                        reachable: set[int], same_marks: bool, live: dict[tuple, EdgeItem]) -> list[EdgeItem]:
+        """The items for one consumer's ``edges``. An item is found for an Edge by its
+        place among the consumer's old items if it links the same way (a moved stage's
+        edges: new objects, only their lines differ), else by its key."""
+        scene = self.scene
+        old_map, by_index = scene.edge_map, scene.by_index
+        out: list[EdgeItem] = []
+        ordinals: dict[tuple, int] = {}
+        for k, edge in enumerate(edges):
+            item = old[k] if k < len(old) else None
+            if item is not None and item.made_from is not edge and not _same_link(item.made_from, edge):
+                item = None
             if item is not None:  # (the same ends: same stage names and images)
                 src, tgt, base_key = item.source_item, item.target_item, item.map_key[:3]
             else:
@@ -164,7 +195,8 @@ class SceneDiff:
             n = ordinals.get(base_key, 0)
             ordinals[base_key] = n + 1
             if item is not None and item.sibling == n:
-                live[item.map_key] = edge_of[id(edge)] = slots[(edge.target, k)] = item
+                live[item.map_key] = item
+                out.append(item)
                 if item.made_from is not edge:
                     item.made_from = edge
                     item.set_info(edge.line, edge.sources, edge.dest)
@@ -178,24 +210,20 @@ class SceneDiff:
                     scene.remove_edge(item)
                 item = EdgeItem(scene.theme, src, tgt, edge.kind, edge.line)
                 scene.addItem(item)
-                changed = True
-                if linked is None:
-                    linked = {(id(e.source_item), id(e.target_item), e.kind) for e in old_map.values()}
-                if (id(src), id(tgt), edge.kind) not in linked:  # (not just a renamed or renumbered one)
+                self._made = True
+                if self._linked is None:
+                    self._linked = {(id(e.source_item), id(e.target_item), e.kind) for e in old_map.values()}
+                if (id(src), id(tgt), edge.kind) not in self._linked:  # (not just a renamed or renumbered one)
                     scene.new_edges.append(item)
-            live[key] = edge_of[id(edge)] = slots[(edge.target, k)] = item
+            live[key] = item
+            out.append(item)
             item.made_from, item.map_key = edge, key
             item.set_info(edge.line, edge.sources, edge.dest)
             if item.sibling != n:
                 item.sibling, item._at = n, None  # (its label moves)
                 item.adjust()
             item.set_dimmed(edge.target not in reachable)
-        for key, item in old_map.items():
-            if live.get(key) is not item:
-                scene.remove_edge(item)
-                changed = True
-        scene.edge_map, self.edge_of, self.slots = live, edge_of, slots
-        return changed
+        return out
 
 
 def _fill_stage(node: StageNode, st: Stage, graph: StageGraph, reachable: set[int],
