@@ -30,8 +30,8 @@ class DetailCache:
     escape character's results (a change of escape re-parses from scratch).
     """
 
-    __slots__ = ("__weakref__", "eager", "froms", "limit", "quiet_lines", "results", "stage_chars", "stages",
-                 "texts")
+    __slots__ = ("__weakref__", "eager", "froms", "lazy", "limit", "quiet_lines", "results", "stage_chars",
+                 "stages", "texts")
 
     def __init__(self) -> None:
         self.texts: dict[str, tuple] = {}
@@ -46,6 +46,7 @@ class DetailCache:
         # editor showing every line): then the graph fills them all at once, inside its GC
         # pause, instead of one by one afterwards (which set the collector off many times).
         self.eager = 0  # reparses left in eager mode (see document.reparse)
+        self.lazy = False  # never eager (Document.keep_details_lazy)
 
     def store(self, key: str, entry: tuple) -> None:
         if len(key) > LONGEST_KEY:  # (typing in a huge instruction must not pile up copies)

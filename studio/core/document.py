@@ -58,6 +58,13 @@ class Document:
     def __repr__(self) -> str:
         return f"<Document {len(self.text)} chars, {len(self._raw)} nodes>"
 
+    def keep_details_lazy(self) -> None:
+        """Never fill every instruction's details ahead, for this Document and those
+        reparsed from it: the editor's lint reads every line when typing pauses, and that
+        must not make each of the next keystrokes fill the details of every line after
+        the edit (the next lint fills what it reads, off the keystroke)."""
+        self._cache.lazy = True
+
     # -- syntax ---------------------------------------------------------------------
     @cached_property
     def newline(self) -> str:
@@ -349,7 +356,8 @@ def reparse(doc: Document, edit: TextEdit) -> Document:
         # Eagerness lapses: once nobody reads every line any more (a build's step mapping
         # did, once), keystrokes go back to filling only what is read.
         cache.eager -= 1
-    elif old_instructions and "_default_graph" in doc.__dict__ and "_eager_filled" not in doc.__dict__:
+    elif (old_instructions and not cache.lazy and "_default_graph" in doc.__dict__
+          and "_eager_filled" not in doc.__dict__):
         # Were all of the old Document's details read (an editor showing every line)?
         if not any("_source" in ins.__dict__ for ins in old_instructions):
             cache.eager = EAGER_REPARSES

@@ -91,6 +91,7 @@ class SyncController(QObject):
                 doc = None
         if doc is None:
             doc = parse(text)
+        doc.keep_details_lazy()  # (lint reads every line at each pause: see Document.keep_details_lazy)
         self._publish(doc)
         self.last_sync_seconds = time.perf_counter() - started
 

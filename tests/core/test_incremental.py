@@ -295,3 +295,20 @@ def test_eager_details_lapse_when_nobody_reads_every_line_any_more():
     assert seen[-1] == 0 and seen[-2] == 0, "eagerness must lapse, not re-arm itself"
     # a lazy document leaves the lines nobody looked at unread
     assert any("_source" in ins.__dict__ for ins in doc.instructions)
+
+
+def test_a_document_kept_lazy_never_fills_every_line_ahead():
+    """The editor lints every line when typing pauses: the keystrokes after that must not
+    fill the details of every line after the edit (eager mode would, 32 times)."""
+    text = "".join(f"FROM base AS s{i}\nRUN echo {i}\nCOPY --from=s0 /a /b\n" for i in range(30))
+    doc = parse(text)
+    doc.keep_details_lazy()
+    doc.graph()
+    for ins in doc.instructions:  # lint read every line
+        ins.args  # noqa: B018
+    at = text.index("echo 7") + 5
+    for n in range(3):
+        doc = reparse(doc, TextEdit(at, at + 1, "xy"[n % 2]))
+        doc.graph()
+        assert doc._cache.eager == 0
+        assert all("_source" in ins.__dict__ for ins in doc.instructions[30:])  # (below the edit: unread)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
+from studio.core import parse
 from studio.core.lint import RULES
 from studio.ui.sync_rules import single_edit
 
@@ -132,6 +133,25 @@ def test_lint_runs_once_typing_pauses_and_badges_the_right_box_of_a_200_stage_fi
     assert "as s150" in window.current_text().splitlines()[line - 1]
     badged = [i for i, node in window.graph_view.stage_nodes().items() if any("casing" in m for m in node.diagnostics)]
     assert badged == [150]
+
+
+def test_a_keystroke_after_lint_leaves_the_lines_below_unread(open_window, qtbot):
+    """Lint read every line when typing paused; the next keystroke only moves the stages
+    below the edit: working out their details again would be work on the keystroke."""
+    text = "".join(f"FROM stage-studio-test/busybox:1 AS s{i}\nRUN --mount=type=cache,target=/c echo {i}\n"
+                   f"COPY --from=s0 /a /b{i}\n" for i in range(40))
+    window, _ = linted(open_window, text)
+    controller = window.controller
+    assert not any("_source" in ins.__dict__ for ins in controller.document.instructions)  # lint read them all
+    window.go_to_line(3 * 10 + 2)
+    window.editor.setFocus()
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return)
+    controller.sync_now()
+    below = controller.document.instructions[3 * 11:]  # the stages after the edited one
+    assert below and all("_source" in ins.__dict__ for ins in below)
+    fresh = parse(controller.document.text)
+    assert [(e.source, e.target, e.line) for e in controller.graph.edges] == \
+        [(e.source, e.target, e.line) for e in fresh.graph().edges]
 
 
 def test_a_mistyped_stage_name_is_marked_on_its_box_and_on_the_image(open_window):
