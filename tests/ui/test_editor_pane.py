@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from studio.core.model import Diagnostic
 from studio.ui.editor.text_editor import OffsetMap
 
 TEXT = """# syntax=docker/dockerfile:1
@@ -201,3 +202,37 @@ def test_dark_backgrounds_get_their_own_colours(qtbot):
     light = DockerfileHighlighter(editor.document()).formats["keyword"].foreground().color()
     dark = DockerfileHighlighter(editor.document(), dark=True).formats["keyword"].foreground().color()
     assert dark.lightness() > light.lightness()
+
+
+def test_new_diagnostics_repaint_the_text_not_the_line_numbers(open_window, qtbot):
+    """A line typed above moves every underline below: the gutter shows no underline, so
+    only the lines that changed repaint there (the cursor's line, whose number stands
+    out, repaints it all)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    window, _ = open_window(TEXT)
+    editor = window.editor
+
+    class Paints(QObject):
+        regions: list = []
+
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                self.regions.append(event.region().boundingRect())
+            return False
+
+    paints = Paints(editor.gutter)
+    editor.gutter.installEventFilter(paints)
+    QApplication.processEvents()
+    paints.regions = []
+    at = TEXT.index("echo done")
+    editor.set_diagnostics([Diagnostic("warning", "test", 10, "a message", at, at + 4, 10)])
+    QApplication.processEvents()
+    line = editor.fontMetrics().height()
+    assert editor.diagnostic_underlines()
+    assert all(region.height() <= 2 * line for region in paints.regions), paints.regions  # its line at most
+    cursor = editor.textCursor()
+    cursor.setPosition(editor.document().findBlockByNumber(4).position())
+    editor.setTextCursor(cursor)
+    qtbot.waitUntil(lambda: any(region.height() > 2 * line for region in paints.regions))

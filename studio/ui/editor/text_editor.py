@@ -66,7 +66,7 @@ class TextEditor(QPlainTextEdit):
         self._build_selections: list[QTextEdit.ExtraSelection] = []
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
-        self.cursorPositionChanged.connect(self._refresh_selections)
+        self.cursorPositionChanged.connect(self._cursor_moved)
         self._update_gutter_width()
         self._refresh_selections()
 
@@ -144,7 +144,10 @@ class TextEditor(QPlainTextEdit):
             [line, *self._build_selections, *self._reveal_selections, *self._find_selections,
              *self._diagnostic_selections]
         )
-        self.gutter.update()
+
+    def _cursor_moved(self) -> None:
+        self._refresh_selections()
+        self.gutter.update()  # the current line's number stands out (nothing else there moves with it)
 
     def line_cursor(self, line: int, end_line: int | None = None) -> QTextCursor:
         """A cursor selecting 1-based lines ``line..end_line`` (without the last newline)."""
