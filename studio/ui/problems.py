@@ -55,20 +55,13 @@ class ProblemsPanel(QTreeWidget):
         ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
         if self._diagnostics_shown and self._same_rows(ordered):
             return  # the same rows (maybe on other lines): keep the selection and scroll position
+        if self._diagnostics_shown and self._patch_rows(ordered):
+            self.sig_counts_changed.emit(self.counts())
+            return
         self._diagnostics_shown = True
         self._diagnostics = ordered
         self.clear()
-        style = self.style()
-        items = []
-        for diag in ordered[:2000]:
-            fix = getattr(diag, "fix_title", "") if getattr(diag, "fix", None) else ""
-            item = QTreeWidgetItem(["", str(diag.line), diag.message + (f"  (fix: {fix})" if fix else ""), diag.code])
-            item.setIcon(0, style.standardIcon(_ICONS.get(diag.severity, _ICONS["info"])))
-            item.setToolTip(0, diag.severity)
-            item.setToolTip(2, diag.message)
-            item.setData(1, Qt.ItemDataRole.UserRole, diag.line)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            items.append(item)
+        items = [self._item(diag) for diag in ordered[:2000]]
         if not items:  # say so, rather than show an empty box
             placeholder = QTreeWidgetItem(["No problems found."])
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -100,6 +93,44 @@ class ProblemsPanel(QTreeWidget):
                 item.setData(1, Qt.ItemDataRole.UserRole, new.line)
         self._diagnostics = ordered
         return True
+
+    def _patch_rows(self, ordered: list[Diagnostic]) -> bool:
+        """Show ``ordered`` by replacing only the rows between those that stay (a new
+        line inside a continued RUN adds one warning): the rest of the list, the selection
+        and the scroll position stay. False when that is not a few rows (rebuild it all)."""
+        shown = self._diagnostics
+        if not shown or not ordered or len(ordered) > 2000 or len(shown) > 2000:
+            return False
+        old, new = [_row(d) for d in shown], [_row(d) for d in ordered]
+        first, limit = 0, min(len(old), len(new))
+        while first < limit and old[first] == new[first]:
+            first += 1
+        last = 0  # rows kept at the end
+        while last < limit - first and old[-1 - last] == new[-1 - last]:
+            last += 1
+        gone, come = len(old) - first - last, len(new) - first - last
+        if gone + come > 20:
+            return False
+        for _ in range(gone):
+            self.takeTopLevelItem(first)
+        self.insertTopLevelItems(first, [self._item(d) for d in ordered[first:first + come]])
+        for k, diag in enumerate(ordered):  # (the rows kept may be on other lines)
+            item = self.topLevelItem(k)
+            if item.data(1, Qt.ItemDataRole.UserRole) != diag.line:
+                item.setText(1, str(diag.line))
+                item.setData(1, Qt.ItemDataRole.UserRole, diag.line)
+        self._diagnostics = ordered
+        return True
+
+    def _item(self, diag: Diagnostic) -> QTreeWidgetItem:
+        fix = getattr(diag, "fix_title", "") if getattr(diag, "fix", None) else ""
+        item = QTreeWidgetItem(["", str(diag.line), diag.message + (f"  (fix: {fix})" if fix else ""), diag.code])
+        item.setIcon(0, self.style().standardIcon(_ICONS.get(diag.severity, _ICONS["info"])))
+        item.setToolTip(0, diag.severity)
+        item.setToolTip(2, diag.message)
+        item.setData(1, Qt.ItemDataRole.UserRole, diag.line)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
 
     def diagnostics(self) -> list[Diagnostic]:
         return list(self._diagnostics)

@@ -70,3 +70,39 @@ def test_many_errors_and_one_before_the_first_from_count_the_same_in_banner_and_
     window.controller.lint.run()
     counts = agree(window)
     assert counts["error"] >= 10 and banner_errors(window) == counts["error"]
+
+
+def rows(panel) -> list[tuple]:
+    return [tuple(panel.topLevelItem(k).text(c) for c in range(4)) + (panel.topLevelItem(k).toolTip(2),)
+            for k in range(panel.topLevelItemCount())]
+
+
+def test_a_new_problem_adds_its_row_and_keeps_the_others(open_window, qtbot):
+    """A new line inside a continued RUN adds one warning: the list gains that row, the
+    rows around it stay (their line numbers follow the text), and it reads as a list
+    made afresh would."""
+    from PySide6.QtCore import Qt
+
+    from studio.ui.problems import ProblemsPanel
+
+    text = MIXED + "RUN echo a && \\\n    echo b\n" + MIXED.replace("base", "other")
+    window, _ = open_window(text)
+    panel = window.problems
+    first, count = panel.topLevelItem(0), panel.topLevelItemCount()
+    last = panel.topLevelItem(count - 1)
+    assert count >= 4 and panel.diagnostics()[-1].line > text.count("\n", 0, text.index("echo b"))  # rows below
+    window.go_to_line(text.count("\n", 0, text.index("    echo b")) + 1)
+    window.editor.setFocus()
+    for key, rows_now in ((Qt.Key.Key_Return, count + 1), (Qt.Key.Key_Backspace, count)):
+        qtbot.keyClick(window.editor, key)
+        window.controller.sync_now()
+        assert panel.topLevelItemCount() == rows_now
+        assert panel.topLevelItem(0) is first and panel.topLevelItem(rows_now - 1) is last
+        fresh = ProblemsPanel()
+        fresh.set_diagnostics(window.controller.diagnostics)
+        assert rows(panel) == rows(fresh)
+        assert [panel.topLevelItem(k).data(1, Qt.ItemDataRole.UserRole) for k in range(rows_now)] == \
+            [d.line for d in fresh.diagnostics()]
+        fresh.deleteLater()
+    assert not any(d.code == "empty-continuation-line" for d in panel.diagnostics())
+    agree(window)
