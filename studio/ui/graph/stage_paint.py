@@ -19,6 +19,12 @@ def _pill(painter: QPainter, rect: QRectF, fill: QColor, text: str, fg: QColor) 
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
+def badge_rect(node) -> QRectF:
+    """Where the diagnostics badge is drawn: in the header, left of the chevron."""
+    right = T.NODE_WIDTH - T.PAD - (20 if node.collapsible else 0)
+    return QRectF(right - 30, T.HEADER_H / 2 - 8, 30, 16)
+
+
 def paint_stage(node, painter: QPainter, selected: bool) -> None:
     """Paint the StageNode ``node``."""
     th = node.theme
@@ -54,8 +60,7 @@ def paint_stage(node, painter: QPainter, selected: bool) -> None:
         right -= 20
     if node._diagnostics:
         color = th.error if node._severity == "error" else th.warning
-        rect = QRectF(right - 30, T.HEADER_H / 2 - 8, 30, 16)
-        _pill(painter, rect, color, f"! {len(node._diagnostics)}", QColor("white"))
+        _pill(painter, badge_rect(node), color, f"! {len(node._diagnostics)}", QColor("white"))
         right -= 34
     if node._skipped:
         _pill(painter, QRectF(right - 56, T.HEADER_H / 2 - 8, 56, 16), th.dim_text, "skipped", th.node_fill)
