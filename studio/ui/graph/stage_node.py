@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
 from studio.ui.graph.node_item import NodeItem
-from studio.ui.graph.stage_paint import badge_rect, paint_stage, row_marks
+from studio.ui.graph.stage_paint import paint_stage, pills_rect, row_marks
 from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
@@ -154,16 +154,14 @@ class StageNode(NodeItem):
         drawn = (bool(self._diagnostics) == bool(messages) and len(self._diagnostics) == len(messages)
                  and self._severity == severity)
         before = self._drawn_rows()
-        badged = bool(self._diagnostics) and bool(messages)  # (then the title's room stays the same)
         self._diagnostics, self._severity, self._error_lines = messages, severity, error_lines
         if drawn:  # the badge reads the same: at most some rows are marked otherwise
             self._tip_stale = True
-        elif badged:  # another count or colour: the badge alone (long edges cross the header)
-            self._tip_stale = True
-            self.update(badge_rect(self).adjusted(-1, -1, 1, 1))
-        else:  # the badge, and whatever the title makes room for it
-            self._relayout(repaint=False)
-            self.update(QRectF(0, 0, T.NODE_WIDTH, T.HEADER_H))
+        else:  # the badge; the whole header only if the title is elided otherwise (long
+            title = self._title_text  # edges cross a header: each would be drawn again)
+            self._relayout(repaint=False)  # (a badge that comes or goes changes the title's room)
+            header = QRectF(0, 0, T.NODE_WIDTH, T.HEADER_H)
+            self.update(pills_rect(self).adjusted(-1, -1, 1, 1) if self._title_text == title else header)
         self._repaint_rows(before)
 
     def set_expanded(self, on: bool) -> None:

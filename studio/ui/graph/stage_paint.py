@@ -25,6 +25,15 @@ def badge_rect(node) -> QRectF:
     return QRectF(right - 30, T.HEADER_H / 2 - 8, 30, 16)
 
 
+def pills_rect(node) -> QRectF:
+    """The header's pills right of the title (the badge, then "skipped", which makes
+    room for it) wherever a badge that comes, goes or counts otherwise puts them."""
+    rect = badge_rect(node)
+    if node.is_skipped:
+        rect.setLeft(rect.left() - 34 - 56)
+    return rect
+
+
 def paint_stage(node, painter: QPainter, selected: bool) -> None:
     """Paint the StageNode ``node``."""
     th = node.theme
