@@ -49,11 +49,10 @@ class GraphScene(QGraphicsScene):
         self.adjusting_later: list | None = None  # while a graph is applied: boxes whose edges wait
         self._nodes_rect: QRectF | None = None  # dropped when a box moves, comes, goes or resizes
         self.geometry_version = 0  # counts those changes (the overlays redo their work only then)
-        # A BSP index: a repaint (or a click) asks only the items near it, not every one of
-        # a big graph. It holds because every item's bounds change only after its
-        # prepareGeometryChange() (StageNode._relayout, EdgeItem.adjust, PlusItem.show_at;
-        # an ImageNode never changes size); test_graph_index checks it.
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        # No index (Qt's BSP index would let a repaint ask only the items near it, but with
+        # it a run of the window and graph tests crashed in a timer after views were
+        # deleted, 2 runs in 3; a repaint asks each item's bounds instead: cheap enough).
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.selectionChanged.connect(self.focus_selection)
 
     def helpEvent(self, event) -> None:
