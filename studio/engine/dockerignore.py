@@ -57,6 +57,7 @@ class Pattern:
     exclusion: bool  # a "!" pattern: re-include what matches
     regex: re.Pattern[str]
     suffix: str | None = None  # BuildKit's "suffix match" for "**rest" with no other wildcard
+    kind: str = "regexp"  # BuildKit's match type: "exact", "prefix" or "regexp" (see _kind)
 
     @property
     def parts(self) -> int:
@@ -65,6 +66,10 @@ class Pattern:
     def match(self, path: str, buildkit: bool = False) -> bool:
         if buildkit and self.suffix is not None:
             return path.endswith(self.suffix) or (self.suffix[0] == "/" and path == self.suffix[1:])
+        if buildkit and self.kind == "exact":
+            return path == self.text
+        if buildkit and self.kind == "prefix":
+            return path.startswith(self.text[:-2])
         return self.regex.match(path) is not None
 
     def prefix_only(self) -> bool:
@@ -90,7 +95,28 @@ def _suffix(pattern: str) -> str | None:
     return rest
 
 
+def _kind(pattern: str) -> str:
+    """moby/patternmatcher's match type (BuildKit-era clients): a pattern with no wildcard,
+    class or escape is compared as text ("exact"; a ``^`` in it is a plain character
+    there), one whose only wildcard is a final ``**`` is a prefix; the rest are regexps."""
+    kind, i, n = "exact", 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        i += 1
+        if ch == "*" and i < n and pattern[i] == "*":
+            i += 2 if i + 1 < n and pattern[i + 1] == "/" else 1
+            kind = ("prefix" if kind == "exact" else "regexp") if i >= n else "regexp"
+        elif ch in "*?[]" or (ch == "\\" and i < n):
+            kind = "regexp"
+            i += ch == "\\"
+    return kind
+
+
 def _compile(pattern: str) -> re.Pattern[str]:
+    """The regular expression moby's ``Pattern.compile`` writes for ``pattern``, read with Go's
+    regexp semantics (see _go_to_python): ``.+()|{}$`` escaped, ``*``/``?``/``**`` turned
+    into path-aware wildcards, ``\\x`` kept as a regexp escape, everything else (``[``,
+    ``]``, ``^``, ``-`` ...) passed through, so ``[a-c]`` is a range as in Docker."""
     out = ["^"]
     i, n = 0, len(pattern)
     while i < n:
@@ -110,19 +136,76 @@ def _compile(pattern: str) -> re.Pattern[str]:
             out.append("\\" + ch)
         elif ch == "\\":
             if i < n:
-                out.append(re.escape(pattern[i]))
+                out.append("\\" + pattern[i])
                 i += 1
             else:
-                out.append("\\\\")
-        elif ch in "[]^":
-            out.append(ch)  # classes pass through, as in Go; so does a bare "^"
+                out.append("\\")
         else:
-            out.append(re.escape(ch) if not ch.isalnum() else ch)
+            out.append(ch)
     out.append("$")
     try:
-        return re.compile("".join(out), re.DOTALL)
+        return re.compile(_go_to_python("".join(out)), re.ASCII)
     except re.error as exc:
         raise IgnoreSyntaxError(f"bad .dockerignore pattern {pattern!r}: {exc}") from exc
+
+
+# Go's ASCII classes ([[:alpha:]] ...), which Python's re does not know.
+_POSIX = {"alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ",
+          "cntrl": "\\x00-\\x1f\\x7f", "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
+          "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z",
+          "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f"}
+_GO_ONLY_ESCAPES = set("pPQEC")  # Unicode classes and quoting: no Python equivalent
+
+
+def _go_to_python(regex: str) -> str:
+    """The same regexp for Python: inside a class, ``[:name:]`` is expanded and ``[``, ``&``
+    and ``~`` are escaped (Python reads ``[[`` and ``&&`` as future set operations); Go's
+    ``\\z`` and ``$`` are Python's ``\\Z``; ``.`` stays off newlines, as in Go. Escapes
+    Python cannot mean the same way are refused."""
+    out: list[str] = []
+    i, n = 0, len(regex)
+    in_class = False
+    while i < n:
+        ch = regex[i]
+        if ch == "\\" and i + 1 < n:
+            nxt = regex[i + 1]
+            if nxt in _GO_ONLY_ESCAPES:
+                raise re.error(f"the Go escape \\{nxt} is not supported here")
+            out.append("\\Z" if nxt == "z" else ch + nxt)
+            i += 2
+            continue
+        if not in_class:
+            if ch == "[":
+                in_class = True
+                out.append("[")
+                i += 1
+                if i < n and regex[i] == "^":
+                    out.append("^")
+                    i += 1
+                if i < n and regex[i] == "]":  # a first "]" is a member, as in Go
+                    out.append("\\]")
+                    i += 1
+                continue
+            out.append("\\Z" if ch == "$" else ch)  # Go's $ is the end of the text only
+        elif ch == "]":
+            in_class = False
+            out.append("]")
+        elif ch == "[" and regex.startswith("[:", i):
+            end = regex.find(":]", i + 2)
+            name = regex[i + 2:end] if end > 0 else ""
+            negated = name.startswith("^")
+            chars = _POSIX.get(name.lstrip("^"))
+            if chars is None or negated:
+                raise re.error(f"unknown or negated class [:{name}:]")
+            out.append(chars)
+            i = end + 2
+            continue
+        elif ch in "[&~":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def parse_lines(text: str) -> list[str]:
@@ -154,7 +237,7 @@ class IgnoreMatcher:
         for raw in patterns:
             exclusion = raw.startswith("!")
             text = raw[1:] if exclusion else raw
-            self.patterns.append(Pattern(text, exclusion, _compile(text), _suffix(text)))
+            self.patterns.append(Pattern(text, exclusion, _compile(text), _suffix(text), _kind(text)))
         self.has_exclusions = any(p.exclusion for p in self.patterns)
 
     @classmethod

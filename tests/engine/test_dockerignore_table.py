@@ -26,7 +26,8 @@ LABEL = "io.github.stagestudio.test"
 TREE = ["a.txt", "b.md", "README.md", "README-secret.md", ".hidden", "keep/ok.txt", "keep/no.bin",
         "keep/sub/deep.txt", "build/out.bin", "build/keep.txt", "build/sub/x.txt", "docs/a/b.md",
         "docs/index.html", "node_modules/pkg/index.js", "src/main.go", "src/build.c", "src/x/y/z.go",
-        "tempa", "somedir/temporary.txt", "somedir/sub/temp"]
+        "tempa", "somedir/temporary.txt", "somedir/sub/temp", "brb.txt", "br-.txt", "top1", "[lit].txt",
+        "9lives", "a^b"]
 PATTERN_SETS = [
     "**\n!**/*.txt", "*\n!keep", "*\n!keep/ok.txt", "build\n!build/keep.txt", "**/*.txt",
     "*.md\n!README*.md\nREADME-secret.md", "*/temp*", "*/*/temp*", "temp?", "docs/**", "docs\n!docs/a",
@@ -36,6 +37,8 @@ PATTERN_SETS = [
     "src\n!src/x/y", "**/*.bin\n!build", "build/*\n!build/sub/**", "**\n!keep\n!keep/**", "!a.txt",
     "# comment\n\n  docs  ", "*/*\n!*/sub", "**/x", "somedir\n!somedir/sub/temp", "**.md",
     "**/sub/**\n!keep/**", "*\n!*/", "**/temp*\n!somedir",
+    # classes as Go's regexp reads them: ranges, a "[" member, POSIX names; "^" as text
+    "br[a-c].txt", "top[0-9]\n[a-c].txt", "[[]lit].txt", "[[:digit:]]*", "a^b", "[!a].txt\n[^b]*",
 ]
 
 
