@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PATH",
                         help="settings file (default: the nearest .stage-studio.toml, or "
                              "pyproject.toml with [tool.stage-studio], at or above each file)")
+    parser.add_argument("--context", metavar="DIR",
+                        help="the build context, for rules that look at its files (default: "
+                             "each Dockerfile's folder; none for standard input)")
     parser.add_argument("--fix", action="store_true",
                         help="apply every safe quick fix to each FILE (written atomically), "
                              "then report what is left")
@@ -71,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         why = "--fix rewrites a file; standard input cannot be fixed in place" if args.fix \
             else "standard input ('-') cannot be checked together with other files"
         print(f"{PROG}: {why}", file=sys.stderr)
+        return 2
+    if args.context and not os.path.isdir(args.context):
+        print(f"{PROG}: --context {args.context}: not a folder", file=sys.stderr)
         return 2
     try:
         build_args = parse_pairs(args.build_arg)
@@ -132,8 +138,10 @@ def _check(path: str, args, build_args: dict[str, str], config: LintConfig | Non
     except (OSError, ValueError) as exc:
         return {"path": path, "problem": str(exc), "items": []}
     target = args.target
+    context_dir = args.context or (str(Path(path).parent) if path != "-" else None)
     if args.fix and parse(text).graph(target, build_args or None).target is not None:
-        new_text, fixed = fix_all(text, build_args or None, target, config.enabled(RULES))
+        new_text, fixed = fix_all(text, build_args or None, target, config.enabled(RULES),
+                                  context_dir=context_dir)
         if fixed:
             try:
                 write_atomically(path, new_text.encode("utf-8"), "lint")
@@ -145,7 +153,7 @@ def _check(path: str, args, build_args: dict[str, str], config: LintConfig | Non
     graph = doc.graph(target, build_args or None)
     if target is not None and graph.target is None:
         return {"path": path, "problem": f"{path}: {no_target_message(doc.stages, target)}", "items": []}
-    findings = lint(doc, build_args or None, target, config=config)
+    findings = lint(doc, build_args or None, target, config=config, context_dir=context_dir)
     parser_diags = parser_only(graph.diagnostics, findings)
     every = sorted(list(findings) + parser_diags, key=lambda d: (d.line, d.start))
     return {"path": path, "doc": doc, "items": every}

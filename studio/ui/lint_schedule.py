@@ -17,6 +17,7 @@ class LintScheduler(QObject):
     def __init__(self, sync) -> None:
         super().__init__(sync)
         self.sync = sync
+        self.folder = None  # the open file's folder: the default build context
         self.enabled = True
         self.findings: list[Diagnostic] = []  # of the text as it was when lint last ran
         self.config = None  # the project's lint settings (.stage-studio.toml), if any
@@ -40,12 +41,19 @@ class LintScheduler(QObject):
         from studio.core.lint import RULES, LintConfigError, find_config
 
         self.config = None
+        self.folder = folder
         if folder is None:
             return
         try:
             self.config = find_config(folder, RULES)
         except LintConfigError as exc:
             self.sync.sig_message.emit(f"Lint settings ignored: {exc}")
+
+    def context_dir(self):
+        """The build context the file's builds use (rules check ADD sources in it), or None
+        for an unsaved file with no context chosen."""
+        chosen = self.sync.settings.settings.context
+        return chosen or (str(self.folder) if self.folder is not None else None)
 
     def run(self) -> None:
         """Add the lint findings (BuildKit checks, size rules) to the diagnostics."""
@@ -57,7 +65,7 @@ class LintScheduler(QObject):
             settings = sync.settings.settings
             target = sync.graph.target if not sync.stale else None
             findings = list(lint(sync.document, settings.build_args or None, target, config=self.config,
-                                 platform=settings.platform))
+                                 platform=settings.platform, context_dir=self.context_dir()))
         except Exception as exc:  # lint is advice: its failure must not disturb editing
             findings = []
             sync.sig_message.emit(f"Lint could not run: {exc}")

@@ -96,9 +96,9 @@ def _build(run_build, text, context):
 @pytest.mark.engine
 @pytest.mark.parametrize("code,text", CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)])
 def test_a_fix_keeps_the_file_building(code, text, run_build, context):
-    fixed, applied = fix_all(text, enabled={code})
+    fixed, applied = fix_all(text, enabled={code}, context_dir=context)
     assert applied and fixed != text, f"{code} offered no fix for {text!r}"
-    assert code not in {f.code for f in lint(parse(fixed)) if f.fix is not None}
+    assert code not in {f.code for f in lint(parse(fixed), context_dir=context) if f.fix is not None}
     before = _build(run_build, text, context)
     after = _build(run_build, fixed, context)
     if code in SIZE_RULES:
@@ -109,7 +109,7 @@ def test_a_fix_keeps_the_file_building(code, text, run_build, context):
 @pytest.mark.parametrize("text", EVERY_FIX)
 def test_every_offered_fix_together_keeps_the_file_building(text, run_build, context):
     _build(run_build, text, context)
-    fixed, _ = fix_all(text)
+    fixed, _ = fix_all(text, context_dir=context)
     _build(run_build, fixed, context)
 
 
@@ -123,4 +123,39 @@ def test_the_mistyped_stage_fix_turns_a_failing_pull_into_a_build(run_build, con
     assert not before.ok and "biuld" in before.error.message
     fixed, _ = fix_all(text, enabled={"MistypedStageName"})
     assert "COPY --from=build /x /x" in fixed
+    _build(run_build, fixed, context)
+
+
+def _tar_gz(inner: str) -> bytes:
+    import gzip
+    import io
+    import tarfile
+
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        info = tarfile.TarInfo(inner)
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"hi\n"))
+    return gzip.compress(out.getvalue())
+
+
+@pytest.mark.engine
+def test_add_of_an_archive_without_its_suffix_is_left_to_add(run_build, context):
+    """The engine unpacks data.bin (a .tar.gz by content): COPY would change the image, so
+    lint neither reports the ADD nor fixes it."""
+    (context / "data.bin").write_bytes(_tar_gz("inner"))
+    text = f"FROM {B}\nADD data.bin /4/\nRUN test -f /4/inner && test ! -e /4/data.bin\n"
+    _build(run_build, text, context)  # the engine unpacked it
+    assert "add-instead-of-copy" not in {f.code for f in lint(parse(text), context_dir=context)}
+    assert fix_all(text, context_dir=context)[0] == text
+
+
+@pytest.mark.engine
+def test_add_of_plain_bytes_becomes_copy_with_the_same_result(run_build, context):
+    """Random bytes under a .bin name are copied by ADD; the fixed COPY puts the same file there."""
+    (context / "data.bin").write_bytes(bytes(range(256)) * 8)
+    text = f"FROM {B}\nADD data.bin /4/\nRUN test -f /4/data.bin && test \"$(wc -c < /4/data.bin)\" -eq 2048\n"
+    _build(run_build, text, context)
+    fixed, applied = fix_all(text, enabled={"add-instead-of-copy"}, context_dir=context)
+    assert [f.code for f in applied] == ["add-instead-of-copy"] and fixed.startswith(f"FROM {B}\nCOPY data.bin")
     _build(run_build, fixed, context)

@@ -54,8 +54,10 @@ def check_options(doc: Document) -> CheckOptions:
 
 def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = None,
          enabled: set[str] | None = None, config: LintConfig | None = None,
-         platform: str | None = None) -> list[Finding]:
+         platform: str | None = None, context_dir: Any = None) -> list[Finding]:
     """Run the rules over ``doc`` for one target, set of build args and ``--platform``.
+    ``context_dir``, the build context's folder when known, lets rules look at the files
+    (whether an ADD source is an archive); without it they say what they could not check.
 
     ``enabled`` limits the run to those rule codes; ``config`` (a project's
     ``.stage-studio.toml``) chooses rules and trusted registries. Findings a
@@ -64,7 +66,7 @@ def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = 
     (reported as an info finding) rather than breaking the caller: lint runs on every
     keystroke."""
     opts = check_options(doc)
-    ctx = LintContext(doc, build_args, target, platform)
+    ctx = LintContext(doc, build_args, target, platform, context_dir)
     ctx.config = config
     if config is not None:
         chosen = config.enabled(RULES)
@@ -95,7 +97,8 @@ def lint(doc: Document, build_args: dict[str, str] | None = None, target: Any = 
 
 
 def fix_all(text: str, build_args: dict[str, str] | None = None, target: Any = None,
-            enabled: set[str] | None = None, max_rounds: int = 200) -> tuple[str, list[Finding]]:
+            enabled: set[str] | None = None, max_rounds: int = 200,
+            context_dir: Any = None) -> tuple[str, list[Finding]]:
     """Apply every safe quick fix, one at a time (re-parsing and re-linting in between,
     so fixes never overlap). Returns the new text and the findings that were fixed."""
     from studio.core import apply_edits, parse
@@ -104,7 +107,7 @@ def fix_all(text: str, build_args: dict[str, str] | None = None, target: Any = N
     tried: set[tuple[str, int, str]] = set()
     for _ in range(max_rounds):
         doc = parse(text)
-        todo = [f for f in lint(doc, build_args, target, enabled)
+        todo = [f for f in lint(doc, build_args, target, enabled, context_dir=context_dir)
                 if f.fix is not None and (f.code, f.line, f.message) not in tried]
         if not todo:
             break

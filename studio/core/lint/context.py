@@ -83,8 +83,9 @@ class LintContext:
     """Shared, lazily computed facts about one document for all rules of one run."""
 
     def __init__(self, doc: Document, build_args: dict[str, str] | None = None,
-                 target: Any = None, platform: str | None = None) -> None:
+                 target: Any = None, platform: str | None = None, context_dir: Any = None) -> None:
         self.doc = doc
+        self.context_dir = context_dir  # the build context's folder, when known (rules that look at files)
         self.text: str = doc.text
         self.escape: str = getattr(doc, "escape", "\\") or "\\"
         self.build_args = dict(build_args or {})

@@ -2,8 +2,12 @@
 tag, and cleaning up in a later layer (package managers: rules_packages)."""
 from __future__ import annotations
 
+import glob
+import posixpath
 import re
+from pathlib import Path
 
+from studio.core.archives import Unpack, unpack_kind
 from studio.core.lint.context import LintContext
 from studio.core.lint.images import split_ref
 from studio.core.lint.registry import rule
@@ -19,10 +23,13 @@ _COPY_FLAGS = {"chown", "chmod", "link", "exclude", "parents"}
 @rule("add-instead-of-copy", "ADD used to copy local files", "warning",
       summary="ADD of local files and folders is better written COPY.",
       explanation="""
-      ADD does more than copy: it downloads URLs and unpacks local tar archives. For plain
-      local files that extra magic only hides intent, and a file that happens to be an
-      archive gets unpacked by surprise. Use COPY for files and folders; keep ADD for URLs,
-      git sources and archives you want extracted. The quick fix changes the keyword.""",
+      ADD does more than copy: it downloads URLs and unpacks local tar archives, and it
+      knows an archive by its content, not its name (a `data.bin` holding a .tar.gz is
+      unpacked). For plain local files that extra magic only hides intent. Use COPY for
+      files and folders; keep ADD for URLs, git sources and archives you want extracted.
+      The quick fix changes the keyword, and is offered only when every source was found
+      in the build context and none is an archive; otherwise the finding says what could
+      not be checked. A source that is an archive is not reported: ADD is doing its job.""",
       hadolint=("DL3020",),
       before="ADD requirements.txt /app/", after="COPY requirements.txt /app/")
 def add_instead_of_copy(ctx: LintContext):
@@ -36,12 +43,50 @@ def add_instead_of_copy(ctx: LintContext):
         if not sources or any("$" in s or _REMOTE.match(s) or _ARCHIVE.search(s)
                               for s in sources):
             continue
+        verdict, why = _sources_unpack(ctx.context_dir, sources)
+        if verdict is Unpack.ARCHIVE:
+            continue
+        listed = ", ".join(sources)
+        if verdict is Unpack.UNKNOWN:
+            yield ctx.at(ins, f"ADD copies local files here ({listed}); use COPY unless one is a tar "
+                              f"archive, which ADD unpacks whatever its name ({why}, so no quick fix)")
+            continue
         kw = ins.keyword_as_written
         want = "copy" if kw == kw.lower() else "COPY"
-        yield ctx.at(ins, f"ADD copies local files here ({', '.join(sources)}); use COPY, "
+        yield ctx.at(ins, f"ADD copies local files here ({listed}; none is an archive); use COPY, "
                           "which does not unpack archives or download URLs",
                      edits=[TextEdit(ins.keyword_start, ins.keyword_start + len(kw), want)],
                      fix_title="Use COPY")
+
+
+def _sources_unpack(context_dir, sources: list[str]) -> tuple[Unpack, str]:
+    """What ADD would do with these sources in this context: ARCHIVE if any file is one,
+    PLAIN if every source was found and none is, else UNKNOWN with the reason."""
+    if context_dir is None:
+        return Unpack.UNKNOWN, "the build context is not known here"
+    root = Path(context_dir).resolve()
+    unsure = ""
+    for source in sources:
+        if "[" in source or "\\" in source:
+            unsure = unsure or f"'{source}' is a pattern Stage Studio does not expand"
+            continue
+        rel = posixpath.normpath("/" + source).lstrip("/")
+        found = glob.glob(glob.escape(str(root)) + "/" + rel, include_hidden=True) if rel else [str(root)]
+        if not found:
+            unsure = unsure or f"'{source}' is not in {root}"
+        for hit in found:
+            path = Path(hit).resolve()
+            if path != root and root not in path.parents:
+                unsure = unsure or f"'{source}' leads out of the context"
+                continue
+            if path.is_dir():
+                continue
+            kind = unpack_kind(path)
+            if kind is Unpack.ARCHIVE:
+                return kind, ""
+            if kind is Unpack.UNKNOWN:
+                unsure = unsure or f"'{hit}' could not be read"
+    return (Unpack.UNKNOWN, unsure) if unsure else (Unpack.PLAIN, "")
 
 
 @rule("unpinned-base-image", "Base image without a pinned tag", "warning",
