@@ -64,6 +64,42 @@ def test_escapes_and_classes():
     assert ignored("a.b", "a.b") and not ignored("a.b", "axb")  # "." is literal
 
 
+@pytest.mark.parametrize("pattern, hits, misses", [
+    ("br[a-c].txt", ["bra.txt", "brb.txt", "brc.txt"], ["br-.txt", "brd.txt"]),  # a range, as in Go
+    ("top[0-9]", ["top1"], ["topx", "top-"]),
+    ("[[]lit].txt", ["[lit].txt"], ["lit].txt"]),  # "[[]" is a class holding "["
+    ("[]a]x", ["]x", "ax"], ["bx"]),  # a first "]" is a member
+    ("[[:digit:]]*", ["9lives"], ["lives9"]),
+    ("[^[:alpha:]]x", ["1x"], ["ax"]),
+    ("a&&b[&&]", ["a&&b&"], ["a&&bb"]),
+    ("file$", ["file$"], ["file"]),  # "$" is text
+])
+def test_classes_read_as_gos_regexp_reads_them(pattern, hits, misses):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Python's FutureWarning on "[[" would be a bug here
+        matcher = IgnoreMatcher.from_text(pattern)
+    for path in hits:
+        assert matcher.ignored(path) and matcher.ignored_classic(path), path
+        assert matcher.ignored_buildkit(path, None)[0], path
+    for path in misses:
+        assert not matcher.ignored(path) and not matcher.ignored_buildkit(path, None)[0], path
+
+
+def test_buildkit_compares_a_pattern_without_wildcards_as_text():
+    """BuildKit-era clients match "a^b" exactly; the classic CLI's regexp reads "^" as an anchor."""
+    matcher = IgnoreMatcher.from_text("a^b\nkeep^**\n")
+    assert matcher.ignored_buildkit("a^b", None)[0] and not matcher.ignored_classic("a^b")
+    assert matcher.ignored_buildkit("keep^x/y", None)[0]
+
+
+@pytest.mark.parametrize("pattern", ["\\pL", "x[[:nope:]]", "[c-a]"])
+def test_what_python_cannot_read_as_go_does_is_refused(pattern):
+    with pytest.raises(IgnoreSyntaxError):
+        IgnoreMatcher.from_text(pattern)
+
+
 def test_walk_reinclusion_only_for_literal_prefixes():
     m = IgnoreMatcher.from_text("build\n!build/keep.txt\n!**/other\n")
     assert m.may_reinclude_below("build")

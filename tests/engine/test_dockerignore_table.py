@@ -103,6 +103,7 @@ def _compare(host: str, client, root: Path, number: int, patterns: str) -> str |
     return "; ".join(problems) or None
 
 
+@pytest.mark.timeout(900)  # 46 pattern sets, four builds each
 def test_dockerignore_table_matches_the_real_clients(engine, tmp_path):
     if not (os.access(DEBIAN_CLI, os.X_OK) and os.access(BUILDX, os.X_OK)):
         pytest.skip("needs Debian's docker CLI and buildx (./dev engine modern unpacks it)")
