@@ -169,12 +169,14 @@ class BuildxRun:
         self._workdir = tempfile.TemporaryDirectory(prefix="stage-studio-buildx-")
         self.iidfile = os.path.join(self._workdir.name, "iid")
         self.stderr_tail: list[str] = []
+        self.plain_head: list[str] = []  # the first other plain lines (the docker CLI's own complaints)
+        self.cli: str | None = None
         self._lock = threading.Lock()
         self.cancelled = False
 
     def command(self) -> list[str]:
         o = self.options
-        cli = docker_cli()
+        cli = self.cli = docker_cli()
         if cli is None:
             raise BuildxUnavailable("no docker CLI found (install it, or set STAGE_STUDIO_DOCKER)")
         cmd = [cli, "buildx", "build", "--builder", o.builder, "--progress=rawjson", "--iidfile", self.iidfile,
@@ -249,17 +251,25 @@ class BuildxRun:
             yield {"error": self.error_text() or f"docker buildx build exited with {code}"}
 
     def _remember(self, text: str) -> None:
-        """Keep the last plain (non-JSON) lines: buildx says why it failed there."""
+        """Keep the last plain (non-JSON) lines: buildx, or the docker CLI when it has no
+        buildx, says why it failed there."""
         for line in text.splitlines():
             stripped = line.strip()
             if stripped.startswith(("ERROR", "error:")):
                 self.stderr_tail.append(stripped)
+            elif stripped and not stripped.startswith(("{", "}", "\"", "[", "]")) and len(self.plain_head) < 5:
+                self.plain_head.append(stripped)
         del self.stderr_tail[:-5]
 
     def error_text(self) -> str:
         for line in reversed(self.stderr_tail):
             return line.removeprefix("ERROR:").removeprefix("error:").strip()
-        return ""
+        first = self.plain_head[0] if self.plain_head else ""
+        # the docker CLI itself refused "buildx ..." (its help, not buildx's, is offered)
+        if "is not a docker command" in first or any("'docker --help'" in line for line in self.plain_head):
+            return (f"the docker CLI {self.cli or ''} has no buildx plugin ({first}); install "
+                    "docker-buildx, or set STAGE_STUDIO_DOCKER to a docker CLI that has it").replace("  ", " ")
+        return first
 
     def cancel(self) -> None:
         """Interrupt buildx as Ctrl+C would (it cancels the build on the builder), then end it."""

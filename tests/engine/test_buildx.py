@@ -88,3 +88,22 @@ def test_cancel_stops_buildx_and_its_build(buildx, docker_client, tmp_path):
             break
         gone.wait(0.1)
     assert gone.is_set(), "the RUN step kept running after the cancel"
+
+
+@pytest.mark.parametrize("cli", ["/usr/bin/docker", "/usr/local/bin/docker"])
+def test_a_docker_cli_without_buildx_is_named(engine, docker_client, tmp_path, monkeypatch, cli):
+    """Debian's 20.10 CLI and the 28.x client here have no buildx plugin: the real CLI's own
+    complaint is kept and the fix is named, never just an exit code."""
+    if not Path(cli).exists():
+        pytest.skip(f"{cli} is not installed")
+    probe = subprocess.run([cli, "buildx", "version"], capture_output=True, text=True,
+                           env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    if probe.returncode == 0:
+        pytest.skip(f"{cli} has a buildx plugin here")
+    monkeypatch.setenv("STAGE_STUDIO_DOCKER", cli)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.docker/cli-plugins of the test user
+    build = Build(BuildRequest(f"FROM {BB}\n", str(tmp_path), builder="default"), client=docker_client)
+    list(build.events())
+    message = build.result.error.message
+    assert not build.result.ok and "has no buildx plugin" in message and "docker-buildx" in message
+    assert "exited with" not in message
