@@ -162,6 +162,18 @@ def test_parser_only_drops_what_lint_already_reports():
     assert any(d.code == "unterminated-heredoc" for d in kept)
 
 
+def test_one_blank_continuation_line_is_reported_once():
+    """BuildKit names it NoEmptyContinuation on the instruction; the parser's own
+    empty-continuation-line for the same blank line is dropped, but kept when lint is off."""
+    from studio.core.lint import parser_only
+
+    doc = parse("FROM a:1\nRUN echo a \\\n    && echo b \\\n\n    && echo c\nRUN echo \\\n\n  d\n")
+    findings = lint(doc)
+    assert [f.line for f in findings if f.code == "NoEmptyContinuation"] == [2, 6]
+    assert [d.code for d in parser_only(doc.diagnostics, findings)] == []
+    assert [d.line for d in parser_only(doc.diagnostics, []) if d.code == "empty-continuation-line"] == [4, 7]
+
+
 def test_copy_whole_directory_reads_each_instruction_once_on_a_long_chain(monkeypatch):
     """A chain of stages that each COPY --from the previous one: each stage's directories
     are worked out once (this was quadratic, seconds for a few hundred stages)."""

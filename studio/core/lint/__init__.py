@@ -129,4 +129,14 @@ def parser_only(diagnostics: list, findings: list[Finding]) -> list:
     its spelling: ``duplicate-stage-name`` is ``DuplicateStageName``), so a problems list
     can show both without repeating itself."""
     seen = {(f.line, _norm(f.code)) for f in findings}
-    return [d for d in diagnostics if (d.line, _norm(d.code)) not in seen]
+    spans = [(f.start, f.end, _norm(f.code)) for f in findings]
+
+    def covered(d) -> bool:  # the same problem under BuildKit's name, on its instruction
+        alias = _SAME_AS.get(d.code)
+        return alias is not None and any(code == alias and start <= d.start <= end for start, end, code in spans)
+
+    return [d for d in diagnostics if (d.line, _norm(d.code)) not in seen and not covered(d)]
+
+
+# parser codes that a lint rule reports too, at the start of the instruction
+_SAME_AS = {"empty-continuation-line": _norm("NoEmptyContinuation")}
