@@ -116,6 +116,10 @@ CASES: dict[str, tuple[str, str]] = {
     "add-instead-of-copy": ("FROM alpine:3\nADD app.conf /etc/app.conf\n",
                             "FROM alpine:3\nADD https://example.com/a.txt /a.txt\n"
                             "ADD rootfs.tar.gz /\nCOPY app.conf /etc/\n"),
+    "needs-newer-frontend": ("FROM alpine:3\nCOPY --exclude=*.md . /src\n"
+                             "RUN --mount=type=secret,id=t,env=T true\n",
+                             "# syntax=docker/dockerfile:1-labs\nFROM alpine:3\nCOPY --exclude=*.md . /src\n"
+                             "RUN --mount=type=secret,id=t,env=T --network=none true\nCOPY --link a /a\n"),
     "unpinned-base-image": ("FROM alpine\nFROM node:latest\n",
                             "FROM alpine:3.20 AS a\nFROM scratch\nFROM a\n"
                             "FROM alpine@sha256:" + "a" * 64 + "\n"),

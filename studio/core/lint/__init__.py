@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from studio.core.lint import (  # noqa: F401  (importing registers the rules)
     rules_facts,
     rules_from,
+    rules_frontend,
     rules_instructions,
     rules_packages,
     rules_refs,
