@@ -73,6 +73,9 @@ def hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
 def hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> None:
     from studio.engine.failures import session_input_hint
 
+    said = failure.message.lower()
+    if failure.exit_code is None and "secret" not in said and "ssh" not in said:
+        return  # the step never ran (a parse error, say): a missing secret is not why
     hint = session_input_hint(stage_map, failure.line, {s.id for s in req.secrets}, {s.id for s in req.ssh})
     if hint and hint not in failure.message:
         failure.message = f"{failure.message} ({hint})"

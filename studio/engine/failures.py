@@ -23,6 +23,9 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
+_MOUNT_KEY = re.compile(r"unexpected key '[^']*' in '([^']*)'")
+
+
 def exit_code(message: str) -> int | None:
     m = _EXIT.search(message or "")
     return int(m.group(1)) if m else None
@@ -60,6 +63,13 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
                     "(--no-session, or an engine without sessions)")
         else:
             hint = "this build needs a client session, which builds through the Engine API do not have"
+    refused = _MOUNT_KEY.search(message)
+    if refused and line is None:  # Docker 26.1 names no line for a mount option it refuses
+        lines = {ins.line for ins in getattr(stage_map.document, "instructions", [])
+                 for f in ins.flags if f.name == "mount" and refused.group(1) in (f.value or "")}
+        if len(lines) == 1:
+            line = lines.pop()
+            stage = stage_map.stage_of_line(line)
     processed = _PROCESS.search(message)
     if processed and line is None:
         line, hint = _expansion_hint(processed.group(1).replace('\\"', '"'), processed.group(2), stage_map)
