@@ -41,6 +41,7 @@ from studio.core.edits_edges import copy_arguments
 from studio.core.edits_links import shift_numbers
 from studio.core.edits_refs import references_to
 from studio.core.model import Instruction, Stage, TextEdit
+from studio.core.refactor_reads import left_behind
 
 if TYPE_CHECKING:
     from studio.core.document import Document
@@ -117,6 +118,12 @@ def _extract(doc: Document, st: Stage, first: int, last: int, name: str, paths: 
         raise EditError(f"lines {chosen[0].line}-{chosen[-1].end_line} hold no RUN, COPY or ADD: "
                         "nothing there makes files for a builder to build")
     _refuse_later_sources(doc, moving, st)
+    lost = left_behind(moving, [i for i in body[last + 1:] if id(i) not in {id(m) for m in moving}], paths)
+    if lost is not None:
+        user, path, maker = lost
+        raise EditError(f"line {user.line} uses {path}, which line {maker.line} makes; in a builder that "
+                        f"stays behind (only {', '.join(paths)} come back): add it to the paths, or "
+                        f"extract line {user.line} too")
     text = doc.text
     floor = line_start_of(text, chosen[0].start)
     builder = [_builder_from(doc, st, name)]
