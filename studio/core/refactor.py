@@ -118,7 +118,8 @@ def _extract(doc: Document, st: Stage, first: int, last: int, name: str, paths: 
         raise EditError(f"lines {chosen[0].line}-{chosen[-1].end_line} hold no RUN, COPY or ADD: "
                         "nothing there makes files for a builder to build")
     _refuse_later_sources(doc, moving, st)
-    lost = left_behind(moving, [i for i in body[last + 1:] if id(i) not in {id(m) for m in moving}], paths)
+    moved_ids = {id(m) for m in moving}  # what stays in the stage and runs after the moved steps:
+    lost = left_behind(moving, [i for i in body[first:] if id(i) not in moved_ids], paths)
     if lost is not None:
         user, path, maker = lost
         raise EditError(f"line {user.line} uses {path}, which line {maker.line} makes; in a builder that "
