@@ -2,9 +2,9 @@
 
 Each subcommand lives in ``studio/commands/<name>.py`` with ``add_arguments(parser)``
 and ``run(args) -> int``; they are imported only when used, so a headless command never
-loads Qt. ``export`` draws with Qt, so it lives in ``studio.ui.graph.export``: this module is the
-one place that reaches both the commands and the ui (the import contracts in
-pyproject.toml keep them apart otherwise).
+loads Qt. ``export`` draws, so it lives in ``studio.ui.graph.export`` (which loads Qt only
+for a PNG): this module is the one place that reaches both the commands and the ui (the
+import contracts in pyproject.toml keep them apart otherwise).
 """
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from PySide6.QtGui import QImage
 from studio.cli import main
 from graph_samples import BUILD_ESSENTIAL, GO
 from studio.core import parse
-from studio.ui.graph.export import export_png, export_svg, picture_size
+from studio.ui.graph.export import export_svg
+from studio.ui.graph.png_export import export_png, picture_size
 from studio.ui.graph.view import GraphView
 
 

@@ -129,7 +129,7 @@ def test_an_edge_makes_its_curve_once_however_often_its_ends_move(qtbot, monkeyp
     """Placing a big graph moves each edge's ends several times (each box as it is placed,
     then the routes); the curve is made when first asked for, for the ends it then has."""
     from studio.ui.graph import edge_item
-    from studio.ui.graph.export import build_scene
+    from studio.ui.graph.png_export import build_scene
 
     made = []
     through = edge_item._Curve.through

@@ -8,28 +8,15 @@ from __future__ import annotations
 
 import html
 
-import posixpath
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyle
 
-from studio.ui.graph import theme as T
+from studio.ui.graph.box_geometry import entry_gap
+from studio.ui.graph.curve_geometry import arrow_points, label_box
+from studio.ui.graph.curve_geometry import controls as _controls
+from studio.ui.graph.labels import short_label
 from studio.ui.graph.theme import Theme
-
-ARROW = 9.0
-
-
-def short_label(kind: str, sources: list[str]) -> str:
-    """A few characters that say what crosses a copy or mount edge."""
-    if kind == "from" or not sources:
-        return ""
-    if kind == "mount":
-        return "mount"
-    first = posixpath.basename(sources[0].rstrip("/")) or sources[0]
-    if len(first) > 18:
-        first = first[:17] + "…"
-    return first if len(sources) == 1 else f"{first} +{len(sources) - 1}"
 
 
 class EdgeItem(QGraphicsItem):
@@ -165,7 +152,7 @@ class EdgeItem(QGraphicsItem):
         line = self.line if self.kind != "from" else None
         self._entry_y = self.target_item.rows.anchor_y(line)
         p1 = self.target_item.in_anchor(line)
-        return p0, QPointF(p1.x() - (T.PORT_R + 1 if self.kind == "from" else 1), p1.y())
+        return p0, QPointF(p1.x() - entry_gap(self.kind), p1.y())
 
     def adjust(self) -> None:
         """Note that an end moved or changed shape. Ends that did not move keep the curve
@@ -187,7 +174,7 @@ class EdgeItem(QGraphicsItem):
     def _curve(self) -> _Curve:
         if self._geo is None:
             p0, p1 = self._ends_now
-            label = (self._label_width, 17 * self.sibling) if self._label else None
+            label = (self._label_width, self.sibling) if self._label else None
             self._geo = _Curve.through([p0, *self._route, p1], label)
             self._shape = None  # built on demand: stroking a long curve is not free
             self._chunks = self._spots = None  # cut into pieces at the first paint that needs them
@@ -332,44 +319,20 @@ class _Curve:
     @classmethod
     def through(cls, ends: list[QPointF], label: tuple[float, float] | None) -> _Curve:
         """A smooth curve through ``ends`` (producer's port, waypoints, consumer's port);
-        ``label``: the label's width and how far it is pushed down (stacked siblings)."""
+        ``label``: the label's width and how many sibling labels stack above it."""
         points = [(p.x(), p.y()) for p in ends]
         path = QPainterPath(ends[0])
         cubic = path.cubicTo
         for _ax, ay, c0x, c1x, bx, by in _controls(points):
             cubic(c0x, ay, c1x, by, bx, by)
-        x1, y1 = points[-1]
-        arrow = QPolygonF([ends[-1], QPointF(x1 - ARROW, y1 - ARROW / 2), QPointF(x1 - ARROW, y1 + ARROW / 2)])
-        label_rect = QRectF()
-        if label:
-            ax, ay, c0x, c1x, bx, by = _controls(points[-2:] if len(points) > 2 else points, len(points))[-1]
-            # the last piece's midpoint: near the consumer, where a reader looks for it
-            mid_x, mid_y = (ax + c0x * 3 + c1x * 3 + bx) / 8, (ay + ay * 3 + by * 3 + by) / 8
-            width, below = label
-            # edges between the same two boxes run close together: their labels stack instead
-            # of covering each other (the first stays on its curve)
-            label_rect = QRectF(mid_x - width / 2, mid_y - 8 + below, width, 16)
+        arrow = QPolygonF([QPointF(x, y) for x, y in arrow_points(points[-1])])
+        label_rect = QRectF(*label_box(points, *label)) if label else QRectF()
         bounds = path.controlPointRect().united(arrow.boundingRect()).united(label_rect)
         return cls(path, points, arrow, label_rect, bounds.adjusted(-6, -6, 6, 6))
 
     def pieces(self) -> list[tuple[QPointF, QPointF, QPointF, QPointF]]:
         return [(QPointF(ax, ay), QPointF(c0x, ay), QPointF(c1x, by), QPointF(bx, by))
                 for ax, ay, c0x, c1x, bx, by in _controls(self.points)]
-
-
-def _controls(points: list[tuple[float, float]], count: int = 0) -> list[tuple]:
-    """Each piece's start, control xs and end (the controls share the y of their end):
-    level tangents at every point, pulled out by half the run (more when the consumer
-    lies left of the producer: the curve loops out and back). ``count``: how many points
-    the whole curve has, when ``points`` is only its tail."""
-    short = 40.0 if (count or len(points)) == 2 else 20.0
-    out = []
-    for (ax, ay), (bx, by) in zip(points, points[1:]):
-        dx = max(short, abs(bx - ax) * 0.5)
-        if bx < ax + 20:
-            dx = max(dx, 80.0)
-        out.append((ax, ay, ax + dx, bx - dx, bx, by))
-    return out
 
 
 def _box(xs: tuple, ys: tuple) -> QRectF:

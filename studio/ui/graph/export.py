@@ -1,137 +1,32 @@
-"""Draw a stage graph to a PNG or SVG file, with or without a window; also the
-``stage-studio export`` command (it needs Qt to draw, so it lives here, not in commands).
+"""Draw a stage graph to an SVG file without Qt, and the ``stage-studio export`` command.
 
-Export builds its own offscreen scene from the graph (optionally with the positions the
-user arranged), so a picture never shows the selection, the grid or the viewport.
+The command lives here, not in studio/commands, because drawing is the ui's business; a
+PNG is drawn by Qt (png_export.py, imported only for ``--png``), an SVG is written from
+plain geometry (picture.py, svg_writer.py), so ``export --svg`` never loads Qt.
 """
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
-
 from studio.core.files import atomic_write_bytes
 from studio.core.model import StageGraph
-
-MARGIN = 24.0
-
-
-def ensure_app():
-    """A QApplication for headless use (offscreen when there is no display)."""
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        if not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux") and not (
-                os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        app = QApplication([sys.argv[0] if sys.argv else "stage-studio"])
-    return app
-
-
-def build_scene(graph: StageGraph, positions: dict | None = None, expanded=None, routes: dict | None = None):
-    """An offscreen GraphScene for ``graph``: every box placed, nothing cached."""
-    ensure_app()
-    from studio.ui.graph.scene import GraphScene
-    from studio.ui.graph.stage_node import StageNode
-
-    from studio.ui.graph.theme import make_theme
-
-    theme = make_theme()
-    theme.cosmetic = False
-    scene = GraphScene(theme=theme, grid=False)
-    scene.cache_items = False
-    new = scene.apply_graph(graph)
-    for item in new:
-        if isinstance(item, StageNode) and expanded and item.key in expanded:
-            item.set_expanded(True)
-    scene.place(new, positions or {})
-    if routes:
-        scene.set_routes(routes)
-    return scene
-
-
-def _source_rect(scene) -> QRectF:
-    rect = QRectF()
-    for item in scene.items():
-        rect = rect.united(item.sceneBoundingRect())
-    if rect.isEmpty():
-        rect = QRectF(0, 0, 200, 100)
-    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-
-
-def _render(scene, painter: QPainter, target: QRectF, source: QRectF) -> None:
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    painter.fillRect(target, scene.theme.background)
-    scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
-
-
-def picture_size(graph: StageGraph, scale: float = 2.0, positions: dict | None = None) -> QSize:
-    """The pixel size export_png would produce (for the CLI's message and the tests)."""
-    source = _source_rect(build_scene(graph, positions))
-    return QSize(round(source.width() * scale), round(source.height() * scale))
-
-
-# A picture this big cannot be painted (Qt's raster engine stops at 32,767 px a side)
-# and would take gigabytes; beyond it the export is refused with advice instead.
-MAX_SIDE = 32_000
-MAX_PIXELS = 200_000_000
-
-
-def export_png(graph: StageGraph, path: str | os.PathLike, scale: float = 2.0,
-               positions: dict | None = None, expanded=None, routes: dict | None = None) -> bool:
-    """Write a PNG of ``graph`` at ``scale`` pixels per scene unit. ``positions``,
-    ``expanded`` and ``routes`` carry over what the user sees in the view. The file is
-    replaced atomically, or not at all: OSError says why (a picture too large, a folder
-    that cannot be written)."""
-    scene = build_scene(graph, positions, expanded, routes)
-    source = _source_rect(scene)
-    size = QSize(max(1, round(source.width() * scale)), max(1, round(source.height() * scale)))
-    if max(size.width(), size.height()) > MAX_SIDE or size.width() * size.height() > MAX_PIXELS:
-        raise OSError(errno.EFBIG, f"the picture would be {size.width():,} x {size.height():,} pixels, "
-                                   "too large for a PNG; export an SVG (it has no size limit) or use a smaller scale")
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    if image.isNull():
-        raise OSError(errno.ENOMEM, f"not enough memory for a {size.width():,} x {size.height():,} picture")
-    image.fill(QColor(scene.theme.background))
-    painter = QPainter(image)
-    _render(scene, painter, QRectF(0, 0, size.width(), size.height()), source)
-    painter.end()
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise OSError(errno.EIO, "the PNG could not be encoded")
-    atomic_write_bytes(Path(path), bytes(buffer.data()))
-    return True
+from studio.ui.graph.picture import plan_picture
+from studio.ui.graph.svg_writer import svg_text
+from studio.ui.graph.theme_values import DEFAULT_PALETTE, Colors, theme_colors
 
 
 def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | None = None, expanded=None,
-               routes: dict | None = None) -> bool:
+               routes: dict | None = None, colors: Colors | None = None) -> bool:
     """Write an SVG of ``graph`` (vector: boxes, curves and real text), replacing the file
-    atomically; OSError says why it could not."""
-    from PySide6.QtSvg import QSvgGenerator
-
-    scene = build_scene(graph, positions, expanded, routes)
-    source = _source_rect(scene)
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(QSize(round(source.width()), round(source.height())))
-    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
-    generator.setTitle("Stage graph")
-    generator.setDescription("Drawn by Stage Studio")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise OSError(errno.EIO, "the SVG could not be drawn")
-    _render(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
-    painter.end()
-    atomic_write_bytes(Path(path), bytes(buffer.data()))
+    atomically; OSError says why it could not. ``positions``, ``expanded`` and ``routes``
+    carry over what the user sees in the view; ``colors``: the window's theme (default:
+    the colours a desktop without a palette of its own gets)."""
+    picture = plan_picture(graph, positions, expanded, routes)
+    text = svg_text(picture, colors or theme_colors(*DEFAULT_PALETTE))
+    atomic_write_bytes(Path(path), text.encode("utf-8"))
     return True
 
 
@@ -168,13 +63,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"stage-studio export: {args.file} has no build stages (no FROM line); nothing to draw",
               file=sys.stderr)
         return 1
-    ensure_app()
     out = args.png or args.svg
     from studio.core.files import hard_link_note
 
     note = hard_link_note(out)
     try:
-        export_png(graph, out, args.scale) if args.png else export_svg(graph, out)
+        if args.png:
+            from studio.ui.graph.png_export import export_png  # (Qt: only for a PNG)
+
+            export_png(graph, out, args.scale)
+        else:
+            export_svg(graph, out)
     except OSError as exc:
         print(f"stage-studio export: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
+from studio.ui.graph.box_geometry import image_width
 from studio.ui.graph.node_item import NodeItem
 from studio.ui.graph.theme import Theme
 
@@ -21,7 +22,7 @@ class ImageNode(NodeItem):
         self._dimmed = False
         self.warning: str | None = None
         fm = QFontMetricsF(theme.mono_font)
-        self._width = max(T.IMAGE_MIN_W, min(T.IMAGE_MAX_W, fm.horizontalAdvance(ref) + 44))
+        self._width = image_width(ref)  # (by character count: the SVG export's pills are as wide)
         self._text = fm.elidedText(ref, Qt.TextElideMode.ElideMiddle, self._width - 40)
         self.setToolTip(f"Image <b>{ref}</b> (not a stage of this Dockerfile)")
 

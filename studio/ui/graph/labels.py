@@ -1,7 +1,10 @@
 """What the graph says about a stage: its identity for the scene (a key that stays
-unique when names repeat), the text of its base line, and its diagnostics badge. Plain functions over core stages,
+unique when names repeat), the text of its base line, and its diagnostics badge; and
+the short label of a copy or mount edge. Plain functions over core stages,
 shared by the scene and the edit controller (which resolves the keys intents carry)."""
 from __future__ import annotations
+
+import posixpath
 
 from studio.core.model import Diagnostic, Stage, StageGraph
 
@@ -53,3 +56,32 @@ def badge(node, diags: list[Diagnostic]) -> None:
     worst = max((SEVERITY_RANK.get(d.severity, 0) for d in diags), default=0)
     node.set_diagnostics([f"line {d.line}: {d.message}" for d in diags], SEVERITY_OF_RANK[worst],
                          {d.line for d in diags if d.severity == "error"})
+
+
+def short_label(kind: str, sources: list[str]) -> str:
+    """A few characters that say what crosses a copy or mount edge."""
+    if kind == "from" or not sources:
+        return ""
+    if kind == "mount":
+        return "mount"
+    first = posixpath.basename(sources[0].rstrip("/")) or sources[0]
+    if len(first) > 18:
+        first = first[:17] + "…"
+    return first if len(sources) == 1 else f"{first} +{len(sources) - 1}"
+
+
+def image_warnings(graph: StageGraph, diagnostics: dict[int, list[Diagnostic]], images) -> dict[str, str]:
+    """Lint's word on the images (by reference) it thinks are mistyped stage names."""
+    mistyped: dict[tuple[int, int], str] = {}
+    for index, diags in diagnostics.items():
+        for d in diags:
+            if d.code == "MistypedStageName":
+                mistyped.setdefault((index, d.line), d.message)
+    warned: dict[str, str] = {}
+    if mistyped:
+        for edge in graph.edges:
+            if isinstance(edge.source, str) and edge.source in images:
+                message = mistyped.get((edge.target, edge.line))
+                if message is not None:
+                    warned.setdefault(edge.source, message)
+    return warned

@@ -1,7 +1,8 @@
 """How a stage box lays out its instruction rows: which rows show (a long stage shows the first
 few and a "more" row until it is expanded), their elided texts, and what lies where
 (hit tests, drop positions, edge anchors). Plain geometry in the box's coordinates;
-the box feeds it lines and texts and asks it questions."""
+the box feeds it lines and texts and asks it questions. Which rows show and where edges
+enter come from box_geometry.py, which the Qt-free SVG export reads too."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from studio.ui.graph import theme as T
+from studio.ui.graph.box_geometry import HEADER_ANCHOR, entry_anchors, more_text, row_top, shown_rows
 
 
 @dataclass
@@ -38,10 +40,8 @@ class RowLayout:
 
     def lay_out(self, expanded: bool, font: QFont, width: float) -> None:
         """Choose and elide the shown rows for a box ``width`` wide of text."""
-        shown, more = len(self.lines), None
-        if self.collapsible and not expanded:
-            shown = self.limit - 1
-            more = Row(-1, "", f"{len(self.lines) - shown} more…", -1)
+        shown, hidden = shown_rows(len(self.lines), self.limit, expanded)
+        more = Row(-1, "", more_text(hidden), -1) if hidden else None
         mono = QFontMetricsF(font)
         texts = self.texts
         self.shown = []
@@ -70,9 +70,7 @@ class RowLayout:
                 row.line += delta
         self._shift += delta
 
-    @staticmethod
-    def top(k: int) -> float:
-        return T.HEADER_H + T.BASE_H + k * T.ROW_H
+    top = staticmethod(row_top)
 
     def at(self, local_y: float) -> tuple[str, int | None]:
         """What a click at ``local_y`` (below the base line) hits: a row, "more", or the body."""
@@ -86,15 +84,11 @@ class RowLayout:
         """Local y where an edge made by ``line`` enters: its row if shown, else the
         header. (Worked out for every line at once: each edge of the box asks.)"""
         if self._anchors is None:
-            anchors: dict[int, float] = {}
-            more = next((k for k, row in enumerate(self.shown) if row.index == -1), None)
-            if more is not None:  # a hidden line enters at the "more" row
-                anchors = dict.fromkeys(self.lines, self.top(more) + T.ROW_H / 2)
-            for k, row in enumerate(self.shown):
-                if row.index != -1:
-                    anchors[row.line] = self.top(k) + T.ROW_H / 2
-            self._anchors, self._shift = anchors, 0
-        return self._anchors.get(line - self._shift if line is not None else None, T.HEADER_H / 2)
+            more = bool(self.shown) and self.shown[-1].index == -1
+            shown = len(self.shown) - more
+            self._anchors = entry_anchors(self.lines, shown, len(self.lines) - shown if more else 0)
+            self._shift = 0
+        return self._anchors.get(line - self._shift if line is not None else None, HEADER_ANCHOR)
 
     def drop_position(self, local_y: float) -> int:
         """The instruction index a row dropped at ``local_y`` would take."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from studio.core.model import Diagnostic, StageGraph
 from studio.ui.graph import theme as T
+from studio.ui.graph.box_geometry import build_room, port_y
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
 from studio.ui.graph.labels import badge
@@ -138,7 +139,7 @@ class GraphScene(QGraphicsScene):
         # Stage boxes grow during a build (a status footer, an error row): lay them out at
         # that height so a build never makes neighbours overlap.
         sizes = {n.key: (n.box_rect().width(), n.box_rect().height() + _build_room(n)) for n in nodes}
-        anchors = {n.key: (T.HEADER_H / 2 if isinstance(n, StageNode) else T.IMAGE_H / 2) for n in nodes}
+        anchors = {n.key: port_y(isinstance(n, StageNode)) for n in nodes}
         edges = [(e.source_item.key, e.target_item.key, e.entry_offset()) for e in self.edge_map.values()]
         routes: dict = {}
         pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions(), routes)
@@ -281,5 +282,4 @@ def _build_room(node) -> float:
     """How much taller ``node`` can get once a build reports on it."""
     if not isinstance(node, StageNode):
         return 0.0
-    room = 0.0 if node.marks.has_footer else T.FOOTER_H
-    return room + (0.0 if node.error else T.ROW_H)
+    return build_room(node.marks.has_footer, bool(node.error))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from studio.core.model import Diagnostic, Edge, Stage, StageGraph
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
-from studio.ui.graph.labels import badge, base_text, diagnostics_by_line, stage_keys
+from studio.ui.graph.labels import badge, base_text, diagnostics_by_line, image_warnings, stage_keys
 from studio.ui.graph.rows import StageRows, header_source
 from studio.ui.graph.stage_node import StageNode
 
@@ -292,17 +292,6 @@ def _reuse(items: dict[str, StageNode], stages: list[Stage], keys: list[str]) ->
 def warn_images(graph: StageGraph, diagnostics: dict[int, list[Diagnostic]],
                 images: dict[str, ImageNode]) -> None:
     """An image that lint thinks is a mistyped stage name carries that warning."""
-    mistyped: dict[tuple[int, int], str] = {}
-    for index, diags in diagnostics.items():
-        for d in diags:
-            if d.code == "MistypedStageName":
-                mistyped.setdefault((index, d.line), d.message)
-    warned: dict[str, str] = {}
-    if mistyped:
-        for edge in graph.edges:
-            if isinstance(edge.source, str) and edge.source in images:
-                message = mistyped.get((edge.target, edge.line))
-                if message is not None:
-                    warned.setdefault(edge.source, message)
+    warned = image_warnings(graph, diagnostics, images)
     for ref, item in images.items():
         item.set_warning(warned.get(ref))

@@ -19,13 +19,13 @@ from PySide6.QtGui import QFontMetricsF, QPainterPath
 from PySide6.QtWidgets import QStyle
 
 from studio.ui.graph import theme as T
+from studio.ui.graph.box_geometry import ROW_WIDTH, stage_height, title_room
 from studio.ui.graph.node_item import NodeItem
 from studio.ui.graph.stage_paint import paint_stage, pills_rect, row_marks
 from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
 BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped", "not_run", "cancelled")
-ROW_WIDTH = T.NODE_WIDTH - 2 * T.PAD - 4  # room for a row's text
 
 
 @dataclass(frozen=True)
@@ -229,13 +229,7 @@ class StageNode(NodeItem):
         self._base_text = _elided(self.theme, self._base, Qt.TextElideMode.ElideMiddle, ROW_WIDTH - 40)
         self._error_text = _elided(self.theme, (self.marks.error or "").replace("\n", " "),
                                    Qt.TextElideMode.ElideRight, ROW_WIDTH)
-        height = T.HEADER_H + T.BASE_H + len(rows.shown) * T.ROW_H + T.PAD / 2
-        if not rows.shown:
-            height += 2
-        if self.marks.error:
-            height += T.ROW_H
-        if self.marks.has_footer:
-            height += T.FOOTER_H
+        height = stage_height(len(rows.shown), bool(self.marks.error), self.marks.has_footer)
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
@@ -316,14 +310,7 @@ def _shown_title(node: StageNode) -> str:
 
 
 def _title_room(node: StageNode) -> float:
-    room = T.NODE_WIDTH - 2 * T.PAD - 8
-    if node.diagnostics:
-        room -= 34
-    if node.collapsible:
-        room -= 20
-    if node.is_skipped:
-        room -= 60
-    return room
+    return title_room(bool(node.diagnostics), node.collapsible, node.is_skipped)
 
 
 def _tooltip(node: StageNode) -> str:

@@ -209,9 +209,12 @@ class GraphView(QGraphicsView):
 
     def export(self, kind: str, path: str, **options) -> bool:
         """The graph as the user arranged it, to a PNG or SVG (False if it could not be written)."""
-        from studio.ui.graph import export
+        from studio.ui.graph import export, png_export
 
-        writer = export.export_png if kind == "png" else export.export_svg
+        if kind == "svg":
+            writer, options = export.export_svg, {"colors": self._scene.theme.colors, **options}
+        else:
+            writer = png_export.export_png
         expanded = {n.key for n in self._scene.by_index.values() if n.expanded}
         return writer(self._graph if self._graph is not None else EMPTY_GRAPH, path, positions=self.positions(),
                       expanded=expanded, routes=self._scene.routes(), **options)

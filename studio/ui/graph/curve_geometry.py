@@ -1,0 +1,82 @@
+"""An edge's curve as plain numbers: the cubic pieces through its points, the arrow head,
+the label's box and the area all of it covers.
+
+Why no Qt here: the window's EdgeItem and the Qt-free SVG export draw the same curves
+from these, so a picture's edges are the window's.
+"""
+from __future__ import annotations
+
+from itertools import islice
+from operator import itemgetter, sub
+
+ARROW = 9.0  # the arrow head's length (and width)
+LABEL_H = 16.0
+SIBLING_STEP = 17.0  # how far each further label between the same two boxes sits below
+
+Point = tuple[float, float]
+_X, _Y, _C0, _C1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+
+
+def controls(points: list[Point], count: int = 0) -> list[tuple]:
+    """Each piece's start, control xs and end (the controls share the y of their end):
+    level tangents at every point, pulled out by half the run (more when the consumer
+    lies left of the producer: the curve loops out and back). ``count``: how many points
+    the whole curve has, when ``points`` is only its tail."""
+    short = 40.0 if (count or len(points)) == 2 else 20.0
+    far = 2 * short
+    out: list[tuple] = []
+    add = out.append
+    ax, ay = points[0]
+    for bx, by in islice(points, 1, None):  # (a big graph's routes have 100,000 pieces: no calls)
+        run = bx - ax
+        dx = run * 0.5 if run > far else _pull(ax, bx, short)
+        add((ax, ay, ax + dx, bx - dx, bx, by))
+        ax, ay = bx, by
+    return out
+
+
+def _pull(ax: float, bx: float, short: float) -> float:
+    """How far a piece's controls lie from its ends: half the run, at least ``short``,
+    and at least 80 where the consumer is not well right of the producer."""
+    dx = max(short, abs(bx - ax) * 0.5)
+    return max(dx, 80.0) if bx < ax + 20 else dx
+
+
+def points_box(points: list[Point], pieces: list[tuple]) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) around a curve's points and control points."""
+    xs = list(map(_X, points))
+    ys = list(map(_Y, points))
+    left, right = min(xs), max(xs)
+    if min(map(sub, islice(xs, 1, None), xs)) <= 80.0:  # some control may lie outside its piece
+        left = min(left, min(map(_C0, pieces)), min(map(_C1, pieces)))
+        right = max(right, max(map(_C0, pieces)), max(map(_C1, pieces)))
+    return left, min(ys), right, max(ys)
+
+
+def arrow_points(end: Point) -> list[Point]:
+    """The arrow head's triangle, its tip at the curve's ``end`` (edges run rightwards)."""
+    x1, y1 = end
+    return [(x1, y1), (x1 - ARROW, y1 - ARROW / 2), (x1 - ARROW, y1 + ARROW / 2)]
+
+
+def label_box(points: list[Point], width: float, sibling: int) -> tuple[float, float, float, float]:
+    """The label's box (x, y, width, height): centred on the last piece's midpoint, near
+    the consumer where a reader looks for it. Edges between the same two boxes run close
+    together: the ``sibling``-th one's label sits lower, so they stack instead of covering
+    each other (the first stays on its curve)."""
+    ax, ay, c0x, c1x, bx, by = controls(points[-2:] if len(points) > 2 else points, len(points))[-1]
+    mid_x, mid_y = (ax + c0x * 3 + c1x * 3 + bx) / 8, (ay + ay * 3 + by * 3 + by) / 8
+    return mid_x - width / 2, mid_y - LABEL_H / 2 + SIBLING_STEP * sibling, width, LABEL_H
+
+
+def curve_bounds(points: list[Point], pieces: list[tuple],
+                 label: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) around the control points, the arrow head and the label,
+    a margin wider (what the window's item reports as its bounds)."""
+    left, top, right, bottom = points_box(points, pieces)
+    x1, y1 = points[-1]
+    left, top, bottom = min(left, x1 - ARROW), min(top, y1 - ARROW / 2), max(bottom, y1 + ARROW / 2)
+    if label:
+        lx, ly, lw, lh = label
+        left, top, right, bottom = min(left, lx), min(top, ly), max(right, lx + lw), max(bottom, ly + lh)
+    return left - 6, top - 6, right + 6, bottom + 6

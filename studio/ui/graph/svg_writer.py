@@ -1,0 +1,238 @@
+"""The stage graph as SVG text, written in one pass from a Picture (picture.py), without Qt.
+
+It draws what the window's items paint (stage_paint.py, image_node.py, edge_item.py) for
+a freshly opened graph: cards with their header, title, badges, base line and rows, image
+pills, and the edges' curves, arrow heads and labels, in the theme's colours and in the
+window's stacking order (FROM edges, then copy and mount edges, then the boxes).
+
+Text is drawn by the viewer's fonts, so it is elided by character count (box_geometry.py
+says why that is exact for the monospace rows and estimated for the bold titles, which are
+also clipped to their room). Every text from the Dockerfile is escaped for XML, and
+characters XML cannot hold (control characters) become U+FFFD.
+"""
+from __future__ import annotations
+
+import re
+
+from studio.ui.graph.box_geometry import (
+    MONO_ADVANCE, ROW_WIDTH, SANS_BOLD_EM, SMALL_PX, TITLE_PX, columns, elide, label_width, more_text, row_top,
+    title_room,
+)
+from studio.ui.graph.curve_geometry import arrow_points
+from studio.ui.graph.picture import EdgeCurve, EdgeLine, ImageBox, Picture, StageBox
+from studio.ui.graph.theme_values import (
+    BASE_H, HEADER_H, IMAGE_H, MARGIN, NODE_WIDTH, PAD, PORT_R, RADIUS, ROW_H, Colors, tint_hex,
+)
+
+MONO_PX = MONO_ADVANCE / 0.6
+SANS = "'DejaVu Sans','Noto Sans','Liberation Sans',Arial,sans-serif"
+MONO = "'DejaVu Sans Mono','Noto Sans Mono','Liberation Mono',Menlo,Consolas,monospace"
+# a line of text is centred on y when its baseline is this many em below (Qt's AlignVCenter
+# with DejaVu Sans and Noto Sans Mono, as laid out here)
+BASELINE, MONO_BASELINE = 0.35, 0.38
+WIDTHS = {"from": 2.6, "copy": 1.7, "mount": 1.7}
+TEXT_X = PAD + 4
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def esc(text: str) -> str:
+    """``text`` safe inside an XML element or a double-quoted attribute."""
+    if not (text.isascii() and text.isprintable()):
+        text = _BAD_XML.sub("\ufffd", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _n(x: float) -> str:
+    """A coordinate, short: at most two decimals, no trailing zeros."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def svg_text(picture: Picture, colors: Colors) -> str:
+    """The whole SVG document for ``picture`` in ``colors``."""
+    curves = [EdgeCurve(edge, label_width) for edge in picture.edges]
+    bounds = picture.bounds(curves) or (0.0, 0.0, 200.0, 100.0)
+    left, top = bounds[0] - MARGIN, bounds[1] - MARGIN
+    width, height = bounds[2] - bounds[0] + 2 * MARGIN, bounds[3] - bounds[1] + 2 * MARGIN
+    box = f"{_n(left)} {_n(top)} {_n(width)} {_n(height)}"
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+           f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_n(width)}" height="{_n(height)}" '
+           f'viewBox="{box}" font-family="{MONO}" font-size="{_n(MONO_PX)}" xml:space="preserve">\n'
+           "<title>Stage graph</title>\n<desc>Drawn by Stage Studio</desc>\n",
+           _clip_paths(picture),
+           f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" height="{_n(height)}" fill="{colors.background}"/>\n']
+    drawn = list(zip(picture.edges, curves))
+    for edge, curve in [d for d in drawn if d[0].kind == "from"] + [d for d in drawn if d[0].kind != "from"]:
+        out.append(_edge(edge, curve, colors))
+    for stage in picture.stages:
+        out.append(_stage(stage, colors))
+    for image in picture.images:
+        out.append(_image(image, colors))
+    out.append("</svg>\n")
+    return "".join(out)
+
+
+# ----- edges -----------------------------------------------------------------------------
+def path_data(curve: EdgeCurve) -> str:
+    """The curve through ``curve``'s points (EdgeItem's): a level piece is a straight line."""
+    x0, y0 = curve.points[0]
+    # A level piece whose controls run forwards is its chord. Tenths of a pixel are plenty,
+    # and %-formatting is the fastest way to write a big graph's 100,000 pieces.
+    return f"M{x0:.1f},{y0:.1f}" + "".join([
+        "H%.1f" % bx if ay == by and c0x <= c1x  # noqa: UP031
+        else "C%.1f,%.1f %.1f,%.1f %.1f,%.1f" % (c0x, ay, c1x, by, bx, by)  # noqa: UP031
+        for _ax, ay, c0x, c1x, bx, by in curve.pieces])
+
+
+def _edge(edge: EdgeLine, curve: EdgeCurve, colors: Colors) -> str:
+    color = {"from": colors.edge_from, "copy": colors.edge_copy, "mount": colors.edge_mount}[edge.kind]
+    width = WIDTHS[edge.kind]
+    dash = f' stroke-dasharray="{_n(4 * width)},{_n(2 * width)}"' if edge.kind == "mount" else ""
+    (x1, y1), (ax, ay), (bx, by) = arrow_points(curve.points[-1])
+    out = ['<g opacity="0.35">' if edge.dimmed else "",
+           f'<path class="edge" d="{path_data(curve)}" fill="none" stroke="{color}" stroke-width="{width}" '
+           f'stroke-linecap="round"{dash}/>',
+           f'<path d="M{x1:.2f},{y1:.2f}L{ax:.2f},{ay:.2f}L{bx:.2f},{by:.2f}Z" fill="{color}"/>']
+    if curve.label:
+        x, y, w, h = curve.label
+        out.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" rx="8" fill="{colors.background}" '
+                   f'stroke="{color}"/><text x="{x + w / 2:.2f}" y="{y + h / 2 + BASELINE * SMALL_PX:.2f}" '
+                   f'fill="{color}" {_small()}>{esc(edge.label)}</text>')
+    out.append("</g>\n" if edge.dimmed else "\n")
+    return "".join(out)
+
+
+def _small(anchor: str = "middle") -> str:
+    return f'font-family="{SANS}" font-size="{_n(SMALL_PX)}" font-weight="bold" text-anchor="{anchor}"'
+
+
+# ----- stage boxes ------------------------------------------------------------------------
+def _clip_paths(picture: Picture) -> str:
+    """One clip rectangle per title room in use (the title's estimated width may be off)."""
+    rooms = sorted({_room(s) for s in picture.stages})
+    if not rooms:
+        return ""
+    rects = "".join(f'<clipPath id="title{int(r)}"><rect x="{TEXT_X}" y="0" width="{_n(r)}" height="{HEADER_H}"/>'
+                    "</clipPath>" for r in rooms)
+    return f"<defs>{rects}</defs>\n"
+
+
+def _room(stage: StageBox) -> float:
+    return title_room(bool(stage.badge), stage.collapsible, stage.skipped)
+
+
+def _mid(y: float, px: float = 0.0) -> str:
+    """The baseline that centres a line of ``px`` sans text (default: the monospace
+    rows) on ``y``."""
+    return _n(y + (BASELINE * px if px else MONO_BASELINE * MONO_PX))
+
+
+def _stage(stage: StageBox, c: Colors) -> str:
+    w, h, r = NODE_WIDTH, stage.height, RADIUS
+    stripe = c.target if stage.target else c.accent
+    corner = RADIUS - (RADIUS ** 2 - (RADIUS - 4) ** 2) ** 0.5  # where the 4-px stripe meets the corner
+    out = [f'<g class="stage" transform="translate({_n(stage.x)},{_n(stage.y)})"'
+           + (' opacity="0.45">' if stage.skipped else ">"),
+           f"<title>{esc(stage.title)}</title>",  # (the whole name, however the title is cut)
+           f'<rect y="2" width="{w:g}" height="{_n(h)}" rx="{r:g}" fill="#000000" '
+           f'fill-opacity="{0.235 if c.dark else 0.11}"/>',
+           f'<rect width="{w:g}" height="{_n(h)}" rx="{r:g}" fill="{c.node_fill}"/>',
+           f'<path d="M0,{HEADER_H:g}V{r:g}A{r:g},{r:g} 0 0 1 {r:g},0H{w - r:g}A{r:g},{r:g} 0 0 1 {w:g},{r:g}'
+           f'V{HEADER_H:g}Z" fill="{c.header_fill}"/>',
+           f'<path d="M0,{HEADER_H:g}V{r:g}A{r:g},{r:g} 0 0 1 4,{corner:.3f}V{HEADER_H:g}Z" fill="{stripe}"/>',
+           _title(stage, c), _header_marks(stage, c),
+           f'<path d="M0,{HEADER_H:g}H{w:g}" stroke="{c.border}"/>',
+           f'<text x="{TEXT_X:g}" y="{_mid(HEADER_H + BASE_H / 2)}" fill="{c.dim_text}">FROM</text>',
+           f'<text x="{TEXT_X + 38:g}" y="{_mid(HEADER_H + BASE_H / 2)}" fill="{c.text}">'
+           f"{esc(elide(stage.base, ROW_WIDTH - 40, middle=True))}</text>"]
+    out += _rows(stage, c)
+    out.append(f'<rect width="{w:g}" height="{_n(h)}" rx="{r:g}" fill="none" stroke="{c.border}"/>')
+    for x in (0, w):
+        out.append(f'<circle cx="{x:g}" cy="{HEADER_H / 2:g}" r="{PORT_R:g}" fill="{c.node_fill}" '
+                   f'stroke="{c.edge_from}" stroke-width="1.5"/>')
+    out.append("</g>\n")
+    return "".join(out)
+
+
+def _title(stage: StageBox, c: Colors) -> str:
+    room = _room(stage)
+    advance = TITLE_PX * SANS_BOLD_EM
+    text = stage.title
+    if stage.title.startswith("#") and columns(f"{text} (unnamed)") * advance <= room:
+        text = f"{text} (unnamed)"  # an unnamed stage says so where there is room
+    else:
+        text = elide(text, room, advance=advance)
+    return (f'<text x="{TEXT_X:g}" y="{_mid(HEADER_H / 2, TITLE_PX)}" fill="{c.text}" font-family="{SANS}" '
+            f'font-size="{_n(TITLE_PX)}" font-weight="bold" clip-path="url(#title{int(room)})">{esc(text)}</text>')
+
+
+def _pill(x: float, y: float, w: float, h: float, fill: str, text: str, fg: str) -> str:
+    return (f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(h / 2)}" fill="{fill}"/>'
+            f'<text x="{_n(x + w / 2)}" y="{_mid(y + h / 2, SMALL_PX)}" fill="{fg}" {_small()}>{esc(text)}</text>')
+
+
+def _header_marks(stage: StageBox, c: Colors) -> str:
+    """The chevron, the diagnostics badge, the "skipped" pill and the TARGET flag."""
+    out = []
+    right = NODE_WIDTH - PAD
+    if stage.collapsible:
+        cx, cy, d = right - 7, HEADER_H / 2, 3.5
+        sign = -1 if stage.expanded else 1
+        out.append(f'<path d="M{_n(cx - d)},{_n(cy - sign * d / 2)}L{_n(cx)},{_n(cy + sign * d / 2)}'
+                   f'L{_n(cx + d)},{_n(cy - sign * d / 2)}" fill="none" stroke="{c.dim_text}" stroke-width="1.6" '
+                   'stroke-linecap="round"/>')
+        right -= 20
+    if stage.badge:
+        color = c.error if stage.severity == "error" else c.warning
+        out.append(_pill(right - 30, HEADER_H / 2 - 8, 30, 16, color, f"! {stage.badge}", "#ffffff"))
+        right -= 34
+    if stage.skipped:
+        out.append(_pill(right - 56, HEADER_H / 2 - 8, 56, 16, c.dim_text, "skipped", c.node_fill))
+    if stage.target:
+        out.append(_pill(NODE_WIDTH - PAD - 76, -17, 76, 15, c.target, "◎ TARGET", "#ffffff"))
+    return "".join(out)
+
+
+def _rows(stage: StageBox, c: Colors) -> list[str]:
+    out = []
+    keyword_color = c.dim_text if stage.skipped else c.keyword
+    broken = stage.error_lines
+    hidden_broken = bool(broken) and bool(broken & set(stage.lines[stage.shown:]))
+    for k, text in enumerate(stage.texts):
+        top = row_top(k)
+        if stage.lines[k] in broken:
+            out.append(_broken(top, c))
+        keyword, _, rest = text.partition(" ")
+        room = max(10.0, ROW_WIDTH - (columns(keyword) + 1) * MONO_ADVANCE)
+        out.append(f'<text x="{TEXT_X:g}" y="{_mid(top + ROW_H / 2)}" fill="{c.text}">'
+                   f'<tspan fill="{keyword_color}">{esc(keyword)}</tspan> {esc(elide(rest, room))}</text>')
+    if stage.hidden:
+        top = row_top(stage.shown)
+        if hidden_broken:
+            out.append(_broken(top, c))
+        out.append(f'<text x="{TEXT_X:g}" y="{_mid(top + ROW_H / 2)}" fill="{c.dim_text}">'
+                   f"{esc(more_text(stage.hidden))}</text>")
+    return out
+
+
+def _broken(top: float, c: Colors) -> str:
+    """The tint behind a row the text has an error on."""
+    return (f'<rect x="2" y="{_n(top)}" width="{NODE_WIDTH - 4:g}" height="{ROW_H:g}" '
+            f'fill="{tint_hex(c.node_fill, c.error, 0.22)}"/>')
+
+
+# ----- image pills ------------------------------------------------------------------------
+def _image(image: ImageBox, c: Colors) -> str:
+    w, r = image.width, IMAGE_H / 2
+    if image.warning:
+        outline = f'stroke="{c.warning}" stroke-width="2"'
+    else:
+        outline = f'stroke="{c.border}" stroke-dasharray="4,2"'
+    out = [f'<g class="image" transform="translate({_n(image.x)},{_n(image.y)})"'
+           + (' opacity="0.45">' if image.dimmed else ">"),
+           f'<rect width="{_n(w)}" height="{IMAGE_H:g}" rx="{r:g}" fill="{c.image_fill}" {outline}/>']
+    out += [f'<rect x="12" y="{10 + k * 5}" width="12" height="3" rx="1.5" fill="{c.dim_text}"/>' for k in range(3)]
+    out.append(f'<text x="32" y="{_mid(r)}" fill="{c.text}">{esc(elide(image.ref, w - 40, middle=True))}</text>')
+    out.append(f'<circle cx="{_n(w)}" cy="{r:g}" r="{PORT_R - 1:g}" fill="{c.image_fill}" stroke="{c.edge_from}" '
+               'stroke-width="1.5"/></g>\n')
+    return "".join(out)
