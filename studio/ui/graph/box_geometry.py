@@ -24,7 +24,8 @@ from studio.ui.graph.theme_values import (
 )
 
 MONO_EM = 0.6  # a monospace character's advance, in em
-MONO_ADVANCE = font_sizes(DEFAULT_POINT_SIZE).mono * PX_PER_PT * MONO_EM  # 7.2 px
+MONO_PX = font_sizes(DEFAULT_POINT_SIZE).mono * PX_PER_PT  # 12 px
+MONO_ADVANCE = MONO_PX * MONO_EM  # 7.2 px
 ROW_WIDTH = NODE_WIDTH - 2 * PAD - 4  # room for a row's text
 ELLIPSIS = "…"
 

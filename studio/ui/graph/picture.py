@@ -119,6 +119,9 @@ class EdgeCurve:
 
 @dataclass
 class Picture:
+    """A placed graph: its boxes in the scene's reading order and its edges in the order
+    the scene keys them."""
+
     stages: list[StageBox]
     images: list[ImageBox]
     edges: list[EdgeLine]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from studio.ui.graph.box_geometry import (
-    MONO_ADVANCE, ROW_WIDTH, SANS_BOLD_EM, SMALL_PX, TITLE_PX, columns, elide, label_width, more_text, row_top,
+    MONO_ADVANCE, MONO_PX, ROW_WIDTH, SANS_BOLD_EM, SMALL_PX, TITLE_PX, columns, elide, label_width, more_text, row_top,
     title_room,
 )
 from studio.ui.graph.curve_geometry import arrow_points
@@ -24,9 +24,9 @@ from studio.ui.graph.theme_values import (
     BASE_H, HEADER_H, IMAGE_H, MARGIN, NODE_WIDTH, PAD, PORT_R, RADIUS, ROW_H, Colors, tint_hex,
 )
 
-MONO_PX = MONO_ADVANCE / 0.6
 SANS = "'DejaVu Sans','Noto Sans','Liberation Sans',Arial,sans-serif"
 MONO = "'DejaVu Sans Mono','Noto Sans Mono','Liberation Mono',Menlo,Consolas,monospace"
+SMALL = f'font-family="{SANS}" font-size="{SMALL_PX:.4g}" font-weight="bold" text-anchor="middle"'  # (centred)
 # a line of text is centred on y when its baseline is this many em below (Qt's AlignVCenter
 # with DejaVu Sans and Noto Sans Mono, as laid out here)
 BASELINE, MONO_BASELINE = 0.35, 0.38
@@ -64,8 +64,9 @@ def svg_text(picture: Picture, colors: Colors) -> str:
     drawn = list(zip(picture.edges, curves))
     for edge, curve in [d for d in drawn if d[0].kind == "from"] + [d for d in drawn if d[0].kind != "from"]:
         out.append(_edge(edge, curve, colors))
+    parts = _Parts(colors)
     for stage in picture.stages:
-        out.append(_stage(stage, colors))
+        out.append(_stage(stage, parts))
     for image in picture.images:
         out.append(_image(image, colors))
     out.append("</svg>\n")
@@ -97,13 +98,11 @@ def _edge(edge: EdgeLine, curve: EdgeCurve, colors: Colors) -> str:
         x, y, w, h = curve.label
         out.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" rx="8" fill="{colors.background}" '
                    f'stroke="{color}"/><text x="{x + w / 2:.2f}" y="{y + h / 2 + BASELINE * SMALL_PX:.2f}" '
-                   f'fill="{color}" {_small()}>{esc(edge.label)}</text>')
+                   f'fill="{color}" {SMALL}>{esc(edge.label)}</text>')
     out.append("</g>\n" if edge.dimmed else "\n")
     return "".join(out)
 
 
-def _small(anchor: str = "middle") -> str:
-    return f'font-family="{SANS}" font-size="{_n(SMALL_PX)}" font-weight="bold" text-anchor="{anchor}"'
 
 
 # ----- stage boxes ------------------------------------------------------------------------
@@ -127,34 +126,48 @@ def _mid(y: float, px: float = 0.0) -> str:
     return _n(y + (BASELINE * px if px else MONO_BASELINE * MONO_PX))
 
 
-def _stage(stage: StageBox, c: Colors) -> str:
-    w, h, r = NODE_WIDTH, stage.height, RADIUS
-    stripe = c.target if stage.target else c.accent
-    corner = RADIUS - (RADIUS ** 2 - (RADIUS - 4) ** 2) ** 0.5  # where the 4-px stripe meets the corner
+class _Parts:
+    """What every box draws alike, written once per picture (800 boxes repeat it)."""
+
+    def __init__(self, c: Colors) -> None:
+        w, r, hh = f"{NODE_WIDTH:g}", f"{RADIUS:g}", f"{HEADER_H:g}"
+        corner = RADIUS - (RADIUS ** 2 - (RADIUS - 4) ** 2) ** 0.5  # where the 4-px stripe meets the corner
+        header = f'<path d="M0,{hh}V{r}A{r},{r} 0 0 1 {r},0H{NODE_WIDTH - RADIUS:g}A{r},{r} 0 0 1 {w},{r}V{hh}Z"'
+        stripe = f'<path d="M0,{hh}V{r}A{r},{r} 0 0 1 4,{corner:.3f}V{hh}Z" fill='
+        # the shadow, the card, the header and its stripe (height %(h)s)
+        self.card = (f'<rect y="2" width="{w}" height="%(h)s" rx="{r}" fill="#000000" '
+                     f'fill-opacity="{0.235 if c.dark else 0.11}"/><rect width="{w}" height="%(h)s" rx="{r}" '
+                     f'fill="{c.node_fill}"/>{header} fill="{c.header_fill}"/>{stripe}"%(stripe)s"/>')
+        self.base = (f'<path d="M0,{hh}H{w}" stroke="{c.border}"/><text x="{TEXT_X:g}" '
+                     f'y="{_mid(HEADER_H + BASE_H / 2)}" fill="{c.dim_text}">FROM</text><text x="{TEXT_X + 38:g}" '
+                     f'y="{_mid(HEADER_H + BASE_H / 2)}" fill="{c.text}">')
+        ports = "".join(f'<circle cx="{x:g}" cy="{HEADER_H / 2:g}" r="{PORT_R:g}" fill="{c.node_fill}" '
+                        f'stroke="{c.edge_from}" stroke-width="1.5"/>' for x in (0, NODE_WIDTH))
+        self.end = f'<rect width="{w}" height="%s" rx="{r}" fill="none" stroke="{c.border}"/>{ports}</g>\n'
+        self.title = (f'<text x="{TEXT_X:g}" y="{_mid(HEADER_H / 2, TITLE_PX)}" fill="{c.text}" font-family="{SANS}" '
+                      f'font-size="{_n(TITLE_PX)}" font-weight="bold" clip-path="url(#title%d)">%s</text>')
+        self.row = f'<text x="{TEXT_X:g}" y="%s" fill="{c.text}"><tspan fill="%s">%s</tspan> %s</text>'
+        self.more = f'<text x="{TEXT_X:g}" y="%s" fill="{c.dim_text}">%s</text>'
+        self.broken = (f'<rect x="2" y="%s" width="{NODE_WIDTH - 4:g}" height="{ROW_H:g}" '
+                       f'fill="{tint_hex(c.node_fill, c.error, 0.22)}"/>')
+        self.colors = c
+
+
+def _stage(stage: StageBox, parts: _Parts) -> str:
+    c = parts.colors
+    h = _n(stage.height)
     out = [f'<g class="stage" transform="translate({_n(stage.x)},{_n(stage.y)})"'
            + (' opacity="0.45">' if stage.skipped else ">"),
            f"<title>{esc(stage.title)}</title>",  # (the whole name, however the title is cut)
-           f'<rect y="2" width="{w:g}" height="{_n(h)}" rx="{r:g}" fill="#000000" '
-           f'fill-opacity="{0.235 if c.dark else 0.11}"/>',
-           f'<rect width="{w:g}" height="{_n(h)}" rx="{r:g}" fill="{c.node_fill}"/>',
-           f'<path d="M0,{HEADER_H:g}V{r:g}A{r:g},{r:g} 0 0 1 {r:g},0H{w - r:g}A{r:g},{r:g} 0 0 1 {w:g},{r:g}'
-           f'V{HEADER_H:g}Z" fill="{c.header_fill}"/>',
-           f'<path d="M0,{HEADER_H:g}V{r:g}A{r:g},{r:g} 0 0 1 4,{corner:.3f}V{HEADER_H:g}Z" fill="{stripe}"/>',
-           _title(stage, c), _header_marks(stage, c),
-           f'<path d="M0,{HEADER_H:g}H{w:g}" stroke="{c.border}"/>',
-           f'<text x="{TEXT_X:g}" y="{_mid(HEADER_H + BASE_H / 2)}" fill="{c.dim_text}">FROM</text>',
-           f'<text x="{TEXT_X + 38:g}" y="{_mid(HEADER_H + BASE_H / 2)}" fill="{c.text}">'
-           f"{esc(elide(stage.base, ROW_WIDTH - 40, middle=True))}</text>"]
-    out += _rows(stage, c)
-    out.append(f'<rect width="{w:g}" height="{_n(h)}" rx="{r:g}" fill="none" stroke="{c.border}"/>')
-    for x in (0, w):
-        out.append(f'<circle cx="{x:g}" cy="{HEADER_H / 2:g}" r="{PORT_R:g}" fill="{c.node_fill}" '
-                   f'stroke="{c.edge_from}" stroke-width="1.5"/>')
-    out.append("</g>\n")
+           parts.card % {"h": h, "stripe": c.target if stage.target else c.accent},
+           _title(stage, parts), _header_marks(stage, c),
+           parts.base, esc(elide(stage.base, ROW_WIDTH - 40, middle=True)), "</text>"]
+    out += _rows(stage, parts)
+    out.append(parts.end % h)
     return "".join(out)
 
 
-def _title(stage: StageBox, c: Colors) -> str:
+def _title(stage: StageBox, parts: _Parts) -> str:
     room = _room(stage)
     advance = TITLE_PX * SANS_BOLD_EM
     text = stage.title
@@ -162,13 +175,12 @@ def _title(stage: StageBox, c: Colors) -> str:
         text = f"{text} (unnamed)"  # an unnamed stage says so where there is room
     else:
         text = elide(text, room, advance=advance)
-    return (f'<text x="{TEXT_X:g}" y="{_mid(HEADER_H / 2, TITLE_PX)}" fill="{c.text}" font-family="{SANS}" '
-            f'font-size="{_n(TITLE_PX)}" font-weight="bold" clip-path="url(#title{int(room)})">{esc(text)}</text>')
+    return parts.title % (int(room), esc(text))
 
 
 def _pill(x: float, y: float, w: float, h: float, fill: str, text: str, fg: str) -> str:
     return (f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="{_n(h / 2)}" fill="{fill}"/>'
-            f'<text x="{_n(x + w / 2)}" y="{_mid(y + h / 2, SMALL_PX)}" fill="{fg}" {_small()}>{esc(text)}</text>')
+            f'<text x="{_n(x + w / 2)}" y="{_mid(y + h / 2, SMALL_PX)}" fill="{fg}" {SMALL}>{esc(text)}</text>')
 
 
 def _header_marks(stage: StageBox, c: Colors) -> str:
@@ -193,32 +205,24 @@ def _header_marks(stage: StageBox, c: Colors) -> str:
     return "".join(out)
 
 
-def _rows(stage: StageBox, c: Colors) -> list[str]:
+def _rows(stage: StageBox, parts: _Parts) -> list[str]:
     out = []
+    c = parts.colors
     keyword_color = c.dim_text if stage.skipped else c.keyword
     broken = stage.error_lines
-    hidden_broken = bool(broken) and bool(broken & set(stage.lines[stage.shown:]))
     for k, text in enumerate(stage.texts):
         top = row_top(k)
-        if stage.lines[k] in broken:
-            out.append(_broken(top, c))
+        if broken and stage.lines[k] in broken:
+            out.append(parts.broken % _n(top))
         keyword, _, rest = text.partition(" ")
         room = max(10.0, ROW_WIDTH - (columns(keyword) + 1) * MONO_ADVANCE)
-        out.append(f'<text x="{TEXT_X:g}" y="{_mid(top + ROW_H / 2)}" fill="{c.text}">'
-                   f'<tspan fill="{keyword_color}">{esc(keyword)}</tspan> {esc(elide(rest, room))}</text>')
+        out.append(parts.row % (_mid(top + ROW_H / 2), keyword_color, esc(keyword), esc(elide(rest, room))))
     if stage.hidden:
         top = row_top(stage.shown)
-        if hidden_broken:
-            out.append(_broken(top, c))
-        out.append(f'<text x="{TEXT_X:g}" y="{_mid(top + ROW_H / 2)}" fill="{c.dim_text}">'
-                   f"{esc(more_text(stage.hidden))}</text>")
+        if broken and broken & set(stage.lines[stage.shown:]):  # the "more" row hides a broken one
+            out.append(parts.broken % _n(top))
+        out.append(parts.more % (_mid(top + ROW_H / 2), esc(more_text(stage.hidden))))
     return out
-
-
-def _broken(top: float, c: Colors) -> str:
-    """The tint behind a row the text has an error on."""
-    return (f'<rect x="2" y="{_n(top)}" width="{NODE_WIDTH - 4:g}" height="{ROW_H:g}" '
-            f'fill="{tint_hex(c.node_fill, c.error, 0.22)}"/>')
 
 
 # ----- image pills ------------------------------------------------------------------------
