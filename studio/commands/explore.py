@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 
@@ -112,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
                        report.dive.wasted_user_percent) if args.ci else []
     deltas = compare_files(before.file_table(), report.file_table()) if before is not None else None
     if args.json:
-        out = report.to_json()
+        out = {}
         if deltas is not None:
             out["compare"] = {"image": args.compare, "files": [
                 {"path": d.path, "change": d.change, "before": d.before, "after": d.after, "line": d.line,
@@ -120,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.ci:
             out["ci"] = {"pass": passed(results),
                          "rules": [{"rule": r.rule, "status": r.status, "message": r.message} for r in results]}
-        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.write(report.json_text(out) + "\n")  # json.dumps' text of {**report.to_json(), **out}
     else:
         for line in summary(report):
             print(line)

@@ -9,6 +9,8 @@ pairs them); history entries pair with Dockerfile steps as the size pass does
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from json import dumps
+from json.encoder import encode_basestring_ascii as _string  # json.dumps' own string escaping (C)
 from typing import Any
 
 from studio.core.dive_efficiency import DiveNumbers, dive_numbers
@@ -30,11 +32,19 @@ class LayerReport:
     # line (its reference), else the stage of its line
     origin: int | str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def _head(self) -> dict[str, Any]:
         return {"index": self.index, "id": self.id, "line": self.line, "stage": self.stage, "origin": self.origin,
-                "instruction": self.instruction, "size": self.size,
-                "files": [{"path": c.path, "change": c.change, "size": c.size,
-                           "mode": mode_text(c.mode, c.kind)} for c in self.changes]}
+                "instruction": self.instruction, "size": self.size}
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self._head(), "files": [{"path": c.path, "change": c.change, "size": c.size,
+                                           "mode": mode_text(c.mode, c.kind)} for c in self.changes]}
+
+    def json_text(self) -> str:
+        """``json.dumps(self.to_json())``, the same text (see ``ImageReport.json_text``)."""
+        files = ", ".join([_CHANGE % (_string(c.path), c.change, c.size, mode_text(c.mode, c.kind))
+                           for c in self.changes])
+        return _object([*((k, dumps(v)) for k, v in self._head().items()), ("files", f"[{files}]")])
 
 
 @dataclass
@@ -61,7 +71,7 @@ class ImageReport:
         return {path: (f.size, self.layers[f.layer].line, self.layers[f.layer].stage)
                 for path, f in self.stacked.files.items() if f.kind != "5"}
 
-    def to_json(self) -> dict[str, Any]:
+    def _head(self) -> dict[str, Any]:
         d = self.dive
         percent = d.wasted_user_percent
         return {
@@ -69,15 +79,41 @@ class ImageReport:
             "size": self.size, "content_size": d.size, "user_size": d.user_size,
             "wasted_bytes": d.wasted_bytes, "efficiency": d.efficiency,
             "user_wasted_percent": percent if percent == percent and percent != float("inf") else None,
-            "layers": [layer.to_json() for layer in self.layers],
-            "inefficient": [{"path": p, "count": n, "size": s} for p, n, s in d.inefficient],
-            "buried": [{"path": "/" + b.path, "size": b.size, "how": b.how,
-                        "written_line": self.layers[b.written].line, "by_line": self.layers[b.by].line}
-                       for b in self.stacked.buried],
-            "files": [{"path": "/" + path, "size": f.size, "mode": mode_text(f.mode, f.kind), "layer": f.layer,
-                       "line": self.layers[f.layer].line, "stage": self.layers[f.layer].stage}
-                      for path, f in sorted(self.stacked.files.items())],
         }
+
+    def _waste(self) -> dict[str, Any]:
+        return {"inefficient": [{"path": p, "count": n, "size": s} for p, n, s in self.dive.inefficient],
+                "buried": [{"path": "/" + b.path, "size": b.size, "how": b.how,
+                            "written_line": self.layers[b.written].line, "by_line": self.layers[b.by].line}
+                           for b in self.stacked.buried]}
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self._head(), "layers": [layer.to_json() for layer in self.layers], **self._waste(),
+                "files": [{"path": "/" + path, "size": f.size, "mode": mode_text(f.mode, f.kind), "layer": f.layer,
+                           "line": self.layers[f.layer].line, "stage": self.layers[f.layer].stage}
+                          for path, f in sorted(self.stacked.files.items())]}
+
+    def json_text(self, extra: dict[str, Any] | None = None) -> str:
+        """``json.dumps({**self.to_json(), **extra})``, the same text in half the time: the
+        100,000s of per-file objects are written from one format each (strings through
+        json's own C escaping) instead of made as dicts and then encoded."""
+        lines = [dumps(layer.line) for layer in self.layers]
+        stages = [dumps(layer.stage) for layer in self.layers]
+        files = ", ".join([_FILE % (_string(path)[1:], f.size, mode_text(f.mode, f.kind), f.layer, lines[f.layer],
+                                    stages[f.layer]) for path, f in sorted(self.stacked.files.items())])
+        layers = ", ".join(layer.json_text() for layer in self.layers)
+        return _object([*((k, dumps(v)) for k, v in self._head().items()), ("layers", f"[{layers}]"),
+                        *((k, dumps(v)) for k, v in self._waste().items()), ("files", f"[{files}]"),
+                        *((k, dumps(v)) for k, v in (extra or {}).items())])
+
+
+_CHANGE = '{"path": %s, "change": "%s", "size": %d, "mode": "%s"}'  # change and mode: fixed ASCII words
+_FILE = '{"path": "/%s, "size": %d, "mode": "%s", "layer": %d, "line": %s, "stage": %s}'
+
+
+def _object(pairs: list[tuple[str, str]]) -> str:
+    """A JSON object, as ``json.dumps`` writes it, of keys and their values' JSON text."""
+    return "{" + ", ".join(f"{_string(k)}: {v}" for k, v in pairs) + "}"
 
 
 def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size: int | None = None,
