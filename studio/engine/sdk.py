@@ -12,7 +12,7 @@ a build.
 from __future__ import annotations
 
 import socket
-from typing import Any
+from typing import Any, NamedTuple
 
 READ_CHUNK = 64 * 1024
 
@@ -30,6 +30,42 @@ def get_body(api, path: str, timeout: float | None = None):
     response = api._get(api._url(path), stream=True, **({"timeout": timeout} if timeout else {}))
     api._raise_for_status(response)
     inner = getattr(response.raw, "_fp", None)
+    readinto = inner.readinto if hasattr(inner, "readinto") else response.raw.readinto
+
+    def read_body(buffer) -> int:
+        return readinto(buffer) if response is not None else 0  # the response must live while read
+
+    return read_body
+
+
+class RawBody(NamedTuple):
+    """A streamed answer's body below http.client: the plain socket it arrives on, the bytes
+    http.client had already buffered from it, and whether it is chunked (the caller undoes
+    the framing). ``response`` must live while the socket is read."""
+
+    sock: socket.socket
+    head: bytes
+    chunked: bool
+    length: int | None  # the Content-Length, when not chunked
+    response: Any
+
+
+def get_raw_body(api, path: str, timeout: float | None = None) -> RawBody | Any:
+    """``GET path`` streamed, asking the engine to close the connection after the answer.
+    When it comes over a plain socket (unix or tcp, not TLS or ssh), a ``RawBody`` to read
+    with ``recv_into`` straight from the kernel; otherwise ``get_body``'s ``readinto``
+    (the same request, read through http.client). Errors as ``get_body``."""
+    response = api._get(api._url(path), stream=True, headers={"Connection": "close"},
+                        **({"timeout": timeout} if timeout else {}))
+    api._raise_for_status(response)
+    inner = getattr(response.raw, "_fp", None)
+    buffered = getattr(inner, "fp", None)
+    sock = response_socket(response)
+    if type(sock) is socket.socket and hasattr(buffered, "read1") and hasattr(inner, "chunked"):
+        # what http.client read past the headers is in its buffer: read1 hands over only that
+        head = buffered.read1(1 << 20) if not inner.chunked or inner.chunk_left is None else None
+        if head is not None:
+            return RawBody(sock, head, bool(inner.chunked), inner.length, response)
     readinto = inner.readinto if hasattr(inner, "readinto") else response.raw.readinto
 
     def read_body(buffer) -> int:

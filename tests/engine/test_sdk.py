@@ -39,6 +39,18 @@ def test_get_body_reads_the_whole_chunked_body_into_our_buffer(docker_client):
         sdk.get_body(docker_client.api, "/images/stage-studio-no-such-image:x/get")
 
 
+def test_get_raw_body_hands_over_the_socket_and_what_http_client_buffered(docker_client):
+    from studio.engine.socket_reader import body_chunks
+
+    image = "stage-studio-test/busybox:latest"
+    expected = b"".join(docker_client.api.get_image(image))
+    body = sdk.get_raw_body(docker_client.api, f"/images/{image}/get")
+    assert isinstance(body, sdk.RawBody) and body.chunked  # a unix socket; the engine chunks the archive
+    assert b"".join(bytes(v) for v in body_chunks(body, 60)) == expected
+    with pytest.raises(docker.errors.NotFound):
+        sdk.get_raw_body(docker_client.api, "/images/stage-studio-no-such-image:x/get")
+
+
 def test_get_json_decodes_and_raises_the_sdks_error(docker_client):
     assert sdk.get_json(docker_client.api, "/version", 10)["Version"] == docker_client.version()["Version"]
     with pytest.raises(docker.errors.NotFound):
