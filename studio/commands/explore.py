@@ -95,12 +95,14 @@ def _run(args: argparse.Namespace) -> int:
     import docker
 
     from studio.engine.connection import EngineUnavailable, connect
-    from studio.engine.explore import explore_image
-    from studio.engine.image_archive import ImageArchiveError
+    from studio.engine.image_archive import ImageArchiveError, PendingSave
 
     try:
         client = connect()
-        report = explore_image(client.api, args.image, stage_map, stage)
+        pending = PendingSave(client.api, args.image)  # the engine starts now; the imports meanwhile
+        from studio.engine.explore import explore_image
+
+        report = explore_image(client.api, args.image, stage_map, stage, pending)
         before = explore_image(client.api, args.compare) if args.compare else None
     except docker.errors.ImageNotFound as exc:
         missing = args.compare if args.compare and args.compare in str(exc) else args.image

@@ -15,7 +15,7 @@ from typing import Any
 
 from studio.core.dive_efficiency import DiveNumbers, dive_numbers
 from studio.core.layer_files import Change, FinalFile, Stacked, mode_text, stack
-from studio.engine.image_archive import ImageArchive, read_archive, save_stream
+from studio.engine.image_archive import ImageArchive, PendingSave, read_archive
 from studio.engine.sizes import history_owners
 
 
@@ -151,10 +151,13 @@ def _set_origins(layers: list[LayerReport], stage_map) -> None:
             layer.origin = copies.get(layer.line, layer.stage)
 
 
-def explore_image(api, image: str, stage_map=None, stage: int | None = None) -> ImageReport:
-    """Stream ``image`` from the engine and analyse it (raises docker errors as they come)."""
-    inspected = api.inspect_image(image)
-    archive = read_archive(save_stream(api, inspected["Id"]))
+def explore_image(api, image: str, stage_map=None, stage: int | None = None,
+                  pending: PendingSave | None = None) -> ImageReport:
+    """Stream ``image`` from the engine and analyse it (raises docker errors as they come);
+    ``pending``: its save already requested (``PendingSave(api, image)``)."""
+    pending = pending or PendingSave(api, image)
+    inspected = pending.inspected
+    archive = read_archive(pending.stream())
     base_count = -1
     if stage_map is not None and stage is not None:
         root = stage_map.stages[stage_map.chain(stage)[0]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -184,6 +185,30 @@ def _assemble(layers: dict, links: dict, small: dict) -> ImageArchive:
         ids.append(key)
     layout = "oci" if "oci-layout" in small or "index.json" in small else "legacy"
     return ImageArchive(ordered, ids, config, layout, notes)
+
+
+class PendingSave:
+    """An image inspected and its save stream requested on a thread: the engine (20.10
+    writes the whole image before its first byte) works while the caller goes on (imports,
+    parsing a Dockerfile); ``stream()`` waits for the answer, raising what the request raised."""
+
+    def __init__(self, api, image: str) -> None:
+        self.inspected = api.inspect_image(image)
+        self._answer: list = []
+        self._thread = threading.Thread(target=self._request, args=(api,), name="save-request", daemon=True)
+        self._thread.start()
+
+    def _request(self, api) -> None:
+        try:
+            self._answer.append(save_stream(api, self.inspected["Id"]))
+        except BaseException as exc:  # noqa: BLE001 - raised again by stream(), on the caller's thread
+            self._answer.append(exc)
+
+    def stream(self) -> ChunkSource:
+        self._thread.join()
+        if isinstance(self._answer[0], BaseException):
+            raise self._answer[0]
+        return self._answer[0]
 
 
 def save_stream(api, image: str) -> ChunkSource:
