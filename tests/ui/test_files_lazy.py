@@ -59,6 +59,7 @@ def shown(model, parent=None):
 @pytest.fixture
 def small_batches(monkeypatch):
     monkeypatch.setattr(tree_model, "BATCH", 2)
+    monkeypatch.setattr(tree_model, "FOLDER_BATCH", 2)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -76,14 +77,14 @@ def test_the_lazy_tree_shows_what_a_whole_tree_shows(qapp, small_batches, paths,
 def test_a_big_folder_reaches_the_view_in_batches_and_sorting_keeps_the_open_folder(qtbot):
     from PySide6.QtWidgets import QTreeView
 
-    rows = [Row(f"/big/f{i:05d}", i, 0, 1, "st") for i in range(3 * tree_model.BATCH + 7)] + [Row("/small", 1, 0, 1, "")]
+    rows = [Row(f"/big/f{i:05d}", i, 0, 1, "st") for i in range(3 * tree_model.FOLDER_BATCH + 7)] + [Row("/small", 1, 0, 1, "")]
     model = FileTreeModel(rows)
     view = QTreeView()
     qtbot.addWidget(view)
     view.setModel(model)
     big = model.path_index("/big")
     view.expand(big)
-    assert model.rowCount(big) == tree_model.BATCH  # not the whole folder at once
+    assert model.rowCount(big) == tree_model.FOLDER_BATCH  # not the whole folder at once
     last = model.path_index("/big/f00000")  # the smallest, so the last by size: fetched to reach it
     assert last.isValid() and model.rowCount(big) == len(rows) - 1
     model.sort(0, Qt.SortOrder.AscendingOrder)
