@@ -7,6 +7,7 @@ reopening a file brings back the values last used to build it.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -18,6 +19,10 @@ ARGS_GROUP = "buildArgs"
 
 def _key(path) -> str:
     return str(path).replace("/", "|").replace("\\", "|") if path else "untitled"
+
+
+def _resolved(path) -> str:
+    return str(Path(path).resolve())
 
 
 def load_build_args(path) -> dict[str, str]:
@@ -42,6 +47,7 @@ class BuildSettingsModel(QObject):
         super().__init__(parent)
         self._settings = BuildSettings()
         self.path = None  # the file whose build args are remembered
+        self._left_targets: dict[str, str | None] = {}  # per file left in this run: its target then
 
     @property
     def settings(self) -> BuildSettings:
@@ -69,7 +75,16 @@ class BuildSettingsModel(QObject):
 
     def open_file(self, path) -> None:
         """A file was opened, saved under a new name, or closed: its own remembered args,
-        the file's target and the Dockerfile's folder as context; how to build stays."""
-        self.path = path
+        the file's target and the Dockerfile's folder as context; how to build stays.
+        The target the last file was left with is kept for it (``restore_target``)."""
         old = self._settings
+        if self.path is not None:
+            self._left_targets[_resolved(self.path)] = old.target
+        self.path = path
         self.set(old.changed(target=None, context=None, build_args=load_build_args(path)))
+
+    def restore_target(self) -> bool:
+        """Once the opened file's text is shown: the target it was left with earlier in
+        this run (the results kept for it were built for that one), if it had one."""
+        target = self._left_targets.get(_resolved(self.path)) if self.path is not None else None
+        return target is not None and self.update(target=target)

@@ -201,6 +201,7 @@ class WindowFiles(QObject):
         self.window.controller.lint.use_folder(path.parent if path is not None else None)
         self.load_positions()  # before the first graph: laid out once, around saved boxes
         self.window.controller.sync_now(force=True)
+        self.window.build_settings.restore_target()  # (the new text's stages are known now)
         self.watcher.watch(path, data)
         self.sig_loaded.emit()
         if huge:

@@ -68,8 +68,8 @@ class BuildController(QObject):
     # ---- results belong to a document ------------------------------------------------
     def switch_document(self, key: str) -> None:
         """Another document is in the window: the last one's results (charts, log, marks,
-        failure banner) leave with it and come back when it is opened again in this run;
-        a build still running for it is cancelled."""
+        failure banner) leave with it and come back whole (states, steps, sizes, history)
+        when it is opened again in this run; a build still running for it is cancelled."""
         if key == self._doc_key:
             return
         if self._doc_key is not None:
@@ -83,6 +83,7 @@ class BuildController(QObject):
         self.log.refill()
         record = self.history.latest(key)
         if record is not None:
+            self._paint_ended(self.session, self.build)
             self.show_record(record)
             self.mark_outdated()
         else:
@@ -258,11 +259,7 @@ class BuildController(QObject):
         if result is not None and session.result is None:
             session.result = result
         self._set_marks([], session.failed_line())
-        nodes = self._nodes()
-        for index in session.stages:
-            self._paint_stage(index, nodes.get(index))
-            if index in nodes:
-                nodes[index].set_build(active_line=None)
+        self._paint_ended(session, build, cancelled=False)
         record = self.history.add(self._build_key, session, result)
         self.show_record(record)
         self.mark_outdated()  # the text may have changed while it built
@@ -278,9 +275,32 @@ class BuildController(QObject):
             self._show_failure(session, build)
         self.sig_finished.emit(result)
 
+    def _paint_ended(self, session: BuildFold | None, build, cancelled: bool = True) -> None:
+        """Each box's state, steps and time as the ended build left them (a failure's text
+        mark and banner too); a cancelled build's unfinished stages say 'cancelled'."""
+        if session is None:
+            return
+        nodes = self._nodes()
+        for index in session.stages:
+            self._paint_stage(index, nodes.get(index))
+            if index in nodes:
+                nodes[index].set_build(active_line=None)
+        if cancelled and build is not None and build.cancelled:
+            self._paint_cancelled(session)
+        elif cancelled and session.failure is not None:
+            self._set_marks([], session.failed_line())
+            self._show_banner(session)
+
+    def _paint_cancelled(self, session: BuildFold) -> None:
+        nodes = self._nodes()
+        for index, stage in session.stages.items():  # what it stopped says so; what finished stays
+            if index in nodes and stage.will_build and stage.state not in ("done", "cached"):
+                nodes[index].set_build(state="cancelled", progress=None, active_line=None, error=None)
+
     def show_record(self, record) -> None:
-        """Sizes and deltas on the boxes; sizes, layers, timeline and history in the charts."""
-        baseline = self.history.baseline(self._build_key)
+        """Sizes and deltas on the boxes; sizes, layers, timeline and history in the charts
+        (all of the document shown: a record is only ever shown with its own document)."""
+        baseline = self.history.baseline(self._doc_key)
         changes = deltas(record, baseline)
         nodes = self._nodes()
         for stage in record.stages:
@@ -290,7 +310,7 @@ class BuildController(QObject):
             if stage.size is not None:
                 node.set_build(size=(human_size(stage.size), delta_text(changes.get(stage.index))))
             node.set_build(final=stage.index == record.target and record.ok)
-        self.charts.show_record(record, baseline, self.history.records(self._build_key))
+        self.charts.show_record(record, baseline, self.history.records(self._doc_key))
 
     def _show_failure(self, session: BuildFold, build) -> None:
         failure = session.failure or (build.result.error if build is not None and build.result else None)
@@ -300,16 +320,17 @@ class BuildController(QObject):
             where = f" while line {', '.join(map(str, lines))} ran" if lines else ""
             self._status(f"Build cancelled{where}, after {human_duration(session.now())}")
             self._set_marks([], None)
-            nodes = self._nodes()
-            for index, stage in session.stages.items():  # what it stopped says so; what finished stays
-                if index in nodes and stage.will_build and stage.state not in ("done", "cached"):
-                    nodes[index].set_build(state="cancelled", progress=None, active_line=None, error=None)
+            self._paint_cancelled(session)
             return
+        self._show_banner(session, failure)
+        self._status("Build failed")
+
+    def _show_banner(self, session: BuildFold, failure=None) -> None:
+        failure = failure or session.failure
         message = failure.message if failure is not None else "the build failed"
         stage = session.failed_stage()
         self.banner.show_failure(message, stage, session.failed_line(),
                                  session.stages[stage].label if stage in session.stages else None)
-        self._status("Build failed")
 
     # ---- compare ------------------------------------------------------------------
     def pin_baseline(self) -> bool:
