@@ -44,7 +44,8 @@ class FilesUI(QObject):
         controller.sig_finished.connect(self._build_finished)
         controller.sig_switched.connect(self._switched)
         self._kept: dict[str, tuple] = {}  # per document: what the panel, Problems and edges showed
-        self._shown: tuple = ({}, None, {}, None, [], None)  # reports, current, names, baseline, findings, copies
+        # reports, current, names, baseline, findings, copies, (source, current)
+        self._shown: tuple = ({}, None, {}, None, [], None, ("", True))
         self.dock.visibilityChanged.connect(lambda shown: shown and self._read_latest())
         self.panel.sig_line_activated.connect(self._go_to_line)
         window.editor.cursorPositionChanged.connect(self._cursor_moved)
@@ -56,10 +57,11 @@ class FilesUI(QObject):
         if old is not None:
             self._kept[old] = self._shown
         self._reading = None
-        self._show(*self._kept.pop(new, ({}, None, {}, None, [], None)))
+        self._show(*self._kept.pop(new, ({}, None, {}, None, [], None, ("", True))))
 
-    def _show(self, reports, current, names, baseline, findings, copies) -> None:
-        self._shown = (reports, current, names, baseline, findings, copies)
+    def _show(self, reports, current, names, baseline, findings, copies, source=("", True)) -> None:
+        self._shown = (reports, current, names, baseline, findings, copies, source)
+        self.panel.source, self.panel.current = source
         self.panel.show_reports(reports, current, names, baseline)
         if not reports:
             self.panel.summary.setText(EMPTY_SUMMARY)
@@ -71,6 +73,21 @@ class FilesUI(QObject):
     def _build_finished(self, result) -> None:
         if result is not None and result.ok and self.dock.isVisible():
             self._read(self.window.build.controller.build, result)
+        elif self._shown[0] and (result is None or not result.ok):
+            self._older_shown()
+
+    def _older_shown(self) -> None:
+        """A build that read no files ended: the files shown are of an earlier build, and
+        say so (the panel stops following the cursor: the lines may have moved)."""
+        controller = self.window.build.controller
+        latest = controller.history.latest(controller.file_key())
+        shown = self._shown[6][0].split(" (")[0]  # "Build #2"
+        if latest is None or not shown or shown == f"Build {latest.label}":
+            return
+        why = "was cancelled" if latest.cancelled else "failed"
+        source = f"{shown} (build {latest.label} {why}, so its files were not read; the text cursor is not followed)"
+        self._shown = (*self._shown[:6], (source, False))
+        self.panel.set_source(source, False)
 
     def _read_latest(self) -> None:
         build = self.window.build.controller.build
@@ -129,7 +146,8 @@ class FilesUI(QObject):
         target = build.stage_map.target if build is not None and build.stage_map is not None else None
         report = reports.get(target)
         self._show(reports, target if target in reports else max(reports, default=None), names,
-                   self._baseline_report(target), self._buried(report), result.copies or [])
+                   self._baseline_report(target), self._buried(report), result.copies or [],
+                   (f"Build {record.label}" if record is not None else "", True))
         if problem:
             self.panel.summary.setText(self.panel.summary.text() + f" · {problem}")
 

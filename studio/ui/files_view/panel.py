@@ -78,6 +78,8 @@ class FilesPanel(QWidget):
         self.reports: dict[int, object] = {}
         self.names: dict[int, str | None] = {}
         self.baseline = None  # an ImageReport of the baseline build's final stage
+        self.source = ""  # which build the reports are of ("build #2"), said before the numbers
+        self.current = True  # False once a later build read nothing: its lines may no longer match
         self.stage_combo = QComboBox(self)
         self.stage_combo.setObjectName("filesStage")
         self.layer_combo = QComboBox(self)
@@ -166,6 +168,13 @@ class FilesPanel(QWidget):
     def report(self):
         return self.reports.get(self.stage_combo.currentData())
 
+    def set_source(self, source: str, current: bool = True) -> None:
+        """Say which build the files are of; not ``current``: a later build read none (it
+        failed, or was cancelled), so these are an older build's and the cursor is not
+        followed (the text's lines may have moved since)."""
+        self.source, self.current = source, current
+        self._refresh()
+
     def _stage_changed(self) -> None:
         report = self.report()
         for combo in (self.layer_combo, self.compare_combo):
@@ -195,7 +204,8 @@ class FilesPanel(QWidget):
             self.treemap.set_tree(None, [])
             return
         d = report.dive
-        self.summary.setText(f"{len(report.files):,} paths · {human_size(report.size)} · efficiency "
+        self.summary.setText((f"{self.source}: " if self.source else "")
+                             + f"{len(report.files):,} paths · {human_size(report.size)} · efficiency "
                              f"{d.efficiency * 100:.1f} % · wasted {human_size(d.wasted_bytes)}"
                              + (" (highlighted)" if d.wasted_bytes else ""))
         compare = self.compare_combo.currentData()
@@ -306,7 +316,7 @@ class FilesPanel(QWidget):
     def show_line(self, line: int) -> bool:
         """Filter to the layer that ``line`` made in the shown stage (when following)."""
         report = self.report()
-        if report is None or not self.follow.isChecked():
+        if report is None or not self.follow.isChecked() or not self.current:
             return False
         for layer in report.layers:
             if layer.line == line:
