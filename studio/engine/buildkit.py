@@ -185,10 +185,11 @@ class BuildkitTranslator:
             state.finished = True
             begin = vertex.started if vertex.started is not None else state.start_time
             duration = round(max(0.0, (vertex.completed or time.time()) - (begin or vertex.completed or time.time())), 3)
+            stopped = bool(vertex.error) and stopped_by_another(vertex.error)
             for step in state.steps:
-                out.append(StepFinished(step.stage, step.line, vertex.cached, duration, vertex.error or None))
+                out.append(StepFinished(step.stage, step.line, vertex.cached, duration, vertex.error or None, stopped))
                 if vertex.error:  # (stopped because another step failed: close() says "not_run")
-                    if not stopped_by_another(vertex.error):
+                    if not stopped:
                         out.append(self.progress.finish(step.stage, "failed"))
                 else:
                     # a FROM of a local image is never "work": it does not make a stage "done"

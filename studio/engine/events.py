@@ -117,6 +117,9 @@ class StepFinished(_Event):
     cached: bool
     duration: float
     error: str | None = None
+    # the engine stopped it before it ended (another step failed, or a cancel): it did
+    # not finish, and ``error`` is only the engine's word for the stop
+    stopped: bool = False
     event = "step_finished"
 
 

@@ -145,10 +145,12 @@ class BuildFold:
             step = StepRun(event.stage, event.line, "", start)
             self.steps.append(step)
         step.duration, step.cached, step.error = event.duration, event.cached, event.error
+        step.stopped = getattr(event, "stopped", False)
         stage.running.pop(event.line, None)
-        stage.done = min(stage.total, stage.done + 1)
+        if not step.stopped:  # a step the engine stopped is not a done step
+            stage.done = min(stage.total, stage.done + 1)
         stage.last_end = step.end if stage.last_end is None else max(stage.last_end, step.end or 0.0)
-        if event.error:
+        if event.error and not step.stopped:
             stage.error = event.error
         changed.add(event.stage)
 
@@ -268,7 +270,7 @@ class BuildFold:
         if self.failure is not None and self.failure.line:
             return self.failure.line
         for step in self.steps:
-            if step.error:
+            if step.error and not step.stopped:
                 return step.line
         return None
 

@@ -47,8 +47,8 @@ class TimelineChart(BuildChart):
         self.starts = [s.start for s in self.steps]
         self.widths = [max(MIN_WIDTH, (s.duration if s.duration is not None else max(0.0, (now or s.start) - s.start)))
                        for s in self.steps]
-        brushes = [state_brush("failed" if s.error else "running" if s.duration is None else
-                               "skipped" if getattr(s, "stopped", False) else
+        brushes = [state_brush("skipped" if getattr(s, "stopped", False) else  # (stopped: not a failure)
+                               "failed" if s.error else "running" if s.duration is None else
                                "cached" if s.cached else "done", cached=s.cached) for s in self.steps]
         finished = [i for i, s in enumerate(self.steps)  # (a step cut short never finished: not "slowest")
                     if s.duration is not None and not s.cached and not getattr(s, "stopped", False)
@@ -82,8 +82,8 @@ class TimelineChart(BuildChart):
 
     def describe(self, index: int) -> str:
         step = self.steps[index]
-        what = ("cached" if step.cached else "failed" if step.error else "running" if step.duration is None
-                else "stopped before it finished" if getattr(step, "stopped", False) else "ran")
+        what = ("stopped before it finished" if getattr(step, "stopped", False) else "cached" if step.cached
+                else "failed" if step.error else "running" if step.duration is None else "ran")
         return f"line {step.line}: {step.name[:80]}\n{what}, {human_duration(self.widths[index])}"
 
     def line_of(self, index: int) -> int | None:
