@@ -25,6 +25,8 @@ from studio.ui.window_recovery import WindowRecovery
 READ_ONLY = "This file is open read-only (it is not UTF-8 text); saving is disabled."
 _DROPS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 HUGE_FILE = 5_000_000  # bytes: no syntax highlighting past this
+# Podman and Buildah read a Containerfile; both names are Dockerfiles to BuildKit
+OPEN_FILTER = "Dockerfiles (*Dockerfile* *.dockerfile *Containerfile* *.containerfile);;All files (*)"
 
 _BUTTONS = {
     "save": QMessageBox.StandardButton.Save, "discard": QMessageBox.StandardButton.Discard,
@@ -82,8 +84,7 @@ class WindowFiles(QObject):
     def ask_path(self, mode: str) -> str | None:
         start = str(self.path.parent if self.path else Path.cwd())
         if mode == "open":
-            path, _ = QFileDialog.getOpenFileName(self.window, "Open Dockerfile", start,
-                                                  "Dockerfiles (*Dockerfile* *.dockerfile);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self.window, "Open Dockerfile", start, OPEN_FILTER)
         else:
             suggested = str(self.path) if self.path else str(Path(start) / "Dockerfile")
             path, _ = QFileDialog.getSaveFileName(self.window, "Save Dockerfile", suggested)

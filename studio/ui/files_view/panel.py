@@ -231,6 +231,10 @@ class FilesPanel(QWidget):
         if other is None:
             return
         deltas = compare_files(other.file_table(), report.file_table())
+        if not deltas:  # an empty table says nothing: say it
+            which = "the baseline build's final image" if compare == "baseline" else f"stage {self.label(compare)}"
+            self.summary.setText(f"{self.summary.text()} · No differences: {which} has the same paths, "
+                                 "each of the same size")
         rows = [Row(d.path, abs(d.delta), None, d.line, self.label(d.stage), d.change) for d in deltas]
         self._set_model(FileListModel(rows, self, LARGEST_FIRST))  # largest change first
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from studio.ui.graph.instruction_palette import Problems, problems_html
@@ -54,8 +54,13 @@ class RowEditor(QObject):
         self.problems = QLabel(view.viewport())
         self.problems.setObjectName("rowEditorProblems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("QLabel { background: palette(tool-tip-base); border: 1px solid #c0392b;"
-                                    " padding: 2px 6px; }")
+        # opaque: the box under it (its footer, its "+") must not show through the message
+        # (a style sheet's palette(tool-tip-base) is transparent: the colours are named here)
+        palette = self.problems.palette()
+        back, text = (palette.color(role).name() for role in (QPalette.ColorRole.ToolTipBase,
+                                                               QPalette.ColorRole.ToolTipText))
+        self.problems.setStyleSheet(f"QLabel {{ background-color: {back}; color: {text};"
+                                    " border: 1px solid #c0392b; padding: 2px 6px; }")
         self.problems.hide()
         self.check: Callable[[str], Problems] = lambda _text: []
         self.line = 0
@@ -95,6 +100,7 @@ class RowEditor(QObject):
         self.problems.adjustSize()
         self.problems.setFixedWidth(geo.width())
         self.problems.setVisible(bool(found) and self.box.isVisible())
+        self.problems.raise_()
         self.box.setStyleSheet("QPlainTextEdit { border: 2px solid #c0392b; }" if self._errors else "")
 
     def commit(self) -> None:
