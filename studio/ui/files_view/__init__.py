@@ -30,6 +30,11 @@ class FilesUI(QObject):
         self.panel = FilesPanel(window)
         self.dock = window.add_dock("Files", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()  # View > Panels > Files; opening it reads the last build's files
+        # a tab beside Charts, not a third column of the bottom row: side by side, the three
+        # docks' least widths (about 1,540 px) grew the window past a 1280 px screen, or
+        # overlapped where it could not grow
+        window.tabifyDockWidget(window.build.charts_dock, self.dock)
+        self.dock.toggleViewAction().triggered.connect(lambda shown: shown and self.dock.raise_())
         self.reports_by_record: dict[int, dict] = {}  # build number -> {stage: ImageReport}
         self.findings: list = []
         self._reading: object | None = None
@@ -71,7 +76,7 @@ class FilesUI(QObject):
 
     # ---- reading a build's files ---------------------------------------------------------
     def _build_finished(self, result) -> None:
-        if result is not None and result.ok and self.dock.isVisible():
+        if result is not None and result.ok and not self.dock.isHidden():  # (open, if behind the Charts tab)
             self._read(self.window.build.controller.build, result)
         elif self._shown[0] and (result is None or not result.ok):
             self._older_shown()

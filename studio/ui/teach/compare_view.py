@@ -57,6 +57,7 @@ class CompareView(QWidget):
         self.sides = sides
         self.labels = dict(labels or {})
         self.graphs: list[GraphView] = []
+        self.titles: list[QLabel] = []
         self.size_labels: list[QLabel] = []
         grid = QGridLayout()
         for column, side in enumerate(sides):
@@ -66,16 +67,17 @@ class CompareView(QWidget):
             font.setBold(True)
             title.setFont(font)
             graph = GraphView(self)
-            # each side fits like the main view: readable text first, scrolling if it must
+            # each side shows its whole graph (a comparison of what cannot be seen is none),
+            # readable where the window allows
+            graph.keep_readable = False
             graph.set_graph(parse(side.text).graph())
             size = QLabel("Final image: not built yet", self)
             size.setObjectName(f"compareSize{column}")
-            grid.addWidget(title, 0, column)
-            grid.addWidget(graph, 1, column)
-            grid.addWidget(size, 2, column)
+            self.titles.append(title)
             self.graphs.append(graph)
             self.size_labels.append(size)
-        grid.setRowStretch(1, 1)
+        self.grid, self.stacked, self.fitted_size = grid, None, None
+        self._arrange(stacked=False)
         self.difference = QLabel(difference_text(*sides), self)
         self.difference.setObjectName("compareDifference")
         self.difference.setFont(self.size_labels[0].font())
@@ -101,8 +103,45 @@ class CompareView(QWidget):
         QTimer.singleShot(0, self._fit_graphs)
 
     def _fit_graphs(self) -> None:
+        self._arrange(self._better_stacked())
+        self.layout().activate()  # (the graphs' new sizes now, before they fit)
         for graph in self.graphs:
             graph.fit_to_view()
+        self.fitted_size = self.size()  # (tests wait for the arrangement of the size shown)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.stacked is not None and self._better_stacked() != self.stacked:
+            QTimer.singleShot(0, self._fit_graphs)
+        elif self.stacked is not None:
+            self.fitted_size = self.size()  # (each graph fits itself again after a resize)
+
+    def _better_stacked(self) -> bool:
+        """One above the other, or side by side: whichever shows both whole graphs larger
+        (stage graphs run left to right: a wide one is cut off in half a window's width)."""
+        grid = self.grid.geometry()
+        if grid.isEmpty():
+            grid = self.rect()
+        labels = sum(w.sizeHint().height() for w in (*self.titles, *self.size_labels))  # (both sides)
+        width, height = max(1, grid.width()), max(1.0, grid.height() - labels / 2)
+
+        def smallest(w: float, h: float) -> float:
+            rects = [g.scene().nodes_rect().adjusted(-30, -40, 30, 30) for g in self.graphs]
+            return min(min(w / max(1.0, r.width()), h / max(1.0, r.height())) for r in rects)
+
+        return smallest(width, height / 2 - labels / 4) > smallest(width / 2, height)
+
+    def _arrange(self, stacked: bool) -> None:
+        if stacked == self.stacked:
+            return
+        self.stacked, grid = stacked, self.grid
+        for i in range(grid.rowCount()):
+            grid.setRowStretch(i, 0)
+        for column, widgets in enumerate(zip(self.titles, self.graphs, self.size_labels)):
+            top, left = (3 * column, 0) if stacked else (0, column)
+            for row, widget in enumerate(widgets):
+                grid.addWidget(widget, top + row, left)  # (moves it)
+            grid.setRowStretch(top + 1, 1)
 
     def closeEvent(self, event) -> None:
         self._queue.clear()
