@@ -5,22 +5,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from test_results_per_document import BUSYBOX, build
 from testimages import TEST_LABEL
-
-BUSYBOX = "stage-studio-test/busybox:latest"
 
 WASTE = """FROM {bb} AS b
 RUN echo {token} > /id && head -c 300000 /dev/zero > /big
 RUN rm /big
 RUN echo kept > /small
 """
-
-
-def build(qtbot, win):
-    controller = win.build.controller
-    assert controller.start()
-    qtbot.waitUntil(lambda: not controller.running(), timeout=120_000)
-    return controller.last_result
 
 
 def put_cursor_on(win, line: int) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from test_results_per_document import BUSYBOX, build
 from testimages import TEST_LABEL
-
-BUSYBOX = "stage-studio-test/busybox:latest"
 
 FEAT = """FROM {bb} AS base
 RUN echo {token} > /id && head -c 5000 /dev/zero > /blob
@@ -22,13 +21,6 @@ RUN rm /blob
 OTHER = """FROM {bb}
 RUN echo {token} > /other
 """
-
-
-def build(qtbot, win):
-    controller = win.build.controller
-    assert controller.start()
-    qtbot.waitUntil(lambda: not controller.running(), timeout=120_000)
-    return controller.last_result
 
 
 def boxes(win) -> dict:
