@@ -111,10 +111,9 @@ class CompareView(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
-        if self.stacked is not None and self._better_stacked() != self.stacked:
+        if self.stacked is not None:  # arranged and fitted again for the new size
+            self.fitted_size = None
             QTimer.singleShot(0, self._fit_graphs)
-        elif self.stacked is not None:
-            self.fitted_size = self.size()  # (each graph fits itself again after a resize)
 
     def _better_stacked(self) -> bool:
         """One above the other, or side by side: whichever shows both whole graphs larger
