@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import add, gt, sub, truediv
 
-from studio.ui.graph.layering import Dummy, Layering, build_layering, split_edge
+from studio.ui.graph.layering import Dummy, Layering, assign_layers, build_layering, clean_edges, split_edge
+from studio.ui.graph.segments import build_segment_layering
 
 NodeId = Hashable
 Size = tuple[float, float]
@@ -28,6 +29,12 @@ class LayoutOptions:
     node_gap: float = 28.0  # vertical space between boxes in a column
     dummy_gap: float = 10.0  # vertical space reserved for an edge passing a column
     sweeps: int = 6
+    # long edges as one unit each (segments.py): None for "when they would make more than
+    # SEGMENTS_FROM dummies"; below that the classic layout, whose pictures users know
+    segments: bool | None = None
+
+
+SEGMENTS_FROM = 2000
 
 
 def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
@@ -117,10 +124,22 @@ def _aim(ns: list[tuple[int, float]], y: list[float], n: int) -> float:
     return sum(y[m] + dy for m, dy in ns) / len(ns)
 
 
+def _dummy_count(nodes: list[NodeId], edges: Sequence[tuple]) -> int:
+    clean = clean_edges(nodes, edges)
+    layer_of = assign_layers(nodes, clean)
+    return sum(max(0, layer_of[v] - layer_of[u] - 1) for u, v, _ in clean)
+
+
 def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                  anchors: dict[NodeId, float], opts: LayoutOptions,
                  routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
-    lay = build_layering(nodes, edges, opts.sweeps)
+    segments = opts.segments
+    if segments is None:
+        segments = _dummy_count(nodes, edges) > SEGMENTS_FROM
+    if segments:  # the order with each long edge one unit; its dummies placed as usual
+        lay = build_segment_layering(nodes, edges, opts.sweeps).as_layering()
+    else:
+        lay = build_layering(nodes, edges, opts.sweeps)
     heights = {n: (sizes[n][1] if n in sizes else 0.0) for n in lay.layer_of}
     anch = {n: anchors.get(n, heights[n] / 2) for n in lay.layer_of}
     ys = _vertical_placement(lay, heights, anch, opts)
