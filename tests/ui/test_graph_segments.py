@@ -1,7 +1,8 @@
 """The segment layout (each long edge one unit, for big graphs) against plain oracles: its
 crossings against a count on the dummies it stands for and a pair-by-pair count, and its
-drawing checked for overlaps, direction, routes beside the boxes, determinism and fixed
-boxes; small graphs keep the classic layout."""
+placement's aims (a run of long edges aiming where its edges are in the columns either
+side) against one computed edge by edge, and its drawing checked for overlaps, direction,
+routes beside the boxes, determinism and fixed boxes; small graphs keep the classic layout."""
 from __future__ import annotations
 
 import random
@@ -14,6 +15,7 @@ from test_graph_layering import crossings_pair_by_pair
 from studio.core import parse
 from studio.ui.graph.layering import count_crossings
 from studio.ui.graph.layout import SEGMENTS_FROM, LayoutOptions, _dummy_count, layered_layout
+from studio.ui.graph.segment_placement import Items
 from studio.ui.graph.segments import build_segment_layering
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples").glob("*Dockerfile"))
@@ -40,6 +42,37 @@ def test_segment_crossings_are_the_dummies_crossings(graph, sweeps):
     assert lay.crossings <= build_segment_layering(nodes, edges, 0).crossings
     for u, v, _ in lay.edges:
         assert lay.layer_of[u] < lay.layer_of[v]
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs, st.integers(0, 3), st.randoms(use_true_random=False))
+def test_run_aims_are_the_mean_of_their_edges_aims(graph, sweeps, rnd):
+    nodes, edges = _edges(graph)
+    lay = build_segment_layering(nodes, edges, sweeps)
+    boxes = len(lay.nodes)
+    items = Items(lay, [40.0] * boxes, [20.0] * boxes, 28.0, 10.0)
+    y = [rnd.uniform(-500, 500) for _ in items.height]
+    index = {n: i for i, n in enumerate(lay.nodes)}
+
+    def edge_y(s, c):  # where long edge s is in column c: its run's y and its place in the run
+        item, j = items.where(c, lay.rank[s])
+        return y[item] + j * 10.0
+
+    seen = 0
+    for c, column in enumerate(items.columns):
+        for start, item in zip(column.run_starts, column.run_items):
+            aims = []
+            for j, r in enumerate(column.ranks[start:start + items.count[item]]):
+                s = items.seg_of_rank[r]
+                u, v, dy = lay.edges[lay.seg_edge[s - boxes]]
+                left = edge_y(s, c - 1) if lay.first[s] < c else y[index[u]]
+                right = edge_y(s, c + 1) if lay.last[s] > c else y[index[v]] + dy
+                aims.append((left + right) / 2 - j * 10.0)
+            terms = items.terms[item]
+            got = sum(n * y[m] + const for m, n, const in terms) / sum(n for _, n, _ in terms)
+            assert abs(got - sum(aims) / len(aims)) < 1e-6
+            seen += items.count[item]
+    assert seen == sum(lay.last[s] - lay.first[s] + 1 for s in range(boxes, len(lay.rank)))
 
 
 def _check_drawing(nodes, edges, sizes, options=SEGMENTS):

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
-from operator import add, gt, sub, truediv
+from itertools import repeat
+from operator import add, sub, truediv
 
 from studio.ui.graph.layering import Dummy, Layering, assign_layers, build_layering, clean_edges, split_edge
+from studio.ui.graph.segment_placement import Items, isotonic as _isotonic, place_items
 from studio.ui.graph.segments import build_segment_layering
 
 NodeId = Hashable
@@ -35,31 +36,6 @@ class LayoutOptions:
 
 
 SEGMENTS_FROM = 2000
-
-
-def _isotonic(targets: list[float], weights: list[float]) -> list[float]:
-    """Pool-adjacent-violators: non-decreasing values closest (weighted) to targets.
-    The run before the first violation stays as it is (found in C); pooling starts there,
-    on a stack of blocks kept in three preallocated lists."""
-    flags = list(map(gt, targets, islice(targets, 1, None)))
-    if True not in flags:
-        return list(targets)
-    values, masses, counts = list(targets), list(weights), [1] * len(targets)
-    top = flags.index(True)  # the last block on the stack
-    for k in range(top + 1, len(targets)):
-        v2, w2, c2 = targets[k], weights[k], 1
-        while top >= 0 and values[top] > v2:
-            w1 = masses[top]
-            v2 = (values[top] * w1 + v2 * w2) / (w1 + w2)
-            w2 += w1
-            c2 += counts[top]
-            top -= 1
-        top += 1
-        values[top], masses[top], counts[top] = v2, w2, c2
-    out: list[float] = []
-    for k in range(top + 1):
-        out += [values[k]] * counts[k]
-    return out
 
 
 def _vertical_placement(lay: Layering, heights: dict[NodeId, float], anchors: dict[NodeId, float],
@@ -136,10 +112,9 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
     segments = opts.segments
     if segments is None:
         segments = _dummy_count(nodes, edges) > SEGMENTS_FROM
-    if segments:  # the order with each long edge one unit; its dummies placed as usual
-        lay = build_segment_layering(nodes, edges, opts.sweeps).as_layering()
-    else:
-        lay = build_layering(nodes, edges, opts.sweeps)
+    if segments:
+        return _segment_layout(nodes, edges, sizes, anchors, opts, routes)
+    lay = build_layering(nodes, edges, opts.sweeps)
     heights = {n: (sizes[n][1] if n in sizes else 0.0) for n in lay.layer_of}
     anch = {n: anchors.get(n, heights[n] / 2) for n in lay.layer_of}
     ys = _vertical_placement(lay, heights, anch, opts)
@@ -163,6 +138,49 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
             col = lay.layer_of[d]
             y = round(ys[d] - top, 1)  # straight through the column, bending only between columns
             routes.setdefault((u, v), []).extend([(round(col_x[col], 1), y), (round(col_x[col] + widths[col], 1), y)])
+    return out
+
+
+def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
+                    anchors: dict[NodeId, float], opts: LayoutOptions,
+                    routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
+    """The same drawing as _full_layout's, each long edge one unit (for big graphs)."""
+    lay = build_segment_layering(nodes, edges, opts.sweeps)
+    boxes = len(lay.nodes)
+    anch = [anchors.get(n, sizes[n][1] / 2) for n in lay.nodes]
+    items = Items(lay, [sizes[n][1] for n in lay.nodes], anch, opts.node_gap, opts.dummy_gap)
+    ys = place_items(items)
+    widths = [0.0] * lay.depth
+    for i, n in enumerate(lay.nodes):
+        widths[lay.first[i]] = max(widths[lay.first[i]], sizes[n][0])
+    col_x, x = [], 0.0
+    for w in widths:
+        col_x.append(x)
+        x += w + opts.layer_gap
+    top = min((ys[i] - anch[i] for i in range(boxes)), default=0.0)
+    fed = {v for _, v, _ in lay.edges}
+    out = {}
+    for i, n in enumerate(lay.nodes):
+        col = lay.first[i]
+        # sources sit flush right against their consumers' column; the rest flush left
+        dx = widths[col] - sizes[n][0] if col + 1 < lay.depth and n not in fed else 0.0
+        out[n] = (round(col_x[col] + dx, 1), round(ys[i] - anch[i] - top, 1))
+    if routes is not None:
+        # each long edge straight through each column between its ends, at its run's place
+        points: list[list[tuple[float, float]]] = [[] for _ in lay.rank]
+        gap = opts.dummy_gap
+        for c, column in enumerate(items.columns):
+            left, right = round(col_x[c], 1), round(col_x[c] + widths[c], 1)
+            starts = column.run_starts
+            for k, (start, item) in enumerate(zip(starts, column.run_items)):
+                y0 = ys[item] - top
+                end = starts[k + 1] if k + 1 < len(starts) else len(column.ranks)
+                for j, r in enumerate(column.ranks[start:end]):
+                    y = round(y0 + j * gap, 1)
+                    points[r] += ((left, y), (right, y))
+        for s in range(boxes, len(lay.rank)):
+            u, v, _ = lay.edges[lay.seg_edge[s - boxes]]
+            routes[(u, v)] = points[lay.rank[s]]
     return out
 
 
