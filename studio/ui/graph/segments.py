@@ -7,9 +7,11 @@ Eiglsperger, Siebenhaller and Kaufmann's efficient Sugiyama (2005), the inner pa
 long edge is one *segment* that keeps its place among the other segments through every
 column it crosses (inner segments never cross each other; the classic sweeps give the
 same after their first pass). Boxes and segments share one global order, and a column's
-order is that order restricted to what the column holds. A sweep gives each unit a key
-(its neighbours' mean key, column by column) and sorts; a sweep and a crossing count cost
-O((boxes + edges) log), never a step per dummy.
+order is that order restricted to what the column holds. A sweep is the classic
+barycentric one (a unit aims at its neighbours' mean place in the column before), with
+places found by bisecting the column's sorted segments and aims turned into keys; the
+new order sorts by key. A sweep and a crossing count cost O((boxes + edges) log), never
+a step per dummy.
 """
 from __future__ import annotations
 
@@ -120,7 +122,9 @@ def unit_neighbours(lay: SegmentLayering) -> list[list[tuple[int, float]]]:
 
 def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], sweeps: int = 6) -> SegmentLayering:
     """Columns as the classic layering makes them; an order from barycentric sweeps,
-    alternately down and up, keeping the order with the fewest crossings seen."""
+    alternately down and up, keeping the order with the fewest crossings seen after each
+    down sweep (an up sweep prepares the next one: on the bench files its own order was
+    never the best, and a count costs more than a sweep)."""
     nodes = list(dict.fromkeys(nodes))
     clean = clean_edges(nodes, edges)
     layer_of = assign_layers(nodes, clean)
@@ -137,7 +141,11 @@ def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], swee
     for sweep in range(sweeps):
         if best_cross == 0:
             break
+        if sweep % 2 == 1 and sweep + 1 == sweeps:
+            break  # a last sweep up would not be counted
         lay.rank = _sweep(lay, graph, down=sweep % 2 == 0)
+        if sweep % 2 == 1:
+            continue
         cross = count_segment_crossings(lay, graph)
         if cross < best_cross:
             best, best_cross = lay.rank, cross
@@ -145,28 +153,75 @@ def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], swee
     return lay
 
 
+class _Column:
+    """A column's order during a sweep, without a step per segment: its segments and its
+    boxes each as a sorted list of (key, rank) (keys are distinct inside a column), and
+    the places of the units the next column looks at (its boxes, the segments ending)."""
+
+    def __init__(self, active: list[tuple[float, int]], boxes: list[int], ending: list[int],
+                 key: list[float], rank: list[int]) -> None:
+        self.active = list(active)
+        self.boxes = [(key[n], rank[n]) for n in boxes]
+        self.box_places = [j + bisect_left(self.active, b) for j, b in enumerate(self.boxes)]
+        self.size = len(active) + len(boxes)
+        self.place = dict(zip(boxes, self.box_places))  # unit -> its place, 0 at the top
+        for s in ending:
+            k = (key[s], rank[s])
+            self.place[s] = bisect_left(self.active, k) + bisect_left(self.boxes, k)
+
+    def key_at(self, place: float) -> float:
+        """A key that sorts like a unit at this (fractional) place would."""
+        i = int(place)
+        here = self._key(i)
+        frac = place - i
+        if not frac:
+            return here
+        return here + frac * ((self._key(i + 1) if i + 1 < self.size else here + 1.0) - here)
+
+    def _key(self, i: int) -> float:
+        j = bisect_left(self.box_places, i)
+        if j < len(self.box_places) and self.box_places[j] == i:
+            return self.boxes[j][0]
+        return self.active[i - j][0]
+
+
 def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
-    """One pass of barycenters over the columns; returns the new global ranks. A unit's
-    key is its neighbours' mean key on the side the pass comes from (the keys of the
-    previous column are already new), going up each nudged by the port it enters at;
-    units without neighbours there keep theirs, and ties keep the old order."""
+    """One pass of barycenters over the columns, as the classic layering makes it (a
+    unit's aim is the mean place of its neighbours in the column the pass comes from,
+    going up plus the fraction of the port it enters at), with places found by bisecting
+    that column's sorted segments. An aim becomes a key between the keys of the units at
+    the places either side; the new units of a column (its boxes, the segments starting
+    there) then get distinct keys inside their gap between the segments passing. Units
+    without neighbours there keep their key; ties keep the old order. Returns new ranks."""
     rank = lay.rank
     key = [float(r) for r in rank]
     if down:
-        columns, near, fresh = range(1, lay.depth), graph.ins, graph.starts
+        columns, near, fresh, gone, back = range(lay.depth), graph.ins, graph.starts, graph.ends, -1
     else:
-        columns, near, fresh = range(lay.depth - 2, -1, -1), graph.outs, graph.ends
+        columns, near, fresh, gone, back = range(lay.depth - 1, -1, -1), graph.outs, graph.ends, graph.starts, 1
+    active: list[tuple[float, int]] = []  # the segments in the column, by (key, rank)
+    prev: _Column | None = None
     for c in columns:
-        for s in fresh[c]:  # a segment leaves (down) or enters (up) one box
-            (m, dy), = near[s]
-            key[s] = key[m] if down else key[m] + _port(dy)
-        for n in graph.box_cols[c]:
-            ref = near[n]
-            if ref:
-                if down:
-                    key[n] = sum(key[m] for m, _ in ref) / len(ref)
-                else:
-                    key[n] = sum(key[m] + _port(dy) for m, dy in ref) / len(ref)
+        for s in gone[c + back] if prev is not None else ():  # segments that ended in the previous column
+            del active[bisect_left(active, (key[s], rank[s]))]
+        new = fresh[c] + graph.box_cols[c]
+        if prev is not None:
+            place = prev.place
+            for n in new:
+                ref = near[n]
+                if ref:
+                    if down:
+                        at = sum(place[m] for m, _ in ref)
+                    else:
+                        at = sum(place[m] + _port(dy) for m, dy in ref)
+                    key[n] = prev.key_at(at / len(ref))
+        if not _spread(key, rank, new, active):
+            _renumber(key, rank, active)
+            _spread(key, rank, new, active)
+        for s in fresh[c]:
+            insort(active, (key[s], rank[s]))
+        boxes = sorted(graph.box_cols[c], key=lambda n: (key[n], rank[n]))
+        prev = _Column(active, boxes, gone[c], key, rank)
     order = sorted(range(len(key)), key=lambda u: (key[u], rank[u]))
     out = [0] * len(order)
     for r, unit in enumerate(order):
@@ -174,10 +229,38 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
     return out
 
 
+def _spread(key: list[float], rank: list[int], new: list[int], active: list[tuple[float, int]]) -> bool:
+    """Give the units ``new`` distinct keys in their order, each inside its gap between
+    the segments ``active``; False (nothing changed) when a gap is too narrow for floats."""
+    gaps: dict[int, list[tuple[float, int, int]]] = {}
+    for n in new:
+        gaps.setdefault(bisect_left(active, (key[n], rank[n])), []).append((key[n], rank[n], n))
+    plan = []
+    for i, units in gaps.items():
+        units.sort()
+        lo = active[i - 1][0] if i else units[0][0] - 1.0
+        hi = active[i][0] if i < len(active) else max(units[-1][0], lo) + 1.0
+        if not hi - lo > 1e-9 * (abs(lo) + abs(hi) + 1.0) * (len(units) + 1):
+            return False
+        step = (hi - lo) / (len(units) + 1)
+        plan += [(n, lo + step * (j + 1)) for j, (_, _, n) in enumerate(units)]
+    for n, k in plan:
+        key[n] = k
+    return True
+
+
+def _renumber(key: list[float], rank: list[int], active: list[tuple[float, int]]) -> None:
+    """Keys 0, 1, 2... in the order they give (gaps between them grow back)."""
+    unit_of = [0] * len(rank)
+    for i, unit in enumerate(sorted(range(len(key)), key=lambda u: (key[u], rank[u]))):
+        key[unit] = float(i)
+        unit_of[rank[unit]] = unit
+    active[:] = [(key[unit_of[r]], r) for _, r in active]
+
+
 def _port(dy: float) -> float:
-    """The classic layering's port fraction (lower ports sort later), made small enough
-    to order links into one box and nothing else."""
-    return min(abs(dy), 900.0) * 1e-6
+    """The classic layering's port fraction of a place: lower ports sort later."""
+    return min(abs(dy), 900.0) / 1000.0
 
 
 def count_segment_crossings(lay: SegmentLayering, graph: _Graph | None = None) -> int:
