@@ -16,7 +16,7 @@ from studio.core import parse
 from studio.ui.graph.layering import count_crossings
 from studio.ui.graph.layout import SEGMENTS_FROM, LayoutOptions, _dummy_count, layered_layout
 from studio.ui.graph.segment_placement import Items
-from studio.ui.graph.segments import build_segment_layering
+from studio.ui.graph.segments import _renumber, _spread, build_segment_layering
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples").glob("*Dockerfile"))
 SEGMENTS = LayoutOptions(segments=True)
@@ -139,3 +139,27 @@ def test_gallery_examples_keep_the_classic_layout_and_lay_out_with_segments_too(
         assert layered_layout(nodes, edges, sizes) == layered_layout(nodes, edges, sizes,
                                                                      options=LayoutOptions(segments=False))
         _check_drawing(nodes, edges, sizes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=12, unique=True), st.integers(1, 6),
+       st.integers(0, 30))
+def test_new_units_get_distinct_keys_in_their_gap_even_when_floats_run_out(passing, new_count, squeeze):
+    # segments passing with keys `passing`; new units wedged between the first two, whose
+    # gap is squeezed until floats cannot split it: then keys are renumbered, order kept
+    passing = sorted(passing)
+    passing[1] = passing[0] + (passing[1] - passing[0]) * 2.0 ** -(2 * squeeze)
+    units = len(passing) + new_count
+    key = passing + [passing[0]] * new_count  # each new unit tied with the first segment ...
+    rank = [0] + [new_count + i for i in range(1, len(passing))] + list(range(1, new_count + 1))  # ... after it
+    active = [(key[s], rank[s]) for s in range(len(passing))]
+    new = list(range(len(passing), units))
+    before = sorted(range(units), key=lambda u: (key[u], rank[u]))
+    if not _spread(key, rank, new, active):
+        assert key[len(passing):] == [passing[0]] * new_count  # nothing changed
+        _renumber(key, rank, active)
+        assert sorted(range(units), key=lambda u: (key[u], rank[u])) == before
+        assert active == sorted((key[s], rank[s]) for s in range(len(passing)))
+        assert _spread(key, rank, new, active)
+    assert active[0][0] < key[new[0]] and key[new[-1]] < active[1][0]
+    assert all(a < b for a, b in zip(key[len(passing):], key[len(passing) + 1:]))
