@@ -171,13 +171,14 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
         gap = opts.dummy_gap
         for c, column in enumerate(items.columns):
             left, right = round(col_x[c], 1), round(col_x[c] + widths[c], 1)
-            starts = column.run_starts
-            for k, (start, item) in enumerate(zip(starts, column.run_items)):
+            at: list[float] = []
+            for item in column.run_items:
                 y0 = ys[item] - top
-                end = starts[k + 1] if k + 1 < len(starts) else len(column.ranks)
-                for j, r in enumerate(column.ranks[start:end]):
-                    y = round(y0 + j * gap, 1)
-                    points[r] += ((left, y), (right, y))
+                at += [round(y0 + j * gap, 1) for j in range(items.count[item])]
+            for r, y in zip(column.ranks, at):
+                run = points[r]
+                run.append((left, y))
+                run.append((right, y))
         for s in range(boxes, len(lay.rank)):
             u, v, _ = lay.edges[lay.seg_edge[s - boxes]]
             routes[(u, v)] = points[lay.rank[s]]

@@ -222,7 +222,7 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
             insort(active, (key[s], rank[s]))
         boxes = sorted(graph.box_cols[c], key=lambda n: (key[n], rank[n]))
         prev = _Column(active, boxes, gone[c], key, rank)
-    order = sorted(range(len(key)), key=lambda u: (key[u], rank[u]))
+    order = sorted(range(len(key)), key=list(zip(key, rank)).__getitem__)
     out = [0] * len(order)
     for r, unit in enumerate(order):
         out[unit] = r
@@ -252,7 +252,7 @@ def _spread(key: list[float], rank: list[int], new: list[int], active: list[tupl
 def _renumber(key: list[float], rank: list[int], active: list[tuple[float, int]]) -> None:
     """Keys 0, 1, 2... in the order they give (gaps between them grow back)."""
     unit_of = [0] * len(rank)
-    for i, unit in enumerate(sorted(range(len(key)), key=lambda u: (key[u], rank[u]))):
+    for i, unit in enumerate(sorted(range(len(key)), key=list(zip(key, rank)).__getitem__)):
         key[unit] = float(i)
         unit_of[rank[unit]] = unit
     active[:] = [(key[unit_of[r]], r) for _, r in active]
