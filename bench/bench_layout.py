@@ -17,21 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import big_text  # noqa: E402
-
-
-def fastest(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
+from benchlib import best_ms, big_text  # noqa: E402
 
 
 def place_call(graph) -> tuple:
@@ -79,14 +69,14 @@ def bench_file(stages: int, repeat: int) -> None:
     from studio.ui.graph.segments import build_segment_layering
 
     text = big_text(stages)
-    reference = fastest(lambda: parse(text).graph(), repeat)
+    reference = best_ms(lambda: parse(text).graph(), repeat) / 1000
     nodes, edges, sizes, anchors, options = place_call(parse(text).graph())
     print(f"{stages} stages ({len(nodes)} boxes, {len(edges)} edges): parse + graph {reference * 1000:.0f} ms")
     for name, segments in (("classic", False), ("segments", True)):
         opts = LayoutOptions(**{**options.__dict__, "segments": segments})
         routes: dict = {}
         pos = layered_layout(nodes, edges, sizes, None, anchors, opts, routes)
-        took = fastest(lambda opts=opts: layered_layout(nodes, edges, sizes, None, anchors, opts, {}), repeat)
+        took = best_ms(lambda opts=opts: layered_layout(nodes, edges, sizes, None, anchors, opts, {}), repeat) / 1000
         build = build_segment_layering if segments else build_layering
         crossings = build(nodes, edges, opts.sweeps).crossings
         bent, travel = bends(nodes, edges, sizes, anchors, pos, routes)
