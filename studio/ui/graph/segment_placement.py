@@ -23,6 +23,8 @@ Term = tuple[int, int, float]  # (item, count, constant): count * y[item] + cons
 
 @dataclass
 class Column:
+    """One column: its items top to bottom, and the segments passing it, cut into runs."""
+
     items: list[int]  # item ids, top to bottom
     ranks: list[int]  # the segments passing, by rank
     run_starts: list[int] = field(default_factory=list)  # each run's first index into ranks

@@ -18,9 +18,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
-from studio.ui.graph.layering import Dummy, Layering, assign_layers, clean_edges, inversions
+from studio.ui.graph.layering import Dummy, assign_layers, clean_edges, inversions
 
 NodeId = Hashable
 
@@ -47,18 +46,10 @@ class SegmentLayering:
             order[r] = unit
         return order
 
-    def as_layering(self) -> Layering:
-        """The same order with a Dummy per column a segment crosses, as the classic
-        layering gives it (one step per dummy)."""
-        layers, links = self.as_columns()
-        layer_of = dict(self.layer_of)
-        for c, col in enumerate(layers):
-            layer_of.update(zip(col, repeat(c)))
-        return Layering(layers, layer_of, links, self.crossings, self.edges)
-
     def as_columns(self) -> tuple[list[list[NodeId]], list[tuple[NodeId, NodeId, float]]]:
         """The columns top to bottom, with a Dummy per column a segment crosses, and the
-        links between neighbouring columns, as the classic layering has them."""
+        links between neighbouring columns, as the classic layering has them (one step
+        per dummy: for tests and benches)."""
         layers: list[list[tuple[int, NodeId]]] = [[] for _ in range(self.depth)]
         boxes = len(self.nodes)
         for unit, r in enumerate(self.rank):
