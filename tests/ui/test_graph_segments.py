@@ -16,7 +16,7 @@ from studio.core import parse
 from studio.ui.graph.layering import count_crossings
 from studio.ui.graph.layout import SEGMENTS_FROM, LayoutOptions, _dummy_count, layered_layout
 from studio.ui.graph.segment_placement import Items
-from studio.ui.graph.segments import _renumber, _spread, build_segment_layering
+from studio.ui.graph.segments import _renumber, _spread, build_segment_layering, layer_edges
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples").glob("*Dockerfile"))
 SEGMENTS = LayoutOptions(segments=True)
@@ -110,7 +110,7 @@ def test_a_big_random_graph_lays_out_with_segments():
     edges = [(f"n{i - 1}", f"n{i}") for i in range(1, 80)]  # a chain, then edges from far back
     edges += [(f"n{rnd.randrange(0, i)}", f"n{i}", rnd.choice([0.0, 19.0])) for i in range(1, 80) for _ in range(2)]
     sizes = {n: (120.0 + 7 * (i % 5), 40.0 + 13 * (i % 6)) for i, n in enumerate(nodes)}
-    assert _dummy_count(nodes, edges) > SEGMENTS_FROM  # the default picks the segments here
+    assert _dummy_count(layer_edges(nodes, edges)) > SEGMENTS_FROM  # the default picks the segments here
     pos, routes = _check_drawing(nodes, edges, sizes)
     assert pos == layered_layout(nodes, edges, sizes)
     assert routes
@@ -135,7 +135,7 @@ def test_gallery_examples_keep_the_classic_layout_and_lay_out_with_segments_too(
         edges = [(f"s{e.source}" if isinstance(e.source, int) else f"img:{e.source}", f"s{e.target}", 19.0 * k)
                  for k, e in enumerate(graph.edges)]
         sizes = {n: (180.0, 60.0 + 10 * (i % 3)) for i, n in enumerate(nodes)}
-        assert _dummy_count(nodes, edges) <= SEGMENTS_FROM, path.name
+        assert _dummy_count(layer_edges(nodes, edges)) <= SEGMENTS_FROM, path.name
         assert layered_layout(nodes, edges, sizes) == layered_layout(nodes, edges, sizes,
                                                                      options=LayoutOptions(segments=False))
         _check_drawing(nodes, edges, sizes)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, sub, truediv
 
-from studio.ui.graph.layering import Dummy, Layering, assign_layers, build_layering, clean_edges, split_edge
+from studio.ui.graph.layering import Dummy, Layering, build_layering, split_edge
 from studio.ui.graph.segment_placement import Items, isotonic as _isotonic, place_items
-from studio.ui.graph.segments import build_segment_layering
+from studio.ui.graph.segments import build_segment_layering, layer_edges
 
 NodeId = Hashable
 Size = tuple[float, float]
@@ -100,20 +100,20 @@ def _aim(ns: list[tuple[int, float]], y: list[float], n: int) -> float:
     return sum(y[m] + dy for m, dy in ns) / len(ns)
 
 
-def _dummy_count(nodes: list[NodeId], edges: Sequence[tuple]) -> int:
-    clean = clean_edges(nodes, edges)
-    layer_of = assign_layers(nodes, clean)
+def _dummy_count(layered: tuple[list, dict]) -> int:
+    clean, layer_of = layered
     return sum(max(0, layer_of[v] - layer_of[u] - 1) for u, v, _ in clean)
 
 
 def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                  anchors: dict[NodeId, float], opts: LayoutOptions,
                  routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
-    segments = opts.segments
+    segments, layered = opts.segments, None
     if segments is None:
-        segments = _dummy_count(nodes, edges) > SEGMENTS_FROM
+        layered = layer_edges(nodes, edges)
+        segments = _dummy_count(layered) > SEGMENTS_FROM
     if segments:
-        return _segment_layout(nodes, edges, sizes, anchors, opts, routes)
+        return _segment_layout(nodes, edges, sizes, anchors, opts, routes, layered)
     lay = build_layering(nodes, edges, opts.sweeps)
     heights = {n: (sizes[n][1] if n in sizes else 0.0) for n in lay.layer_of}
     anch = {n: anchors.get(n, heights[n] / 2) for n in lay.layer_of}
@@ -143,9 +143,9 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
 
 def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                     anchors: dict[NodeId, float], opts: LayoutOptions,
-                    routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
+                    routes: dict | None = None, layered: tuple | None = None) -> dict[NodeId, tuple[float, float]]:
     """The same drawing as _full_layout's, each long edge one unit (for big graphs)."""
-    lay = build_segment_layering(nodes, edges, opts.sweeps)
+    lay = build_segment_layering(nodes, edges, opts.sweeps, layered)
     boxes = len(lay.nodes)
     anch = [anchors.get(n, sizes[n][1] / 2) for n in lay.nodes]
     items = Items(lay, [sizes[n][1] for n in lay.nodes], anch, opts.node_gap, opts.dummy_gap)
@@ -169,16 +169,15 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
         # each long edge straight through each column between its ends, at its run's place
         points: list[list[tuple[float, float]]] = [[] for _ in lay.rank]
         gap = opts.dummy_gap
+        steps = [j * gap for j in range(max(items.count, default=0))]
         for c, column in enumerate(items.columns):
-            left, right = round(col_x[c], 1), round(col_x[c] + widths[c], 1)
             at: list[float] = []
-            for item in column.run_items:
-                y0 = ys[item] - top
-                at += [round(y0 + j * gap, 1) for j in range(items.count[item])]
-            for r, y in zip(column.ranks, at):
-                run = points[r]
-                run.append((left, y))
-                run.append((right, y))
+            for item in column.run_items:  # each edge of a run gap below the one before
+                at += map(add, repeat(round(ys[item] - top, 1)), steps[:items.count[item]])
+            lefts = zip(repeat(round(col_x[c], 1)), at)
+            rights = zip(repeat(round(col_x[c] + widths[c], 1)), at)
+            for r, left, right in zip(column.ranks, lefts, rights):
+                points[r] += (left, right)
         for s in range(boxes, len(lay.rank)):
             u, v, _ = lay.edges[lay.seg_edge[s - boxes]]
             routes[(u, v)] = points[lay.rank[s]]

@@ -104,6 +104,12 @@ class _Graph:
             self.ends[lay.last[s]].append(s)
 
 
+def layer_edges(nodes: list[NodeId], edges: Sequence[tuple]) -> tuple[list, dict[NodeId, int]]:
+    """The edges kept (acyclic) and every box's column, as the classic layering has them."""
+    clean = clean_edges(nodes, edges)
+    return clean, assign_layers(nodes, clean)
+
+
 def unit_neighbours(lay: SegmentLayering) -> list[list[tuple[int, float]]]:
     """Per unit, where it meets each neighbour: (unit, dy) means this unit's anchor
     wants to be at that unit's anchor + dy (an edge enters its target dy below)."""
@@ -111,14 +117,15 @@ def unit_neighbours(lay: SegmentLayering) -> list[list[tuple[int, float]]]:
     return [[(m, dy) for m, dy in outs] + [(m, -dy) for m, dy in ins] for outs, ins in zip(graph.outs, graph.ins)]
 
 
-def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], sweeps: int = 6) -> SegmentLayering:
+def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], sweeps: int = 6,
+                           layered: tuple[list, dict] | None = None) -> SegmentLayering:
     """Columns as the classic layering makes them; an order from barycentric sweeps,
     alternately down and up, keeping the order with the fewest crossings seen after each
     down sweep (an up sweep prepares the next one: on the bench files its own order was
-    never the best, and a count costs more than a sweep)."""
+    never the best, and a count costs more than a sweep). ``layered``: the kept edges
+    and columns, when the caller has them already."""
     nodes = list(dict.fromkeys(nodes))
-    clean = clean_edges(nodes, edges)
-    layer_of = assign_layers(nodes, clean)
+    clean, layer_of = layered or layer_edges(nodes, edges)
     first = [layer_of[n] for n in nodes]
     seg_edge = [e for e, (u, v, _) in enumerate(clean) if layer_of[v] - layer_of[u] > 1]
     first += [layer_of[clean[e][0]] + 1 for e in seg_edge]
