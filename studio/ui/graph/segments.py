@@ -18,6 +18,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, mod, mul
 
 from studio.ui.graph.layering import Dummy, assign_layers, clean_edges, inversions
 
@@ -102,6 +104,16 @@ class _Graph:
         for s in range(boxes, units):
             self.starts[lay.first[s]].append(s)
             self.ends[lay.last[s]].append(s)
+        # per gap between columns c and c + 1, the links that end at a box or start or end
+        # a segment: upper units, lower units and the rank of the port each enters at
+        ports = sorted({dy for _, _, dy in lay.edges} | {0.0})
+        port = {dy: i for i, dy in enumerate(ports)}
+        self.port_count = len(ports)
+        self.links: list[tuple[list[int], list[int], list[int]]] = []
+        for c in range(lay.depth - 1):
+            pairs = [(n, m, dy) for n in self.box_cols[c] for m, dy in self.outs[n]]
+            pairs += [(s, *self.outs[s][0]) for s in self.ends[c]]
+            self.links.append(([n for n, _, _ in pairs], [m for _, m, _ in pairs], [port[dy] for _, _, dy in pairs]))
 
 
 def layer_edges(nodes: list[NodeId], edges: Sequence[tuple]) -> tuple[list, dict[NodeId, int]]:
@@ -266,34 +278,25 @@ def count_segment_crossings(lay: SegmentLayering, graph: _Graph | None = None) -
     dummies: links between columns c and c+1 that end at a box or start or end a segment
     are counted against each other (an inversion count), and against the segments passing
     both columns (a segment crosses a link exactly when its rank lies between the link's
-    ends). Segments passing both never cross each other."""
+    ends: two bisections). Segments passing both never cross each other."""
     graph = graph or _Graph(lay)
-    r = lay.rank
-    ports = sorted({dy for _, _, dy in lay.edges} | {0.0})
-    port = {dy: i for i, dy in enumerate(ports)}
-    width = len(ports)
-    span = (len(r) + 1) * width
+    rank = lay.rank.__getitem__
+    span = (len(lay.rank) + 1) * graph.port_count
     inner: list[int] = []  # ranks of the segments passing both columns, sorted
     total = 0
-    for c in range(lay.depth - 1):
+    for c, (ups, downs, ports) in enumerate(graph.links):
         for s in graph.ends[c]:
             if lay.first[s] < c:
-                del inner[bisect_left(inner, r[s])]
+                del inner[bisect_left(inner, rank(s))]
         for s in graph.starts[c]:
             if lay.last[s] > c:
-                insort(inner, r[s])
-        keys = []
-        for n in graph.box_cols[c]:
-            rn = r[n]
-            for m, dy in graph.outs[n]:  # a box, or a segment starting, in column c + 1
-                keys.append((rn * span + r[m] * width + port[dy], rn, r[m]))
-        for s in graph.ends[c]:
-            (m, dy), = graph.outs[s]
-            keys.append((r[s] * span + r[m] * width + port[dy], r[s], r[m]))
-        keys.sort()
-        total += inversions(k % span for k, _, _ in keys)
+                insort(inner, rank(s))
+        ups, downs = list(map(rank, ups)), list(map(rank, downs))
+        if len(ups) > 1:  # sorted by upper end, then lower end and port: inversions are crossings
+            lower = list(map(add, map(mul, downs, repeat(graph.port_count)), ports))
+            keys = sorted(map(add, map(mul, ups, repeat(span)), lower))
+            total += inversions(map(mod, keys, repeat(span)))
         if inner:
-            for _, a, b in keys:
-                lo, hi = (a, b) if a < b else (b, a)
-                total += bisect_left(inner, hi) - bisect_right(inner, lo)
+            total += sum(map(bisect_left, repeat(inner), map(max, ups, downs)))
+            total -= sum(map(bisect_right, repeat(inner), map(min, ups, downs)))
     return total
