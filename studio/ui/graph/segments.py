@@ -96,6 +96,10 @@ class _Graph:
                 self.ins[s].append((iu, 0.0))
                 self.outs[s].append((iv, dy))
                 self.ins[iv].append((s, dy))
+        # what a sweep adds to a neighbour's place: nothing going down; going up, the
+        # fraction of the port the link enters at (the classic layering's: lower ports later)
+        self.down = [[(m, 0.0) for m, _ in ins] for ins in self.ins]
+        self.up = [[(m, min(abs(dy), 900.0) / 1000.0) for m, dy in outs] for outs in self.outs]
         self.box_cols: list[list[int]] = [[] for _ in range(lay.depth)]
         for i in range(boxes):
             self.box_cols[lay.first[i]].append(i)
@@ -206,9 +210,9 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
     rank = lay.rank
     key = [float(r) for r in rank]
     if down:
-        columns, near, fresh, gone, back = range(lay.depth), graph.ins, graph.starts, graph.ends, -1
+        columns, near, fresh, gone, back = range(lay.depth), graph.down, graph.starts, graph.ends, -1
     else:
-        columns, near, fresh, gone, back = range(lay.depth - 1, -1, -1), graph.outs, graph.ends, graph.starts, 1
+        columns, near, fresh, gone, back = range(lay.depth - 1, -1, -1), graph.up, graph.ends, graph.starts, 1
     active: list[tuple[float, int]] = []  # the segments in the column, by (key, rank)
     prev: _Column | None = None
     for c in columns:
@@ -220,10 +224,7 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
             for n in new:
                 ref = near[n]
                 if ref:
-                    if down:
-                        at = sum(place[m] for m, _ in ref)
-                    else:
-                        at = sum(place[m] + _port(dy) for m, dy in ref)
+                    at = sum(place[m] + nudge for m, nudge in ref)
                     key[n] = prev.key_at(at / len(ref))
         if not _spread(key, rank, new, active):
             _renumber(key, rank, active)
@@ -244,7 +245,12 @@ def _spread(key: list[float], rank: list[int], new: list[int], active: list[tupl
     the segments ``active``; False (nothing changed) when a gap is too narrow for floats."""
     gaps: dict[int, list[tuple[float, int, int]]] = {}
     for n in new:
-        gaps.setdefault(bisect_left(active, (key[n], rank[n])), []).append((key[n], rank[n], n))
+        k = (key[n], rank[n], n)
+        i = bisect_left(active, k)
+        if i in gaps:
+            gaps[i].append(k)
+        else:
+            gaps[i] = [k]
     plan = []
     for i, units in gaps.items():
         units.sort()
@@ -266,11 +272,6 @@ def _renumber(key: list[float], rank: list[int], active: list[tuple[float, int]]
         key[unit] = float(i)
         unit_of[rank[unit]] = unit
     active[:] = [(key[unit_of[r]], r) for _, r in active]
-
-
-def _port(dy: float) -> float:
-    """The classic layering's port fraction of a place: lower ports sort later."""
-    return min(abs(dy), 900.0) / 1000.0
 
 
 def count_segment_crossings(lay: SegmentLayering, graph: _Graph | None = None) -> int:
