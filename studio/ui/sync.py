@@ -20,6 +20,7 @@ from studio.ui.build_settings import BuildSettingsModel
 from studio.ui.editor.text_editor import OffsetMap, TextEditor
 from studio.ui.lint_schedule import HUGE_TEXT, LintScheduler
 from studio.ui.sync_rules import diagnostics_by_stage, merge_diagnostics, problem_text, single_edit, structure_ok
+from studio.ui.text_mirror import TextMirror, raw_text
 
 __all__ = ["SyncController", "editor_text", "single_edit", "structure_ok"]
 
@@ -29,7 +30,7 @@ DEBOUNCE_MS = 0
 HUGE_DEBOUNCE_MS = 250  # past HUGE_TEXT characters, re-parse less eagerly
 def editor_text(editor: TextEditor) -> str:
     """The editor's text exactly (toPlainText would turn no-break spaces into spaces)."""
-    return editor.document().toRawText().replace("\u2029", "\n")
+    return raw_text(editor.document())
 
 
 class SyncController(QObject):
@@ -62,6 +63,7 @@ class SyncController(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.sync_now)
         self.lint = LintScheduler(self)
+        self.mirror = TextMirror(editor.document())  # (the text without copying it whole out of Qt)
         editor.document().contentsChanged.connect(self._schedule)
 
     # -- text -> graph ------------------------------------------------------------------
@@ -76,7 +78,7 @@ class SyncController(QObject):
     def sync_now(self, force: bool = False) -> None:
         """Re-parse now if the text changed since the last parse (or ``force``)."""
         self._timer.stop()
-        text = editor_text(self.editor)
+        text = self.mirror.text()
         old = self.document
         if text == old.text and not force:
             return
