@@ -27,7 +27,7 @@ from benchlib import best_ms, big_text  # noqa: E402
 def place_call(graph) -> tuple:
     """The arguments GraphScene.place passes to layered_layout for this graph."""
     import studio.ui.graph.scene as scene_module
-    from studio.ui.graph.export import build_scene
+    from studio.ui.graph.png_export import build_scene
 
     calls = []
     real = scene_module.layered_layout
@@ -91,7 +91,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stages", default="200,400,800")
     args = parser.parse_args()
-    from studio.ui.graph.export import ensure_app
+    from studio.ui.graph.png_export import ensure_app
 
     ensure_app()
     for stages in (int(s) for s in args.stages.split(",")):
