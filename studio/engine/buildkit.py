@@ -122,6 +122,10 @@ class BuildkitTranslator:
         self.progress = StageProgress(stage_map, set(stage_map.reachable))
         self.last_vertex: dict[int, tuple[int, str]] = {}  # stage -> (step position, digest)
         self.graph: dict[str, tuple[str, list[str]]] = {}  # digest -> (name, inputs)
+        # Logs and vertex updates travel BuildKit's progress on separate streams, so a log
+        # may come before its vertex: it waits here, so that its step, and the masking of
+        # secrets that joins a value's pieces per step, see it with the rest of the output.
+        self.early_logs: dict[str, list] = {}
         for info in stage_map.stages:
             if info.index in stage_map.reachable:
                 self.progress.expect(info.index, [s.line for s in info.vertex_steps])
@@ -144,6 +148,8 @@ class BuildkitTranslator:
             out: list[BuildEvent] = []
             for vertex in status.vertexes:
                 out.extend(self._vertex(vertex))
+                for log in self.early_logs.pop(vertex.digest, []):
+                    out.extend(self._log(log))
             for log in status.logs:
                 out.extend(self._log(log))
             for warning in status.warnings:
@@ -203,6 +209,9 @@ class BuildkitTranslator:
 
     def _log(self, log) -> list[BuildEvent]:
         state = self.vertices.get(log.vertex)
+        if state is None and log.vertex:
+            self.early_logs.setdefault(log.vertex, []).append(log)
+            return []
         stream = "stderr" if log.stream == 2 else "stdout"
         text = log.msg.decode("utf-8", "replace")
         if state is not None:
@@ -237,4 +246,9 @@ class BuildkitTranslator:
 
     def close(self, ok: bool, cancelled: bool = False) -> list[BuildEvent]:
         failed_stage = self.failure.stage if self.failure else None
-        return self.progress.close(ok, self.image_id, failed_stage, self._rel(None), cancelled)
+        out: list[BuildEvent] = []
+        for logs in self.early_logs.values():  # their vertex never came: shown unplaced
+            out += [StepLog(None, None, "stderr" if log.stream == 2 else "stdout", log.msg.decode("utf-8", "replace"))
+                    for log in logs]
+        self.early_logs.clear()
+        return out + self.progress.close(ok, self.image_id, failed_stage, self._rel(None), cancelled)

@@ -93,3 +93,38 @@ def test_recorded_failure_names_line_exit_code_and_log():
     assert "before" in failure.last_log and "err" in failure.last_log
     assert {e.stage: e.state for e in events if e.event == "stage_finished"} == {0: "failed"}
 
+
+
+def test_a_log_before_its_vertex_waits_for_it_and_a_split_secret_is_still_masked():
+    """BuildKit sends logs and vertex updates on separate progress streams, so a piece of
+    output can come before its vertex. It is held until the vertex is known, so it lands on
+    its step, and a secret printed in two pieces is joined and masked (it leaked once, in
+    a loaded run, when the first piece came unplaced)."""
+    from studio.engine.redact import MASK, Redactor
+
+    doc = parse("FROM busybox\nRUN --mount=type=secret,id=t printf split:$(cat /run/secrets/t)\n")
+    translator = BuildkitTranslator(StageMap(doc, doc.graph()), t0=0.0)
+    vertex = field(1, b"sha256:run") + field(3, b"[2/2] RUN --mount=type=secret,id=t printf split:$(cat /run/secrets/t)") \
+        + field(5, timestamp(100, 0))
+
+    def log(text: bytes) -> dict:
+        message = field(3, field(1, b"sha256:run") + field(2, timestamp(101, 0)) + field(3, 1) + field(4, text))
+        return {"id": "moby.buildkit.trace", "aux": base64.b64encode(message).decode()}
+
+    events = translator.feed(log(b"split:S3CRE"))
+    assert events == []
+    events += translator.feed({"id": "moby.buildkit.trace", "aux": base64.b64encode(field(1, vertex)).decode()})
+    events += translator.feed(log(b"T-tok-91x:end\n"))
+    events += translator.close(True)
+    logs = [e for e in Redactor(["S3CRET-tok-91x"]).events(events) if e.event == "step_log"]
+    assert {(e.stage, e.line) for e in logs} == {(0, 2)}
+    assert "".join(e.text for e in logs) == f"split:{MASK}:end\n"
+
+
+def test_a_log_whose_vertex_never_comes_is_shown_at_the_end():
+    doc = parse("FROM busybox\n")
+    translator = BuildkitTranslator(StageMap(doc, doc.graph()), t0=0.0)
+    message = field(3, field(1, b"sha256:gone") + field(3, 2) + field(4, b"orphan\n"))
+    assert translator.feed({"id": "moby.buildkit.trace", "aux": base64.b64encode(message).decode()}) == []
+    logs = [e for e in translator.close(True) if e.event == "step_log"]
+    assert [(e.stage, e.stream, e.text) for e in logs] == [(None, "stderr", "orphan\n")]
