@@ -103,11 +103,22 @@ class CompareView(QWidget):
         QTimer.singleShot(0, self._fit_graphs)
 
     def _fit_graphs(self) -> None:
-        self._arrange(self._better_stacked())
+        if self._arrange(self._better_stacked()):
+            # a widget moved in a layout is shown again by a queued call, and a graph view
+            # re-centres when shown (under the mouse pointer, if it is over it): fit after that
+            QTimer.singleShot(0, self._fit_graphs)
+            return
         self.layout().activate()  # (the graphs' new sizes now, before they fit)
         for graph in self.graphs:
             graph.fit_to_view()
         self.fitted_size = self.size()  # (tests wait for the arrangement of the size shown)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # each graph's QGraphicsView re-centres when shown, under the mouse pointer if it is
+        # over it (the views anchor zooms there): fit again once shown
+        super().showEvent(event)
+        self.fitted_size = None
+        QTimer.singleShot(0, self._fit_graphs)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -130,9 +141,10 @@ class CompareView(QWidget):
 
         return smallest(width, height / 2 - labels / 4) > smallest(width / 2, height)
 
-    def _arrange(self, stacked: bool) -> None:
+    def _arrange(self, stacked: bool) -> bool:
+        """Put the sides one above the other (``stacked``) or side by side; True if moved."""
         if stacked == self.stacked:
-            return
+            return False
         self.stacked, grid = stacked, self.grid
         for i in range(grid.rowCount()):
             grid.setRowStretch(i, 0)
@@ -141,6 +153,7 @@ class CompareView(QWidget):
             for row, widget in enumerate(widgets):
                 grid.addWidget(widget, top + row, left)  # (moves it)
             grid.setRowStretch(top + 1, 1)
+        return True
 
     def closeEvent(self, event) -> None:
         self._queue.clear()
