@@ -110,6 +110,11 @@ def test_multistage_build_marks_every_stage_and_sizes_match_the_engine(qtbot, bu
     window.editor.undo()
     window.controller.sync_now()
     assert not any(n.outdated for n in window.graph_view.stage_nodes().values())
+    # (6) another target than the one built: every box's numbers are the last build's
+    window.controller.set_target(1)
+    assert all(n.outdated for n in window.graph_view.stage_nodes().values())
+    window.controller.set_target(None)
+    assert not any(n.outdated for n in window.graph_view.stage_nodes().values())
 
 
 def test_failing_run_marks_its_line_and_box_and_opens_the_log(qtbot, build_window):

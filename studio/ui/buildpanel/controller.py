@@ -58,6 +58,7 @@ class BuildController(QObject):
         self._doc_key: str | None = None  # the document the window shows
         self._kept: dict[str, tuple] = {}  # per document: its last session, result and built texts
         self._built_texts = None
+        self._built_target = None  # the target index of the build the boxes show
         self.make_build = Build  # (request, client=None) -> a Build; benchmarks feed synthetic streams
 
     # ---- requests -----------------------------------------------------------------
@@ -74,9 +75,11 @@ class BuildController(QObject):
             return
         if self._doc_key is not None:
             self.cancel()
-            self._kept[self._doc_key] = (self.session, self.last_result, self._built_texts, self.build)
+            self._kept[self._doc_key] = (self.session, self.last_result, self._built_texts, self.build,
+                                         self._built_target)
         old, self._doc_key = self._doc_key, key
-        self.session, self.last_result, self._built_texts, self.build = self._kept.pop(key, (None,) * 4)
+        (self.session, self.last_result, self._built_texts, self.build,
+         self._built_target) = self._kept.pop(key, (None,) * 5)
         self.banner.hide()
         self._reset_marks()
         self.log.set_session(self.session)
@@ -148,6 +151,7 @@ class BuildController(QObject):
             return False
         request = self.prepare(no_cache)
         self._built_texts = fingerprints(parse(request.dockerfile_text))
+        self._built_target = self.window.controller.graph.target  # the stage these numbers end at
         self.build = self.make_build(request, client=client)
         self.session = BuildFold()
         self._cancelled_at: list[int] = []
@@ -179,13 +183,16 @@ class BuildController(QObject):
 
     def mark_outdated(self, doc=None) -> None:
         """Grey the build numbers of the boxes whose stage text changed since the build
-        they show (and of the stages built on them); called after every re-parse."""
+        they show (and of the stages built on them), and of every box while another target
+        is chosen than the one built; called after every re-parse and target change."""
         built = self._built_texts
         sync = self.window.controller
         if built is None or self.running() or sync.stale:
             return
         doc = doc if doc is not None else sync.document
         stale = outdated_stages(doc, sync.graph, built)
+        if self.last_result is not None and sync.graph.target != self._built_target:
+            stale = {s.index for s in doc.stages}  # another target: every number is the last build's
         for index, node in self._nodes().items():
             node.set_build(outdated=index in stale)
 
