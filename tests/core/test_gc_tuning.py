@@ -65,3 +65,25 @@ def test_a_big_open_settles_the_heap_and_the_next_one_unfreezes_first():
     out = subprocess.run([sys.executable, "-c", SETTLE], capture_output=True, text=True, timeout=60,
                          check=True).stdout.split()
     assert out == ["0", "True", "True", "True"]
+
+
+def test_the_collector_is_paused_over_a_burst_and_runs_again_after():
+    import gc
+
+    from studio.gc_tuning import paused
+
+    assert gc.isenabled()
+    try:
+        with paused():
+            assert not gc.isenabled()
+            raise KeyError("the burst failed")
+    except KeyError:
+        pass
+    assert gc.isenabled()
+    gc.disable()  # (a collector someone else turned off stays off)
+    try:
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from studio.core import parse
 from studio.paths import examples
 from studio.ui.graph.box_geometry import label_width
+from studio.ui.graph.curve_geometry import controls
 from studio.ui.graph.export import export_svg
 from studio.ui.graph.picture import EdgeCurve, plan_picture
+from studio.ui.graph.svg_writer import Tenths, path_data
 from studio.ui.graph.png_export import build_scene
 from studio.ui.graph.view import GraphView
 
@@ -138,6 +140,25 @@ def test_random_graphs_are_drawn_where_the_window_draws_them(qapp, lines, data):
     assert_same_geometry(graph, positions, expanded)
 
 
+@given(st.lists(st.tuples(st.integers(-30000, 30000), st.integers(-30000, 30000)), min_size=2, max_size=14))
+def test_an_edge_path_is_the_windows_curve(ints):
+    """The SVG path has the pieces EdgeItem draws (curve_geometry.controls), a level one
+    whose controls run forwards written as a line, to a tenth of a pixel (the layout's
+    points are in tenths; a route shares its columns' xs with other edges)."""
+    points = [(x / 10, y / 10) for x, y in ints]
+
+    def tenth(x: float) -> str:
+        return f"{x:.1f}".replace("-0.0", "0.0") if abs(x) < 0.05 else f"{x:.1f}"
+
+    expected = f"M{tenth(points[0][0])},{tenth(points[0][1])}" + "".join(
+        f"H{tenth(bx)}" if ay == by and c0x <= c1x else
+        f"C{tenth(c0x)},{tenth(ay)} {tenth(c1x)},{tenth(by)} {tenth(bx)},{tenth(by)}"
+        for _ax, ay, c0x, c1x, bx, by in controls(points))
+    shared = Tenths()
+    assert path_data(points, shared) == expected
+    assert path_data(points[::-1], shared) == path_data(points[::-1], Tenths())
+
+
 def test_the_users_arrangement_and_routes_carry_over(qtbot):
     """What the view exports: boxes where the user put them, a box expanded, and the
     layout's waypoints for the long edges whose ends did not move."""
@@ -166,6 +187,22 @@ def test_the_picture_is_as_large_as_the_qt_export(qapp):
         rect = _source_rect(build_scene(graph)).adjusted(24, 24, -24, -24)
         assert abs(left - rect.left()) <= 12 and abs(right - rect.right()) <= 12, path.name
         assert abs(top - rect.top()) <= 12 and abs(bottom - rect.bottom()) <= 12, path.name
+
+
+def test_a_picture_and_its_svg_leave_no_cycles_for_the_collector():
+    """Why export pauses the collector while it draws (studio/gc_tuning.py): what it makes
+    is freed by reference counting alone."""
+    import gc
+
+    graph = parse(max(examples(), key=lambda p: len(p.read_text())).read_text()).graph()
+    gc.collect()
+    gc.disable()
+    try:
+        _svg(plan_picture(graph))
+        _svg(plan_picture(graph, expanded={s.key for s in plan_picture(graph).stages}))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 HOSTILE = """FROM "<img>&amp;" AS x<y

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtCore import Qt
 
 from studio.ui.graph.box_geometry import MONO_ADVANCE, columns, elide
-from studio.ui.graph.curve_geometry import controls, points_box
+from studio.ui.graph.curve_geometry import controls, curve_box
 from studio.ui.graph.theme import make_theme
 from studio.ui.graph.theme_values import DEFAULT_PALETTE, lightness, saturation, theme_colors
 
@@ -75,9 +75,9 @@ def test_wide_characters_take_two_cells():
 points = st.lists(st.tuples(st.floats(-2000, 2000), st.floats(-2000, 2000)), min_size=2, max_size=12)
 
 
-@given(points, st.integers(0, 4))
-def test_the_curve_box_holds_every_control_point(pts, count):
-    pieces = controls(pts, count)
+@given(points)
+def test_the_curve_box_holds_every_control_point(pts):
+    pieces = controls(pts)
     xs = [pts[0][0]] + [x for p in pieces for x in (p[2], p[3], p[4])]
     ys = [y for _, y in pts]
-    assert points_box(pts, pieces) == (min(xs), min(ys), max(xs), max(ys))
+    assert curve_box(pts) == (min(xs), min(ys), max(xs), max(ys))

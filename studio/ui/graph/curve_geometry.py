@@ -14,7 +14,7 @@ LABEL_H = 16.0
 SIBLING_STEP = 17.0  # how far each further label between the same two boxes sits below
 
 Point = tuple[float, float]
-_X, _Y, _C0, _C1 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_X, _Y = itemgetter(0), itemgetter(1)
 
 
 def controls(points: list[Point], count: int = 0) -> list[tuple]:
@@ -22,34 +22,48 @@ def controls(points: list[Point], count: int = 0) -> list[tuple]:
     level tangents at every point, pulled out by half the run (more when the consumer
     lies left of the producer: the curve loops out and back). ``count``: how many points
     the whole curve has, when ``points`` is only its tail."""
-    short = 40.0 if (count or len(points)) == 2 else 20.0
-    far = 2 * short
+    short, far = reach(count or len(points))
     out: list[tuple] = []
     add = out.append
     ax, ay = points[0]
     for bx, by in islice(points, 1, None):  # (a big graph's routes have 100,000 pieces: no calls)
         run = bx - ax
-        dx = run * 0.5 if run > far else _pull(ax, bx, short)
+        dx = run * 0.5 if run > far else pull(ax, bx, short)
         add((ax, ay, ax + dx, bx - dx, bx, by))
         ax, ay = bx, by
     return out
 
 
-def _pull(ax: float, bx: float, short: float) -> float:
+def pull(ax: float, bx: float, short: float) -> float:
     """How far a piece's controls lie from its ends: half the run, at least ``short``,
     and at least 80 where the consumer is not well right of the producer."""
     dx = max(short, abs(bx - ax) * 0.5)
     return max(dx, 80.0) if bx < ax + 20 else dx
 
 
-def points_box(points: list[Point], pieces: list[tuple]) -> tuple[float, float, float, float]:
-    """(left, top, right, bottom) around a curve's points and control points."""
+def reach(count: int) -> tuple[float, float]:
+    """(short, far) for a curve of ``count`` points: a piece whose run is more than far
+    has its controls at the middle of its run; the others are pulled out (``pull``)."""
+    short = 40.0 if count == 2 else 20.0
+    return short, 2 * short
+
+
+def curve_box(points: list[Point]) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) around a curve's points and control points, without
+    making its pieces (a big graph's edges have 100,000): a piece whose run is more than
+    far has both controls at the middle of its run, inside the points' box, so only the
+    other pieces' controls are worked out."""
     xs = list(map(_X, points))
     ys = list(map(_Y, points))
     left, right = min(xs), max(xs)
-    if min(map(sub, islice(xs, 1, None), xs)) <= 80.0:  # some control may lie outside its piece
-        left = min(left, min(map(_C0, pieces)), min(map(_C1, pieces)))
-        right = max(right, max(map(_C0, pieces)), max(map(_C1, pieces)))
+    short, far = reach(len(points))
+    if min(map(sub, islice(xs, 1, None), xs)) <= far:
+        ax = xs[0]
+        for bx in islice(xs, 1, None):
+            if not bx - ax > far:
+                dx = pull(ax, bx, short)
+                left, right = min(left, ax + dx, bx - dx), max(right, ax + dx, bx - dx)
+            ax = bx
     return left, min(ys), right, max(ys)
 
 
@@ -69,11 +83,11 @@ def label_box(points: list[Point], width: float, sibling: int) -> tuple[float, f
     return mid_x - width / 2, mid_y - LABEL_H / 2 + SIBLING_STEP * sibling, width, LABEL_H
 
 
-def curve_bounds(points: list[Point], pieces: list[tuple],
+def curve_bounds(points: list[Point],
                  label: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) around the control points, the arrow head and the label,
     a margin wider (what the window's item reports as its bounds)."""
-    left, top, right, bottom = points_box(points, pieces)
+    left, top, right, bottom = curve_box(points)
     x1, y1 = points[-1]
     left, top, bottom = min(left, x1 - ARROW), min(top, y1 - ARROW / 2), max(bottom, y1 + ARROW / 2)
     if label:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studio.core.files import atomic_write_bytes
 from studio.core.model import StageGraph
+from studio.gc_tuning import paused
 from studio.ui.graph.picture import plan_picture
 from studio.ui.graph.svg_writer import svg_text
 from studio.ui.graph.theme_values import DEFAULT_PALETTE, Colors, theme_colors
@@ -24,8 +25,8 @@ def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | Non
     atomically; OSError says why it could not. ``positions``, ``expanded`` and ``routes``
     carry over what the user sees in the view; ``colors``: the window's theme (default:
     the colours a desktop without a palette of its own gets)."""
-    picture = plan_picture(graph, positions, expanded, routes)
-    text = svg_text(picture, colors or theme_colors(*DEFAULT_PALETTE))
+    with paused():  # (the picture's objects hold no cycles: studio/gc_tuning.py)
+        text = svg_text(plan_picture(graph, positions, expanded, routes), colors or theme_colors(*DEFAULT_PALETTE))
     atomic_write_bytes(Path(path), text.encode("utf-8"))
     return True
 

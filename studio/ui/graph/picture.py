@@ -18,7 +18,7 @@ from studio.ui.graph.box_geometry import (
     HEADER_ANCHOR, build_room, entry_anchors, entry_gap, entry_offset, image_width, port_y, shown_rows,
     stage_height,
 )
-from studio.ui.graph.curve_geometry import controls, curve_bounds, label_box
+from studio.ui.graph.curve_geometry import curve_bounds, label_box
 from studio.ui.graph.labels import (
     SEVERITY_OF_RANK, SEVERITY_RANK, base_text, diagnostics_by_line, image_warnings, short_label, stage_keys,
 )
@@ -105,16 +105,16 @@ class EdgeLine:
 
 
 class EdgeCurve:
-    """An edge's drawn geometry: its points, the curve's pieces (curve_geometry.controls),
-    the label's box and the area all of it covers (EdgeItem's _Curve, as numbers)."""
+    """An edge's drawn geometry: its points (the curve through them is
+    curve_geometry.controls'), the label's box and the area all of it covers (EdgeItem's
+    _Curve, as numbers)."""
 
-    __slots__ = ("bounds", "label", "pieces", "points")
+    __slots__ = ("bounds", "label", "points")
 
     def __init__(self, edge: EdgeLine, label_width: Callable[[str], float]) -> None:
         self.points = points = edge.points()
-        self.pieces = controls(points)
         self.label = label_box(points, label_width(edge.label), edge.sibling) if edge.label else None
-        self.bounds = curve_bounds(points, self.pieces, self.label)
+        self.bounds = curve_bounds(points, self.label)
 
 
 @dataclass
@@ -226,7 +226,7 @@ def _place(nodes: list, edges: list[EdgeLine], saved: dict) -> None:
     pos = layered_layout([n.key for n in nodes], links, sizes, fixed, anchors, LayoutOptions(), routes)
     for node in pending:
         node.x, node.y = pos[node.key]
-    for edge in edges:
+    for edge in edges:  # (the layout's points are floats; edges between the same boxes share them)
         route = routes.get((edge.source.key, edge.target.key))
         if route:
-            edge.route = [(float(x), float(y)) for x, y in route]
+            edge.route = route

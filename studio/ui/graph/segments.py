@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add, mod, mul
 
@@ -40,6 +40,13 @@ class SegmentLayering:
     rank: list[int]  # per unit: its place in the global order
     crossings: int
     depth: int
+    graph: _Graph | None = field(default=None, repr=False, compare=False)  # made once: see links()
+
+    def links(self) -> _Graph:
+        """Each unit's neighbours (they depend on the columns, not on the order)."""
+        if self.graph is None:
+            self.graph = _Graph(self)
+        return self.graph
 
     def unit_order(self) -> list[int]:
         """Every unit, top to bottom in the global order."""
@@ -129,7 +136,7 @@ def layer_edges(nodes: list[NodeId], edges: Sequence[tuple]) -> tuple[list, dict
 def unit_neighbours(lay: SegmentLayering) -> list[list[tuple[int, float]]]:
     """Per unit, where it meets each neighbour: (unit, dy) means this unit's anchor
     wants to be at that unit's anchor + dy (an edge enters its target dy below)."""
-    graph = _Graph(lay)
+    graph = lay.links()
     return [[(m, dy) for m, dy in outs] + [(m, -dy) for m, dy in ins] for outs, ins in zip(graph.outs, graph.ins)]
 
 
@@ -149,7 +156,7 @@ def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], swee
     depth = max(first, default=-1) + 1
     # the starting order, as the classic one: boxes in input order, then dummies in edge order
     lay = SegmentLayering(nodes, clean, layer_of, seg_edge, first, last, list(range(len(first))), 0, depth)
-    graph = _Graph(lay)
+    graph = lay.links()
     best = lay.rank
     best_cross = lay.crossings = count_segment_crossings(lay, graph)
     for sweep in range(sweeps):
@@ -280,7 +287,7 @@ def count_segment_crossings(lay: SegmentLayering, graph: _Graph | None = None) -
     are counted against each other (an inversion count), and against the segments passing
     both columns (a segment crosses a link exactly when its rank lies between the link's
     ends: two bisections). Segments passing both never cross each other."""
-    graph = graph or _Graph(lay)
+    graph = graph or lay.links()
     rank = lay.rank.__getitem__
     span = (len(lay.rank) + 1) * graph.port_count
     inner: list[int] = []  # ranks of the segments passing both columns, sorted

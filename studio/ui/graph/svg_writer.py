@@ -13,13 +13,14 @@ characters XML cannot hold (control characters) become U+FFFD.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from studio.ui.graph.box_geometry import (
     MONO_ADVANCE, MONO_PX, ROW_WIDTH, SANS_BOLD_EM, SMALL_PX, TITLE_PX, columns, elide, label_width, more_text, row_top,
     title_room,
 )
-from studio.ui.graph.curve_geometry import arrow_points
-from studio.ui.graph.picture import EdgeCurve, EdgeLine, ImageBox, Picture, StageBox
+from studio.ui.graph.curve_geometry import arrow_points, pull, reach
+from studio.ui.graph.picture import EdgeCurve, EdgeLine, ImageBox, Picture, Point, StageBox
 from studio.ui.graph.theme_values import (
     BASE_H, HEADER_H, IMAGE_H, MARGIN, NODE_WIDTH, PAD, PORT_R, RADIUS, ROW_H, Colors, tint_hex,
 )
@@ -62,8 +63,9 @@ def svg_text(picture: Picture, colors: Colors) -> str:
            _clip_paths(picture),
            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(width)}" height="{_n(height)}" fill="{colors.background}"/>\n']
     drawn = list(zip(picture.edges, curves))
+    tenths = Tenths()
     for edge, curve in [d for d in drawn if d[0].kind == "from"] + [d for d in drawn if d[0].kind != "from"]:
-        out.append(_edge(edge, curve, colors))
+        out.append(_edge(edge, curve, colors, tenths))
     parts = _Parts(colors)
     for stage in picture.stages:
         out.append(_stage(stage, parts))
@@ -74,24 +76,48 @@ def svg_text(picture: Picture, colors: Colors) -> str:
 
 
 # ----- edges -----------------------------------------------------------------------------
-def path_data(curve: EdgeCurve) -> str:
-    """The curve through ``curve``'s points (EdgeItem's): a level piece is a straight line."""
-    x0, y0 = curve.points[0]
-    # A level piece whose controls run forwards is its chord. Tenths of a pixel are plenty,
-    # and %-formatting is the fastest way to write a big graph's 100,000 pieces.
-    return f"M{x0:.1f},{y0:.1f}" + "".join([
-        "H%.1f" % bx if ay == by and c0x <= c1x  # noqa: UP031
-        else "C%.1f,%.1f %.1f,%.1f %.1f,%.1f" % (c0x, ay, c1x, by, bx, by)  # noqa: UP031
-        for _ax, ay, c0x, c1x, bx, by in curve.pieces])
+class Tenths(dict):
+    """Numbers' texts to a tenth of a pixel, each worked out once per picture (a big
+    graph's routes cross the same few hundred columns: their xs repeat)."""
+
+    def __missing__(self, x: float) -> str:
+        text = "%.1f" % x  # noqa: UP031 - the fastest way to write a number
+        if text == "-0.0":  # (0.0 and -0.0 are one key)
+            text = "0.0"
+        self[x] = text
+        return text
 
 
-def _edge(edge: EdgeLine, curve: EdgeCurve, colors: Colors) -> str:
+def path_data(points: list[Point], tenths: Tenths) -> str:
+    """The curve through ``points``: curve_geometry.controls' pieces (EdgeItem's), worked
+    out here as they are written (a big graph's edges have 100,000); a level piece whose
+    controls run forwards is its chord, a line."""
+    short, far = reach(len(points))
+    ax, ay = points[0]
+    ays = tenths[ay]
+    out = [f"M{tenths[ax]},{ays}"]
+    add = out.append
+    for bx, by in islice(points, 1, None):
+        run = bx - ax
+        dx = run * 0.5 if run > far else pull(ax, bx, short)
+        c0x, c1x = ax + dx, bx - dx
+        if ay == by and c0x <= c1x:
+            add("H" + tenths[bx])
+        else:
+            bys = tenths[by]
+            add(f"C{tenths[c0x]},{ays} {tenths[c1x]},{bys} {tenths[bx]},{bys}")
+            ays = bys
+        ax, ay = bx, by
+    return "".join(out)
+
+
+def _edge(edge: EdgeLine, curve: EdgeCurve, colors: Colors, tenths: Tenths) -> str:
     color = {"from": colors.edge_from, "copy": colors.edge_copy, "mount": colors.edge_mount}[edge.kind]
     width = WIDTHS[edge.kind]
     dash = f' stroke-dasharray="{_n(4 * width)},{_n(2 * width)}"' if edge.kind == "mount" else ""
     (x1, y1), (ax, ay), (bx, by) = arrow_points(curve.points[-1])
     out = ['<g opacity="0.35">' if edge.dimmed else "",
-           f'<path class="edge" d="{path_data(curve)}" fill="none" stroke="{color}" stroke-width="{width}" '
+           f'<path class="edge" d="{path_data(curve.points, tenths)}" fill="none" stroke="{color}" stroke-width="{width}" '
            f'stroke-linecap="round"{dash}/>',
            f'<path d="M{x1:.2f},{y1:.2f}L{ax:.2f},{ay:.2f}L{bx:.2f},{by:.2f}Z" fill="{color}"/>']
     if curve.label:
