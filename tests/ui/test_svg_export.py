@@ -211,6 +211,7 @@ FROM x<y AS a&b
 COPY --from=x<y "/a b/<c>" /d
 FROM scratch AS "quoted"
 COPY --from=a&b /x /y
+RUN echo "日本語 ünïcode"
 """
 
 
@@ -225,6 +226,7 @@ def test_hostile_names_and_instructions_are_escaped(tmp_path):
         assert stage.label in text
     assert 'echo "</text><script>" &a' in text  # shown as written, not markup
     assert "\ufffd" in text  # the control character XML cannot hold
+    assert "日本語 ünïcode" in text and out.read_bytes().isascii()  # (as character references)
 
 
 def test_every_stage_is_named_even_when_its_title_is_cut(tmp_path):

@@ -37,10 +37,15 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def esc(text: str) -> str:
-    """``text`` safe inside an XML element or a double-quoted attribute."""
-    if not (text.isascii() and text.isprintable()):
-        text = _BAD_XML.sub("\ufffd", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """``text`` safe inside an XML element or a double-quoted attribute, in ASCII (other
+    characters as character references): the whole document stays ASCII, which Python
+    joins and encodes several times faster than a text with one "…" in it (5 MB for the
+    800-stage file: 20 ms to encode that way, 3 ms as ASCII)."""
+    if text.isascii() and text.isprintable():
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = _BAD_XML.sub("\ufffd", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _n(x: float) -> str:
