@@ -105,7 +105,7 @@ class _Tree:
         item = self.files.pop(path, None)
         if item is not None:
             gone.append((path, item))
-        for child in self.children.pop(path, ()):
+        for child in sorted(self.children.pop(path, ())):  # sorted: the same order in every run
             gone.extend(self.remove(child))
         if gone:
             self.children.get(path.rpartition("/")[0], set()).discard(path)

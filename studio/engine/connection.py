@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.engine import sdk
+from studio.engine.endpoint_name import config_dir, host_or_context
 
 DEFAULT_TIMEOUT = 3.0
 API_TIMEOUT = 120  # per-request read timeout once connected (builds use their own)
@@ -52,22 +53,14 @@ class Endpoint:
 
 
 def _config_dir() -> Path:
-    return Path(os.environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+    return Path(config_dir())
 
 
 def resolve_endpoint() -> Endpoint:
     """Which engine the CLI would talk to right now."""
-    if os.environ.get("DOCKER_HOST"):
-        return Endpoint(os.environ["DOCKER_HOST"], "default")
-    name = os.environ.get("DOCKER_CONTEXT") or ""
-    if not name:
-        try:
-            config = json.loads((_config_dir() / "config.json").read_text(encoding="utf-8"))
-            name = str(config.get("currentContext") or "")
-        except (OSError, ValueError, AttributeError):
-            name = ""
-    if not name or name == "default":
-        return Endpoint(None, "default")
+    host, name = host_or_context()
+    if host is not None or name == "default":
+        return Endpoint(host, "default")
     digest = hashlib.sha256(name.encode()).hexdigest()
     meta_file = _config_dir() / "contexts" / "meta" / digest / "meta.json"
     try:

@@ -158,6 +158,7 @@ def explore_image(api, image: str, stage_map=None, stage: int | None = None,
     pending = pending or PendingSave(api, image)
     inspected = pending.inspected
     archive = read_archive(pending.stream())
+    pending.check(archive)
     base_count = -1
     if stage_map is not None and stage is not None:
         root = stage_map.stages[stage_map.chain(stage)[0]]

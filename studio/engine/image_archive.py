@@ -190,13 +190,18 @@ def _assemble(layers: dict, links: dict, small: dict) -> ImageArchive:
 class PendingSave:
     """An image inspected and its save stream requested on a thread: the engine (20.10
     writes the whole image before its first byte) works while the caller goes on (imports,
-    parsing a Dockerfile); ``stream()`` waits for the answer, raising what the request raised."""
+    parsing a Dockerfile); ``stream()`` waits for the answer, raising what the request raised.
+    With ``early`` (``early_save.EarlySave``, sent before the SDK was loaded) that request is
+    already on its way and no other is made."""
 
-    def __init__(self, api, image: str) -> None:
+    def __init__(self, api, image: str, early=None) -> None:
         self.inspected = api.inspect_image(image)
+        self.early = early
         self._answer: list = []
-        self._thread = threading.Thread(target=self._request, args=(api,), name="save-request", daemon=True)
-        self._thread.start()
+        self._thread = None
+        if early is None:
+            self._thread = threading.Thread(target=self._request, args=(api,), name="save-request", daemon=True)
+            self._thread.start()
 
     def _request(self, api) -> None:
         try:
@@ -205,10 +210,40 @@ class PendingSave:
             self._answer.append(exc)
 
     def stream(self) -> ChunkSource:
+        if self.early is not None:
+            from studio.engine.early_save import EarlySaveError
+
+            try:
+                return ChunkSource(body_chunks(self.early.adopt(SAVE_TIMEOUT), SAVE_TIMEOUT))
+            except (EarlySaveError, OSError) as exc:
+                raise ImageArchiveError(str(exc)) from None
         self._thread.join()
         if isinstance(self._answer[0], BaseException):
             raise self._answer[0]
         return self._answer[0]
+
+    def check(self, archive: ImageArchive) -> None:
+        """The early request named the image, the inspect resolved the name a moment later:
+        raise when the archive is not the inspected image (a tag moved in between). Layers
+        and creation time are compared, as the image id is not the config's digest in every
+        image store."""
+        if self.early is None:
+            return
+        inspected = self.inspected
+        layers = list((inspected.get("RootFS") or {}).get("Layers") or [])
+        config_layers = list((archive.config.get("rootfs") or {}).get("diff_ids") or [])
+        same_time = _same_instant(inspected.get("Created"), archive.config.get("created"))
+        if layers != config_layers or not same_time:
+            raise ImageArchiveError(f"{self.early.image} changed while it was read (another image has its name "
+                                    "now); run explore again")
+
+
+def _same_instant(a, b) -> bool:
+    """Whether two RFC 3339 times name the same instant to the second (the engine writes
+    the config's ``created`` and the inspect's ``Created`` with different precision)."""
+    if not a or not b:
+        return a == b
+    return str(a)[:19] == str(b)[:19]
 
 
 def save_stream(api, image: str) -> ChunkSource:
