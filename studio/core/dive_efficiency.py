@@ -160,22 +160,39 @@ class DiveNumbers:
 
 
 def dive_numbers(layers: list[list[Entry]]) -> DiveNumbers:
-    trees = [_layer_tree(entries) for entries in layers]
-    sizes = [sum(e.size for e in entries) for entries in layers]
-    data: dict[str, list[int]] = {}  # path -> [cumulative, minimum, count]
-    stacked: list | None = None  # layers 0..i-1 stacked (dive: layer 0 when i is 0)
-    for tree, entries in zip(trees, layers):
+    counter = DiveCounter()
+    for entries in layers:
+        counter.push(entries)
+    return counter.numbers()
+
+
+class DiveCounter:
+    """dive's numbers a layer at a time, oldest first (explore counts each layer as it
+    arrives). Each layer's tree is its own; only the visit reads the layers below."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, list[int]] = {}  # path -> [cumulative, minimum, count]
+        self._stacked: list | None = None  # layers 0..i-1 stacked (dive: layer 0 when i is 0)
+        self._sizes: list[int] = []
+
+    def push(self, entries: list[Entry]) -> None:
+        tree = _layer_tree(entries)
+        self._sizes.append(sum(e.size for e in entries))
+        stacked = self._stacked
         try:
-            _visit_leaves(tree, "", (), stacked if stacked is not None else tree, data)
+            _visit_leaves(tree, "", (), stacked if stacked is not None else tree, self._data)
         except _Stop:
             pass  # dive's visitor returns an error there and the layer's visit ends
         first = stacked is None
         if first:
-            stacked = _copy(tree)  # dive stacks from a copy of layer 0, then layer 0 again
+            stacked = self._stacked = _copy(tree)  # dive stacks from a copy of layer 0, then layer 0 again
         # a layer's tree is not read again once stacked: a whiteout-free one lends its nodes
         _stack_onto(stacked, tree, not first and not any(_WH in e.path for e in entries))
-    minimum = sum(v[1] for v in data.values())
-    discovered = sum(v[0] for v in data.values())
-    inefficient = sorted(((p, v[2], v[0]) for p, v in data.items() if v[2] >= 2), key=lambda t: -t[2])
-    return DiveNumbers(1.0 if discovered == 0 else minimum / discovered,
-                       sum(t[2] for t in inefficient), sum(sizes), sum(sizes[1:]), inefficient)
+
+    def numbers(self) -> DiveNumbers:
+        data, sizes = self._data, self._sizes
+        minimum = sum(v[1] for v in data.values())
+        discovered = sum(v[0] for v in data.values())
+        inefficient = sorted(((p, v[2], v[0]) for p, v in data.items() if v[2] >= 2), key=lambda t: -t[2])
+        return DiveNumbers(1.0 if discovered == 0 else minimum / discovered,
+                           sum(t[2] for t in inefficient), sum(sizes), sum(sizes[1:]), inefficient)

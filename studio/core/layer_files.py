@@ -120,9 +120,23 @@ class _Tree:
 
 def stack(layers: list[list[Entry]]) -> Stacked:
     """Apply ``layers`` (oldest first); see the module docstring."""
-    tree = _Tree()
-    out = Stacked()
-    for index, entries in enumerate(layers):
+    stacker = Stacker()
+    for entries in layers:
+        stacker.push(entries)
+    return stacker.result()
+
+
+class Stacker:
+    """``stack`` a layer at a time, oldest first: explore stacks each layer as it arrives,
+    while the engine still sends the rest of the image."""
+
+    def __init__(self) -> None:
+        self._tree = _Tree()
+        self._out = Stacked()
+
+    def push(self, entries: list[Entry]) -> list[Change]:
+        """Apply the next layer; its changes."""
+        tree, out, index = self._tree, self._out, len(self._out.changes)
         changes: list[Change] = []
         removed_now: dict[str, tuple[int, FinalFile]] = {}
 
@@ -165,8 +179,11 @@ def stack(layers: list[list[Entry]]) -> Stacked:
             changes.append(new(Change, ("/" + e.path, "added" if old is None else "modified", e.size, e.mode, e.kind)))
             tree.put(e.path, FinalFile(e.size, e.mode, e.kind, index))
         out.changes.append(changes)
-    out.files = tree.files
-    return out
+        return changes
+
+    def result(self) -> Stacked:
+        self._out.files = self._tree.files
+        return self._out
 
 
 class FileDelta(NamedTuple):

@@ -16,6 +16,7 @@ from typing import Any
 from studio.core.dive_efficiency import DiveNumbers, dive_numbers
 from studio.core.layer_files import Change, FinalFile, Stacked, mode_text, stack
 from studio.engine.image_archive import ImageArchive, PendingSave, read_archive
+from studio.engine.layer_order import EarlyStack
 from studio.engine.sizes import history_owners
 
 
@@ -31,6 +32,8 @@ class LayerReport:
     # where its bytes come from: the stage a COPY --from reads, the base image of a FROM
     # line (its reference), else the stage of its line
     origin: int | str | None = None
+    files_text: str | None = field(default=None, repr=False, compare=False)  # _files_text(changes), if made
+
 
     def _head(self) -> dict[str, Any]:
         return {"index": self.index, "id": self.id, "line": self.line, "stage": self.stage, "origin": self.origin,
@@ -42,9 +45,8 @@ class LayerReport:
 
     def json_text(self) -> str:
         """``json.dumps(self.to_json())``, the same text (see ``ImageReport.json_text``)."""
-        files = ", ".join([_CHANGE % (_string(c.path), c.change, c.size, mode_text(c.mode, c.kind))
-                           for c in self.changes])
-        return _object([*((k, dumps(v)) for k, v in self._head().items()), ("files", f"[{files}]")])
+        files = self.files_text if self.files_text is not None else _files_text(self.changes)
+        return _object([*((k, dumps(v)) for k, v in self._head().items()), ("files", files)])
 
 
 @dataclass
@@ -108,6 +110,12 @@ class ImageReport:
 
 
 _CHANGE = '{"path": %s, "change": "%s", "size": %d, "mode": "%s"}'  # change and mode: fixed ASCII words
+
+
+def _files_text(changes: list[Change]) -> str:
+    """The JSON text of a layer's ``files`` (as ``LayerReport.to_json`` has them)."""
+    return "[" + ", ".join([_CHANGE % (_string(c.path), c.change, c.size, mode_text(c.mode, c.kind))
+                            for c in changes]) + "]"
 _FILE = '{"path": "/%s, "size": %d, "mode": "%s", "layer": %d, "line": %s, "stage": %s}'
 
 
@@ -117,15 +125,20 @@ def _object(pairs: list[tuple[str, str]]) -> str:
 
 
 def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size: int | None = None,
-            stage_map=None, stage: int | None = None, base_count: int = -1) -> ImageReport:
-    """Stack the archive's layers and tie them to steps of ``stage_map``'s stage ``stage``."""
+            stage_map=None, stage: int | None = None, base_count: int = -1,
+            early: EarlyStack | None = None) -> ImageReport:
+    """Stack the archive's layers and tie them to steps of ``stage_map``'s stage ``stage``;
+    ``early``: what was stacked while the archive was read (used when its order holds)."""
     history = [h for h in archive.history]
     owners = [None] * len(history)
     if stage_map is not None and stage is not None:
         owners = history_owners(stage_map, stage,
                                 [(h.get("created_by") or "", h.get("comment") or "") for h in history], base_count)
     with_layer = [(h, o) for h, o in zip(history, owners) if not h.get("empty_layer")]
-    stacked = stack(archive.layers)
+    if early is not None and early.finish(archive.layer_ids, archive.layers):
+        stacked, numbers, rendered = early.stacker.result(), early.counter.numbers(), early.rendered
+    else:
+        stacked, numbers, rendered = stack(archive.layers), dive_numbers(archive.layers), []
     layers = []
     for index, entries in enumerate(archive.layers):
         entry, owner = with_layer[index] if index < len(with_layer) else ({"created_by": "(missing)"}, None)
@@ -133,10 +146,12 @@ def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size
                                   (entry.get("created_by") or "").strip(),
                                   owner.line if owner is not None else None,
                                   owner.stage if owner is not None else None, stacked.changes[index]))
+        if index < len(rendered):
+            layers[-1].files_text = rendered[index]
     if stage_map is not None:
         _set_origins(layers, stage_map)
     names = {s.index: s.name for s in stage_map.stages} if stage_map is not None else {}
-    return ImageReport(image, image_id, size, archive.layout, layers, stacked, dive_numbers(archive.layers), names)
+    return ImageReport(image, image_id, size, archive.layout, layers, stacked, numbers, names)
 
 
 def _set_origins(layers: list[LayerReport], stage_map) -> None:
@@ -157,7 +172,8 @@ def explore_image(api, image: str, stage_map=None, stage: int | None = None,
     ``pending``: its save already requested (``PendingSave(api, image)``)."""
     pending = pending or PendingSave(api, image)
     inspected = pending.inspected
-    archive = read_archive(pending.stream())
+    early = EarlyStack((inspected.get("RootFS") or {}).get("Layers"), _files_text)
+    archive = read_archive(pending.stream(), early)
     pending.check(archive)
     base_count = -1
     if stage_map is not None and stage is not None:
@@ -167,4 +183,5 @@ def explore_image(api, image: str, stage_map=None, stage: int | None = None,
                 base_count = len(api.history(root.base_resolved))
             except Exception:  # noqa: BLE001 - then entries not made by a Dockerfile build count as base
                 base_count = -1
-    return analyse(archive, image, inspected["Id"], int(inspected.get("Size") or 0), stage_map, stage, base_count)
+    return analyse(archive, image, inspected["Id"], int(inspected.get("Size") or 0), stage_map, stage, base_count,
+                   early)

@@ -113,8 +113,10 @@ def layer_entries(source) -> list[Entry]:
     return out
 
 
-def read_archive(stream) -> ImageArchive:
-    """Read a ``docker save`` stream of ONE image: a ChunkSource, or a file to read."""
+def read_archive(stream, sink=None) -> ImageArchive:
+    """Read a ``docker save`` stream of ONE image: a ChunkSource, or a file to read.
+    ``sink`` (``layer_order.EarlyStack``) is handed each layer, layer link and legacy
+    layer ``json`` as it is read."""
     source = stream if isinstance(stream, ChunkSource) else ChunkSource(iter(lambda: stream.read(_BUF), b""))
     layers: dict[str, list[Entry]] = {}
     links: dict[str, str] = {}
@@ -124,15 +126,23 @@ def read_archive(stream) -> ImageArchive:
             name = posixpath.normpath(member.name)
             if member.type == "2" and name.endswith(".tar"):
                 links[name] = posixpath.normpath(posixpath.join(posixpath.dirname(name), member.linkname))
+                if sink is not None:
+                    sink.link(name, links[name])
             elif member.type not in ("0", "7"):
                 continue
             elif name.endswith(".tar") and not name.startswith("blobs/"):
                 layers[name] = layer_entries(body)
+                if sink is not None:
+                    sink.layer(name, layers[name])
             elif name.endswith(".json") or name in ("repositories", "oci-layout"):
                 if member.size <= _JSON_LIMIT:
                     small[name] = body.read(member.size)
             elif name.startswith("blobs/"):
                 _read_blob(name, member.size, body, layers, small)
+                if sink is not None and name in layers:
+                    sink.layer(name, layers[name])
+            elif sink is not None and name.endswith("/json") and member.size <= _JSON_LIMIT:
+                sink.legacy_json(posixpath.dirname(name), body.read(member.size))
     except TarError as exc:
         raise ImageArchiveError(f"the engine's answer is not an image archive: {exc}") from None
     except BodyError as exc:
