@@ -112,6 +112,35 @@ class ParsedInstruction(Instruction):
                 cache.store(key, relative_details(d, start))
         d.pop("_source", None)
 
+    def from_and_args(self) -> tuple[str | None, str]:
+        """The first ``--from`` flag's value (None: no such flag with a value) and the
+        arguments, as the filled details give them, without filling them when they are
+        not known yet: a picture's rows show these two for thousands of instructions that
+        nothing else reads (spans, mounts and the cache entry a fill makes are skipped)."""
+        d = self.__dict__
+        source = d.get("_source")
+        if source is None:
+            return next((f.value for f in self.flags if f.name == "from" and f.value is not None), None), self.args
+        text, escape, cache_ref = source
+        start, end = self.start, self.content_end
+        cache = _cache_of(cache_ref, escape)
+        key = text[start:end]
+        entry = cache.texts.get(key)
+        if entry is None and self.keyword not in _NO_QUICK_DETAILS:
+            entry = quick_details(key, escape, self.keyword, self.keyword in JSON_KEYWORDS)
+            if entry is not None:
+                cache.store(key, entry)
+        if entry is not None:
+            flags, args = entry[0], entry[1]
+        else:  # the first steps of _details, on the same joined line
+            joined, _ = logical_line(text, start, end, escape)
+            _, args_at = split_keyword(joined, 0)
+            flags = ()
+            if joined.startswith("--", args_at):
+                flags, args_at = extract_flags(joined, args_at)
+            args = joined[args_at:].lstrip(GO_SPACE).rstrip(GO_SPACE)
+        return next((f[1] for f in flags if f[0] == "from" and f[1] is not None), None), args
+
     def surely_quiet(self) -> bool:
         """True when this RUN or COPY surely makes no edge and no diagnostic in the stage
         graph: no flags, or only plain flags on its first line that name no other stage

@@ -143,6 +143,11 @@ class Instruction(Node):
                 return f
         return None
 
+    def from_and_args(self) -> tuple[str | None, str]:
+        """The first ``--from`` flag's value (None: none with a value) and the arguments
+        (the parser's instructions find them without working out every detail)."""
+        return next((f.value for f in self.flags if f.name == "from" and f.value is not None), None), self.args
+
 
 @dataclass
 class Diagnostic:

@@ -312,3 +312,21 @@ def test_a_document_kept_lazy_never_fills_every_line_ahead():
         doc.graph()
         assert doc._cache.eager == 0
         assert all("_source" in ins.__dict__ for ins in doc.instructions[30:])  # (below the edit: unread)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(flag_files(), WS_LINES.map(lambda lines: "\n".join(lines) + "\n")))
+def test_from_and_args_read_without_details_equal_the_filled_ones(text):
+    """A picture's rows read an instruction's --from value and arguments without filling
+    its details (from_and_args): the same as the details say, before and after a reparse
+    whose instructions find theirs in the cache."""
+    def filled(doc) -> list:
+        for ins in doc.instructions:
+            ins.args  # noqa: B018 - every instruction's details
+        return [(next((f.value for f in i.flags if f.name == "from" and f.value is not None), None), i.args)
+                for i in doc.instructions]
+
+    lazy = parse(text)
+    assert [i.from_and_args() for i in lazy.instructions] == filled(parse(text))
+    moved = reparse(lazy, TextEdit(0, 0, "\n"))
+    assert [i.from_and_args() for i in moved.instructions] == filled(parse("\n" + text))

@@ -16,9 +16,10 @@ from studio.core.model import Instruction, Stage
 
 
 def instruction_text(ins: Instruction) -> str:
-    """One short line for an instruction row: keyword, the --from flag, the arguments."""
-    source = next((f.value for f in ins.flags if f.name == "from" and f.value is not None), None)
-    return _row_text(ins.keyword or ins.keyword_as_written or "?", source, ins.args)
+    """One short line for an instruction row: keyword, the --from flag, the arguments
+    (read without the instruction's other details: ``from_and_args``)."""
+    source, args = ins.from_and_args()
+    return _row_text(ins.keyword or ins.keyword_as_written or "?", source, args)
 
 
 @lru_cache(maxsize=8192)
