@@ -14,6 +14,7 @@ not with its dummies; smaller ones keep the pictures this classic version has dr
 """
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -179,8 +180,8 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
                 at += map(add, repeat(round(ys[item] - top, 1)), steps[:items.count[item]])
             lefts = zip(repeat(round(col_x[c], 1)), at)
             rights = zip(repeat(round(col_x[c] + widths[c], 1)), at)
-            for r, left, right in zip(column.ranks, lefts, rights):
-                points[r] += (left, right)
+            # points[r] += (left, right) for each segment r here, in C (a step per dummy)
+            deque(map(list.extend, map(points.__getitem__, column.ranks), zip(lefts, rights)), maxlen=0)
         for s in range(boxes, len(lay.rank)):
             u, v, _ = lay.edges[lay.seg_edge[s - boxes]]
             routes[(u, v)] = points[lay.rank[s]]

@@ -230,7 +230,10 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
             place = prev.place
             for n in new:
                 ref = near[n]
-                if ref:
+                if len(ref) == 1:  # (every segment: the same float as the mean below)
+                    m, nudge = ref[0]
+                    key[n] = prev.key_at(place[m] + nudge)
+                elif ref:
                     at = sum(place[m] + nudge for m, nudge in ref)
                     key[n] = prev.key_at(at / len(ref))
         if not _spread(key, rank, new, active):
