@@ -182,6 +182,17 @@ class _Parts:
         self.broken = (f'<rect x="2" y="%s" width="{NODE_WIDTH - 4:g}" height="{ROW_H:g}" '
                        f'fill="{tint_hex(c.node_fill, c.error, 0.22)}"/>')
         self.colors = c
+        self.marks: dict[tuple, str] = {}  # a header's marks by what they show (_header_marks)
+        self.row_ys: list[str] = []  # each row's baseline and top, by row (the same in every box)
+        self.row_tops: list[str] = []
+
+    def row_at(self, k: int) -> tuple[str, str]:
+        """The ``k``-th row's baseline and top, as written."""
+        while len(self.row_ys) <= k:
+            top = row_top(len(self.row_ys))
+            self.row_ys.append(_mid(top + ROW_H / 2))
+            self.row_tops.append(_n(top))
+        return self.row_ys[k], self.row_tops[k]
 
 
 def _stage(stage: StageBox, parts: _Parts) -> str:
@@ -191,7 +202,7 @@ def _stage(stage: StageBox, parts: _Parts) -> str:
            + (' opacity="0.45">' if stage.skipped else ">"),
            f"<title>{esc(stage.title)}</title>",  # (the whole name, however the title is cut)
            parts.card % {"h": h, "stripe": c.target if stage.target else c.accent},
-           _title(stage, parts), _header_marks(stage, c),
+           _title(stage, parts), _header_marks(stage, parts),
            parts.base, esc(elide(stage.base, ROW_WIDTH - 40, middle=True)), "</text>"]
     out += _rows(stage, parts)
     out.append(parts.end % h)
@@ -214,8 +225,17 @@ def _pill(x: float, y: float, w: float, h: float, fill: str, text: str, fg: str)
             f'<text x="{_n(x + w / 2)}" y="{_mid(y + h / 2, SMALL_PX)}" fill="{fg}" {SMALL}>{esc(text)}</text>')
 
 
-def _header_marks(stage: StageBox, c: Colors) -> str:
-    """The chevron, the diagnostics badge, the "skipped" pill and the TARGET flag."""
+def _header_marks(stage: StageBox, parts: _Parts) -> str:
+    """The chevron, the diagnostics badge, the "skipped" pill and the TARGET flag (written
+    once per picture for each set of them)."""
+    shows = (stage.collapsible, stage.expanded, stage.badge, stage.severity, stage.skipped, stage.target)
+    marks = parts.marks.get(shows)
+    if marks is None:
+        marks = parts.marks[shows] = _marks(stage, parts.colors)
+    return marks
+
+
+def _marks(stage: StageBox, c: Colors) -> str:
     out = []
     right = NODE_WIDTH - PAD
     if stage.collapsible:
@@ -242,17 +262,17 @@ def _rows(stage: StageBox, parts: _Parts) -> list[str]:
     keyword_color = c.dim_text if stage.skipped else c.keyword
     broken = stage.error_lines
     for k, text in enumerate(stage.texts):
-        top = row_top(k)
+        y, top = parts.row_at(k)
         if broken and stage.lines[k] in broken:
-            out.append(parts.broken % _n(top))
+            out.append(parts.broken % top)
         keyword, _, rest = text.partition(" ")
         room = max(10.0, ROW_WIDTH - (columns(keyword) + 1) * MONO_ADVANCE)
-        out.append(parts.row % (_mid(top + ROW_H / 2), keyword_color, esc(keyword), esc(elide(rest, room))))
+        out.append(parts.row % (y, keyword_color, esc(keyword), esc(elide(rest, room))))
     if stage.hidden:
-        top = row_top(stage.shown)
+        y, top = parts.row_at(stage.shown)
         if broken and broken & set(stage.lines[stage.shown:]):  # the "more" row hides a broken one
-            out.append(parts.broken % _n(top))
-        out.append(parts.more % (_mid(top + ROW_H / 2), esc(more_text(stage.hidden))))
+            out.append(parts.broken % top)
+        out.append(parts.more % (y, esc(more_text(stage.hidden))))
     return out
 
 
