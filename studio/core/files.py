@@ -6,6 +6,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -82,8 +83,9 @@ def utf16_kind(data: bytes) -> str | None:
     return None
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> str | None:
-    """Save ``data`` as ``path`` without ever leaving half a file.
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> str | None:
+    """Save ``data`` (or its pieces, written as they come) as ``path`` without ever
+    leaving half a file: if making a piece fails, the old file stays as it was.
 
     A regular file (or a symlink to one; the link stays) is replaced atomically: a temporary
     file beside it is written, fsynced and renamed over it, keeping permission bits and owner.
@@ -117,7 +119,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> str | None:
         raise OSError(exc.errno, f"cannot create a file in its folder ({exc.strerror})", str(target.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in _pieces(data):
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         _copy_ownership(tmp, old)
@@ -150,7 +153,7 @@ def _links_note(given: Path, old: os.stat_result | None) -> str | None:
             f"file, so {'those names keep' if others > 1 else 'that name keeps'} the old content")
 
 
-def _write_through(path: Path, seen: os.stat_result, data: bytes) -> None:
+def _write_through(path: Path, seen: os.stat_result, data: bytes | Iterable[bytes]) -> None:
     """Write into a FIFO or a character device as ``cat > path`` would; refuse the rest."""
     mode = seen.st_mode
     if stat.S_ISDIR(mode):
@@ -161,12 +164,17 @@ def _write_through(path: Path, seen: os.stat_result, data: bytes) -> None:
                                     "can be written", str(path))
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))  # a FIFO waits for its reader, as cat does
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for piece in _pieces(data):
+            view = memoryview(piece)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
     finally:
         os.close(fd)
+
+
+def _pieces(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    return (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data
 
 
 def _copy_ownership(tmp: str, old: os.stat_result | None) -> None:

@@ -54,6 +54,26 @@ def test_fifo_is_written_through_not_replaced(tmp_path):
     assert os.listdir(tmp_path) == ["pipe"]
 
 
+def test_pieces_are_saved_as_they_come_and_a_failed_piece_keeps_the_old_file(tmp_path):
+    target = tmp_path / "graph.svg"
+    assert atomic_write_bytes(target, (piece for piece in (b"<svg>", b"", b"</svg>\n"))) is None
+    assert target.read_bytes() == b"<svg></svg>\n"
+
+    def failing():
+        yield b"<svg>half"
+        raise ValueError("the drawing failed")
+
+    with pytest.raises(ValueError):
+        atomic_write_bytes(target, failing())
+    assert target.read_bytes() == b"<svg></svg>\n" and os.listdir(tmp_path) == ["graph.svg"]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    thread, got = _read_fifo_in_background(fifo)
+    atomic_write_bytes(fifo, iter([b"a", b"b"]))
+    thread.join(10)
+    assert got == [b"ab"]
+
+
 def test_character_device_is_written_through_not_replaced(tmp_path):
     null = _mknod(tmp_path / "null", stat.S_IFCHR, 1, 3)  # what /dev/null is
     atomic_write_bytes(null, b"gone\n")

@@ -15,7 +15,7 @@ from studio.core.files import atomic_write_bytes
 from studio.core.model import StageGraph
 from studio.gc_tuning import paused
 from studio.ui.graph.picture import plan_picture
-from studio.ui.graph.svg_writer import svg_text
+from studio.ui.graph.svg_writer import svg_parts
 from studio.ui.graph.theme_values import DEFAULT_PALETTE, Colors, theme_colors
 
 
@@ -26,8 +26,9 @@ def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | Non
     carry over what the user sees in the view; ``colors``: the window's theme (default:
     the colours a desktop without a palette of its own gets)."""
     with paused():  # (the picture's objects hold no cycles: studio/gc_tuning.py)
-        text = svg_text(plan_picture(graph, positions, expanded, routes), colors or theme_colors(*DEFAULT_PALETTE))
-    atomic_write_bytes(Path(path), text.encode("utf-8"))
+        picture = plan_picture(graph, positions, expanded, routes)
+        parts = svg_parts(picture, colors or theme_colors(*DEFAULT_PALETTE))
+        atomic_write_bytes(Path(path), (part.encode("ascii") for part in parts))  # (svg_writer writes ASCII)
     return True
 
 
