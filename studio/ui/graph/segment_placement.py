@@ -107,7 +107,7 @@ class Items:
         boxes = len(lay.nodes)
         terms: list[list[Term]] = [[] for _ in self.height]
         weight = [0.01] * len(self.height)
-        for x, ns in enumerate(unit_neighbours(lay)[:boxes]):
+        for x, ns in enumerate(unit_neighbours(lay, boxes)):
             c = lay.first[x]
             for m, dy in ns:
                 if m < boxes:
