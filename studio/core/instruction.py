@@ -92,15 +92,9 @@ class ParsedInstruction(Instruction):
         source = d.get("_source")
         if source is None:  # already filled (two threads may both fill: same values)
             return
-        text, escape, cache_ref = source
-        cache = _cache_of(cache_ref, escape)
+        text, escape, _ = source
         start = self.start
-        key = text[start:self.content_end]
-        entry = cache.texts.get(key)
-        if entry is None and self.keyword not in _NO_QUICK_DETAILS:
-            entry = quick_details(key, escape, self.keyword, self.keyword in JSON_KEYWORDS)
-            if entry is not None:
-                cache.store(key, entry)
+        cache, key, entry = self._known_entry(source)
         if entry is not None:
             materialize_details(d, entry, start)
         else:
@@ -112,28 +106,34 @@ class ParsedInstruction(Instruction):
                 cache.store(key, relative_details(d, start))
         d.pop("_source", None)
 
-    def from_and_args(self) -> tuple[str | None, str]:
-        """The first ``--from`` flag's value (None: no such flag with a value) and the
-        arguments, as the filled details give them, without filling them when they are
-        not known yet: a picture's rows show these two for thousands of instructions that
-        nothing else reads (spans, mounts and the cache entry a fill makes are skipped)."""
-        d = self.__dict__
-        source = d.get("_source")
-        if source is None:
-            return next((f.value for f in self.flags if f.name == "from" and f.value is not None), None), self.args
+    def _known_entry(self, source: tuple) -> tuple[DetailCache, str, tuple | None]:
+        """The cache, this instruction's text (the key) and its entry: kept from an earlier
+        fill of the same text, or read now by quick_details (and kept); None when only
+        the full work can tell."""
         text, escape, cache_ref = source
-        start, end = self.start, self.content_end
         cache = _cache_of(cache_ref, escape)
-        key = text[start:end]
+        key = text[self.start:self.content_end]
         entry = cache.texts.get(key)
         if entry is None and self.keyword not in _NO_QUICK_DETAILS:
             entry = quick_details(key, escape, self.keyword, self.keyword in JSON_KEYWORDS)
             if entry is not None:
                 cache.store(key, entry)
+        return cache, key, entry
+
+    def from_and_args(self) -> tuple[str | None, str]:
+        """The first ``--from`` flag's value (None: no such flag with a value) and the
+        arguments, as the filled details give them, without filling them when they are
+        not known yet: a picture's rows show these two for thousands of instructions that
+        nothing else reads (spans, mounts and the cache entry of the full work are skipped)."""
+        source = self.__dict__.get("_source")
+        if source is None:
+            return super().from_and_args()
+        _, _, entry = self._known_entry(source)
         if entry is not None:
             flags, args = entry[0], entry[1]
         else:  # the first steps of _details, on the same joined line
-            joined, _ = logical_line(text, start, end, escape)
+            text, escape, _ = source
+            joined, _ = logical_line(text, self.start, self.content_end, escape)
             _, args_at = split_keyword(joined, 0)
             flags = ()
             if joined.startswith("--", args_at):
