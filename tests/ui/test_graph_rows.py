@@ -1,5 +1,5 @@
 """Stage boxes keep their instruction rows while their stage's text is unchanged, and
-read only the rows they show (so the core leaves the other instructions' details unread)."""
+read only the rows they show, without the core working out the instructions' details."""
 from __future__ import annotations
 
 import pytest
@@ -50,10 +50,12 @@ def test_a_collapsed_box_reads_only_the_rows_it_shows(view):
     shown = T.MAX_ROWS - 1
     instructions = doc.stages[1].instructions
     assert [unread(i) for i in instructions[shown:]] == [True] * (len(instructions) - shown)
+    assert b.row_source.texts.read() == shown
     assert rows(b)[1] == (8, "RUN echo b 0")  # a: lines 1-5, b: FROM 6, WORKDIR 7
     b.set_expanded(True)  # now every row is shown, so read
     assert [t for _, t in b.instructions][-1] == "RUN echo b 8"
-    assert not any(unread(i) for i in instructions)
+    assert b.row_source.texts.read() == len(instructions)
+    assert all(unread(i) for i in instructions)  # (a row needs only --from and the arguments)
 
 
 def test_typing_elsewhere_keeps_a_boxs_rows_and_reads_nothing_of_it(view):
