@@ -56,7 +56,7 @@ class EarlySave:
     def start(cls, image: str, path: str | None = None) -> EarlySave | None:
         """Send the request now; None when it cannot be sent early (the SDK path asks)."""
         path = path or local_socket()
-        if not path or not image:
+        if not path or not _plain_reference(image):
             return None
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
@@ -116,6 +116,16 @@ class EarlySave:
             raise EarlySaveError(_error_text(self.image, status, body))
         self._body = body
         return body
+
+
+def _plain_reference(image: str) -> bool:
+    """A name, tag, digest or id, nothing a URL path would read otherwise (``..``, ``//``,
+    ``?``): anything else is left to the SDK's request and its error."""
+    if not image or len(image) > 512 or not (image[0].isascii() and image[0].isalnum()):
+        return False
+    if any(not (c.isascii() and (c.isalnum() or c in "._:/@+-")) for c in image):
+        return False
+    return all(part not in ("", ".", "..") for part in image.split("/"))
 
 
 def _status(line: str) -> int:
