@@ -376,8 +376,9 @@ def files_table(build) -> list[str]:
         if report is None:
             continue
         d = report.dive
+        unreachable = f", {human_size(report.unreachable_bytes)} unreachable" if report.stacked.buried else ""
         lines.append(f" {s.label}: {len(report.files)} paths, wasted {human_size(d.wasted_bytes)}"
-                     f" (efficiency {d.efficiency * 100:.2f} %)")
+                     f" (efficiency {d.efficiency * 100:.2f} %, as dive counts){unreachable}")
     for c in result.copies or []:
         source = c.source
         if isinstance(source, int):  # as the file writes it: the name, or the number of an unnamed stage

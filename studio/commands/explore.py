@@ -97,7 +97,14 @@ def _explore(args: argparse.Namespace, early) -> int:
     from studio.core.dive_ci import DiveConfigError, evaluate, passed
     from studio.core.files import DockerfileReadError
     from studio.core.layer_files import compare_files
-    from studio.core.units import human_size
+    from studio.core.units import human_size, visible
+
+    if not args.image.strip():
+        return _fail("IMAGE is empty: name a local image (name, tag or id)")
+    if args.compare is not None and not args.compare.strip():
+        return _fail("--compare is empty: name the image to compare with")
+    if args.target is not None and not args.file:
+        return _fail("--target needs --file: the Dockerfile whose stage the image is")
 
     try:
         rules = ci_rules(args) if args.ci else {}
@@ -119,8 +126,12 @@ def _explore(args: argparse.Namespace, early) -> int:
     except docker.errors.ImageNotFound as exc:
         missing = args.compare if args.compare and args.compare in str(exc) else args.image
         return _fail(f"no image {missing!r} in the engine (explore reads local images; it never pulls)")
-    except (EngineUnavailable, ImageArchiveError, docker.errors.APIError) as exc:
+    except docker.errors.APIError as exc:  # the engine's own words, not the request's URL
+        return _fail(f"the engine refused: {exc.explanation or exc}")
+    except (EngineUnavailable, ImageArchiveError) as exc:
         return _fail(str(exc))
+    for warning in report.warnings:
+        print(f"stage-studio explore: warning: {visible(warning)}", file=sys.stderr)
     results = evaluate(rules, report.dive.efficiency, report.dive.wasted_bytes,
                        report.dive.wasted_user_percent) if args.ci else []
     deltas = compare_files(before.file_table(), report.file_table()) if before is not None else None
@@ -138,10 +149,14 @@ def _explore(args: argparse.Namespace, early) -> int:
         for line in summary(report):
             print(line)
         if deltas is not None:
-            print(f"  since {args.compare}: {len(deltas)} files changed (largest first)")
+            if deltas:
+                print(f"  since {visible(args.compare)}: {len(deltas)} files changed (largest first)")
+            else:
+                print(f"  since {visible(args.compare)}: the same paths, each of the same size "
+                      "(contents are not compared)")
             for d in deltas[:30]:
                 where = f"line {d.line}" if d.line else ""
-                print(f"    {d.change:<8} {human_size(abs(d.delta)):>10}  {d.path}  {where}".rstrip())
+                print(f"    {d.change:<8} {human_size(abs(d.delta)):>10}  {visible(d.path)}  {where}".rstrip())
         for r in results:
             print(f"  {r.status.upper()}: {r.rule}" + (f": {r.message}" if r.message else ""))
         if args.ci:
@@ -151,18 +166,22 @@ def _explore(args: argparse.Namespace, early) -> int:
 
 def summary(report) -> list[str]:
     """The human view: totals, each layer with what it changed, the waste largest first."""
-    from studio.core.units import counted, human_size
+    from studio.core.units import counted, human_size, visible
 
     d = report.dive
-    lines = [f"{report.image}  {human_size(report.size)}  ({counted(len(report.layers), 'layer')}, {counted(len(report.files), 'path')})",
-             f"  efficiency: {d.efficiency * 100:.4f} %   wasted: {human_size(d.wasted_bytes)}"]
+    lines = [f"{visible(report.image)}  {human_size(report.size)}  ({counted(len(report.layers), 'layer')}, {counted(len(report.files), 'path')})",
+             f"  efficiency: {d.efficiency * 100:.4f} %   wasted: {human_size(d.wasted_bytes)} (as dive counts)"]
+    if report.stacked.buried:
+        lines.append(f"  unreachable: {human_size(report.unreachable_bytes)} in "
+                     f"{counted(len(report.stacked.buried), 'file')} deleted or replaced by a later layer, "
+                     "still in the image")
     for layer in report.layers:  # every layer: one that only deletes is where waste is decided
         where = f"line {layer.line}" if layer.line else ""
-        lines.append(f"  {where:>9}  {human_size(layer.size):>10}  {_changed(layer)}{_shortened(layer.instruction)}".rstrip())
+        lines.append(f"  {where:>9}  {human_size(layer.size):>10}  {_changed(layer)}{visible(_shortened(layer.instruction))}".rstrip())
     if d.inefficient:
         lines.append("  inefficient files (count, bytes, path):")
         for path, count, size in d.inefficient[:20]:
-            lines.append(f"    {count:>3}  {human_size(size):>10}  {path}")
+            lines.append(f"    {count:>3}  {human_size(size):>10}  {visible(path)}")
     return lines
 
 

@@ -9,6 +9,7 @@ the image: those are recorded as ``Buried`` (what the deleting/overwriting lint 
 """
 from __future__ import annotations
 
+import posixpath
 import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from typing import NamedTuple
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
 DIR = "5"
+HARD_LINK = "1"
 
 
 class Entry(NamedTuple):
@@ -62,6 +64,9 @@ class Stacked:
     changes: list[list[Change]] = field(default_factory=list)
     files: dict[str, FinalFile] = field(default_factory=dict)  # path -> what the image has
     buried: list[Buried] = field(default_factory=list)
+    # the image's hard links: path -> (the path it links to, as written in its layer, and
+    # that file's size: the bytes it reaches, stored once, under the other name)
+    hard_links: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def layer_bytes(self, index: int) -> int:
         return sum(c.size for c in self.changes[index] if c.change != "removed")
@@ -133,6 +138,7 @@ class Stacker:
     def __init__(self) -> None:
         self._tree = _Tree()
         self._out = Stacked()
+        self._links: dict[str, tuple[str, int, int]] = {}  # path -> (target, its size, layer)
 
     def push(self, entries: list[Entry]) -> list[Change]:
         """Apply the next layer; its changes."""
@@ -178,12 +184,30 @@ class Stacker:
                     out.buried.append(Buried(e.path, old.size, old.layer, index, "overwritten"))
             changes.append(new(Change, ("/" + e.path, "added" if old is None else "modified", e.size, e.mode, e.kind)))
             tree.put(e.path, FinalFile(e.size, e.mode, e.kind, index))
+        if any(e.kind == HARD_LINK for e in entries):
+            self._note_links(entries, index)
         out.changes.append(changes)
         return changes
 
+    def _note_links(self, entries: list[Entry], index: int) -> None:
+        """A hard link in a layer tar names a file of the same tar (written before it): the
+        bytes are stored once, under that name, and stay reachable while the link does."""
+        sizes = {e.path: e.size for e in entries if e.kind != HARD_LINK}
+        for e in entries:
+            if e.kind == HARD_LINK:
+                target = posixpath.normpath(e.link.lstrip("/")) if e.link else ""
+                self._links[e.path] = (target, sizes.get(target, 0), index)
+
     def result(self) -> Stacked:
-        self._out.files = self._tree.files
-        return self._out
+        out, files = self._out, self._tree.files
+        out.files = files
+        if self._links:
+            live = {path: v for path, v in self._links.items()
+                    if (f := files.get(path)) is not None and f.kind == HARD_LINK and f.layer == v[2]}
+            out.hard_links = {path: (target, size) for path, (target, size, _) in live.items()}
+            held = {(layer, target) for target, _, layer in live.values()}
+            out.buried = [b for b in out.buried if (b.written, b.path) not in held]
+        return out
 
 
 class FileDelta(NamedTuple):

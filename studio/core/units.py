@@ -54,3 +54,21 @@ def delta_duration(seconds: float | None) -> str | None:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 file', '2 files': a count with its noun in the right number."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print on a terminal: control and format characters (escape
+    sequences, a newline that would fake a line, right-to-left overrides) as ``\\xNN`` /
+    ``\\uNNNN``, the way Python writes them. File names in an image are anybody's bytes."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch.isprintable() or (ch == " ") or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)

@@ -17,7 +17,7 @@ from studio.core.dive_efficiency import DiveNumbers, dive_numbers
 from studio.core.layer_files import Change, FinalFile, Stacked, mode_text, stack
 from studio.engine.image_archive import ImageArchive, PendingSave, read_archive
 from studio.engine.layer_order import EarlyStack
-from studio.engine.sizes import history_owners
+from studio.engine.sizes import disagreement, history_owners
 
 
 @dataclass
@@ -59,6 +59,7 @@ class ImageReport:
     stacked: Stacked
     dive: DiveNumbers
     stage_names: dict[int, str | None] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. a Dockerfile that did not make the image
 
     @property
     def files(self) -> dict[str, FinalFile]:
@@ -70,8 +71,18 @@ class ImageReport:
 
     def file_table(self) -> dict[str, tuple[int, int | None, int | None]]:
         """``{path: (size, line, stage)}`` of the image's files (not directories), for comparing."""
-        return {path: (f.size, self.layers[f.layer].line, self.layers[f.layer].stage)
+        links = self.stacked.hard_links  # a hard link's content is its target's bytes
+        return {path: (links[path][1] if path in links else f.size, self.layers[f.layer].line,
+                       self.layers[f.layer].stage)
                 for path, f in self.stacked.files.items() if f.kind != "5"}
+
+    @property
+    def unreachable_bytes(self) -> int:
+        """Bytes the image carries that no path reaches: older copies deleted or replaced
+        by a later layer (dive's wasted bytes count paths seen in two layers instead, so
+        they leave out a folder replaced by a file or link, and include bytes a hard link
+        still reaches)."""
+        return sum(b.size for b in self.stacked.buried)
 
     def _head(self) -> dict[str, Any]:
         d = self.dive
@@ -81,13 +92,16 @@ class ImageReport:
             "size": self.size, "content_size": d.size, "user_size": d.user_size,
             "wasted_bytes": d.wasted_bytes, "efficiency": d.efficiency,
             "user_wasted_percent": percent if percent == percent and percent != float("inf") else None,
+            "unreachable_bytes": self.unreachable_bytes, "warnings": self.warnings,
         }
 
     def _waste(self) -> dict[str, Any]:
         return {"inefficient": [{"path": p, "count": n, "size": s} for p, n, s in self.dive.inefficient],
                 "buried": [{"path": "/" + b.path, "size": b.size, "how": b.how,
                             "written_line": self.layers[b.written].line, "by_line": self.layers[b.by].line}
-                           for b in self.stacked.buried]}
+                           for b in self.stacked.buried],
+                "hard_links": [{"path": "/" + p, "target": "/" + t, "size": n}
+                               for p, (t, n) in sorted(self.stacked.hard_links.items())]}
 
     def to_json(self) -> dict[str, Any]:
         return {**self._head(), "layers": [layer.to_json() for layer in self.layers], **self._waste(),
@@ -134,6 +148,13 @@ def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size
     if stage_map is not None and stage is not None:
         owners = history_owners(stage_map, stage,
                                 [(h.get("created_by") or "", h.get("comment") or "") for h in history], base_count)
+    warnings = []
+    wrong = next(((h, o) for h, o in zip(history, owners) if disagreement(o, h.get("created_by") or "")), None)
+    if wrong is not None:
+        history_text, step = " ".join((wrong[0].get("created_by") or "").split()), wrong[1]
+        warnings.append(f"the Dockerfile does not match the image: line {step.line} ({_short(step.text)}) cannot "
+                        f"have made its layer '{_short(history_text)}', so no layer or file is tied to a line")
+        owners = [None] * len(history)
     with_layer = [(h, o) for h, o in zip(history, owners) if not h.get("empty_layer")]
     if early is not None and early.finish(archive.layer_ids, archive.layers):
         stacked, numbers, rendered = early.stacker.result(), early.counter.numbers(), early.rendered
@@ -151,7 +172,11 @@ def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size
     if stage_map is not None:
         _set_origins(layers, stage_map)
     names = {s.index: s.name for s in stage_map.stages} if stage_map is not None else {}
-    return ImageReport(image, image_id, size, archive.layout, layers, stacked, numbers, names)
+    return ImageReport(image, image_id, size, archive.layout, layers, stacked, numbers, names, warnings)
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _set_origins(layers: list[LayerReport], stage_map) -> None:

@@ -86,7 +86,7 @@ class ImageArchive:
     """What an image's save stream holds: its layers (oldest first) and its config."""
 
     layers: list[list[Entry]]
-    layer_ids: list[str]  # the member each layer came from ("<id>/layer.tar" or "blobs/sha256/<hex>")
+    layer_ids: list[str]  # each layer's member ("<id>/layer.tar" or "blobs/sha256/<hex>"), a link's own name
     config: dict
     layout: str  # "legacy" | "oci"
     notes: list[str] = field(default_factory=list)
@@ -187,12 +187,12 @@ def _assemble(layers: dict, links: dict, small: dict) -> ImageArchive:
     config = json.loads(small[config_name])
     ordered, ids = [], []
     for layer in first.get("Layers") or []:
-        key = posixpath.normpath(layer)
-        key = links.get(key, key)  # 20.10 saves a layer identical to an earlier one as a symlink
+        name = posixpath.normpath(layer)
+        key = links.get(name, name)  # 20.10 saves a layer identical to an earlier one as a symlink
         if key not in layers:
             raise ImageArchiveError(f"layer {layer} is listed in the manifest but missing from the archive")
         ordered.append(layers[key])
-        ids.append(key)
+        ids.append(name)  # its own name, not the one it links to
     layout = "oci" if "oci-layout" in small or "index.json" in small else "legacy"
     return ImageArchive(ordered, ids, config, layout, notes)
 

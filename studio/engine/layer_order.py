@@ -31,7 +31,7 @@ class EarlyStack:
         self._entries: dict[str, list[Entry]] = {}
         self._links: dict[str, str] = {}
         self._render = render
-        self.order: list[str] = []  # the member names stacked, bottom first (links followed)
+        self.order: list[str] = []  # the layers stacked, bottom first, by their own member names
         self._last_id: str | None = None  # legacy: the id of the layer stacked last (links not followed)
         self.stacker = Stacker()
         self.counter = DiveCounter()
@@ -72,10 +72,10 @@ class EarlyStack:
         while (found := self._next()) is not None:
             name, key = found
             self._last_id = name.rpartition("/")[0] if name.endswith("/layer.tar") else None
-            self._push(key, self._entries[key])
+            self._push(name, self._entries[key])
 
-    def _push(self, key: str, entries: list[Entry]) -> None:
-        self.order.append(key)
+    def _push(self, name: str, entries: list[Entry]) -> None:
+        self.order.append(name)
         changes = self.stacker.push(entries)
         self.counter.push(entries)
         if self._render is not None:

@@ -128,6 +128,21 @@ def stage_layers(stage_map, index: int, history: list[dict], base_count: int) ->
     return layers
 
 
+def disagreement(owner, created_by: str) -> bool:
+    """Whether a shell-form RUN step cannot have made this history entry: the engine keeps
+    the command as written (continuations joined), so it must appear in ``created_by``.
+    Other steps are not compared (COPY's history names a content hash on 20.10)."""
+    if owner is None or owner.keyword != "RUN":
+        return False
+    words = owner.text.split()[1:]
+    while words and words[0].startswith("--"):
+        words = words[1:]  # --mount=..., --network=...: not in every engine's history
+    command = " ".join(words)
+    if not command or command.startswith("[") or "<<" in command:
+        return False  # exec form and heredocs are written differently in the history
+    return command not in " ".join(created_by.split())
+
+
 def history_owners(stage_map, index: int, entries: list[tuple[str, str]], base_count: int) -> list:
     """The Dockerfile step behind each history entry of stage ``index``'s image, oldest first.
 

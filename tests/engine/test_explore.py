@@ -274,7 +274,8 @@ def test_cli_text_lists_every_layer_with_what_it_changed(docker_client, built, c
     assert main(["explore", image]) == 0
     out = capsys.readouterr().out.splitlines()
     end = next(i for i, row in enumerate(out) if "inefficient files" in row)
-    listed = out[2:end]
+    assert out[2].startswith("  unreachable: ")  # the deleted file's bytes, stated beside dive's count
+    listed = out[3:end]
     assert len(listed) == engine_layers, out
     deleting = next(row for row in listed if "rm /tmp/huge.bin" in row)
     assert " -" in deleting  # it removes paths
