@@ -15,7 +15,7 @@ from pathlib import Path
 
 from studio.commands import build_flags
 from studio.core.options import parse_pairs
-from studio.core.units import counted, human_size
+from studio.core.units import counted, human_size, percent
 
 
 def _refuse(message: str, as_json: bool = False):
@@ -378,7 +378,7 @@ def files_table(build) -> list[str]:
         d = report.dive
         unreachable = f", {human_size(report.unreachable_bytes)} unreachable" if report.stacked.buried else ""
         lines.append(f" {s.label}: {len(report.files)} paths, wasted {human_size(d.wasted_bytes)}"
-                     f" (efficiency {d.efficiency * 100:.2f} %, as dive counts){unreachable}")
+                     f" (efficiency {percent(d.efficiency, 2)}, as dive counts){unreachable}")
     for c in result.copies or []:
         source = c.source
         if isinstance(source, int):  # as the file writes it: the name, or the number of an unnamed stage

@@ -51,6 +51,20 @@ def delta_duration(seconds: float | None) -> str | None:
     return ("+" if seconds > 0 else "−") + human_duration(abs(seconds))
 
 
+def percent(fraction: float, digits: int = 1) -> str:
+    """``0.9996`` -> ``"99.96 %"``: as many digits as it takes (up to ``digits`` + 2) never to
+    round a fraction below 1 up to 100 % or one above 0 down to 0 %; past that ``"99.999+ %"``
+    (a 16-byte waste in a 4 MB image once read "efficiency 100.0 %")."""
+    value = fraction * 100
+    for places in range(digits, digits + 3):
+        text = f"{value:.{places}f}"
+        if (float(text) >= 100) == (fraction >= 1) and (float(text) <= 0) == (fraction <= 0):
+            return f"{text} %"
+    if fraction < 1 and value > 50:
+        return f"{100 - 10 ** -(digits + 2):.{digits + 2}f}+ %"
+    return f"<{10 ** -(digits + 2):.{digits + 2}f} %"
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 file', '2 files': a count with its noun in the right number."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, Q
                                QSplitter, QTreeView, QVBoxLayout, QWidget)
 
 from studio.core.layer_files import compare_files
-from studio.core.units import human_size
+from studio.core.units import human_size, percent
 from studio.gc_tuning import settle
 from studio.ui.files_view.tree_model import (LARGEST_FIRST, LINE_ROLE, PATH_ROLE, FileListModel, FileTreeModel,
                                              Row)
@@ -120,7 +120,7 @@ class FilesPanel(QWidget):
         self.compare_combo.currentIndexChanged.connect(lambda _i: self._refresh())
         self.tree.activated.connect(self._activated)
         self.tree.clicked.connect(self._activated)
-        self.treemap.sig_path_clicked.connect(self.reveal_path)
+        self.treemap.sig_path_clicked.connect(self._treemap_clicked)
         self._tree_cache: dict[tuple, FileTreeModel] = {}
 
     def _layout(self) -> None:
@@ -206,7 +206,7 @@ class FilesPanel(QWidget):
         d = report.dive
         self.summary.setText((f"{self.source}: " if self.source else "")
                              + f"{len(report.files):,} paths · {human_size(report.size)} · efficiency "
-                             f"{d.efficiency * 100:.1f} % · wasted {human_size(d.wasted_bytes)}"
+                             f"{percent(d.efficiency)} · wasted {human_size(d.wasted_bytes)}"
                              + (" (highlighted)" if d.wasted_bytes else ""))
         compare = self.compare_combo.currentData()
         if compare is not None:
@@ -327,6 +327,13 @@ class FilesPanel(QWidget):
                 self.layer_combo.setCurrentIndex(self.layer_combo.findData(layer.index))
                 return True
         return False
+
+    def _treemap_clicked(self, path: str) -> None:
+        """As a click on the path's row: the row is selected and the text goes to its line."""
+        self.reveal_path(path)
+        index = self.tree.currentIndex()
+        if index.isValid() and index.data(PATH_ROLE) == path:
+            self._activated(index)
 
     def reveal_path(self, path: str) -> None:
         model = self.tree.model()
