@@ -45,14 +45,15 @@ class ProblemsPanel(QTreeWidget):
         self._extra: dict[str, list[Diagnostic]] = {}  # findings from elsewhere (a build's files), by source
 
     def set_extra(self, source: str, diagnostics: list[Diagnostic]) -> None:
-        """Findings that come from facts, not the text (kept until their source replaces them)."""
+        """Findings that come from facts, not the text (kept until their source replaces them).
+        One on line 0 is about a line edited since the build: it has no line (listed last)."""
         self._extra[source] = list(diagnostics)
         self.set_diagnostics(self._text_diagnostics)
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         self._text_diagnostics = list(diagnostics)
         diagnostics = self._text_diagnostics + [d for extra in self._extra.values() for d in extra]
-        ordered = sorted(diagnostics, key=lambda d: (d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
+        ordered = sorted(diagnostics, key=lambda d: (d.line <= 0, d.line, SEVERITY_ORDER.get(d.severity, 3), d.code))
         if self._diagnostics_shown and self._same_rows(ordered):
             return  # the same rows (maybe on other lines): keep the selection and scroll position
         if self._diagnostics_shown and self._patch_rows(ordered):
@@ -89,7 +90,7 @@ class ProblemsPanel(QTreeWidget):
         for k, (new, old) in enumerate(zip(ordered, shown)):
             if new.line != old.line:
                 item = self.topLevelItem(k)
-                item.setText(1, str(new.line))
+                item.setText(1, _line_text(new.line))
                 item.setData(1, Qt.ItemDataRole.UserRole, new.line)
         self._diagnostics = ordered
         return True
@@ -117,14 +118,14 @@ class ProblemsPanel(QTreeWidget):
         for k, diag in enumerate(ordered):  # (the rows kept may be on other lines)
             item = self.topLevelItem(k)
             if item.data(1, Qt.ItemDataRole.UserRole) != diag.line:
-                item.setText(1, str(diag.line))
+                item.setText(1, _line_text(diag.line))
                 item.setData(1, Qt.ItemDataRole.UserRole, diag.line)
         self._diagnostics = ordered
         return True
 
     def _item(self, diag: Diagnostic) -> QTreeWidgetItem:
         fix = getattr(diag, "fix_title", "") if getattr(diag, "fix", None) else ""
-        item = QTreeWidgetItem(["", str(diag.line), diag.message + (f"  (fix: {fix})" if fix else ""), diag.code])
+        item = QTreeWidgetItem(["", _line_text(diag.line), diag.message + (f"  (fix: {fix})" if fix else ""), diag.code])
         item.setIcon(0, self.style().standardIcon(_ICONS.get(diag.severity, _ICONS["info"])))
         item.setToolTip(0, diag.severity)
         item.setToolTip(2, diag.message)
@@ -162,7 +163,7 @@ class ProblemsPanel(QTreeWidget):
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         line = item.data(1, Qt.ItemDataRole.UserRole)
-        if line is not None:
+        if line:  # (0: a build's finding about a line edited since, which is no line now)
             self.sig_problem_activated.emit(int(line))
 
 
@@ -170,6 +171,10 @@ def _row(diag: Diagnostic) -> tuple:
     """What a row shows besides the line number (and the fix it offers)."""
     fix = getattr(diag, "fix", None)
     return (diag.severity, diag.code, diag.message, getattr(diag, "fix_title", "") if fix else "", fix is None)
+
+
+def _line_text(line: int) -> str:
+    return str(line) if line > 0 else "—"
 
 
 def _count(number: int, noun: str) -> str:

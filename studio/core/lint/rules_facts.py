@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studio.core.line_map import SAME, LineMap
 from studio.core.lint.findings import Finding, Rule
 from studio.core.lint.registry import FACT_RULES, _dedent
 from studio.core.units import human_size
@@ -50,8 +51,12 @@ class BuriedFact:
     how: str  # "deleted" | "overwritten"
 
 
-def buried_findings(doc, facts: list[BuriedFact], minimum: int = MINIMUM) -> list[Finding]:
-    """One finding per (deleting line, writing line, how), largest first within it."""
+def buried_findings(doc, facts: list[BuriedFact], minimum: int = MINIMUM, lines: LineMap = SAME) -> list[Finding]:
+    """One finding per (deleting line, writing line, how), largest first within it.
+
+    The facts' lines are the built text's; ``lines`` follows them to ``doc``, the text as it
+    is now. A finding whose deleting line was edited or deleted since is on line 0 (no line
+    of the text) and says which line of the last build it was."""
     groups: dict[tuple[int, int | None, str], list[BuriedFact]] = {}
     for fact in facts:
         if fact.by_line is not None and fact.written_line != fact.by_line:
@@ -64,17 +69,18 @@ def buried_findings(doc, facts: list[BuriedFact], minimum: int = MINIMUM) -> lis
             continue
         items.sort(key=lambda f: -f.size)
         verb = "deleted" if how == "deleted" else "replaced"
-        where = f"at line {written_line}" if written_line else "by the base image"
+        where = f"at {lines.say(written_line)}" if written_line else "by the base image"
         if len(items) == 1:
-            what = f"`{items[0].path}` ({human_size(total)}) is written {where} and {verb} at line {by_line}"
+            what = f"`{items[0].path}` ({human_size(total)}) is written {where} and {verb} at {lines.say(by_line)}"
         else:
             what = (f"{len(items)} files ({human_size(total)}, the largest `{items[0].path}`) are written {where} "
-                    f"and {verb} at line {by_line}")
+                    f"and {verb} at {lines.say(by_line)}")
         advice = ("Do both in one RUN, or in a builder stage." if how == "deleted"
                   else "Write the file once, or build it in a builder stage and copy only the result.")
-        start, end = spans.get(by_line, (0, 0))
-        out.append(Finding(BURIED.severity, BURIED.code, by_line, f"{what}, so the image still carries it. {advice}",
-                           start, end, by_line, rule=BURIED))
+        now = lines.new_line(by_line) or 0
+        start, end = spans.get(now, (0, 0))
+        out.append(Finding(BURIED.severity, BURIED.code, now, f"{what}, so the image still carries it. {advice}",
+                           start, end, now, rule=BURIED))
     return out
 
 

@@ -7,17 +7,40 @@ later), every built stage's image is read file by file in a background thread
 panel shows the reports, each ``COPY --from`` edge in the graph says what crossed it,
 and the ``deleted-in-later-layer`` facts reach the Problems panel. A file clicked goes to
 the line that wrote it; the text cursor on a line shows that line's files.
+
+Those facts name lines of the text that was built. After each re-parse they are followed
+to where those lines are now (``LineMap``): a line typed above moves them with the text,
+and a fact about an instruction edited or deleted since names the last build's line
+instead of the line that now has its number.
 """
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from studio.core import parse
+from studio.core.line_map import SAME, LineMap, instruction_spans
 from studio.core.units import human_size
 from studio.ui.files_view.panel import FilesPanel
 
 EMPTY_SUMMARY = "Build with sizes to see the files of each stage."
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the panel, Problems and the edges show of one document's build."""
+
+    reports: dict = field(default_factory=dict)  # stage index -> ImageReport
+    current: int | None = None
+    names: dict = field(default_factory=dict)
+    baseline: object = None  # the baseline build's final ImageReport
+    facts: list = field(default_factory=list)  # BuriedFact of the final image (built lines)
+    copies: list = field(default_factory=list)  # what crossed each COPY --from (built lines)
+    source: tuple = ("", True)  # ("Build #2", whether it is the latest build)
+    built: str | None = None  # the text that was built: its lines are the facts' lines
+    spans: dict = field(default_factory=dict)  # its instructions' first -> last lines
 
 
 class FilesUI(QObject):
@@ -37,6 +60,7 @@ class FilesUI(QObject):
         self.dock.toggleViewAction().triggered.connect(lambda shown: shown and self.dock.raise_())
         self.reports_by_record: dict[int, dict] = {}  # build number -> {stage: ImageReport}
         self.findings: list = []
+        self.lines = SAME  # the built text's lines to the text's now
         self._reading: object | None = None
         self._pending_line = False
         self.sig_explored.connect(self._explored)
@@ -48,12 +72,13 @@ class FilesUI(QObject):
         controller = window.build.controller
         controller.sig_finished.connect(self._build_finished)
         controller.sig_switched.connect(self._switched)
-        self._kept: dict[str, tuple] = {}  # per document: what the panel, Problems and edges showed
-        # reports, current, names, baseline, findings, copies, (source, current)
-        self._shown: tuple = ({}, None, {}, None, [], None, ("", True))
+        self._kept: dict[str, Shown] = {}  # per document: what the panel, Problems and edges showed
+        self._shown = Shown()
         self.dock.visibilityChanged.connect(lambda shown: shown and self._read_latest())
         self.panel.sig_line_activated.connect(self._go_to_line)
+        self.panel.sig_message.connect(lambda text: window.statusBar().showMessage(text, 10000))
         window.editor.cursorPositionChanged.connect(self._cursor_moved)
+        window.controller.sig_document_changed.connect(self._follow_text)
 
     # ---- results belong to a document ------------------------------------------------------
     def _switched(self, old: str | None, new: str) -> None:
@@ -62,23 +87,39 @@ class FilesUI(QObject):
         if old is not None:
             self._kept[old] = self._shown
         self._reading = None
-        self._show(*self._kept.pop(new, ({}, None, {}, None, [], None, ("", True))))
+        self._show(self._kept.pop(new, Shown()))
 
-    def _show(self, reports, current, names, baseline, findings, copies, source=("", True)) -> None:
-        self._shown = (reports, current, names, baseline, findings, copies, source)
-        self.panel.source, self.panel.current = source
-        self.panel.show_reports(reports, current, names, baseline)
-        if not reports:
+    def _show(self, shown: Shown) -> None:
+        self._shown = shown
+        self.panel.source, self.panel.current = shown.source
+        self.lines = SAME
+        self.panel.lines = SAME  # (set to the text's below, before anything is drawn)
+        self.panel.show_reports(shown.reports, shown.current, shown.names, shown.baseline)
+        if not shown.reports:
             self.panel.summary.setText(EMPTY_SUMMARY)
-        self._label_edges(copies)
-        self.findings = list(findings)
+        self._follow_text(self.window.controller.document, force=True)
+
+    def _follow_text(self, doc, force: bool = False) -> None:
+        """The text was re-parsed: the facts' lines follow it (see the module's docstring)."""
+        shown = self._shown
+        if shown.built is None and not force:
+            return
+        lines = LineMap(shown.built, doc.text, shown.spans) if shown.built is not None else SAME
+        if lines.same and self.lines.same and not force:
+            return
+        self.lines = lines
+        self.panel.set_lines(lines)
+        self._label_edges(shown.copies, lines)
+        from studio.core.lint.rules_facts import buried_findings
+
+        self.findings = buried_findings(doc, shown.facts, lines=lines) if shown.facts else []
         self.window.problems.set_extra("files", self.findings)
 
     # ---- reading a build's files ---------------------------------------------------------
     def _build_finished(self, result) -> None:
         if result is not None and result.ok and not self.dock.isHidden():  # (open, if behind the Charts tab)
             self._read(self.window.build.controller.build, result)
-        elif self._shown[0] and (result is None or not result.ok):
+        elif self._shown.reports and (result is None or not result.ok):
             self._older_shown()
 
     def _older_shown(self) -> None:
@@ -86,12 +127,12 @@ class FilesUI(QObject):
         say so (the panel stops following the cursor: the lines may have moved)."""
         controller = self.window.build.controller
         latest = controller.history.latest(controller.file_key())
-        shown = self._shown[6][0].split(" (")[0]  # "Build #2"
+        shown = self._shown.source[0].split(" (")[0]  # "Build #2"
         if latest is None or not shown or shown == f"Build {latest.label}":
             return
         why = "was cancelled" if latest.cancelled else "failed"
         source = f"{shown} (build {latest.label} {why}, so its files were not read; the text cursor is not followed)"
-        self._shown = (*self._shown[:6], (source, False))
+        self._shown = replace(self._shown, source=(source, False))
         self.panel.set_source(source, False)
 
     def _read_latest(self) -> None:
@@ -100,7 +141,7 @@ class FilesUI(QObject):
         if result is not None and result.ok and any(s.size is not None for s in result.stages):
             if all(getattr(s, "explored", None) is None for s in result.stages):
                 self._read(build, result)
-            elif not self._shown[0]:  # read before, while another document was shown
+            elif not self._shown.reports:  # read before, while another document was shown
                 self._explored(result, None)
 
     def _read(self, build, result) -> None:
@@ -150,9 +191,13 @@ class FilesUI(QObject):
         names = {s.index: s.name for s in result.stages}
         target = build.stage_map.target if build is not None and build.stage_map is not None else None
         report = reports.get(target)
-        self._show(reports, target if target in reports else max(reports, default=None), names,
-                   self._baseline_report(target), self._buried(report), result.copies or [],
-                   (f"Build {record.label}" if record is not None else "", True))
+        from studio.engine.build_files import buried_facts
+
+        built = build.request.dockerfile_text if build is not None else None
+        self._show(Shown(reports, target if target in reports else max(reports, default=None), names,
+                         self._baseline_report(target), buried_facts(report) if report else [], result.copies or [],
+                         (f"Build {record.label}" if record is not None else "", True), built,
+                         instruction_spans(parse(built)) if built is not None else {}))
         if problem:
             self.panel.summary.setText(self.panel.summary.text() + f" · {problem}")
 
@@ -163,21 +208,16 @@ class FilesUI(QObject):
             return None
         return self.reports_by_record.get((controller.file_key(), baseline.number), {}).get(target)
 
-    def _label_edges(self, copies) -> None:
+    def _label_edges(self, copies, lines: LineMap = SAME) -> None:
+        """Each COPY --from edge says what crossed it in the build, while its line is as built."""
         scene = self.window.graph_view.scene()
-        crossings = {c.line: c for c in (copies or [])}
+        crossings = {lines.new_line(c.line): c for c in (copies or [])}
+        crossings.pop(None, None)
         for edge in getattr(scene, "edge_map", {}).values():
             if edge.kind == "copy" and hasattr(edge, "set_note"):
                 c = crossings.get(edge.line)
                 edge.set_note(f"{c.files} file{'' if c.files == 1 else 's'}, {human_size(c.bytes)}"
                               if c is not None else "")
-
-    def _buried(self, report) -> list:
-        """The deleted-in-later-layer findings of the final image (for the Problems panel)."""
-        from studio.core.lint.rules_facts import buried_findings
-        from studio.engine.build_files import buried_facts
-
-        return buried_findings(self.window.current_document(), buried_facts(report)) if report else []
 
     # ---- lines ------------------------------------------------------------------------------
     def _go_to_line(self, line: int) -> None:
@@ -188,4 +228,4 @@ class FilesUI(QObject):
     def _cursor_moved(self) -> None:
         if self._pending_line or not self.dock.isVisible():
             return
-        self.panel.show_line(self.window.editor.textCursor().blockNumber() + 1)
+        self.panel.show_line(self.window.editor.textCursor().blockNumber() + 1)  # (the panel maps it back)

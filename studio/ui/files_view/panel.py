@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, Q
                                QSplitter, QTreeView, QVBoxLayout, QWidget)
 
 from studio.core.layer_files import compare_files
+from studio.core.line_map import SAME, LineMap
 from studio.core.units import human_size, percent
 from studio.gc_tuning import settle
-from studio.ui.files_view.tree_model import (LARGEST_FIRST, LINE_ROLE, PATH_ROLE, FileListModel, FileTreeModel,
-                                             Row)
+from studio.ui.files_view.tree_model import (BUILT_LINE_ROLE, LARGEST_FIRST, LINE_ROLE, PATH_ROLE, FileListModel,
+                                             FileTreeModel, Row, line_mark)
 from studio.ui.files_view.treemap import TreemapWidget
 
 ALL = -1
@@ -46,8 +47,9 @@ def final_rows(report, label) -> list[Row]:
         why = ""
         if full in buried_by:
             older = buried_by[full]
-            why = (f"{human_size(sum(b.size for b in older))} of older copies stay in the image "
-                   f"(written at line {', '.join(str(report.layers[b.written].line) for b in older)})")
+            at = [report.layers[b.written].line for b in older]
+            why = (f"{human_size(sum(b.size for b in older))} of older copies stay in the image (written at "
+                   + ", ".join(line_mark(n) if n else "no line" for n in at) + ")")
         elif full in wasted:
             why = f"dive counts {human_size(wasted[full][1])} here as waste ({wasted[full][0]} layers)"
         rows.append(new(Row, (full, f.size if f.kind != "5" else 0, f.layer, lines[f.layer], labels[f.layer], "",
@@ -62,7 +64,8 @@ def layer_rows(report, index: int, label) -> list[Row]:
     rows = []
     for c in layer.changes:
         b = buried.get((c.path, index))
-        why = (f"{b.how} at line {report.layers[b.by].line}: its bytes stay in this layer" if b is not None
+        by = report.layers[b.by].line if b is not None else None
+        why = (f"{b.how} at {line_mark(by) if by else 'no line'}: its bytes stay in this layer" if b is not None
                else "hidden by this layer; its bytes stay in the layer that wrote it" if c.change == "removed" else "")
         rows.append(Row(c.path, c.size if c.kind != "5" else 0, index, layer.line, label(origin_of(layer)), c.change,
                         why))
@@ -70,7 +73,8 @@ def layer_rows(report, index: int, label) -> list[Row]:
 
 
 class FilesPanel(QWidget):
-    sig_line_activated = Signal(int)
+    sig_line_activated = Signal(int)  # a line of the text as it is now
+    sig_message = Signal(str)  # why a click went nowhere (its line was edited since the build)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -79,7 +83,8 @@ class FilesPanel(QWidget):
         self.names: dict[int, str | None] = {}
         self.baseline = None  # an ImageReport of the baseline build's final stage
         self.source = ""  # which build the reports are of ("build #2"), said before the numbers
-        self.current = True  # False once a later build read nothing: its lines may no longer match
+        self.current = True  # False once a later build read nothing: the cursor is not followed
+        self.lines: LineMap = SAME  # the reports' lines (the built text's) to the text's now
         self.stage_combo = QComboBox(self)
         self.stage_combo.setObjectName("filesStage")
         self.layer_combo = QComboBox(self)
@@ -184,9 +189,7 @@ class FilesPanel(QWidget):
         self.compare_combo.addItem("No comparison", None)
         if report is not None:
             for layer in report.layers:
-                where = f"line {layer.line}" if layer.line else "no line"
-                self.layer_combo.addItem(f"Layer {layer.index} · {where} · {human_size(layer.size)} · "
-                                         f"{layer.instruction[:50]}", layer.index)
+                self.layer_combo.addItem(self._layer_label(layer), layer.index)
             if self.baseline is not None:
                 self.compare_combo.addItem("Baseline build (final image)", "baseline")
             for index in sorted(self.reports):
@@ -195,6 +198,27 @@ class FilesPanel(QWidget):
         for combo in (self.layer_combo, self.compare_combo):
             combo.blockSignals(False)
         self._refresh()
+
+    def _layer_label(self, layer) -> str:
+        now = self.lines.new_line(layer.line)
+        where = (f"line {now}" if now is not None else f"last build: line {layer.line}, {self.lines.gone(layer.line)}"
+                 if layer.line else "no line")
+        return f"Layer {layer.index} · {where} · {human_size(layer.size)} · {layer.instruction[:50]}"
+
+    def set_lines(self, lines: LineMap) -> None:
+        """The text was edited since the build: every line shown is said where it is now
+        (or as the last build's, where that line was edited or deleted since)."""
+        self.lines = lines
+        models = {id(m): m for m in (*self._tree_cache.values(), self._search_model, self.tree.model())
+                  if isinstance(m, (FileTreeModel, FileListModel))}
+        for model in models.values():
+            model.set_lines(lines)
+        report = self.report()
+        if report is not None:
+            for layer in report.layers:
+                at = self.layer_combo.findData(layer.index)
+                if at >= 0:
+                    self.layer_combo.setItemText(at, self._layer_label(layer))
 
     # ---- what the tree shows ----------------------------------------------------------------
     def _refresh(self) -> None:
@@ -235,10 +259,14 @@ class FilesPanel(QWidget):
             which = "the baseline build's final image" if compare == "baseline" else f"stage {self.label(compare)}"
             self.summary.setText(f"{self.summary.text()} · No differences: {which} has the same paths, "
                                  "each of the same size")
-        rows = [Row(d.path, abs(d.delta), None, d.line, self.label(d.stage), d.change) for d in deltas]
+        # a path gone since the baseline build names a line of that build's text: none of this one's
+        rows = [Row(d.path, abs(d.delta), None, None if compare == "baseline" and d.change == "vanished" else d.line,
+                    self.label(d.stage), d.change) for d in deltas]
         self._set_model(FileListModel(rows, self, LARGEST_FIRST))  # largest change first
 
     def _set_model(self, model) -> None:
+        if model.lines is not self.lines:
+            model.set_lines(self.lines)
         self.tree.setModel(model)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -316,14 +344,24 @@ class FilesPanel(QWidget):
         line = index.data(LINE_ROLE)
         if line:
             self.sig_line_activated.emit(int(line))
+            return
+        built = index.data(BUILT_LINE_ROLE)
+        if built:
+            self.sig_message.emit(f"{index.data(PATH_ROLE)} was written at line {built} of the last build; "
+                                  f"that line was {self.lines.gone(built)} since: build again to see where its "
+                                  "files come from now.")
 
     def show_line(self, line: int) -> bool:
-        """Filter to the layer that ``line`` made in the shown stage (when following)."""
+        """Filter to the layer that ``line`` (of the text now) made in the shown stage (when
+        following); a line edited since the build made none."""
         report = self.report()
         if report is None or not self.follow.isChecked() or not self.current:
             return False
+        built = self.lines.old_line(line)
+        if built is None:
+            return False
         for layer in report.layers:
-            if layer.line == line:
+            if layer.line == built:
                 self.layer_combo.setCurrentIndex(self.layer_combo.findData(layer.index))
                 return True
         return False

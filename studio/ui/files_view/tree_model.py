@@ -8,22 +8,27 @@ batches as it scrolls. Sorting reorders only the nodes made so far.
 """
 from __future__ import annotations
 
+import re
 from operator import itemgetter
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from studio.core.line_map import SAME, LineMap
 from studio.core.units import human_size
 from studio.ui.files_view.file_index import FileIndex, Row
 
-__all__ = ["BATCH", "COLUMNS", "FOLDER_BATCH", "FileListModel", "FileTreeModel", "LINE_ROLE", "Node", "PATH_ROLE", "Row"]
+__all__ = ["BATCH", "BUILT_LINE_ROLE", "COLUMNS", "FOLDER_BATCH", "FileListModel", "FileTreeModel", "LINE_ROLE",
+           "Node", "PATH_ROLE", "Row", "line_mark"]
 
 COLUMNS = ("Name", "Size", "Layer", "Line", "Origin", "Change")  # origin: the stage or image its bytes come from
 WASTE = QColor(255, 170, 60, 90)
 REMOVED = QColor(200, 40, 40)
 NO_PARENT = QModelIndex()  # Qt's "top level" (a shared default; Qt never changes it)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-LINE_ROLE = Qt.ItemDataRole.UserRole + 2
+LINE_ROLE = Qt.ItemDataRole.UserRole + 2  # the line that wrote it in the text as it is now (None: edited since)
+BUILT_LINE_ROLE = Qt.ItemDataRole.UserRole + 3  # that line in the text that was built
+_MARK = re.compile("\x1e([0-9]+)\x1e")  # a built line named in a row's waste text, said as it is now
 LARGEST_FIRST = (1, Qt.SortOrder.DescendingOrder)
 BATCH = 200  # search results handed to the view at a time; more when scrolled to
 # A folder's children handed to the tree view at a time. Qt's tree view fetches a batch more
@@ -52,7 +57,7 @@ class Node:
 _SLOT = {int(Qt.ItemDataRole.DisplayRole): 0, int(Qt.ItemDataRole.TextAlignmentRole): 1,
          int(Qt.ItemDataRole.BackgroundRole): 2, int(Qt.ItemDataRole.ForegroundRole): 3}
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_SLOW = frozenset((int(Qt.ItemDataRole.ToolTipRole), PATH_ROLE, LINE_ROLE))
+_SLOW = frozenset((int(Qt.ItemDataRole.ToolTipRole), PATH_ROLE, LINE_ROLE, BUILT_LINE_ROLE))
 _BRUSHES: dict[str, QBrush] = {}
 
 
@@ -62,12 +67,17 @@ def _brush(which: str) -> QBrush:
     return _BRUSHES[which]
 
 
-def cells(row: Row | None, size: int, name: str) -> tuple:
+def line_mark(line: int) -> str:
+    """``line`` (of the built text) in a row's waste text; shown as where it is now."""
+    return f"\x1e{line}\x1e"
+
+
+def cells(row: Row | None, size: int, name: str, lines: LineMap = SAME) -> tuple:
     """Per column: (text, alignment, background, foreground), what a painted cell shows."""
     background = _brush("waste") if row is not None and row.waste else None
     foreground = _brush("removed") if row is not None and row.change in ("removed", "vanished") else None
-    return tuple((_cell(row, column, size, name), _RIGHT if column in (1, 2, 3) else None, background, foreground)
-                 for column in range(len(COLUMNS)))
+    return tuple((_cell(row, column, size, name, lines), _RIGHT if column in (1, 2, 3) else None, background,
+                  foreground) for column in range(len(COLUMNS)))
 
 
 def fill(span, cell: tuple, slow) -> None:
@@ -94,14 +104,16 @@ def _sort_key(column: int):
     return lambda n: getattr(n.row, field) if n.row is not None else ""
 
 
-def _cell(row: Row | None, column: int, size: int, name: str):
+def _cell(row: Row | None, column: int, size: int, name: str, lines: LineMap):
     if column == 0:
         return name
     if column == 1:
         return human_size(size)
     if row is None:
         return ""
-    value = (None, None, row.layer, row.line, row.stage, row.change)[column]
+    if column == 3:
+        return lines.short(row.line)
+    value = (None, None, row.layer, None, row.stage, row.change)[column]
     return "" if value is None else str(value)
 
 
@@ -116,6 +128,20 @@ class FileTreeModel(QAbstractItemModel):
         self.count = len(rows)
         self.root = Node("", None, self.files.total(), None)
         self._key, self._reverse = _sort_key(1), True
+        self.lines = SAME
+
+    def set_lines(self, lines: LineMap) -> None:
+        """The text was edited since the build: the rows made so far say their lines anew."""
+        self.lines = lines
+        todo = [self.root]
+        while todo:
+            node = todo.pop()
+            node.cells = None
+            if node.children and node.shown:
+                todo.extend(node.children[:node.shown])
+                parent = self._index_of(node) if node is not self.root else QModelIndex()
+                if node is self.root or parent.isValid():
+                    self.dataChanged.emit(self.index(0, 0, parent), self.index(node.shown - 1, len(COLUMNS) - 1, parent))
 
     def children(self, node: Node) -> list[Node]:
         """All children of ``node`` (made and sorted now if not yet), shown or not."""
@@ -220,10 +246,10 @@ class FileTreeModel(QAbstractItemModel):
         if slot is not None:
             made = node.cells
             if made is None:
-                made = node.cells = cells(node.row, node.size, node.name)
+                made = node.cells = cells(node.row, node.size, node.name, self.lines)
             return made[index.column()][slot]
         if role in _SLOW:
-            return row_data(node.row, index.column(), role, node.size, node.name, _path_of(node))
+            return row_data(node.row, role, node.size, _path_of(node), self.lines)
         return None
 
     def multiData(self, index: QModelIndex, span) -> None:  # noqa: N802 - Qt's name
@@ -233,7 +259,7 @@ class FileTreeModel(QAbstractItemModel):
             return
         made = node.cells
         if made is None:
-            made = node.cells = cells(node.row, node.size, node.name)
+            made = node.cells = cells(node.row, node.size, node.name, self.lines)
         fill(span, made[index.column()], lambda role: self.data(index, role))
 
     def path_index(self, path: str) -> QModelIndex:
@@ -257,18 +283,22 @@ def _path_of(node: Node) -> str:
     return "/" + "/".join(reversed(parts))
 
 
-def row_data(row: Row | None, column: int, role, size: int, name: str, path: str):
-    """The roles no paint asks for: tool tip, path and line (``cells`` has the others)."""
+def row_data(row: Row | None, role, size: int, path: str, lines: LineMap = SAME):
+    """The roles no paint asks for: tool tip, path and lines (``cells`` has the others)."""
     if role == Qt.ItemDataRole.ToolTipRole:
         tip = f"{path} — {size:,} bytes"
         if row is not None and row.line:
-            tip += f"\nwritten at line {row.line}" + (f" (bytes from {row.stage})" if row.stage else "")
+            tip += f"\nwritten at {lines.say(row.line)}" + (f" (bytes from {row.stage})" if row.stage else "")
+            if lines.new_line(row.line) is None:
+                tip += f"\nthat line was {lines.gone(row.line)} since the build: build again to see its files"
         if row is not None and row.waste:
-            tip += "\n" + row.waste
+            tip += "\n" + _MARK.sub(lambda m: lines.say(int(m.group(1))), row.waste)
         return tip
     if role == PATH_ROLE:
         return path
     if role == LINE_ROLE:
+        return lines.new_line(row.line) if row is not None else None
+    if role == BUILT_LINE_ROLE:
         return row.line if row is not None else None
     return None
 
@@ -285,6 +315,13 @@ class FileListModel(QAbstractTableModel):
         self.shown = min(len(rows), BATCH)
         self.order = order  # (column, Qt order) the rows are known to be in, or None
         self._cells: dict[int, tuple] = {}  # row number -> ``cells``, for the rows painted
+        self.lines = SAME
+
+    def set_lines(self, lines: LineMap) -> None:
+        """As the tree's: the rows say their lines in the text as it is now."""
+        self.lines, self._cells = lines, {}
+        if self.shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.shown - 1, len(COLUMNS) - 1))
 
     def set_rows(self, rows: list[Row], order: tuple | None = None) -> None:
         """Show other rows (a new search's) in the same model: the view keeps its header."""
@@ -324,10 +361,10 @@ class FileListModel(QAbstractTableModel):
             made = self._cells.get(at)
             if made is None:
                 row = self.rows[at]
-                made = self._cells[at] = cells(row, row.size, row.path)
+                made = self._cells[at] = cells(row, row.size, row.path, self.lines)
             return made[index.column()][slot]
         row = self.rows[at]
-        return row_data(row, index.column(), role, row.size, row.path, row.path)
+        return row_data(row, role, row.size, row.path, self.lines)
 
     def multiData(self, index: QModelIndex, span) -> None:  # noqa: N802 - Qt's name
         """As the tree's: all roles of a painted cell in one call."""
@@ -337,7 +374,7 @@ class FileListModel(QAbstractTableModel):
         made = self._cells.get(at)
         if made is None:
             row = self.rows[at]
-            made = self._cells[at] = cells(row, row.size, row.path)
+            made = self._cells[at] = cells(row, row.size, row.path, self.lines)
         fill(span, made[index.column()], lambda role: self.data(index, role))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
