@@ -46,3 +46,40 @@ def test_efficiency_is_never_shown_as_100_percent_while_bytes_are_wasted(panel):
     summary = panel.summary.text()
     assert "wasted 16 B" in summary
     assert "100.0 %" not in summary and "efficiency 99.99" in summary, summary
+
+
+def test_a_layers_removed_paths_show_the_bytes_they_hide_apart_from_what_it_adds(panel):
+    """ex1's `RUN rm -rf /opq && mkdir /opq && echo new > /opq/z`: /opq/keep showed 0 B, and
+    /opq 5.00 kB, the sum of 5,000 removed and 4 added bytes."""
+    from test_files_view import rows_of
+
+    from studio.ui.files_view.tree_model import SPLIT_SIZE
+
+    layers = [[f("opq", 0, "5"), f("opq/keep", 0, "5"), f("opq/keep/y", 7000), f("opq/x", 5000)],
+              [f("opq", 0, "5"), f("opq/.wh..wh..opq", 0), f("opq/z", 4)]]
+    history = [{"created_by": "RUN mkdir"}, {"created_by": "RUN rm -rf /opq"}]
+    report = analyse(ImageArchive(layers, ["l0", "l1"], {"history": history}, "legacy"), "img")
+    changes = {c.path: (c.change, c.size) for c in report.layers[1].changes}
+    assert changes["/opq/keep"] == ("removed", 7000) and changes["/opq/x"] == ("removed", 5000)
+    panel.show_reports({0: report}, 0, {0: None})
+    panel.layer_combo.setCurrentIndex(panel.layer_combo.findData(1))
+    model = panel.tree.model()
+    assert set(rows_of(model)) >= {"/opq", "/opq/keep", "/opq/x", "/opq/z"}
+
+    def size_cell(path):
+        index = model.path_index(path)
+        return model.index(index.row(), 1, index.parent()).data()
+
+    assert size_cell("/opq/keep") == "7.00 kB removed"  # as explore --json says: removed 7000
+    assert size_cell("/opq/x") == "5.00 kB removed"
+    assert size_cell("/opq/z") == "4 B"
+    assert size_cell("/opq") == "4 B / 12.0 kB removed"  # added and removed apart, never summed
+    assert model.headerData(1, Qt.Orientation.Horizontal) == SPLIT_SIZE
+    panel.layer_combo.setCurrentIndex(0)  # all files of the image: sizes as they are
+    assert panel.tree.model().headerData(1, Qt.Orientation.Horizontal) == "Size"
+    panel.search.setText("opq")
+    panel.layer_combo.setCurrentIndex(panel.layer_combo.findData(1))
+    panel.apply_search_now()
+    listed = panel.tree.model()
+    cells = {listed.index(r, 0).data(): listed.index(r, 1).data() for r in range(listed.rowCount())}
+    assert cells["/opq/keep"] == "7.00 kB removed" and listed.headerData(1, Qt.Orientation.Horizontal) == SPLIT_SIZE

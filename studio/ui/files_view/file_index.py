@@ -31,13 +31,18 @@ class FileIndex:
         self.row_of: dict[str, Row] = {}
         self.kids: dict[str, list[str]] = {"": []}  # directory key -> its children's keys
         self.size: dict[str, int] = {}
+        # a layer's removed paths: the bytes they hide, kept apart (they are not what the layer adds)
+        self.hidden: dict[str, int] = {}
         placed = {""}
         kids, size, row_of = self.kids, self.size, self.row_of
         for row in rows:
             key = row.path.strip("/")
             row_of[key] = row
             if row.size:
-                size[key] = size.get(key, 0) + row.size
+                if row.change == "removed":
+                    self.hidden[key] = self.hidden.get(key, 0) + row.size
+                else:
+                    size[key] = size.get(key, 0) + row.size
             step = key
             while step not in placed:  # the key, then parents no row lists, up to one placed
                 placed.add(step)
@@ -47,10 +52,11 @@ class FileIndex:
                     siblings = kids[parent] = []
                 siblings.append(step)
                 step = parent
-        for folder in sorted(kids, key=lambda k: -k.count("/") if k else 1):  # deepest first, the root last
-            total = sum(size.get(child, 0) for child in kids[folder]) + size.get(folder, 0)
-            if total:
-                size[folder] = total
+        for sums in (size, self.hidden) if self.hidden else (size,):
+            for folder in sorted(kids, key=lambda k: -k.count("/") if k else 1):  # deepest first, the root last
+                total = sum(sums.get(child, 0) for child in kids[folder]) + sums.get(folder, 0)
+                if total:
+                    sums[folder] = total
         self._largest_first = sorted(rows, key=itemgetter(1), reverse=True)  # (one C call: the size)
         self._by_size: list[tuple[str, Row]] | None = None
         self._stages: dict[str, dict[str, int]] = {}
@@ -95,7 +101,7 @@ class FileIndex:
             return known
         totals: dict[str, int] = {}
         row = self.row_of.get(key)
-        if row is not None and row.size:
+        if row is not None and row.size and row.change != "removed":
             totals[row.stage] = row.size
         for child in self.kids.get(key, ()):
             if child in self.kids:
@@ -103,7 +109,7 @@ class FileIndex:
                     totals[stage] = totals.get(stage, 0) + size
             else:
                 row = self.row_of.get(child)
-                if row is not None and row.size:
+                if row is not None and row.size and row.change != "removed":
                     totals[row.stage] = totals.get(row.stage, 0) + row.size
         if key in self.kids:
             self._stages[key] = totals

@@ -67,7 +67,8 @@ def layer_rows(report, index: int, label) -> list[Row]:
         by = report.layers[b.by].line if b is not None else None
         why = (f"{b.how} at {line_mark(by) if by else 'no line'}: its bytes stay in this layer" if b is not None
                else "hidden by this layer; its bytes stay in the layer that wrote it" if c.change == "removed" else "")
-        rows.append(Row(c.path, c.size if c.kind != "5" else 0, index, layer.line, label(origin_of(layer)), c.change,
+        size = c.size if c.kind != "5" or c.change == "removed" else 0  # a removed folder: the bytes it hides
+        rows.append(Row(c.path, size, index, layer.line, label(origin_of(layer)), c.change,
                         why))
     return rows
 

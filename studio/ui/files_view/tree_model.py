@@ -22,6 +22,8 @@ __all__ = ["BATCH", "BUILT_LINE_ROLE", "COLUMNS", "FOLDER_BATCH", "FileListModel
            "Node", "PATH_ROLE", "Row", "line_mark"]
 
 COLUMNS = ("Name", "Size", "Layer", "Line", "Origin", "Change")  # origin: the stage or image its bytes come from
+# a layer's view: added bytes, and apart from them, the bytes its removed paths hide
+SPLIT_SIZE = "Added / removed"
 WASTE = QColor(255, 170, 60, 90)
 REMOVED = QColor(200, 40, 40)
 NO_PARENT = QModelIndex()  # Qt's "top level" (a shared default; Qt never changes it)
@@ -40,10 +42,10 @@ FOLDER_BATCH = 2000
 class Node:
     """A path the view has asked about; its children are made when first asked for."""
 
-    __slots__ = ("key", "name", "parent", "children", "size", "row", "index_in_parent", "shown", "cells")
+    __slots__ = ("key", "name", "parent", "children", "size", "hidden", "row", "index_in_parent", "shown", "cells")
 
-    def __init__(self, key: str, parent: Node | None, size: int, row: Row | None) -> None:
-        self.key, self.parent, self.size, self.row = key, parent, size, row
+    def __init__(self, key: str, parent: Node | None, size: int, row: Row | None, hidden: int = 0) -> None:
+        self.key, self.parent, self.size, self.row, self.hidden = key, parent, size, row, hidden
         self.name = key.rpartition("/")[2]
         self.children: list[Node] | None = None
         self.index_in_parent = 0
@@ -72,11 +74,11 @@ def line_mark(line: int) -> str:
     return f"\x1e{line}\x1e"
 
 
-def cells(row: Row | None, size: int, name: str, lines: LineMap = SAME) -> tuple:
+def cells(row: Row | None, size: int, name: str, lines: LineMap = SAME, hidden: int = 0) -> tuple:
     """Per column: (text, alignment, background, foreground), what a painted cell shows."""
     background = _brush("waste") if row is not None and row.waste else None
     foreground = _brush("removed") if row is not None and row.change in ("removed", "vanished") else None
-    return tuple((_cell(row, column, size, name, lines), _RIGHT if column in (1, 2, 3) else None, background,
+    return tuple((_cell(row, column, size, name, lines, hidden), _RIGHT if column in (1, 2, 3) else None, background,
                   foreground) for column in range(len(COLUMNS)))
 
 
@@ -97,17 +99,21 @@ def _sort_key(column: int):
     if column == 0:
         return lambda n: n.name
     if column == 1:
-        return lambda n: n.size
+        return lambda n: n.size + n.hidden
     field = Row._fields[column]
     if field in ("layer", "line"):
         return lambda n: -1 if n.row is None or getattr(n.row, field) is None else getattr(n.row, field)
     return lambda n: getattr(n.row, field) if n.row is not None else ""
 
 
-def _cell(row: Row | None, column: int, size: int, name: str, lines: LineMap):
+def _cell(row: Row | None, column: int, size: int, name: str, lines: LineMap, hidden: int = 0):
     if column == 0:
         return name
     if column == 1:
+        if row is not None and row.change == "removed":
+            return f"{human_size(row.size)} removed"  # the bytes it hides (they stay in the image)
+        if hidden:
+            return f"{human_size(size)} / {human_size(hidden)} removed" if size else f"{human_size(hidden)} removed"
         return human_size(size)
     if row is None:
         return ""
@@ -126,7 +132,7 @@ class FileTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self.files = FileIndex(rows)
         self.count = len(rows)
-        self.root = Node("", None, self.files.total(), None)
+        self.root = Node("", None, self.files.total(), None, self.files.hidden.get("", 0))
         self._key, self._reverse = _sort_key(1), True
         self.lines = SAME
 
@@ -147,8 +153,9 @@ class FileTreeModel(QAbstractItemModel):
         """All children of ``node`` (made and sorted now if not yet), shown or not."""
         if node.children is None:
             files = self.files
-            size, row_of = files.size, files.row_of
-            kids = [Node(k, node, size.get(k, 0), row_of.get(k)) for k in files.kids.get(node.key, ())]
+            size, row_of, hidden = files.size, files.row_of, files.hidden
+            kids = [Node(k, node, size.get(k, 0), row_of.get(k), hidden.get(k, 0) if hidden else 0)
+                    for k in files.kids.get(node.key, ())]
             kids.sort(key=self._key, reverse=self._reverse)
             for i, child in enumerate(kids):
                 child.index_in_parent = i
@@ -235,7 +242,7 @@ class FileTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return SPLIT_SIZE if section == 1 and self.files.hidden else COLUMNS[section]
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -246,7 +253,7 @@ class FileTreeModel(QAbstractItemModel):
         if slot is not None:
             made = node.cells
             if made is None:
-                made = node.cells = cells(node.row, node.size, node.name, self.lines)
+                made = node.cells = cells(node.row, node.size, node.name, self.lines, node.hidden)
             return made[index.column()][slot]
         if role in _SLOW:
             return row_data(node.row, role, node.size, _path_of(node), self.lines)
@@ -259,7 +266,7 @@ class FileTreeModel(QAbstractItemModel):
             return
         made = node.cells
         if made is None:
-            made = node.cells = cells(node.row, node.size, node.name, self.lines)
+            made = node.cells = cells(node.row, node.size, node.name, self.lines, node.hidden)
         fill(span, made[index.column()], lambda role: self.data(index, role))
 
     def path_index(self, path: str) -> QModelIndex:
@@ -316,6 +323,7 @@ class FileListModel(QAbstractTableModel):
         self.order = order  # (column, Qt order) the rows are known to be in, or None
         self._cells: dict[int, tuple] = {}  # row number -> ``cells``, for the rows painted
         self.lines = SAME
+        self._split = any(r.change == "removed" for r in rows)  # a layer's paths: removed ones say so
 
     def set_lines(self, lines: LineMap) -> None:
         """As the tree's: the rows say their lines in the text as it is now."""
@@ -328,6 +336,7 @@ class FileListModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.count, self.shown, self.order = rows, len(rows), min(len(rows), BATCH), order
         self._cells = {}
+        self._split = any(r.change == "removed" for r in rows)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = NO_PARENT) -> int:
@@ -349,6 +358,8 @@ class FileListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section == 1 and self._split:
+                return SPLIT_SIZE
             return "Path" if section == 0 else COLUMNS[section]
         return None
 
