@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette, QTextOption
 from PySide6.QtWidgets import QWidget
 
+from studio.core.line_map import SAME, LineMap
 from studio.core.units import human_size
 from studio.ui.graph.theme import STATE_HUES, tint
 
@@ -98,6 +99,7 @@ class BuildChart(pg.PlotWidget):
         self.setMouseEnabled(False, False)
         self.text_color = colors["text"]
         self.dim_color = colors["dim"]
+        self.lines = SAME  # the build's lines to the text's as edited since
         self.hover = pg.TextItem("", color=colors["text"], fill=pg.mkBrush(tint(colors["background"], colors["text"], 0.08)),
                                  border=pg.mkPen(colors["grid"]), anchor=(0, 1))
         self.hover.setZValue(50)
@@ -158,7 +160,17 @@ class BuildChart(pg.PlotWidget):
         return ""
 
     def line_of(self, index: int) -> int | None:  # noqa: ARG002 - overridden
+        """The line (of the text that was built) bar ``index`` is about."""
         return None
+
+    def set_lines(self, lines: LineMap) -> None:
+        """The text was edited since the build: lines are said, and clicked to, where they are now."""
+        if lines is not self.lines:
+            self.lines = lines
+            self.relabel()
+
+    def relabel(self) -> None:
+        """Say the lines shown anew (``self.lines`` changed); overridden where a chart shows lines."""
 
     def _on_mouse_moved(self, scene_pos) -> None:
         vb = self.getPlotItem().getViewBox()
@@ -185,6 +197,6 @@ class BuildChart(pg.PlotWidget):
             self.activate(index)
 
     def activate(self, index: int) -> None:
-        line = self.line_of(index)
+        line = self.lines.new_line(self.line_of(index))  # (None: that line was edited since the build)
         if line is not None:
             self.sig_line_activated.emit(line)

@@ -63,8 +63,7 @@ class LayersChart(BuildChart):
         self.ghosts.setOpts(x=gx, height=gh, width=0.85, brush=pg.mkBrush(QColor(120, 120, 120, GHOST_ALPHA)),
                             pen=pg.mkPen(QColor(120, 120, 120, 140), style=Qt.PenStyle.DashLine))
         # laid out for the room each bar has (flat, wrapped or slanted), never drawn over each other
-        names = [(x, f"L{layer.line}" if layer.line else "base") for x, layer in zip(xs, self.layers)]
-        self.getPlotItem().getAxis("bottom").set_labels(names)
+        self.relabel()
         top = max(self.values + gh + [1])
         self.setXRange(-0.6, len(xs) - 0.4, padding=0)
         self.setYRange(0, top * 1.15, padding=0)
@@ -75,11 +74,22 @@ class LayersChart(BuildChart):
             return index
         return None
 
+    def relabel(self) -> None:
+        """``L9`` under each bar, where its line is now (``was L8``: edited since the build)."""
+        names = []
+        for x, layer in enumerate(self.layers):
+            now = self.lines.new_line(layer.line)
+            names.append((x, "base" if not layer.line else f"L{now}" if now is not None else f"was L{layer.line}"))
+        self.getPlotItem().getAxis("bottom").set_labels(names)
+
     def describe(self, index: int) -> str:
         layer = self.layers[index]
-        where = f"line {layer.line}: " if layer.line else ""
+        now = self.lines.new_line(layer.line)
+        where = f"line {now}: " if now is not None else ""
         wrapped = textwrap.wrap(f"{where}{layer.instruction}", 28, max_lines=3, placeholder=" …")
         text = "\n".join(wrapped) + f"\n{human_size(layer.size)}"
+        if layer.line and now is None:  # (not another line's number)
+            text = f"last build: line {layer.line},\n{self.lines.gone(layer.line)} since\n{text}"
         ghost = self.ghost_values[index] if index < len(self.ghost_values) else None
         if ghost is not None:
             text += f"\nbaseline {human_size(ghost)} ({delta_size(layer.size - ghost)})"

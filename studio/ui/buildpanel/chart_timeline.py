@@ -60,14 +60,19 @@ class TimelineChart(BuildChart):
                           height=ROW_HEIGHT, brushes=brushes, pens=pens)
         self.getPlotItem().getAxis("left").setTicks([[(row, label[:14]) for row, (_i, label) in enumerate(stages)]])
         end = max(a + w for a, w in zip(self.starts, self.widths))
-        note = ""
-        if self.slowest is not None:
-            step = self.steps[self.slowest]
-            note = f"slowest: line {step.line}, {human_duration(step.duration)}"
-        self.slowest_note = note
-        self.getPlotItem().setLabel("bottom", note, color=self.dim_color)
+        self.relabel()
         self.setXRange(0, max(end * 1.04, 0.1), padding=0)
         self.setYRange(-0.6, max(0, len(stages) - 1) + 0.6, padding=0)
+
+    def relabel(self) -> None:
+        """The slowest step's note, naming its line where it is now."""
+        note = ""
+        if self.slowest is not None and self.steps:
+            step = self.steps[self.slowest]
+            where = self.lines.say(step.line) if step.line else "no line"
+            note = f"slowest: {where}, {human_duration(step.duration)}"
+        self.slowest_note = note
+        self.getPlotItem().setLabel("bottom", note, color=self.dim_color)
 
     def bar_data(self) -> list[tuple[int, int, float, float, bool]]:
         """(stage, line, start, width, cached) per bar: what tests compare with the events."""
@@ -84,7 +89,8 @@ class TimelineChart(BuildChart):
         step = self.steps[index]
         what = ("stopped before it finished" if getattr(step, "stopped", False) else "cached" if step.cached
                 else "failed" if step.error else "running" if step.duration is None else "ran")
-        return f"line {step.line}: {step.name[:80]}\n{what}, {human_duration(self.widths[index])}"
+        where = self.lines.say(step.line) if step.line else "no line"
+        return f"{where}: {step.name[:80]}\n{what}, {human_duration(self.widths[index])}"
 
     def line_of(self, index: int) -> int | None:
         return self.steps[index].line if 0 <= index < len(self.steps) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from studio.core.line_map import SAME
 from studio.ui.buildpanel.chart_history import HistoryChart
 from studio.ui.buildpanel.chart_layers import LayersChart
 from studio.ui.buildpanel.chart_sizes import StageSizesChart
@@ -61,8 +62,14 @@ class ChartsPanel(QWidget):
         old = self.baseline.stage(stage.identity) if stage is not None and self.baseline is not None else None
         self.layers.set_stage(stage, old)
 
+    def set_lines(self, lines) -> None:
+        """The text was edited since the build shown (a ``LineMap`` from its text to the text's now)."""
+        self.layers.set_lines(lines)
+        self.timeline.set_lines(lines)
+
     def start_live(self) -> None:
         """A build began: the last build's sizes and layers make way until this one's arrive."""
+        self.set_lines(SAME)  # (the text it builds is the text as it is)
         self.record = None
         self.sizes.set_record(None, None)
         self.sizes.show_empty("Building… stage sizes come when the build has finished")

@@ -16,6 +16,7 @@ from studio.ui.buildpanel.history import BuildHistory, deltas
 from studio.ui.buildpanel.outdated import fingerprints, outdated_stages
 from studio.engine.fold import BuildFold
 from studio.core import parse
+from studio.core.line_map import SAME, LineMap, instruction_spans
 from studio.core.units import delta_duration, delta_size, human_duration, human_size
 from studio.ui.buildpanel.worker import BuildRunner
 
@@ -60,6 +61,7 @@ class BuildController(QObject):
         self._built_texts = None
         self._built_target = None  # the target index of the build the boxes show
         self.make_build = Build  # (request, client=None) -> a Build; benchmarks feed synthetic streams
+        self._spans: tuple[str, dict] = ("", {})  # the last build's text and its instructions' lines
 
     # ---- requests -----------------------------------------------------------------
     def file_key(self) -> str | None:
@@ -177,6 +179,26 @@ class BuildController(QObject):
                 self._cancelled_at = self.session.active_lines()
             self.runner.cancel()
 
+    def built_lines(self, doc=None) -> LineMap:
+        """The last build's lines to the text's now (its charts and failure name lines of the
+        text it built; the text may have been edited since)."""
+        build = self.build
+        if build is None or self.running():
+            return SAME
+        built = build.request.dockerfile_text
+        if self._spans[0] != built:
+            self._spans = (built, instruction_spans(parse(built)))
+        doc = doc if doc is not None else self.window.controller.document
+        return LineMap(built, doc.text, self._spans[1])
+
+    def follow_text(self, doc=None) -> None:
+        """After each re-parse: the charts and the failure banner say the lines where they are now."""
+        if self.build is None or self.running():
+            return
+        lines = self.built_lines(doc)
+        self.charts.set_lines(lines)
+        self.banner.set_lines(lines)
+
     # ---- progress -----------------------------------------------------------------
     def _nodes(self) -> dict:
         return self.window.graph_view.stage_nodes()
@@ -270,6 +292,7 @@ class BuildController(QObject):
         record = self.history.add(self._build_key, session, result)
         self.show_record(record)
         self.mark_outdated()  # the text may have changed while it built
+        self.follow_text()
         view = self.window.graph_view
         if view.auto_fit:  # the boxes grew a footer: fit again, unless the user zoomed by hand
             view.fit_to_view()
@@ -337,7 +360,8 @@ class BuildController(QObject):
         message = failure.message if failure is not None else "the build failed"
         stage = session.failed_stage()
         self.banner.show_failure(message, stage, session.failed_line(),
-                                 session.stages[stage].label if stage in session.stages else None)
+                                 session.stages[stage].label if stage in session.stages else None,
+                                 self.built_lines())
 
     # ---- compare ------------------------------------------------------------------
     def pin_baseline(self) -> bool:

@@ -9,6 +9,8 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from studio.core.line_map import SAME, LineMap
+
 STYLE = "background:#fdecea; color:#8a1c1c; border-bottom:1px solid #f5c2c0; padding:4px 8px;"
 DARK_STYLE = "background:#4a1f1f; color:#ffd7d5; border-bottom:1px solid #6e2b2b; padding:4px 8px;"
 
@@ -44,24 +46,36 @@ class FailureBanner(QLabel):
                                      | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.linkActivated.connect(self._on_link)
         self.stage: int | None = None
+        self._shown: tuple | None = None  # show_failure's arguments, to say again as the text changes
         self.line: int | None = None
         self.message = ""
         self.hide()
 
-    def show_failure(self, message: str, stage: int | None, line: int | None, stage_label: str | None) -> None:
-        self.stage, self.line, self.message = stage, line, message
+    def show_failure(self, message: str, stage: int | None, line: int | None, stage_label: str | None,
+                     lines: LineMap = SAME) -> None:
+        """``line`` is of the text that was built; ``lines`` follows it to the text's now."""
+        self._shown = (message, stage, line, stage_label)
+        now = lines.new_line(line) if line else None
+        self.stage, self.line, self.message = stage, now, message
         dark = self.palette().window().color().lightnessF() < 0.5
         self.setStyleSheet(DARK_STYLE if dark else STYLE)
         link = "color:#ffb3ae" if dark else "color:#b3261e"
         where = f" in <b>{html.escape(stage_label)}</b>" if stage_label else ""
         links = [f'<a style="{link}" href="log">Show log</a>']
-        if line:
-            links.append(f'<a style="{link}" href="line">Go to line {line}</a>')
+        if now:
+            links.append(f'<a style="{link}" href="line">Go to line {now}</a>')
+        elif line:  # edited since: no link to whatever line has its number now
+            links.append(f"line {line} of this build was {lines.gone(line)} since")
         links.append(f'<a style="{link}" href="close">Dismiss</a>')
         plain = plain_words(message)
         said = f"{html.escape(plain)}<br>" if plain else ""
         self.setText(f"✖ Build failed{where}: {said}{html.escape(message[:400])}&nbsp;&nbsp;" + " · ".join(links))
         self.show()
+
+    def set_lines(self, lines: LineMap) -> None:
+        """The text was edited: the link names the failed line where it is now."""
+        if self.isVisible() and self._shown is not None:
+            self.show_failure(*self._shown, lines=lines)
 
     def _on_link(self, href: str) -> None:
         if href == "log":

@@ -152,6 +152,7 @@ class BuildPanel(QObject):
         controller.switch_document(window.files.document_key())
         window.controller.sig_document_changed.connect(on_document)
         window.controller.sig_document_changed.connect(controller.mark_outdated)
+        window.controller.sig_document_changed.connect(controller.follow_text)
         on_document()
         bar.sig_args_requested.connect(edit_args)
         bar.sig_secrets_requested.connect(edit_secrets)
