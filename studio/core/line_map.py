@@ -33,7 +33,7 @@ class LineMap:
         self.spans = spans or {}
         self.same = old == new
         self._to_new: list[int | None] | None = None  # index: old line; None while the texts are the same
-        self._to_old: dict[int, int] = {}
+        self._to_old: dict[int, int] | None = None
         self._gone: dict[int, str] = {}  # old line -> CHANGED | DELETED
         if not self.same:
             self._diff(old.split("\n"), new.split("\n"))
@@ -47,10 +47,8 @@ class LineMap:
         while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
             tail += 1
         to_new: list[int | None] = [None] * (len(a) + 1)
-        for i in range(head):
-            to_new[i + 1] = i + 1
-        for k in range(tail):
-            to_new[len(a) - k] = len(b) - k
+        to_new[1:head + 1] = range(1, head + 1)
+        to_new[len(a) - tail + 1:] = range(len(b) - tail + 1, len(b) + 1)
         middle = SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
         for tag, i1, i2, j1, _j2 in middle.get_opcodes():
             for k in range(i2 - i1):
@@ -60,7 +58,6 @@ class LineMap:
                 else:
                     self._gone[old] = DELETED if tag == "delete" else CHANGED
         self._to_new = to_new
-        self._to_old = {n: o for o, n in enumerate(to_new) if n is not None}
 
     def _line(self, line: int) -> int | None:
         to_new = self._to_new
@@ -85,6 +82,8 @@ class LineMap:
         """The built line now at ``line`` (an instruction start only if it is whole)."""
         if self.same:
             return line
+        if self._to_old is None:  # (made when first asked: the cursor asks, a re-parse does not)
+            self._to_old = {n: o for o, n in enumerate(self._to_new) if n is not None}
         old = self._to_old.get(line)
         return old if old is not None and self.new_line(old) == line else None
 
