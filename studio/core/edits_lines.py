@@ -25,6 +25,7 @@ from studio.core.edits_base import (
     stage_ref_label,
     uses_blank_lines,
 )
+from studio.core.line_map import common_ends
 from studio.core.model import Instruction, TextEdit
 
 if TYPE_CHECKING:
@@ -214,13 +215,7 @@ def set_instruction(doc: Document, line: int, text: str) -> list[TextEdit]:
         new = new.rstrip("\r\n")
     if new == old:
         return []
-    p = 0
-    limit = min(len(old), len(new))
-    while p < limit and old[p] == new[p]:
-        p += 1
-    s = 0
-    while s < limit - p and old[-1 - s] == new[-1 - s]:
-        s += 1
+    p, s = common_ends(old, new)
     edits = [TextEdit(start + p, start + len(old) - s, new[p:len(new) - s])]
     first = doc.line_of(start)
     new_errors(doc, edits, first, first + new.count("\n"))

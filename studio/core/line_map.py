@@ -16,6 +16,29 @@ from difflib import SequenceMatcher
 CHANGED, DELETED = "changed", "deleted"
 
 
+def common_ends(old, new) -> tuple[int, int]:
+    """How many items ``old`` and ``new`` (strings, or lists of lines) share at the start,
+    and then at the end without overlapping it: found by bisection on slices, so it runs
+    at C speed even on big texts."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit
+    while lo < hi:  # longest common prefix
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    prefix = lo
+    lo, hi = 0, limit - prefix
+    while lo < hi:  # longest common suffix not overlapping the prefix
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid:len(old) - lo] == new[len(new) - mid:len(new) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return prefix, lo
+
+
 def instruction_spans(doc) -> dict[int, int]:
     """First line -> last line of every instruction (continuations, heredoc bodies)."""
     spans = {}
@@ -39,13 +62,7 @@ class LineMap:
             self._diff(old.split("\n"), new.split("\n"))
 
     def _diff(self, a: list[str], b: list[str]) -> None:
-        head = 0
-        limit = min(len(a), len(b))
-        while head < limit and a[head] == b[head]:
-            head += 1
-        tail = 0
-        while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
-            tail += 1
+        head, tail = common_ends(a, b)
         to_new: list[int | None] = [None] * (len(a) + 1)
         to_new[1:head + 1] = range(1, head + 1)
         to_new[len(a) - tail + 1:] = range(len(b) - tail + 1, len(b) + 1)

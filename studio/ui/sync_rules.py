@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 
+from studio.core.line_map import common_ends
 from studio.core.model import Diagnostic, StageGraph, TextEdit
 
 # Errors that mean the stages the parser found may be wrong: while one is in the text,
@@ -18,25 +19,8 @@ HARMLESS_ON_FROM = frozenset({"empty-from-variable", "unknown-target", "from-sam
 
 
 def single_edit(old: str, new: str) -> TextEdit:
-    """The one span of ``old`` that was replaced to give ``new`` (common prefix and suffix
-    found by bisection on slices, so it runs at C speed even on big texts)."""
-    limit = min(len(old), len(new))
-    lo, hi = 0, limit
-    while lo < hi:  # longest common prefix
-        mid = (lo + hi + 1) // 2
-        if old[lo:mid] == new[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    prefix = lo
-    lo, hi = 0, limit - prefix
-    while lo < hi:  # longest common suffix not overlapping the prefix
-        mid = (lo + hi + 1) // 2
-        if old[len(old) - mid:len(old) - lo] == new[len(new) - mid:len(new) - lo]:
-            lo = mid
-        else:
-            hi = mid - 1
-    suffix = lo
+    """The one span of ``old`` that was replaced to give ``new`` (its common prefix and suffix)."""
+    prefix, suffix = common_ends(old, new)
     return TextEdit(prefix, len(old) - suffix, new[prefix:len(new) - suffix])
 
 

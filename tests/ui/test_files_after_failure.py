@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from test_files_view import build_and_read_files
 from test_results_per_document import BUSYBOX, build
-from testimages import TEST_LABEL
 
 WASTE = """FROM {bb} AS b
 RUN echo {token} > /id && head -c 300000 /dev/zero > /big
@@ -24,13 +24,8 @@ def put_cursor_on(win, line: int) -> None:
 @pytest.mark.engine
 def test_files_of_an_earlier_build_say_so_after_a_failed_build(open_window, qtbot, docker_client):
     win, _path = open_window(WASTE.format(bb=BUSYBOX, token=uuid.uuid4().hex))
-    win.build.controller.extra_labels = {TEST_LABEL: "1"}
-    win.build.bar.sizes_action.setChecked(True)
-    files = win.files_view
-    files.dock.show()
-    with qtbot.waitSignal(files.sig_explored, timeout=180_000):
-        assert build(qtbot, win).ok
-    panel = files.panel
+    build_and_read_files(qtbot, win)
+    panel = win.files_view.panel
     assert panel.summary.text().startswith("Build #1: ") and "wasted" in panel.summary.text()
     put_cursor_on(win, 3)  # the line that wrote layer 'rm /big': followed
     assert panel.layer_combo.currentData() not in (None, "all") and panel.layer_combo.currentIndex() > 0

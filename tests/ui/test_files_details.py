@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from test_files_view import f, sample_report
+from test_files_view import f, new_panel, sample_report
 
 from studio.engine.explore import analyse
 from studio.engine.image_archive import ImageArchive
-from studio.ui.files_view.panel import FilesPanel
 
 
 @pytest.fixture
 def panel(qtbot):
-    widget = FilesPanel()
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.show()
-    return widget
+    return new_panel(qtbot)
 
 
 def test_a_click_in_the_treemap_goes_to_the_files_line_as_the_trees_does(panel, qtbot):

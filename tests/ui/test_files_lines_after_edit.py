@@ -8,24 +8,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from test_files_view import sample_report
-from test_results_per_document import BUSYBOX, build
+from test_files_view import build_and_read_files, panel  # noqa: F401 - the fixture
+from test_results_per_document import BUSYBOX
 
 from studio.core.line_map import LineMap
-from studio.ui.files_view.panel import FilesPanel
 from studio.ui.files_view.tree_model import LINE_ROLE
 
 BUILT = "FROM a\nRUN dd\nCOPY x y\nRUN rm\n"  # the sample report's layers are lines 1-4
-
-
-@pytest.fixture
-def panel(qtbot):
-    widget = FilesPanel()
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.show()
-    widget.show_reports({1: sample_report()}, 1, {0: "builder", 1: None})
-    return widget
 
 
 def cell(model, path, column):
@@ -33,7 +22,7 @@ def cell(model, path, column):
     return model.index(index.row(), column, index.parent()).data()
 
 
-def test_a_line_typed_above_moves_the_files_lines_and_clicks_follow(panel, qtbot):
+def test_a_line_typed_above_moves_the_files_lines_and_clicks_follow(panel, qtbot):  # noqa: F811 - the fixture
     panel.layer_combo.setCurrentIndex(panel.layer_combo.findData(1))  # what line 2 wrote
     assert "deleted at line 4" in panel.tree.model().path_index("/tmp/huge.bin").data(Qt.ItemDataRole.ToolTipRole)
     panel.layer_combo.setCurrentIndex(0)
@@ -51,7 +40,7 @@ def test_a_line_typed_above_moves_the_files_lines_and_clicks_follow(panel, qtbot
     assert "deleted at line 5" in panel.tree.model().path_index("/tmp/huge.bin").data(Qt.ItemDataRole.ToolTipRole)
 
 
-def test_a_line_edited_since_the_build_names_the_builds_line_and_goes_nowhere(panel, qtbot):
+def test_a_line_edited_since_the_build_names_the_builds_line_and_goes_nowhere(panel, qtbot):  # noqa: F811
     model = panel.tree.model()
     panel.set_lines(LineMap(BUILT, BUILT.replace("COPY x y", "COPY x z")))
     assert cell(model, "/app/app", 3) == "last build: 3"
@@ -95,16 +84,9 @@ def buried(win):
 
 @pytest.mark.engine
 def test_build_facts_follow_the_edited_text_in_files_problems_and_edges(open_window, qtbot, docker_client):
-    from testimages import TEST_LABEL
-
     win, _path = open_window(DOCKERFILE)
-    win.build.controller.extra_labels = {TEST_LABEL: "1"}
-    win.build.bar.sizes_action.setChecked(True)
-    files = win.files_view
-    files.dock.show()
-    with qtbot.waitSignal(files.sig_explored, timeout=180_000):
-        assert build(qtbot, win).ok
-    panel = files.panel
+    build_and_read_files(qtbot, win)
+    panel = win.files_view.panel
     model = panel.tree.model()
     assert model.path_index("/usr/local/bin/tool").data(LINE_ROLE) == 9
     (finding,) = buried(win)

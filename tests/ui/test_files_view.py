@@ -29,14 +29,33 @@ def sample_report(name="img", big=2048):
     return report
 
 
-@pytest.fixture
-def panel(qtbot):
+def new_panel(qtbot) -> FilesPanel:
     widget = FilesPanel()
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()
+    return widget
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = new_panel(qtbot)
     widget.show_reports({1: sample_report()}, 1, {0: "builder", 1: None})
     return widget
+
+
+def build_and_read_files(qtbot, window):
+    """Build ``window``'s text with sizes, the Files dock open; wait for its files to be read."""
+    from test_results_per_document import build
+    from testimages import TEST_LABEL
+
+    window.build.controller.extra_labels = {TEST_LABEL: "1"}
+    window.build.bar.sizes_action.setChecked(True)
+    window.files_view.dock.show()
+    with qtbot.waitSignal(window.files_view.sig_explored, timeout=180_000):
+        result = build(qtbot, window)
+    assert result.ok
+    return result
 
 
 def rows_of(model, parent=None):
