@@ -70,6 +70,8 @@ def test_a_layers_removed_paths_show_the_bytes_they_hide_apart_from_what_it_adds
     assert size_cell("/opq/z") == "4 B"
     assert size_cell("/opq") == "4 B / 12.0 kB removed"  # added and removed apart, never summed
     assert model.headerData(1, Qt.Orientation.Horizontal) == SPLIT_SIZE
+    wide = panel.tree.fontMetrics().horizontalAdvance(size_cell("/opq"))
+    assert panel.tree.header().sectionSize(1) > wide  # not cut to "4 B / 12.0 kB …"
     panel.layer_combo.setCurrentIndex(0)  # all files of the image: sizes as they are
     assert panel.tree.model().headerData(1, Qt.Orientation.Horizontal) == "Size"
     panel.search.setText("opq")

@@ -19,8 +19,8 @@ from studio.core.layer_files import compare_files
 from studio.core.line_map import SAME, LineMap
 from studio.core.units import human_size, percent
 from studio.gc_tuning import settle
-from studio.ui.files_view.tree_model import (BUILT_LINE_ROLE, LARGEST_FIRST, LINE_ROLE, PATH_ROLE, FileListModel,
-                                             FileTreeModel, Row, line_mark)
+from studio.ui.files_view.tree_model import (BUILT_LINE_ROLE, LARGEST_FIRST, LINE_ROLE, PATH_ROLE, SPLIT_SIZE,
+                                             FileListModel, FileTreeModel, Row, line_mark)
 from studio.ui.files_view.treemap import TreemapWidget
 
 ALL = -1
@@ -274,6 +274,10 @@ class FilesPanel(QWidget):
         header.setStretchLastSection(False)
         if isinstance(model, FileTreeModel):
             self.tree.header().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        if model.headerData(1, Qt.Orientation.Horizontal) == SPLIT_SIZE:  # "4 B / 12.0 kB removed" fits
+            wide = self.tree.fontMetrics().horizontalAdvance("999 kB / 999 kB removed") + 12
+            if header.sectionSize(1) < wide:
+                header.resizeSection(1, wide)
 
     def _current_tree(self) -> FileTreeModel | None:
         return self._tree_cache.get((self.stage_combo.currentData(), self.layer_combo.currentData()))
