@@ -96,6 +96,7 @@ class BuildController(QObject):
             self.charts.timeline.set_steps([], [])
         if self.window.statusBar().currentMessage().startswith(("Build", "Built")):
             self.window.statusBar().clearMessage()
+        self.follow_text()  # (the lines followed were of the document that left)
         self.sig_switched.emit(old, key)
 
     def rename_document(self, key: str) -> None:
@@ -193,9 +194,9 @@ class BuildController(QObject):
 
     def follow_text(self, doc=None) -> None:
         """After each re-parse: the charts and the failure banner say the lines where they are now."""
-        if self.build is None or self.running():
+        if self.running():
             return
-        lines = self.built_lines(doc)
+        lines = self.built_lines(doc)  # (SAME when this document has no build)
         self.charts.set_lines(lines)
         self.banner.set_lines(lines)
 
