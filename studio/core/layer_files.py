@@ -67,6 +67,9 @@ class Stacked:
     # the image's hard links: path -> (the path it links to, as written in its layer, and
     # that file's size: the bytes it reaches, stored once, under the other name)
     hard_links: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # (layer, path) of files named like a whiteout that hold bytes: the engine writes its
+    # own whiteouts empty, so a program made these; the layer format reads them as deletes
+    written_markers: list[tuple[int, str]] = field(default_factory=list)
 
     def layer_bytes(self, index: int) -> int:
         return sum(c.size for c in self.changes[index] if c.change != "removed")
@@ -152,6 +155,9 @@ class Stacker:
                     out.buried.append(Buried(path, item.size, item.layer, by, how))
 
         marked = [e.path for e in entries if WHITEOUT in e.path]  # few: whiteouts, opaque markers
+        if marked:
+            out.written_markers.extend((index, e.path) for e in entries if WHITEOUT in e.path and e.size
+                                       and e.path.rpartition("/")[2].startswith(WHITEOUT))
         opaque = [p.rpartition("/")[0] for p in marked if p.rpartition("/")[2] == OPAQUE]
         for directory in opaque:
             for child in sorted(tree.children.get(directory, ())):

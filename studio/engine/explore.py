@@ -8,13 +8,14 @@ pairs them); history entries pair with Dockerfile steps as the size pass does
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from json import dumps
 from json.encoder import encode_basestring_ascii as _string  # json.dumps' own string escaping (C)
 from typing import Any
 
 from studio.core.dive_efficiency import DiveNumbers, dive_numbers
-from studio.core.layer_files import Change, FinalFile, Stacked, mode_text, stack
+from studio.core.layer_files import OPAQUE, WHITEOUT, Change, FinalFile, Stacked, mode_text, stack
 from studio.engine.image_archive import ImageArchive, PendingSave, read_archive
 from studio.engine.layer_order import EarlyStack
 from studio.engine.sizes import disagreement, history_owners
@@ -171,6 +172,13 @@ def analyse(archive: ImageArchive, image: str, image_id: str | None = None, size
             layers[-1].files_text = rendered[index]
     if stage_map is not None:
         _set_origins(layers, stage_map)
+    for index, path in stacked.written_markers:
+        where = f" (line {layers[index].line})" if layers[index].line else ""
+        parent, _, marker = path.rpartition("/")
+        hidden = "everything else in /" + parent if marker == OPAQUE else "/" + posixpath.join(parent, marker[len(WHITEOUT):])
+        warnings.append(f"layer {index}{where} writes /{path}, a name the image format reads as deleting {hidden}: "
+                        f"a copy unpacked from the layers (pushed and pulled, or saved and loaded) has neither, "
+                        "whatever containers on this engine show")
     names = {s.index: s.name for s in stage_map.stages} if stage_map is not None else {}
     return ImageReport(image, image_id, size, archive.layout, layers, stacked, numbers, names, warnings)
 

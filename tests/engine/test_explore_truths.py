@@ -48,6 +48,7 @@ def build_image(request, docker_client, tmp_path_factory):
         made.append(run.result.image_id)
         return run.result.image_id
 
+    build.backend = request.param
     yield build
     for image in made:
         try:
@@ -134,3 +135,42 @@ def test_same_sizes_are_not_called_unchanged(engine, capsys):
     assert explore_image(client.api, image).file_table()  # the image has files to compare
     assert main(["explore", image, "--compare", image]) == 0
     assert "the same paths, each of the same size (contents are not compared)" in capsys.readouterr().out
+
+
+MARKERS = BASE + ("RUN head -c 777 /dev/urandom > /tmp/foo\n"
+                  "RUN echo x > /tmp/.wh.foo\n")
+
+
+def test_a_file_named_like_a_whiteout_is_named_as_one_the_copy_will_lose(engine, docker_client, build_image,
+                                                                        tmp_path):
+    """The engine's own whiteouts are empty; a program that writes ``.wh.foo`` makes a file
+    that the layer format reads as deleting ``foo``: after a save and a load into another
+    engine, neither is there (BuildKit's own containers of the image still show both). The
+    classic builder's commit unpacks the layer, and then the engine cannot save the image
+    at all: explore fails with the engine's words, as a save does."""
+    from tests.engines import configured
+
+    image = build_image(MARKERS)
+    if build_image.backend == "classic":
+        with pytest.raises(docker.errors.APIError) as ours:
+            explore_image(docker_client.api, image)
+        with pytest.raises(docker.errors.APIError) as theirs:
+            b"".join(docker_client.api.get_image(image))
+        assert ".wh.foo" in str(ours.value) and ".wh.foo" in str(theirs.value)
+        return
+    report = explore_image(docker_client.api, image)
+    assert any("writes /tmp/.wh.foo" in w and "deleting /tmp/foo" in w for w in report.warnings)
+    other = next((spec for spec in configured() if spec.host != engine.host), None)
+    if other is None:
+        pytest.fail("this check needs the second engine (./dev engine modern)")
+    elsewhere = docker.DockerClient(base_url=other.host)
+    archive = b"".join(docker_client.api.get_image(image))
+    loaded = elsewhere.images.load(archive)[0]
+    try:
+        there = elsewhere.containers.run(loaded.id, ["sh", "-c", "ls -a /tmp"], remove=True).decode().split()
+        assert "foo" not in there and ".wh.foo" not in there
+    finally:
+        try:
+            elsewhere.api.remove_image(loaded.id, force=True)
+        except docker.errors.APIError:
+            pass
