@@ -59,7 +59,8 @@ def _build(client, dockerfile: bytes, folder: Path | None, made: set[str]) -> st
 @pytest.fixture()
 def built_images(docker_client):
     """Collects the ids a test's builds produce; removes the new ones afterwards."""
-    before = {i.id for i in docker_client.images.list(all=True)}
+    # ids only: images.list inspects each image, and another suite on the engine may remove one meanwhile
+    before = set(docker_client.api.images(all=True, quiet=True))
     made: set[str] = set()
     yield made
     for ref in sorted(made, reverse=True):
