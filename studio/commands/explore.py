@@ -166,11 +166,11 @@ def _explore(args: argparse.Namespace, early) -> int:
 
 def summary(report) -> list[str]:
     """The human view: totals, each layer with what it changed, the waste largest first."""
-    from studio.core.units import counted, human_size, visible
+    from studio.core.units import counted, human_size, percent, visible
 
     d = report.dive
     lines = [f"{visible(report.image)}  {human_size(report.size)}  ({counted(len(report.layers), 'layer')}, {counted(len(report.files), 'path')})",
-             f"  efficiency: {d.efficiency * 100:.4f} %   wasted: {human_size(d.wasted_bytes)} (as dive counts)"]
+             f"  efficiency: {percent(d.efficiency, 4)}   wasted: {human_size(d.wasted_bytes)} (as dive counts)"]
     if report.stacked.buried:
         lines.append(f"  unreachable: {human_size(report.unreachable_bytes)} in "
                      f"{counted(len(report.stacked.buried), 'file')} deleted or replaced by a later layer, "

@@ -212,6 +212,7 @@ COPY --from=x<y "/a b/<c>" /d
 FROM scratch AS "quoted"
 COPY --from=a&b /x /y
 RUN echo "日本語 ünïcode"
+RUN echo "\u202eevil.exe" > /list
 """
 
 
@@ -225,7 +226,8 @@ def test_hostile_names_and_instructions_are_escaped(tmp_path):
     for stage in graph.stages:
         assert stage.label in text
     assert 'echo "</text><script>" &a' in text  # shown as written, not markup
-    assert "\ufffd" in text  # the control character XML cannot hold
+    assert "&a \\x" in text and "\x01" not in text  # a control character is shown as an escape (XML cannot hold it)
+    assert "\\u202eevil.exe" in text and "\u202e" not in text  # a right-to-left override would reverse the row
     assert "日本語 ünïcode" in text and out.read_bytes().isascii()  # (as character references)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from studio.core.model import Instruction, Stage
+from studio.core.units import visible
 
 
 def instruction_text(ins: Instruction) -> str:
@@ -31,7 +32,7 @@ def _row_text(keyword: str, source: str | None, args: str) -> str:
     args = " ".join(args.split())
     if args:
         parts.append(args)
-    return " ".join(parts)
+    return visible(" ".join(parts))  # a right-to-left override would turn the rest of the row round
 
 
 class RowTexts:
