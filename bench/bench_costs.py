@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import big_text  # noqa: E402
+from benchlib import big_text, installed_env  # noqa: E402
 
 BB = "stage-studio-test/busybox:latest"
 STUDIO = [sys.executable, "-m", "studio"]
@@ -37,7 +37,7 @@ def fastest(argv: list[str], repeat: int, env: dict | None = None, stdout=subpro
         with tempfile.TemporaryFile() as err:
             try:
                 started = time.perf_counter()
-                proc = subprocess.Popen(argv, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+                proc = subprocess.Popen(argv, stdout=out, stderr=err, env={**installed_env(), **(env or {})})
                 _, status, usage = os.wait4(proc.pid, 0)
                 elapsed = time.perf_counter() - started
             finally:

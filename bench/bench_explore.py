@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import installed_env  # noqa: E402  (bytecode caches kept, as an installed app has them)
 BB = "stage-studio-test/busybox:latest"
 LABEL = "io.github.stagestudio.bench.explore"  # its own: other benches remove theirs
 BIN = Path(sys.executable).parent
@@ -89,7 +90,8 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
              "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
              "t = time.perf_counter() - t\n"
              "print(json.dumps([t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024, p.returncode]))\n")
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, capture_output=True, text=True, check=True,
+                         env=installed_env())
     seconds, rss, code = json.loads(out.stdout)
     return seconds, rss, code
 
@@ -105,7 +107,7 @@ def compare(image: str, work: Path, repeat: int) -> dict:
     dive_json = json.loads((work / "dive.json").read_text())["image"]
     pairs = sorted(o[0] / d[0] for o, d in zip(ours, dive))  # each run against the dive run next to it
     return {"ours_s": min(t for t, _, _ in ours), "dive_s": min(t for t, _, _ in dive),
-            "pair_ratios": f"{pairs[0]:.2f}-{pairs[-1]:.2f}",
+            "pair_ratios": f"{pairs[0]:.2f}-{pairs[-1]:.2f}, median {pairs[len(pairs) // 2]:.2f}",
             "ours_rss": max(r for _, r, _ in ours), "dive_rss": max(r for _, r, _ in dive),
             "entries": sum(len(layer["files"]) for layer in ours_json["layers"]),
             "same_waste": ours_json["wasted_bytes"] == dive_json["inefficientBytes"],
