@@ -80,6 +80,10 @@ def _request(args: argparse.Namespace, empty_context: str):
     except (DockerfileReadError, ValueError) as exc:
         _refuse(str(exc), args.json)
     _check_target(text, args)
+    try:
+        build_flags.forget_old_iidfile(args)  # last: only a build that will start removes it
+    except ValueError as exc:
+        _refuse(str(exc), args.json)
     return BuildRequest(
         **options,
         dockerfile_text=text, context_dir=str(context or default_context),
@@ -125,7 +129,6 @@ def _run(args: argparse.Namespace, empty_context: str) -> int:
     from studio.engine.builder import Build
 
     build = Build(_request(args, empty_context))
-    build_flags.forget_old_iidfile(args)
     presses = []
 
     def on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -146,7 +149,10 @@ def _run(args: argparse.Namespace, empty_context: str) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     if ok and build.result is not None:
-        build_flags.write_iidfile(args, build.result.image_id)
+        unwritten = build_flags.write_iidfile(args, build.result.image_id)
+        if unwritten:
+            print(f"stage-studio build: {unwritten}", file=sys.stderr)
+            return 1
     if build.cancelled:
         return 130
     return 0 if ok else 1

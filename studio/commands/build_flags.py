@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 from pathlib import Path
 
 from studio.engine.build_options import NETWORK_MODES, parse_add_host, parse_network, parse_size, parse_ulimit
@@ -73,14 +74,54 @@ def request_options(args: argparse.Namespace) -> dict:
 
 
 def forget_old_iidfile(args: argparse.Namespace) -> None:
-    """As docker build: a stale id file goes first, so a failed build leaves none."""
-    if args.iidfile:
+    """As docker build: a stale id file goes first, so a failed build leaves none. Unlike
+    docker, whatever keeps the id from being written is found now, before the build, and
+    is a ValueError: a folder (docker deletes an empty one, and builds then fails on a full
+    one), a folder that does not exist or cannot take a new file (docker builds, then fails
+    to write). A FIFO or a character device (``/dev/stdout``) is written into, never removed."""
+    if not args.iidfile:
+        return
+    name = args.iidfile
+    try:
+        seen = os.stat(name)
+    except FileNotFoundError:
+        seen = None
+    except OSError as exc:
+        raise ValueError(f"--iidfile {name}: {exc.strerror or exc}") from None
+    if seen is not None and stat.S_ISDIR(seen.st_mode):
+        raise ValueError(f"--iidfile {name} is a folder; give the name of a file to write the image id to")
+    if seen is not None and (stat.S_ISFIFO(seen.st_mode) or stat.S_ISCHR(seen.st_mode)):
+        return  # written through at the end, as `> /dev/stdout` would be
+    if seen is not None and not stat.S_ISREG(seen.st_mode):
+        raise ValueError(f"--iidfile {name} is not a regular file")
+    try:
+        os.remove(name)  # (a symlink goes, not what it points to, as docker does)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise ValueError(f"--iidfile {name}: cannot remove the old file ({exc.strerror or exc})") from None
+    folder = os.path.dirname(name) or "."
+    try:  # can the folder take the file? (a read-only folder, or one that is not there)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileNotFoundError:
+        raise ValueError(f"--iidfile {name}: the folder {folder} does not exist") from None
+    except OSError as exc:
+        raise ValueError(f"--iidfile {name}: cannot create it in {folder} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.remove(name)
+
+
+def write_iidfile(args: argparse.Namespace, image_id: str | None) -> str | None:
+    """Write the id (no newline, as docker writes it); the reason when that failed (the
+    folder changed during the build), else None."""
+    if not (args.iidfile and image_id):
+        return None
+    try:
+        fd = os.open(args.iidfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOCTTY", 0), 0o666)
         try:
-            os.remove(args.iidfile)
-        except FileNotFoundError:
-            pass
-
-
-def write_iidfile(args: argparse.Namespace, image_id: str | None) -> None:
-    if args.iidfile and image_id:
-        Path(args.iidfile).write_text(image_id, encoding="utf-8")  # no newline, as docker writes it
+            os.write(fd, image_id.encode("ascii"))
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return f"built {image_id}, but could not write it to --iidfile {args.iidfile} ({exc.strerror or exc})"
+    return None

@@ -7,9 +7,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
-from helpers import image_text
+from helpers import image_text, unprivileged
+from studio.commands import build_flags
 from testimages import TEST_LABEL
 
 BB = "stage-studio-test/busybox:latest"
@@ -142,3 +144,50 @@ def test_f_needs_the_context_argument(tmp_path):
     (tmp_path / "Dockerfile").write_text(f"FROM {BB}\n")
     proc = cli("-f", str(tmp_path / "Dockerfile"))
     assert proc.returncode == 2 and "give the context as the argument" in proc.stderr
+
+
+@pytest.mark.parametrize("name, message", [
+    ("folder", "--iidfile {p}/folder is a folder; give the name of a file"),
+    ("missing/iid", "--iidfile {p}/missing/iid: the folder {p}/missing does not exist"),
+    ("readonly/iid", "--iidfile {p}/readonly/iid: cannot create it in {p}/readonly (Permission denied)"),
+    ("readonly/stale", "--iidfile {p}/readonly/stale: cannot remove the old file (Permission denied)"),
+])
+def test_an_iidfile_that_cannot_be_written_is_refused_before_the_build(context_dir, tmp_path, name, message):
+    """docker build removes an empty folder given as --iidfile (and refuses a full one), and
+    builds before it finds the folder missing or read-only; we refuse all four at once: no
+    engine answers here, so a build that started would fail otherwise (exit 1)."""
+    write(context_dir, f"FROM {BB}\n")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "readonly").mkdir()
+    (tmp_path / "readonly" / "stale").write_text("old id")
+    (tmp_path / "readonly").chmod(0o555)
+    try:
+        proc = subprocess.run(unprivileged([sys.executable, "-m", "studio", "build", str(context_dir),
+                                            "--iidfile", str(tmp_path / name)]),
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        (tmp_path / "readonly").chmod(0o755)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert proc.stderr.startswith(f"stage-studio build: {message.format(p=tmp_path)}"), proc.stderr
+    assert (tmp_path / "folder").is_dir() and (tmp_path / "readonly" / "stale").read_text() == "old id"
+
+
+def test_an_iidfile_folder_gone_during_the_build_is_one_line(tmp_path):
+    from argparse import Namespace
+
+    args = Namespace(iidfile=str(tmp_path / "gone" / "iid"))
+    assert build_flags.write_iidfile(args, "sha256:abc") == (
+        f"built sha256:abc, but could not write it to --iidfile {tmp_path}/gone/iid (No such file or directory)")
+
+
+def test_an_iidfile_fifo_is_written_into_not_removed(context_dir, engine, tmp_path):
+    fifo = tmp_path / "iid.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    proc = cli(str(write(context_dir, f"FROM {BB}\n")), "-q", "--iidfile", str(fifo), *LABEL)
+    reader.join(60)
+    assert proc.returncode == 0, proc.stderr
+    assert got == [proc.stdout.strip()] and fifo.is_fifo()
