@@ -62,13 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _request(args: argparse.Namespace, empty_context: str):
     """The build request; ``empty_context`` is the folder sent when the Dockerfile comes from
     standard input and no --context is given (as ``docker build -``: no files at all)."""
-    from studio.core.files import DockerfileReadError, decode_dockerfile, read_dockerfile
+    from studio.core.files import DockerfileReadError, read_dockerfile
     from studio.engine.builder import BuildRequest
 
     try:
         dockerfile, context = build_flags.dockerfile_and_context(args)
         if dockerfile == "-":
-            text, path = decode_dockerfile(sys.stdin.buffer.read(), "standard input"), None
+            text, path = read_dockerfile("-"), None
             default_context = Path(empty_context)
         else:
             path = Path(dockerfile)

@@ -22,9 +22,7 @@ def read_dockerfile(path: str | os.PathLike[str]) -> str:
     """
     name = os.fspath(path)
     if name == "-":
-        import sys
-
-        return decode_dockerfile(sys.stdin.buffer.read(), "standard input")
+        return decode_dockerfile(read_stdin(), "standard input")
     try:
         with open(name, "rb") as fh:
             data = fh.read()
@@ -35,6 +33,20 @@ def read_dockerfile(path: str | os.PathLike[str]) -> str:
     except OSError as exc:
         raise DockerfileReadError(f"{name}: cannot read it ({exc.strerror or exc})") from None
     return decode_dockerfile(data, name)
+
+
+def read_stdin() -> bytes:
+    """All of standard input; DockerfileReadError when there is none to read (closed with
+    ``<&-``, or opened for writing only)."""
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise DockerfileReadError("standard input is closed; give a file, or pipe the Dockerfile into '-'")
+    try:
+        return stream.read()
+    except OSError as exc:
+        raise DockerfileReadError(f"standard input: cannot read it ({exc.strerror or exc})") from None
 
 
 def decode_dockerfile(data: bytes, name: str) -> str:

@@ -7,10 +7,12 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 COMMAND = [sys.executable, "-m", "studio"]
+ROOT = str(Path(__file__).resolve().parents[2])  # this checkout, also from another working folder
 
 
 @pytest.fixture
@@ -66,3 +68,17 @@ def test_reader_that_leaves_early_ends_it_quietly(big_dockerfile, command):
     _, err = proc.communicate(timeout=120)
     assert err == b""
     assert proc.returncode == 141  # as cat reports SIGPIPE: 128 + 13
+
+
+@pytest.mark.parametrize("args", [["graph", "-"], ["lint", "-"], ["edit", "-", "--rename-stage", "a=b"],
+                                  ["export", "-", "--svg", "out.svg"], ["build", "-"], ["build", "-f", "-", "."]])
+@pytest.mark.parametrize("stdin, message", [
+    ("<&-", "standard input is closed; give a file, or pipe the Dockerfile into '-'"),
+    ("0>>written", "standard input: cannot read it (Bad file descriptor)"),  # open for writing only
+])
+def test_unreadable_standard_input_is_one_line_and_exit_2(tmp_path, args, stdin, message):
+    """No engine answers here (tests/engines.py), so a build that got further would say so."""
+    proc = subprocess.run(["sh", "-c", f'exec "$@" {stdin}', "sh", *COMMAND, *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": ROOT})
+    assert (proc.returncode, proc.stderr) == (2, f"stage-studio {args[0]}: {message}\n")
+    assert not (tmp_path / "out.svg").exists()
