@@ -73,16 +73,19 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 def visible(text: str) -> str:
     """``text`` safe to print on a terminal: control and format characters (escape
     sequences, a newline that would fake a line, right-to-left overrides) as ``\\xNN`` /
-    ``\\uNNNN``, the way Python writes them. File names in an image are anybody's bytes."""
+    ``\\uNNNN``, the way Python writes them. File names in an image are anybody's bytes:
+    a byte that is not UTF-8 (read with surrogate escapes) shows as ``\\xNN``, that byte."""
     if text.isprintable():
         return text
     import unicodedata
 
     out = []
     for ch in text:
-        if ch.isprintable() or (ch == " ") or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
+        if ch.isprintable() or (ch == " ") or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs"):
             out.append(ch)
         else:
             code = ord(ch)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+                code -= 0xDC00
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return "".join(out)

@@ -206,6 +206,10 @@ class Build:
             self.context_digest = stats.digest("context")
             yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed,
                               stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
+        fault = self.session.fault if self.session is not None else None
+        if fault is not None and translator.failure is not None:
+            translator.failure.message = (f"the BuildKit session failed ({type(fault).__name__}: {fault}); "
+                                          f"the engine said: {translator.failure.message}")
         if translator.failure is not None:
             hint_ignored_source(translator.failure, ctx, req)
             hint_session_input(translator.failure, stage_map, req)

@@ -72,3 +72,13 @@ def test_packets_decode_to_what_was_encoded():
     assert inner[6] == [1_700_000_000_123_456_789]
     assert packet(PACKET_STAT) == b"" and frame(b"") == b"\x00\x00\x00\x00\x00"
     assert frame(b"abc") == b"\x00\x00\x00\x00\x03abc"
+
+
+def test_names_go_out_as_the_bytes_the_file_system_holds(tmp_path):
+    raw = os.fsencode(tmp_path)
+    with open(raw + b"/caf\xe9", "wb"):
+        pass
+    os.symlink(b"caf\xe9", raw + b"/l\xff")
+    entries = list(walk(SyncedDir(tmp_path), _Filter([], [], [])))
+    stats = [read_message(e.encoded()) for e in entries]
+    assert [(s[1][0], s.get(7, [b""])[0]) for s in stats] == [(b"caf\xe9", b""), (b"l\xff", b"caf\xe9")]

@@ -29,7 +29,8 @@ from urllib.parse import unquote_plus
 
 from studio.engine.dockerignore import IgnoreMatcher, clean
 from studio.engine.protowire import field_bytes, field_varint, read_message, varint
-from studio.engine.session.grpc_server import NOT_FOUND, Call, GrpcError
+from studio.core.units import visible
+from studio.engine.session.grpc_server import INTERNAL, NOT_FOUND, Call, GrpcError
 
 PACKET_STAT, PACKET_REQ, PACKET_DATA, PACKET_FIN, PACKET_ERR = range(5)
 CHUNK = 32 * 1024  # bytes per DATA packet, as fsutil sends them
@@ -66,7 +67,9 @@ def encode_stat(path: str, mode: int, size: int, mtime_ns: int, linkname: str = 
                 gid: int = 0) -> bytes:
     # One call per context entry (10,000 for a large context), so the common fields are
     # written inline: path (1) and mode (2) are never empty; zero varints are left out.
-    name = path.encode()
+    # A name is sent as the bytes the file system holds (as the Go client does): one that
+    # is not UTF-8 came from os.scandir with surrogate escapes and goes back to its bytes.
+    name = path.encode("utf-8", "surrogateescape")
     out = b"\x0a" + varint(len(name)) + name + b"\x10" + varint(mode)
     if uid:
         out += b"\x18" + varint(uid)
@@ -76,7 +79,7 @@ def encode_stat(path: str, mode: int, size: int, mtime_ns: int, linkname: str = 
         out += b"\x28" + varint(size)
     if mtime_ns:
         out += b"\x30" + varint(mtime_ns)
-    return out + field_bytes(7, linkname) if linkname else out
+    return out + field_bytes(7, linkname.encode("utf-8", "surrogateescape")) if linkname else out
 
 
 def packet(kind: int, stat: bytes | None = None, ident: int = 0, data: bytes = b"") -> bytes:
@@ -256,17 +259,25 @@ class DiffCopyHandler:
 
     def _listing(self, call: Call, synced: SyncedDir) -> Iterator[bytes]:
         listing = self.stats.listings[self.name] = hashlib.sha256()
+        rel, where = "", "after"  # where a fault happened: inside the walk, or at an entry
         try:
             for number, entry in enumerate(walk(synced, self.filter)):
+                rel, where = entry.rel, ""
                 if entry.regular:
                     self.files[number] = entry
                 self.stats.files_listed += 1
                 encoded = entry.encoded()
+                where = "after"
                 listing.update(len(encoded).to_bytes(4, "big") + encoded)
                 yield packet(PACKET_STAT, encoded)
         except GrpcError as exc:  # an unreadable folder: the engine reports "error from sender: ..."
             yield packet(PACKET_ERR, data=exc.message.encode())
             call.finish(exc.code, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - any fault ends this call with the file's name
+            message = _fault(self.name, rel, exc, where)
+            yield packet(PACKET_ERR, data=message.encode())
+            call.finish(INTERNAL, message)
             return
         yield packet(PACKET_STAT)
 
@@ -312,12 +323,17 @@ class DiffCopyHandler:
                     yield self._data(ident, chunk)
         except OSError as exc:
             reason = (exc.strerror or str(exc)).lower()
-            message = f"open {entry.source}: {reason}"
+            message = f"open {visible(str(entry.source))}: {reason}"
             call.send(packet(PACKET_ERR, data=message.encode()))
             call.finish(NOT_FOUND, message)
             return
+        except Exception as exc:  # noqa: BLE001 - any fault ends this call with the file's name
+            message = _fault(self.name, entry.rel, exc)
+            call.send(packet(PACKET_ERR, data=message.encode()))
+            call.finish(INTERNAL, message)
+            return
         if sent != expected:
-            message = (f"{entry.source} changed size while it was being sent "
+            message = (f"{visible(str(entry.source))} changed size while it was being sent "
                        f"({expected} bytes listed, {sent} read)")
             call.send(packet(PACKET_ERR, data=message.encode()))
             call.finish(NOT_FOUND, message)
@@ -334,6 +350,13 @@ class DiffCopyHandler:
 
     def on_cancel(self, call: Call) -> None:
         self.files.clear()
+
+
+def _fault(folder: str, rel: str, exc: BaseException, where: str = "") -> str:
+    """One line for a fault while sending ``rel``: the engine shows it as the build's error
+    ("error from sender: ..."), so it names the file, never only the exception."""
+    what = visible(rel) if not where else f"the entry after {visible(rel)}" if rel else "the first entry"
+    return f"cannot send {what} from the {folder} folder: {type(exc).__name__}: {visible(str(exc))}"
 
 
 def _decoded(metadata: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -123,6 +123,7 @@ class GrpcServer:
         self._closed = threading.Event()
         self.watched: dict[int, Callable[[], None]] = {}  # extra file descriptors (SSH agent sockets)
         self.error: BaseException | None = None
+        self.fault: BaseException | None = None  # an unexpected error that ended the session
 
     # ---- lifecycle ----------------------------------------------------------------
     def close(self) -> None:
@@ -171,6 +172,9 @@ class GrpcServer:
             if not self._closed.is_set():
                 self.error = exc
                 log.debug("session connection ended: %s", exc)
+        except Exception as exc:  # a bug here ends the session, never with a thread traceback
+            self.error = self.fault = exc
+            log.debug("session failed", exc_info=True)
         finally:
             self._closed.set()
             for call in list(self.calls.values()):
@@ -239,7 +243,7 @@ class GrpcServer:
         except GrpcError as exc:
             call.finish(exc.code, exc.message)
         except Exception as exc:  # a handler bug ends its call, never the session
-            log.exception("session handler for %s failed", call.path)
+            log.debug("session handler for %s failed", call.path, exc_info=True)
             call.finish(INTERNAL, f"{type(exc).__name__}: {exc}")
 
     def _cancel(self, call: Call) -> None:
@@ -272,6 +276,10 @@ class GrpcServer:
                 except OSError as exc:
                     call.sources.clear()
                     call.finish(UNKNOWN, str(exc))
+                except Exception as exc:  # a handler bug ends its call, never the session
+                    log.debug("session handler for %s failed", call.path, exc_info=True)
+                    call.sources.clear()
+                    call.finish(INTERNAL, f"{type(exc).__name__}: {exc}")
             if not call.out:
                 break
             window = min(self.conn.local_flow_control_window(sid), self.conn.max_outbound_frame_size)

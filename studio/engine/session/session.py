@@ -132,5 +132,10 @@ class BuildSession:
             self._thread.join(timeout=5)
 
     @property
+    def fault(self) -> BaseException | None:
+        """An unexpected error that ended the session (a bug, never the engine leaving)."""
+        return self.server.fault if self.server is not None else None
+
+    @property
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
