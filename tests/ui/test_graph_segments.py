@@ -16,7 +16,7 @@ from studio.core import parse
 from studio.ui.graph.layering import count_crossings
 from studio.ui.graph.layout import SEGMENTS_FROM, LayoutOptions, _dummy_count, layered_layout
 from studio.ui.graph.segment_placement import Items
-from studio.ui.graph.segments import _renumber, _spread, build_segment_layering, layer_edges
+from studio.ui.graph.segments import _Passing, _renumber, _spread, build_segment_layering, layer_edges
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "studio" / "resources" / "examples").glob("*Dockerfile"))
 SEGMENTS = LayoutOptions(segments=True)
@@ -152,14 +152,16 @@ def test_new_units_get_distinct_keys_in_their_gap_even_when_floats_run_out(passi
     units = len(passing) + new_count
     key = passing + [passing[0]] * new_count  # each new unit tied with the first segment ...
     rank = [0] + [new_count + i for i in range(1, len(passing))] + list(range(1, new_count + 1))  # ... after it
-    active = [(key[s], rank[s]) for s in range(len(passing))]
+    active = _Passing()
+    for s in range(len(passing)):
+        active.add(key[s], rank[s])
     new = list(range(len(passing), units))
     before = sorted(range(units), key=lambda u: (key[u], rank[u]))
     if not _spread(key, rank, new, active):
         assert key[len(passing):] == [passing[0]] * new_count  # nothing changed
         _renumber(key, rank, active)
         assert sorted(range(units), key=lambda u: (key[u], rank[u])) == before
-        assert active == sorted((key[s], rank[s]) for s in range(len(passing)))
+        assert list(zip(active.keys, active.ranks)) == sorted((key[s], rank[s]) for s in range(len(passing)))
         assert _spread(key, rank, new, active)
-    assert active[0][0] < key[new[0]] and key[new[-1]] < active[1][0]
+    assert active.keys[0] < key[new[0]] and key[new[-1]] < active.keys[1]
     assert all(a < b for a, b in zip(key[len(passing):], key[len(passing) + 1:]))

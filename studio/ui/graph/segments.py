@@ -177,21 +177,49 @@ def build_segment_layering(nodes: Sequence[NodeId], edges: Sequence[tuple], swee
     return lay
 
 
-class _Column:
-    """A column's order during a sweep, without a step per segment: its segments and its
-    boxes each as a sorted list of (key, rank) (keys are distinct inside a column), and
-    the places of the units the next column looks at (its boxes, the segments ending)."""
+class _Passing:
+    """The segments passing a column during a sweep, top to bottom: their keys (distinct
+    inside a column, so a plain float bisects to a segment exactly; floats compare several
+    times faster than (key, rank) pairs) and, alongside, their ranks (which order a new
+    unit that ties a segment's key: the old order)."""
 
-    def __init__(self, active: list[tuple[float, int]], boxes: list[int], ending: list[int],
-                 key: list[float], rank: list[int]) -> None:
-        self.active = list(active)
-        self.boxes = [(key[n], rank[n]) for n in boxes]
-        self.box_places = [j + bisect_left(self.active, b) for j, b in enumerate(self.boxes)]
-        self.size = len(active) + len(boxes)
+    __slots__ = ("keys", "ranks")
+
+    def __init__(self) -> None:
+        self.keys: list[float] = []
+        self.ranks: list[int] = []
+
+    def gap_of(self, k: float, r: int) -> int:
+        """How many segments sort before a unit of key k and rank r."""
+        i = bisect_left(self.keys, k)
+        if i < len(self.keys) and self.keys[i] == k and self.ranks[i] < r:
+            i += 1
+        return i
+
+    def add(self, k: float, r: int) -> None:
+        i = self.gap_of(k, r)
+        self.keys.insert(i, k)
+        self.ranks.insert(i, r)
+
+    def remove(self, k: float) -> None:
+        i = bisect_left(self.keys, k)
+        del self.keys[i], self.ranks[i]
+
+
+class _Column:
+    """A column's order during a sweep, without a step per segment: its segments' keys
+    and its boxes' keys, each sorted (all keys are distinct inside a column), and the
+    places of the units the next column looks at (its boxes, the segments ending)."""
+
+    def __init__(self, passing: list[float], boxes: list[int], ending: list[int], key: list[float]) -> None:
+        self.active = passing
+        self.boxes = [key[n] for n in boxes]
+        self.box_places = [j + bisect_left(passing, b) for j, b in enumerate(self.boxes)]
+        self.size = len(passing) + len(boxes)
         self.place = dict(zip(boxes, self.box_places))  # unit -> its place, 0 at the top
         for s in ending:
-            k = (key[s], rank[s])
-            self.place[s] = bisect_left(self.active, k) + bisect_left(self.boxes, k)
+            k = key[s]
+            self.place[s] = bisect_left(passing, k) + bisect_left(self.boxes, k)
 
     def key_at(self, place: float) -> float:
         """A key that sorts like a unit at this (fractional) place would."""
@@ -205,8 +233,8 @@ class _Column:
     def _key(self, i: int) -> float:
         j = bisect_left(self.box_places, i)
         if j < len(self.box_places) and self.box_places[j] == i:
-            return self.boxes[j][0]
-        return self.active[i - j][0]
+            return self.boxes[j]
+        return self.active[i - j]
 
 
 def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
@@ -223,11 +251,12 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
         columns, near, fresh, gone, back = range(lay.depth), graph.down, graph.starts, graph.ends, -1
     else:
         columns, near, fresh, gone, back = range(lay.depth - 1, -1, -1), graph.up, graph.ends, graph.starts, 1
-    active: list[tuple[float, int]] = []  # the segments in the column, by (key, rank)
+    by_rank = lay.unit_order()
+    active = _Passing()
     prev: _Column | None = None
     for c in columns:
         for s in gone[c + back] if prev is not None else ():  # segments that ended in the previous column
-            del active[bisect_left(active, (key[s], rank[s]))]
+            active.remove(key[s])
         new = fresh[c] + graph.box_cols[c]
         if prev is not None:
             place = prev.place
@@ -240,26 +269,29 @@ def _sweep(lay: SegmentLayering, graph: _Graph, down: bool) -> list[int]:
                     at = sum(place[m] + nudge for m, nudge in ref)
                     key[n] = prev.key_at(at / len(ref))
         if not _spread(key, rank, new, active):
-            _renumber(key, rank, active)
+            _renumber(key, rank, active, by_rank)
             _spread(key, rank, new, active)
         for s in fresh[c]:
-            insort(active, (key[s], rank[s]))
-        boxes = sorted(graph.box_cols[c], key=lambda n: (key[n], rank[n]))
-        prev = _Column(active, boxes, gone[c], key, rank)
-    order = sorted(range(len(key)), key=list(zip(key, rank)).__getitem__)
+            active.add(key[s], rank[s])
+        boxes = sorted(graph.box_cols[c], key=key.__getitem__)
+        prev = _Column(list(active.keys), boxes, gone[c], key)
+    # by key, ties in the old order: a stable sort of the old order (keys are distinct
+    # inside a column, not across columns)
+    order = sorted(by_rank, key=key.__getitem__)
     out = [0] * len(order)
     for r, unit in enumerate(order):
         out[unit] = r
     return out
 
 
-def _spread(key: list[float], rank: list[int], new: list[int], active: list[tuple[float, int]]) -> bool:
+def _spread(key: list[float], rank: list[int], new: list[int], active: _Passing) -> bool:
     """Give the units ``new`` distinct keys in their order, each inside its gap between
     the segments ``active``; False (nothing changed) when a gap is too narrow for floats."""
     gaps: dict[int, list[tuple[float, int, int]]] = {}
+    keys = active.keys
     for n in new:
         k = (key[n], rank[n], n)
-        i = bisect_left(active, k)
+        i = active.gap_of(k[0], k[1])
         if i in gaps:
             gaps[i].append(k)
         else:
@@ -267,8 +299,8 @@ def _spread(key: list[float], rank: list[int], new: list[int], active: list[tupl
     plan = []
     for i, units in gaps.items():
         units.sort()
-        lo = active[i - 1][0] if i else units[0][0] - 1.0
-        hi = active[i][0] if i < len(active) else max(units[-1][0], lo) + 1.0
+        lo = keys[i - 1] if i else units[0][0] - 1.0
+        hi = keys[i] if i < len(keys) else max(units[-1][0], lo) + 1.0
         if not hi - lo > 1e-9 * (abs(lo) + abs(hi) + 1.0) * (len(units) + 1):
             return False
         step = (hi - lo) / (len(units) + 1)
@@ -278,13 +310,16 @@ def _spread(key: list[float], rank: list[int], new: list[int], active: list[tupl
     return True
 
 
-def _renumber(key: list[float], rank: list[int], active: list[tuple[float, int]]) -> None:
-    """Keys 0, 1, 2... in the order they give (gaps between them grow back)."""
+def _renumber(key: list[float], rank: list[int], active: _Passing, by_rank: list[int] | None = None) -> None:
+    """Keys 0, 1, 2... in the order they give, ties by rank (gaps between them grow back).
+    ``by_rank``: the units in rank order, when the caller has them."""
+    if by_rank is None:
+        by_rank = sorted(range(len(rank)), key=rank.__getitem__)
     unit_of = [0] * len(rank)
-    for i, unit in enumerate(sorted(range(len(key)), key=list(zip(key, rank)).__getitem__)):
+    for i, unit in enumerate(sorted(by_rank, key=key.__getitem__)):  # (stable: ties stay by rank)
         key[unit] = float(i)
         unit_of[rank[unit]] = unit
-    active[:] = [(key[unit_of[r]], r) for _, r in active]
+    active.keys[:] = [key[unit_of[r]] for r in active.ranks]
 
 
 def count_segment_crossings(lay: SegmentLayering, graph: _Graph | None = None) -> int:
