@@ -18,7 +18,7 @@ from studio.ui.graph.box_geometry import (
     HEADER_ANCHOR, build_room, entry_anchors, entry_gap, entry_offset, image_width, port_y, shown_rows,
     stage_height,
 )
-from studio.ui.graph.curve_geometry import curve_bounds, label_box
+from studio.ui.graph.curve_geometry import curve_bounds, curves_bounds, label_box
 from studio.ui.graph.labels import (
     SEVERITY_OF_RANK, SEVERITY_RANK, base_text, diagnostics_by_line, image_warnings, short_label, stage_keys,
 )
@@ -109,12 +109,15 @@ class EdgeCurve:
     curve_geometry.controls'), the label's box and the area all of it covers (EdgeItem's
     _Curve, as numbers)."""
 
-    __slots__ = ("bounds", "label", "points")
+    __slots__ = ("label", "points")
 
     def __init__(self, edge: EdgeLine, label_width: Callable[[str], float]) -> None:
         self.points = points = edge.points()
         self.label = label_box(points, label_width(edge.label), edge.sibling) if edge.label else None
-        self.bounds = curve_bounds(points, self.label)
+
+    @property
+    def bounds(self) -> Rect:
+        return curve_bounds(self.points, self.label)
 
 
 @dataclass
@@ -129,7 +132,9 @@ class Picture:
     def bounds(self, curves: list[EdgeCurve]) -> Rect | None:
         """The area every box and edge (``curves``: one per edge) covers; None: nothing."""
         rects: list[Rect] = [n.bounds() for n in (*self.stages, *self.images)]
-        rects += [curve.bounds for curve in curves]
+        edges = curves_bounds([(curve.points, curve.label) for curve in curves])
+        if edges is not None:
+            rects.append(edges)
         if not rects:
             return None
         return (min(r[0] for r in rects), min(r[1] for r in rects),
