@@ -160,15 +160,14 @@ def quick_details(key: str, escape: str, keyword: str, exec_form: bool) -> tuple
     line = line.removesuffix("\r")
     if line.rstrip(" \t").endswith(escape):  # (a continuation at the end of the file)
         return None
-    m = _QUICK_LINE[escape].match(line)
-    if m is None:
+    read = quick_flags(line, escape)
+    if read is None:
         return None
-    fs, fe = m.span(1)
-    flags = _plain_flags(line, fs, fe) if fe > fs else ()
-    tail = line[m.end():]
+    flags, flags_end = read
+    tail = line[flags_end:]
     stripped = tail.lstrip(GO_SPACE)
     args = stripped.rstrip(GO_SPACE)
-    args_at = m.end() + len(tail) - len(stripped)
+    args_at = flags_end + len(tail) - len(stripped)
     if not args:
         args_at = min(args_at, len(key))
     json_args = split_json_args(args) if exec_form and args.startswith("[") else None
@@ -179,6 +178,17 @@ def quick_details(key: str, escape: str, keyword: str, exec_form: bool) -> tuple
                 mount_type, options, problems = parse_mount(value)
                 mounts += ((i, mount_type, options, tuple(problems)),)
     return flags, args, args_at, None if json_args is None else tuple(json_args), mounts
+
+
+def quick_flags(line: str, escape: str) -> tuple[tuple, int] | None:
+    """The flags of ``line`` (``_plain_flags``') and where they end, when it is a keyword
+    and plain flags followed by something that is not a flag (``_quick_line``); None for
+    any other line (the full reading is needed then)."""
+    m = _QUICK_LINE[escape].match(line)
+    if m is None:
+        return None
+    fs, fe = m.span(1)
+    return (_plain_flags(line, fs, fe) if fe > fs else ()), m.end()
 
 
 def quiet_first_line(line: str, escape: str, keyword: str) -> bool:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import weakref
 
-from studio.core.detail_cache import (DetailCache, materialize_details, quick_details, quiet_first_line,
-                                      relative_details)
+from studio.core.detail_cache import (DetailCache, materialize_details, quick_details, quick_flags,
+                                      quiet_first_line, relative_details)
 from studio.core.flags import SESSION_MOUNT_TYPES, extract_flags, parse_mount
-from studio.core.logical import (GO_SPACE, keyword_index, logical_line, split_json_args, split_keyword,
-                                 to_offset)
+from studio.core.logical import (GO_SPACE, joined_line, keyword_index, logical_line, split_json_args,
+                                 split_keyword, to_offset)
 from studio.core.model import Flag, Heredoc, Instruction, Mount, Node
 from studio.core.syntax import RawNode
 
@@ -133,11 +133,15 @@ class ParsedInstruction(Instruction):
             flags, args = entry[0], entry[1]
         else:  # the first steps of _details, on the same joined line
             text, escape, _ = source
-            joined, _ = logical_line(text, self.start, self.content_end, escape)
-            _, args_at = split_keyword(joined, 0)
-            flags = ()
-            if joined.startswith("--", args_at):
-                flags, args_at = extract_flags(joined, args_at)
+            joined = joined_line(text, self.start, self.content_end, escape)
+            plain = quick_flags(joined, escape)
+            if plain is not None:  # a keyword and plain flags: one regex (quick_details' reading)
+                flags, args_at = plain
+            else:
+                _, args_at = split_keyword(joined, 0)
+                flags = ()
+                if joined.startswith("--", args_at):
+                    flags, args_at = extract_flags(joined, args_at)
             args = joined[args_at:].lstrip(GO_SPACE).rstrip(GO_SPACE)
         return next((f[1] for f in flags if f[0] == "from" and f[1] is not None), None), args
 

@@ -79,6 +79,30 @@ def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Seg
     return "".join(parts), segments
 
 
+def joined_line(text: str, start: int, end: int, escape: str) -> str:
+    """``logical_line``'s joined line alone, without its offset map: the pieces between
+    continuations are found in one split (a picture's rows join thousands of lines and
+    need no offsets)."""
+    stop = end
+    if stop > start and text[stop - 1] == "\n":
+        stop -= 1
+        if stop > start and text[stop - 1] == "\r":
+            stop -= 1
+    elif stop > start and stop == len(text) and text[stop - 1] == "\r":
+        stop -= 1
+    pos = _LEAD_RE.match(text, start, stop).end()
+    if text.find("\n", pos, stop) < 0:
+        return _trim_continuation(text[pos:stop], escape)
+    pieces = _GAPS[escape].split(text[pos:stop])
+    last = pieces[-1]
+    stripped = last.lstrip(GO_SPACE)
+    if stripped and stripped[0] != "#" or len(pieces) == 1:
+        pieces[-1] = _trim_continuation(last, escape)
+    else:
+        pieces.pop()
+    return "".join(pieces)
+
+
 def to_offset(segments: Segments, index: int) -> int:
     """The text offset of character ``index`` of the joined line."""
     best = segments[0]

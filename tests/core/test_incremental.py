@@ -330,3 +330,20 @@ def test_from_and_args_read_without_details_equal_the_filled_ones(text):
     assert [i.from_and_args() for i in lazy.instructions] == filled(parse(text))
     moved = reparse(lazy, TextEdit(0, 0, "\n"))
     assert [i.from_and_args() for i in moved.instructions] == filled(parse("\n" + text))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.one_of(flag_files(), WS_LINES.map(lambda lines: "\n".join(lines) + "\n"), WS_LINES.map("\r\n".join)),
+       st.booleans())
+def test_a_joined_line_alone_is_the_logical_lines_join(text, backtick):
+    """The rows' join without an offset map (joined_line) gives logical_line's line for
+    every instruction: continuations, comment and blank lines inside, a last line that is
+    a comment, CRLF, and either escape character."""
+    from studio.core.logical import joined_line, logical_line
+
+    if backtick:
+        text = "# escape=`\n" + text.replace("\\", "`")
+    doc = parse(text)
+    for ins in doc.instructions:
+        expected, _ = logical_line(text, ins.start, ins.content_end, doc.escape)
+        assert joined_line(text, ins.start, ins.content_end, doc.escape) == expected
