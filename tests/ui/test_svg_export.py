@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from studio.core import parse
 from studio.paths import examples
 from studio.ui.graph.box_geometry import label_width
-from studio.ui.graph.curve_geometry import controls
+from studio.ui.graph.curve_geometry import controls, curve_bounds, curves_bounds
 from studio.ui.graph.export import export_svg
 from studio.ui.graph.picture import EdgeCurve, plan_picture
 from studio.ui.graph.svg_writer import Tenths, path_data
@@ -157,6 +157,24 @@ def test_an_edge_path_is_the_windows_curve(ints):
     shared = Tenths()
     assert path_data(points, shared) == expected
     assert path_data(points[::-1], shared) == path_data(points[::-1], Tenths())
+
+
+points_lists = st.lists(st.tuples(st.integers(-3000, 3000), st.integers(-3000, 3000)), min_size=2, max_size=9).map(
+    lambda ints: [(x / 10, y / 10) for x, y in ints])
+labels = st.none() | st.tuples(st.integers(-400, 400), st.integers(-400, 400), st.integers(10, 90)).map(
+    lambda t: (t[0] / 2, t[1] / 2, t[2], 16.0))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(points_lists.map(sorted) | points_lists, labels), min_size=1, max_size=6))
+def test_the_edges_area_is_the_union_of_each_edges_area(curves):
+    """The picture's edges area, found in passes over all their points at once
+    (curves_bounds), is the union of each edge's curve_bounds (its points, its controls
+    where they leave the points' box, its arrow head and its label), for curves that run
+    forwards, backwards and in short steps."""
+    each = [curve_bounds(points, label) for points, label in curves]
+    assert curves_bounds(curves) == (min(b[0] for b in each), min(b[1] for b in each),
+                                     max(b[2] for b in each), max(b[3] for b in each))
 
 
 def test_the_users_arrangement_and_routes_carry_over(qtbot):
