@@ -11,16 +11,16 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from studio.core import parse
 from studio.paths import examples
 from studio.ui.graph.box_geometry import label_width
-from studio.ui.graph.curve_geometry import controls, curve_bounds, curves_bounds
+from studio.ui.graph.curve_geometry import Columns, Route, controls, curve_bounds, curve_outline, curves_bounds
 from studio.ui.graph.export import export_svg
 from studio.ui.graph.picture import EdgeCurve, plan_picture
-from studio.ui.graph.svg_writer import Tenths, path_data
+from studio.ui.graph.svg_writer import Tenths, path_data, route_path_data
 from studio.ui.graph.png_export import build_scene
 from studio.ui.graph.view import GraphView
 
@@ -175,6 +175,47 @@ def test_the_edges_area_is_the_union_of_each_edges_area(curves):
     each = [curve_bounds(points, label) for points, label in curves]
     assert curves_bounds(curves) == (min(b[0] for b in each), min(b[1] for b in each),
                                      max(b[2] for b in each), max(b[3] for b in each))
+
+
+@st.composite
+def layout_routes(draw):
+    """A layout's columns (some narrower than a curve's reach, some gaps too) and a Route
+    through some of them, ys in tenths (level steps, -0.0 and small negatives included),
+    with its two ends anywhere."""
+    tenth = st.integers(-3000, 3000).map(lambda i: i / 10)
+    # lengths about a curve's reach (20, 40, 80) and long ones, as boxes and gaps have
+    length = st.sampled_from([5.0, 19.9, 20.0, 30.0, 40.0, 60.0, 80.0, 80.1, 260.0]) | st.integers(1, 4000).map(lambda i: i / 10)
+    widths = draw(st.lists(length, min_size=1, max_size=9))
+    gaps = draw(st.lists(length, min_size=len(widths), max_size=len(widths)))
+    lefts, rights, x = [], [], draw(tenth)
+    for w, g in zip(widths, gaps):
+        lefts.append(round(x, 1))
+        rights.append(round(x + w, 1))
+        x += w + g
+    first = draw(st.integers(0, len(widths) - 1))
+    last = draw(st.integers(first, len(widths) - 1))
+    ys = draw(st.lists(tenth | st.sampled_from([0.0, -0.0, -0.04]), min_size=last - first + 1, max_size=last - first + 1))
+    columns = Columns(lefts, rights)
+    points = [p for c, y in zip(range(first, last + 1), ys) for p in ((lefts[c], y), (rights[c], y))]
+    ends = st.tuples(tenth, tenth)
+    return draw(ends), Route(points, first, ys, columns), draw(ends)
+
+
+@settings(max_examples=500, deadline=None)
+@given(layout_routes())
+@example(((-30.0, 0.0), Route([(0.0, 10.0), (5.0, 10.0), (265.0, 20.0), (525.0, 20.0)], 0, [10.0, 20.0],
+                              Columns([0.0, 265.0], [5.0, 525.0])), (600.0, 0.0)))  # (a column too narrow for its curve)
+def test_a_routes_path_is_the_path_through_its_points(parts):
+    """A layout's route is written from per-column texts (route_path_data); the path is
+    path_data's through the same points, byte for byte (which the window's curve is:
+    test_an_edge_path_is_the_windows_curve), and the area found from its outline is the
+    area around all its points."""
+    start, route, end = parts
+    shared = Tenths()
+    assert route_path_data(start, route, end, shared) == path_data([start, *route, end], Tenths())
+    assert route_path_data(start, route, end, shared) == path_data([start, *route, end], shared)  # (texts kept)
+    points, ys = curve_outline(start, route, end)
+    assert curves_bounds([(points, None, ys)]) == curve_bounds([start, *route, end], None)
 
 
 def test_the_users_arrangement_and_routes_carry_over(qtbot):

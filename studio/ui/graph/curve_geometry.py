@@ -6,6 +6,8 @@ from these, so a picture's edges are the window's.
 """
 from __future__ import annotations
 
+import math
+
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, compress, islice, repeat
@@ -17,6 +19,45 @@ SIBLING_STEP = 17.0  # how far each further label between the same two boxes sit
 
 Point = tuple[float, float]
 _X, _Y = itemgetter(0), itemgetter(1)
+
+
+class Columns:
+    """The layered layout's columns, by x: where each begins and ends (a route runs
+    straight through each column it crosses and bends only between columns)."""
+
+    __slots__ = ("_narrow", "lefts", "rights", "texts")
+
+    def __init__(self, lefts: list[float], rights: list[float]) -> None:
+        self.lefts, self.rights = lefts, rights
+        self.texts = None  # what a writer works out once per column (svg_writer.py)
+        self._narrow: list[int] | None = None
+
+    def wide(self, first: int, last: int) -> bool:
+        """Whether a route through columns first..last has only pieces longer than any
+        curve's reach (in each column and from each to the next): their controls then
+        lie between their ends, inside the box of the route's points."""
+        if self._narrow is None:  # how many narrow pieces come before each column's
+            steps = [r - lft for lft, r in zip(self.lefts, self.rights)]
+            gaps = list(map(sub, islice(self.lefts, 1, None), self.rights)) + [math.inf]
+            self._narrow = list(accumulate((int(not s > 2 * 40.0) + int(not g > 2 * 40.0) for s, g in zip(steps, gaps)),
+                                           initial=0))
+        # (the step from the last column to the next is not the route's: counted apart)
+        last_gap = self.lefts[last + 1] - self.rights[last] if last + 1 < len(self.lefts) else math.inf
+        return self._narrow[last + 1] - self._narrow[first] - int(not last_gap > 2 * 40.0) == 0
+
+
+class Route(list):
+    """A long edge's waypoints from the layered layout: a list of points like any route,
+    whose shape is known: through columns ``first``, ``first + 1``... at ``ys[i]`` in
+    the i-th, entering each at its left and leaving at its right (``columns``). A writer
+    works the curve's pieces out per column instead of per point (a big graph's routes
+    have 100,000 points)."""
+
+    __slots__ = ("columns", "first", "ys")
+
+    def __init__(self, points: list[Point], first: int, ys: list[float], columns: Columns) -> None:
+        super().__init__(points)
+        self.first, self.ys, self.columns = first, ys, columns
 
 
 def controls(points: list[Point], count: int = 0) -> list[tuple]:
@@ -75,12 +116,14 @@ def arrow_points(end: Point) -> list[Point]:
     return [(x1, y1), (x1 - ARROW, y1 - ARROW / 2), (x1 - ARROW, y1 + ARROW / 2)]
 
 
-def label_box(points: list[Point], width: float, sibling: int) -> tuple[float, float, float, float]:
+def label_box(points: list[Point], width: float, sibling: int, count: int = 0) -> tuple[float, float, float, float]:
     """The label's box (x, y, width, height): centred on the last piece's midpoint, near
     the consumer where a reader looks for it. Edges between the same two boxes run close
     together: the ``sibling``-th one's label sits lower, so they stack instead of covering
-    each other (the first stays on its curve)."""
-    ax, ay, c0x, c1x, bx, by = controls(points[-2:] if len(points) > 2 else points, len(points))[-1]
+    each other (the first stays on its curve). ``count``: how many points the whole curve
+    has, when ``points`` is only its tail."""
+    count = count or len(points)
+    ax, ay, c0x, c1x, bx, by = controls(points[-2:] if len(points) > 2 else points, count)[-1]
     mid_x, mid_y = (ax + c0x * 3 + c1x * 3 + bx) / 8, (ay + ay * 3 + by * 3 + by) / 8
     return mid_x - width / 2, mid_y - LABEL_H / 2 + SIBLING_STEP * sibling, width, LABEL_H
 
@@ -98,20 +141,32 @@ def curve_bounds(points: list[Point],
     return left - 6, top - 6, right + 6, bottom + 6
 
 
-def curves_bounds(curves: Sequence[tuple[list[Point], tuple[float, float, float, float] | None]],
-                  ) -> tuple[float, float, float, float] | None:
-    """The union of ``curve_bounds`` over ``curves`` (each its points and its label's
-    box), None for none, in a few passes over all their points at once: a big graph's
-    edges have 100,000 points and a pass per edge cost 20 ms; here only the pieces whose
-    run is short enough for their controls to leave the points' box are looked at."""
+def curve_outline(start: Point, route: list[Point], end: Point) -> tuple[list[Point], list[float]]:
+    """The curve from ``start`` through ``route`` to ``end`` as curves_bounds takes it:
+    its points, or for a layout's Route through wide columns only its first and last
+    points and the ys of the rest, which lie between them and draw no piece whose
+    controls leave their box (Columns.wide); and the ys to add."""
+    if isinstance(route, Route) and route and route.columns.wide(route.first, route.first + len(route.ys) - 1):
+        return [start, route[0], route[-1], end], route.ys
+    return [start, *route, end], []
+
+
+def curves_bounds(curves: Sequence[tuple], ) -> tuple[float, float, float, float] | None:
+    """The union of ``curve_bounds`` over ``curves`` (each its points, its label's box
+    and, optionally, more ys its points reach: a Route's outline), None for none, in a
+    few passes over all their points at once: a big graph's edges have 100,000 points
+    and a pass per edge cost 20 ms; here only the pieces whose run is short enough for
+    their controls to leave the points' box are looked at."""
     if not curves:
         return None
     xs, ys = [], []
-    for points, _ in curves:
+    for points, _, *more in curves:
         xs += map(_X, points)
         ys += map(_Y, points)
+        if more:
+            ys += more[0]
     left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
-    ends = list(accumulate(len(points) for points, _ in curves))  # each curve's points end here
+    ends = list(accumulate(len(curve[0]) for curve in curves))  # each curve's points end here
     # j: a piece ending at point j whose run is at most the largest far (or the step from
     # one curve to the next, which is no piece and is skipped)
     for j in compress(range(1, len(xs)), map(le, map(sub, islice(xs, 1, None), xs), repeat(2 * 40.0))):
@@ -123,7 +178,7 @@ def curves_bounds(curves: Sequence[tuple[list[Point], tuple[float, float, float,
         if not bx - ax > far:
             dx = pull(ax, bx, short)
             left, right = min(left, ax + dx, bx - dx), max(right, ax + dx, bx - dx)
-    for points, label in curves:
+    for points, label, *_ in curves:
         x1, y1 = points[-1]
         left, top, bottom = min(left, x1 - ARROW), min(top, y1 - ARROW / 2), max(bottom, y1 + ARROW / 2)
         if label:

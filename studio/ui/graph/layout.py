@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import add, sub, truediv
 
+from studio.ui.graph.curve_geometry import Columns, Route
 from studio.ui.graph.layering import Dummy, Layering, build_layering, split_edge
 from studio.ui.graph.segment_placement import Items, isotonic as _isotonic, place_items
 from studio.ui.graph.segments import build_segment_layering, layer_edges
@@ -172,19 +173,24 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
     if routes is not None:
         # each long edge straight through each column between its ends, at its run's place
         points: list[list[tuple[float, float]]] = [[] for _ in lay.rank]
+        heights: list[list[float]] = [[] for _ in lay.rank]  # each segment's y per column
         gap = opts.dummy_gap
         steps = [j * gap for j in range(max(items.count, default=0))]
+        lefts = [round(x, 1) for x in col_x]
+        rights = [round(x + w, 1) for x, w in zip(col_x, widths)]
         for c, column in enumerate(items.columns):
             at: list[float] = []
             for item in column.run_items:  # each edge of a run gap below the one before
                 at += map(add, repeat(round(ys[item] - top, 1)), steps[:items.count[item]])
-            lefts = zip(repeat(round(col_x[c], 1)), at)
-            rights = zip(repeat(round(col_x[c] + widths[c], 1)), at)
             # points[r] += (left, right) for each segment r here, in C (a step per dummy)
-            deque(map(list.extend, map(points.__getitem__, column.ranks), zip(lefts, rights)), maxlen=0)
+            ends = zip(zip(repeat(lefts[c]), at), zip(repeat(rights[c]), at))
+            deque(map(list.extend, map(points.__getitem__, column.ranks), ends), maxlen=0)
+            deque(map(list.append, map(heights.__getitem__, column.ranks), at), maxlen=0)
+        table = Columns(lefts, rights)
         for s in range(boxes, len(lay.rank)):
             u, v, _ = lay.edges[lay.seg_edge[s - boxes]]
-            routes[(u, v)] = points[lay.rank[s]]
+            r = lay.rank[s]
+            routes[(u, v)] = Route(points[r], lay.first[s], heights[r], table)
     return out
 
 

@@ -18,7 +18,7 @@ from studio.ui.graph.box_geometry import (
     HEADER_ANCHOR, build_room, entry_anchors, entry_gap, entry_offset, image_width, port_y, shown_rows,
     stage_height,
 )
-from studio.ui.graph.curve_geometry import curve_bounds, curves_bounds, label_box
+from studio.ui.graph.curve_geometry import curve_bounds, curve_outline, curves_bounds, label_box
 from studio.ui.graph.labels import (
     SEVERITY_OF_RANK, SEVERITY_RANK, base_text, diagnostics_by_line, image_warnings, short_label, stage_keys,
 )
@@ -109,15 +109,27 @@ class EdgeCurve:
     curve_geometry.controls'), the label's box and the area all of it covers (EdgeItem's
     _Curve, as numbers)."""
 
-    __slots__ = ("label", "points")
+    __slots__ = ("end", "label", "route", "start")
 
     def __init__(self, edge: EdgeLine, label_width: Callable[[str], float]) -> None:
-        self.points = points = edge.points()
-        self.label = label_box(points, label_width(edge.label), edge.sibling) if edge.label else None
+        self.start, self.end = edge.ends()
+        self.route = edge.route
+        before = self.route[-1] if self.route else self.start
+        self.label = (label_box([before, self.end], label_width(edge.label), edge.sibling, len(self.route) + 2)
+                      if edge.label else None)
+
+    @property
+    def points(self) -> list[Point]:
+        return [self.start, *self.route, self.end]
 
     @property
     def bounds(self) -> Rect:
         return curve_bounds(self.points, self.label)
+
+    def outline(self) -> tuple:
+        """What curves_bounds needs to find the area this curve covers (curve_outline)."""
+        points, ys = curve_outline(self.start, self.route, self.end)
+        return points, self.label, ys
 
 
 @dataclass
@@ -132,7 +144,7 @@ class Picture:
     def bounds(self, curves: list[EdgeCurve]) -> Rect | None:
         """The area every box and edge (``curves``: one per edge) covers; None: nothing."""
         rects: list[Rect] = [n.bounds() for n in (*self.stages, *self.images)]
-        edges = curves_bounds([(curve.points, curve.label) for curve in curves])
+        edges = curves_bounds([curve.outline() for curve in curves])
         if edges is not None:
             rects.append(edges)
         if not rects:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
+from operator import eq
 
 from studio.ui.graph.box_geometry import (
     MONO_ADVANCE, MONO_PX, ROW_WIDTH, SANS_BOLD_EM, SMALL_PX, TITLE_PX, columns, elide, label_width, more_text, row_top,
     title_room,
 )
-from studio.ui.graph.curve_geometry import arrow_points, pull, reach
+from studio.ui.graph.curve_geometry import Columns, Route, arrow_points, pull, reach
 from studio.ui.graph.picture import EdgeCurve, EdgeLine, ImageBox, Picture, Point, StageBox
 from studio.ui.graph.theme_values import (
     BASE_H, HEADER_H, IMAGE_H, MARGIN, NODE_WIDTH, PAD, PORT_R, RADIUS, ROW_H, Colors, tint_hex,
@@ -101,35 +102,96 @@ class Tenths(dict):
 
 
 def path_data(points: list[Point], tenths: Tenths) -> str:
-    """The curve through ``points``: curve_geometry.controls' pieces (EdgeItem's), worked
-    out here as they are written (a big graph's edges have 100,000); a level piece whose
-    controls run forwards is its chord, a line."""
+    """The curve through ``points``: curve_geometry.controls' pieces (EdgeItem's), a
+    level piece whose controls run forwards written as its chord, a line."""
     short, far = reach(len(points))
     ax, ay = points[0]
     ays = tenths[ay]
     out = [f"M{tenths[ax]},{ays}"]
-    add = out.append
     for bx, by in islice(points, 1, None):
-        run = bx - ax
-        dx = run * 0.5 if run > far else pull(ax, bx, short)
-        c0x, c1x = ax + dx, bx - dx
-        if ay == by and c0x <= c1x:
-            add("H" + tenths[bx])
-        else:
-            bys = "%.1f" % by  # noqa: UP031 - (a y seldom repeats: not kept)
-            add(f"C{tenths[c0x]},{ays} {tenths[c1x]},{bys} {tenths[bx]},{bys}")
-            ays = bys
+        text, ays = _piece(ax, ay, ays, bx, by, short, far, tenths)
+        out.append(text)
         ax, ay = bx, by
     return "".join(out)
+
+
+def _piece(ax: float, ay: float, ays: str, bx: float, by: float, short: float, far: float,
+           tenths: Tenths) -> tuple[str, str]:
+    """One piece's text from (ax, ay) to (bx, by), and the text of the y it ends at
+    (``ays``: the text of ay, as written before)."""
+    c0x, c1x = _control_xs(ax, bx, short, far)
+    if ay == by and c0x <= c1x:
+        return "H" + tenths[bx], ays
+    bys = _y_text(by)
+    return f"C{tenths[c0x]},{ays} {tenths[c1x]},{bys} {tenths[bx]},{bys}", bys
+
+
+def _control_xs(ax: float, bx: float, short: float, far: float) -> tuple[float, float]:
+    """A piece's two control xs (curve_geometry.controls')."""
+    run = bx - ax
+    dx = run * 0.5 if run > far else pull(ax, bx, short)
+    return ax + dx, bx - dx
+
+
+def _y_text(y: float) -> str:
+    """A y to a tenth, as Tenths writes it (a y seldom repeats: not kept)."""
+    text = "%.1f" % y  # noqa: UP031 - the fastest way to write a number
+    return "0.0" if text == "-0.0" else text
+
+
+class _ColumnTexts:
+    """A layout's columns as a route's pieces cross them, all but the ys: per column the
+    piece straight through it ("H" and its right x; None where it is a curve), and per
+    column after the first the curve into it from the column before followed by the line
+    through it, with the texts of its three ys left out (%s)."""
+
+    def __init__(self, columns: Columns, tenths: Tenths) -> None:
+        short, far = reach(4)  # (a route has two points or more: its curve four or more)
+        lefts, rights = columns.lefts, columns.rights
+        self.through = []
+        for lft, r in zip(lefts, rights):
+            c0x, c1x = _control_xs(lft, r, short, far)
+            self.through.append(("H" + tenths[r]) if c0x <= c1x else None)
+        self.step = []
+        for r, lft, through in zip(rights, islice(lefts, 1, None), islice(self.through, 1, None)):
+            c0x, c1x = _control_xs(r, lft, short, far)
+            self.step.append(f"C{tenths[c0x]},%s {tenths[c1x]},%s {tenths[lft]},%s{through}")
+
+
+def route_path_data(start: Point, route: Route, end: Point, tenths: Tenths) -> str:
+    """path_data of ``[start, *route, end]``, its pieces inside the route's columns put
+    together from texts worked out once per column (_ColumnTexts) and each y's text, in
+    a few calls: a big graph's routes cross columns 50,000 times."""
+    cache = route.columns.texts
+    if cache is None or cache[0] is not tenths:
+        cache = route.columns.texts = (tenths, _ColumnTexts(route.columns, tenths))
+    texts = cache[1]
+    a, ys = route.first, route.ys
+    b = a + len(ys)
+    if (None in texts.through[a:b] or len(route) != 2 * len(ys)
+            or any(map(eq, ys, islice(ys, 1, None)))):  # (a level step between columns: rare)
+        return path_data([start, *route, end], tenths)
+    short, far = reach(len(route) + 2)
+    ax, ay = start
+    ays = tenths[ay]
+    ty = list(map("%.1f".__mod__, ys))  # (each y once: formatting a float is most of the time here)
+    if "-0.0" in ty:
+        ty = list(map(_y_text, ys))
+    inside = "".join(texts.step[a:b - 1]) % tuple(chain.from_iterable(zip(ty, islice(ty, 1, None), islice(ty, 1, None))))
+    return "".join((f"M{tenths[ax]},{ays}", _piece(ax, ay, ays, *route[0], short, far, tenths)[0], texts.through[a],
+                    inside, _piece(*route[-1], ty[-1], *end, short, far, tenths)[0]))
 
 
 def _edge(edge: EdgeLine, curve: EdgeCurve, colors: Colors, tenths: Tenths) -> str:
     color = {"from": colors.edge_from, "copy": colors.edge_copy, "mount": colors.edge_mount}[edge.kind]
     width = WIDTHS[edge.kind]
     dash = f' stroke-dasharray="{_n(4 * width)},{_n(2 * width)}"' if edge.kind == "mount" else ""
-    (x1, y1), (ax, ay), (bx, by) = arrow_points(curve.points[-1])
+    (x1, y1), (ax, ay), (bx, by) = arrow_points(curve.end)
+    route = curve.route
+    path = (route_path_data(curve.start, route, curve.end, tenths) if isinstance(route, Route)
+            else path_data(curve.points, tenths))
     out = ['<g opacity="0.35">' if edge.dimmed else "",
-           f'<path class="edge" d="{path_data(curve.points, tenths)}" fill="none" stroke="{color}" stroke-width="{width}" '
+           f'<path class="edge" d="{path}" fill="none" stroke="{color}" stroke-width="{width}" '
            f'stroke-linecap="round"{dash}/>',
            f'<path d="M{x1:.2f},{y1:.2f}L{ax:.2f},{ay:.2f}L{bx:.2f},{by:.2f}Z" fill="{color}"/>']
     if curve.label:
