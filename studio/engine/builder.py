@@ -172,14 +172,15 @@ class Build:
             ctx = yield from self._scan(started, text, backend)
             if ctx is None:
                 return
+        refusal = ctx.buildkit_refusal() if backend == "buildkit" and ctx is not None else None
+        if refusal is not None:  # a tar would make COPY . copy the Dockerfile: never ship it
+            yield from self._fail(started, BuildFailed(refusal))
+            return
         if backend != "buildx":
             dockerfile = ctx.dockerfile if ctx is not None else None
             params = {**build_params(req, backend, None, self._target_key, dockerfile=dockerfile),
                       **(session_params or {})}
             sent = self._open(client, params, ctx)
-        if backend == "buildkit" and ctx is not None and ctx.dockerfile_added:
-            yield BuildWarning(f"without a BuildKit session the engine reads the Dockerfile from the uploaded "
-                               f"context, so COPY . also sees it as {ctx.dockerfile} (docker build's would not)")
         if parsed is None:
             parsed = self._prepare()
             if isinstance(parsed, BuildFailed):  # (the quick look above saw a FROM; the parser did not)

@@ -2,9 +2,12 @@
 
 What reaches the engine is what the docker CLI sends, so ``COPY .`` sees the same files:
 a Dockerfile inside the context travels as its own entry (unsaved text takes the place of
-the file, as a save would), and one from elsewhere goes under a name that the context's
-.dockerignore then lists, as the CLI does (the classic builder drops such a file). The
-user's files are never written.
+the file, as a save would), and for the classic builder one from elsewhere goes under a
+name that the context's .dockerignore then lists, as the CLI does (the engine drops it).
+BuildKit given a tar reads the Dockerfile from it and applies no .dockerignore (checked on
+20.10 and 26.1): every entry reaches ``COPY .``, so a Dockerfile docker build would not
+send there cannot go that way at all (``buildkit_refusal``). The user's files are never
+written.
 """
 from __future__ import annotations
 
@@ -53,6 +56,8 @@ class BuildContext:
     # the Dockerfile entry is not a file docker build's context would hold (it comes from
     # elsewhere, or .dockerignore leaves it out): only the classic builder drops it again
     dockerfile_added: bool = False
+    dockerfile_path: Path | None = None  # where the text lives; None: standard input or unsaved
+    dockerfile_outside: bool = False  # not inside the context (or no file at all)
 
     @property
     def files(self) -> int:
@@ -67,6 +72,24 @@ class BuildContext:
                 "exclude what the build does not need in .dockerignore")
 
     digest: str | None = None  # sha256 of the last complete stream (identifies the content)
+
+    def buildkit_refusal(self) -> str | None:
+        """Why BuildKit cannot take this context as a tar (None: it can). BuildKit reads the
+        Dockerfile from the tar and applies no .dockerignore to it, so ``COPY .`` would copy
+        a Dockerfile that docker build's context never holds; no build may ship that."""
+        if not self.dockerfile_added:
+            return None
+        if self.dockerfile_path is None:
+            what, remedy = "a Dockerfile from standard input", "save it inside the context"
+        elif self.dockerfile_outside:
+            what, remedy = f"{self.dockerfile_path} (outside the context)", "move it into the context"
+        else:
+            ignore = self.ignore_file.name if self.ignore_file is not None else ".dockerignore"
+            what, remedy = (f"{self.dockerfile_path}, which {ignore} leaves out,",
+                            f"stop excluding it in {ignore}")
+        return (f"{what} cannot be built without a BuildKit session: the engine would read it from the "
+                "uploaded context, where COPY . copies it too (docker build's context would not hold it); "
+                f"build with a session (without --no-session), or {remedy}")
 
     def chunks(self, cancelled=None) -> Iterator[bytes]:
         """The tar stream; stops with ``InterruptedError`` once ``cancelled()`` is true.
@@ -172,6 +195,8 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
         raise ContextError(str(exc)) from exc
     ctx = BuildContext(root, ignore_file=ignore_file)
     own = place_in_context(root, dockerfile_path)
+    ctx.dockerfile_path = Path(dockerfile_path) if dockerfile_path is not None else None
+    ctx.dockerfile_outside = own is None
     data = dockerfile_text.encode("utf-8")
     for name, path, st in _walk(root, matcher, backend != "classic"):
         if name == own and stat.S_ISREG(st.st_mode):

@@ -74,12 +74,14 @@ def test_unknown_base_image_reports_its_from_line(run_build):
     assert "does-not-exist" in failure.message
 
 
-def test_a_secret_the_build_was_not_given_is_named_with_the_flag_that_gives_it(run_build):
+def test_a_secret_the_build_was_not_given_is_named_with_the_flag_that_gives_it(run_build, context_dir):
     text = f"FROM {BB}\nRUN echo fine\nRUN --mount=type=secret,id=token cat /run/secrets/token\n"
     events, result, _ = run_build(text, backend="buildkit")
     failure = by_kind(events, "build_failed")[0]
     assert failure.line == 3 and "--secret id=token,src=FILE" in failure.message
-    events, result, _ = run_build(text, backend="buildkit", session=False)
+    (context_dir / "Dockerfile").write_text(text)  # a tar upload carries it (none from elsewhere)
+    events, result, _ = run_build(text, backend="buildkit", session=False,
+                                  dockerfile_path=str(context_dir / "Dockerfile"))
     failure = by_kind(events, "build_failed")[0]
     assert failure.line == 3 and "session" in failure.message and "--secret id=token" in failure.message
 

@@ -151,7 +151,9 @@ def test_file_growing_during_the_upload_fails_the_build(context_dir, docker_clie
     monkeypatch.setattr(build_context, "scan", scan_then_write)
     # The tar upload measures first and sends later (a BuildKit session reads each file's size
     # as it sends it; tests/engine/test_session.py covers a change during that read).
-    request = BuildRequest(f"FROM {BB}\nCOPY a.txt /a.txt\n", str(context_dir), no_cache=True,
+    text = f"FROM {BB}\nCOPY a.txt /a.txt\n"
+    (context_dir / "Dockerfile").write_text(text)
+    request = BuildRequest(text, str(context_dir), str(context_dir / "Dockerfile"), no_cache=True,
                            labels={LABEL: "1"}, session=False)
     build = Build(request)
     events = list(build.events())

@@ -148,13 +148,77 @@ def test_dockerfile_that_dockerignore_excludes(engine, folder, buildkit):
     assert "ctx/Dockerfile" not in image_files(engine.client, ours)
 
 
-def test_without_a_session_a_dockerfile_from_elsewhere_is_announced(engine, folder):
-    """Over a plain tar upload BuildKit reads the Dockerfile from the context itself, so one
-    from elsewhere is also seen by COPY .: the build says so instead of hiding it."""
-    request = BuildRequest(TEXT, str(folder), backend="buildkit", session=False, labels={TEST_LABEL: "1"})
+def _tar_build(engine, files: dict[str, str]) -> str:
+    """POST /build with BuildKit and a tar body holding exactly ``files`` (no session)."""
+    import io
+    import json
+
+    from studio.engine import sdk
+
+    body = io.BytesIO()
+    with tarfile.open(fileobj=body, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for name, text in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text.encode())
+            tar.addfile(info, io.BytesIO(text.encode()))
+    params = {"version": "2", "dockerfile": "Dockerfile", "labels": json.dumps({TEST_LABEL: "1"})}
+    response, chunks, _ = sdk.post_stream(engine.client.api, "/build", params, body.getvalue(),
+                                          {"Content-Type": "application/x-tar"})
+    lines = b"".join(chunks).decode().splitlines()
+    response.close()
+    ids = [json.loads(line)["aux"]["ID"] for line in lines if '"moby.image.id"' in line]
+    assert ids, lines[-3:]
+    return ids[-1]
+
+
+def test_buildkit_given_a_tar_copies_what_its_dockerignore_lists(engine):
+    """Why a tar cannot carry a Dockerfile docker build would not send: BuildKit reads the
+    Dockerfile from the tar and applies no .dockerignore, so COPY . copies every entry."""
+    ignore = "Dockerfile\n.dockerignore\nsecret.key\n"
+    image = _tar_build(engine, {"Dockerfile": TEXT, ".dockerignore": ignore, "secret.key": "x\n"})
+    assert {"ctx/Dockerfile", "ctx/.dockerignore", "ctx/secret.key"} <= set(image_files(engine.client, image))
+
+
+def _refused(engine, folder, text: str, dockerfile) -> str:
+    request = BuildRequest(text, str(folder), dockerfile_path=str(dockerfile) if dockerfile else None,
+                           backend="buildkit", session=False, labels={TEST_LABEL: "1"})
     build = Build(request, client=engine.client)
     events = list(build.events())
-    assert build.result.ok
-    warnings = [e.message for e in events if e.event == "warning"]
-    name = next(p for p in image_files(engine.client, build.result.image_id) if p.startswith("ctx/.dockerfile."))
-    assert any(name.removeprefix("ctx/") in w and "COPY ." in w for w in warnings), warnings
+    assert not build.result.ok
+    assert [e.event for e in events] == ["context", "build_failed"]  # refused before anything is sent
+    return events[-1].message
+
+
+def test_without_a_session_a_dockerfile_from_standard_input_is_refused(engine, folder):
+    message = _refused(engine, folder, TEXT, None)
+    assert message.startswith("a Dockerfile from standard input cannot be built without a BuildKit session")
+    assert "COPY . copies it too" in message and "--no-session" in message and "\n" not in message
+
+
+def test_without_a_session_a_dockerfile_from_elsewhere_is_refused(engine, folder, tmp_path):
+    dockerfile = tmp_path / "elsewhere.Dockerfile"
+    dockerfile.write_text(TEXT)
+    message = _refused(engine, folder, TEXT, dockerfile)
+    assert message.startswith(f"{dockerfile} (outside the context) cannot be built without a BuildKit session")
+    assert message.endswith("move it into the context")
+
+
+def test_without_a_session_a_dockerfile_dockerignore_excludes_is_refused(engine, folder):
+    dockerfile = folder / "app.Dockerfile"
+    dockerfile.write_text(TEXT)
+    (folder / "app.Dockerfile.dockerignore").write_text("*.key\napp.Dockerfile\n")
+    message = _refused(engine, folder, TEXT, dockerfile)
+    assert message.startswith(f"{dockerfile}, which app.Dockerfile.dockerignore leaves out, cannot be built")
+    assert message.endswith("stop excluding it in app.Dockerfile.dockerignore")
+
+
+def test_without_a_session_a_dockerfile_in_the_context_builds_docker_builds_image(engine, folder):
+    dockerfile = folder / "Dockerfile"
+    dockerfile.write_text(TEXT)
+    request = BuildRequest(TEXT, str(folder), dockerfile_path=str(dockerfile), backend="buildkit",
+                           session=False, labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    assert not [e for e in events if e.event == "warning"]
+    assert_same_image(engine, build.result.image_id, cli_image(engine, folder, dockerfile))
