@@ -49,8 +49,9 @@ def _trim_continuation(line: str, escape: str) -> str:
     return line
 
 
-def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Segments]:
-    """Join the lines of ``text[start:end]`` as BuildKit does, with an offset map."""
+def _span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where an instruction's text starts (after leading spaces) and stops (before its
+    line end)."""
     stop = end
     if stop > start and text[stop - 1] == "\n":
         stop -= 1
@@ -58,7 +59,12 @@ def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Seg
             stop -= 1
     elif stop > start and stop == len(text) and text[stop - 1] == "\r":
         stop -= 1
-    pos = _LEAD_RE.match(text, start, stop).end()
+    return _LEAD_RE.match(text, start, stop).end(), stop
+
+
+def logical_line(text: str, start: int, end: int, escape: str) -> tuple[str, Segments]:
+    """Join the lines of ``text[start:end]`` as BuildKit does, with an offset map."""
+    pos, stop = _span(text, start, end)
     if text.find("\n", pos, stop) < 0:  # one line: the common case
         return _trim_continuation(text[pos:stop], escape), [(0, pos)]
     parts: list[str] = []
@@ -83,14 +89,7 @@ def joined_line(text: str, start: int, end: int, escape: str) -> str:
     """``logical_line``'s joined line alone, without its offset map: the pieces between
     continuations are found in one split (a picture's rows join thousands of lines and
     need no offsets)."""
-    stop = end
-    if stop > start and text[stop - 1] == "\n":
-        stop -= 1
-        if stop > start and text[stop - 1] == "\r":
-            stop -= 1
-    elif stop > start and stop == len(text) and text[stop - 1] == "\r":
-        stop -= 1
-    pos = _LEAD_RE.match(text, start, stop).end()
+    pos, stop = _span(text, start, end)
     if text.find("\n", pos, stop) < 0:
         return _trim_continuation(text[pos:stop], escape)
     pieces = _GAPS[escape].split(text[pos:stop])

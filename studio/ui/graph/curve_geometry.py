@@ -132,12 +132,19 @@ def curve_bounds(points: list[Point],
                  label: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) around the control points, the arrow head and the label,
     a margin wider (what the window's item reports as its bounds)."""
-    left, top, right, bottom = curve_box(points)
-    x1, y1 = points[-1]
-    left, top, bottom = min(left, x1 - ARROW), min(top, y1 - ARROW / 2), max(bottom, y1 + ARROW / 2)
-    if label:
-        lx, ly, lw, lh = label
-        left, top, right, bottom = min(left, lx), min(top, ly), max(right, lx + lw), max(bottom, ly + lh)
+    return _around_ends(curve_box(points), [(points, label)])
+
+
+def _around_ends(box: tuple[float, float, float, float], curves: Sequence[tuple]) -> tuple[float, float, float, float]:
+    """``box`` grown to hold each curve's arrow head (at its last point) and its label,
+    then a margin wider."""
+    left, top, right, bottom = box
+    for points, label, *_ in curves:
+        x1, y1 = points[-1]
+        left, top, bottom = min(left, x1 - ARROW), min(top, y1 - ARROW / 2), max(bottom, y1 + ARROW / 2)
+        if label:
+            lx, ly, lw, lh = label
+            left, top, right, bottom = min(left, lx), min(top, ly), max(right, lx + lw), max(bottom, ly + lh)
     return left - 6, top - 6, right + 6, bottom + 6
 
 
@@ -178,10 +185,4 @@ def curves_bounds(curves: Sequence[tuple], ) -> tuple[float, float, float, float
         if not bx - ax > far:
             dx = pull(ax, bx, short)
             left, right = min(left, ax + dx, bx - dx), max(right, ax + dx, bx - dx)
-    for points, label, *_ in curves:
-        x1, y1 = points[-1]
-        left, top, bottom = min(left, x1 - ARROW), min(top, y1 - ARROW / 2), max(bottom, y1 + ARROW / 2)
-        if label:
-            lx, ly, lw, lh = label
-            left, top, right, bottom = min(left, lx), min(top, ly), max(right, lx + lw), max(bottom, ly + lh)
-    return left - 6, top - 6, right + 6, bottom + 6
+    return _around_ends((left, top, right, bottom), curves)
