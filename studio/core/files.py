@@ -216,9 +216,10 @@ def _sync_folder(folder: Path) -> None:
 
 
 def remove_stale_temps(target: Path) -> list[str]:
-    """Delete the temporary files an earlier save of ``target`` left when it was killed: ours
-    (named after a process that no longer runs) and older versions' ``.NAME.XXXXXXXX.tmp``
-    (private, at least a minute old). Returns the names removed."""
+    """Delete the temporary files killed saves left in ``target``'s folder: ours, of any
+    file there (named after a process that no longer runs), and older versions'
+    ``.NAME.XXXXXXXX.tmp`` of ``target`` (private, at least a minute old; that name says
+    less, so only the file being saved). Returns the names removed."""
     import time
 
     removed = []
@@ -228,9 +229,11 @@ def remove_stale_temps(target: Path) -> list[str]:
         return removed
     now = time.time()
     for name in names:
-        m = _TEMP.match(name) or _LEGACY_TEMP.match(name)
-        if m is None or m.group("name") != target.name:
-            continue
+        m = _TEMP.match(name)
+        if m is None:
+            m = _LEGACY_TEMP.match(name)
+            if m is None or m.group("name") != target.name:
+                continue
         path = target.parent / name
         try:
             st = path.lstat()

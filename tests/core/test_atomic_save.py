@@ -199,18 +199,22 @@ def test_stale_temp_cleanup_spares_live_saves_and_other_files(tmp_path):
     path = tmp_path / "Dockerfile"
     path.write_text("FROM x\n")
     live = tmp_path / f".Dockerfile.{os.getppid()}.abcdefgh{TEMP_SUFFIX}"  # a running process's save
-    other_file = tmp_path / f".Other.99999999.abcdefgh{TEMP_SUFFIX}"  # a save of another file
+    live_other = tmp_path / f".Other.{os.getppid()}.abcdefgh{TEMP_SUFFIX}"  # ... of another file
     legacy_old = tmp_path / ".Dockerfile.k2j4_x9z.tmp"  # what older versions left (mode 0600)
     legacy_new = tmp_path / ".Dockerfile.q1w2e3r4.tmp"  # too fresh to be sure it is abandoned
+    legacy_other = tmp_path / ".Other.k2j4_x9z.tmp"  # an old-style name of another file: it says too little
     user_file = tmp_path / ".Dockerfile.notes.tmp"  # not our name pattern
-    for p in (live, other_file, legacy_old, legacy_new, user_file):
+    for p in (live, live_other, legacy_old, legacy_new, legacy_other, user_file):
         p.write_text("x")
         p.chmod(0o600)
     old = time.time() - 3600
     os.utime(legacy_old, (old, old))
+    os.utime(legacy_other, (old, old))
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     stale = tmp_path / f".Dockerfile.{int(dead.stdout)}.zyxwvuts{TEMP_SUFFIX}"
+    stale_other = tmp_path / f".graph.svg.{int(dead.stdout)}.abcdefgh{TEMP_SUFFIX}"  # a killed save of another file
     stale.write_text("x")
+    stale_other.write_text("x")
     removed = remove_stale_temps(path)
-    assert sorted(removed) == sorted([stale.name, legacy_old.name])
-    assert live.exists() and other_file.exists() and legacy_new.exists() and user_file.exists()
+    assert sorted(removed) == sorted([stale.name, stale_other.name, legacy_old.name])
+    assert live.exists() and live_other.exists() and legacy_new.exists() and legacy_other.exists() and user_file.exists()
