@@ -1,8 +1,10 @@
 """Export to PNG and SVG, in the GUI process and through ``stage-studio export``."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -145,3 +147,48 @@ def test_a_failed_export_leaves_the_existing_file_alone(qapp, tmp_path, capsys):
     assert main(["export", str(src), "--svg", str(svg)]) == 0  # the SVG of the same graph is fine
     assert svg.read_bytes().startswith(b"<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "existing.png", "existing.svg"]  # no temporary left
+
+
+@pytest.mark.parametrize("kind", ["--svg", "--png"])
+@pytest.mark.parametrize("name", ["same", "symlink", "hardlink", "stdin"])
+def test_cli_export_never_writes_over_the_dockerfile_it_draws(tmp_path, files, kind, name):
+    go = files[0]
+    out = {"same": go, "symlink": tmp_path / "link", "hardlink": tmp_path / "hard", "stdin": go}[name]
+    if name == "symlink":
+        out.symlink_to(go.name)
+    elif name == "hardlink":
+        out.hardlink_to(go)
+    with open(go, "rb") as stdin:
+        proc = subprocess.run([sys.executable, "-m", "studio", "export", "-" if name == "stdin" else str(go),
+                               kind, str(out)], stdin=stdin, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(f"stage-studio export: {out} is the Dockerfile being drawn")
+    assert proc.stderr.endswith("; writing the picture there would replace it\n") and proc.stderr.count("\n") == 1
+    assert go.read_text() == GO
+
+
+@pytest.mark.parametrize("kind, magic", [("--svg", b"<?xml"), ("--png", b"\x89PNG\r\n")])
+def test_cli_export_dash_writes_to_standard_output(tmp_path, files, kind, magic):
+    go = files[0]
+    root = str(Path(__file__).resolve().parents[2])  # this checkout, from another working folder too
+    proc = subprocess.run([sys.executable, "-m", "studio", "export", str(go), kind, "-"], cwd=tmp_path,
+                          capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": root})
+    assert proc.returncode == 0 and proc.stdout.startswith(magic)
+    assert proc.stderr == b"wrote standard output (2 stages)\n"
+    assert not (tmp_path / "-").exists()
+    if kind == "--svg":
+        assert main(["export", str(go), "--svg", str(tmp_path / "g.svg")]) == 0
+        assert proc.stdout == (tmp_path / "g.svg").read_bytes()
+
+
+def test_cli_export_png_to_a_terminal_is_refused(tmp_path, files):
+    leader, follower = os.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "studio", "export", str(files[0]), "--png", "-"],
+                              stdout=follower, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 2
+    assert proc.stderr == ("stage-studio export: --png - would print a binary picture on the terminal; "
+                           "redirect it or give a file name\n")

@@ -37,8 +37,8 @@ def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | Non
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the Dockerfile to draw ('-' reads standard input)")
     out = parser.add_mutually_exclusive_group(required=True)
-    out.add_argument("--png", metavar="OUT", help="write a PNG picture to OUT")
-    out.add_argument("--svg", metavar="OUT", help="write an SVG drawing to OUT")
+    out.add_argument("--png", metavar="OUT", help="write a PNG picture to OUT ('-': standard output, not a terminal)")
+    out.add_argument("--svg", metavar="OUT", help="write an SVG drawing to OUT ('-': standard output)")
     parser.add_argument("--scale", type=float, default=2.0,
                         help="PNG pixels per graph unit (default: 2, sharp on HiDPI screens)")
     parser.add_argument("--target", metavar="T", help="the stage to build (others are drawn as skipped)")
@@ -52,12 +52,17 @@ def run(args: argparse.Namespace) -> int:
     if not 0.1 <= args.scale <= 8:
         print("stage-studio export: --scale must be between 0.1 and 8", file=sys.stderr)
         return 2
+    out = args.png or args.svg
+    refused = _refuse_output(args.file, out, bool(args.png))
+    if refused:
+        print(f"stage-studio export: {refused}", file=sys.stderr)
+        return 2
     try:
         graph = load_graph(args.file, args.target, args.build_arg)
     except UnusableInput as exc:
         print(f"stage-studio export: {exc}", file=sys.stderr)
         return 2
-    wrong = _wrong_suffix(args.png or args.svg, "png" if args.png else "svg")
+    wrong = _wrong_suffix(out, "png" if args.png else "svg")
     if wrong:
         print(f"stage-studio export: {wrong}", file=sys.stderr)
         return 2
@@ -65,17 +70,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"stage-studio export: {args.file} has no build stages (no FROM line); nothing to draw",
               file=sys.stderr)
         return 1
-    out = args.png or args.svg
+    if out == "-":
+        return _to_standard_output(graph, args)
     from studio.core.files import hard_link_note
 
     note = hard_link_note(out)
     try:
-        if args.png:
-            from studio.ui.graph.png_export import export_png  # (Qt: only for a PNG)
-
-            export_png(graph, out, args.scale)
-        else:
-            export_svg(graph, out)
+        _draw(graph, out, args)
     except OSError as exc:
         print(f"stage-studio export: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -89,6 +90,54 @@ def run(args: argparse.Namespace) -> int:
         to_a_file = False
     # written through a FIFO or /dev/stdout: the message must not mix into the picture
     print(f"wrote {out} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
+    return 0
+
+
+def _draw(graph: StageGraph, out: str, args: argparse.Namespace) -> None:
+    if args.png:
+        from studio.ui.graph.png_export import export_png  # (Qt: only for a PNG)
+
+        export_png(graph, out, args.scale)
+    else:
+        export_svg(graph, out)
+
+
+def _refuse_output(source: str, out: str, png: bool) -> str | None:
+    """Why ``out`` must not be written: it is the Dockerfile being drawn (the same file by
+    any name: a symlink, a hard link, or standard input redirected from it), or ``-`` for
+    a PNG while standard output is a terminal."""
+    if out == "-":
+        if png and os.isatty(1):
+            return "--png - would print a binary picture on the terminal; redirect it or give a file name"
+        return None
+    try:
+        written = os.stat(out)
+        read = os.fstat(0) if source == "-" else os.stat(source)
+    except (OSError, ValueError):
+        return None  # a new file, or an input the reading will report
+    if (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+        same = "" if out == source else " (standard input)" if source == "-" else f" (the same file as {source})"
+        return f"{out} is the Dockerfile being drawn{same}; writing the picture there would replace it"
+    return None
+
+
+def _to_standard_output(graph: StageGraph, args: argparse.Namespace) -> int:
+    """``--svg -`` / ``--png -``: draw into a private file, then copy it to standard output
+    (a failed drawing prints nothing; a full or closed output is studio.cli's to report)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stage-studio-export-") as folder:
+        path = os.path.join(folder, "picture.png" if args.png else "picture.svg")
+        try:
+            _draw(graph, path, args)
+        except OSError as exc:
+            print(f"stage-studio export: could not draw the picture: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        with open(path, "rb") as picture:
+            shutil.copyfileobj(picture, sys.stdout.buffer)
+    sys.stdout.flush()
+    print(f"wrote standard output ({len(graph.stages)} stages)", file=sys.stderr)
     return 0
 
 
