@@ -18,6 +18,13 @@ from studio.core.options import parse_pairs
 from studio.core.units import counted, human_size, percent
 
 
+def for_terminal(text: str) -> str:
+    """Build output without escape codes (failures.for_terminal, imported when first used)."""
+    from studio.engine.failures import for_terminal as plain
+
+    return plain(text)
+
+
 def _refuse(message: str, as_json: bool = False):
     """Unusable input or options: say why on stderr and exit 2, as the other commands do.
     With --json the output still ends with the result object (not ok, and why)."""
@@ -169,7 +176,7 @@ def _run_quiet(build) -> bool:
         print(result.image_id, flush=True)
         return True
     message = failure.message if failure is not None else "the build did not finish"
-    print(f"error: {message}", file=sys.stderr, flush=True)
+    print(f"error: {for_terminal(message)}", file=sys.stderr, flush=True)
     return False
 
 
@@ -245,36 +252,34 @@ class Display:
         stage = self.fold.stages.get(event.stage)
         if stage is not None and not self.tty:
             pos = stage.lines.index(event.line) + 1 if event.line in stage.lines else "?"
-            self._say(f"[{stage.label}] {pos}/{stage.total} {stage.current[:100]} (line {event.line})")
+            self._say(f"[{stage.label}] {pos}/{stage.total} {for_terminal(stage.current[:100])} (line {event.line})")
 
     def _on_step_log(self, event, new_lines) -> None:
         stage = self.fold.stages.get(event.stage) if event.stage is not None else None
         lines = new_lines.get(stage.index) if stage is not None and not self.tty else None
         if lines:  # one write for the chunk: a 50 MB log is most of a million lines
-            from studio.engine.failures import strip_ansi
+            from studio.engine.failures import lines_for_terminal
 
             prefix = f"\n[{stage.label}] | "
-            self._say(strip_ansi(prefix[1:] + prefix.join(lines)))  # not a terminal: no colour codes
+            self._say(prefix[1:] + prefix.join(lines_for_terminal(lines)))  # no colour or escape codes
 
     def _on_stage_finished(self, event, _new) -> None:
         stage = self.fold.stages.get(event.stage)
         if stage is None or self.tty or event.state == "skipped":
             return
         if stage.partial:  # a last log line without its newline
-            from studio.engine.failures import strip_ansi
-
-            self._say(f"[{stage.label}] | {strip_ansi(stage.partial)}")
+            self._say(f"[{stage.label}] | {for_terminal(stage.partial)}")
         state = "cancelled" if event.state == "failed" and self.cancelled() else event.state
         self._say(f"[{stage.label}] {MARKS[state]} {self._elapsed(stage.index)}".rstrip())
 
     def _on_warning(self, event, _new) -> None:
-        self._say(f"warning: {f'line {event.line}: ' if event.line else ''}{event.message}")
+        self._say(f"warning: {f'line {event.line}: ' if event.line else ''}{for_terminal(event.message)}")
 
     def _on_build_failed(self, event, _new) -> None:
-        self._say(f"error: {event.message}" + (f" (exit code {event.exit_code})"
-                                                if event.exit_code and "exit code" not in event.message else ""))
+        self._say(f"error: {for_terminal(event.message)}" + (
+            f" (exit code {event.exit_code})" if event.exit_code and "exit code" not in event.message else ""))
         for line in event.last_log[-10:]:
-            self._say(f"    {line}")
+            self._say(f"    {for_terminal(line)}")
 
     def _on_build_finished(self, event, _new) -> None:
         self._say(f"built {event.image_id} in {event.duration:.1f} s")
@@ -321,7 +326,7 @@ class Display:
             running = stage.state == "running"
             state = self._state(stage.index)
             mark = SPINNER[self.tick % 4] if running else MARKS.get(state, state)
-            detail = stage.current if running else ""
+            detail = for_terminal(stage.current) if running else ""
             line = (f" {stage.label:<{width}}  [{bar}] {stage.done}/{stage.total}  {mark:<7} "
                     f"{self._elapsed(stage.index):>6}  {detail}")
             self.out.write(line[:columns - 1].rstrip() + "\n")  # never wrap: the redraw counts lines

@@ -49,7 +49,7 @@ class ClassicTranslator:
     def feed(self, message: dict) -> list[BuildEvent]:
         if "error" in message or "errorDetail" in message:
             detail = message.get("errorDetail") or {}
-            text = failures.strip_ansi(message.get("error") or detail.get("message") or "the build failed")
+            text = message.get("error") or detail.get("message") or "the build failed"
             step = self.current
             self.failure = self.explain(text)
             out = self._end_step(error=text)
@@ -82,7 +82,9 @@ class ClassicTranslator:
             return []
         if stripped.startswith("--->") or stripped == "" or stripped.startswith(_NOISE):
             return []
-        lines = failures.strip_ansi(text).splitlines()  # the summary is plain text (stderr comes coloured)
+        # as the engine sent them (stderr comes coloured): the text output drops colour codes
+        # and shows other escapes (failures.for_terminal), --json keeps the bytes
+        lines = text.splitlines()
         self.log.extend(lines[-LAST_LOG_LINES:])  # (a chunk of a big log is thousands of lines)
         step = self.current
         return [StepLog(step.stage if step else None, step.line if step else None, "stdout", text)]

@@ -7,7 +7,7 @@ from studio.core.shell import newer_form, var_refs
 from studio.engine.events import BuildFailed
 from studio.engine.mapping import StageMap
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[@-~]")
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")  # colour and style codes (Select Graphic Rendition)
 _EXIT = re.compile(r"(?:exit code: |returned a non-zero code: )(\d+)")
 _PARSE_LINE = re.compile(r"(?:dockerfile parse error|parse error) (?:on )?line (\d+)", re.I)
 _METADATA = re.compile(r"load metadata for (\S+)")
@@ -19,8 +19,29 @@ _PULL_HINTS = ("pull access denied", "not found", "manifest unknown", "proxyconn
 
 def strip_ansi(text: str) -> str:
     """Text without terminal colour codes (the classic builder colours a RUN's stderr), for
-    summaries and for output that is not a terminal."""
-    return _ANSI.sub("", text) if "\x1b" in text else text
+    summaries. Any other escape sequence is kept: it is what the step printed, and the
+    text output shows it escaped (``for_terminal``), --json as it came."""
+    return _SGR.sub("", text) if "\x1b" in text else text
+
+
+def for_terminal(text: str) -> str:
+    """Build output as the text output prints it: colour codes dropped, every other control
+    character (the ESC of a title-setting OSC or a clear-screen CSI, a BEL, a CR) shown as
+    ``\\xNN`` the way ``units.visible`` shows a file name, tabs kept. A step's output then
+    can never drive the user's terminal, whichever backend ran it."""
+    if text.isprintable():
+        return text
+    from studio.core.units import visible
+
+    text = strip_ansi(text)
+    return "\t".join(visible(part) for part in text.split("\t")) if "\t" in text else visible(text)
+
+
+def lines_for_terminal(lines: list[str]) -> list[str]:
+    """``for_terminal`` for many lines, checked at once (a log chunk is thousands of lines)."""
+    if "".join(lines).replace("\t", " ").isprintable():
+        return lines
+    return [for_terminal(line) for line in lines]
 
 
 _MOUNT_KEY = re.compile(r"unexpected key '[^']*' in '([^']*)'")
