@@ -190,7 +190,7 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     if not root.is_dir():
         raise ContextError(f"the build context {str(root)!r} is not a directory")
     try:
-        matcher, ignore_file = load(root, dockerfile_path)
+        matcher, ignore_file = load(root, dockerfile_path, backend)
     except ValueError as exc:
         raise ContextError(str(exc)) from exc
     ctx = BuildContext(root, ignore_file=ignore_file)

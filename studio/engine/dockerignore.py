@@ -10,7 +10,8 @@ tests/engine/test_dockerignore_table.py):
 - classic (the docker CLI's tar, ``pkg/archive``): ``Matches`` compares a pattern of N parts
   with the path's first N parts, an excluded folder is entered only when a ``!`` pattern's
   text starts with its path, and ``.dockerignore`` and the Dockerfile are always sent (the
-  engine drops them afterwards when a pattern excludes them);
+  engine drops them afterwards when a pattern excludes them); only the context's
+  ``.dockerignore`` counts, never ``<Dockerfile>.dockerignore``;
 - BuildKit (fsutil's filter and ``patternmatcher`` as in buildx and Docker 23+): each path is
   matched with its parent's results, a folder is entered whenever a ``!`` pattern has
   wildcards (so ``**`` then ``!**/*.txt`` keeps ``keep/ok.txt``), an excluded folder is sent
@@ -315,19 +316,24 @@ class IgnoreMatcher:
         return any((_without_glob_tail(p.text) + "/").startswith(prefix) for p in exclusions)
 
 
-def candidate_ignore_file(context_dir: str | Path, dockerfile_path: str | Path | None = None) -> Path | None:
-    """``<Dockerfile>.dockerignore`` beside the Dockerfile wins over the context's
-    ``.dockerignore`` (as BuildKit-era CLIs do); None when there is neither."""
+def candidate_ignore_file(context_dir: str | Path, dockerfile_path: str | Path | None = None,
+                          backend: str = "buildkit") -> Path | None:
+    """For BuildKit, ``<Dockerfile>.dockerignore`` beside the Dockerfile wins over the
+    context's ``.dockerignore`` (as BuildKit-era CLIs do); the classic CLI reads only the
+    context's ``.dockerignore`` (``DOCKER_BUILDKIT=0 docker build -f x/app.Dockerfile x``
+    ignores ``x/app.Dockerfile.dockerignore``; checked on 20.10 and 26.1). None when there
+    is none."""
     candidates = []
-    if dockerfile_path:
+    if dockerfile_path and backend != "classic":
         candidates.append(Path(str(dockerfile_path) + ".dockerignore"))
     candidates.append(Path(context_dir) / ".dockerignore")
     return next((c for c in candidates if c.is_file()), None)
 
 
-def load(context_dir: str | Path, dockerfile_path: str | Path | None = None) -> tuple[IgnoreMatcher, Path | None]:
+def load(context_dir: str | Path, dockerfile_path: str | Path | None = None,
+         backend: str = "buildkit") -> tuple[IgnoreMatcher, Path | None]:
     """The matcher for a build and the file it came from (see candidate_ignore_file)."""
-    candidate = candidate_ignore_file(context_dir, dockerfile_path)
+    candidate = candidate_ignore_file(context_dir, dockerfile_path, backend)
     if candidate is None:
         return IgnoreMatcher([]), None
     try:

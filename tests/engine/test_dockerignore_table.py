@@ -67,27 +67,34 @@ def _cli_image(argv: list[str], env: dict, iid: Path) -> str:
 RUN_LABEL = uuid.uuid4().hex
 
 
-def _compare(host: str, client, root: Path, number: int, patterns: str) -> str | None:
+def _compare(host: str, client, root: Path, number: int, patterns: str | None,
+             own_patterns: str | None = None) -> str | None:
+    """``own_patterns``: the Dockerfile is ``app.Dockerfile`` (built with ``-f``) and these
+    are its ``app.Dockerfile.dockerignore``; ``patterns`` None: no ``.dockerignore``."""
     from studio.engine.builder import Build, BuildRequest
 
     ctx = root / f"set{number}"
     for name in TREE:
         (ctx / name).parent.mkdir(parents=True, exist_ok=True)
         (ctx / name).write_text(name)
-    (ctx / ".dockerignore").write_text(patterns + "\n")
+    if patterns is not None:
+        (ctx / ".dockerignore").write_text(patterns + "\n")
     dockerfile = "FROM scratch\nCOPY . /ctx/\n"
-    (ctx / "Dockerfile").write_text(dockerfile)
+    path = ctx / ("Dockerfile" if own_patterns is None else "app.Dockerfile")
+    path.write_text(dockerfile)
+    if own_patterns is not None:
+        (ctx / "app.Dockerfile.dockerignore").write_text(own_patterns + "\n")
     env = {**os.environ, "DOCKER_HOST": host}
-    label = ["--label", f"{LABEL}={RUN_LABEL}"]
+    flags = ["--label", f"{LABEL}={RUN_LABEL}", "-f", str(path)]
     found = {
         # --no-cache: a cached classic step may be an image another test session is removing
-        "classic CLI": _cli_image([DEBIAN_CLI, "build", "-q", "--no-cache", *label, str(ctx)],
+        "classic CLI": _cli_image([DEBIAN_CLI, "build", "-q", "--no-cache", *flags, str(ctx)],
                                   {**env, "DOCKER_BUILDKIT": "0"},
                                   root / f"iid{number}c"),
-        "buildx": _cli_image([BUILDX, "build", "-q", *label, str(ctx)], env, root / f"iid{number}b"),
+        "buildx": _cli_image([BUILDX, "build", "-q", *flags, str(ctx)], env, root / f"iid{number}b"),
     }
     for backend in ("classic", "buildkit"):
-        build = Build(BuildRequest(dockerfile, str(ctx), str(ctx / "Dockerfile"), backend=backend,
+        build = Build(BuildRequest(dockerfile, str(ctx), str(path), backend=backend,
                                    labels={LABEL: RUN_LABEL}, no_cache=backend == "classic"), client=client)
         for _ in build.events():
             pass
@@ -103,21 +110,40 @@ def _compare(host: str, client, root: Path, number: int, patterns: str) -> str |
     return "; ".join(problems) or None
 
 
-@pytest.mark.timeout(900)  # 46 pattern sets, four builds each
-def test_dockerignore_table_matches_the_real_clients(engine, tmp_path):
+# (.dockerignore or None, app.Dockerfile.dockerignore): BuildKit's clients read the second,
+# the classic CLI only the first
+PER_DOCKERFILE_SETS = [
+    ("*.md\nbuild", "**\n!a.txt"),
+    (None, "keep\nsrc\napp.Dockerfile"),
+    ("**\n!keep/**\napp.Dockerfile.dockerignore", "*.txt\n.dockerignore"),
+]
+
+
+def _compare_all(engine, tmp_path, cases) -> list[str]:
     if not (os.access(DEBIAN_CLI, os.X_OK) and os.access(BUILDX, os.X_OK)):
         pytest.skip("needs Debian's docker CLI and buildx (./dev engine modern unpacks it)")
     host, client = engine.host, engine.client
-    assert len(PATTERN_SETS) >= 30
     with ThreadPoolExecutor(max_workers=4) as pool:
-        outcomes = list(pool.map(lambda item: _compare(host, client, tmp_path, *item), enumerate(PATTERN_SETS)))
+        outcomes = list(pool.map(lambda item: _compare(host, client, tmp_path, item[0], *item[1]),
+                                 enumerate(cases)))
     # removed only now: the classic builder reuses the steps of one set's image in another's
     for image in client.api.images(filters={"label": f"{LABEL}={RUN_LABEL}"}):
         try:
             client.api.remove_image(image["Id"], force=True)
         except docker.errors.APIError:
             pass
-    assert [o for o in outcomes if o] == []
+    return [o for o in outcomes if o]
+
+
+@pytest.mark.timeout(900)  # 46 pattern sets, four builds each
+def test_dockerignore_table_matches_the_real_clients(engine, tmp_path):
+    assert len(PATTERN_SETS) >= 30
+    assert _compare_all(engine, tmp_path, [(patterns,) for patterns in PATTERN_SETS]) == []
+
+
+@pytest.mark.timeout(300)
+def test_a_dockerfiles_own_ignore_file_counts_as_each_real_client_reads_it(engine, tmp_path):
+    assert _compare_all(engine, tmp_path, PER_DOCKERFILE_SETS) == []
 
 
 def test_the_reported_case_differs_between_backends(tmp_path):
