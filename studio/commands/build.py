@@ -198,7 +198,7 @@ def _run_json(build) -> bool:
 # ---- the human display ---------------------------------------------------------------
 SPINNER = "|/-\\"
 MARKS = {"queued": "waiting", "done": "done", "cached": "cached", "skipped": "skipped", "failed": "FAILED",
-         "cancelled": "cancelled", "not_run": "not run"}
+         "cancelled": "cancelled", "stopped": "stopped", "not_run": "not run"}
 
 
 class Display:

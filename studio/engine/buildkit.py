@@ -43,6 +43,7 @@ class StageProgress:
         self.cached: dict[int, bool] = {}
         self.state: dict[int, str] = {}
         self.started: set[int] = set()
+        self.stopped: set[int] = set()  # a step of the stage was running when the engine stopped it
 
     def expect(self, stage: int, lines: list[int]) -> None:
         self.pending[stage] = set(lines)
@@ -67,8 +68,9 @@ class StageProgress:
         """Finish every stage not yet finished, in index order. After a success, steps the
         engine never reported (their results came from the cache, so it skipped them) are
         reported cached, so every built stage ends with all its steps accounted for. After
-        a failure only the stage that holds it failed; the others the build needed did not
-        run (or not to the end): "not_run". A cancel stops the stages that had started."""
+        a failure only the stage that holds it failed; one whose step was running when the
+        engine stopped it is "stopped"; the others the build needed did not run (or not to
+        the end): "not_run". A cancel stops the stages that had started ("failed")."""
         out: list[BuildEvent] = []
         target = self.stage_map.target
         for info in self.stage_map.stages:
@@ -85,6 +87,8 @@ class StageProgress:
                 out.append(self.finish(i, "cached" if cached else "done", final_image if i == target else None))
             elif i == failed_stage or (cancelled and i in self.started):
                 out.append(self.finish(i, "failed"))
+            elif i in self.stopped:
+                out.append(self.finish(i, "stopped"))
             else:
                 out.append(self.finish(i, "not_run"))
         return out
@@ -103,7 +107,7 @@ class StageProgress:
 def stopped_by_another(error: str) -> bool:
     """Does a vertex's error only say BuildKit stopped it because another step failed?
     (It then cancels the rest: "context canceled", checked on 20.10 and 26.1.) Such a
-    stage did not fail; close() reports it as not run."""
+    stage did not fail; close() reports it as stopped when the step had started."""
     return error.strip().lower().endswith("context canceled")
 
 
@@ -194,9 +198,11 @@ class BuildkitTranslator:
             stopped = bool(vertex.error) and stopped_by_another(vertex.error)
             for step in state.steps:
                 out.append(StepFinished(step.stage, step.line, vertex.cached, duration, vertex.error or None, stopped))
-                if vertex.error:  # (stopped because another step failed: close() says "not_run")
+                if vertex.error:  # (stopped because another step failed: close() says "stopped")
                     if not stopped:
                         out.append(self.progress.finish(step.stage, "failed"))
+                    elif state.started and not vertex.cached and step.keyword != "FROM":
+                        self.progress.stopped.add(step.stage)  # it ran, and was stopped mid-run
                 else:
                     # a FROM of a local image is never "work": it does not make a stage "done"
                     cached = vertex.cached or step.keyword == "FROM"

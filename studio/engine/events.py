@@ -11,9 +11,10 @@ from typing import Any, Literal
 
 from studio.core.model import stage_label
 
-# skipped: the target does not need the stage; not_run: it was needed, but the build
-# stopped (at another stage's failure) before it ran or finished
-StageState = Literal["done", "cached", "skipped", "failed", "not_run"]
+# skipped: the target does not need the stage; stopped: a step of it was running when the
+# engine stopped it (another stage failed); not_run: it was needed, but the build stopped
+# (at another stage's failure) before it ran or finished
+StageState = Literal["done", "cached", "skipped", "failed", "stopped", "not_run"]
 Stream = Literal["stdout", "stderr"]
 
 

@@ -175,6 +175,9 @@ class BuildFold:
             took = self.elapsed(event.stage)
             if event.state == "failed" and self.cancelling:
                 self._push(event.stage, ["── stopped" + (f" after {took:.1f} s" if took else "")])
+            elif event.state == "stopped":
+                self._push(event.stage, ["── stopped" + (f" after {took:.1f} s" if took else "")
+                                         + ": the build stopped at a failure in another stage"])
             elif event.state == "not_run":
                 why = "the build was cancelled" if self.cancelling else "the build stopped at a failure in another stage"
                 self._push(event.stage, [f"── not run: {why}"])

@@ -1,6 +1,7 @@
 """After a failure only the stage that holds it is "failed"; a stage the build needed but
-never ran (or stopped because another stage failed) is "not_run", on both engines and
-both builders, in the events, the result and the CLI's lines. The window's boxes say
+never ran is "not_run", and one whose step was running when BuildKit stopped it because
+another stage failed is "stopped", on both engines and both builders, in the events, the
+result and the CLI's lines. The window's boxes say
 the same (tests/ui/test_build_not_run.py)."""
 from __future__ import annotations
 
@@ -53,19 +54,41 @@ def test_the_cli_says_not_run_in_its_lines_and_json(backend, engine, context_dir
         assert names and all(re.match(r"\[(stage-1 )?1/2\] FROM ", n) for n in names), names
 
 
-def test_a_stage_stopped_by_another_stages_failure_did_not_fail(run_build):
+def _stopped_by_another() -> str:
     """BuildKit runs a and b at once; a fails once b's RUN has started (they share a cache
-    mount), and a's failure cancels b's RUN ("context canceled")."""
+    mount), and a's failure cancels b's RUN ("context canceled"); the last stage never runs."""
     mount = f"--mount=type=cache,id={uuid.uuid4().hex},target=/c"
-    text = (f"FROM {BB} AS a\n"
+    return (f"FROM {BB} AS a\n"
             f"RUN {mount} i=0; while [ ! -f /c/b-started ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; exit 3\n\n"
-            f"FROM {BB} AS b\nRUN {mount} touch /c/b-started && sleep 60\n\n"
+            f"FROM {BB} AS b\nRUN {mount} touch /c/b-started && echo started && sleep 60\n\n"
             "FROM scratch\nCOPY --from=a /etc/hostname /a\nCOPY --from=b /etc/hostname /b\n")
-    events, result, _build = run_build(text, backend="buildkit", no_cache=True)
+
+
+def test_a_stage_stopped_by_another_stages_failure_did_not_fail(run_build):
+    events, result, _build = run_build(_stopped_by_another(), backend="buildkit", no_cache=True)
     stopped = [e for e in events if e.event == "step_finished" and e.stage == 1 and e.line == 5]
     assert stopped and "context canceled" in (stopped[0].error or "")  # the engine did cancel it
-    assert [s.state for s in result.stages] == ["failed", "not_run", "not_run"]
+    assert [s.state for s in result.stages] == ["failed", "stopped", "not_run"]
     assert result.error.stage == 0 and result.error.line == 2
+
+
+def test_the_cli_says_stopped_for_a_stage_that_ran_and_not_run_for_one_that_never_started(engine, context_dir):
+    path = context_dir / "Dockerfile"
+    path.write_text(_stopped_by_another())
+    proc = cli_build(path, "--backend", "buildkit")
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "[b] | started" in lines and "[a] FAILED" in proc.stdout
+    assert any(re.fullmatch(r"\[b\] stopped \d+\.\ds", line) for line in lines), lines
+    assert "[#2] not run" in lines and "[b] not run" not in lines and "[b] FAILED" not in proc.stdout
+    path.write_text(_stopped_by_another())  # (a new cache mount id: the same race again)
+    proc = cli_build(path, "--backend", "buildkit", "--json")
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    ended = [e for e in events if e["event"] == "step_finished" and e["stage"] == 1]
+    assert [e["stopped"] for e in ended if e["line"] == 5] == [True]
+    states = {e["stage"]: e["state"] for e in events if e["event"] == "stage_finished"}
+    assert states == {0: "failed", 1: "stopped", 2: "not_run"}
+    assert [s["state"] for s in events[-1]["stages"]] == ["failed", "stopped", "not_run"]
 
 
 def test_a_cancel_stops_the_running_stage_and_the_rest_did_not_run(docker_client, context_dir):

@@ -31,7 +31,7 @@ def test_the_box_of_a_stage_that_never_ran_says_not_run(qtbot, open_window, dock
 def test_a_step_the_engine_stopped_is_not_counted_done_and_says_stopped(qtbot, open_window, docker_client):
     """One stage fails while another's step still runs: BuildKit stops that step ("context
     canceled"). The event says stopped, the box counts only its finished steps and says
-    not run, as the JSON's stage does, and the timeline does not draw it as a failure."""
+    stopped, as the JSON's stage does, and the timeline does not draw it as a failure."""
     token = uuid.uuid4().hex
     text = (f"FROM {BUSYBOX} AS slow\nRUN sleep 8 && echo {token} > /slow\n"
             f"FROM {BUSYBOX} AS bad\nRUN sleep 1; echo {token}; exit 7\n"
@@ -43,12 +43,13 @@ def test_a_step_the_engine_stopped_is_not_counted_done_and_says_stopped(qtbot, o
     ended = [e for e in events if e.event == "step_finished" and e.stage == 0 and e.line == 2]
     assert len(ended) == 1 and ended[0].stopped and "context canceled" in ended[0].error
     assert ended[0].to_json()["stopped"] is True  # what --json says
-    assert {s.index: s.state for s in result.stages}[0] == "not_run"
+    assert {s.index: s.state for s in result.stages}[0] == "stopped"
     slow = window.graph_view.stage_nodes()[0]
     # the RUN was stopped: not done (the FROM counts where the engine reported it for this stage)
-    assert slow.build_state == "not_run" and slow.marks.progress[0] < 2 and slow.marks.progress[1] == 2
+    assert slow.build_state == "stopped" and slow.marks.progress[0] < 2 and slow.marks.progress[1] == 2
     left, _right = footer_texts(slow, QFontMetricsF(slow.theme.small_font), 400)
-    assert left.startswith("not run") and "2/2" not in left
+    assert left.startswith("stopped") and "2/2" not in left
+    assert "Stopped: a step was running when a failure in another stage stopped the build" in slow.toolTip()
     timeline = window.build.charts.timeline
     i = next(i for i, s in enumerate(timeline.steps) if (s.stage, s.line) == (0, 2))
     assert timeline.describe(i).splitlines()[1].startswith("stopped before it finished")

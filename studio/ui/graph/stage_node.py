@@ -25,7 +25,8 @@ from studio.ui.graph.stage_paint import paint_stage, pills_rect, row_marks
 from studio.ui.graph.row_layout import RowLayout
 from studio.ui.graph.theme import Theme
 
-BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped", "not_run", "cancelled")
+BUILD_STATES = ("idle", "queued", "running", "cached", "done", "failed", "skipped", "stopped", "not_run",
+                "cancelled")
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,8 @@ def _tooltip(node: StageNode) -> str:
     lines += [f"<span>⚠ {html.escape(m, quote=False)}</span>" for m in node.diagnostics]
     if node.error:
         lines.append(f"<span>✖ {html.escape(node.error, quote=False)}</span>")
+    if node.build_state == "stopped":
+        lines.append("Stopped: a step was running when a failure in another stage stopped the build")
     if node.build_state == "not_run":
         lines.append("Not run: the build stopped (a failure in another stage, or a cancel) before this stage ran or finished")
     if node.build_state == "cancelled":

@@ -30,6 +30,7 @@ STATE_HUES = {
     "done": "#27ae60",
     "failed": "#e5484d",
     "skipped": "#8a94a6",
+    "stopped": "#b7791f",  # a step was running when another stage's failure stopped the build
     "not_run": "#8a94a6",  # needed, but the build stopped at another stage's failure first
     "cancelled": "#e67e22",  # the user cancelled the build before it finished
 }
