@@ -11,7 +11,7 @@ import sys
 
 from studio.core.edits_base import EditError
 from studio.core.edits_ops import OPERATIONS, Operation, apply_operations
-from studio.core.files import DockerfileReadError, read_dockerfile
+from studio.core.files import DockerfileReadError, check_in_place, read_dockerfile
 from studio.core.options import write_atomically
 
 
@@ -46,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print("stage-studio edit: standard input cannot be edited in place; leave out --in-place", file=sys.stderr)
         return 2
     try:
+        if args.in_place:
+            check_in_place(args.file)
         text = read_dockerfile(args.file)
     except DockerfileReadError as exc:
         print(f"stage-studio edit: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from studio.core import parse
-from studio.core.files import DockerfileReadError, read_dockerfile
+from studio.core.files import DockerfileReadError, check_in_place, read_dockerfile
 from studio.core.lint import RULES, LintConfig, find_config, fix_all, lint, parser_only, rule_docs
 from studio.core.lint.code_docs import NON_RULE_DOCS
 from studio.core.lint.registry import find_rule, hadolint_rules
@@ -132,6 +132,8 @@ def _check(path: str, args, build_args: dict[str, str], config: LintConfig | Non
     """One file's report: its items (findings and parser diagnostics), or the problem
     that kept it from being checked."""
     try:
+        if args.fix:
+            _check_in_place(path)
         text = _read(path)
         if config is None:
             config = find_config(Path(path).parent if path != "-" else Path.cwd(), RULES)
@@ -222,6 +224,13 @@ def _fix_json(d) -> dict | None:
         return None
     return {"title": d.fix_title,
             "edits": [{"start": e.start, "end": e.end, "new_text": e.new_text} for e in fix()]}
+
+
+def _check_in_place(path: str) -> None:
+    try:
+        check_in_place(path)
+    except DockerfileReadError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _read(path: str) -> str:

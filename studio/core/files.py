@@ -35,6 +35,23 @@ def read_dockerfile(path: str | os.PathLike[str]) -> str:
     return decode_dockerfile(data, name)
 
 
+def check_in_place(path: str | os.PathLike[str]) -> None:
+    """Refuse, before anything is read, to rewrite what is not a regular file (or a symlink
+    to one), as ``sed -i`` does: a FIFO would be read, then block the write-back waiting for
+    a second writer's reader; a device or a folder has no text to put back. A missing or
+    unreadable file is left for the reading to report."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise DockerfileReadError(f"{os.fspath(path)}: is {kind}, not a regular file; only a file can be "
+                                  "rewritten in place")
+
+
 def read_stdin() -> bytes:
     """All of standard input; DockerfileReadError when there is none to read (closed with
     ``<&-``, or opened for writing only)."""
