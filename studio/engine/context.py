@@ -172,6 +172,19 @@ def _info(name: str, st: os.stat_result) -> tarfile.TarInfo:
     return info
 
 
+def _special(info: tarfile.TarInfo, st: os.stat_result) -> bool:
+    """Make ``info`` a FIFO or device entry, as the classic CLI's tar writes them (pkg/archive:
+    type, permission bits, the device's major and minor); False for anything else."""
+    if stat.S_ISFIFO(st.st_mode):
+        info.type = tarfile.FIFOTYPE
+    elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        info.type = tarfile.CHRTYPE if stat.S_ISCHR(st.st_mode) else tarfile.BLKTYPE
+        info.devmajor, info.devminor = os.major(st.st_rdev), os.minor(st.st_rdev)
+    else:
+        return False
+    return True
+
+
 def _header(info: tarfile.TarInfo) -> bytes:
     return info.tobuf(format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape")
 
@@ -199,8 +212,9 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     ctx.dockerfile_outside = own is None
     data = dockerfile_text.encode("utf-8")
     for name, path, st in _walk(root, matcher, backend != "classic"):
-        if name == own and stat.S_ISREG(st.st_mode):
-            ctx.entries.append(_own_entry(name, path, st, data))
+        if name == own:  # (a Dockerfile read from a FIFO travels as its text, not as the FIFO)
+            if stat.S_ISREG(st.st_mode):
+                ctx.entries.append(_own_entry(name, path, st, data))
             continue
         if name == dockerfile_name and own is None:
             continue
@@ -213,8 +227,17 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
         elif stat.S_ISREG(st.st_mode):
             _check_readable(path)
             info.size = st.st_size
+        elif _special(info, st):
+            pass  # FIFOs and devices travel as they are; each engine makes of them what it
+            # makes of docker build's (classic and 26.1 keep them; 20.10's BuildKit turns a
+            # device into an empty file and drops a FIFO), checked on both engines
+        elif backend == "classic":
+            continue  # a socket: the classic CLI skips it
         else:
-            continue  # sockets, fifos, devices: the CLI skips them too
+            # a socket: buildx sends it as an empty file (checked on 20.10 and 26.1); it is
+            # never opened here
+            ctx.entries.append(Entry(name, path, info, b""))
+            continue
         ctx.entries.append(Entry(name, path, info))
     if own is not None:
         if not any(e.name == own for e in ctx.entries):  # .dockerignore leaves it out: the engine still needs it
@@ -244,8 +267,10 @@ def _own_entry(name: str, path: Path, st: os.stat_result | None, data: bytes) ->
     text in its place, with the file's mode, as a save would leave it."""
     try:
         st = st or path.stat()
-        with open(path, "rb") as fh:
-            same = fh.read(len(data) + 1) == data
+        same = False
+        if stat.S_ISREG(st.st_mode):  # (never open a FIFO: it would wait for a writer)
+            with open(path, "rb") as fh:
+                same = fh.read(len(data) + 1) == data
     except OSError:
         st, same = None, False
     if st is not None and same and stat.S_ISREG(st.st_mode):

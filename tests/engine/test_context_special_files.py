@@ -1,0 +1,107 @@
+"""FIFOs, device nodes and sockets in a context: the image holds what ``docker build`` puts
+in it on the same engine, compared entry by entry (type, mode, device numbers). The
+classic CLI's tar (DOCKER_BUILDKIT=0) carries FIFOs and devices as they are and skips
+sockets. With DOCKER_BUILDKIT=1 the engine decides: Docker 26.1 keeps FIFOs and devices,
+20.10 turns a device into an empty file and drops a FIFO; a socket becomes an empty file
+on both."""
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import tarfile
+
+import pytest
+from prerequisites import require
+from testimages import TEST_LABEL
+
+from studio.engine.builder import Build, BuildRequest
+
+BB = "stage-studio-test/busybox:latest"
+CLI = "/usr/bin/docker"
+TEXT = f"FROM {BB}\nCOPY . /c/\n"
+
+
+@pytest.fixture
+def special(tmp_path):
+    """A context with a file, a FIFO, a character and a block device, a socket and a link."""
+    require(None if os.path.exists(CLI) else "needs Debian's docker CLI (apt-get install docker.io)")
+    require(None if os.geteuid() == 0 else "making device nodes needs root")
+    ctx = tmp_path / "ctx"
+    (ctx / "sub").mkdir(parents=True)
+    (ctx / "ok.txt").write_text("ok\n")
+    (ctx / "Dockerfile").write_text(TEXT)
+    os.mkfifo(ctx / "pipe", 0o640)
+    os.mknod(ctx / "nulldev", 0o644 | 0o020000, os.makedev(1, 3))
+    os.mknod(ctx / "sub" / "blockdev", 0o600 | 0o060000, os.makedev(7, 200))
+    os.symlink("ok.txt", ctx / "link")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(ctx / "sock"))
+    yield ctx
+    server.close()
+
+
+def listing(client, image_id: str) -> list[tuple]:
+    """The image's /c entries as ``docker export`` gives them: name, type, mode, device."""
+    container = client.api.create_container(image_id, command=["true"])["Id"]
+    try:
+        data = b"".join(client.api.export(container))
+    finally:
+        client.api.remove_container(container, force=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return sorted((m.name, m.type, m.mode, m.devmajor, m.devminor) for m in tar
+                      if m.name.startswith("c/"))
+
+
+def cli_listing(engine, context, buildkit: bool) -> list[tuple]:
+    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": str(int(buildkit))})
+    assert proc.returncode == 0, proc.stderr
+    return listing(engine.client, proc.stdout.strip().splitlines()[-1])
+
+
+def studio_listing(engine, context, backend: str, session: bool | None = None) -> list[tuple]:
+    request = BuildRequest(TEXT, str(context), str(context / "Dockerfile"), backend=backend,
+                           no_cache=True, session=session, labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    return listing(engine.client, build.result.image_id)
+
+
+def test_classic_builds_ship_fifos_and_devices_as_the_classic_cli(engine, special):
+    ours = studio_listing(engine, special, "classic")
+    assert ours == cli_listing(engine, special, buildkit=False)
+    kinds = {name: kind for name, kind, *_ in ours}
+    assert kinds["c/pipe"] == tarfile.FIFOTYPE and kinds["c/nulldev"] == tarfile.CHRTYPE
+    assert kinds["c/sub/blockdev"] == tarfile.BLKTYPE and "c/sock" not in kinds
+    assert [(mode & 0o7777, major, minor) for name, _, mode, major, minor in ours
+            if name == "c/nulldev"] == [(0o644, 1, 3)]
+
+
+def test_buildkit_tar_uploads_ship_what_docker_builds_does(engine, special, buildx_config):
+    """The tar upload (--no-session); a build through our session fails here (on 26.1
+    "failed to create device", a socket "invalid file id"): not yet covered."""
+    ours = studio_listing(engine, special, "buildkit", session=False)
+    assert ours == cli_listing(engine, special, buildkit=True)
+    kinds = {name: kind for name, kind, *_ in ours}
+    assert kinds["c/sock"] == tarfile.REGTYPE
+    if engine.client.version()["Version"].startswith("20."):
+        assert kinds["c/nulldev"] == kinds["c/sub/blockdev"] == tarfile.REGTYPE and "c/pipe" not in kinds
+    else:
+        assert kinds["c/nulldev"] == tarfile.CHRTYPE and kinds["c/pipe"] == tarfile.FIFOTYPE
+
+
+@pytest.mark.timeout(20)
+def test_a_dockerfile_that_is_a_fifo_travels_as_its_text(tmp_path):
+    """The text read from it is sent; the FIFO itself is neither sent nor opened (no hang)."""
+    from studio.engine.context import scan
+
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    os.mkfifo(ctx / "Dockerfile")
+    for backend in ("buildkit", "classic"):
+        sent = [e for e in scan(ctx, TEXT, "x", ctx / "Dockerfile", backend=backend).entries if e.name == "Dockerfile"]
+        assert len(sent) == 1 and sent[0].info.isreg() and sent[0].data == TEXT.encode()
