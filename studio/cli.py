@@ -57,11 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     if as_program:
         tune_collector()  # the process's collector settings, once (studio/gc_tuning.py says why)
+        _guard_stderr()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
-        args = _parser(only=argv[0]).parse_args(argv)
         if as_program:
             _guard_stdout()
+        args, code = _parse(_parser(only=argv[0]), argv, f"stage-studio {argv[0]}", as_program)
+        if args is None:
+            _exit_now(code)
         try:
             code = int(args._run(args) or 0)
             sys.stdout.flush()
@@ -86,9 +89,46 @@ def main(argv: list[str] | None = None) -> int:
             _exit_now(code)
         return code
     if argv and argv[0] in ("-h", "--help", "--version"):
-        _parser().parse_args(argv)
-        return 0
+        if as_program:
+            _guard_stdout()
+        _, code = _parse(_parser(), argv, "stage-studio", as_program)
+        if as_program:
+            _exit_now(code)
+        return code
     return gui_main(argv)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str], who: str, as_program: bool):
+    """``(args, None)``, or ``(None, exit code)`` when argparse ended the command itself
+    (``--help``, ``--version``, a bad argument): then what it printed is flushed here, so a
+    full or closed output is one line and exit 1, as for the commands' own output. In a
+    test's process (not as_program) argparse's SystemExit goes through unchanged."""
+    try:
+        return parser.parse_args(argv), None
+    except SystemExit as exc:
+        if not as_program:
+            raise
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        return None, 141
+    except OutputError as err:
+        _drop_stdout()
+        print(f"{who}: cannot write the output: {err.strerror}", file=sys.stderr)
+        return None, 1
+    return None, code
+
+
+def _guard_stderr() -> None:
+    """Standard error closed (``2>&-``): messages go nowhere. (Python leaves sys.stderr None,
+    and ``print(file=None)`` would write them into the command's output instead.)"""
+    if sys.stderr is None:
+        try:
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+        except OSError:
+            pass
 
 
 class OutputError(OSError):
@@ -142,11 +182,12 @@ def _exit_now(code: int) -> None:
     """End a finished headless command without the interpreter's slow teardown (tens of
     milliseconds of module and object finalisation that a one-shot command does not need).
     Everything the command wrote is flushed first; its files were already closed."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)
 
 

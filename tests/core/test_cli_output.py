@@ -82,3 +82,27 @@ def test_unreadable_standard_input_is_one_line_and_exit_2(tmp_path, args, stdin,
                           capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": ROOT})
     assert (proc.returncode, proc.stderr) == (2, f"stage-studio {args[0]}: {message}\n")
     assert not (tmp_path / "out.svg").exists()
+
+
+@pytest.mark.parametrize("args, who", [(["--help"], "stage-studio"), (["--version"], "stage-studio"),
+                                       (["graph", "--help"], "stage-studio graph"),
+                                       (["lint", "-h"], "stage-studio lint")])
+def test_help_and_version_report_a_full_or_closed_output(full_device, args, who):
+    with open(full_device, "wb") as out:
+        proc = subprocess.run([*COMMAND, *args], stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (1, f"{who}: cannot write the output: No space left on device\n")
+    proc = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *COMMAND, *args],
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (proc.returncode, proc.stderr) == (1, f"{who}: cannot write the output: standard output is closed\n")
+
+
+@pytest.mark.parametrize("args", [["graph", "{}"], ["lint", "{}"], ["lint", "--list-rules"], ["--version"]])
+def test_a_closed_standard_error_does_not_fail_a_good_command(tmp_path, args):
+    """Python leaves sys.stderr None then; a flush of it made a success exit 1, and
+    print(file=None) put lint's tally into the output."""
+    (tmp_path / "Dockerfile").write_text("FROM busybox\n")  # one lint warning: a tally on stderr
+    argv = [a.format(tmp_path / "Dockerfile") for a in args]
+    proc = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", *COMMAND, *argv],
+                          stdout=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "error(s)" not in proc.stdout and proc.stdout.strip()
