@@ -16,7 +16,7 @@ window too (it feeds the layout).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 from studio.ui.graph.theme_values import (
     BASE_H, DEFAULT_POINT_SIZE, FOOTER_H, HEADER_H, IMAGE_H, IMAGE_MAX_W, IMAGE_MIN_W, NODE_WIDTH, PAD, PORT_R,
@@ -70,6 +70,9 @@ def entry_offset(kind: str, anchors: dict[int, float], line: int) -> float:
     if kind == "from":
         return 0.0
     return anchors.get(line, HEADER_ANCHOR) - HEADER_ANCHOR
+
+
+LABEL_MARGIN = 12.0  # between an edge's label and the boxes either side of it
 
 
 def entry_gap(kind: str) -> float:
@@ -180,3 +183,21 @@ TITLE_PX = font_sizes(DEFAULT_POINT_SIZE).title * PX_PER_PT
 def label_width(label: str) -> float:
     """An edge label's box width: its text in the small bold font, padding beside."""
     return columns(label) * SMALL_PX * SANS_BOLD_EM + 12
+
+
+def label_room(kind: str, label: str) -> float:
+    """How much space an edge with ``label`` wants between its consumer's column and the
+    column before (the layout's gap there): its label sits on the middle of its last
+    piece, which ends ``entry_gap`` short of the consumer, and stands clear of the boxes
+    either side by a margin."""
+    return label_width(label) + entry_gap(kind) + 2 * LABEL_MARGIN if label else 0.0
+
+
+def labels_room(edges: Iterable[tuple[Hashable, str, str]]) -> dict[Hashable, float]:
+    """Per consumer, the room its edges' labels want before its column (``label_room``);
+    ``edges``: (consumer, kind, label) each, a consumer with no labelled edge left out."""
+    room: dict[Hashable, float] = {}
+    for target, kind, label in edges:
+        if label:
+            room[target] = max(room.get(target, 0.0), label_room(kind, label))
+    return room

@@ -112,24 +112,21 @@ def _dummy_count(layered: tuple[list, dict]) -> int:
 
 def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
                  anchors: dict[NodeId, float], opts: LayoutOptions,
-                 routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
+                 routes: dict | None = None, room: dict[NodeId, float] | None = None) -> dict[NodeId, tuple[float, float]]:
     segments, layered = opts.segments, None
     if segments is None:
         layered = layer_edges(nodes, edges)
         segments = _dummy_count(layered) > SEGMENTS_FROM
     if segments:
-        return _segment_layout(nodes, edges, sizes, anchors, opts, routes, layered)
+        return _segment_layout(nodes, edges, sizes, anchors, opts, routes, layered, room)
     lay = build_layering(nodes, edges, opts.sweeps)
     heights = {n: (sizes[n][1] if n in sizes else 0.0) for n in lay.layer_of}
     anch = {n: anchors.get(n, heights[n] / 2) for n in lay.layer_of}
     ys = _vertical_placement(lay, heights, anch, opts)
-    col_x, x = [], 0.0
-    for col in lay.layers:
-        col_x.append(x)
-        x += max((sizes[n][0] for n in col if n in sizes), default=0.0) + opts.layer_gap
+    widths = [max((sizes[m][0] for m in col if m in sizes), default=0.0) for col in lay.layers]
+    col_x = _column_lefts(widths, lay.layers, room, opts.layer_gap)
     top = min((ys[n] - anch[n] for n in nodes), default=0.0)
     fed = {link[1] for link in lay.links}
-    widths = [max((sizes[m][0] for m in col if m in sizes), default=0.0) for col in lay.layers]
     out = {}
     for n in nodes:
         col = lay.layer_of[n]
@@ -147,8 +144,9 @@ def _full_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId
 
 
 def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[NodeId, Size],
-                    anchors: dict[NodeId, float], opts: LayoutOptions,
-                    routes: dict | None = None, layered: tuple | None = None) -> dict[NodeId, tuple[float, float]]:
+                    anchors: dict[NodeId, float], opts: LayoutOptions, routes: dict | None = None,
+                    layered: tuple | None = None, room: dict[NodeId, float] | None = None,
+                    ) -> dict[NodeId, tuple[float, float]]:
     """The same drawing as _full_layout's, each long edge one unit (for big graphs)."""
     lay = build_segment_layering(nodes, edges, opts.sweeps, layered)
     boxes = len(lay.nodes)
@@ -156,12 +154,11 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
     items = Items(lay, [sizes[n][1] for n in lay.nodes], anch, opts.node_gap, opts.dummy_gap)
     ys = place_items(items)
     widths = [0.0] * lay.depth
+    held: list[list[NodeId]] = [[] for _ in range(lay.depth)]
     for i, n in enumerate(lay.nodes):
         widths[lay.first[i]] = max(widths[lay.first[i]], sizes[n][0])
-    col_x, x = [], 0.0
-    for w in widths:
-        col_x.append(x)
-        x += w + opts.layer_gap
+        held[lay.first[i]].append(n)
+    col_x = _column_lefts(widths, held, room, opts.layer_gap)
     top = min((ys[i] - anch[i] for i in range(boxes)), default=0.0)
     fed = {v for _, v, _ in lay.edges}
     out = {}
@@ -194,6 +191,19 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
     return out
 
 
+def _column_lefts(widths: list[float], columns: Sequence[Sequence[NodeId]], room: dict[NodeId, float] | None,
+                  gap: float) -> list[float]:
+    """Each column's left x: ``gap`` apart, or more before a column whose boxes want
+    ``room`` for the labels of the edges into them."""
+    lefts, x = [], 0.0
+    for c, w in enumerate(widths):
+        if c:
+            x += max(gap, max((room.get(n, 0.0) for n in columns[c]), default=0.0)) if room else gap
+        lefts.append(x)
+        x += w
+    return lefts
+
+
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float) -> bool:
     return a[0] < b[0] + b[2] + margin and b[0] < a[0] + a[2] + margin and \
         a[1] < b[1] + b[3] + margin and b[1] < a[1] + a[3] + margin
@@ -203,11 +213,15 @@ def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple], sizes: dict[
                    fixed: dict[NodeId, tuple[float, float]] | None = None,
                    anchors: dict[NodeId, float] | None = None,
                    options: LayoutOptions | None = None,
-                   routes: dict | None = None) -> dict[NodeId, tuple[float, float]]:
+                   routes: dict | None = None,
+                   room: dict[NodeId, float] | None = None) -> dict[NodeId, tuple[float, float]]:
     """Top-left position of every node. ``edges`` go producer -> consumer, as (u, v) or
     (u, v, dy) where dy is how far below v's anchor the edge enters; ``sizes`` are
     (width, height); ``anchors`` the y of each node's port inside its box (default the
-    middle); nodes in ``fixed`` keep their given position.
+    middle); nodes in ``fixed`` keep their given position; ``room``: the least space a
+    node wants between its column and the one before, for the labels of the edges into
+    it (box_geometry.label_room; the gap between columns is the most of that and
+    ``layer_gap``).
 
     ``routes``, if given and nothing is fixed, receives for every edge that spans
     several columns where it should cross them: {(u, v): [(x, y), ...]}, the left and
@@ -217,7 +231,8 @@ def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple], sizes: dict[
     sizes = {n: sizes.get(n, (0.0, 0.0)) for n in nodes}
     anchors = dict(anchors or {})
     fixed = {n: p for n, p in (fixed or {}).items() if n in sizes}
-    full = _full_layout(nodes, edges, sizes, anchors, opts, routes if not fixed else None)
+    room = room or {}
+    full = _full_layout(nodes, edges, sizes, anchors, opts, routes if not fixed else None, room)
     if not fixed:
         return full
     placed: dict[NodeId, tuple[float, float]] = dict(fixed)
@@ -239,9 +254,9 @@ def layered_layout(nodes: Sequence[NodeId], edges: Sequence[tuple], sizes: dict[
         fp = [m for m in preds[n] if m in placed]
         fs = [m for m in succs[n] if m in placed]
         if fp:
-            x = max(placed[m][0] + sizes[m][0] for m in fp) + opts.layer_gap
+            x = max(placed[m][0] + sizes[m][0] for m in fp) + max(opts.layer_gap, room.get(n, 0.0))
         elif fs:
-            x = min(placed[m][0] for m in fs) - opts.layer_gap - w
+            x = min(placed[m][0] for m in fs) - max([opts.layer_gap, *(room.get(m, 0.0) for m in fs)]) - w
         else:
             x = full[n][0]
         near = fp + fs

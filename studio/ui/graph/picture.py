@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from studio.core.model import Stage, StageGraph
 from studio.ui.graph.box_geometry import (
-    HEADER_ANCHOR, build_room, entry_anchors, entry_gap, entry_offset, image_width, port_y, shown_rows,
-    stage_height,
+    HEADER_ANCHOR, build_room, entry_anchors, entry_gap, entry_offset, image_width, labels_room, port_y,
+    shown_rows, stage_height,
 )
 from studio.ui.graph.curve_geometry import curve_bounds, curve_outline, curves_bounds, label_box
 from studio.ui.graph.labels import (
@@ -239,8 +239,9 @@ def _place(nodes: list, edges: list[EdgeLine], saved: dict) -> None:
     sizes = {n.key: (n.width, n.height + (build_room(False, False) if n.is_stage else 0.0)) for n in nodes}
     anchors = {n.key: port_y(n.is_stage) for n in nodes}
     links = [(e.source.key, e.target.key, entry_offset(e.kind, e.target.anchors, e.line)) for e in edges]
+    room = labels_room((e.target.key, e.kind, e.label) for e in edges)
     routes: dict = {}
-    pos = layered_layout([n.key for n in nodes], links, sizes, fixed, anchors, LayoutOptions(), routes)
+    pos = layered_layout([n.key for n in nodes], links, sizes, fixed, anchors, LayoutOptions(), routes, room)
     for node in pending:
         node.x, node.y = pos[node.key]
     for edge in edges:  # (the layout's points are floats; edges between the same boxes share them)

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from studio.core.model import Diagnostic, StageGraph
 from studio.ui.graph import theme as T
-from studio.ui.graph.box_geometry import build_room, port_y
+from studio.ui.graph.box_geometry import build_room, labels_room, port_y
 from studio.ui.graph.edge_item import EdgeItem
 from studio.ui.graph.image_node import ImageNode
-from studio.ui.graph.labels import badge
+from studio.ui.graph.labels import badge, short_label
 from studio.ui.graph.layout import LayoutOptions, layered_layout
 from studio.ui.graph.scene_diff import SceneDiff, warn_images
 from studio.ui.graph.stage_node import StageNode
@@ -141,8 +141,10 @@ class GraphScene(QGraphicsScene):
         sizes = {n.key: (n.box_rect().width(), n.box_rect().height() + _build_room(n)) for n in nodes}
         anchors = {n.key: port_y(isinstance(n, StageNode)) for n in nodes}
         edges = [(e.source_item.key, e.target_item.key, e.entry_offset()) for e in self.edge_map.values()]
+        # (the labels as the picture has them: the layout's room must not depend on the font)
+        room = labels_room((e.target_item.key, e.kind, short_label(e.kind, e.sources)) for e in self.edge_map.values())
         routes: dict = {}
-        pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions(), routes)
+        pos = layered_layout([n.key for n in nodes], edges, sizes, fixed, anchors, LayoutOptions(), routes, room)
         for item in pending:
             item.setPos(QPointF(*pos[item.key]))
         for edge in self.edge_map.values():  # only a full layout gives routes
