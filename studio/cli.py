@@ -50,6 +50,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             module = importlib.import_module(COMMAND_MODULES.get(name, f"studio.commands.{name}"))
             module.add_arguments(p)
             p.set_defaults(_run=module.run)
+            parser.set_defaults(_command_parser=p)
     return parser
 
 
@@ -104,7 +105,10 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str], who: str, as_progra
     full or closed output is one line and exit 1, as for the commands' own output. In a
     test's process (not as_program) argparse's SystemExit goes through unchanged."""
     try:
-        return parser.parse_args(argv), None
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # said by the command's parser, with its usage line (not the top level's)
+            getattr(args, "_command_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
+        return args, None
     except SystemExit as exc:
         if not as_program:
             raise

@@ -67,5 +67,5 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(args.file, data, "edit")
     except OSError as exc:
         print(f"stage-studio edit: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return 2  # as lint --fix: the file is unusable, not the operation
     return 0

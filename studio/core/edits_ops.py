@@ -187,8 +187,10 @@ def _extract_stage(doc, v: str) -> list[TextEdit]:  # noqa: ANN001
     lines, rest = _split(v, "=", "FIRST-LAST=NAME:PATH[,PATH...]")
     first, sep, last = lines.partition("-")
     name, paths = _split(rest, ":", "FIRST-LAST=NAME:PATH[,PATH...]")
-    return extract_stage(doc, _line_number(first), _line_number(last if sep else first), name,
-                         _path_list(paths)).edits
+    lo, hi = _line_number(first), _line_number(last if sep else first)
+    if lo > hi:  # (the window's selection may run upwards; a typed range is a slip)
+        raise EditError(f"the range {lines.strip()} runs backwards; write it FIRST-LAST, as {hi}-{lo}")
+    return extract_stage(doc, lo, hi, name, _path_list(paths)).edits
 
 
 def _slim_stage(doc, v: str) -> list[TextEdit]:  # noqa: ANN001

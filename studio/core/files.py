@@ -71,9 +71,10 @@ def decode_dockerfile(data: bytes, name: str) -> str:
     if b"\x00" in data:
         utf16 = utf16_kind(data)
         if utf16:
+            how = ("pipe it through `iconv -f UTF-16 -t UTF-8` first" if name == "standard input"
+                   else f"convert it, for example with `iconv -f UTF-16 -t UTF-8 {name} > {name}.utf8`")
             raise DockerfileReadError(
-                f"{name}: is UTF-16 text ({utf16}), not UTF-8; convert it, for example with "
-                f"`iconv -f UTF-16 -t UTF-8 {name} > {name}.utf8`, or save it as UTF-8 in your editor")
+                f"{name}: is UTF-16 text ({utf16}), not UTF-8; {how}, or save it as UTF-8 in your editor")
         raise DockerfileReadError(f"{name}: looks like a binary file (it contains NUL bytes), not a Dockerfile")
     try:
         return data.decode("utf-8")

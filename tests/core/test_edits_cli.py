@@ -69,7 +69,7 @@ def test_in_place_keeps_the_owner_and_refuses_a_read_only_file(dockerfile, capsy
         name = "b2"
     before = dockerfile.read_bytes()
     dockerfile.chmod(0o444)
-    assert main(["edit", str(dockerfile), "--rename-stage", f"{name}=b3", "--in-place"]) == 1
+    assert main(["edit", str(dockerfile), "--rename-stage", f"{name}=b3", "--in-place"]) == 2
     err = capsysbinary.readouterr().err.decode()
     assert "cannot write" in err and "the file is read-only" in err
     assert dockerfile.read_bytes() == before and stat.S_IMODE(dockerfile.stat().st_mode) == 0o444
