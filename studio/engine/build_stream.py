@@ -67,7 +67,8 @@ def hint_ignored_source(failure: BuildFailed, ctx, req: BuildRequest) -> None:
     except (OSError, ValueError):
         return
     if matcher.ignored(m.group(1)):
-        failure.message += f" ({m.group(1)} is left out of the build context by {ignore_file.name})"
+        failure.add_hint(f"{m.group(1)} is left out of the build context by {ignore_file.name}")
+        failure.own[-1] = f" is left out of the build context by {ignore_file.name})"  # (the path is the engine's)
 
 
 def hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> None:
@@ -78,7 +79,7 @@ def hint_session_input(failure: BuildFailed, stage_map, req: BuildRequest) -> No
         return  # the step never ran (a parse error, say): a missing secret is not why
     hint = session_input_hint(stage_map, failure.line, {s.id for s in req.secrets}, {s.id for s in req.ssh})
     if hint and hint not in failure.message:
-        failure.message = f"{failure.message} ({hint})"
+        failure.add_hint(hint)
 
 
 def cause_of(exc: BaseException, kind: type) -> BaseException | None:

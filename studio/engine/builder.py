@@ -191,7 +191,7 @@ class Build:
         stage_map, graph = self.stage_map, parsed[1]
         for diag in graph.diagnostics:
             if diag.severity == "error":
-                yield BuildWarning(diag.message, diag.line)
+                yield BuildWarning(diag.message, diag.line, own=[diag.message])  # (the Dockerfile's words)
         if backend in ("buildkit", "buildx"):
             from studio.engine.buildkit import BuildkitTranslator as Translator
         else:
@@ -209,8 +209,9 @@ class Build:
                               stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
         fault = self.session.fault if self.session is not None else None
         if fault is not None and translator.failure is not None:
-            translator.failure.message = (f"the BuildKit session failed ({type(fault).__name__}: {fault}); "
-                                          f"the engine said: {translator.failure.message}")
+            said = f"the BuildKit session failed ({type(fault).__name__}: {fault}); the engine said: "
+            translator.failure.message = said + translator.failure.message
+            translator.failure.own.append(said)
         if translator.failure is not None:
             hint_ignored_source(translator.failure, ctx, req)
             hint_session_input(translator.failure, stage_map, req)

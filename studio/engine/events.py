@@ -36,8 +36,16 @@ class _Event:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"event": self.event}
         for f in fields(self):  # type: ignore[arg-type]
-            out[f.name] = _plain(getattr(self, f.name))
+            if f.metadata.get("json", True):
+                out[f.name] = _plain(getattr(self, f.name))
         return out
+
+
+def _own_words():
+    """The parts of an event's ``message`` that are our own words (a hint, "line 7: "):
+    masking a secret value is for what the build printed, never for what we say. Not in
+    the JSON."""
+    return field(default_factory=list, repr=False, compare=False, metadata={"json": False})
 
 
 @dataclass
@@ -136,6 +144,7 @@ class StageFinished(_Event):
 class BuildWarning(_Event):
     message: str
     line: int | None = None
+    own: list[str] = _own_words()
     event = "warning"
 
 
@@ -153,7 +162,13 @@ class BuildFailed(_Event):
     line: int | None = None
     exit_code: int | None = None
     last_log: list[str] = field(default_factory=list)
+    own: list[str] = _own_words()
     event = "build_failed"
+
+    def add_hint(self, hint: str) -> None:
+        """Append `` (hint)``, our words."""
+        self.message = f"{self.message} ({hint})"
+        self.own.append(f" ({hint})")
 
 
 @dataclass

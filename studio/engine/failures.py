@@ -101,11 +101,14 @@ def explain(message: str, stage_map: StageMap, stage: int | None = None, line: i
             line, stage = long_lines[0].line, stage_map.stage_of_line(long_lines[0].line)
             hint = "split it with a line continuation"
     text = _first_line(message)
+    own = []
     if hint:
+        own.append(f" ({hint})")
         text = f"{text} ({hint})"
     if line is not None:
+        own.append(f"line {line}: ")
         text = f"line {line}: {text}"
-    return BuildFailed(text, stage, line, exit_code(message), list(last_log or []))
+    return BuildFailed(text, stage, line, exit_code(message), list(last_log or []), own)
 
 
 def session_input_hint(stage_map: StageMap, line: int | None, secret_ids, ssh_ids) -> str:
@@ -124,14 +127,26 @@ def session_input_hint(stage_map: StageMap, line: int | None, secret_ids, ssh_id
                     target = opts.get("target") or opts.get("dst") or opts.get("destination") or ""
                     ident = opts.get("id") or posixpath.basename(target)
                     if ident and ident not in secret_ids:
-                        return (f"this step mounts the secret '{ident}', which the build was not given: "
-                                f"add --secret id={ident},src=FILE (or env=VARIABLE)")
+                        return (f"this step mounts the secret '{ident}', which the build was not given"
+                                f"{_other_case(ident, secret_ids)}: add --secret id={ident},src=FILE "
+                                "(or env=VARIABLE)")
                 elif mount.type == "ssh":
                     ident = opts.get("id") or "default"
                     if ident not in ssh_ids:
+                        if _other_case(ident, ssh_ids):
+                            return (f"this step uses the SSH agent '{ident}', which the build was not given"
+                                    f"{_other_case(ident, ssh_ids)}: add --ssh {ident}=SOCKET")
                         flag = "--ssh default" if ident == "default" else f"--ssh {ident}=SOCKET"
                         return f"this step uses the SSH agent '{ident}', which the build was not given: add {flag}"
     return ""
+
+
+def _other_case(ident: str, given) -> str:
+    """When the build was given the ID in another case: say so (IDs are case-sensitive)."""
+    alike = sorted(g for g in given if g.lower() == ident.lower() and g != ident)
+    if not alike:
+        return ""
+    return f"; IDs are case-sensitive, and {' and '.join(alike)} {'was' if len(alike) == 1 else 'were'} given"
 
 
 def _expansion_hint(word: str, error: str, stage_map: StageMap) -> tuple[int | None, str]:

@@ -83,6 +83,23 @@ class Redactor:
                 text = text.replace(value, MASK)
         return text
 
+    def text_outside(self, text: str, own: list[str]) -> str:
+        """``text`` masked except where it holds ``own`` (our words: a hint, "line 7: "),
+        each found at the start or else at its last place."""
+        spans = []
+        for phrase in own:
+            start = 0 if phrase and text.startswith(phrase) else text.rfind(phrase) if phrase else -1
+            if start >= 0:
+                spans.append((start, start + len(phrase)))
+        out, pos = [], 0
+        for start, end in sorted(spans):
+            if start < pos:  # overlaps the last kept phrase: keep the rest of it too
+                start = pos
+            out += [self.text(text[pos:start]), text[start:end]]
+            pos = max(pos, end)
+        out.append(self.text(text[pos:]))
+        return "".join(out)
+
     def _held_back(self, text: str) -> int:
         """Where the longest end of ``text`` that could begin a value starts (``len(text)``:
         none could)."""
@@ -135,9 +152,12 @@ class Redactor:
         plan are the Dockerfile's own text and stay."""
         if not self._values:
             return
+        own = getattr(obj, "own", None)
         for name in _TEXT_FIELDS:
             value = getattr(obj, name, None)
-            if isinstance(value, str):
+            if name == "message" and own and isinstance(value, str):
+                setattr(obj, name, self.text_outside(value, own))
+            elif isinstance(value, str):
                 setattr(obj, name, self.text(value))
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
                 setattr(obj, name, [self.text(v) for v in value])

@@ -107,3 +107,33 @@ def test_a_short_secret_is_masked_and_said_so_without_its_value(engine, tmp_path
     assert "shorter than 4" in warning.message
     logs = "".join(e.text for e in events if e.event == "step_log")
     assert f"pin={MASK}" in logs and "q7z" not in json.dumps([e.to_json() for e in events])
+
+
+@pytest.mark.parametrize("mode", ["text", "json"])
+def test_our_own_words_are_never_masked_only_what_the_build_printed(engine, tmp_path, mode):
+    """A one-letter value ("t") masks that letter in what the engine said, never in our hint
+    or our "line 2: "; the step mounts 'tok' and the build was given 'TOK', so the hint
+    says IDs are case-sensitive."""
+    secret = tmp_path / "t.txt"
+    secret.write_text("t\n")
+    (tmp_path / "Dockerfile").write_text(f"FROM {BB}\nRUN --mount=type=secret,id=tok,required=true cat /run/secrets/tok\n")
+    args = [sys.executable, "-m", "studio", "build", str(tmp_path / "Dockerfile"), "--no-cache",
+            "--label", f"{TEST_LABEL}=1", "--secret", f"id=TOK,src={secret}"]
+    done = subprocess.run(args + (["--json"] if mode == "json" else []), capture_output=True, text=True,
+                          timeout=300, env=os.environ)
+    assert done.returncode == 1, done.stdout + done.stderr
+    hint = (" (this step mounts the secret 'tok', which the build was not given; IDs are case-sensitive, "
+            "and TOK was given: add --secret id=tok,src=FILE (or env=VARIABLE))")
+    if mode == "json":
+        events = [json.loads(line) for line in done.stdout.splitlines()]
+        (failed,) = [e for e in events if e["event"] == "build_failed"]
+        assert "own" not in failed and events[-1]["error"]["message"] == failed["message"]
+        message = failed["message"]
+        warning = next(e["message"] for e in events if e["event"] == "warning")
+    else:
+        (message,) = [line.removeprefix("error: ") for line in done.stdout.splitlines() if line.startswith("error: ")]
+        warning = next(line for line in done.stdout.splitlines() if line.startswith("warning: "))
+    assert message.startswith("line 2: ") and message.endswith(hint), message
+    said = message.removeprefix("line 2: ").removesuffix(hint)  # the engine's words: "secret tok..."
+    assert MASK in said and "t" not in said.replace(MASK, ""), said
+    assert "shorter than 4 characters" in warning  # (said before the build, never masked)
