@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tarfile
 import threading
 
 import pytest
+from helpers import unprivileged
 from prerequisites import require
 from testimages import TEST_LABEL
 
@@ -116,3 +118,18 @@ def test_a_fault_in_the_session_itself_is_said_in_one_line(engine, odd_context, 
     build = _studio(odd_context)
     assert not build.result.ok and not thread_faults
     assert _one_line_failure(build).startswith("the BuildKit session failed (RuntimeError: a bug in the session)")
+
+
+@pytest.mark.parametrize("locked", [b"d\xe9", b"caf\xe9"])
+def test_an_unreadable_entry_whose_name_is_not_utf8_is_named_in_one_line(engine, odd_context, locked):
+    raw = os.path.join(os.fsencode(odd_context), locked)
+    os.chmod(raw, 0)
+    try:
+        proc = subprocess.run(unprivileged([sys.executable, "-m", "studio", "build", str(odd_context), "--backend",
+                                            "buildkit", "--no-cache", "--label", f"{TEST_LABEL}=1"]),
+                              capture_output=True, text=True, timeout=180)
+    finally:
+        os.chmod(raw, 0o755)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    shown = locked.decode("latin-1").replace("\xe9", "\\xe9")
+    assert f"error: error from sender: open {odd_context}/{shown}: permission denied" in proc.stdout.splitlines()

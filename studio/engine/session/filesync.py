@@ -195,7 +195,7 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
                     for item in it:
                         names[item.name] = item.path
             except OSError as exc:
-                raise GrpcError(NOT_FOUND, f"open {folder}: {(exc.strerror or str(exc)).lower()}") from None
+                raise GrpcError(NOT_FOUND, f"open {visible(folder)}: {(exc.strerror or str(exc)).lower()}") from None
         prefix = f"{rel_dir}/" if rel_dir else ""
         for rel in list(overrides):
             head, _, rest = rel[len(prefix):].partition("/") if rel.startswith(prefix) else ("", "", "")

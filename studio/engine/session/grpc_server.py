@@ -307,6 +307,6 @@ class GrpcServer:
 def _percent(message: str) -> str:
     """grpc-message is percent-encoded outside printable ASCII (the gRPC HTTP/2 spec)."""
     out = []
-    for byte in message.encode():
+    for byte in message.encode("utf-8", "surrogateescape"):
         out.append(chr(byte) if 0x20 <= byte < 0x7F and byte != 0x25 else f"%{byte:02X}")
     return "".join(out)
