@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import stat
+import sys
 from pathlib import Path
 
 from studio.engine.build_options import NETWORK_MODES, parse_add_host, parse_network, parse_size, parse_ulimit
@@ -70,7 +72,66 @@ def request_options(args: argparse.Namespace) -> dict:
         options["shm_size"] = parse_size(args.shm_size)
     if args.quiet and args.json:
         raise ValueError("--quiet and --json both choose what is printed; use one")
+    if getattr(args, "platform", None) is not None:
+        note = check_platform(args.platform)
+        if note:
+            print(f"stage-studio build: warning: {note}", file=sys.stderr)
     return options
+
+
+# containerd's platforms.Parse, which the engine runs on --platform before anything else
+# (vendored in moby: github.com/containerd/platforms, platforms.go and database.go). What
+# every version refuses is refused here; where versions differ (an OS version such as
+# ``windows(10.0.17763)``, a dot in the architecture: newer ones take them, Docker 20.10
+# takes neither) the engine says so itself, at once.
+_OS_PART = re.compile(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.-]*)\))?$")
+_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
+KNOWN_OS = frozenset("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 "
+                     "solaris windows zos".split())
+KNOWN_ARCH = frozenset("386 amd64 amd64p32 arm armbe arm64 arm64be ppc64 ppc64le loong64 mips mipsle mips64 "
+                       "mips64le mips64p32 mips64p32le ppc riscv riscv64 s390 s390x sparc sparc64 wasm".split())
+_ARCH_ALIASES = {"i386": "386", "x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm",
+                 "armel": "arm"}
+
+
+def check_platform(value: str) -> str | None:
+    """ValueError for a --platform the engine's parser refuses (in its words: the engine
+    answers "400 Bad Request" before building); for an os/arch it parses but does not know
+    (``linux/zz``: it builds FROM scratch, then asks the registry for base images of that
+    architecture), a warning to print; else None."""
+    def bad(why: str) -> ValueError:
+        return ValueError(f"--platform {value!r}: {why} (expected OS/ARCH[/VARIANT], e.g. linux/amd64, "
+                          "or just the OS or the architecture)")
+
+    if "*" in value:
+        return _raise(bad("wildcards are not supported"))
+    parts = value.split("/", 3)
+    if len(parts) > 3:
+        return _raise(bad("too many parts"))
+    os_match = _OS_PART.match(parts[0])
+    if os_match is None:
+        return _raise(bad(f"{parts[0]!r} is not an operating system name (letters, digits, _ and -)"))
+    for part in parts[1:]:
+        if not _PART.match(part):
+            return _raise(bad(f"{part!r} is not an architecture or variant name (letters, digits, _, . and -)"
+                              if part else "a part is empty"))
+    os_name = os_match.group(1).lower().replace("macos", "darwin")
+    if len(parts) == 1:
+        arch = _ARCH_ALIASES.get(parts[0].lower(), parts[0].lower())
+        if os_name in KNOWN_OS or arch in KNOWN_ARCH:
+            return None
+        return _raise(bad("not an operating system or an architecture the engine knows"))
+    arch = _ARCH_ALIASES.get(parts[1].lower(), parts[1].lower())
+    unknown = [f"{what} {name!r}" for what, name, known in (("operating system", os_name, KNOWN_OS),
+                                                            ("architecture", arch, KNOWN_ARCH)) if name not in known]
+    if unknown:
+        return (f"--platform {value}: the {' and the '.join(unknown)} is not one the engine knows; it takes it, "
+                "but base images are then looked for in the registry for that platform")
+    return None
+
+
+def _raise(exc: ValueError):
+    raise exc
 
 
 def forget_old_iidfile(args: argparse.Namespace) -> None:

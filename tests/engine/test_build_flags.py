@@ -3,8 +3,10 @@ what a RUN step sees (interfaces, /etc/hosts, limits, /dev/shm), what --pull ask
 registry, what --iidfile and --quiet hand back; and -f with the context as the argument."""
 from __future__ import annotations
 
+import io
 import json
 import os
+import tarfile
 import subprocess
 import sys
 import threading
@@ -191,3 +193,49 @@ def test_an_iidfile_fifo_is_written_into_not_removed(context_dir, engine, tmp_pa
     reader.join(60)
     assert proc.returncode == 0, proc.stderr
     assert got == [proc.stdout.strip()] and fifo.is_fifo()
+
+
+def _scratch_context() -> io.BytesIO:
+    data = f"FROM scratch\nLABEL {TEST_LABEL}=1\n".encode()
+    body = io.BytesIO()
+    with tarfile.open(fileobj=body, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo("Dockerfile")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    body.seek(0)
+    return body
+
+
+@pytest.mark.parametrize("value, engine_says, ours", [
+    ("zz", "unknown operating system or architecture", "not an operating system or an architecture"),
+    ("linux/amd64/v8/x", "cannot parse platform specifier", "too many parts"),
+    ("linux/", "is an invalid component", "a part is empty"),
+    ("/amd64", "is an invalid", "'' is not an operating system name"),
+    ("linux/*", "wildcards not yet supported", "wildcards are not supported"),
+    ("lin ux/amd64", "is an invalid", "'lin ux' is not an operating system name"),
+])
+def test_a_platform_the_engine_refuses_is_refused_as_typed(engine, context_dir, value, engine_says, ours):
+    """The engine (both) answers 400 to these before building (FROM scratch: no registry);
+    stage-studio says so before sending anything."""
+    import docker
+
+    with pytest.raises(docker.errors.APIError) as refused:
+        list(engine.client.api.build(fileobj=_scratch_context(), custom_context=True, platform=value, rm=True))
+    assert refused.value.status_code == 400 and engine_says in str(refused.value)
+    write(context_dir, "FROM scratch\n")
+    proc = cli(str(context_dir), "--platform", value, env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert proc.returncode == 2 and proc.stderr.splitlines() == [proc.stderr.strip()]
+    assert proc.stderr.startswith(f"stage-studio build: --platform {value!r}: {ours}"), proc.stderr
+
+
+@pytest.mark.parametrize("value, warned", [("linux/zz", True), ("x86_64", False), ("Linux/AMD64", False),
+                                           ("linux/arm/v7", False)])
+def test_a_platform_the_engine_parses_is_built(engine, context_dir, value, warned):
+    """linux/zz parses (containerd: "we don't care about whether or not we know of the
+    platform") and builds FROM scratch; for a base image it would ask the registry, so it
+    is a warning, not a refusal."""
+    write(context_dir, "FROM scratch\n")
+    proc = cli(str(context_dir), "--platform", value, "--json", *LABEL)
+    image = engine.client.images.get(built(proc))
+    assert ("the engine knows" in proc.stderr) == warned and "Traceback" not in proc.stderr
+    assert image.attrs["Architecture"] == {"linux/zz": "zz", "linux/arm/v7": "arm"}.get(value, "amd64")
