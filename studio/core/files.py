@@ -92,8 +92,21 @@ STALE_AFTER = 60.0  # seconds: an older temporary file of a dead process is a le
 
 
 def is_save_temp(name: str) -> bool:
-    """Whether ``name`` is one of our temporary save files (the build context never sends them)."""
-    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+    """Whether ``name`` is exactly what our saves name their temporary files
+    (``.NAME.PID.XXXXXXXX.stage-studio~``, see atomic_write_bytes): build contexts never send
+    those. A user's ``.notes.stage-studio~`` is not one."""
+    return _TEMP.match(name) is not None
+
+
+def save_temps_note(paths: list[str]) -> str | None:
+    """The warning for the save temps a build context left out (None for none): docker
+    build would send them, so the user is told, never left to wonder."""
+    if not paths:
+        return None
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    it = "it" if len(paths) == 1 else "them"
+    return (f"left out of the build context: {shown} (named like Stage Studio's temporary save "
+            f"files, which are never sent; docker build would send {it}: rename {it} to build with {it})")
 
 
 def utf16_kind(data: bytes) -> str | None:

@@ -21,6 +21,7 @@ def open_session(build, api) -> dict[str, str] | None:
         return None
     session = build_session(req.context_dir, build._sent_text or req.dockerfile_text, req.dockerfile_path,
                             req.secrets, req.ssh, send_context=build._send_context)
+    _note_skips(session.dirs.get("context"), build.skipped_temps)
     try:
         session.start(api)
     except SessionUnavailable:
@@ -32,6 +33,31 @@ def open_session(build, api) -> dict[str, str] | None:
         session.close()
     return {"session": session.id, "remote": "client-session",
             "dockerfile": dockerfile_name(req.dockerfile_path)}
+
+
+def _note_skips(synced, skipped: dict[str, None]) -> None:
+    """Leave out only regular files of the names the session skips (our save temps: a
+    folder so named is the user's), and record each in ``skipped``, so that the build can
+    say so: docker build would send them."""
+    import os
+    import stat
+
+    if synced is None or synced.skip is None or synced.root is None:
+        return
+    skip, root = synced.skip, synced.root
+
+    def noted(rel: str) -> bool:
+        if not skip(rel):
+            return False
+        try:
+            regular = stat.S_ISREG(os.lstat(root / rel).st_mode)
+        except OSError:
+            regular = True  # gone: nothing to send either way
+        if regular:
+            skipped[rel] = None
+        return regular
+
+    synced.skip = noted
 
 
 def open_buildx(build, text: str) -> tuple:

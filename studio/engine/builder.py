@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from studio.core.files import save_temps_note
 from studio.engine import build_routes, sdk
 from studio.engine.build_request import (BuildRequest, build_params, outside_name,
                                          parse_request, unapplied_options)
@@ -51,6 +52,7 @@ class Build:
         self.buildx: Any = None  # the `docker buildx build` run, for a build on a buildx builder
         self._sent_text: str | None = None
         self._children: list[Build] = []  # the size pass's measuring builds
+        self.skipped_temps: dict[str, None] = {}  # our save temps the session left out of the context
 
     def spawn(self, request: BuildRequest, send_context: bool = True) -> Build:
         """A build on this build's engine client (the size pass builds each stage as a
@@ -207,6 +209,9 @@ class Build:
             self.context_digest = stats.digest("context")
             yield ContextSent(stats.bytes_sent, stats.files_sent, stats.files_listed,
                               stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
+            note = save_temps_note(self._temps_sent_by_docker(list(self.skipped_temps)))
+            if note:
+                yield BuildWarning(note)
         fault = self.session.fault if self.session is not None else None
         if fault is not None and translator.failure is not None:
             said = f"the BuildKit session failed ({type(fault).__name__}: {fault}); the engine said: "
@@ -259,7 +264,23 @@ class Build:
         yield ContextReady(ctx.size, ctx.files, ctx.warning)
         if ctx.warning:
             yield BuildWarning(ctx.warning)
+        note = save_temps_note(ctx.skipped_temps)
+        if note:
+            yield BuildWarning(note)
         return ctx
+
+    def _temps_sent_by_docker(self, paths: list[str]) -> list[str]:
+        """Those of ``paths`` that .dockerignore lets through (the session skips our save
+        temps before it applies .dockerignore; the rest docker build would not send either)."""
+        from studio.engine.dockerignore import load
+
+        if not paths:
+            return paths
+        try:
+            matcher = load(self.request.context_dir, self.request.dockerfile_path)[0]
+        except ValueError:
+            return paths
+        return [p for p in paths if not matcher.ignored_buildkit(p, None)[0]]
 
     def _prepare(self):
         """Parse and map the Dockerfile: ``(document, graph, text to send)`` or a BuildFailed.

@@ -57,6 +57,7 @@ class BuildContext:
     # elsewhere, or .dockerignore leaves it out): only the classic builder drops it again
     dockerfile_added: bool = False
     dockerfile_path: Path | None = None  # where the text lives; None: standard input or unsaved
+    skipped_temps: list[str] = field(default_factory=list)  # our save temps left out (see temps_note)
     dockerfile_outside: bool = False  # not inside the context (or no file at all)
 
     @property
@@ -211,7 +212,7 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     ctx.dockerfile_path = Path(dockerfile_path) if dockerfile_path is not None else None
     ctx.dockerfile_outside = own is None
     data = dockerfile_text.encode("utf-8")
-    for name, path, st in _walk(root, matcher, backend != "classic"):
+    for name, path, st in _walk(root, matcher, backend != "classic", ctx.skipped_temps):
         if name == own:  # (a Dockerfile read from a FIFO travels as its text, not as the FIFO)
             if stat.S_ISREG(st.st_mode):
                 ctx.entries.append(_own_entry(name, path, st, data))
@@ -326,9 +327,11 @@ def _finish(ctx: BuildContext, dockerfile_text: str | None, dockerfile_name: str
     return ctx
 
 
-def _walk(root: Path, matcher: IgnoreMatcher, buildkit: bool) -> Iterator[tuple[str, Path, os.stat_result]]:
+def _walk(root: Path, matcher: IgnoreMatcher, buildkit: bool,
+          skipped_temps: list[str]) -> Iterator[tuple[str, Path, os.stat_result]]:
     """Depth-first in name order, applying .dockerignore as the builder's client does (see
-    studio.engine.dockerignore); our own temporary save files are never sent."""
+    studio.engine.dockerignore); our own temporary save files are never sent: each one
+    .dockerignore would have let through is listed in ``skipped_temps``."""
     # each folder to read: (its path in the tar, on disk, BuildKit's per-pattern results,
     # its excluded ancestors not sent yet: sent once something inside them is)
     stack: list[tuple[str, Path, tuple[bool, ...] | None, list[list]]] = [("", root, None, [])]
@@ -344,8 +347,6 @@ def _walk(root: Path, matcher: IgnoreMatcher, buildkit: bool) -> Iterator[tuple[
             raise ContextError(_unreadable(directory, exc)) from None
         subdirs = []
         for entry_name in names:
-            if is_save_temp(entry_name):
-                continue  # a save under way (or killed): never part of what is built
             rel = f"{rel_dir}/{entry_name}" if rel_dir else entry_name
             path = directory / entry_name
             try:
@@ -355,11 +356,15 @@ def _walk(root: Path, matcher: IgnoreMatcher, buildkit: bool) -> Iterator[tuple[
             except OSError as exc:
                 raise ContextError(_unreadable(path, exc)) from None
             is_dir = stat.S_ISDIR(st.st_mode)
+            temp = stat.S_ISREG(st.st_mode) and is_save_temp(entry_name)  # a save under way, or killed
             if buildkit:
                 excluded, mine = matcher.ignored_buildkit(rel, results)
                 if excluded:
                     if is_dir and matcher.buildkit_enters(rel):
                         subdirs.append((rel, path, mine, [*unsent, [rel, path, st, False]]))
+                    continue
+                if temp:
+                    skipped_temps.append(rel)
                     continue
                 for ancestor in unsent:
                     if not ancestor[3]:
@@ -372,6 +377,9 @@ def _walk(root: Path, matcher: IgnoreMatcher, buildkit: bool) -> Iterator[tuple[
             if matcher.ignored_classic(rel) and rel != ".dockerignore":
                 if is_dir and matcher.may_reinclude_below(rel):
                     subdirs.append((rel, path, None, []))
+                continue
+            if temp:
+                skipped_temps.append(rel)
                 continue
             yield rel, path, st
             if is_dir:

@@ -1,0 +1,114 @@
+"""Our save temps (``.NAME.PID.XXXXXXXX.stage-studio~``) never reach an image, and a build
+that leaves one out says so; every other name is sent as ``docker build`` sends it. Images
+are compared with the real CLI's on every engine, for the session, the tar upload and the
+classic builder."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+
+import pytest
+from prerequisites import require
+from testimages import TEST_LABEL
+
+from studio.core.files import atomic_write_bytes, is_save_temp, save_temps_note
+from studio.engine.builder import Build, BuildRequest
+
+BB = "stage-studio-test/busybox:latest"
+CLI = "/usr/bin/docker"
+TEXT = f"FROM {BB}\nCOPY . /c/\n"
+OURS = [".data.1.abcdefgh.stage-studio~", ".data.99999.abcdefgh.stage-studio~",
+        "sub/.Dockerfile.4242.k2j4_x9z.stage-studio~"]
+USERS = [".data.stage-studio~", "data.stage-studio~", "x~", ".data.12.abcdefg.stage-studio~",
+         ".data.x1.abcdefgh.stage-studio~", ".data.1.ABCDEFGH.stage-studio~", ".data.1.abcdefgh.stage-studio~.bak"]
+FOLDER = ".dir.7.abcdefgh.stage-studio~/inside"  # a folder named like a temp is the user's: sent
+
+
+@pytest.mark.parametrize("name", [n.rsplit("/", 1)[-1] for n in OURS])
+def test_our_temp_names_are_save_temps(name):
+    assert is_save_temp(name)
+
+
+@pytest.mark.parametrize("name", USERS)
+def test_other_names_are_not(name):
+    assert not is_save_temp(name)
+
+
+def test_the_name_a_save_really_gives_its_temp_is_recognised(tmp_path, monkeypatch):
+    """The temp of a save stopped before its rename (os.replace fails) is what is_save_temp knows."""
+    import studio.core.files as files
+
+    def refuse(*_args, **_kw):
+        raise OSError("stopped before the rename")
+
+    seen = []
+    real_remove = os.unlink
+    monkeypatch.setattr(files.os, "replace", refuse)
+    monkeypatch.setattr(files.os, "unlink", lambda p, *a, **k: (seen.append(os.path.basename(p)), real_remove(p, *a, **k)))
+    with pytest.raises(OSError):
+        atomic_write_bytes(tmp_path / "Dockerfile", b"FROM x\n")
+    assert seen and all(is_save_temp(name) for name in seen), seen
+
+
+def test_the_note_names_them_in_one_line():
+    assert save_temps_note([]) is None
+    one = save_temps_note(["a/.x.1.abcdefgh.stage-studio~"])
+    assert one.startswith("left out of the build context: a/.x.1.abcdefgh.stage-studio~ (") and "send it" in one
+    many = save_temps_note([f".x.{i}.abcdefgh.stage-studio~" for i in range(5)])
+    assert "and 2 more" in many and "send them" in many and "\n" not in many
+
+
+@pytest.fixture
+def temps(tmp_path):
+    require(None if os.path.exists(CLI) else "needs Debian's docker CLI (apt-get install docker.io)")
+    ctx = tmp_path / "ctx"
+    for name in [*OURS, *USERS, FOLDER, "ok.txt"]:
+        (ctx / name).parent.mkdir(parents=True, exist_ok=True)
+        (ctx / name).write_text(name)
+    (ctx / "Dockerfile").write_text(TEXT)
+    return ctx
+
+
+def files_of(client, image_id: str) -> list[str]:
+    container = client.api.create_container(image_id, command=["true"])["Id"]
+    try:
+        data = b"".join(client.api.export(container))
+    finally:
+        client.api.remove_container(container, force=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return sorted(m.name for m in tar if m.name.startswith("c/"))
+
+
+ROUTES = [pytest.param("buildkit", None, id="session"), pytest.param("buildkit", False, id="tar"),
+          pytest.param("classic", None, id="classic")]
+
+
+@pytest.mark.parametrize(("backend", "session"), ROUTES)
+def test_only_our_temps_are_left_out_and_the_build_says_which(engine, temps, buildx_config, backend, session):
+    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(temps)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host,
+                               "DOCKER_BUILDKIT": "1" if backend == "buildkit" else "0"})
+    assert proc.returncode == 0, proc.stderr
+    theirs = files_of(engine.client, proc.stdout.strip().splitlines()[-1])
+    assert {f"c/{name}" for name in OURS} <= set(theirs)  # docker build sends them all
+    build = Build(BuildRequest(TEXT, str(temps), str(temps / "Dockerfile"), backend=backend, session=session,
+                               no_cache=True, labels={TEST_LABEL: "1"}), client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    assert files_of(engine.client, build.result.image_id) == [f for f in theirs if f[2:] not in OURS]
+    warnings = [e.message for e in events if e.event == "warning"]
+    assert warnings == [save_temps_note(sorted(OURS, key=lambda n: n.encode()))]
+
+
+@pytest.mark.parametrize(("backend", "session"), ROUTES)
+def test_temps_dockerignore_leaves_out_anyway_are_not_announced(engine, temps, backend, session):
+    (temps / ".dockerignore").write_text("**/*~\n")
+    build = Build(BuildRequest(TEXT, str(temps), str(temps / "Dockerfile"), backend=backend, session=session,
+                               labels={TEST_LABEL: "1"}), client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    assert [e.message for e in events if e.event == "warning"] == []
+    assert not [f for f in files_of(engine.client, build.result.image_id) if f.endswith("~")]
