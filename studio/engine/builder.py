@@ -174,7 +174,7 @@ class Build:
             ctx = yield from self._scan(started, text, backend)
             if ctx is None:
                 return
-        refusal = ctx.buildkit_refusal() if backend == "buildkit" and ctx is not None else None
+        refusal = ctx.buildkit_refusal(req.session is False) if backend == "buildkit" and ctx is not None else None
         if refusal is not None:  # a tar would make COPY . copy the Dockerfile: never ship it
             yield from self._fail(started, BuildFailed(refusal))
             return

@@ -74,10 +74,11 @@ class BuildContext:
 
     digest: str | None = None  # sha256 of the last complete stream (identifies the content)
 
-    def buildkit_refusal(self) -> str | None:
+    def buildkit_refusal(self, session_off: bool = True) -> str | None:
         """Why BuildKit cannot take this context as a tar (None: it can). BuildKit reads the
         Dockerfile from the tar and applies no .dockerignore to it, so ``COPY .`` would copy
-        a Dockerfile that docker build's context never holds; no build may ship that."""
+        a Dockerfile that docker build's context never holds; no build may ship that.
+        ``session_off``: the build turned the session off (else the engine has none)."""
         if not self.dockerfile_added:
             return None
         if self.dockerfile_path is None:
@@ -88,9 +89,10 @@ class BuildContext:
             ignore = self.ignore_file.name if self.ignore_file is not None else ".dockerignore"
             what, remedy = (f"{self.dockerfile_path}, which {ignore} leaves out,",
                             f"stop excluding it in {ignore}")
+        way = "build with a session (without --no-session), or " if session_off else "this engine offers no session: "
         return (f"{what} cannot be built without a BuildKit session: the engine would read it from the "
                 "uploaded context, where COPY . copies it too (docker build's context would not hold it); "
-                f"build with a session (without --no-session), or {remedy}")
+                f"{way}{remedy}")
 
     def chunks(self, cancelled=None) -> Iterator[bytes]:
         """The tar stream; stops with ``InterruptedError`` once ``cancelled()`` is true.

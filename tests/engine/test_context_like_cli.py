@@ -212,6 +212,20 @@ def test_without_a_session_a_dockerfile_dockerignore_excludes_is_refused(engine,
     assert message.endswith("stop excluding it in app.Dockerfile.dockerignore")
 
 
+def test_an_engine_without_sessions_gets_the_same_refusal_without_the_flag(engine, folder, monkeypatch):
+    from studio.engine import build_routes
+
+    monkeypatch.setattr(build_routes, "open_session", lambda build, api: None)  # as when the engine has none
+    request = BuildRequest(TEXT, str(folder), backend="buildkit", labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert [e.event for e in events] == ["context", "build_failed"]
+    message = events[-1].message
+    assert message.startswith("a Dockerfile from standard input cannot be built without a BuildKit session")
+    assert message.endswith("this engine offers no session: save it inside the context")
+    assert "--no-session" not in message
+
+
 def test_without_a_session_a_dockerfile_in_the_context_builds_docker_builds_image(engine, folder):
     dockerfile = folder / "Dockerfile"
     dockerfile.write_text(TEXT)
