@@ -166,11 +166,16 @@ def _run(args: argparse.Namespace, empty_context: str) -> int:
 
 
 def _run_quiet(build) -> bool:
-    """As docker build -q: the image id alone on standard output; a failure on standard error."""
+    """As docker build -q: the image id alone on standard output; a failure on standard
+    error, and each warning too (quiet is no reason to be silently wrong: a warning says
+    what the build did that the user may not expect)."""
     failure = None
     for event in build.events():
         if event.event == "build_failed":
             failure = event
+        elif event.event == "warning":
+            print(f"warning: {f'line {event.line}: ' if event.line else ''}{for_terminal(event.message)}",
+                  file=sys.stderr, flush=True)
     result = build.result
     if result is not None and result.ok:
         print(result.image_id, flush=True)

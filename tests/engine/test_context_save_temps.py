@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -112,3 +113,14 @@ def test_temps_dockerignore_leaves_out_anyway_are_not_announced(engine, temps, b
     assert build.result.ok, [e for e in events if e.event == "build_failed"]
     assert [e.message for e in events if e.event == "warning"] == []
     assert not [f for f in files_of(engine.client, build.result.image_id) if f.endswith("~")]
+
+
+def test_a_quiet_build_still_says_what_it_left_out(engine, temps):
+    """-q prints the image id alone on standard output, as docker build -q does; the
+    warning that a temp was left out goes to standard error, not nowhere."""
+    proc = subprocess.run([sys.executable, "-m", "studio", "build", str(temps), "-q", "--label", f"{TEST_LABEL}=1"],
+                          capture_output=True, text=True, timeout=180, env={**os.environ, "DOCKER_HOST": engine.host})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().startswith("sha256:") and len(proc.stdout.splitlines()) == 1
+    note = save_temps_note(sorted(OURS, key=lambda n: n.encode()))
+    assert f"warning: {note}" in proc.stderr.splitlines()
