@@ -158,8 +158,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[byte
     remove_stale_temps(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent)
-    except OSError as exc:  # say so about the folder, not the temporary name
-        raise OSError(exc.errno, f"cannot create a file in its folder ({exc.strerror})", str(target.parent)) from None
+    except OSError as exc:  # say so about the folder (the real one, through any symlink), not the temporary name
+        raise OSError(exc.errno, f"cannot create a file in {target.parent} ({exc.strerror})", str(target.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             for piece in _pieces(data):

@@ -218,3 +218,28 @@ def test_stale_temp_cleanup_spares_live_saves_and_other_files(tmp_path):
     removed = remove_stale_temps(path)
     assert sorted(removed) == sorted([stale.name, stale_other.name, legacy_old.name])
     assert live.exists() and live_other.exists() and legacy_new.exists() and legacy_other.exists() and user_file.exists()
+
+
+def test_a_link_into_a_read_only_folder_names_that_folder(tmp_path):
+    """The save replaces the file the link points to, so the folder that refuses it is
+    the target's, not the link's: the message names it (it said "its folder")."""
+    import shutil
+
+    drop = []
+    if os.geteuid() == 0:  # root writes anywhere: drop that power, as a normal user has none
+        if not shutil.which("setpriv"):
+            pytest.skip("needs setpriv to drop root's file-writing capability")
+        drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (tmp_path / "out.svg").symlink_to(locked / "out.svg")
+    (tmp_path / "Dockerfile").write_text(SVG_DOCKERFILE)
+    locked.chmod(0o555)
+    try:
+        proc = subprocess.run([*drop, sys.executable, "-m", "studio", "export", str(tmp_path / "Dockerfile"),
+                               "--svg", str(tmp_path / "out.svg")], capture_output=True, text=True, timeout=60)
+    finally:
+        locked.chmod(0o755)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip() == (f"stage-studio export: could not write {tmp_path / 'out.svg'}: "
+                                   f"cannot create a file in {locked} (Permission denied)")
