@@ -38,10 +38,13 @@ CHUNK = 32 * 1024  # bytes per DATA packet, as fsutil sends them
 # Go's os.FileMode bits (fsutil sends Go modes, not Unix st_mode).
 GO_DIR, GO_SYMLINK, GO_DEVICE, GO_PIPE, GO_SOCKET = 1 << 31, 1 << 27, 1 << 26, 1 << 25, 1 << 24
 GO_SETUID, GO_SETGID, GO_CHARDEV, GO_STICKY = 1 << 23, 1 << 22, 1 << 21, 1 << 20
+GO_IRREGULAR = 1 << 19
+GO_TYPE = GO_DIR | GO_SYMLINK | GO_PIPE | GO_SOCKET | GO_DEVICE | GO_CHARDEV | GO_IRREGULAR  # os.ModeType
 
 
 def go_mode(mode: int) -> int:
-    """A Unix ``st_mode`` as Go's ``os.FileMode``."""
+    """A Unix ``st_mode`` as fsutil sends it: Go's ``os.FileMode`` less the socket bit,
+    which fsutil clears, so a socket goes as a regular file of its size (0)."""
     out = mode & 0o777
     kind = st.S_IFMT(mode)
     if kind == st.S_IFDIR:
@@ -109,8 +112,15 @@ class Entry:
         return encode_stat(self.rel, go_mode(s.st_mode), 0 if is_dir else s.st_size, s.st_mtime_ns, link)
 
     @property
-    def regular(self) -> bool:
-        return self.content is not None or (self.stat is not None and st.S_ISREG(self.stat.st_mode))
+    def requestable(self) -> bool:
+        """Whether the engine may ask for this entry's bytes: its Go mode has no type bits
+        (fsutil's fileCanRequestData). That holds for a regular file and for a socket,
+        whose socket bit fsutil clears; FIFOs, devices, links and folders are never asked for."""
+        return self.content is not None or (self.stat is not None and go_mode(self.stat.st_mode) & GO_TYPE == 0)
+
+    @property
+    def socket(self) -> bool:
+        return self.content is None and self.stat is not None and st.S_ISSOCK(self.stat.st_mode)
 
 
 @dataclass
@@ -263,7 +273,7 @@ class DiffCopyHandler:
         try:
             for number, entry in enumerate(walk(synced, self.filter)):
                 rel, where = entry.rel, ""
-                if entry.regular:
+                if entry.requestable:
                     self.files[number] = entry
                 self.stats.files_listed += 1
                 encoded = entry.encoded()
@@ -309,6 +319,10 @@ class DiffCopyHandler:
             yield packet(PACKET_DATA, ident=ident)
             return
         assert entry.source is not None and entry.stat is not None
+        if entry.socket:
+            # fsutil cannot open a socket (ENXIO) and then sends no bytes: an empty file.
+            yield packet(PACKET_DATA, ident=ident)
+            return
         expected = entry.stat.st_size
         sent = 0
         try:

@@ -1,0 +1,125 @@
+"""Sockets, device nodes and FIFOs in a context sent through our BuildKit session: the image
+holds what ``DOCKER_BUILDKIT=1 docker build`` (buildx, whose fsutil sends the context)
+puts in it on the same engine, compared entry by entry: name, type, mode, device numbers,
+size and link target.
+
+What fsutil sends (and so we do): a socket as a regular file of size 0 whose bytes the
+engine asks for and gets none of (it cannot be opened); a device with its Go mode and its
+major and minor numbers; a FIFO with its Go mode, never asked for. The engine decides the
+rest: Docker 26.1 makes the devices and the FIFO, 20.10 writes a device as an empty file
+and leaves a FIFO out."""
+from __future__ import annotations
+
+import io
+import os
+import socket
+import stat
+import subprocess
+import tarfile
+
+import pytest
+from prerequisites import require
+from testimages import TEST_LABEL
+
+from studio.engine.builder import Build, BuildRequest
+
+BB = "stage-studio-test/busybox:latest"
+CLI = "/usr/bin/docker"
+TEXT = f"FROM {BB}\nCOPY . /c/\n"
+
+
+def _make(ctx, kind: str, name: str, holders: list) -> None:
+    path = ctx / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        holders.append(server)
+        os.chmod(path, 0o751)
+    elif kind == "fifo":
+        os.mkfifo(path, 0o640)
+    elif kind == "chardev":
+        os.mknod(path, 0o644 | stat.S_IFCHR, os.makedev(1, 3))
+    elif kind == "bigdev":  # numbers past 8 bits: major 300, minor 70000
+        os.mknod(path, 0o604 | stat.S_IFCHR, os.makedev(300, 70000))
+    elif kind == "blockdev":
+        os.mknod(path, 0o600 | stat.S_IFBLK, os.makedev(7, 200))
+    else:
+        raise AssertionError(kind)
+
+
+@pytest.fixture
+def context_with(tmp_path):
+    """context_with(kind, ...): a context with a file and one entry of each kind asked for,
+    at the top and in a sub-folder (sub/KIND)."""
+    require(None if os.path.exists(CLI) else "needs Debian's docker CLI (apt-get install docker.io)")
+    require(None if os.geteuid() == 0 else "making device nodes needs root")
+    holders: list = []
+
+    def make(*kinds: str):
+        ctx = tmp_path / "ctx"
+        ctx.mkdir()
+        (ctx / "ok.txt").write_text("ok\n")
+        (ctx / "Dockerfile").write_text(TEXT)
+        for kind in kinds:
+            _make(ctx, kind, kind, holders)
+            _make(ctx, kind, f"sub/{kind}", holders)
+        return ctx
+
+    yield make
+    for server in holders:
+        server.close()
+
+
+def listing(client, image_id: str) -> list[tuple]:
+    """The image's /c entries as ``docker export`` gives them."""
+    container = client.api.create_container(image_id, command=["true"])["Id"]
+    try:
+        data = b"".join(client.api.export(container))
+    finally:
+        client.api.remove_container(container, force=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return sorted((m.name, m.type, m.mode, m.devmajor, m.devminor, m.size, m.linkname) for m in tar
+                      if m.name.startswith("c/"))
+
+
+def cli_listing(engine, context) -> list[tuple]:
+    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": "1"})
+    assert proc.returncode == 0, proc.stderr
+    return listing(engine.client, proc.stdout.strip().splitlines()[-1])
+
+
+def session_listing(engine, context) -> list[tuple]:
+    request = BuildRequest(TEXT, str(context), str(context / "Dockerfile"), backend="buildkit",
+                           no_cache=True, labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e.message for e in events if e.event == "build_failed"]
+    assert build.session is not None and build.session.stats.files_listed  # it went through the session
+    return listing(engine.client, build.result.image_id)
+
+
+def _modern(engine) -> bool:
+    return not engine.client.version()["Version"].startswith("20.")
+
+
+def _entries(found: list[tuple], name: str) -> list[tuple]:
+    """(type, permission bits, major, minor, size, link) of c/NAME and c/sub/NAME."""
+    return [(kind, mode & 0o7777, *rest) for path, kind, mode, *rest in found if path in (f"c/{name}", f"c/sub/{name}")]
+
+
+def test_a_socket_arrives_as_docker_build_ships_it(engine, context_with, buildx_config):
+    ctx = context_with("socket")
+    ours = session_listing(engine, ctx)
+    assert ours == cli_listing(engine, ctx)
+    # an empty regular file with the socket's permissions, on both engines
+    assert _entries(ours, "socket") == [(tarfile.REGTYPE, 0o751, 0, 0, 0, "")] * 2
+
+
+def test_a_fifo_arrives_as_docker_build_ships_it(engine, context_with, buildx_config):
+    ctx = context_with("fifo")
+    ours = session_listing(engine, ctx)
+    assert ours == cli_listing(engine, ctx)
+    assert _entries(ours, "fifo") == ([(tarfile.FIFOTYPE, 0o640, 0, 0, 0, "")] * 2 if _modern(engine) else [])
