@@ -82,8 +82,8 @@ def test_classic_builds_ship_fifos_and_devices_as_the_classic_cli(engine, specia
 
 
 def test_buildkit_tar_uploads_ship_what_docker_builds_does(engine, special, buildx_config):
-    """The tar upload (--no-session); a build through our session fails here (on 26.1
-    "failed to create device", a socket "invalid file id"): not yet covered."""
+    """The tar upload (--no-session); test_session_special_files.py compares builds
+    through our session."""
     ours = studio_listing(engine, special, "buildkit", session=False)
     assert ours == cli_listing(engine, special, buildkit=True)
     kinds = {name: kind for name, kind, *_ in ours}

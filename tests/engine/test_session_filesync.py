@@ -74,6 +74,12 @@ def test_packets_decode_to_what_was_encoded():
     assert frame(b"abc") == b"\x00\x00\x00\x00\x03abc"
 
 
+def test_device_numbers_go_out_split_as_fsutil_splits_them():
+    inner = read_message(encode_stat("dev", 1 << 26, 0, 1, rdev=os.makedev(300, 70000)))
+    assert inner[8] == [300] and inner[9] == [70000]
+    assert 8 not in read_message(encode_stat("f", 0o644, 1, 1))
+
+
 def test_names_go_out_as_the_bytes_the_file_system_holds(tmp_path):
     raw = os.fsencode(tmp_path)
     with open(raw + b"/caf\xe9", "wb"):

@@ -118,8 +118,32 @@ def test_a_socket_arrives_as_docker_build_ships_it(engine, context_with, buildx_
     assert _entries(ours, "socket") == [(tarfile.REGTYPE, 0o751, 0, 0, 0, "")] * 2
 
 
+@pytest.mark.parametrize("kind", ["chardev", "bigdev", "blockdev"])
+def test_a_device_node_arrives_as_docker_build_ships_it(engine, context_with, buildx_config, kind):
+    ctx = context_with(kind)
+    ours = session_listing(engine, ctx)
+    assert ours == cli_listing(engine, ctx)
+    numbers = {"chardev": (1, 3), "bigdev": (300, 70000), "blockdev": (7, 200)}[kind]
+    found = _entries(ours, kind)
+    assert len(found) == 2
+    if _modern(engine):  # a device (26.1 makes a block device a character one, as docker's does)
+        assert {(kind_, major, minor) for kind_, _, major, minor, *_ in found} == {(tarfile.CHRTYPE, *numbers)}
+    else:  # 20.10: an empty file
+        assert {(kind_, size) for kind_, _, _, _, size, _ in found} == {(tarfile.REGTYPE, 0)}
+
+
 def test_a_fifo_arrives_as_docker_build_ships_it(engine, context_with, buildx_config):
     ctx = context_with("fifo")
     ours = session_listing(engine, ctx)
     assert ours == cli_listing(engine, ctx)
     assert _entries(ours, "fifo") == ([(tarfile.FIFOTYPE, 0o640, 0, 0, 0, "")] * 2 if _modern(engine) else [])
+
+
+def test_all_kinds_at_once(engine, context_with, buildx_config):
+    """The repro: every kind in one context, beside a file and a link."""
+    ctx = context_with("socket", "fifo", "chardev", "blockdev")
+    os.symlink("ok.txt", ctx / "link")
+    ours = session_listing(engine, ctx)
+    assert ours == cli_listing(engine, ctx)
+    assert _entries(ours, "ok.txt") == [(tarfile.REGTYPE, 0o644, 0, 0, 3, "")]
+    assert _entries(ours, "link") == [(tarfile.SYMTYPE, 0o777, 0, 0, 0, "ok.txt")]

@@ -67,7 +67,7 @@ def go_mode(mode: int) -> int:
 
 
 def encode_stat(path: str, mode: int, size: int, mtime_ns: int, linkname: str = "", uid: int = 0,
-                gid: int = 0) -> bytes:
+                gid: int = 0, rdev: int = 0) -> bytes:
     # One call per context entry (10,000 for a large context), so the common fields are
     # written inline: path (1) and mode (2) are never empty; zero varints are left out.
     # A name is sent as the bytes the file system holds (as the Go client does): one that
@@ -82,7 +82,14 @@ def encode_stat(path: str, mode: int, size: int, mtime_ns: int, linkname: str = 
         out += b"\x28" + varint(size)
     if mtime_ns:
         out += b"\x30" + varint(mtime_ns)
-    return out + field_bytes(7, linkname.encode("utf-8", "surrogateescape")) if linkname else out
+    if linkname:
+        out += field_bytes(7, linkname.encode("utf-8", "surrogateescape"))
+    if rdev:
+        # devmajor (8) and devminor (9), split as fsutil splits them: a 12-bit major, a
+        # 20-bit minor (bits past those are dropped, as the Go client drops them).
+        major, minor = (rdev >> 8) & 0xFFF, (rdev & 0xFF) | ((rdev >> 12) & 0xFFF00)
+        out += field_varint(8, major) + field_varint(9, minor)
+    return out
 
 
 def packet(kind: int, stat: bytes | None = None, ident: int = 0, data: bytes = b"") -> bytes:
@@ -109,7 +116,11 @@ class Entry:
         is_dir = st.S_ISDIR(s.st_mode)
         link = os.readlink(self.source) if st.S_ISLNK(s.st_mode) and self.source is not None else ""
         # uid and gid 0: the docker CLI resets them too, so the image does not carry ours.
-        return encode_stat(self.rel, go_mode(s.st_mode), 0 if is_dir else s.st_size, s.st_mtime_ns, link)
+        # Device numbers: fsutil reads them for any entry whose st_mode shares a bit with
+        # S_IFBLK (so for devices; links and sockets have none).
+        rdev = s.st_rdev if not is_dir and s.st_mode & st.S_IFBLK else 0
+        return encode_stat(self.rel, go_mode(s.st_mode), 0 if is_dir else s.st_size, s.st_mtime_ns, link,
+                           rdev=rdev)
 
     @property
     def requestable(self) -> bool:
