@@ -1,4 +1,4 @@
-"""Sockets, device nodes and FIFOs in a context sent through our BuildKit session: the image
+"""Sockets, device nodes, FIFOs and hard links in a context sent through our BuildKit session: the image
 holds what ``DOCKER_BUILDKIT=1 docker build`` (buildx, whose fsutil sends the context)
 puts in it on the same engine, compared entry by entry: name, type, mode, device numbers,
 size and link target.
@@ -7,7 +7,7 @@ What fsutil sends (and so we do): a socket as a regular file of size 0 whose byt
 engine asks for and gets none of (it cannot be opened); a device with its Go mode and its
 major and minor numbers; a FIFO with its Go mode, never asked for. The engine decides the
 rest: Docker 26.1 makes the devices and the FIFO, 20.10 writes a device as an empty file
-and leaves a FIFO out."""
+and leaves a FIFO out. A file's later names go as hard links to the first one sent."""
 from __future__ import annotations
 
 import io
@@ -147,3 +147,40 @@ def test_all_kinds_at_once(engine, context_with, buildx_config):
     assert ours == cli_listing(engine, ctx)
     assert _entries(ours, "ok.txt") == [(tarfile.REGTYPE, 0o644, 0, 0, 3, "")]
     assert _entries(ours, "link") == [(tarfile.SYMTYPE, 0o777, 0, 0, 0, "ok.txt")]
+
+
+def test_hard_links_arrive_as_docker_build_ships_them(engine, context_with, buildx_config):
+    """A file with several names goes once; each later name is a hard link to the first
+    one sent (one that .dockerignore leaves out is no original). A FIFO's second name too."""
+    ctx = context_with("fifo")
+    (ctx / "a").write_text("same\n")
+    os.link(ctx / "a", ctx / "sub" / "b")
+    os.link(ctx / "a", ctx / "c")
+    (ctx / "0-left-out").write_text("other\n")
+    os.link(ctx / "0-left-out", ctx / "1-kept")
+    os.link(ctx / "0-left-out", ctx / "2-kept")
+    os.link(ctx / "fifo", ctx / "fifo-too")
+    (ctx / ".dockerignore").write_text("0-left-out\n")
+    ours = session_listing(engine, ctx)
+    assert ours == cli_listing(engine, ctx)
+    assert _entries(ours, "a") == [(tarfile.REGTYPE, 0o644, 0, 0, 5, "")]
+    assert _entries(ours, "b") == _entries(ours, "c") == [(tarfile.LNKTYPE, 0o644, 0, 0, 0, "c/a")]
+    assert _entries(ours, "1-kept") == [(tarfile.REGTYPE, 0o644, 0, 0, 6, "")]
+    assert _entries(ours, "2-kept") == [(tarfile.LNKTYPE, 0o644, 0, 0, 0, "c/1-kept")]
+
+
+def test_unsaved_dockerfile_text_is_not_lent_to_its_other_names(engine, tmp_path):
+    """The Dockerfile's unsaved text replaces it in the context; a hard link to the file on
+    disk still carries what the disk holds (it is sent as the original, not as a link)."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text(TEXT)
+    os.link(ctx / "Dockerfile", ctx / "saved")
+    unsaved = TEXT + "# not saved yet\n"
+    build = Build(BuildRequest(unsaved, str(ctx), str(ctx / "Dockerfile"), backend="buildkit", no_cache=True,
+                               labels={TEST_LABEL: "1"}), client=engine.client)
+    list(build.events())
+    assert build.result.ok, build.result.error
+    found = listing(engine.client, build.result.image_id)
+    assert _entries(found, "Dockerfile") == [(tarfile.REGTYPE, 0o644, 0, 0, len(unsaved), "")]
+    assert _entries(found, "saved") == [(tarfile.REGTYPE, 0o644, 0, 0, len(TEXT), "")]

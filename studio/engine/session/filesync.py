@@ -105,6 +105,7 @@ class Entry:
     source: str | None  # the file on disk (None: held in memory)
     stat: os.stat_result | None
     content: bytes | None = None  # for an entry held in memory (unsaved Dockerfile text)
+    hardlink: str = ""  # another name of the same file, listed before this one
 
     def encoded(self) -> bytes:
         if self.content is not None:
@@ -114,7 +115,7 @@ class Entry:
         s = self.stat
         assert s is not None
         is_dir = st.S_ISDIR(s.st_mode)
-        link = os.readlink(self.source) if st.S_ISLNK(s.st_mode) and self.source is not None else ""
+        link = os.readlink(self.source) if st.S_ISLNK(s.st_mode) and self.source is not None else self.hardlink
         # uid and gid 0: the docker CLI resets them too, so the image does not carry ours.
         # Device numbers: fsutil reads them for any entry whose st_mode shares a bit with
         # S_IFBLK (so for devices; links and sockets have none).
@@ -257,8 +258,23 @@ def walk(synced: SyncedDir, filt: _Filter) -> Iterator[Entry]:
                         yield first
                         yield from below
             elif filt.included(rel) and not excluded:
-                yield Entry(rel, path, info)
+                yield linked(Entry(rel, path, info))
 
+    def linked(entry: Entry) -> Entry:
+        # A file with more than one name goes once; each later name goes as a link to the
+        # first one listed (fsutil's linkname, with the file's size), so the image holds
+        # hard links as with docker build. "First" is among what is sent: a name that
+        # .dockerignore leaves out is no original (as fsutil's hardlink reset does).
+        # fsutil keys by inode alone; we add the device, so a mount inside the context is
+        # never linked to a file that merely shares an inode number.
+        info = entry.stat
+        if info is not None and info.st_nlink > 1 and not st.S_ISLNK(info.st_mode):
+            first = originals.setdefault((info.st_dev, info.st_ino), entry.rel)
+            if first != entry.rel:
+                entry.hardlink = first
+        return entry
+
+    originals: dict[tuple[int, int], str] = {}
     yield from visit(None if synced.root is None else str(synced.root), "", None)
 
 
