@@ -214,6 +214,7 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
     ctx.dockerfile_path = Path(dockerfile_path) if dockerfile_path is not None else None
     ctx.dockerfile_outside = own is None
     data = dockerfile_text.encode("utf-8")
+    first_names: dict[tuple[int, int], str] = {}  # a file with several names: the first one sent
     for name, path, st in _walk(root, matcher, backend != "classic", ctx.skipped_temps):
         if name == own:  # (a Dockerfile read from a FIFO travels as its text, not as the FIFO)
             if stat.S_ISREG(st.st_mode):
@@ -227,9 +228,17 @@ def scan(context_dir: str | os.PathLike, dockerfile_text: str, dockerfile_name: 
         elif stat.S_ISLNK(st.st_mode):
             info.type = tarfile.SYMTYPE
             info.linkname = os.readlink(path)
+        elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1 and (st.st_dev, st.st_ino) in first_names:
+            # a later name of a file already sent: a hard link to the first, as the classic
+            # CLI's tar (pkg/archive) and buildx's file sync send it; the image then holds
+            # one file with two names, not two copies (compared with both on both engines)
+            info.type = tarfile.LNKTYPE
+            info.linkname = first_names[st.st_dev, st.st_ino]
         elif stat.S_ISREG(st.st_mode):
             _check_readable(path)
             info.size = st.st_size
+            if st.st_nlink > 1:
+                first_names[st.st_dev, st.st_ino] = name
         elif _special(info, st):
             pass  # FIFOs and devices travel as they are; each engine makes of them what it
             # makes of docker build's (classic and 26.1 keep them; 20.10's BuildKit turns a

@@ -105,3 +105,54 @@ def test_a_dockerfile_that_is_a_fifo_travels_as_its_text(tmp_path):
     for backend in ("buildkit", "classic"):
         sent = [e for e in scan(ctx, TEXT, "x", ctx / "Dockerfile", backend=backend).entries if e.name == "Dockerfile"]
         assert len(sent) == 1 and sent[0].info.isreg() and sent[0].data == TEXT.encode()
+
+
+@pytest.fixture
+def linked(tmp_path):
+    """A context with one file under three names (hard links), the first of them left out
+    by .dockerignore, and a file under two names."""
+    require(None if os.path.exists(CLI) else "needs Debian's docker CLI (apt-get install docker.io)")
+    ctx = tmp_path / "ctx"
+    (ctx / "sub").mkdir(parents=True)
+    (ctx / "Dockerfile").write_text(TEXT)
+    (ctx / "a-left-out.bin").write_bytes(b"x" * 70_000)
+    os.link(ctx / "a-left-out.bin", ctx / "b.bin")
+    os.link(ctx / "a-left-out.bin", ctx / "sub" / "c.bin")
+    (ctx / "one.txt").write_text("one\n")
+    os.link(ctx / "one.txt", ctx / "two.txt")
+    (ctx / ".dockerignore").write_text("a-left-out.bin\n")
+    return ctx
+
+
+def link_listing(client, image_id: str) -> list[tuple]:
+    """The image's /c entries: name, type, size and, for a hard link, the name it links to."""
+    container = client.api.create_container(image_id, command=["true"])["Id"]
+    try:
+        data = b"".join(client.api.export(container))
+    finally:
+        client.api.remove_container(container, force=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return sorted((m.name, m.type, m.size, m.linkname if m.islnk() else "") for m in tar if m.name.startswith("c/"))
+
+
+def cli_link_listing(engine, context, buildkit: bool) -> list[tuple]:
+    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": str(int(buildkit))})
+    assert proc.returncode == 0, proc.stderr
+    return link_listing(engine.client, proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("backend", ["classic", "buildkit"])
+def test_a_file_with_several_names_is_sent_once_as_docker_build_sends_it(engine, linked, backend, buildx_config):
+    """The classic CLI's tar and buildx's file sync send a later name of a file as a hard
+    link to the first name sent; the classic builds and the tar uploads (--no-session)
+    sent a full copy per name, and the image held each copy."""
+    request = BuildRequest(TEXT, str(linked), str(linked / "Dockerfile"), backend=backend, no_cache=True,
+                           session=False if backend == "buildkit" else None, labels={TEST_LABEL: "1"})
+    build = Build(request, client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    ours = link_listing(engine.client, build.result.image_id)
+    assert ours == cli_link_listing(engine, linked, buildkit=backend == "buildkit")
+    assert [entry for entry in ours if entry[1] == tarfile.LNKTYPE]  # (the image holds links, not copies)
