@@ -264,12 +264,15 @@ class IgnoreMatcher:
     def may_reinclude_below(self, directory: str) -> bool:
         """Whether the CLI still walks an ignored directory: only when a ``!`` pattern's text
         starts with the directory's path (so ``!**/keep`` does not reach into ``build/``)."""
-        prefix = directory.rstrip("/") + "/"
+        prefix = go_text(directory).rstrip("/") + "/"
         return any(p.exclusion and (p.text + "/").startswith(prefix) for p in self.patterns)
 
     # ---- the classic CLI (pkg/archive with the deprecated PatternMatcher.Matches) -------
     def ignored_classic(self, path: str) -> bool:
-        """moby's ``Matches``: a pattern of N parts is also tried on the path's first N parts."""
+        """moby's ``Matches``: a pattern of N parts is also tried on the path's first N parts.
+        A byte that is not UTF-8 (a name from os.listdir carries it as a surrogate) is read
+        as Go reads it, U+FFFD (see go_text)."""
+        path = go_text(path)
         parent = posixpath.dirname(path) or "."
         parents = parent.split("/")
         matched = False
@@ -316,6 +319,17 @@ class IgnoreMatcher:
         return any((_without_glob_tail(p.text) + "/").startswith(prefix) for p in exclusions)
 
 
+def go_text(text: str) -> str:
+    """``text`` as Go's regexp and text/scanner see it: each byte that is not UTF-8 (carried
+    as a surrogate, Python's surrogateescape) one U+FFFD. The classic CLI compiles each
+    pattern into a regexp that way, and a regexp's U+FFFD matches any such byte of a name,
+    so ``ign\\xe9`` in .dockerignore leaves out ``ign\\xe9`` (and ``ign\\xff``)."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def candidate_ignore_file(context_dir: str | Path, dockerfile_path: str | Path | None = None,
                           backend: str = "buildkit") -> Path | None:
     """For BuildKit, ``<Dockerfile>.dockerignore`` beside the Dockerfile wins over the
@@ -337,7 +351,11 @@ def load(context_dir: str | Path, dockerfile_path: str | Path | None = None,
     if candidate is None:
         return IgnoreMatcher([]), None
     try:
-        text = candidate.read_text(encoding="utf-8", errors="replace")
+        # classic: each byte that is not UTF-8 read as Go reads it (see go_text); docker
+        # build with BuildKit sends such a name all the same (both compared with the CLI)
+        data = candidate.read_bytes()
+        text = go_text(data.decode("utf-8", "surrogateescape")) if backend == "classic" else \
+            data.decode("utf-8", "replace")
     except OSError as exc:  # the CLI fails too; building without it would send what it excludes
         raise ValueError(f"cannot read {candidate}: {(exc.strerror or str(exc)).lower()}") from None
     return IgnoreMatcher.from_text(text), candidate

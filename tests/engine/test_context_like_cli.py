@@ -236,3 +236,25 @@ def test_without_a_session_a_dockerfile_in_the_context_builds_docker_builds_imag
     assert build.result.ok, [e for e in events if e.event == "build_failed"]
     assert not [e for e in events if e.event == "warning"]
     assert_same_image(engine, build.result.image_id, cli_image(engine, folder, dockerfile))
+
+
+def test_a_classic_dockerignore_pattern_that_is_not_utf8(engine, tmp_path):
+    """``ign\\xe9`` in .dockerignore: the classic CLI leaves out ``ign\\xe9`` and, its regexp
+    reading each such byte as U+FFFD, ``ign\\xff`` too. The classic backend sent both (its
+    .dockerignore was read with U+FFFD for the byte, the names kept theirs)."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    root = os.fsencode(ctx)
+    for name in (b"ign\xe9", b"ign\xff", b"ign", b"w1\xe9", b"wa", b"keep"):
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(name)
+    with open(os.path.join(root, b".dockerignore"), "wb") as f:
+        f.write(b"ign\xe9\nw?\xe9*\n")
+    dockerfile = ctx / "Dockerfile"
+    dockerfile.write_text(TEXT)
+    theirs = cli_image(engine, ctx, dockerfile, buildkit=False)
+    ours = studio_image(engine, ctx, TEXT, dockerfile, buildkit=False)
+    assert_same_image(engine, ours, theirs)
+    sent = {os.fsencode(p) for p in image_files(engine.client, ours)}
+    assert not {b"ctx/ign\xe9", b"ctx/ign\xff", b"ctx/w1\xe9"} & sent
+    assert {b"ctx/ign", b"ctx/wa", b"ctx/keep"} <= sent
