@@ -139,7 +139,8 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
     docker, whatever keeps the id from being written is found now, before the build, and
     is a ValueError: a folder (docker deletes an empty one, and builds then fails on a full
     one), a folder that does not exist or cannot take a new file (docker builds, then fails
-    to write). A FIFO or a character device (``/dev/stdout``) is written into, never removed."""
+    to write), the Dockerfile being built (docker replaces it with the id). A FIFO or a
+    character device (``/dev/stdout``) is written into, never removed."""
     if not args.iidfile:
         return
     name = args.iidfile
@@ -149,6 +150,7 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
         seen = None
     except OSError as exc:
         raise ValueError(f"--iidfile {name}: {exc.strerror or exc}") from None
+    _refuse_the_dockerfile(args)
     if seen is not None and stat.S_ISDIR(seen.st_mode):
         raise ValueError(f"--iidfile {name} is a folder; give the name of a file to write the image id to")
     if seen is not None and (stat.S_ISFIFO(seen.st_mode) or stat.S_ISCHR(seen.st_mode)):
@@ -170,6 +172,25 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
         raise ValueError(f"--iidfile {name}: cannot create it in {folder} ({exc.strerror or exc})") from None
     os.close(fd)
     os.remove(name)
+
+
+def _refuse_the_dockerfile(args: argparse.Namespace) -> None:
+    """ValueError when the id file is the Dockerfile being built, by any name (a hard link,
+    -f through a symlink, standard input redirected from it): docker build deletes it and
+    writes the id in its place; ``export`` refuses the same. A symlink given as --iidfile
+    is not refused: it is removed and the Dockerfile it points to is left alone."""
+    try:
+        written = os.lstat(args.iidfile)
+        dockerfile, _context = dockerfile_and_context(args)
+        read = os.fstat(0) if dockerfile == "-" else os.stat(dockerfile)
+    except (OSError, ValueError):
+        return  # a new file, or a Dockerfile the reading reports
+    if stat.S_ISREG(read.st_mode) and (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+        shown = args.dockerfile or dockerfile
+        same = " (standard input)" if dockerfile == "-" else "" if shown == args.iidfile else \
+            f" (the same file as {shown})"
+        raise ValueError(f"--iidfile {args.iidfile} is the Dockerfile being built{same}; writing the image id "
+                         "there would replace it")
 
 
 def write_iidfile(args: argparse.Namespace, image_id: str | None) -> str | None:

@@ -175,6 +175,50 @@ def test_an_iidfile_that_cannot_be_written_is_refused_before_the_build(context_d
     assert (tmp_path / "folder").is_dir() and (tmp_path / "readonly" / "stale").read_text() == "old id"
 
 
+@pytest.mark.parametrize("how", ["same name", "folder form", "hard link", "-f through a symlink", "standard input"])
+def test_an_iidfile_that_is_the_dockerfile_is_refused_before_the_build(tmp_path, how):
+    """docker build deletes the Dockerfile and writes the id in its place; export refuses the
+    same (its input as its output), so build does too, before anything is sent."""
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    dockerfile = write(ctx, "FROM scratch\n")
+    iid, args, stdin = str(dockerfile), ["-f", str(dockerfile), str(ctx)], None
+    if how == "folder form":
+        args = [str(ctx)]
+    elif how == "hard link":
+        iid = str(tmp_path / "iid")
+        os.link(dockerfile, iid)
+    elif how == "-f through a symlink":
+        (tmp_path / "link").symlink_to(dockerfile)
+        args = ["-f", str(tmp_path / "link"), str(ctx)]
+    elif how == "standard input":
+        args, stdin = ["-f", "-", str(ctx)], open(dockerfile, "rb")  # noqa: SIM115 - closed below
+    try:
+        proc = subprocess.run([sys.executable, "-m", "studio", "build", *args, "--iidfile", iid],
+                              stdin=stdin, capture_output=True, text=True, timeout=60)
+    finally:
+        if stdin is not None:
+            stdin.close()
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert proc.stderr.startswith(f"stage-studio build: --iidfile {iid} is the Dockerfile being built"), proc.stderr
+    assert "would replace it" in proc.stderr
+    assert dockerfile.read_text() == "FROM scratch\n"
+
+
+def test_an_iidfile_symlink_to_the_dockerfile_is_not_the_dockerfile(tmp_path):
+    """The symlink is removed before the build and the id written as a new file (as docker
+    does): the Dockerfile it pointed to is left alone, so nothing is refused."""
+    from argparse import Namespace
+
+    dockerfile = write(tmp_path, "FROM scratch\n")
+    (tmp_path / "iid").symlink_to(dockerfile)
+    args = Namespace(iidfile=str(tmp_path / "iid"), file=str(tmp_path), dockerfile=None, context=None)
+    build_flags.forget_old_iidfile(args)
+    assert build_flags.write_iidfile(args, "sha256:abc") is None
+    assert dockerfile.read_text() == "FROM scratch\n" and (tmp_path / "iid").read_text() == "sha256:abc"
+
+
 def test_an_iidfile_folder_gone_during_the_build_is_one_line(tmp_path):
     from argparse import Namespace
 
