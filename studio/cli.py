@@ -16,6 +16,7 @@ import os
 import sys
 
 from studio import __version__
+from studio.core.units import TerminalWriter
 from studio.gc_tuning import tune_collector
 
 SUBCOMMANDS = {
@@ -63,25 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         if as_program:
             _guard_stdout()
-        args, code = _parse(_parser(only=argv[0]), argv, f"stage-studio {argv[0]}", as_program)
-        if args is None:
-            _exit_now(code)
+        errors = sys.stderr
+        sys.stderr = TerminalWriter(errors)  # no message can carry a raw escape code (see below)
         try:
-            code = int(args._run(args) or 0)
-            sys.stdout.flush()
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            code = 130
-        except BrokenPipeError:  # the reader went away (`| head -1`): stop quietly, as cat does
-            _drop_stdout()
-            code = 141
-        except OutputError as exc:  # a full disk, a closed stdout: one line, not a traceback
-            _drop_stdout()
-            print(f"stage-studio {argv[0]}: cannot write the output: {exc.strerror}", file=sys.stderr)
-            code = 1
-        if as_program:
-            _exit_now(code)
-        return code
+            return _run_command(argv, as_program)
+        finally:
+            sys.stderr = errors
     if argv and argv[0] == "--self-test":
         from studio.ui.selftest import run_self_test
 
@@ -97,6 +85,31 @@ def main(argv: list[str] | None = None) -> int:
             _exit_now(code)
         return code
     return gui_main(argv)
+
+
+def _run_command(argv: list[str], as_program: bool) -> int:
+    """A subcommand, with standard error escaped: whatever a message quotes (a stage name, a
+    secret id, a file name, an engine's error) shows its control and format characters as
+    ``\\xNN`` (``units.terminal_text``), never sends them to the user's terminal."""
+    args, code = _parse(_parser(only=argv[0]), argv, f"stage-studio {argv[0]}", as_program)
+    if args is None:
+        _exit_now(code)
+    try:
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:  # the reader went away (`| head -1`): stop quietly, as cat does
+        _drop_stdout()
+        code = 141
+    except OutputError as exc:  # a full disk, a closed stdout: one line, not a traceback
+        _drop_stdout()
+        print(f"stage-studio {argv[0]}: cannot write the output: {exc.strerror}", file=sys.stderr)
+        code = 1
+    if as_program:
+        _exit_now(code)
+    return code
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str], who: str, as_program: bool):

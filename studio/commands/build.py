@@ -15,7 +15,7 @@ from pathlib import Path
 
 from studio.commands import build_flags
 from studio.core.options import parse_pairs
-from studio.core.units import counted, human_size, percent
+from studio.core.units import counted, human_size, percent, terminal_text, visible
 
 
 def for_terminal(text: str) -> str:
@@ -293,6 +293,7 @@ class Display:
         self._say("measuring stage sizes...")
 
     def _say(self, text: str) -> None:
+        text = terminal_text(text)  # a stage name, an image reference, a secret id: never a raw escape code
         if self.tty:
             self._clear()
         self.out.write(text + "\n")
@@ -323,16 +324,17 @@ class Display:
         self.last_draw = now
         self.tick += 1
         self._clear()
-        width = max(len(s.label) for s in stages.values())
+        labels = {index: visible(s.label) for index, s in stages.items()}
+        width = max(len(label) for label in labels.values())
         columns = shutil.get_terminal_size((100, 24)).columns
-        for stage in stages.values():
+        for index, stage in stages.items():
             filled = int(10 * stage.done / stage.total) if stage.total else 10
             bar = "#" * filled + "-" * (10 - filled)
             running = stage.state == "running"
             state = self._state(stage.index)
             mark = SPINNER[self.tick % 4] if running else MARKS.get(state, state)
             detail = for_terminal(stage.current) if running else ""
-            line = (f" {stage.label:<{width}}  [{bar}] {stage.done}/{stage.total}  {mark:<7} "
+            line = (f" {labels[index]:<{width}}  [{bar}] {stage.done}/{stage.total}  {mark:<7} "
                     f"{self._elapsed(stage.index):>6}  {detail}")
             self.out.write(line[:columns - 1].rstrip() + "\n")  # never wrap: the redraw counts lines
         self.drawn = len(stages)
@@ -374,10 +376,10 @@ def run_display(build, out) -> bool:
     result = build.result
     if result is not None and result.ok and build.request.sizes:
         for line in size_table(result):
-            out.write(line + "\n")
+            out.write(terminal_text(line) + "\n")
     if result is not None and result.ok and build.request.files:
         for line in files_table(build):
-            out.write(line + "\n")
+            out.write(terminal_text(line) + "\n")
     return bool(result and result.ok)
 
 

@@ -19,6 +19,7 @@ from studio.core.lint.registry import find_rule, hadolint_rules
 from studio.core.lint.config import parse_config
 from studio.core.lint.sarif import column, to_sarif_many
 from studio.core.options import no_target_message, parse_pairs, write_atomically
+from studio.core.units import TerminalWriter
 
 PROG = "stage-studio lint"
 
@@ -182,9 +183,10 @@ def _print(reports: list[dict], fmt: str, several: bool) -> None:
         sys.stdout.write(json.dumps(to_sarif_many([(r["path"], r["doc"], r["items"]) for r in good]),
                                     indent=2) + "\n")
         return
+    out = TerminalWriter(sys.stdout)  # a file name or a message quoting a name: never a raw escape code
     for r in good:
         for d in r["items"]:
-            print(f"{r['path']}:{d.line}: {d.severity}: {d.message} [{d.code}]")
+            print(f"{r['path']}:{d.line}: {d.severity}: {d.message} [{d.code}]", file=out)
     counts = _counts([d for r in good for d in r["items"]])
     tally = f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
     if several:

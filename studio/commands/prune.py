@@ -11,7 +11,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 
-from studio.core.units import human_size
+from studio.core.units import human_size, terminal_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         for image_id in sorted(plan.remove) if args.dry_run else []:
             print(f"  {image_id}")
         for image_id, reason in sorted(plan.keep.items()):
-            print(f"kept {image_id[:19]}: {reason}")
+            print(terminal_text(f"kept {image_id[:19]}: {reason}"))  # an engine's words, escaped
         for error in plan.errors:
             print(f"error: {error}", file=sys.stderr)
     return 1 if plan.errors else 0

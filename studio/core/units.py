@@ -89,3 +89,28 @@ def visible(text: str) -> str:
                 code -= 0xDC00
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return "".join(out)
+
+
+def terminal_text(text: str) -> str:
+    """``visible`` for text of several lines, as a command's text output prints it: newlines
+    and tabs kept, every other control or format character (an OSC that sets the terminal's
+    title, a clear-screen CSI, a BEL, an 8-bit CSI, a right-to-left override) escaped. A name
+    from a Dockerfile or a file name then can never drive the user's terminal."""
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return text
+    return "\n".join("\t".join(visible(part) for part in line.split("\t")) for line in text.split("\n"))
+
+
+class TerminalWriter:
+    """A text stream whose writes go through ``terminal_text``: standard error of every
+    command, and a command's text output. (Everything else is the stream's own.)"""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)

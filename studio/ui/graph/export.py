@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studio.core.files import atomic_write_bytes
 from studio.core.model import StageGraph
+from studio.core.units import visible
 from studio.gc_tuning import paused
 from studio.ui.graph.picture import plan_picture
 from studio.ui.graph.svg_writer import svg_parts
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError:
         to_a_file = False
     # written through a FIFO or /dev/stdout: the message must not mix into the picture
-    print(f"wrote {out} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
+    print(f"wrote {visible(out)} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
     return 0
 
 
