@@ -167,6 +167,41 @@ def test_cli_export_never_writes_over_the_dockerfile_it_draws(tmp_path, files, k
     assert go.read_text() == GO
 
 
+@pytest.mark.parametrize("kind", ["--svg", "--png"])
+@pytest.mark.parametrize("how", ["append", "read-write", "stdin append", "hard link append"])
+def test_cli_export_to_standard_output_that_is_the_dockerfile_is_refused(tmp_path, files, kind, how):
+    """``export F --svg - >> F`` or ``1<> F``: standard output is the input file (``> F`` has
+    emptied it before the command starts, so only these two can be caught)."""
+    go = files[0]
+    target = go
+    if how == "hard link append":
+        target = tmp_path / "hard"
+        target.hardlink_to(go)
+    flags = os.O_WRONLY | os.O_APPEND if "append" in how else os.O_RDWR
+    fd = os.open(target, flags)
+    try:
+        with open(go, "rb") as stdin:
+            proc = subprocess.run([sys.executable, "-m", "studio", "export", "-" if "stdin" in how else str(go),
+                                   kind, "-"], stdin=stdin, stdout=fd, stderr=subprocess.PIPE, text=True,
+                                  timeout=120)
+    finally:
+        os.close(fd)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    what = "standard input" if "stdin" in how else str(go)
+    assert proc.stderr.startswith(f"stage-studio export: standard output is the Dockerfile being drawn ({what})")
+    assert go.read_text() == GO
+
+
+def test_cli_export_to_standard_output_that_is_another_file_is_fine(tmp_path, files):
+    out = tmp_path / "picture.svg"
+    with open(out, "ab") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "studio", "export", str(files[0]), "--svg", "-"],
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"<?xml") and files[0].read_text() == GO
+
+
 @pytest.mark.parametrize("kind, magic", [("--svg", b"<?xml"), ("--png", b"\x89PNG\r\n")])
 def test_cli_export_dash_writes_to_standard_output(tmp_path, files, kind, magic):
     go = files[0]

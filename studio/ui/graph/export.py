@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -83,8 +84,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if note:
         print(f"stage-studio export: note: {note}", file=sys.stderr)
-    import stat
-
     try:
         to_a_file = stat.S_ISREG(os.stat(out).st_mode)
     except OSError:
@@ -105,11 +104,20 @@ def _draw(graph: StageGraph, out: str, args: argparse.Namespace) -> None:
 
 def _refuse_output(source: str, out: str, png: bool) -> str | None:
     """Why ``out`` must not be written: it is the Dockerfile being drawn (the same file by
-    any name: a symlink, a hard link, or standard input redirected from it), or ``-`` for
-    a PNG while standard output is a terminal."""
+    any name: a symlink, a hard link, or standard input redirected from it; for ``-``,
+    standard output appended to or opened on it), or ``-`` for a PNG while standard output
+    is a terminal."""
     if out == "-":
         if png and os.isatty(1):
             return "--png - would print a binary picture on the terminal; redirect it or give a file name"
+        try:  # (``>> F`` or ``1<> F``: ``> F`` has emptied F before we start)
+            written, read = os.fstat(1), (os.fstat(0) if source == "-" else os.stat(source))
+        except (OSError, ValueError):
+            return None  # a closed output (reported when written), or an input the reading reports
+        if stat.S_ISREG(written.st_mode) and (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+            what = "standard input" if source == "-" else source
+            return (f"standard output is the Dockerfile being drawn ({what}); writing the picture there "
+                    "would change it")
         return None
     try:
         written = os.stat(out)
