@@ -66,13 +66,40 @@ def read_stdin() -> bytes:
         raise DockerfileReadError(f"standard input: cannot read it ({exc.strerror or exc})") from None
 
 
+def shell_word(name: str) -> str:
+    """``name`` as one word a POSIX shell reads back as that name, for a command the user
+    may paste: quoted as ``shlex.quote`` quotes (``'my file'"'"'s $HOME;rm.df'``), and a
+    name with control or format characters (or bytes that are not UTF-8) in bash's
+    ``$'...'`` form, every such character escaped (``$'e\\x1b]0;T\\x07.df'``): pasted, the
+    command names the file; printed, it cannot drive the terminal."""
+    import shlex
+
+    if name.isprintable():
+        return shlex.quote(name)
+    import unicodedata
+
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): that byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable() or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            out.append(ch)
+        else:  # a character: \\u for one past ASCII (bash's \\x80..\\xff would be a raw byte)
+            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "$'" + "".join(out) + "'"
+
+
 def decode_dockerfile(data: bytes, name: str) -> str:
     """``data`` as Dockerfile text, or DockerfileReadError naming ``name`` (binary, not UTF-8)."""
     if b"\x00" in data:
         utf16 = utf16_kind(data)
         if utf16:
             how = ("pipe it through `iconv -f UTF-16 -t UTF-8` first" if name == "standard input"
-                   else f"convert it, for example with `iconv -f UTF-16 -t UTF-8 {name} > {name}.utf8`")
+                   else f"convert it, for example with `iconv -f UTF-16 -t UTF-8 {shell_word(name)} > "
+                   f"{shell_word(name + '.utf8')}`")
             raise DockerfileReadError(
                 f"{name}: is UTF-16 text ({utf16}), not UTF-8; {how}, or save it as UTF-8 in your editor")
         raise DockerfileReadError(f"{name}: looks like a binary file (it contains NUL bytes), not a Dockerfile")

@@ -3,12 +3,14 @@ message names the real problem, the usage line is the command's own, and one fau
 read-only file) exits the same way from every command that writes in place."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 COMMAND = [sys.executable, "-m", "studio"]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEXT = "FROM busybox:1 AS base\nRUN echo a > /a\nRUN echo b > /b\n"
 
 
@@ -53,3 +55,18 @@ def test_a_read_only_file_exits_2_from_every_in_place_writer(tmp_path, args):
     proc = cli(*(a.format(path) if a != "base=b2" else "Base=b2" for a in args))
     assert proc.returncode == 2 and f"cannot write {path}: the file is read-only" in proc.stderr, proc.stderr
     assert path.read_text() == TEXT.replace("AS base", "AS Base")
+
+
+@pytest.mark.parametrize("name", ["my file's $HOME;touch pwned.df", "e\x1b]0;T\x07\x9b2J\u202e\\x.df",
+                                  "plain.Dockerfile"])
+def test_the_utf16_hint_is_a_command_that_converts_that_file_and_does_nothing_else(tmp_path, name):
+    (tmp_path / name).write_bytes(TEXT.encode("utf-16"))
+    proc = cli("graph", name, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ROOT})
+    assert proc.returncode == 2
+    assert all(ch.isprintable() for ch in proc.stderr.rstrip("\n")), proc.stderr
+    command = proc.stderr.split("`")[1]
+    assert command.startswith("iconv -f UTF-16 -t UTF-8 "), proc.stderr
+    ran = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, f"{name}.utf8"])
+    assert (tmp_path / f"{name}.utf8").read_text() == TEXT
