@@ -9,6 +9,7 @@ is the Dockerfile.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import stat
@@ -195,15 +196,28 @@ def _refuse_the_dockerfile(args: argparse.Namespace) -> None:
 
 def write_iidfile(args: argparse.Namespace, image_id: str | None) -> str | None:
     """Write the id (no newline, as docker writes it); the reason when that failed (the
-    folder changed during the build), else None."""
+    folder changed during the build, a FIFO that nothing reads now), else None. Unlike
+    docker, which replaces a FIFO with a regular file, the id goes through the FIFO to its
+    reader; with no reader, the command says so instead of waiting for one."""
     if not (args.iidfile and image_id):
         return None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(args.iidfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOCTTY", 0), 0o666)
+        fifo = stat.S_ISFIFO(os.stat(args.iidfile).st_mode)
+    except OSError:
+        fifo = False
+    if fifo:  # opened without waiting: a FIFO nothing reads would hang the command, silently
+        flags |= os.O_NONBLOCK
+    try:
+        fd = os.open(args.iidfile, flags, 0o666)
         try:
-            os.write(fd, image_id.encode("ascii"))
+            data = image_id.encode("ascii")
+            if os.write(fd, data) != len(data):
+                raise OSError(0, "the reader took only part of it")
         finally:
             os.close(fd)
     except OSError as exc:
+        if fifo and exc.errno == errno.ENXIO:
+            return f"built {image_id}, but nothing reads the FIFO --iidfile {args.iidfile}, so the id was not written"
         return f"built {image_id}, but could not write it to --iidfile {args.iidfile} ({exc.strerror or exc})"
     return None

@@ -239,6 +239,20 @@ def test_an_iidfile_fifo_is_written_into_not_removed(context_dir, engine, tmp_pa
     assert got == [proc.stdout.strip()] and fifo.is_fifo()
 
 
+def test_an_iidfile_fifo_that_nothing_reads_is_said_not_waited_for(context_dir, engine, tmp_path):
+    """docker build replaces the FIFO with a file; we write through it, and with no reader
+    the command said nothing and waited in open() for one (forever)."""
+    fifo = tmp_path / "iid.fifo"
+    os.mkfifo(fifo)
+    proc = cli(str(write(context_dir, f"FROM {BB}\n")), "-q", "--iidfile", str(fifo), *LABEL)
+    assert proc.returncode == 1, proc.stderr
+    image_id = proc.stdout.strip()
+    assert image_id.startswith("sha256:") and engine.client.images.get(image_id).id == image_id
+    assert proc.stderr == (f"stage-studio build: built {image_id}, but nothing reads the FIFO --iidfile {fifo}, "
+                           "so the id was not written\n")
+    assert fifo.is_fifo()
+
+
 def _scratch_context() -> io.BytesIO:
     data = f"FROM scratch\nLABEL {TEST_LABEL}=1\n".encode()
     body = io.BytesIO()
