@@ -130,7 +130,12 @@ def save_temps_note(paths: list[str]) -> str | None:
     build would send them, so the user is told, never left to wonder."""
     if not paths:
         return None
-    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    from studio.core.units import visible
+
+    # every name (each is missing from the image, so the user must be able to find it), each as
+    # text output shows a file name: a byte that is not UTF-8, or a control character, as \xNN,
+    # one form in the text and in --json (a raw surrogate there is not valid JSON)
+    shown = ", ".join(visible(p) for p in paths)
     it = "it" if len(paths) == 1 else "them"
     return (f"left out of the build context: {shown} (named like Stage Studio's temporary save "
             f"files, which are never sent; docker build would send {it}: rename {it} to build with {it})")

@@ -5,6 +5,7 @@ classic builder."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -57,8 +58,40 @@ def test_the_note_names_them_in_one_line():
     assert save_temps_note([]) is None
     one = save_temps_note(["a/.x.1.abcdefgh.stage-studio~"])
     assert one.startswith("left out of the build context: a/.x.1.abcdefgh.stage-studio~ (") and "send it" in one
-    many = save_temps_note([f".x.{i}.abcdefgh.stage-studio~" for i in range(5)])
-    assert "and 2 more" in many and "send them" in many and "\n" not in many
+    names = [f".x.{i}.abcdefgh.stage-studio~" for i in range(5)]
+    many = save_temps_note(names)
+    assert all(name in many for name in names) and "more" not in many  # each one: it is not in the image
+    assert "send them" in many and "\n" not in many
+    odd = save_temps_note([".c\udce9\x1b[2J.1.abcdefgh.stage-studio~"])  # a byte not UTF-8, an escape code
+    assert ".c\\xe9\\x1b[2J.1.abcdefgh.stage-studio~ (" in odd and odd.isprintable()
+
+
+# a name that is not UTF-8 and holds an escape code, among more than three
+ODD = [b".c\xe9\x1b[2J.1.abcdefgh.stage-studio~", *(f".n{i}.2.abcdefgh.stage-studio~".encode() for i in range(4))]
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_the_warning_names_every_temp_in_one_form_and_its_json_is_strict(engine, tmp_path, as_json):
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text(TEXT)
+    for name in ODD:
+        with open(os.path.join(os.fsencode(ctx), name), "wb") as f:
+            f.write(b"x")
+    proc = subprocess.run([sys.executable, "-m", "studio", "build", str(ctx), "--label", f"{TEST_LABEL}=1",
+                           *(["--json"] if as_json else [])], capture_output=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode("utf-8")  # strict: no lone surrogate came out as bytes either
+    if as_json:
+        assert "\\ud" not in out  # a lone surrogate escape, which strict JSON parsers reject
+        (message,) = [e["message"] for e in map(json.loads, out.splitlines()) if e["event"] == "warning"]
+        message.encode("utf-8")
+    else:
+        (message,) = [line[len("warning: "):] for line in out.splitlines() if line.startswith("warning: ")]
+    shown = sorted(os.fsdecode(n) for n in ODD)
+    assert message == save_temps_note(shown)
+    assert ".c\\xe9\\x1b[2J.1.abcdefgh.stage-studio~" in message
+    assert all(n.decode("utf-8", "replace") in message for n in ODD[1:])
 
 
 @pytest.fixture
