@@ -227,3 +227,16 @@ def test_cli_export_png_to_a_terminal_is_refused(tmp_path, files):
     assert proc.returncode == 2
     assert proc.stderr == ("stage-studio export: --png - would print a binary picture on the terminal; "
                            "redirect it or give a file name\n")
+
+
+def test_cli_export_counts_one_stage_as_one_stage(tmp_path):
+    one = tmp_path / "Dockerfile"
+    one.write_text("FROM busybox:1\nRUN true\n")
+    root = str(Path(__file__).resolve().parents[2])
+    run = [sys.executable, "-m", "studio", "export", str(one), "--svg"]
+    proc = subprocess.run([*run, "-"], capture_output=True, timeout=120, env={**os.environ, "PYTHONPATH": root})
+    assert proc.returncode == 0 and proc.stderr == b"wrote standard output (1 stage)\n"
+    out = tmp_path / "g.svg"
+    proc = subprocess.run([*run, str(out)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": root})
+    assert proc.returncode == 0 and proc.stdout == f"wrote {out} (1 stage)\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studio.core.files import atomic_write_bytes
 from studio.core.model import StageGraph
-from studio.core.units import visible
+from studio.core.units import counted, visible
 from studio.gc_tuning import paused
 from studio.ui.graph.picture import plan_picture
 from studio.ui.graph.svg_writer import svg_parts
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError:
         to_a_file = False
     # written through a FIFO or /dev/stdout: the message must not mix into the picture
-    print(f"wrote {visible(out)} ({len(graph.stages)} stages)", file=sys.stdout if to_a_file else sys.stderr)
+    print(f"wrote {visible(out)} ({counted(len(graph.stages), 'stage')})", file=sys.stdout if to_a_file else sys.stderr)
     return 0
 
 
@@ -146,7 +146,7 @@ def _to_standard_output(graph: StageGraph, args: argparse.Namespace) -> int:
         with open(path, "rb") as picture:
             shutil.copyfileobj(picture, sys.stdout.buffer)
     sys.stdout.flush()
-    print(f"wrote standard output ({len(graph.stages)} stages)", file=sys.stderr)
+    print(f"wrote standard output ({counted(len(graph.stages), 'stage')})", file=sys.stderr)
     return 0
 
 
