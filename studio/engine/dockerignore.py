@@ -341,7 +341,9 @@ def candidate_ignore_file(context_dir: str | Path, dockerfile_path: str | Path |
     if dockerfile_path and backend != "classic":
         candidates.append(Path(str(dockerfile_path) + ".dockerignore"))
     candidates.append(Path(context_dir) / ".dockerignore")
-    return next((c for c in candidates if c.is_file()), None)
+    # a folder: the classic CLI fails on it before sending ("read .../.dockerignore: is a
+    # directory"), so load does too; buildx and docker build with BuildKit take it for none
+    return next((c for c in candidates if c.is_file() or (backend == "classic" and c.is_dir())), None)
 
 
 def load(context_dir: str | Path, dockerfile_path: str | Path | None = None,

@@ -258,3 +258,28 @@ def test_a_classic_dockerignore_pattern_that_is_not_utf8(engine, tmp_path):
     sent = {os.fsencode(p) for p in image_files(engine.client, ours)}
     assert not {b"ctx/ign\xe9", b"ctx/ign\xff", b"ctx/w1\xe9"} & sent
     assert {b"ctx/ign", b"ctx/wa", b"ctx/keep"} <= sent
+
+
+def test_a_dockerignore_folder(engine, tmp_path):
+    """The classic CLI fails before sending ("error reading .dockerignore: read
+    CTX/.dockerignore: is a directory"); the classic backend sent the context and showed the
+    engine's failure, with the engine's temporary folder for CTX. With BuildKit docker build
+    takes the folder for no .dockerignore and builds, and so do we."""
+    ctx = tmp_path / "ctx"
+    (ctx / ".dockerignore").mkdir(parents=True)
+    (ctx / ".dockerignore" / "x").write_text("x\n")
+    (ctx / "a").write_text("a\n")
+    dockerfile = ctx / "Dockerfile"
+    dockerfile.write_text(TEXT)
+    proc = subprocess.run([CLI, "build", "-q", str(ctx)], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": "0"})
+    assert proc.returncode == 1 and f"read {ctx}/.dockerignore: is a directory" in proc.stderr, proc.stderr
+    assert "Sending build context" not in proc.stdout + proc.stderr
+    build = Build(BuildRequest(TEXT, str(ctx), str(dockerfile), backend="classic"), client=engine.client)
+    events = list(build.events())
+    assert not build.result.ok
+    assert build.result.error.message == f"cannot read {ctx}/.dockerignore: is a directory"
+    assert not [e for e in events if e.event in ("context", "step_started")], events
+    ours = studio_image(engine, ctx, TEXT, dockerfile, buildkit=True)
+    assert_same_image(engine, ours, cli_image(engine, ctx, dockerfile, buildkit=True))
+    assert "ctx/.dockerignore/x" in image_files(engine.client, ours)
