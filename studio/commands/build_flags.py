@@ -74,6 +74,7 @@ def request_options(args: argparse.Namespace) -> dict:
     if args.quiet and args.json:
         raise ValueError("--quiet and --json both choose what is printed; use one")
     if getattr(args, "platform", None) is not None:
+        args.platform = resolve_platform(args.platform)
         note = check_platform(args.platform)
         if note:
             print(f"stage-studio build: warning: {note}", file=sys.stderr)
@@ -95,6 +96,24 @@ _ARCH_ALIASES = {"i386": "386", "x86_64": "amd64", "x86-64": "amd64", "aarch64":
                  "armel": "arm"}
 
 
+def resolve_platform(value: str) -> str:
+    """``local`` as docker build with BuildKit and buildx take it: this machine's own platform
+    (the engine itself refuses the word: "unknown operating system or architecture"); any
+    other value as given."""
+    if value != "local":
+        return value
+    import platform
+
+    machine = platform.machine().lower()
+    arch = _MACHINES.get(machine, _ARCH_ALIASES.get(machine, machine))
+    return f"{'darwin' if sys.platform == 'darwin' else sys.platform.rstrip('0123456789')}/{arch}"
+
+
+# Linux's ``uname -m`` names for the architectures (and ARM variants) Go calls otherwise
+_MACHINES = {"armv5l": "arm/v5", "armv6l": "arm/v6", "armv7l": "arm/v7", "armv8l": "arm/v7", "i686": "386",
+             "i586": "386", "mips": "mips", "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"}
+
+
 def check_platform(value: str) -> str | None:
     """ValueError for a --platform the engine's parser refuses (in its words: the engine
     answers "400 Bad Request" before building); for an os/arch it parses but does not know
@@ -106,6 +125,9 @@ def check_platform(value: str) -> str | None:
 
     if "*" in value:
         return _raise(bad("wildcards are not supported"))
+    if "," in value:  # docker build's own list form: the engine builds one platform per build
+        raise ValueError(f"--platform {value!r}: one platform only; a build makes one image, for one platform "
+                         "(the engine refuses a list too): build once per platform")
     parts = value.split("/", 3)
     if len(parts) > 3:
         return _raise(bad("too many parts"))

@@ -271,6 +271,7 @@ def _scratch_context() -> io.BytesIO:
     ("/amd64", "is an invalid", "'' is not an operating system name"),
     ("linux/*", "wildcards not yet supported", "wildcards are not supported"),
     ("lin ux/amd64", "is an invalid", "'lin ux' is not an operating system name"),
+    ("linux/amd64,linux/arm64", "is an invalid component", "one platform only; a build makes one image"),
 ])
 def test_a_platform_the_engine_refuses_is_refused_as_typed(engine, context_dir, value, engine_says, ours):
     """The engine (both) answers 400 to these before building (FROM scratch: no registry);
@@ -297,3 +298,20 @@ def test_a_platform_the_engine_parses_is_built(engine, context_dir, value, warne
     image = engine.client.images.get(built(proc))
     assert ("the engine knows" in proc.stderr) == warned and "Traceback" not in proc.stderr
     assert image.attrs["Architecture"] == {"linux/zz": "zz", "linux/arm/v7": "arm"}.get(value, "amd64")
+
+
+def test_platform_local_is_this_machines_platform_as_docker_build_takes_it(engine, context_dir):
+    """docker build with BuildKit (and buildx) builds ``--platform local`` for the client's
+    own platform; the engine alone refuses the word, and so did we. FROM scratch: no registry."""
+    import platform
+
+    write(context_dir, f"FROM scratch\nLABEL {TEST_LABEL}=1\n")
+    docker = subprocess.run(["/usr/bin/docker", "build", "-q", "--platform", "local", *LABEL, str(context_dir)],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": "1"})
+    assert docker.returncode == 0, docker.stderr
+    proc = cli(str(context_dir), "--platform", "local", "--json", *LABEL)
+    ours, theirs = engine.client.images.get(built(proc)), engine.client.images.get(docker.stdout.strip())
+    assert ours.id == theirs.id  # the same image, byte for byte
+    assert ours.attrs["Architecture"] == {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
+    assert "warning" not in proc.stderr
