@@ -103,6 +103,35 @@ def files_in(client, image_id: str, path: str) -> dict[str, bytes]:
         container.remove(force=True)
 
 
+def exported_entries(client, image_id: str, prefix: str = "c/") -> list:
+    """The tar entries under ``prefix`` of an image's file system as ``docker export``
+    gives them (from a container that never runs), in name order."""
+    import io
+    import tarfile
+
+    container = client.api.create_container(image_id, command=["true"])["Id"]
+    try:
+        data = b"".join(client.api.export(container))
+    finally:
+        client.api.remove_container(container, force=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return sorted((m for m in tar if m.name.startswith(prefix)), key=lambda m: m.name)
+
+
+def cli_image(engine, context, buildkit: bool) -> str:
+    """The image the real CLI's ``docker build -q --no-cache`` makes of ``context`` on
+    ``engine`` (DOCKER_BUILDKIT=1 or 0), labelled as the tests' own."""
+    import subprocess
+
+    from testimages import TEST_LABEL
+
+    proc = subprocess.run(["/usr/bin/docker", "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": str(int(buildkit))})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()[-1]
+
+
 def image_text(client, image_id: str, path: str) -> str:
     """The text of one file in an image."""
     (data,) = files_in(client, image_id, path).values()

@@ -4,14 +4,13 @@ are compared with the real CLI's on every engine, for the session, the tar uploa
 classic builder."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 
 import pytest
+from helpers import exported_entries
 from prerequisites import require
 from testimages import TEST_LABEL
 
@@ -106,13 +105,7 @@ def temps(tmp_path):
 
 
 def files_of(client, image_id: str) -> list[str]:
-    container = client.api.create_container(image_id, command=["true"])["Id"]
-    try:
-        data = b"".join(client.api.export(container))
-    finally:
-        client.api.remove_container(container, force=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        return sorted(m.name for m in tar if m.name.startswith("c/"))
+    return [m.name for m in exported_entries(client, image_id)]
 
 
 ROUTES = [pytest.param("buildkit", None, id="session"), pytest.param("buildkit", False, id="tar"),

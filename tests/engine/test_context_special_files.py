@@ -6,13 +6,12 @@ sockets. With DOCKER_BUILDKIT=1 the engine decides: Docker 26.1 keeps FIFOs and 
 on both."""
 from __future__ import annotations
 
-import io
 import os
 import socket
-import subprocess
 import tarfile
 
 import pytest
+from helpers import cli_image, exported_entries
 from prerequisites import require
 from testimages import TEST_LABEL
 
@@ -44,22 +43,11 @@ def special(tmp_path):
 
 def listing(client, image_id: str) -> list[tuple]:
     """The image's /c entries as ``docker export`` gives them: name, type, mode, device."""
-    container = client.api.create_container(image_id, command=["true"])["Id"]
-    try:
-        data = b"".join(client.api.export(container))
-    finally:
-        client.api.remove_container(container, force=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        return sorted((m.name, m.type, m.mode, m.devmajor, m.devminor) for m in tar
-                      if m.name.startswith("c/"))
+    return sorted((m.name, m.type, m.mode, m.devmajor, m.devminor) for m in exported_entries(client, image_id))
 
 
 def cli_listing(engine, context, buildkit: bool) -> list[tuple]:
-    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
-                          capture_output=True, text=True, timeout=180,
-                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": str(int(buildkit))})
-    assert proc.returncode == 0, proc.stderr
-    return listing(engine.client, proc.stdout.strip().splitlines()[-1])
+    return listing(engine.client, cli_image(engine, context, buildkit))
 
 
 def studio_listing(engine, context, backend: str, session: bool | None = None) -> list[tuple]:
@@ -126,21 +114,11 @@ def linked(tmp_path):
 
 def link_listing(client, image_id: str) -> list[tuple]:
     """The image's /c entries: name, type, size and, for a hard link, the name it links to."""
-    container = client.api.create_container(image_id, command=["true"])["Id"]
-    try:
-        data = b"".join(client.api.export(container))
-    finally:
-        client.api.remove_container(container, force=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        return sorted((m.name, m.type, m.size, m.linkname if m.islnk() else "") for m in tar if m.name.startswith("c/"))
+    return sorted((m.name, m.type, m.size, m.linkname if m.islnk() else "") for m in exported_entries(client, image_id))
 
 
 def cli_link_listing(engine, context, buildkit: bool) -> list[tuple]:
-    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
-                          capture_output=True, text=True, timeout=180,
-                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": str(int(buildkit))})
-    assert proc.returncode == 0, proc.stderr
-    return link_listing(engine.client, proc.stdout.strip().splitlines()[-1])
+    return link_listing(engine.client, cli_image(engine, context, buildkit))
 
 
 @pytest.mark.parametrize("backend", ["classic", "buildkit"])

@@ -10,14 +10,13 @@ rest: Docker 26.1 makes the devices and the FIFO, 20.10 writes a device as an em
 and leaves a FIFO out. A file's later names go as hard links to the first one sent."""
 from __future__ import annotations
 
-import io
 import os
 import socket
 import stat
-import subprocess
 import tarfile
 
 import pytest
+from helpers import cli_image, exported_entries
 from prerequisites import require
 from testimages import TEST_LABEL
 
@@ -73,22 +72,12 @@ def context_with(tmp_path):
 
 def listing(client, image_id: str) -> list[tuple]:
     """The image's /c entries as ``docker export`` gives them."""
-    container = client.api.create_container(image_id, command=["true"])["Id"]
-    try:
-        data = b"".join(client.api.export(container))
-    finally:
-        client.api.remove_container(container, force=True)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        return sorted((m.name, m.type, m.mode, m.devmajor, m.devminor, m.size, m.linkname) for m in tar
-                      if m.name.startswith("c/"))
+    return [(m.name, m.type, m.mode, m.devmajor, m.devminor, m.size, m.linkname)
+            for m in exported_entries(client, image_id)]
 
 
 def cli_listing(engine, context) -> list[tuple]:
-    proc = subprocess.run([CLI, "build", "-q", "--no-cache", "--label", f"{TEST_LABEL}=1", str(context)],
-                          capture_output=True, text=True, timeout=180,
-                          env={**os.environ, "DOCKER_HOST": engine.host, "DOCKER_BUILDKIT": "1"})
-    assert proc.returncode == 0, proc.stderr
-    return listing(engine.client, proc.stdout.strip().splitlines()[-1])
+    return listing(engine.client, cli_image(engine, context, buildkit=True))
 
 
 def session_listing(engine, context) -> list[tuple]:
