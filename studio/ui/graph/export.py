@@ -7,6 +7,7 @@ plain geometry (picture.py, svg_writer.py), so ``export --svg`` never loads Qt.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import stat
 import sys
@@ -31,6 +32,7 @@ def export_svg(graph: StageGraph, path: str | os.PathLike, positions: dict | Non
         picture = plan_picture(graph, positions, expanded, routes)
         parts = svg_parts(picture, colors or theme_colors(*DEFAULT_PALETTE))
         atomic_write_bytes(Path(path), (part.encode("ascii") for part in parts))  # (svg_writer writes ASCII)
+        del picture, parts  # (freed by reference counting before the collector is back: its next pass skips them)
     return True
 
 
@@ -77,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.files import hard_link_note
 
     note = hard_link_note(out)
+    # The process ends once the picture is written and its objects go with it: the
+    # collector stays off (when export_svg turned it back on, its next pass walked the
+    # whole parsed file, 15 ms of 0.45 s for the 800-stage bench file, and found nothing).
+    gc.disable()
     try:
         _draw(graph, out, args)
     except OSError as exc:
