@@ -211,7 +211,7 @@ class Build:
                               stats.by_dir.get("context", 0), stats.files_by_dir.get("context", 0))
             note = save_temps_note(self._temps_sent_by_docker(list(self.skipped_temps)))
             if note:
-                yield BuildWarning(note)
+                yield BuildWarning(note, own=[note])  # (ours, about the user's files: never masked)
         fault = self.session.fault if self.session is not None else None
         if fault is not None and translator.failure is not None:
             said = f"the BuildKit session failed ({type(fault).__name__}: {fault}); the engine said: "
@@ -234,8 +234,9 @@ class Build:
             return
         yield BuildFinished(translator.image_id, round(duration, 3))
         if req.sizes and not self.cancelled and backend == "buildx" and not build_routes.buildx_loaded(self.request, client):
-            yield BuildWarning(f"per-stage sizes need the image in the local engine: builder {req.builder} "
-                               "keeps its result (use a builder with the docker driver, or a local engine)")
+            message = (f"per-stage sizes need the image in the local engine: builder {req.builder} "
+                       "keeps its result (use a builder with the docker driver, or a local engine)")
+            yield BuildWarning(message, own=[message])
         elif req.sizes and not self.cancelled:
             from studio.engine.sizes import measure
 
@@ -263,10 +264,10 @@ class Build:
             return None
         yield ContextReady(ctx.size, ctx.files, ctx.warning)
         if ctx.warning:
-            yield BuildWarning(ctx.warning)
+            yield BuildWarning(ctx.warning, own=[ctx.warning])  # (ours, about the context: never masked)
         note = save_temps_note(ctx.skipped_temps)
         if note:
-            yield BuildWarning(note)
+            yield BuildWarning(note, own=[note])
         return ctx
 
     def _temps_sent_by_docker(self, paths: list[str]) -> list[str]:

@@ -71,7 +71,8 @@ def measure(build, api) -> Iterator[BuildEvent]:
         inspected, history = answers.get(("inspect", stage.image_id)), answers.get(("history", stage.image_id))
         if isinstance(inspected, Exception) or isinstance(history, Exception) or inspected is None:
             problem = inspected if isinstance(inspected, Exception) else history
-            yield BuildWarning(f"cannot measure stage {stage.name or stage.index}: {problem}")
+            ours = f"cannot measure stage {stage.name or stage.index}: "  # (then the engine's words, masked)
+            yield BuildWarning(f"{ours}{problem}", own=[ours])
             continue
         stage.size = int(inspected["Size"])
         root = stage_map.stages[stage_map.chain(stage.index)[0]]

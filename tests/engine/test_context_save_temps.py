@@ -150,3 +150,18 @@ def test_a_quiet_build_still_says_what_it_left_out(engine, temps):
     assert proc.stdout.strip().startswith("sha256:") and len(proc.stdout.splitlines()) == 1
     note = save_temps_note(sorted(OURS, key=lambda n: n.encode()))
     assert f"warning: {note}" in proc.stderr.splitlines()
+
+
+def test_a_short_secret_never_masks_the_note_about_left_out_temps(engine, temps, tmp_path):
+    """The note is our own words about the user's files: a one-letter secret value ("e")
+    masks that letter in what the build printed, not in it."""
+    from studio.engine.session.secrets import SecretSpec
+
+    value = tmp_path / "value"
+    value.write_text("e")
+    build = Build(BuildRequest(TEXT, str(temps), str(temps / "Dockerfile"), no_cache=True, labels={TEST_LABEL: "1"},
+                               secrets=[SecretSpec("s", src=str(value))]), client=engine.client)
+    events = list(build.events())
+    assert build.result.ok, [e for e in events if e.event == "build_failed"]
+    notes = [e.message for e in events if e.event == "warning" and "left out of the build context" in e.message]
+    assert notes == [save_temps_note(sorted(OURS, key=lambda n: n.encode()))]
