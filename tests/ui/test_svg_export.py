@@ -195,16 +195,18 @@ def layout_routes(draw):
     first = draw(st.integers(0, len(widths) - 1))
     last = draw(st.integers(first, len(widths) - 1))
     ys = draw(st.lists(tenth | st.sampled_from([0.0, -0.0, -0.04]), min_size=last - first + 1, max_size=last - first + 1))
-    columns = Columns(lefts, rights)
+    route = Route(first, ys, Columns(lefts, rights))
     points = [p for c, y in zip(range(first, last + 1), ys) for p in ((lefts[c], y), (rights[c], y))]
+    assert route == points and list(route) == points and len(route) == len(points)
+    assert [route[i] for i in range(-len(points), len(points))] == points + points  # (made without the list)
     ends = st.tuples(tenth, tenth)
-    return draw(ends), Route(points, first, ys, columns), draw(ends)
+    return draw(ends), route, draw(ends)
 
 
 @settings(max_examples=500, deadline=None)
 @given(layout_routes())
-@example(((-30.0, 0.0), Route([(0.0, 10.0), (5.0, 10.0), (265.0, 20.0), (525.0, 20.0)], 0, [10.0, 20.0],
-                              Columns([0.0, 265.0], [5.0, 525.0])), (600.0, 0.0)))  # (a column too narrow for its curve)
+@example(((-30.0, 0.0), Route(0, [10.0, 20.0], Columns([0.0, 265.0], [5.0, 525.0])),
+          (600.0, 0.0)))  # (a column too narrow for its curve)
 def test_a_routes_path_is_the_path_through_its_points(parts):
     """A layout's route is written from per-column texts (route_path_data); the path is
     path_data's through the same points, byte for byte (which the window's curve is:

@@ -46,18 +46,52 @@ class Columns:
         return self._narrow[last + 1] - self._narrow[first] - int(not last_gap > 2 * 40.0) == 0
 
 
-class Route(list):
-    """A long edge's waypoints from the layered layout: a list of points like any route,
-    whose shape is known: through columns ``first``, ``first + 1``... at ``ys[i]`` in
-    the i-th, entering each at its left and leaving at its right (``columns``). A writer
-    works the curve's pieces out per column instead of per point (a big graph's routes
-    have 100,000 points)."""
+class Route(Sequence):
+    """A long edge's waypoints from the layered layout: a sequence of points like any
+    route (a list of them), whose shape is known: through columns ``first``,
+    ``first + 1``... at ``ys[i]`` in the i-th, entering each at its left and leaving at
+    its right (``columns``). The points are made only when asked for as a whole: a writer
+    works the curve's pieces out per column instead (a big graph's routes have 100,000
+    points)."""
 
-    __slots__ = ("columns", "first", "ys")
+    __slots__ = ("_points", "columns", "first", "ys")
 
-    def __init__(self, points: list[Point], first: int, ys: list[float], columns: Columns) -> None:
-        super().__init__(points)
+    def __init__(self, first: int, ys: list[float], columns: Columns) -> None:
         self.first, self.ys, self.columns = first, ys, columns
+        self._points: list[Point] | None = None
+
+    def points(self) -> list[Point]:
+        """The waypoints: each column's left and right end, at its y."""
+        if self._points is None:
+            lefts, rights, first = self.columns.lefts, self.columns.rights, self.first
+            self._points = [p for c, y in enumerate(self.ys, first) for p in ((lefts[c], y), (rights[c], y))]
+        return self._points
+
+    def __len__(self) -> int:
+        return 2 * len(self.ys)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.points()[i]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError("route index out of range")
+        i %= n
+        c = self.first + i // 2
+        return (self.columns.rights[c] if i % 2 else self.columns.lefts[c]), self.ys[i // 2]
+
+    def __iter__(self):
+        return iter(self.points())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (Route, list, tuple)):
+            return self.points() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # (compared by value, as a list is)
+
+    def __repr__(self) -> str:
+        return f"Route({self.points()!r})"
 
 
 def controls(points: list[Point], count: int = 0) -> list[tuple]:

@@ -169,25 +169,20 @@ def _segment_layout(nodes: list[NodeId], edges: Sequence[tuple], sizes: dict[Nod
         out[n] = (round(col_x[col] + dx, 1), round(ys[i] - anch[i] - top, 1))
     if routes is not None:
         # each long edge straight through each column between its ends, at its run's place
-        points: list[list[tuple[float, float]]] = [[] for _ in lay.rank]
         heights: list[list[float]] = [[] for _ in lay.rank]  # each segment's y per column
         gap = opts.dummy_gap
         steps = [j * gap for j in range(max(items.count, default=0))]
-        lefts = [round(x, 1) for x in col_x]
-        rights = [round(x + w, 1) for x, w in zip(col_x, widths)]
-        for c, column in enumerate(items.columns):
+        for column in items.columns:
             at: list[float] = []
             for item in column.run_items:  # each edge of a run gap below the one before
                 at += map(add, repeat(round(ys[item] - top, 1)), steps[:items.count[item]])
-            # points[r] += (left, right) for each segment r here, in C (a step per dummy)
-            ends = zip(zip(repeat(lefts[c]), at), zip(repeat(rights[c]), at))
-            deque(map(list.extend, map(points.__getitem__, column.ranks), ends), maxlen=0)
+            # heights[r].append(y) for each segment r here, in C (a step per dummy)
             deque(map(list.append, map(heights.__getitem__, column.ranks), at), maxlen=0)
-        table = Columns(lefts, rights)
+        # straight through each column between its ends, at its run's place
+        table = Columns([round(x, 1) for x in col_x], [round(x + w, 1) for x, w in zip(col_x, widths)])
         for s in range(boxes, len(lay.rank)):
             u, v, _ = lay.edges[lay.seg_edge[s - boxes]]
-            r = lay.rank[s]
-            routes[(u, v)] = Route(points[r], lay.first[s], heights[r], table)
+            routes[(u, v)] = Route(lay.first[s], heights[lay.rank[s]], table)
     return out
 
 
