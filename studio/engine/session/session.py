@@ -43,9 +43,10 @@ def supports_sessions(api_version: str) -> bool:
 def shared_key(context_dir: str | os.PathLike | None) -> str:
     """Stable per context folder and machine user, so the engine keeps what it received
     last time and asks only for files that changed (the CLI hashes its node id and the
-    folder the same way)."""
-    seed = f"{_node_id()}:{os.path.realpath(context_dir) if context_dir else '-'}"
-    return hashlib.sha256(seed.encode()).hexdigest()
+    folder the same way). The folder's path is hashed as the bytes the file system holds,
+    as Go does, so a path that is not UTF-8 is a key like any other."""
+    folder = os.fsencode(os.path.realpath(context_dir)) if context_dir else b"-"
+    return hashlib.sha256(_node_id().encode() + b":" + folder).hexdigest()
 
 
 def _node_id() -> str:
