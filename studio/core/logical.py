@@ -102,6 +102,18 @@ def joined_line(text: str, start: int, end: int, escape: str) -> str:
     return "".join(pieces)
 
 
+_FIELD_GAPS = re.compile(r"[\t\v\f\r ]+")
+
+
+def whitespace_fields(args: str) -> list[str]:
+    """``args`` split as BuildKit's parser splits a whitespace-delimited argument list
+    (FROM's, EXPOSE's, HEALTHCHECK's first word): at runs of spaces, tabs, vertical tabs,
+    form feeds and carriage returns only. A no-break space, U+0085 or U+2028 stays inside
+    its word, where Python's str.split() would cut (``args`` is already trimmed as Go's
+    TrimSpace trims: of every Unicode space)."""
+    return _FIELD_GAPS.split(args) if args else []
+
+
 def to_offset(segments: Segments, index: int) -> int:
     """The text offset of character ``index`` of the joined line."""
     best = segments[0]

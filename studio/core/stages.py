@@ -17,6 +17,7 @@ from studio.core import diagnostics as diag
 from studio.core.flags import SESSION_MOUNT_TYPES, mount_required, mount_source, mount_target, secret_mount_id
 from studio.core.detail_cache import DetailCache
 from studio.core.instruction import KEYWORDS, needs_a_look
+from studio.core.logical import whitespace_fields
 from studio.core.model import Diagnostic, Edge, Flag, Instruction, Stage, StageGraph
 from studio.core.stage_order import order_stages
 from studio.core.shell import arg_declarations, expand, lex, resolve_meta_args, split_words
@@ -216,7 +217,7 @@ def _from_words(frm: Instruction, text: str | None, cache: DetailCache | None) -
         found = cache.froms.get(key)
         if found is not None:
             return found
-    words = frm.args.split()
+    words = whitespace_fields(frm.args)  # (as BuildKit: "a\u00a0AS\u00a0b" is one word)
     if len(words) == 3 and words[1].lower() == "as":
         found = words[0], words[2], True
     else:

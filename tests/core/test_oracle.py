@@ -137,3 +137,32 @@ def test_generated_files_match_buildkit(lines, newline, final_newline):
     for c, ins in zip(oracle, doc.instructions):
         if ins.keyword in ("RUN", "CMD") and not c.json and not ins.heredocs:
             assert c.value == ((ins.args,) if ins.args else ())
+
+
+SPACES = st.sampled_from([" ", "\t", "  ", "\u00a0", "\u2028", "\u0085", "\u3000", "\x0b", "\x0c", "\u202f", "\x1c"])
+WORDS = st.sampled_from(["base", "AS", "as", "build", "scratch", "busybox:1", "x"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(WORDS, SPACES, st.sampled_from(["AS", "as", "x"]), SPACES, WORDS, st.booleans()),
+                min_size=1, max_size=4))
+def test_from_lines_split_at_the_spaces_buildkit_splits_at(froms):
+    """FROM's words are split where BuildKit's parser splits them (ASCII spaces, tabs, \\v,
+    \\f, \\r), not at a no-break space, U+2028, U+0085 or U+3000, where Python's split()
+    would cut: "busybox\\u00a0AS\\u00a0base" is one (invalid) image reference to BuildKit."""
+    lines = []
+    for a, gap1, b, gap2, c, three in froms:
+        lines.append(f"FROM {a}{gap1}{b}{gap2}{c}" if three else f"FROM {a}{gap1}{b}")
+        lines.append("RUN true")
+    text = "\n".join(lines) + "\n"
+    try:
+        oracle = dockerfile.parse_string(text)
+    except dockerfile.GoParseError:
+        return
+    doc = parse(text)
+    if len(oracle) != len(doc.instructions):
+        return  # (a line separator BuildKit ends a line at: test_generated_files_match_buildkit's business)
+    # BuildKit's words: a stage is named only by three words with AS between (else an error)
+    expected = [(i, c.value[2] if len(c.value) == 3 and c.value[1].lower() == "as" else None, c.value[0])
+                for i, c in enumerate(c for c in oracle if c.cmd.upper() == "FROM")]
+    assert [(s.index, s.name, s.base) for s in doc.stages] == expected

@@ -13,6 +13,7 @@ import re
 
 from studio.core.lint.context import LintContext
 from studio.core.lint.registry import rule
+from studio.core.logical import whitespace_fields
 from studio.core.model import Flag, Instruction
 from studio.core.shell import raw_words
 
@@ -72,7 +73,7 @@ def _words(ctx: LintContext, ins: Instruction) -> list[str]:
     """The argument words as BuildKit's parser splits them for this keyword."""
     if ins.json_form and ins.json_args is not None:
         return list(ins.json_args)
-    return ins.args.split()
+    return whitespace_fields(ins.args)
 
 
 def argument_problem(ctx: LintContext, ins: Instruction) -> str | None:
@@ -162,7 +163,7 @@ def _signal_ok(value: str) -> bool:
 
 
 def _healthcheck_problem(ins: Instruction) -> str | None:
-    words = ins.args.split()
+    words = whitespace_fields(ins.args)
     typ = words[0].upper()
     if typ == "NONE":
         return "HEALTHCHECK NONE takes no arguments" if len(words) > 1 else None
