@@ -162,15 +162,21 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
     docker, whatever keeps the id from being written is found now, before the build, and
     is a ValueError: a folder (docker deletes an empty one, and builds then fails on a full
     one), a folder that does not exist or cannot take a new file (docker builds, then fails
-    to write), the Dockerfile being built (docker replaces it with the id). A FIFO or a
-    character device (``/dev/stdout``) is written into, never removed."""
+    to write), the Dockerfile being built (docker replaces it with the id), the file on
+    standard input. A FIFO or a character device (``/dev/stdout``) is written into, never
+    removed; so is the file standard output or error is redirected to. A symlink is
+    never replaced (docker replaces it with a file: ``--iidfile /dev/stdout`` as root deleted
+    the system's /dev/stdout): the file it points to gets the id at the end, atomically, and
+    keeps its old content until then."""
     if not args.iidfile:
         return
     name = args.iidfile
+    link = False
     try:
+        link = stat.S_ISLNK(os.lstat(name).st_mode)
         seen = os.stat(name)
     except FileNotFoundError:
-        seen = None
+        seen = None  # a new file, or a symlink to one
     except OSError as exc:
         raise ValueError(f"--iidfile {name}: {exc.strerror or exc}") from None
     _refuse_the_dockerfile(args)
@@ -180,8 +186,17 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
         return  # written through at the end, as `> /dev/stdout` would be
     if seen is not None and not stat.S_ISREG(seen.st_mode):
         raise ValueError(f"--iidfile {name} is not a regular file")
+    stream = _standard_stream(seen)
+    if stream == 0:
+        raise ValueError(f"--iidfile {name} is the file on standard input; writing the image id there would "
+                         "replace it")
+    if stream is not None:
+        return  # written into that stream at the end, as `> /dev/stdout` would be
+    if link:
+        _check_link_target(name, seen)
+        return
     try:
-        os.remove(name)  # (a symlink goes, not what it points to, as docker does)
+        os.remove(name)
     except FileNotFoundError:
         pass
     except OSError as exc:
@@ -197,13 +212,41 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
     os.remove(name)
 
 
+def _standard_stream(seen: os.stat_result | None) -> int | None:
+    """0, 1 or 2 when the regular file ``seen`` is the one open as standard input, output or
+    error (``/dev/stdout`` -> /proc/self/fd/1 with ``> out.txt``), else None."""
+    if seen is None or not stat.S_ISREG(seen.st_mode):
+        return None
+    for fd in (0, 1, 2):
+        try:
+            held = os.fstat(fd)
+        except OSError:
+            continue
+        if (held.st_dev, held.st_ino) == (seen.st_dev, seen.st_ino):
+            return fd
+    return None
+
+
+def _check_link_target(name: str, seen: os.stat_result | None) -> None:
+    """ValueError when the file a symlink points to cannot take the id at the end: it is
+    read-only, or its folder is missing or cannot take the temporary file of the atomic save."""
+    target = os.path.realpath(name)
+    folder = os.path.dirname(target) or "."
+    if seen is not None and (not seen.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        raise ValueError(f"--iidfile {name}: the file it links to, {target}, is read-only")
+    if not os.path.isdir(folder):
+        raise ValueError(f"--iidfile {name}: it links to {target}, and the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"--iidfile {name}: it links to {target}, and the folder {folder} cannot take a new "
+                         "file (Permission denied)")
+
+
 def _refuse_the_dockerfile(args: argparse.Namespace) -> None:
     """ValueError when the id file is the Dockerfile being built, by any name (a hard link,
-    -f through a symlink, standard input redirected from it): docker build deletes it and
-    writes the id in its place; ``export`` refuses the same. A symlink given as --iidfile
-    is not refused: it is removed and the Dockerfile it points to is left alone."""
+    a symlink, -f through a symlink, standard input redirected from it): docker build deletes
+    it, or the link to it, and writes the id in its place; ``export`` refuses the same."""
     try:
-        written = os.lstat(args.iidfile)
+        written = os.stat(args.iidfile)
         dockerfile, _context = dockerfile_and_context(args)
         read = os.fstat(0) if dockerfile == "-" else os.stat(dockerfile)
     except (OSError, ValueError):
@@ -220,8 +263,28 @@ def write_iidfile(args: argparse.Namespace, image_id: str | None) -> str | None:
     """Write the id (no newline, as docker writes it); the reason when that failed (the
     folder changed during the build, a FIFO that nothing reads now), else None. Unlike
     docker, which replaces a FIFO with a regular file, the id goes through the FIFO to its
-    reader; with no reader, the command says so instead of waiting for one."""
+    reader; with no reader, the command says so instead of waiting for one. A symlink stays:
+    the file it points to is replaced atomically (studio.core.files.atomic_write_bytes)."""
     if not (args.iidfile and image_id):
+        return None
+    name, data = args.iidfile, image_id.encode("ascii")
+    try:
+        link = os.path.islink(name)
+        seen = os.stat(name)
+    except OSError:
+        seen = None
+    stream = _standard_stream(seen)
+    if stream in (1, 2) or (link and (seen is None or stat.S_ISREG(seen.st_mode))):
+        try:
+            if stream in (1, 2):  # the file standard output (or error) goes to: into it, after what came before
+                (sys.stdout if stream == 1 else sys.stderr).flush()
+                os.write(stream, data)
+            else:  # a symlink stays; the file it points to is replaced atomically
+                from studio.core.files import atomic_write_bytes
+
+                atomic_write_bytes(name, data)
+        except OSError as exc:
+            return f"built {image_id}, but could not write it to --iidfile {name} ({exc.strerror or exc})"
         return None
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOCTTY", 0)
     try:
@@ -233,7 +296,6 @@ def write_iidfile(args: argparse.Namespace, image_id: str | None) -> str | None:
     try:
         fd = os.open(args.iidfile, flags, 0o666)
         try:
-            data = image_id.encode("ascii")
             if os.write(fd, data) != len(data):
                 raise OSError(0, "the reader took only part of it")
         finally:

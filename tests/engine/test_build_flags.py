@@ -206,17 +206,69 @@ def test_an_iidfile_that_is_the_dockerfile_is_refused_before_the_build(tmp_path,
     assert dockerfile.read_text() == "FROM scratch\n"
 
 
-def test_an_iidfile_symlink_to_the_dockerfile_is_not_the_dockerfile(tmp_path):
-    """The symlink is removed before the build and the id written as a new file (as docker
-    does): the Dockerfile it pointed to is left alone, so nothing is refused."""
-    from argparse import Namespace
-
+def test_an_iidfile_symlink_to_the_dockerfile_is_refused(tmp_path):
+    """The link is kept and the file it points to would get the id: that is the Dockerfile."""
     dockerfile = write(tmp_path, "FROM scratch\n")
     (tmp_path / "iid").symlink_to(dockerfile)
-    args = Namespace(iidfile=str(tmp_path / "iid"), file=str(tmp_path), dockerfile=None, context=None)
-    build_flags.forget_old_iidfile(args)
-    assert build_flags.write_iidfile(args, "sha256:abc") is None
-    assert dockerfile.read_text() == "FROM scratch\n" and (tmp_path / "iid").read_text() == "sha256:abc"
+    proc = cli(str(tmp_path), "--iidfile", str(tmp_path / "iid"), env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert proc.returncode == 2 and proc.stderr == (
+        f"stage-studio build: --iidfile {tmp_path}/iid is the Dockerfile being built (the same file as "
+        f"{tmp_path}/Dockerfile); writing the image id there would replace it\n")
+    assert (tmp_path / "iid").is_symlink() and dockerfile.read_text() == "FROM scratch\n"
+
+
+def test_an_iidfile_symlink_keeps_the_link_and_its_file_gets_the_id(context_dir, engine, tmp_path):
+    """docker build replaces the link with a regular file; the link stays here, and the file
+    it points to is replaced atomically (as the app's saves do), so a second link to it sees
+    the id too. A failed build leaves that file as it was (docker would remove the link)."""
+    target = tmp_path / "ids" / "current"
+    target.parent.mkdir()
+    target.write_text("stale")
+    (tmp_path / "iid").symlink_to(target)
+    (tmp_path / "other").symlink_to(target)
+    proc = cli(str(write(context_dir, f"FROM {BB}\nRUN echo linked\n")), "-q", "--iidfile", str(tmp_path / "iid"),
+               *LABEL)
+    assert proc.returncode == 0, proc.stderr
+    image_id = proc.stdout.strip()
+    assert engine.client.images.get(image_id).id == image_id
+    assert (tmp_path / "iid").is_symlink() and os.readlink(tmp_path / "iid") == str(target)
+    assert target.read_text() == image_id and (tmp_path / "other").read_text() == image_id
+    proc = cli(str(write(context_dir, f"FROM {BB}\nRUN exit 3\n")), "-q", "--iidfile", str(tmp_path / "iid"), *LABEL)
+    assert proc.returncode == 1 and (tmp_path / "iid").is_symlink() and target.read_text() == image_id
+
+
+def test_an_iidfile_link_to_standard_output_redirected_to_a_file_is_written_into(context_dir, engine, tmp_path):
+    """``--iidfile /dev/stdout`` with ``> out.txt``: /dev/stdout is a link to /proc/self/fd/1,
+    which was a regular file here, so the link was replaced by one (as root: the system's
+    /dev/stdout deleted). Made in a tmp folder: the same link, never /dev itself."""
+    link = tmp_path / "so"
+    link.symlink_to("/proc/self/fd/1")
+    out = tmp_path / "out.txt"
+    with open(out, "w") as stdout:
+        proc = subprocess.run([sys.executable, "-m", "studio", "build", str(write(context_dir, f"FROM {BB}\n")),
+                               "-q", "--iidfile", str(link), *LABEL], stdout=stdout, stderr=subprocess.PIPE,
+                              text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+    printed, written = out.read_text().split("\n")  # -q's line, then the id file's id (no newline)
+    assert printed == written and engine.client.images.get(written).id == written
+
+
+def test_an_iidfile_that_is_the_file_on_standard_input_is_refused(context_dir, tmp_path):
+    """``--iidfile /dev/stdin`` with ``< file``: docker replaces the link (as root, the
+    system's /dev/stdin); we refuse before the build and leave both alone."""
+    write(context_dir, f"FROM {BB}\n")
+    link = tmp_path / "si"
+    link.symlink_to("/proc/self/fd/0")
+    (tmp_path / "in.txt").write_text("kept")
+    with open(tmp_path / "in.txt") as stdin:
+        proc = subprocess.run([sys.executable, "-m", "studio", "build", str(context_dir), "--iidfile", str(link)],
+                              stdin=stdin, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert proc.returncode == 2 and proc.stderr == (
+        f"stage-studio build: --iidfile {link} is the file on standard input; writing the image id there would "
+        "replace it\n")
+    assert link.is_symlink() and (tmp_path / "in.txt").read_text() == "kept"
 
 
 def test_an_iidfile_folder_gone_during_the_build_is_one_line(tmp_path):
