@@ -4,6 +4,7 @@ Dockerfile text passed in, never read from disk), how it is checked and parsed, 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -84,7 +85,7 @@ def unapplied_options(req: BuildRequest, backend: str, api_version: str | None) 
 
 def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | None = None,
                  extra_labels: dict[str, str] | None = None, dockerfile: str = DOCKERFILE_NAME) -> dict[str, Any]:
-    params: dict[str, Any] = {"dockerfile": dockerfile, "rm": "1", "forcerm": "1",
+    params: dict[str, Any] = {"dockerfile": query_value(dockerfile), "rm": "1", "forcerm": "1",
                               "version": "2" if backend == "buildkit" else "1"}
     if target_key:
         params["target"] = target_key
@@ -111,6 +112,17 @@ def build_params(req: BuildRequest, backend: str, stage_map, target_key: str | N
     if req.pull:
         params["pull"] = "1"
     return params
+
+
+def query_value(name: str | None) -> str | bytes | None:
+    """A file name as the docker CLI puts it in the query: its bytes, percent-escaped. A name
+    that is not UTF-8 (Python holds its bytes as surrogates) goes as bytes, which requests
+    escapes as they are (0xe9 becomes %E9), as Go's url.Values does."""
+    try:
+        name and name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return name
 
 
 def buildx_flags(req: BuildRequest) -> list[str]:

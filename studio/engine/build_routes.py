@@ -3,7 +3,7 @@ BuildKit session (context, Dockerfile, secrets and SSH served as the docker CLI 
 them) or through ``docker buildx build`` on a buildx builder. ``Build`` calls these."""
 from __future__ import annotations
 
-from studio.engine.build_request import buildx_flags
+from studio.engine.build_request import buildx_flags, query_value
 from studio.engine.events import BuildFailed
 
 
@@ -19,6 +19,9 @@ def open_session(build, api) -> dict[str, str] | None:
         if req.secrets or req.ssh:
             raise SessionUnavailable("secrets and SSH need a BuildKit session, which this build turned off")
         return None
+    name = dockerfile_name(req.dockerfile_path)
+    if isinstance(query_value(name), bytes):
+        raise SessionUnavailable(odd_name_refusal(req.dockerfile_path or name))
     session = build_session(req.context_dir, build._sent_text or req.dockerfile_text, req.dockerfile_path,
                             req.secrets, req.ssh, send_context=build._send_context)
     _note_skips(session.dirs.get("context"), build.skipped_temps)
@@ -32,7 +35,19 @@ def open_session(build, api) -> dict[str, str] | None:
     if build.cancelled:
         session.close()
     return {"session": session.id, "remote": "client-session",
-            "dockerfile": dockerfile_name(req.dockerfile_path)}
+            "dockerfile": name}
+
+
+def odd_name_refusal(path: str) -> str:
+    """A Dockerfile whose file name is not UTF-8 cannot go through a session: the engine
+    asks for the file by a name it has already turned into UTF-8 (0xe9 becomes U+FFFD, on
+    Debian's 20.10 and on Docker 26.1 alike), so no file matches it; docker build fails
+    there too. The tar upload and the classic builder take the name as its bytes."""
+    from studio.core.units import visible
+
+    return (f"cannot send the Dockerfile {visible(path)} through a BuildKit session: its file name is not "
+            "UTF-8, and the engine asks for it by a changed name. Rename the file, or build without a session "
+            "(--no-session) or with the classic builder (--backend classic)")
 
 
 def _note_skips(synced, skipped: dict[str, None]) -> None:
