@@ -88,7 +88,7 @@ def _request(args: argparse.Namespace, empty_context: str):
         _refuse(str(exc), args.json)
     _check_target(text, args)
     try:
-        build_flags.forget_old_iidfile(args)  # last: only a build that will start removes it
+        build_flags.forget_old_iidfile(args, secret_specs)  # last: only a build that will start removes it
     except ValueError as exc:
         _refuse(str(exc), args.json)
     return BuildRequest(

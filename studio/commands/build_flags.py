@@ -157,14 +157,14 @@ def _raise(exc: ValueError):
     raise exc
 
 
-def forget_old_iidfile(args: argparse.Namespace) -> None:
+def forget_old_iidfile(args: argparse.Namespace, secrets: list | tuple = ()) -> None:
     """As docker build: a stale id file goes first, so a failed build leaves none. Unlike
     docker, whatever keeps the id from being written is found now, before the build, and
     is a ValueError: a folder (docker deletes an empty one, and builds then fails on a full
     one), a folder that does not exist or cannot take a new file (docker builds, then fails
-    to write), the Dockerfile being built (docker replaces it with the id), the file on
-    standard input. A FIFO or a character device (``/dev/stdout``) is written into, never
-    removed; so is the file standard output or error is redirected to. A symlink is
+    to write), the Dockerfile being built or a ``--secret`` source (docker replaces them
+    with the id), the file on standard input. A FIFO or a character device (``/dev/stdout``)
+    is written into, never removed; so is the file standard output or error is redirected to. A symlink is
     never replaced (docker replaces it with a file: ``--iidfile /dev/stdout`` as root deleted
     the system's /dev/stdout): the file it points to gets the id at the end, atomically, and
     keeps its old content until then."""
@@ -180,6 +180,7 @@ def forget_old_iidfile(args: argparse.Namespace) -> None:
     except OSError as exc:
         raise ValueError(f"--iidfile {name}: {exc.strerror or exc}") from None
     _refuse_the_dockerfile(args)
+    _refuse_a_secret(args, seen, secrets)
     if seen is not None and stat.S_ISDIR(seen.st_mode):
         raise ValueError(f"--iidfile {name} is a folder; give the name of a file to write the image id to")
     if seen is not None and (stat.S_ISFIFO(seen.st_mode) or stat.S_ISCHR(seen.st_mode)):
@@ -239,6 +240,25 @@ def _check_link_target(name: str, seen: os.stat_result | None) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"--iidfile {name}: it links to {target}, and the folder {folder} cannot take a new "
                          "file (Permission denied)")
+
+
+def _refuse_a_secret(args: argparse.Namespace, seen: os.stat_result | None, secrets) -> None:
+    """ValueError when the id file is a ``--secret`` source file, by any name: the id would
+    replace the secret (docker build deletes it, then fails to read it)."""
+    if seen is None or not stat.S_ISREG(seen.st_mode):
+        return
+    for spec in secrets:
+        source = getattr(spec, "src", None)
+        if not source:
+            continue
+        try:
+            read = os.stat(source)
+        except OSError:
+            continue
+        if (read.st_dev, read.st_ino) == (seen.st_dev, seen.st_ino):
+            same = "" if source == args.iidfile else f" (the same file as {source})"
+            raise ValueError(f"--iidfile {args.iidfile} is the source of --secret id={spec.id}{same}; writing the "
+                             "image id there would replace the secret")
 
 
 def _refuse_the_dockerfile(args: argparse.Namespace) -> None:

@@ -10,6 +10,7 @@ import tarfile
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from helpers import image_text, unprivileged
@@ -18,6 +19,7 @@ from testimages import TEST_LABEL
 
 BB = "stage-studio-test/busybox:latest"
 LABEL = ("--label", f"{TEST_LABEL}=1")
+SOURCE = str(Path(build_flags.__file__).parents[2])  # this tree's studio, from any current folder
 
 
 def cli(*args: str, cwd=None, **kw) -> subprocess.CompletedProcess:
@@ -204,6 +206,32 @@ def test_an_iidfile_that_is_the_dockerfile_is_refused_before_the_build(tmp_path,
     assert proc.stderr.startswith(f"stage-studio build: --iidfile {iid} is the Dockerfile being built"), proc.stderr
     assert "would replace it" in proc.stderr
     assert dockerfile.read_text() == "FROM scratch\n"
+
+
+@pytest.mark.parametrize("how", ["same name", "relative name", "hard link", "symlink"])
+def test_an_iidfile_that_is_a_secret_source_is_refused_before_the_build(tmp_path, how):
+    """docker build (BuildKit) deletes the secret file for the id, then fails to read it; the
+    id written there replaced the secret. Refused before anything is sent, as the Dockerfile is."""
+    write(tmp_path, "FROM scratch\n")
+    secret = tmp_path / "tok"
+    secret.write_text("token\n")
+    iid, cwd = str(secret), None
+    if how == "relative name":
+        iid, cwd = "tok", tmp_path
+    elif how == "hard link":
+        iid = str(tmp_path / "iid")
+        os.link(secret, iid)
+    elif how == "symlink":
+        iid = str(tmp_path / "iid")
+        os.symlink(secret, iid)
+    proc = cli(str(tmp_path), "--secret", "id=s,src=tok" if cwd else f"id=s,src={secret}", "--iidfile", iid,
+               cwd=cwd, env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock", "PYTHONPATH": SOURCE})
+    shown = "tok" if cwd else str(secret)
+    same = "" if iid == shown else f" (the same file as {shown})"
+    assert proc.returncode == 2 and proc.stderr == (
+        f"stage-studio build: --iidfile {iid} is the source of --secret id=s{same}; writing the image id there "
+        "would replace the secret\n")
+    assert secret.read_text() == "token\n" and os.path.lexists(os.path.join(tmp_path, iid))
 
 
 def test_an_iidfile_symlink_to_the_dockerfile_is_refused(tmp_path):
