@@ -123,6 +123,8 @@ def check_platform(value: str) -> str | None:
         return ValueError(f"--platform {value!r}: {why} (expected OS/ARCH[/VARIANT], e.g. linux/amd64, "
                           "or just the OS or the architecture)")
 
+    if any(ch.isspace() or not ch.isprintable() for ch in value):  # a trailing newline too
+        return _raise(bad("it contains a space or a control character"))
     if "*" in value:
         return _raise(bad("wildcards are not supported"))
     if "," in value:  # docker build's own list form: the engine builds one platform per build
@@ -131,11 +133,11 @@ def check_platform(value: str) -> str | None:
     parts = value.split("/", 3)
     if len(parts) > 3:
         return _raise(bad("too many parts"))
-    os_match = _OS_PART.match(parts[0])
+    os_match = _OS_PART.fullmatch(parts[0])  # (match with $ took 'amd64' and a newline)
     if os_match is None:
         return _raise(bad(f"{parts[0]!r} is not an operating system name (letters, digits, _ and -)"))
     for part in parts[1:]:
-        if not _PART.match(part):
+        if not _PART.fullmatch(part):
             return _raise(bad(f"{part!r} is not an architecture or variant name (letters, digits, _, . and -)"
                               if part else "a part is empty"))
     os_name = os_match.group(1).lower().replace("macos", "darwin")
@@ -148,7 +150,7 @@ def check_platform(value: str) -> str | None:
     unknown = [f"{what} {name!r}" for what, name, known in (("operating system", os_name, KNOWN_OS),
                                                             ("architecture", arch, KNOWN_ARCH)) if name not in known]
     if unknown:
-        return (f"--platform {value}: the {' and the '.join(unknown)} is not one the engine knows; it takes it, "
+        return (f"--platform {value!r}: the {' and the '.join(unknown)} is not one the engine knows; it takes it, "
                 "but base images are then looked for in the registry for that platform")
     return None
 

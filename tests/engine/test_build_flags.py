@@ -350,7 +350,10 @@ def _scratch_context() -> io.BytesIO:
     ("linux/", "is an invalid component", "a part is empty"),
     ("/amd64", "is an invalid", "'' is not an operating system name"),
     ("linux/*", "wildcards not yet supported", "wildcards are not supported"),
-    ("lin ux/amd64", "is an invalid", "'lin ux' is not an operating system name"),
+    ("lin ux/amd64", "is an invalid", "it contains a space or a control character"),
+    ("linux/amd64\n", "is an invalid component", "it contains a space or a control character"),
+    ("linux\n", "", "it contains a space or a control character"),
+    ("linux/arm/v7\x1b", "is an invalid component", "it contains a space or a control character"),
     ("linux/amd64,linux/arm64", "is an invalid component", "one platform only; a build makes one image"),
 ])
 def test_a_platform_the_engine_refuses_is_refused_as_typed(engine, context_dir, value, engine_says, ours):
@@ -365,6 +368,13 @@ def test_a_platform_the_engine_refuses_is_refused_as_typed(engine, context_dir, 
     proc = cli(str(context_dir), "--platform", value, env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"})
     assert proc.returncode == 2 and proc.stderr.splitlines() == [proc.stderr.strip()]
     assert proc.stderr.startswith(f"stage-studio build: --platform {value!r}: {ours}"), proc.stderr
+
+
+def test_a_platform_the_engine_does_not_know_is_echoed_escaped_in_the_warning(context_dir):
+    write(context_dir, "FROM scratch\n")
+    proc = cli(str(context_dir), "--platform", "linux/zz", env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert proc.stderr.startswith("stage-studio build: warning: --platform 'linux/zz': the architecture 'zz' is not "
+                                  "one the engine knows"), proc.stderr
 
 
 @pytest.mark.parametrize("value, warned", [("linux/zz", True), ("x86_64", False), ("Linux/AMD64", False),
