@@ -93,22 +93,26 @@ def shell_word(name: str) -> str:
 
 
 def decode_dockerfile(data: bytes, name: str) -> str:
-    """``data`` as Dockerfile text, or DockerfileReadError naming ``name`` (binary, not UTF-8)."""
+    """``data`` as Dockerfile text, or DockerfileReadError naming ``name`` (binary, not UTF-8).
+    A name with a newline or another control character is shown escaped (``$'a\\x0ab'``), so
+    the message stays one line."""
+    shown = name if name.isprintable() else shell_word(name)
     if b"\x00" in data:
         utf16 = utf16_kind(data)
         if utf16:
+            word = f"./{name}" if name.startswith("-") else name  # '-x' would be an option of iconv's
             how = ("pipe it through `iconv -f UTF-16 -t UTF-8` first" if name == "standard input"
-                   else f"convert it, for example with `iconv -f UTF-16 -t UTF-8 {shell_word(name)} > "
-                   f"{shell_word(name + '.utf8')}`")
+                   else f"convert it, for example with `iconv -f UTF-16 -t UTF-8 {shell_word(word)} > "
+                   f"{shell_word(word + '.utf8')}`")
             raise DockerfileReadError(
-                f"{name}: is UTF-16 text ({utf16}), not UTF-8; {how}, or save it as UTF-8 in your editor")
-        raise DockerfileReadError(f"{name}: looks like a binary file (it contains NUL bytes), not a Dockerfile")
+                f"{shown}: is UTF-16 text ({utf16}), not UTF-8; {how}, or save it as UTF-8 in your editor")
+        raise DockerfileReadError(f"{shown}: looks like a binary file (it contains NUL bytes), not a Dockerfile")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise DockerfileReadError(
-            f"{name}: is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}); "
+            f"{shown}: is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} on line {line}); "
             "save it as UTF-8") from None
 
 

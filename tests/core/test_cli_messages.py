@@ -58,10 +58,10 @@ def test_a_read_only_file_exits_2_from_every_in_place_writer(tmp_path, args):
 
 
 @pytest.mark.parametrize("name", ["my file's $HOME;touch pwned.df", "e\x1b]0;T\x07\x9b2J\u202e\\x.df",
-                                  "plain.Dockerfile"])
+                                  "plain.Dockerfile", "-x", "a\nb"])
 def test_the_utf16_hint_is_a_command_that_converts_that_file_and_does_nothing_else(tmp_path, name):
     (tmp_path / name).write_bytes(TEXT.encode("utf-16"))
-    proc = cli("graph", name, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ROOT})
+    proc = cli("graph", "--", name, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ROOT})
     assert proc.returncode == 2
     assert all(ch.isprintable() for ch in proc.stderr.rstrip("\n")), proc.stderr
     command = proc.stderr.split("`")[1]
