@@ -73,12 +73,57 @@ def request_options(args: argparse.Namespace) -> dict:
         options["shm_size"] = parse_size(args.shm_size)
     if args.quiet and args.json:
         raise ValueError("--quiet and --json both choose what is printed; use one")
+    if getattr(args, "tag", None) is not None:
+        check_tag(args.tag)
     if getattr(args, "platform", None) is not None:
         args.platform = resolve_platform(args.platform)
         note = check_platform(args.platform)
         if note:
             print(f"stage-studio build: warning: {note}", file=sys.stderr)
     return options
+
+
+# the image reference grammar the engine parses -t with (github.com/distribution/reference:
+# regexp.go, normalize.go), as the newer versions have it; where Docker 20.10 refuses more
+# (an uppercase first part that is taken as a registry, an IPv6 registry, a name of 238-255
+# characters: it counts "docker.io/" in), the engine says so itself, at once
+_ALNUM = r"[a-z0-9]+"
+_PATH_PART = rf"{_ALNUM}(?:(?:[._]|__|-+){_ALNUM})*"
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_PART}(?:/{_PATH_PART})*"
+_REFERENCE = re.compile(rf"({_NAME})(?::(\w[\w.-]{{0,127}}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*"
+                        r":[0-9a-fA-F]{32,}))?", re.ASCII)
+
+
+def check_tag(value: str) -> None:
+    """ValueError, naming -t, for a name the engine refuses (as docker build refuses it while
+    reading its flags): NAME[:TAG], where NAME is [REGISTRY/]PATH, lowercase."""
+    def bad(why: str) -> ValueError:
+        return ValueError(f"-t/--tag {value!r}: {why}")
+
+    if value == "":
+        raise bad("the name is empty")
+    if re.fullmatch(r"[a-f0-9]{64}", value):
+        raise bad("64 hexadecimal digits are an image id, not a name")
+    first, slash, rest = value.partition("/")
+    if not slash or ("." not in first and ":" not in first and first != "localhost" and first.lower() == first):
+        domain, remainder = "docker.io", value  # a name on Docker Hub: its first part is no registry
+    else:
+        domain, remainder = first, rest
+    if domain in ("docker.io", "index.docker.io") and "/" not in remainder:
+        remainder = "library/" + remainder
+    path = remainder.partition(":")[0]
+    if path.lower() != path:
+        raise bad("the repository name must be lowercase")
+    match = _REFERENCE.fullmatch(f"{domain}/{remainder}")
+    if match is None:
+        raise bad("not a valid image name: [REGISTRY/]NAME[:TAG], the name in lowercase letters, digits and "
+                  "separators (. _ __ -), the tag up to 128 letters, digits, _ . - (not starting with . or -)")
+    if match.group(3) is not None:
+        raise bad("a build tag cannot contain a digest (@...)")
+    if len(match.group(1)) - len(domain) - 1 > 255:
+        raise bad("the repository name is longer than 255 characters")
 
 
 # containerd's platforms.Parse, which the engine runs on --platform before anything else

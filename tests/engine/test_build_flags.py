@@ -405,3 +405,52 @@ def test_platform_local_is_this_machines_platform_as_docker_build_takes_it(engin
     assert ours.id == theirs.id  # the same image, byte for byte
     assert ours.attrs["Architecture"] == {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
     assert "warning" not in proc.stderr
+
+
+TAGS_REFUSED = ["s7w/x y", "BAD", "a:" + "t" * 129, "a:.x", "a:-x", "a@sha256:" + "0" * 64, "a:b:c", "a/", "/a",
+                "a//b", "a..b", "a___b", "a.-b", "-a", "a-", "a:", "", "\u00e9", "localhost/A", "Reg.io/a/B",
+                "a" * 64, "a" * 250, "x/" + "a" * 254, "a:b\n", "a\n"]
+TAGS_TAKEN = ["a:" + "t" * 128, "a:B_c.D-e", "a__b", "a--b", "a.b_c", "reg.io:5000/a/b:V1", "Reg.io/a", "Localhost:5000/a",
+              "LOCALHOST/a", "[::1]:5000/a", "a" * 247, "x/" + "a" * 253]
+
+
+def _engine_takes_tag(client, tag: str) -> bool:
+    """The engine's own answer (docker-py checks tags with a regex of its own, so the build
+    endpoint is called as is); an image it built under the tag is untagged again."""
+    reply = client.api._post(client.api._url("/build"), params={"t": tag, "rm": "1"}, stream=True,
+                             data=_scratch_context().getvalue(), headers={"Content-Type": "application/x-tar"})
+    if reply.status_code != 200:
+        return False
+    lines = [json.loads(line) for line in reply.iter_lines() if line]
+    assert not [line for line in lines if "error" in line], lines
+    if tag:
+        client.api.remove_image(tag if ":" in tag.rsplit("/", 1)[-1] else f"{tag}:latest")
+    return True
+
+
+def test_a_tag_is_refused_before_sending_only_where_the_engine_refuses_it(engine):
+    """distribution/reference's grammar, as the engine parses -t: every name refused here is
+    refused by the engine too (Docker 20.10 refuses a few more, which it says itself)."""
+    for tag in TAGS_REFUSED + TAGS_TAKEN:
+        try:
+            build_flags.check_tag(tag)
+            ours = True
+        except ValueError:
+            ours = False
+        takes = _engine_takes_tag(engine.client, tag) if tag else False  # '' there is no tag at all
+        assert ours == (tag in TAGS_TAKEN), tag
+        assert ours or not takes, f"{engine.name} takes {tag!r}, which we refuse"
+        if int(engine.version.split(".")[0]) >= 26:  # the grammar we check: a newer engine takes all the rest
+            assert takes == ours, tag
+
+
+@pytest.mark.parametrize("tag, why", [("BAD", "the repository name must be lowercase"),
+                                      ("s7w/x y", "not a valid image name"),
+                                      ("a" * 300, "the repository name is longer than 255 characters"),
+                                      ("a\nb", "not a valid image name"),
+                                      ("a@sha256:" + "0" * 64, "a build tag cannot contain a digest")])
+def test_a_bad_tag_is_one_line_naming_t_and_nothing_is_sent(context_dir, tag, why):
+    write(context_dir, "FROM scratch\n")
+    proc = cli(str(context_dir), "-t", tag, env={**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock"})
+    assert proc.returncode == 2 and proc.stderr.splitlines() == [proc.stderr.strip()], proc.stderr
+    assert proc.stderr.startswith(f"stage-studio build: -t/--tag {tag!r}: {why}"), proc.stderr
