@@ -14,7 +14,7 @@ ULIMIT_NAMES = ("core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", 
                 "nproc", "rss", "rtprio", "rttime", "sigpending", "stack")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4, "p": 1024 ** 5}
-_HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")  # (fullmatched: $ would let a final newline by)
 
 
 class OptionError(ValueError):
@@ -36,7 +36,7 @@ def parse_add_host(value: str) -> str:
     address = address.strip("[]")
     if not found or not name or not address:
         raise OptionError(f"--add-host {value!r} is not HOST:IP")
-    if not _HOSTNAME.match(name):
+    if not _HOSTNAME.fullmatch(name):
         raise OptionError(f"--add-host {value!r}: {name!r} is not a host name")
     if address != "host-gateway":
         try:

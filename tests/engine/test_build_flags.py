@@ -134,6 +134,7 @@ def test_f_with_the_context_as_argument_as_docker_build_takes_it(tmp_path, engin
     (["--network", "bridge2"], "--network 'bridge2' is not a network a build can use (use default, none or host)"),
     (["--add-host", "nohost"], "--add-host 'nohost' is not HOST:IP"),
     (["--add-host", "h:999.1.1.1"], "'999.1.1.1' is not an IP address"),
+    (["--add-host", "studio-one\n:10.1.2.3"], "'studio-one\\n' is not a host name"),
     (["--ulimit", "files=10"], "unknown limit 'files'"),
     (["--ulimit", "nofile=20:10"], "the soft limit 20 is above the hard limit 10"),
     (["--shm-size", "lots"], "--shm-size 'lots' is not a size"),
