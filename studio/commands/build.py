@@ -265,8 +265,8 @@ class Display:
         if lines:  # one write for the chunk: a 50 MB log is most of a million lines
             from studio.engine.failures import lines_for_terminal
 
-            prefix = f"\n[{stage.label}] | "
-            self._say(prefix[1:] + prefix.join(lines_for_terminal(lines)))  # no colour or escape codes
+            prefix = f"\n[{visible(stage.label)}] | "  # (the lines and the label escaped: the chunk is said as it is)
+            self._say(prefix[1:] + prefix.join(lines_for_terminal(lines)), escaped=True)
 
     def _on_stage_finished(self, event, _new) -> None:
         stage = self.fold.stages.get(event.stage)
@@ -292,8 +292,9 @@ class Display:
     def _on_sizes_started(self, _event, _new) -> None:
         self._say("measuring stage sizes...")
 
-    def _say(self, text: str) -> None:
-        text = terminal_text(text)  # a stage name, an image reference, a secret id: never a raw escape code
+    def _say(self, text: str, escaped: bool = False) -> None:
+        if not escaped:  # a stage name, an image reference, a secret id: never a raw escape code
+            text = terminal_text(text)
         if self.tty:
             self._clear()
         self.out.write(text + "\n")

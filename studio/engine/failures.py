@@ -39,7 +39,10 @@ def for_terminal(text: str) -> str:
 
 def lines_for_terminal(lines: list[str]) -> list[str]:
     """``for_terminal`` for many lines, checked at once (a log chunk is thousands of lines)."""
-    if "".join(lines).replace("\t", " ").isprintable():
+    from studio.core.units import plain_ascii
+
+    joined = "".join(lines)
+    if plain_ascii(joined, "\t") or joined.replace("\t", " ").isprintable():
         return lines
     return [for_terminal(line) for line in lines]
 
