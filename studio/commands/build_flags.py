@@ -270,7 +270,7 @@ def _standard_stream(seen: os.stat_result | None) -> int | None:
             held = os.fstat(fd)
         except OSError:
             continue
-        if (held.st_dev, held.st_ino) == (seen.st_dev, seen.st_ino):
+        if os.path.samestat(held, seen):
             return fd
     return None
 
@@ -302,7 +302,7 @@ def _refuse_a_secret(args: argparse.Namespace, seen: os.stat_result | None, secr
             read = os.stat(source)
         except OSError:
             continue
-        if (read.st_dev, read.st_ino) == (seen.st_dev, seen.st_ino):
+        if os.path.samestat(read, seen):
             same = "" if source == args.iidfile else f" (the same file as {source})"
             raise ValueError(f"--iidfile {args.iidfile} is the source of --secret id={spec.id}{same}; writing the "
                              "image id there would replace the secret")
@@ -318,7 +318,7 @@ def _refuse_the_dockerfile(args: argparse.Namespace) -> None:
         read = os.fstat(0) if dockerfile == "-" else os.stat(dockerfile)
     except (OSError, ValueError):
         return  # a new file, or a Dockerfile the reading reports
-    if stat.S_ISREG(read.st_mode) and (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+    if stat.S_ISREG(read.st_mode) and os.path.samestat(written, read):
         shown = args.dockerfile or dockerfile
         same = " (standard input)" if dockerfile == "-" else "" if shown == args.iidfile else \
             f" (the same file as {shown})"

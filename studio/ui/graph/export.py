@@ -120,7 +120,7 @@ def _refuse_output(source: str, out: str, png: bool) -> str | None:
             written, read = os.fstat(1), (os.fstat(0) if source == "-" else os.stat(source))
         except (OSError, ValueError):
             return None  # a closed output (reported when written), or an input the reading reports
-        if stat.S_ISREG(written.st_mode) and (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+        if stat.S_ISREG(written.st_mode) and os.path.samestat(written, read):
             what = "standard input" if source == "-" else source
             return (f"standard output is the Dockerfile being drawn ({what}); writing the picture there "
                     "would change it")
@@ -130,7 +130,7 @@ def _refuse_output(source: str, out: str, png: bool) -> str | None:
         read = os.fstat(0) if source == "-" else os.stat(source)
     except (OSError, ValueError):
         return None  # a new file, or an input the reading will report
-    if (written.st_dev, written.st_ino) == (read.st_dev, read.st_ino):
+    if os.path.samestat(written, read):
         same = "" if out == source else " (standard input)" if source == "-" else f" (the same file as {source})"
         return f"{out} is the Dockerfile being drawn{same}; writing the picture there would replace it"
     return None
